@@ -1,0 +1,73 @@
+import { PipelineError } from '../errors.js';
+import { DealCommand, type CommandContextInput, type DealCommandInput } from '../model/commands.js';
+import type { Deal } from '../model/deal.js';
+import type { Workspace } from '../model/layout.js';
+import { parseContext, parseWith } from '../model/parse.js';
+import { assertWorkspace } from '../workspace/validate.js';
+import { decideDealParsed } from './decide.js';
+import { evolveDeal } from './evolve.js';
+import type { DealEvent } from './events.js';
+import { assertDeal, trustDeal } from './shape.js';
+
+/**
+ * Decides a deal command and applies its events. A refused command throws and changes nothing;
+ * a command with nothing to do returns the same deal and no events.
+ *
+ * @param ws - the workspace
+ * @param deal - the deal, or null for `createDeal`
+ * @param command - any deal command
+ * @param ctx - `{ at, by? }`
+ * @returns the deal after the command and its events
+ * @example
+ * ```ts
+ * const { deal } = applyDeal(ws, null, {
+ *   type: 'createDeal', deal: { id: 'd1', layoutId: 'sales', pipelineId: 'new-cars', name: 'Fleet of 3', amount: 90000, currency: 'EUR' },
+ * }, { at: '2026-03-01T09:00:00Z', by: 'ann' });
+ * deal.stageId; // 'requirements' (the pipeline's first stage)
+ * ```
+ */
+export function applyDeal(
+  ws: Workspace,
+  deal: Deal | null,
+  command: DealCommandInput,
+  ctx: CommandContextInput,
+): { deal: Deal; events: DealEvent[] } {
+  assertWorkspace(ws);
+  if (deal !== null) assertDeal(deal);
+  const c = parseWith(DealCommand, command, 'command');
+  const events = decideDealParsed(ws, deal, c, parseContext(ctx));
+  return { deal: applyEvents(deal, events, c.type), events };
+}
+
+/** Applies decided events; used by applyDeal and bulk planning. */
+export function applyEvents(deal: Deal | null, events: readonly DealEvent[], label: string): Deal {
+  let next = deal;
+  for (const e of events) next = evolveDeal(next, e);
+  if (next === null) throw new PipelineError('not_found', `command ${label} needs an existing deal`, {});
+  trustDeal(next);
+  return next;
+}
+
+/**
+ * Rebuilds a deal from its events.
+ *
+ * @param events - every event of one deal, in order, starting with `dealCreated`
+ * @returns the deal they produce
+ * @example
+ * ```ts
+ * replayDeal([...created.events, ...moved.events]); // deep-equals moved.deal
+ * ```
+ */
+export function replayDeal(events: readonly DealEvent[]): Deal {
+  if (!Array.isArray(events) || events.length === 0) {
+    throw new PipelineError('invalid_input', 'events: expected a non-empty array of deal events', { path: 'events' });
+  }
+  let deal: Deal | null = null;
+  for (const [i, e] of events.entries()) {
+    if (typeof e !== 'object' || e === null || !['dealCreated', 'dealStageChanged', 'dealUpdated'].includes((e as { type: string }).type)) {
+      throw new PipelineError('invalid_input', `events[${i}]: not a deal event`, { path: `events[${i}]` });
+    }
+    deal = evolveDeal(deal, e);
+  }
+  return deal as Deal;
+}

@@ -1,0 +1,72 @@
+import type { JsonValue } from '../model/primitives.js';
+import type { ForecastCategory, Outcome } from '../model/stage.js';
+
+/** Fields every deal event carries: which deal, when, by whom, and the version it produces. */
+export interface DealEventMeta {
+  readonly dealId: string;
+  readonly at: number;
+  readonly by: string | null;
+  readonly version: number;
+}
+
+/** Where a deal sits: layout, pipeline (null while the layout has none), stage and its outcome. */
+export interface DealPosition {
+  readonly layoutId: string;
+  readonly pipelineId: string | null;
+  readonly stageId: string;
+  readonly outcome: Outcome;
+}
+
+/** The deal properties `updateDeal` can change. */
+export interface DealChanges {
+  readonly name?: string;
+  readonly amount?: number | null;
+  readonly currency?: string | null;
+  readonly probability?: number;
+  readonly closingDate?: string | null;
+  readonly ownerId?: string | null;
+  readonly lostReason?: string | null;
+}
+
+/** Why a deal changed stage. */
+export type StageChangeReason = 'moveToStage' | 'moveToPipeline' | 'closeDeal' | 'reopenDeal';
+
+/** An event of the deal aggregate. Events carry everything `evolveDeal` needs; no workspace is read. */
+export type DealEvent = DealEventMeta &
+  (
+    | {
+        readonly type: 'dealCreated';
+        readonly layoutId: string;
+        readonly pipelineId: string | null;
+        readonly stageId: string;
+        readonly name: string;
+        readonly amount: number | null;
+        readonly currency: string | null;
+        readonly probability: number;
+        readonly closingDate: string | null;
+        readonly ownerId: string | null;
+        readonly lostReason: string | null;
+        readonly fields: Readonly<Record<string, JsonValue>>;
+        readonly forecastCategory: ForecastCategory;
+        readonly bypassedRules: boolean;
+      }
+    | {
+        readonly type: 'dealStageChanged';
+        readonly reason: StageChangeReason;
+        readonly from: DealPosition;
+        readonly to: DealPosition;
+        readonly probability: number;
+        readonly forecastCategory: ForecastCategory;
+        readonly lostReason: string | null;
+        readonly bypassedRules: boolean;
+      }
+    | {
+        readonly type: 'dealUpdated';
+        readonly changes: DealChanges;
+        readonly fields: Readonly<Record<string, JsonValue>>;
+        readonly removeFields: readonly string[];
+      }
+  );
+
+/** The `type` of a deal event. */
+export type DealEventType = DealEvent['type'];

@@ -1,0 +1,118 @@
+import type { Deal } from '../model/deal.js';
+import { DEFAULT_RULES, type TransitionRules } from '../model/pipeline.js';
+import type { StageScope, StageSlot } from '../workspace/lookup.js';
+
+/** Why a transition is refused. `code` is stable; `message` is for people. */
+export interface Violation {
+  readonly code:
+    | 'skip_not_allowed'
+    | 'backward_not_allowed'
+    | 'reopen_not_allowed'
+    | 'transition_not_in_graph'
+    | 'creation_stage_not_allowed'
+    | 'required_fields_missing'
+    | 'lost_reason_required'
+    | 'not_closed'
+    | 'stage_not_in_pipeline';
+  readonly message: string;
+  /** For `required_fields_missing`: the fields that are missing. */
+  readonly fields?: readonly string[];
+}
+
+/** The rules of a scope: the pipeline's, or the permissive defaults for a layout without pipelines. */
+export function rulesOf(scope: StageScope): TransitionRules {
+  return scope.pipeline?.rules ?? DEFAULT_RULES;
+}
+
+const DEAL_PROPS = new Set(['amount', 'currency', 'closingDate', 'ownerId', 'name', 'lostReason']);
+
+/** Whether a required field is present on the deal: not null, undefined or an empty string. */
+function present(deal: Pick<Deal, 'fields'> & Record<string, unknown>, field: string): boolean {
+  const value = DEAL_PROPS.has(field) ? deal[field] : Object.hasOwn(deal.fields, field) ? deal.fields[field] : undefined;
+  return value !== null && value !== undefined && value !== '';
+}
+
+/** The required fields of `slot` that the deal lacks. */
+export function missingFields(deal: Pick<Deal, 'fields'> & Record<string, unknown>, slot: StageSlot): string[] {
+  return slot.requiredFields.filter((f) => !present(deal, f));
+}
+
+/** What a move needs to know to be judged. */
+export interface MoveInput {
+  readonly fromScope: StageScope | null;
+  readonly from: StageSlot | null;
+  readonly toScope: StageScope;
+  readonly to: StageSlot;
+  readonly deal: Pick<Deal, 'fields' | 'lostReason'> & Record<string, unknown>;
+  readonly lostReason: string | null;
+}
+
+/**
+ * Every rule a move breaks, in a fixed order. Order rules (skip, backward, graph) apply within one
+ * pipeline; leaving a closed stage is a reopen governed by the source pipeline's `allowReopen`
+ * (a move to another pipeline that keeps the outcome is not a reopen); required fields and the
+ * lost reason are the target's.
+ */
+export function moveViolations(m: MoveInput): Violation[] {
+  const out: Violation[] = [];
+  const samePipeline = m.fromScope !== null && m.fromScope === m.toScope;
+  if (m.from && m.fromScope) {
+    const fromRules = rulesOf(m.fromScope);
+    const leavingClosed = m.from.def.outcome !== 'open';
+    const keepsOutcome = !samePipeline && m.from.def.outcome === m.to.def.outcome;
+    if (leavingClosed && !keepsOutcome && !fromRules.allowReopen) {
+      out.push({ code: 'reopen_not_allowed', message: `deals in closed stage ${m.from.stageId} cannot be reopened in this pipeline` });
+    }
+    if (samePipeline && !leavingClosed) out.push(...orderViolations(m.toScope, m.from, m.to));
+    if (samePipeline) out.push(...graphViolations(fromRules, m.from, m.to));
+  }
+  out.push(...entryViolations(m));
+  return out;
+}
+
+function orderViolations(scope: StageScope, from: StageSlot, to: StageSlot): Violation[] {
+  const rules = rulesOf(scope);
+  if (to.def.outcome === 'lost') return [];
+  if (to.def.outcome === 'won') {
+    const last = from.openPosition === scope.openCount - 1;
+    return !rules.allowSkip && !last
+      ? [{ code: 'skip_not_allowed', message: `a deal reaches ${to.stageId} only from the last open stage` }]
+      : [];
+  }
+  const step = to.openPosition - from.openPosition;
+  if (step > 1 && !rules.allowSkip) {
+    return [{ code: 'skip_not_allowed', message: `moving from ${from.stageId} to ${to.stageId} skips stages` }];
+  }
+  if (step < 0 && !rules.allowBackward) {
+    return [{ code: 'backward_not_allowed', message: `moving back from ${from.stageId} to ${to.stageId} is not allowed` }];
+  }
+  return [];
+}
+
+function graphViolations(rules: TransitionRules, from: StageSlot, to: StageSlot): Violation[] {
+  if (!rules.allowed) return [];
+  const targets = Object.hasOwn(rules.allowed, from.stageId) ? rules.allowed[from.stageId] : undefined;
+  return targets?.includes(to.stageId)
+    ? []
+    : [{ code: 'transition_not_in_graph', message: `the transition ${from.stageId} → ${to.stageId} is not in the allowed transitions` }];
+}
+
+/** Rules about entering a stage: its required fields, and the lost reason. */
+export function entryViolations(m: Pick<MoveInput, 'toScope' | 'to' | 'deal' | 'lostReason'>): Violation[] {
+  const out: Violation[] = [];
+  const missing = missingFields(m.deal, m.to);
+  if (missing.length > 0) {
+    out.push({ code: 'required_fields_missing', message: `stage ${m.to.stageId} requires ${missing.join(', ')}`, fields: missing });
+  }
+  if (m.to.def.outcome === 'lost' && rulesOf(m.toScope).requireLostReason && m.lostReason === null) {
+    out.push({ code: 'lost_reason_required', message: `a lost reason is required to enter ${m.to.stageId}` });
+  }
+  return out;
+}
+
+/** The error code a list of violations is reported under. */
+export function codeFor(violations: readonly Violation[]): 'transition_not_allowed' | 'required_fields_missing' | 'lost_reason_required' {
+  const data = violations.every((v) => v.code === 'required_fields_missing' || v.code === 'lost_reason_required');
+  if (!data) return 'transition_not_allowed';
+  return violations.some((v) => v.code === 'required_fields_missing') ? 'required_fields_missing' : 'lost_reason_required';
+}

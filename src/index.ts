@@ -1,0 +1,59 @@
+// The public surface of sales-pipelines. Everything not listed here is internal.
+
+export { PipelineError, isPipelineError, ERROR_CODES, type PipelineErrorCode } from './errors.js';
+
+export {
+  StageDef,
+  StagePatch,
+  Outcome,
+  ForecastCategory,
+} from './model/stage.js';
+export {
+  PipelineStage,
+  TransitionRules,
+  Pipeline,
+  DEFAULT_RULES,
+  type TransitionRulesInput,
+} from './model/pipeline.js';
+export { Layout, Workspace } from './model/layout.js';
+export { Deal, StageVisit, DealInput, DealPatch } from './model/deal.js';
+export {
+  WorkspaceCommand,
+  DealCommand,
+  TransitionRulesPatch,
+  StageMap,
+  CommandContext,
+  DEFAULT_LIMITS,
+  type WorkspaceCommandInput,
+  type DealCommandInput,
+  type CommandContextInput,
+  type Limits,
+} from './model/commands.js';
+export type { JsonValue } from './model/primitives.js';
+
+export {
+  emptyWorkspace,
+  decideWorkspace,
+  evolveWorkspace,
+  applyWorkspace,
+  replayWorkspace,
+  STANDARD_PIPELINE_NAME,
+  type WorkspaceEvent,
+  type WorkspaceEventType,
+} from './workspace/index.js';
+
+export {
+  decideDeal,
+  evolveDeal,
+  applyDeal,
+  replayDeal,
+  checkTransition,
+  allowedStages,
+  suggestStageMap,
+  type DealEvent,
+  type DealEventType,
+  type DealPosition,
+  type DealChanges,
+  type StageChangeReason,
+  type Violation,
+} from './deals/index.js';

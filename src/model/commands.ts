@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { Id, Instant, Name, safeRecord } from './primitives.js';
+import { StageDef, StagePatch } from './stage.js';
+import { PipelineStage, TransitionRules } from './pipeline.js';
+import { DealInput, DealPatch } from './deal.js';
+
+/**
+ * A change to a pipeline's rules: given flags replace the current ones; `null` removes
+ * `creationStageIds` or `allowed`.
+ */
+export const TransitionRulesPatch = z.strictObject({
+  allowSkip: z.boolean().optional(),
+  allowBackward: z.boolean().optional(),
+  allowReopen: z.boolean().optional(),
+  requireLostReason: z.boolean().optional(),
+  creationStageIds: TransitionRules.shape.creationStageIds.unwrap().nullable().optional(),
+  allowed: TransitionRules.shape.allowed.unwrap().nullable().optional(),
+});
+/** @see {@link TransitionRulesPatch} */
+export type TransitionRulesPatch = z.infer<typeof TransitionRulesPatch>;
+
+const StageIdList = z.array(Id).min(1).max(10000);
+/** A map from a stage id to another stage id. */
+export const StageMap = safeRecord(Id);
+
+/** Every command the workspace (configuration) aggregate accepts, by `type`. */
+export const WorkspaceCommand = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('addLayout'), layoutId: Id, name: Name, stages: z.array(StageDef).min(1).max(10000) }),
+  z.strictObject({ type: z.literal('renameLayout'), layoutId: Id, name: Name }),
+  z.strictObject({ type: z.literal('addStage'), layoutId: Id, stage: StageDef, index: z.number().int().min(0).optional() }),
+  z.strictObject({ type: z.literal('updateStage'), layoutId: Id, stageId: Id, patch: StagePatch }),
+  z.strictObject({ type: z.literal('reorderStages'), layoutId: Id, stageIds: StageIdList }),
+  z.strictObject({ type: z.literal('removeStage'), layoutId: Id, stageId: Id, replacementStageId: Id.optional() }),
+  z.strictObject({
+    type: z.literal('createPipeline'),
+    layoutId: Id,
+    pipelineId: Id,
+    name: Name,
+    stages: z.array(z.union([Id, PipelineStage])).min(1).max(10000),
+    rules: TransitionRulesPatch.optional(),
+    makeDefault: z.boolean().optional(),
+    standardPipelineId: Id.optional(),
+  }),
+  z.strictObject({ type: z.literal('renamePipeline'), pipelineId: Id, name: Name }),
+  z.strictObject({ type: z.literal('setPipelineStages'), pipelineId: Id, stages: z.array(z.union([Id, PipelineStage])).min(1).max(10000) }),
+  z.strictObject({ type: z.literal('setTransitionRules'), pipelineId: Id, rules: TransitionRulesPatch }),
+  z.strictObject({ type: z.literal('setDefaultPipeline'), layoutId: Id, pipelineId: Id }),
+  z.strictObject({
+    type: z.literal('deletePipeline'),
+    pipelineId: Id,
+    transferTo: z.strictObject({ pipelineId: Id, stageMap: StageMap.optional() }).optional(),
+  }),
+]);
+/** A parsed workspace command. */
+export type WorkspaceCommand = z.output<typeof WorkspaceCommand>;
+/** A workspace command as a host writes it (rules fields optional). */
+export type WorkspaceCommandInput = z.input<typeof WorkspaceCommand>;
+
+const Bypass = { bypassRules: z.boolean().optional() };
+const LostReason = z.string().min(1).max(1000);
+
+/** Every command the deal aggregate accepts, by `type`. */
+export const DealCommand = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('createDeal'), deal: DealInput, ...Bypass }),
+  z.strictObject({ type: z.literal('moveToStage'), stageId: Id, lostReason: LostReason.optional(), ...Bypass }),
+  z.strictObject({
+    type: z.literal('moveToPipeline'),
+    pipelineId: Id,
+    stageId: Id.optional(),
+    stageMap: StageMap.optional(),
+    lostReason: LostReason.optional(),
+    ...Bypass,
+  }),
+  z.strictObject({ type: z.literal('updateDeal'), patch: DealPatch, ...Bypass }),
+  z.strictObject({
+    type: z.literal('closeDeal'),
+    outcome: z.enum(['won', 'lost']),
+    stageId: Id.optional(),
+    lostReason: LostReason.optional(),
+    ...Bypass,
+  }),
+  z.strictObject({ type: z.literal('reopenDeal'), stageId: Id, ...Bypass }),
+]);
+/** A parsed deal command. */
+export type DealCommand = z.output<typeof DealCommand>;
+/** A deal command as a host writes it. */
+export type DealCommandInput = z.input<typeof DealCommand>;
+
+/** Limits checked by the reducers; override any of them through `ctx.limits`. */
+export const Limits = z.strictObject({
+  maxStagesPerLayout: z.number().int().min(1).max(10000).optional(),
+  maxPipelinesPerLayout: z.number().int().min(1).max(10000).optional(),
+  maxLayouts: z.number().int().min(1).max(100000).optional(),
+});
+/** @see {@link Limits} */
+export type Limits = { maxStagesPerLayout: number; maxPipelinesPerLayout: number; maxLayouts: number };
+
+/** The default limits (HubSpot and Kommo use the same orders of magnitude). */
+export const DEFAULT_LIMITS: Limits = Object.freeze({ maxStagesPerLayout: 100, maxPipelinesPerLayout: 50, maxLayouts: 1000 });
+
+/** The context of a command: when it happens and who does it. */
+export const CommandContext = z.strictObject({
+  at: Instant,
+  by: Id.nullable().optional(),
+  limits: Limits.optional(),
+});
+/** A context as a host writes it: `at` may be a Date, epoch ms or ISO string. */
+export type CommandContextInput = z.input<typeof CommandContext>;
+/** A parsed context. */
+export interface Context {
+  readonly at: number;
+  readonly by: string | null;
+  readonly limits: Limits;
+}

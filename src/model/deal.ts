@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { Amount, CalendarDate, Currency, EpochMs, Id, JsonRecord, Name, Probability, type JsonValue } from './primitives.js';
+import { ForecastCategory } from './stage.js';
+
+/** One row of stage history, with a snapshot of the deal when it entered the stage. */
+export const StageVisit = z.strictObject({
+  pipelineId: Id.nullable(),
+  stageId: Id,
+  enteredAt: EpochMs,
+  exitedAt: EpochMs.nullable(),
+  amount: Amount.nullable(),
+  probability: Probability,
+  expectedRevenue: Amount.nullable(),
+  closingDate: CalendarDate.nullable(),
+  forecastCategory: ForecastCategory,
+  by: Id.nullable(),
+  bypassedRules: z.boolean(),
+});
+/** @see {@link StageVisit} */
+export type StageVisit = z.infer<typeof StageVisit>;
+
+/** A deal (opportunity) as stored. */
+export const Deal = z.strictObject({
+  id: Id,
+  layoutId: Id,
+  pipelineId: Id.nullable(),
+  stageId: Id,
+  name: Name,
+  amount: Amount.nullable(),
+  currency: Currency.nullable(),
+  probability: Probability,
+  closingDate: CalendarDate.nullable(),
+  ownerId: Id.nullable(),
+  lostReason: z.string().min(1).max(1000).nullable(),
+  fields: JsonRecord,
+  createdAt: EpochMs,
+  updatedAt: EpochMs,
+  version: z.number().int().min(1),
+  history: z.array(StageVisit).min(1),
+});
+/** @see {@link Deal} */
+export type Deal = Omit<z.infer<typeof Deal>, 'fields'> & { fields: Record<string, JsonValue> };
+
+/** What a host gives to create a deal. Pipeline and stage default from the layout. */
+export const DealInput = z.strictObject({
+  id: Id,
+  layoutId: Id,
+  pipelineId: Id.optional(),
+  stageId: Id.optional(),
+  name: Name,
+  amount: Amount.nullable().optional(),
+  currency: Currency.nullable().optional(),
+  probability: Probability.optional(),
+  closingDate: CalendarDate.nullable().optional(),
+  ownerId: Id.nullable().optional(),
+  lostReason: z.string().min(1).max(1000).optional(),
+  fields: JsonRecord.optional(),
+});
+/** @see {@link DealInput} */
+export type DealInput = z.input<typeof DealInput>;
+
+/** The fields `updateDeal` may change. `removeFields` deletes keys of `fields`. */
+export const DealPatch = z.strictObject({
+  name: Name.optional(),
+  amount: Amount.nullable().optional(),
+  currency: Currency.nullable().optional(),
+  probability: Probability.optional(),
+  closingDate: CalendarDate.nullable().optional(),
+  ownerId: Id.nullable().optional(),
+  lostReason: z.string().min(1).max(1000).nullable().optional(),
+  fields: JsonRecord.optional(),
+  removeFields: z.array(Id).max(1000).optional(),
+});
+/** @see {@link DealPatch} */
+export type DealPatch = z.infer<typeof DealPatch>;

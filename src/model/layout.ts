@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { Id, Name } from './primitives.js';
+import { StageDef } from './stage.js';
+import { Pipeline } from './pipeline.js';
+
+/** A layout: a Stage picklist and the pipelines built from it. */
+export const Layout = z.strictObject({
+  id: Id,
+  name: Name,
+  stages: z.array(StageDef).min(1).max(10000),
+  pipelines: z.array(Pipeline).max(10000),
+  defaultPipelineId: Id.nullable(),
+});
+/** @see {@link Layout} */
+export type Layout = z.output<typeof Layout>;
+
+/** The configuration aggregate of one tenant. */
+export const Workspace = z.strictObject({
+  version: z.number().int().min(0),
+  layouts: z.array(Layout).max(100000),
+});
+/** @see {@link Workspace} */
+export type Workspace = z.output<typeof Workspace>;

@@ -1,0 +1,59 @@
+import type { z } from 'zod';
+import { PipelineError } from '../errors.js';
+import { CommandContext, DEFAULT_LIMITS, type Context } from './commands.js';
+import { FORBIDDEN_KEYS, MAX_TEXT, toEpochMs } from './primitives.js';
+
+interface Issue {
+  readonly code: string;
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly origin?: string;
+}
+
+function pathText(label: string, path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : `${acc}.${String(p)}`), label);
+}
+
+/** Turns zod issues into a PipelineError: too long names and lists are `limit_exceeded`, the rest `invalid_input`. */
+export function issuesToError(label: string, issues: readonly Issue[]): PipelineError {
+  const list = issues.map((i) => ({ path: pathText(label, i.path), message: i.message, code: i.code }));
+  const first = list[0] ?? { path: label, message: 'invalid', code: 'custom' };
+  const tooLong = issues.every((i) => i.code === 'too_big' && (i.origin === 'string' || i.origin === 'array'));
+  const code = issues.length > 0 && tooLong ? 'limit_exceeded' : 'invalid_input';
+  return new PipelineError(code, `${first.path}: ${first.message}`, { path: first.path, issues: list });
+}
+
+/**
+ * Parses `value` with `schema`, throwing a PipelineError that names the failing path.
+ * Never lets another exception escape: a schema that throws on exotic input is reported as invalid.
+ */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, label: string): z.output<S> {
+  let result: ReturnType<S['safeParse']>;
+  try {
+    result = schema.safeParse(value) as ReturnType<S['safeParse']>;
+  } catch {
+    throw new PipelineError('invalid_input', `${label}: could not be read`, { path: label });
+  }
+  if (result.success) return result.data as z.output<S>;
+  throw issuesToError(label, result.error.issues as readonly Issue[]);
+}
+
+/** Parses a command context. Plain `{ at: number, by? }` takes a fast path that skips zod. */
+export function parseContext(ctx: unknown): Context {
+  if (typeof ctx === 'object' && ctx !== null && Object.getPrototypeOf(ctx) === Object.prototype) {
+    const c = ctx as { at?: unknown; by?: unknown; limits?: unknown };
+    const keys = Object.keys(c);
+    const simple = keys.every((k) => k === 'at' || k === 'by') && c.limits === undefined;
+    const by = c.by ?? null;
+    const byOk = by === null || (typeof by === 'string' && by.length > 0 && by.length <= MAX_TEXT && !FORBIDDEN_KEYS.has(by));
+    if (simple && byOk && typeof c.at === 'number' && toEpochMs(c.at) === c.at) {
+      return { at: c.at, by: by as string | null, limits: DEFAULT_LIMITS };
+    }
+  }
+  const parsed = parseWith(CommandContext, ctx, 'ctx');
+  return { at: parsed.at, by: parsed.by ?? null, limits: { ...DEFAULT_LIMITS, ...stripUndefined(parsed.limits ?? {}) } };
+}
+
+function stripUndefined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as never;
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { Id, Name, Probability, SafeKey, safeRecord } from './primitives.js';
+import { RotAfterDays } from './stage.js';
+
+/** A stage of a pipeline, with per-pipeline overrides of its StageDef. */
+export const PipelineStage = z.strictObject({
+  stageId: Id,
+  probability: Probability.optional(),
+  rotAfterDays: RotAfterDays.optional(),
+  requiredFields: z.array(SafeKey).max(100).optional(),
+});
+/** @see {@link PipelineStage} */
+export type PipelineStage = z.infer<typeof PipelineStage>;
+
+/** Transition rules of a pipeline. Every flag defaults to the permissive value. */
+export const TransitionRules = z.strictObject({
+  allowSkip: z.boolean().default(true),
+  allowBackward: z.boolean().default(true),
+  allowReopen: z.boolean().default(true),
+  requireLostReason: z.boolean().default(false),
+  creationStageIds: z.array(Id).min(1).max(100).optional(),
+  allowed: safeRecord(z.array(Id).max(100)).optional(),
+});
+/** @see {@link TransitionRules} */
+export type TransitionRules = z.output<typeof TransitionRules>;
+/** The input form of {@link TransitionRules}: every field optional. */
+export type TransitionRulesInput = z.input<typeof TransitionRules>;
+
+/** The rules a pipeline gets when none are given: everything allowed. */
+export const DEFAULT_RULES: TransitionRules = Object.freeze({
+  allowSkip: true,
+  allowBackward: true,
+  allowReopen: true,
+  requireLostReason: false,
+});
+
+/** A pipeline: an ordered subset of its layout's Stage picklist, with rules. */
+export const Pipeline = z.strictObject({
+  id: Id,
+  layoutId: Id,
+  name: Name,
+  standard: z.boolean(),
+  stages: z.array(PipelineStage).min(1).max(10000),
+  rules: TransitionRules,
+});
+/** @see {@link Pipeline} */
+export type Pipeline = z.output<typeof Pipeline>;

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { Id, Name, Probability } from './primitives.js';
+
+/** Whether a stage is open, or closes the deal as won or lost. */
+export const Outcome = z.enum(['open', 'won', 'lost']);
+/** @see {@link Outcome} */
+export type Outcome = z.infer<typeof Outcome>;
+
+/** Forecast category of a stage (Salesforce / Zoho). */
+export const ForecastCategory = z.enum(['pipeline', 'best_case', 'commit', 'closed', 'omitted']);
+/** @see {@link ForecastCategory} */
+export type ForecastCategory = z.infer<typeof ForecastCategory>;
+
+/** Days after which a deal sitting in a stage is stalled ("rotting"). 0 turns rotting off. */
+export const RotAfterDays = z.number().min(0).max(36500);
+
+/** One value of a layout's Stage picklist. */
+export const StageDef = z.strictObject({
+  id: Id,
+  name: Name,
+  probability: Probability,
+  outcome: Outcome,
+  forecastCategory: ForecastCategory,
+  rotAfterDays: RotAfterDays.optional(),
+});
+/** @see {@link StageDef} */
+export type StageDef = z.infer<typeof StageDef>;
+
+/** The fields of a stage that `updateStage` may change (its id and outcome are fixed). */
+export const StagePatch = z.strictObject({
+  name: Name.optional(),
+  probability: Probability.optional(),
+  forecastCategory: ForecastCategory.optional(),
+  rotAfterDays: RotAfterDays.nullable().optional(),
+});
+/** @see {@link StagePatch} */
+export type StagePatch = z.infer<typeof StagePatch>;

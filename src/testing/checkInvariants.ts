@@ -1,0 +1,76 @@
+import type { Deal } from '../model/deal.js';
+import type { Workspace } from '../model/layout.js';
+import { indexOf } from '../workspace/lookup.js';
+import { workspaceViolations, type InvariantViolation } from '../workspace/invariants.js';
+
+/**
+ * Checks every invariant of the model that can be seen on a snapshot (1-6 of DESIGN.md section 2)
+ * and returns each one that is broken, naming the deal; an empty list means all hold.
+ * Invariants 7-9 are about commands and are checked by the property tests.
+ *
+ * @param ws - the workspace
+ * @param deals - every deal to check
+ * @param opts - `{ now }`: the instant the open visits run up to
+ * @returns the violations, `[]` when all hold
+ * @example
+ * ```ts
+ * expect(checkInvariants(scenario.workspace, scenario.deals, { now: scenario.now })).toEqual([]);
+ * ```
+ */
+export function checkInvariants(ws: Workspace, deals: readonly Deal[], opts: { now: number }): InvariantViolation[] {
+  const out = workspaceViolations(ws);
+  const index = indexOf(ws);
+  for (const deal of deals) {
+    for (const message of dealProblems(index, deal, opts.now)) out.push({ invariant: message[0], message: message[1], dealId: deal.id });
+  }
+  return out;
+}
+
+type Problem = [invariant: string, message: string];
+
+function dealProblems(index: ReturnType<typeof indexOf>, deal: Deal, now: number): Problem[] {
+  const out: Problem[] = [];
+  const layout = index.layouts.get(deal.layoutId);
+  let lost = false;
+  if (!layout) out.push(['3', `deal ${deal.id} names layout ${deal.layoutId}, which does not exist`]);
+  else if (layout.pipelines.length > 0) {
+    const scope = deal.pipelineId === null ? undefined : index.scopes.get(deal.pipelineId);
+    if (!scope || scope.layout.id !== layout.id) out.push(['3', `deal ${deal.id} is in pipeline ${deal.pipelineId}, not a pipeline of layout ${layout.id}`]);
+    else if (!scope.slots.has(deal.stageId)) out.push(['3', `deal ${deal.id} is in stage ${deal.stageId}, not in pipeline ${scope.pipeline?.id}`]);
+    lost = scope?.slots.get(deal.stageId)?.def.outcome === 'lost';
+  } else {
+    if (deal.pipelineId !== null) out.push(['3', `deal ${deal.id} names pipeline ${deal.pipelineId} but layout ${layout.id} has none`]);
+    const def = index.stageDefs.get(layout.id)?.get(deal.stageId);
+    if (!def) out.push(['3', `deal ${deal.id} is in stage ${deal.stageId}, not in the picklist of layout ${layout.id}`]);
+    lost = def?.outcome === 'lost';
+  }
+  out.push(...historyProblems(deal, now));
+  if (deal.lostReason !== null && !lost) out.push(['6', `deal ${deal.id} has a lost reason but is not in a lost stage`]);
+  return out;
+}
+
+function historyProblems(deal: Deal, now: number): Problem[] {
+  const h = deal.history;
+  const out: Problem[] = [];
+  const first = h[0];
+  const last = h[h.length - 1];
+  if (!first || !last) return [['4', `deal ${deal.id} has no history`]];
+  if (first.enteredAt !== deal.createdAt) out.push(['4', `deal ${deal.id}: the first visit starts at ${first.enteredAt}, not at createdAt ${deal.createdAt}`]);
+  for (let i = 0; i < h.length - 1; i++) {
+    const v = h[i];
+    const next = h[i + 1];
+    if (!v || !next) continue;
+    if (v.exitedAt === null) out.push(['4', `deal ${deal.id}: visit ${i} is open but not the last`]);
+    else if (v.exitedAt !== next.enteredAt) out.push(['4', `deal ${deal.id}: visit ${i} ends at ${v.exitedAt} but visit ${i + 1} starts at ${next.enteredAt}`]);
+    if (v.exitedAt !== null && v.exitedAt < v.enteredAt) out.push(['4', `deal ${deal.id}: visit ${i} ends before it starts`]);
+  }
+  if (last.exitedAt !== null) out.push(['4', `deal ${deal.id}: the last visit is closed`]);
+  if (last.stageId !== deal.stageId || last.pipelineId !== deal.pipelineId) {
+    out.push(['4', `deal ${deal.id}: the open visit names ${last.pipelineId}/${last.stageId}, the deal is in ${deal.pipelineId}/${deal.stageId}`]);
+  }
+  const dwell = h.reduce((sum, v) => sum + ((v.exitedAt ?? now) - v.enteredAt), 0);
+  if (now >= last.enteredAt && dwell !== now - deal.createdAt) {
+    out.push(['5', `deal ${deal.id}: visits last ${dwell} ms in all, but ${now - deal.createdAt} ms passed since creation`]);
+  }
+  return out;
+}

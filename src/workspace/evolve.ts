@@ -1,0 +1,108 @@
+import { Immer, type Draft } from 'immer';
+import type { Layout, Workspace } from '../model/layout.js';
+import type { Pipeline } from '../model/pipeline.js';
+import type { WorkspaceEvent } from './events.js';
+import { renameInRules, replaceStage } from './decideLayout.js';
+
+const immer = /* @__PURE__ */ new Immer({ autoFreeze: false });
+
+/**
+ * Applies one workspace event. Total: an event that names something missing changes nothing
+ * (events are facts already checked by {@link decideWorkspace}). Never mutates `ws`; shares
+ * what did not change.
+ *
+ * @param ws - the workspace before the event
+ * @param event - an event from {@link decideWorkspace}
+ * @returns the workspace after the event
+ * @example
+ * ```ts
+ * const ws = evolveWorkspace(emptyWorkspace(), {
+ *   type: 'layoutAdded', at: 0, by: null, version: 1,
+ *   layout: { id: 'sales', name: 'Sales', stages: [], pipelines: [], defaultPipelineId: null },
+ * });
+ * ws.layouts.length; // 1
+ * ```
+ */
+export function evolveWorkspace(ws: Workspace, event: WorkspaceEvent): Workspace {
+  return immer.produce(ws, (draft) => {
+    draft.version = event.version;
+    applyEvent(draft, event);
+  });
+}
+
+function applyEvent(draft: Draft<Workspace>, e: WorkspaceEvent): void {
+  if (e.type === 'layoutAdded') {
+    draft.layouts.push(structuredClone(e.layout) as Draft<Layout>);
+    return;
+  }
+  const layout = 'layoutId' in e ? draft.layouts.find((l) => l.id === e.layoutId) : undefined;
+  const pipeline =
+    'pipelineId' in e ? draft.layouts.flatMap((l) => l.pipelines).find((p) => p.id === e.pipelineId) : undefined;
+  switch (e.type) {
+    case 'layoutRenamed':
+      if (layout) layout.name = e.name;
+      return;
+    case 'stageAdded':
+      layout?.stages.splice(e.index, 0, { ...e.stage });
+      return;
+    case 'stageUpdated':
+      updateStage(layout, e.stageId, e.patch);
+      return;
+    case 'stagesReordered':
+      if (layout) layout.stages = e.stageIds.flatMap((id) => layout.stages.filter((s) => s.id === id));
+      return;
+    case 'stageRemoved':
+      removeStage(layout, e.stageId, e.replacementStageId);
+      return;
+    case 'pipelineCreated':
+      createPipeline(draft, e.pipeline, e.makeDefault);
+      return;
+    case 'pipelineRenamed':
+      if (pipeline) pipeline.name = e.name;
+      return;
+    case 'pipelineStagesSet':
+      if (pipeline) {
+        pipeline.stages = structuredClone(e.stages) as Draft<Pipeline>['stages'];
+        pipeline.rules = structuredClone(e.rules);
+      }
+      return;
+    case 'transitionRulesSet':
+      if (pipeline) pipeline.rules = structuredClone(e.rules);
+      return;
+    case 'defaultPipelineSet':
+      if (layout?.pipelines.some((p) => p.id === e.pipelineId)) layout.defaultPipelineId = e.pipelineId;
+      return;
+    case 'pipelineDeleted':
+      for (const l of draft.layouts) {
+        const i = l.pipelines.findIndex((p) => p.id === e.pipelineId);
+        if (i >= 0 && l.defaultPipelineId !== e.pipelineId) l.pipelines.splice(i, 1);
+      }
+      return;
+  }
+}
+
+function updateStage(layout: Draft<Layout> | undefined, stageId: string, patch: Record<string, unknown>): void {
+  const stage = layout?.stages.find((s) => s.id === stageId);
+  if (!stage) return;
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete (stage as Record<string, unknown>)[key];
+    else if (value !== undefined) (stage as Record<string, unknown>)[key] = value;
+  }
+}
+
+function removeStage(layout: Draft<Layout> | undefined, stageId: string, replacement: string | null): void {
+  if (!layout) return;
+  layout.stages = layout.stages.filter((s) => s.id !== stageId);
+  for (const p of layout.pipelines) {
+    if (!p.stages.some((s) => s.stageId === stageId)) continue;
+    p.stages = replaceStage(p.stages, stageId, replacement) as Draft<Pipeline>['stages'];
+    p.rules = renameInRules(p.rules, stageId, replacement);
+  }
+}
+
+function createPipeline(draft: Draft<Workspace>, pipeline: Pipeline, makeDefault: boolean): void {
+  const layout = draft.layouts.find((l) => l.id === pipeline.layoutId);
+  if (!layout) return;
+  layout.pipelines.push(structuredClone(pipeline) as Draft<Pipeline>);
+  if (makeDefault || layout.defaultPipelineId === null) layout.defaultPipelineId = pipeline.id;
+}
