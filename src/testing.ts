@@ -2,3 +2,12 @@
 
 export { checkInvariants } from './testing/checkInvariants.js';
 export type { InvariantViolation } from './workspace/invariants.js';
+export {
+  arbWorkspace,
+  arbScenario,
+  arbStageDef,
+  stepCommand,
+  type ScenarioStep,
+  type ArbWorkspaceOptions,
+  type ArbScenarioOptions,
+} from './testing/arbitraries.js';

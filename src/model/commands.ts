@@ -59,26 +59,31 @@ export type WorkspaceCommandInput = z.input<typeof WorkspaceCommand>;
 const Bypass = { bypassRules: z.boolean().optional() };
 const LostReason = z.string().min(1).max(1000);
 
+const MoveToStage = z.strictObject({ type: z.literal('moveToStage'), stageId: Id, lostReason: LostReason.optional(), ...Bypass });
+const MoveToPipeline = z.strictObject({
+  type: z.literal('moveToPipeline'),
+  pipelineId: Id,
+  stageId: Id.optional(),
+  stageMap: StageMap.optional(),
+  lostReason: LostReason.optional(),
+  ...Bypass,
+});
+const UpdateDeal = z.strictObject({ type: z.literal('updateDeal'), patch: DealPatch, ...Bypass });
+const CloseDeal = z.strictObject({
+  type: z.literal('closeDeal'),
+  outcome: z.enum(['won', 'lost']),
+  stageId: Id.optional(),
+  lostReason: LostReason.optional(),
+  ...Bypass,
+});
+
 /** Every command the deal aggregate accepts, by `type`. */
 export const DealCommand = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('createDeal'), deal: DealInput, ...Bypass }),
-  z.strictObject({ type: z.literal('moveToStage'), stageId: Id, lostReason: LostReason.optional(), ...Bypass }),
-  z.strictObject({
-    type: z.literal('moveToPipeline'),
-    pipelineId: Id,
-    stageId: Id.optional(),
-    stageMap: StageMap.optional(),
-    lostReason: LostReason.optional(),
-    ...Bypass,
-  }),
-  z.strictObject({ type: z.literal('updateDeal'), patch: DealPatch, ...Bypass }),
-  z.strictObject({
-    type: z.literal('closeDeal'),
-    outcome: z.enum(['won', 'lost']),
-    stageId: Id.optional(),
-    lostReason: LostReason.optional(),
-    ...Bypass,
-  }),
+  MoveToStage,
+  MoveToPipeline,
+  UpdateDeal,
+  CloseDeal,
   z.strictObject({ type: z.literal('reopenDeal'), stageId: Id, ...Bypass }),
 ]);
 /** A parsed deal command. */
@@ -112,3 +117,15 @@ export interface Context {
   readonly by: string | null;
   readonly limits: Limits;
 }
+
+/** The change a bulk update applies to every deal: one of four deal commands. */
+export const BulkChange = z.discriminatedUnion('type', [MoveToStage, MoveToPipeline, UpdateDeal, CloseDeal]);
+/** A parsed bulk change. */
+export type BulkChange = z.output<typeof BulkChange>;
+/** A bulk change as a host writes it. */
+export type BulkChangeInput = z.input<typeof BulkChange>;
+
+/** The context of a bulk update: a command context plus the mode. */
+export const BulkContext = CommandContext.extend({ mode: z.enum(['atomic', 'bestEffort']) });
+/** A bulk context as a host writes it. */
+export type BulkContextInput = z.input<typeof BulkContext>;
