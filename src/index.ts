@@ -60,3 +60,24 @@ export {
 
 export { planBulkUpdate, type BulkPlan } from './bulk/planBulkUpdate.js';
 export { BulkChange, BulkContext, type BulkChangeInput, type BulkContextInput } from './model/commands.js';
+
+export {
+  timeInStages,
+  stageAt,
+  dwellStats,
+  stalledDeals,
+  conversionFunnel,
+  weightedPipeline,
+  movementStats,
+  salesCycle,
+  type StageTime,
+  type DwellRow,
+  type StalledDeal,
+  type Funnel,
+  type FunnelStage,
+  type WeightedCurrency,
+  type WeightedTotals,
+  type MovementStats,
+  type MoveCount,
+  type SalesCycle,
+} from './metrics/index.js';

@@ -76,6 +76,7 @@ export function decideCreateDeal(ws: Workspace, c: Create, ctx: Context): DealEv
       probability: input.probability ?? slot.probability,
       fields,
       forecastCategory: slot.def.forecastCategory,
+      outcome: slot.def.outcome,
       bypassedRules: bypass && violations.length > 0,
     },
   ];

@@ -43,7 +43,7 @@ export function moveEvent(deal: Deal, move: Move, reason: StageChangeReason, byp
       violations: move.violations,
     });
   }
-  const fromOutcome = move.from?.def.outcome ?? (deal.lostReason !== null ? 'lost' : 'open');
+  const fromOutcome = move.from?.def.outcome ?? deal.history[deal.history.length - 1]?.outcome ?? 'open';
   return [
     {
       type: 'dealStageChanged',

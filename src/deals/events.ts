@@ -48,6 +48,7 @@ export type DealEvent = DealEventMeta &
         readonly lostReason: string | null;
         readonly fields: Readonly<Record<string, JsonValue>>;
         readonly forecastCategory: ForecastCategory;
+        readonly outcome: Outcome;
         readonly bypassedRules: boolean;
       }
     | {

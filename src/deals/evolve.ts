@@ -42,6 +42,7 @@ function created(e: Extract<DealEvent, { type: 'dealCreated' }>): Deal {
     expectedRevenue: expected(e.amount, e.probability),
     closingDate: e.closingDate,
     forecastCategory: e.forecastCategory,
+    outcome: e.outcome,
     by: e.by,
     bypassedRules: e.bypassedRules,
   };
@@ -80,6 +81,7 @@ function stageChanged(deal: Deal, e: Extract<DealEvent, { type: 'dealStageChange
     expectedRevenue: expected(deal.amount, e.probability),
     closingDate: deal.closingDate,
     forecastCategory: e.forecastCategory,
+    outcome: e.to.outcome,
     by: e.by,
     bypassedRules: e.bypassedRules,
   });

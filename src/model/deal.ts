@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Amount, CalendarDate, Currency, EpochMs, Id, JsonRecord, Name, Probability, type JsonValue } from './primitives.js';
-import { ForecastCategory } from './stage.js';
+import { ForecastCategory, Outcome } from './stage.js';
 
 /** One row of stage history, with a snapshot of the deal when it entered the stage. */
 export const StageVisit = z.strictObject({
@@ -13,6 +13,7 @@ export const StageVisit = z.strictObject({
   expectedRevenue: Amount.nullable(),
   closingDate: CalendarDate.nullable(),
   forecastCategory: ForecastCategory,
+  outcome: Outcome,
   by: Id.nullable(),
   bypassedRules: z.boolean(),
 });

@@ -13,7 +13,7 @@ describe('createDeal', () => {
     expect(deal.history).toEqual([
       {
         pipelineId: 'new-cars', stageId: 'requirements', enteredAt: T0, exitedAt: null, amount: null, probability: 10,
-        expectedRevenue: null, closingDate: null, forecastCategory: 'pipeline', by: 'ann', bypassedRules: false,
+        expectedRevenue: null, closingDate: null, forecastCategory: 'pipeline', outcome: 'open', by: 'ann', bypassedRules: false,
       },
     ]);
   });

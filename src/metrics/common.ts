@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { fail } from '../errors.js';
+import type { Deal } from '../model/deal.js';
+import { parseWith } from '../model/parse.js';
+import { Id, Instant } from '../model/primitives.js';
+import { assertDeal } from '../deals/shape.js';
+
+/** Parses the options of a metric; instants may be Date, epoch ms or ISO strings. */
+export function parseOptions<S extends z.ZodType>(schema: S, opts: unknown): z.output<S> {
+  return parseWith(schema, opts, 'opts');
+}
+
+export const NowOptions = z.strictObject({ now: Instant });
+export const WindowShape = { from: Instant, to: Instant };
+export const OptionalPipeline = Id.optional();
+
+/** Checks the deals argument of a metric: an array of deals. */
+export function assertDeals(deals: unknown): asserts deals is readonly Deal[] {
+  if (!Array.isArray(deals)) fail('invalid_input', 'deals: expected an array of deals', { path: 'deals' });
+  deals.forEach((d, i) => assertDeal(d, `deals[${i}]`));
+}
+
+export function checkWindow(from: number, to: number): void {
+  if (to < from) fail('invalid_input', 'opts.to: must not be before opts.from', { path: 'opts.to' });
+}
+
+/** Median of sorted numbers; the mean of the two middle values for an even count. */
+export function median(sorted: readonly number[]): number {
+  const n = sorted.length;
+  if (n === 0) return 0;
+  const mid = n >> 1;
+  return n % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Nearest-rank percentile of sorted numbers: the value at rank ⌈p·n⌉. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
+}
+
+export const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
+/** Monday 1970-01-05T00:00Z: business time is counted from a Monday. */
+const MONDAY = 4 * DAY_MS;
+
+/** Business milliseconds from the anchor Monday to `t`: weekends (Saturday and Sunday, UTC) excluded. */
+function businessSinceAnchor(t: number): number {
+  const since = t - MONDAY;
+  const weeks = Math.floor(since / WEEK_MS);
+  const rest = since - weeks * WEEK_MS;
+  return weeks * 5 * DAY_MS + Math.min(rest, 5 * DAY_MS);
+}
+
+/**
+ * Milliseconds between two instants that fall on Monday to Friday (UTC). A partial day counts
+ * for the part of it inside the interval: Friday 18:00 to Monday 06:00 is 12 hours.
+ */
+export function businessMs(start: number, end: number): number {
+  return end <= start ? 0 : businessSinceAnchor(end) - businessSinceAnchor(start);
+}

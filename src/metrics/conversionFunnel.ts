@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { fail } from '../errors.js';
+import type { Deal, StageVisit } from '../model/deal.js';
+import type { Workspace } from '../model/layout.js';
+import { Id, Instant } from '../model/primitives.js';
+import { indexOf, type StageScope } from '../workspace/lookup.js';
+import { assertWorkspace } from '../workspace/validate.js';
+import { assertDeals, checkWindow, parseOptions } from './common.js';
+
+/** One stage of a conversion funnel. */
+export interface FunnelStage {
+  readonly stageId: string;
+  /** Deals that reached this stage or a later one. */
+  readonly entered: number;
+  /** Deals that went on past this stage. */
+  readonly advanced: number;
+  /** advanced / entered; null when no deal entered. */
+  readonly conversionRate: number | null;
+}
+
+/** A pipeline's conversion funnel. */
+export interface Funnel {
+  readonly pipelineId: string;
+  /** Deals counted (the cohort). */
+  readonly deals: number;
+  readonly stages: FunnelStage[];
+  /** Won deals / cohort; null for an empty cohort. */
+  readonly wonRate: number | null;
+  /** Lost deals / cohort; null for an empty cohort. */
+  readonly lostRate: number | null;
+}
+
+const FunnelOptions = z.strictObject({ pipelineId: Id, from: Instant.optional(), to: Instant.optional() });
+
+/**
+ * Stage-to-stage conversion of one pipeline (Pipedrive's conversion statistics).
+ *
+ * Definition. The cohort is the deals whose first entry into the pipeline lies in
+ * `[from, to)` (every deal that entered it, without a window); only their visits to the
+ * pipeline that began before `to` count. A deal's *reach* is the furthest open stage it entered,
+ * by pipeline order, or past the last open stage once it entered a won stage. For the open stage
+ * at position i, `entered` counts deals with reach ≥ i and `advanced` deals with reach > i
+ * (moving forward counts even when stages were skipped). A won stage counts the deals that
+ * entered it as entered and advanced; a lost stage counts the deals that entered it, none advanced.
+ * `wonRate` and `lostRate` divide the cohort's won and lost deals by the cohort.
+ *
+ * Worked example: stages a → b → c → won, lost. Deal 1 went a → b → won; deal 2 a → lost;
+ * deal 3 a → c. Reaches: 3 (past c), 0, 2. Stage a: entered 3, advanced 2 (rate 0.67); b:
+ * entered 2, advanced 2; c: entered 2, advanced 1 (0.5); won: 1/1; lost: 1/0. wonRate 1/3,
+ * lostRate 1/3.
+ *
+ * @param ws - the workspace (stage order)
+ * @param deals - the deals
+ * @param opts - `{ pipelineId, from?, to? }`
+ * @returns the funnel
+ * @example
+ * ```ts
+ * conversionFunnel(ws, deals, { pipelineId: 'new-cars', from: '2026-01-01', to: '2026-04-01' }).stages[0];
+ * // { stageId: 'requirements', entered: 40, advanced: 31, conversionRate: 0.775 }
+ * ```
+ */
+export function conversionFunnel(ws: Workspace, deals: readonly Deal[], opts: { pipelineId: string; from?: Date | number | string; to?: Date | number | string }): Funnel {
+  assertWorkspace(ws);
+  const o = parseOptions(FunnelOptions, opts);
+  assertDeals(deals);
+  const from = o.from ?? -Infinity;
+  const to = o.to ?? Infinity;
+  checkWindow(from, to);
+  const scope = indexOf(ws).scopes.get(o.pipelineId) ?? fail('not_found', `pipeline ${o.pipelineId} does not exist`, { pipelineId: o.pipelineId });
+  const reaches: number[] = [];
+  const enteredClosed = new Map<string, number>();
+  let won = 0;
+  let lost = 0;
+  for (const deal of deals) {
+    const visits = deal.history.filter((v) => v.pipelineId === o.pipelineId && v.enteredAt < to);
+    const first = visits[0];
+    if (!first || first.enteredAt < from) continue;
+    const r = reachOf(scope, visits);
+    reaches.push(r.reach);
+    for (const id of r.closedStages) enteredClosed.set(id, (enteredClosed.get(id) ?? 0) + 1);
+    if (r.won) won++;
+    if (r.lost) lost++;
+  }
+  const stages = scope.order.map((slot): FunnelStage => {
+    if (slot.def.outcome !== 'open') {
+      const entered = enteredClosed.get(slot.stageId) ?? 0;
+      const advanced = slot.def.outcome === 'won' ? entered : 0;
+      return { stageId: slot.stageId, entered, advanced, conversionRate: entered === 0 ? null : advanced / entered };
+    }
+    const entered = reaches.filter((r) => r >= slot.openPosition).length;
+    const advanced = reaches.filter((r) => r > slot.openPosition).length;
+    return { stageId: slot.stageId, entered, advanced, conversionRate: entered === 0 ? null : advanced / entered };
+  });
+  const n = reaches.length;
+  return { pipelineId: o.pipelineId, deals: n, stages, wonRate: n === 0 ? null : won / n, lostRate: n === 0 ? null : lost / n };
+}
+
+function reachOf(scope: StageScope, visits: readonly StageVisit[]): { reach: number; won: boolean; lost: boolean; closedStages: Set<string> } {
+  let reach = -1;
+  let won = false;
+  let lost = false;
+  const closedStages = new Set<string>();
+  for (const v of visits) {
+    const slot = scope.slots.get(v.stageId);
+    if (!slot) continue;
+    if (slot.def.outcome === 'open') reach = Math.max(reach, slot.openPosition);
+    else {
+      closedStages.add(v.stageId);
+      if (slot.def.outcome === 'won') {
+        won = true;
+        reach = scope.openCount;
+      } else lost = true;
+    }
+  }
+  return { reach, won, lost, closedStages };
+}
