@@ -3,11 +3,12 @@ import { DealCommand, type CommandContextInput, type DealCommandInput } from '..
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { parseContext, parseWith } from '../model/parse.js';
+import { quickMoveToStage } from '../model/quickParse.js';
 import { assertWorkspace } from '../workspace/validate.js';
 import { decideDealParsed } from './decide.js';
 import { evolveDeal } from './evolve.js';
 import type { DealEvent } from './events.js';
-import { assertDeal, trustDeal } from './shape.js';
+import { assertDeal } from './shape.js';
 
 /**
  * Decides a deal command and applies its events. A refused command throws and changes nothing;
@@ -34,7 +35,7 @@ export function applyDeal(
 ): { deal: Deal; events: DealEvent[] } {
   assertWorkspace(ws);
   if (deal !== null) assertDeal(deal);
-  const c = parseWith(DealCommand, command, 'command');
+  const c = quickMoveToStage(command) ?? parseWith(DealCommand, command, 'command');
   const events = decideDealParsed(ws, deal, c, parseContext(ctx));
   return { deal: applyEvents(deal, events, c.type), events };
 }
@@ -44,7 +45,6 @@ export function applyEvents(deal: Deal | null, events: readonly DealEvent[], lab
   let next = deal;
   for (const e of events) next = evolveDeal(next, e);
   if (next === null) throw new PipelineError('not_found', `command ${label} needs an existing deal`, {});
-  trustDeal(next);
   return next;
 }
 

@@ -3,6 +3,7 @@ import { DealCommand, type CommandContextInput, type Context, type DealCommandIn
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { parseContext, parseWith } from '../model/parse.js';
+import { quickMoveToStage } from '../model/quickParse.js';
 import { assertWorkspace } from '../workspace/validate.js';
 import { decideCreateDeal } from './decideCreate.js';
 import { decideCloseDeal, decideMoveToPipeline, decideMoveToStage, decideReopenDeal } from './decideMove.js';
@@ -30,7 +31,7 @@ import { assertDeal } from './shape.js';
 export function decideDeal(ws: Workspace, deal: Deal | null, command: DealCommandInput, ctx: CommandContextInput): DealEvent[] {
   assertWorkspace(ws);
   if (deal !== null) assertDeal(deal);
-  const c = parseWith(DealCommand, command, 'command');
+  const c = quickMoveToStage(command) ?? parseWith(DealCommand, command, 'command');
   return decideDealParsed(ws, deal, c, parseContext(ctx));
 }
 

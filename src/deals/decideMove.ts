@@ -20,14 +20,20 @@ export interface Move {
 }
 
 /** Judges a move of `deal` to `stageId` of `toScope`. */
-export function judgeMove(ws: Workspace, deal: Deal, toScope: StageScope, stageId: string, lostReason: string | undefined): Move {
+export function judgeMove(
+  ws: Workspace,
+  deal: Deal,
+  toScope: StageScope,
+  stageId: string,
+  lostReason: string | undefined,
+  fromScope: StageScope | null = scopeOfDeal(ws, deal),
+): Move {
   const to = requireSlot(toScope, stageId);
   if (lostReason !== undefined && to.def.outcome !== 'lost') {
     fail('invalid_input', `command.lostReason: only a move to a lost stage takes a lost reason (${stageId} is ${to.def.outcome})`, {
       path: 'command.lostReason',
     });
   }
-  const fromScope = scopeOfDeal(ws, deal);
   const from = fromScope?.slots.get(deal.stageId) ?? null;
   const reason = to.def.outcome === 'lost' ? (lostReason ?? deal.lostReason) : null;
   const violations = moveViolations({ fromScope, from, toScope, to, deal: deal as never, lostReason: reason });
@@ -72,7 +78,8 @@ const isSamePlace = (deal: Deal, move: Move): boolean =>
 
 export function decideMoveToStage(ws: Workspace, deal: Deal, c: Cmd<'moveToStage'>, ctx: Context): DealEvent[] {
   const scope = requireDealScope(ws, deal);
-  const move = judgeMove(ws, deal, scope, c.stageId, c.lostReason);
+  if (c.stageId === deal.stageId && scope.slots.has(c.stageId) && c.lostReason === undefined) return [];
+  const move = judgeMove(ws, deal, scope, c.stageId, c.lostReason, scope);
   if (isSamePlace(deal, move)) return [];
   return moveEvent(deal, move, 'moveToStage', c.bypassRules === true, ctx);
 }

@@ -34,7 +34,7 @@ function present(deal: Pick<Deal, 'fields'> & Record<string, unknown>, field: st
 
 /** The required fields of `slot` that the deal lacks. */
 export function missingFields(deal: Pick<Deal, 'fields'> & Record<string, unknown>, slot: StageSlot): string[] {
-  return slot.requiredFields.filter((f) => !present(deal, f));
+  return slot.requiredFields.length === 0 ? [] : slot.requiredFields.filter((f) => !present(deal, f));
 }
 
 /** What a move needs to know to be judged. */
@@ -63,45 +63,41 @@ export function moveViolations(m: MoveInput): Violation[] {
     if (leavingClosed && !keepsOutcome && !fromRules.allowReopen) {
       out.push({ code: 'reopen_not_allowed', message: `deals in closed stage ${m.from.stageId} cannot be reopened in this pipeline` });
     }
-    if (samePipeline && !leavingClosed) out.push(...orderViolations(m.toScope, m.from, m.to));
-    if (samePipeline) out.push(...graphViolations(fromRules, m.from, m.to));
+    if (samePipeline && !leavingClosed) orderViolations(out, m.toScope, m.from, m.to);
+    if (samePipeline) graphViolations(out, fromRules, m.from, m.to);
   }
-  out.push(...entryViolations(m));
+  entryViolations(m, out);
   return out;
 }
 
-function orderViolations(scope: StageScope, from: StageSlot, to: StageSlot): Violation[] {
+function orderViolations(out: Violation[], scope: StageScope, from: StageSlot, to: StageSlot): void {
   const rules = rulesOf(scope);
-  if (to.def.outcome === 'lost') return [];
+  if (to.def.outcome === 'lost') return;
   if (to.def.outcome === 'won') {
     const last = from.openPosition === scope.openCount - 1;
-    return !rules.allowSkip && !last
-      ? [{ code: 'skip_not_allowed', message: `a deal reaches ${to.stageId} only from the last open stage` }]
-      : [];
+    if (!rules.allowSkip && !last) out.push({ code: 'skip_not_allowed', message: `a deal reaches ${to.stageId} only from the last open stage` });
+    return;
   }
   const step = to.openPosition - from.openPosition;
   if (step > 1 && !rules.allowSkip) {
-    return [{ code: 'skip_not_allowed', message: `moving from ${from.stageId} to ${to.stageId} skips stages` }];
+    out.push({ code: 'skip_not_allowed', message: `moving from ${from.stageId} to ${to.stageId} skips stages` });
+  } else if (step < 0 && !rules.allowBackward) {
+    out.push({ code: 'backward_not_allowed', message: `moving back from ${from.stageId} to ${to.stageId} is not allowed` });
   }
-  if (step < 0 && !rules.allowBackward) {
-    return [{ code: 'backward_not_allowed', message: `moving back from ${from.stageId} to ${to.stageId} is not allowed` }];
-  }
-  return [];
 }
 
-function graphViolations(rules: TransitionRules, from: StageSlot, to: StageSlot): Violation[] {
-  if (!rules.allowed) return [];
+function graphViolations(out: Violation[], rules: TransitionRules, from: StageSlot, to: StageSlot): void {
+  if (!rules.allowed) return;
   const targets = Object.hasOwn(rules.allowed, from.stageId) ? rules.allowed[from.stageId] : undefined;
-  return targets?.includes(to.stageId)
-    ? []
-    : [{ code: 'transition_not_in_graph', message: `the transition ${from.stageId} → ${to.stageId} is not in the allowed transitions` }];
+  if (!targets?.includes(to.stageId)) {
+    out.push({ code: 'transition_not_in_graph', message: `the transition ${from.stageId} → ${to.stageId} is not in the allowed transitions` });
+  }
 }
 
 /** Rules about entering a stage: its required fields, and the lost reason. */
-export function entryViolations(m: Pick<MoveInput, 'toScope' | 'to' | 'deal' | 'lostReason'>): Violation[] {
-  const out: Violation[] = [];
-  const missing = missingFields(m.deal, m.to);
-  if (missing.length > 0) {
+export function entryViolations(m: Pick<MoveInput, 'toScope' | 'to' | 'deal' | 'lostReason'>, out: Violation[] = []): Violation[] {
+  const missing = m.to.requiredFields.length === 0 ? null : missingFields(m.deal, m.to);
+  if (missing && missing.length > 0) {
     out.push({ code: 'required_fields_missing', message: `stage ${m.to.stageId} requires ${missing.join(', ')}`, fields: missing });
   }
   if (m.to.def.outcome === 'lost' && rulesOf(m.toScope).requireLostReason && m.lostReason === null) {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { PipelineError } from '../errors.js';
 import { CommandContext, DEFAULT_LIMITS, type Context } from './commands.js';
-import { FORBIDDEN_KEYS, MAX_TEXT, toEpochMs } from './primitives.js';
+import { FORBIDDEN_KEYS, MAX_TEXT } from './primitives.js';
 
 interface Issue {
   readonly code: string;
@@ -40,18 +40,22 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, label:
 
 /** Parses a command context. Plain `{ at: number, by? }` takes a fast path that skips zod. */
 export function parseContext(ctx: unknown): Context {
-  if (typeof ctx === 'object' && ctx !== null && Object.getPrototypeOf(ctx) === Object.prototype) {
-    const c = ctx as { at?: unknown; by?: unknown; limits?: unknown };
-    const keys = Object.keys(c);
-    const simple = keys.every((k) => k === 'at' || k === 'by') && c.limits === undefined;
-    const by = c.by ?? null;
-    const byOk = by === null || (typeof by === 'string' && by.length > 0 && by.length <= MAX_TEXT && !FORBIDDEN_KEYS.has(by));
-    if (simple && byOk && typeof c.at === 'number' && toEpochMs(c.at) === c.at) {
-      return { at: c.at, by: by as string | null, limits: DEFAULT_LIMITS };
-    }
-  }
+  const fast = quickContext(ctx);
+  if (fast) return fast;
   const parsed = parseWith(CommandContext, ctx, 'ctx');
   return { at: parsed.at, by: parsed.by ?? null, limits: { ...DEFAULT_LIMITS, ...stripUndefined(parsed.limits ?? {}) } };
+}
+
+/** `{ at: epoch ms, by?: id | null }` needs no zod; anything else returns null. */
+function quickContext(ctx: unknown): Context | null {
+  if (typeof ctx !== 'object' || ctx === null) return null;
+  const c = ctx as { at?: unknown; by?: unknown };
+  for (const key in c) if (key !== 'at' && key !== 'by') return null;
+  const { at } = c;
+  const by = c.by ?? null;
+  if (typeof at !== 'number' || !Number.isSafeInteger(at) || Math.abs(at) > 8.64e15) return null;
+  if (by !== null && !(typeof by === 'string' && by.length > 0 && by.length <= MAX_TEXT && !FORBIDDEN_KEYS.has(by))) return null;
+  return { at, by: by as string | null, limits: DEFAULT_LIMITS };
 }
 
 function stripUndefined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {

@@ -1,0 +1,57 @@
+// Hand-written baselines: the least work a host could do by hand for the same result, with no
+// validation and no rules. The library is measured against these.
+import type { Deal, StageVisit } from '../src/index.js';
+
+interface StageInfo {
+  readonly probability: number;
+  readonly forecastCategory: StageVisit['forecastCategory'];
+  readonly outcome: StageVisit['outcome'];
+}
+
+/** Moves one deal to a stage with object spreads: close the open visit, open a new one. */
+export function spreadMove(deal: Deal, pipelineId: string, stageId: string, stage: StageInfo, at: number): Deal {
+  const history = deal.history.slice();
+  const last = history.length - 1;
+  history[last] = { ...history[last]!, exitedAt: at };
+  history.push({
+    pipelineId, stageId, enteredAt: at, exitedAt: null, amount: deal.amount, probability: stage.probability,
+    expectedRevenue: deal.amount === null ? null : (deal.amount * stage.probability) / 100, closingDate: deal.closingDate,
+    forecastCategory: stage.forecastCategory, outcome: stage.outcome, by: 'manager', bypassedRules: false,
+  });
+  return { ...deal, pipelineId, stageId, probability: stage.probability, updatedAt: at, version: deal.version + 1, history };
+}
+
+/** Moves many deals to another pipeline through a stage map, by hand. */
+export function spreadBulkMove(deals: readonly Deal[], pipelineId: string, stageMap: Record<string, string>, stages: Map<string, StageInfo>, at: number): Deal[] {
+  const out: Deal[] = new Array(deals.length);
+  for (let i = 0; i < deals.length; i++) {
+    const deal = deals[i]!;
+    const stageId = stageMap[deal.stageId] ?? deal.stageId;
+    out[i] = spreadMove(deal, pipelineId, stageId, stages.get(stageId)!, at);
+  }
+  return out;
+}
+
+/** Dwell statistics in one pass: completed visits per (pipeline, stage), then mean/median/p90/max. */
+export function singlePassDwell(deals: readonly Deal[]): { key: string; visits: number; meanMs: number; medianMs: number; p90Ms: number; maxMs: number }[] {
+  const groups = new Map<string, number[]>();
+  for (const deal of deals) {
+    for (const v of deal.history) {
+      if (v.exitedAt === null) continue;
+      const key = `${v.pipelineId}/${v.stageId}`;
+      const list = groups.get(key);
+      if (list) list.push(v.exitedAt - v.enteredAt);
+      else groups.set(key, [v.exitedAt - v.enteredAt]);
+    }
+  }
+  const rows = [];
+  for (const [key, list] of groups) {
+    const sorted = Float64Array.from(list).sort();
+    let sum = 0;
+    for (const d of sorted) sum += d;
+    const n = sorted.length;
+    const median = n % 2 ? sorted[n >> 1]! : (sorted[(n >> 1) - 1]! + sorted[n >> 1]!) / 2;
+    rows.push({ key, visits: n, meanMs: sum / n, medianMs: median, p90Ms: sorted[Math.ceil(0.9 * n) - 1]!, maxMs: sorted[n - 1]! });
+  }
+  return rows;
+}

@@ -1,0 +1,50 @@
+// Deterministic bench data: the dealer's workspace and deals with long histories, built directly.
+import type { Deal, StageVisit, Workspace } from '../src/index.js';
+import { dealerWorkspace } from '../examples/dealership.js';
+
+export const ws: Workspace = dealerWorkspace();
+export const T0 = Date.UTC(2026, 0, 5);
+const HOUR = 3_600_000;
+
+const OPEN = ['requirements', 'test-drive', 'quote', 'negotiation'] as const;
+const PROB: Record<string, number> = { requirements: 10, 'test-drive': 30, quote: 60, negotiation: 80 };
+
+/** A small linear congruential generator, so every run sees the same data. */
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+}
+
+/**
+ * `count` deals of the New cars pipeline, each with `visits` history rows cycling through the
+ * open stages; the last visit is open in `finalStage` (or in a cycling stage).
+ */
+export function makeDeals(count: number, visits = 8, finalStage?: string): Deal[] {
+  const rnd = lcg(count * 31 + visits);
+  const deals: Deal[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const createdAt = T0 + Math.floor(rnd() * 1000) * HOUR;
+    let t = createdAt;
+    const history: StageVisit[] = [];
+    for (let v = 0; v < visits; v++) {
+      const stageId = v === visits - 1 && finalStage ? finalStage : OPEN[v % OPEN.length]!;
+      const next = t + (1 + Math.floor(rnd() * 240)) * HOUR;
+      history.push({
+        pipelineId: 'new-cars', stageId, enteredAt: t, exitedAt: v === visits - 1 ? null : next,
+        amount: 20000, probability: PROB[stageId]!, expectedRevenue: (20000 * PROB[stageId]!) / 100,
+        closingDate: '2026-06-30', forecastCategory: 'pipeline', outcome: 'open', by: 'rep', bypassedRules: false,
+      });
+      if (v < visits - 1) t = next;
+    }
+    const last = history[history.length - 1]!;
+    deals[i] = {
+      id: `deal-${i}`, layoutId: 'sales', pipelineId: 'new-cars', stageId: last.stageId, name: `Deal ${i}`,
+      amount: 20000, currency: 'EUR', probability: last.probability, closingDate: '2026-06-30', ownerId: 'rep',
+      lostReason: null, fields: { source: 'web' }, createdAt, updatedAt: last.enteredAt, version: visits, history,
+    };
+  }
+  return deals;
+}
+
+/** The instant after every generated change. */
+export const LATER = T0 + 400 * 24 * HOUR;

@@ -1,0 +1,54 @@
+// Reads vitest's bench JSON, prints library/baseline ratios (medians) against their goals and
+// writes bench/results.json. Run through `npm run bench`.
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+
+interface Bench { name: string; median: number; mean: number; rme: number; sampleCount: number }
+interface Raw { files: { filepath: string; groups: { fullName: string; benchmarks: Bench[] }[] }[] }
+
+const raw = JSON.parse(readFileSync(process.argv[2] ?? 'bench/raw.json', 'utf8')) as Raw;
+const groups = raw.files.flatMap((f) => f.groups);
+
+interface Row { measure: string; libraryMs: number; baselineMs: number; ratio: number; goal: number | null; ok: boolean | null }
+const rows: Row[] = [];
+const goals: [RegExp, number][] = [
+  [/^transition/, 3],
+  [/^bulk: .*100k/, 3],
+  [/^dwell/, 1.5],
+  [/^replay/, 3],
+  [/^checkTransition/, 3],
+];
+
+const libraryOf = (g: { benchmarks: Bench[] }) => g.benchmarks.find((b) => b.name.startsWith('library'));
+const baselineOf = (g: { benchmarks: Bench[] }) => g.benchmarks.find((b) => b.name.startsWith('baseline'));
+
+for (const g of groups) {
+  const lib = libraryOf(g);
+  const base = baselineOf(g);
+  if (!lib || !base) continue;
+  const measure = g.fullName.split(' > ').at(-1)!;
+  const ratio = lib.median / base.median;
+  const goal = goals.find(([re]) => re.test(measure))?.[1] ?? null;
+  rows.push({ measure, libraryMs: lib.median, baselineMs: base.median, ratio, goal, ok: goal === null ? null : ratio <= goal });
+}
+
+const bulk10 = groups.find((g) => /^bulk: .* 10k/.test(g.fullName.split(' > ').at(-1)!));
+const bulk100 = groups.find((g) => /^bulk: .* 100k/.test(g.fullName.split(' > ').at(-1)!));
+if (bulk10 && bulk100) {
+  const a = libraryOf(bulk10)!;
+  const b = libraryOf(bulk100)!;
+  const ratio = b.median / a.median;
+  rows.push({ measure: 'bulk scaling: library 100k / 10k', libraryMs: b.median, baselineMs: a.median, ratio, goal: 13, ok: ratio <= 13 });
+}
+
+const pad = (s: string, n: number) => s.padEnd(n);
+const num = (n: number) => n.toFixed(2).padStart(10);
+console.log(`\n${pad('measure (median of samples)', 58)} ${'library ms'.padStart(10)} ${'base ms'.padStart(10)} ${'ratio'.padStart(7)}  goal`);
+for (const r of rows) {
+  const verdict = r.goal === null ? '' : `≤ ${r.goal}x ${r.ok ? 'met' : 'MISSED'}`;
+  console.log(`${pad(r.measure, 58)} ${num(r.libraryMs)} ${num(r.baselineMs)} ${r.ratio.toFixed(2).padStart(6)}x  ${verdict}`);
+}
+const machine = `${os.cpus()[0]?.model ?? 'unknown cpu'} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+console.log(`\nmachine: ${machine}`);
+writeFileSync('bench/results.json', `${JSON.stringify({ machine, date: new Date().toISOString(), rows }, null, 2)}\n`);
+console.log('wrote bench/results.json');
