@@ -81,3 +81,15 @@ export {
   type MoveCount,
   type SalesCycle,
 } from './metrics/index.js';
+
+export type { WorkspaceRepository, DealRepository, DealQuery, DealPage, DealChange, Repositories } from './ports/repositories.js';
+export { createMemoryRepositories } from './adapters/memory/createMemoryRepositories.js';
+export {
+  createPipelineService,
+  type PipelineService,
+  type PipelineServiceOptions,
+  type AuthorizationRequest,
+  type ActOptions,
+  type BulkRequest,
+  type BulkReport,
+} from './service/index.js';

@@ -1,0 +1,127 @@
+import { PipelineError } from '../../errors.js';
+import type { Deal } from '../../model/deal.js';
+import type { Workspace } from '../../model/layout.js';
+import type { DealChange, DealPage, DealQuery, Repositories } from '../../ports/repositories.js';
+import { emptyWorkspace } from '../../workspace/apply.js';
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+/** Index of the first id greater than `id` in a sorted array. */
+function upperBound(ids: readonly string[], id: string): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ids[mid]! <= id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function matches(deal: Deal, q: DealQuery): boolean {
+  return (
+    (q.layoutId === undefined || deal.layoutId === q.layoutId) &&
+    (q.pipelineId === undefined || deal.pipelineId === q.pipelineId) &&
+    (q.stageId === undefined || deal.stageId === q.stageId)
+  );
+}
+
+/**
+ * The embedded default storage: both repositories in memory, with optimistic concurrency,
+ * all-or-nothing saves and copies in and out (nothing returned aliases stored state). Good for
+ * tests, demos, single-process tools, and as the reference for adapters of your own.
+ *
+ * @param seed - optional initial workspace and deals
+ * @returns `{ workspace, deals }` repositories
+ * @example
+ * ```ts
+ * const repos = createMemoryRepositories();
+ * const service = createPipelineService(repos);
+ * ```
+ */
+export function createMemoryRepositories(seed: { workspace?: Workspace; deals?: readonly Deal[] } = {}): Repositories {
+  let workspace: Workspace = copy(seed.workspace ?? emptyWorkspace());
+  const deals = new Map<string, Deal>();
+  // Ids in list order; new ids are appended and the list is sorted again on the next read.
+  const ids: string[] = [];
+  let sorted = true;
+  const sortedIds = (): string[] => {
+    if (!sorted) {
+      ids.sort();
+      sorted = true;
+    }
+    return ids;
+  };
+  for (const d of seed.deals ?? []) {
+    if (!deals.has(d.id)) ids.push(d.id);
+    deals.set(d.id, copy(d));
+  }
+  sorted = false;
+
+  return {
+    workspace: {
+      async load() {
+        return copy(workspace);
+      },
+      async save(ws, expectedVersion) {
+        if (workspace.version !== expectedVersion) {
+          throw new PipelineError('conflict', `workspace: stored version ${workspace.version}, expected ${expectedVersion}`, {
+            ids: ['workspace'],
+            storedVersion: workspace.version,
+            expectedVersion,
+          });
+        }
+        workspace = copy(ws);
+      },
+    },
+    deals: {
+      async get(id) {
+        const d = deals.get(id);
+        return d ? copy(d) : null;
+      },
+      async getMany(list) {
+        const out: Deal[] = [];
+        for (const id of list) {
+          const d = deals.get(id);
+          if (d) out.push(copy(d));
+        }
+        return out;
+      },
+      async list(q): Promise<DealPage> {
+        const limit = Math.max(1, Math.floor(q.limit));
+        const order = sortedIds();
+        const start = q.after == null ? 0 : upperBound(order, q.after);
+        const page: Deal[] = [];
+        for (let i = start; i < order.length; i++) {
+          const d = deals.get(order[i]!)!;
+          if (!matches(d, q)) continue;
+          if (page.length === limit) return { deals: page, next: page[page.length - 1]!.id };
+          page.push(copy(d));
+        }
+        return { deals: page, next: null };
+      },
+      async save(changes: readonly DealChange[]) {
+        const conflicts: string[] = [];
+        const seen = new Set<string>();
+        for (const { deal, expectedVersion } of changes) {
+          if (seen.has(deal.id)) throw new PipelineError('invalid_input', `changes: deal ${deal.id} appears twice`, { path: 'changes', dealId: deal.id });
+          seen.add(deal.id);
+          const stored = deals.get(deal.id);
+          if ((stored?.version ?? null) !== expectedVersion) conflicts.push(deal.id);
+        }
+        if (conflicts.length > 0) {
+          throw new PipelineError('conflict', `deals changed since they were read: ${conflicts.slice(0, 10).join(', ')}`, {
+            ids: conflicts,
+          });
+        }
+        for (const { deal } of changes) {
+          if (!deals.has(deal.id)) {
+            ids.push(deal.id);
+            sorted = false;
+          }
+          deals.set(deal.id, copy(deal));
+        }
+      },
+    },
+  };
+}

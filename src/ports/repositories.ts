@@ -1,0 +1,63 @@
+import type { Deal } from '../model/deal.js';
+import type { Workspace } from '../model/layout.js';
+
+/**
+ * Where the host keeps its workspace (configuration). `save` must refuse with a
+ * `PipelineError` code `conflict` when the stored version is not `expectedVersion`.
+ *
+ * @example
+ * ```ts
+ * const ws = await repo.load();               // { version: 0, layouts: [] } when nothing is stored
+ * await repo.save(next, ws.version);          // conflict if someone saved in between
+ * ```
+ */
+export interface WorkspaceRepository {
+  load(): Promise<Workspace>;
+  save(ws: Workspace, expectedVersion: number): Promise<void>;
+}
+
+/** A page request over deals: filters, a cursor (`after`: the last id seen) and a page size. */
+export interface DealQuery {
+  readonly layoutId?: string;
+  /** A pipeline id, or null for deals of layouts without pipelines; omit for any. */
+  readonly pipelineId?: string | null;
+  readonly stageId?: string;
+  readonly after?: string | null;
+  readonly limit: number;
+}
+
+/** One page of deals, in a stable order (by id), and the cursor of the next page. */
+export interface DealPage {
+  readonly deals: Deal[];
+  readonly next: string | null;
+}
+
+/** One deal to save and the version the caller read (null: the deal must not exist yet). */
+export interface DealChange {
+  readonly deal: Deal;
+  readonly expectedVersion: number | null;
+}
+
+/**
+ * Where the host keeps its deals. Returned deals are the caller's to keep (never aliased to
+ * stored state); `list` pages in a stable order by id; `save` writes all changes or none, and
+ * refuses with `conflict` (naming the ids) when a stored version differs from the expected one.
+ *
+ * @example
+ * ```ts
+ * let page = await deals.list({ pipelineId: 'new-cars', limit: 100 });
+ * while (page.next) page = await deals.list({ pipelineId: 'new-cars', after: page.next, limit: 100 });
+ * ```
+ */
+export interface DealRepository {
+  get(id: string): Promise<Deal | null>;
+  getMany(ids: readonly string[]): Promise<Deal[]>;
+  list(q: DealQuery): Promise<DealPage>;
+  save(changes: readonly DealChange[]): Promise<void>;
+}
+
+/** Both repositories of one tenant. */
+export interface Repositories {
+  readonly workspace: WorkspaceRepository;
+  readonly deals: DealRepository;
+}

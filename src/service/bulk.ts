@@ -1,0 +1,112 @@
+import { fail, isPipelineError, PipelineError } from '../errors.js';
+import { planBulkUpdate } from '../bulk/planBulkUpdate.js';
+import { BulkChange } from '../model/commands.js';
+import type { Deal } from '../model/deal.js';
+import { parseWith } from '../model/parse.js';
+import { Id } from '../model/primitives.js';
+import { z } from 'zod';
+import type { DealQuery } from '../ports/repositories.js';
+import type { Runtime } from './runtime.js';
+import type { BulkReport, BulkRequest } from './types.js';
+
+const Request = z.strictObject({
+  change: BulkChange,
+  mode: z.enum(['atomic', 'bestEffort']),
+  chunkSize: z.number().int().min(1).max(100_000).optional(),
+  by: Id.nullable().optional(),
+  bypassRules: z.boolean().optional(),
+  dealIds: z.array(Id).max(1_000_000).optional(),
+  query: z.strictObject({ layoutId: Id.optional(), pipelineId: Id.nullable().optional(), stageId: Id.optional() }).optional(),
+});
+
+type Parsed = z.output<typeof Request>;
+
+/**
+ * A bulk update through the repositories. `bestEffort` plans and saves chunk by chunk (a chunk
+ * that keeps conflicting reports its deals as `conflict`); `atomic` reads every deal, plans once
+ * and saves everything in one all-or-nothing save.
+ */
+export async function bulkUpdate(rt: Runtime, request: BulkRequest): Promise<BulkReport> {
+  const r = parseWith(Request, request, 'request');
+  if ((r.dealIds === undefined) === (r.query === undefined)) {
+    fail('invalid_input', 'request: give either dealIds or query', { path: 'request' });
+  }
+  if (r.dealIds && new Set(r.dealIds).size !== r.dealIds.length) {
+    fail('invalid_input', 'request.dealIds: an id is listed twice', { path: 'request.dealIds' });
+  }
+  const by = r.by ?? null;
+  const bypassRules = r.bypassRules === true || r.change.bypassRules === true;
+  await rt.authorize({ by, action: r.change.type, bypassRules, bulk: true });
+  const report: BulkReport = { updated: [], rejected: [], unchanged: [] };
+  if (r.mode === 'atomic') await atomic(rt, r, by, bypassRules, report);
+  else for await (const ids of chunks(rt, r)) await chunk(rt, r, ids, by, bypassRules, report);
+  return report;
+}
+
+/** Pages of deal ids to work on: the given ids in chunks, or the query page by page. */
+async function* chunks(rt: Runtime, r: Parsed): AsyncGenerator<string[]> {
+  const size = r.chunkSize ?? rt.chunkSize;
+  if (r.dealIds) {
+    for (let i = 0; i < r.dealIds.length; i += size) yield r.dealIds.slice(i, i + size);
+    return;
+  }
+  let after: string | null = null;
+  do {
+    const page = await rt.deals.list({ ...stripUndefined(r.query ?? {}), after, limit: size } as DealQuery);
+    yield page.deals.map((d) => d.id);
+    after = page.next;
+  } while (after !== null);
+}
+
+async function chunk(rt: Runtime, r: Parsed, ids: string[], by: string | null, bypass: boolean, report: BulkReport): Promise<void> {
+  try {
+    await rt.retry(async () => {
+      const { deals, missing } = await read(rt, ids);
+      const plan = planBulkUpdate(await rt.workspaces.load(), deals, { ...r.change, ...(bypass ? { bypassRules: true } : {}) }, { at: rt.now(), by, mode: 'bestEffort' });
+      await rt.deals.save(plan.updated.map((u) => ({ deal: u.deal, expectedVersion: u.deal.version - 1 })));
+      await rt.publish(plan.updated.flatMap((u) => u.events));
+      report.updated.push(...plan.updated.map((u) => u.deal.id));
+      report.unchanged.push(...plan.unchanged);
+      report.rejected.push(...plan.rejected.map((x) => ({ dealId: x.dealId, code: x.error.code, message: x.error.message })), ...missing);
+    });
+  } catch (e) {
+    if (!isPipelineError(e, 'conflict')) throw e;
+    report.rejected.push(...ids.map((dealId) => ({ dealId, code: 'conflict', message: `deal ${dealId} kept changing during the bulk update` })));
+  }
+}
+
+async function atomic(rt: Runtime, r: Parsed, by: string | null, bypass: boolean, report: BulkReport): Promise<void> {
+  const all: string[] = [];
+  for await (const ids of chunks(rt, r)) all.push(...ids);
+  await rt.retry(async () => {
+    const { deals, missing } = await read(rt, all);
+    const plan = planBulkUpdate(await rt.workspaces.load(), deals, { ...r.change, ...(bypass ? { bypassRules: true } : {}) }, { at: rt.now(), by, mode: 'atomic' });
+    const rejected = [...plan.rejected.map((x) => ({ dealId: x.dealId, code: x.error.code, message: x.error.message })), ...missing];
+    if (rejected.length > 0) {
+      report.rejected.push(...rejected);
+      report.unchanged.push(...deals.map((d) => d.id).filter((id) => !rejected.some((x) => x.dealId === id)));
+      return;
+    }
+    await rt.deals.save(plan.updated.map((u) => ({ deal: u.deal, expectedVersion: u.deal.version - 1 })));
+    await rt.publish(plan.updated.flatMap((u) => u.events));
+    report.updated.push(...plan.updated.map((u) => u.deal.id));
+    report.unchanged.push(...plan.unchanged);
+  });
+}
+
+/** Reads deals by id, in the order asked, and reports the ids that do not exist. */
+async function read(rt: Runtime, ids: readonly string[]): Promise<{ deals: Deal[]; missing: BulkReport['rejected'] }> {
+  const found = new Map((await rt.deals.getMany(ids)).map((d) => [d.id, d]));
+  const deals: Deal[] = [];
+  const missing: BulkReport['rejected'] = [];
+  for (const id of ids) {
+    const d = found.get(id);
+    if (d) deals.push(d);
+    else missing.push({ dealId: id, code: 'not_found', message: new PipelineError('not_found', `deal ${id} does not exist`).message });
+  }
+  return { deals, missing };
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,147 @@
+import { fail, PipelineError } from '../errors.js';
+import { WorkspaceCommand, type WorkspaceCommandInput } from '../model/commands.js';
+import type { Workspace } from '../model/layout.js';
+import { parseWith } from '../model/parse.js';
+import { applyWorkspace } from '../workspace/apply.js';
+import { decideWorkspace } from '../workspace/decide.js';
+import type { Runtime } from './runtime.js';
+import { sweep, usage } from './sweep.js';
+
+type Cmd<T extends WorkspaceCommand['type']> = Extract<WorkspaceCommand, { type: T }>;
+
+/** Loads, decides, saves one workspace command, with retries on conflict; publishes its events. */
+export async function saveCommand(rt: Runtime, command: WorkspaceCommandInput, by: string | null): Promise<Workspace> {
+  return rt.retry(async () => {
+    const ws = await rt.workspaces.load();
+    const { workspace, events } = applyWorkspace(ws, command, { at: rt.now(), by });
+    if (events.length === 0) return ws;
+    await rt.workspaces.save(workspace, ws.version);
+    await rt.publish(events);
+    return workspace;
+  });
+}
+
+/**
+ * Runs a workspace command. Multi-step commands move deals first and change the configuration
+ * last, so that a crash leaves every deal in a valid place and running the same command again
+ * finishes the job.
+ */
+export async function configure(rt: Runtime, input: WorkspaceCommandInput, by: string | null): Promise<Workspace> {
+  const command = parseWith(WorkspaceCommand, input, 'command');
+  await rt.authorize({ by, action: command.type, bypassRules: false });
+  switch (command.type) {
+    case 'createPipeline':
+      return createPipeline(rt, input, command, by);
+    case 'deletePipeline':
+      return deletePipeline(rt, input, command, by);
+    case 'removeStage':
+      return removeStage(rt, input, command, by);
+    case 'setPipelineStages':
+      return setPipelineStages(rt, input, command, by);
+    default:
+      return saveCommand(rt, input, by);
+  }
+}
+
+const pipelineIn = (ws: Workspace, id: string) => ws.layouts.flatMap((l) => l.pipelines).find((p) => p.id === id);
+const layoutIn = (ws: Workspace, id: string) => ws.layouts.find((l) => l.id === id);
+
+/** The first pipeline of a layout also brings the standard one; the layout's deals join it. */
+async function createPipeline(rt: Runtime, input: WorkspaceCommandInput, c: Cmd<'createPipeline'>, by: string | null): Promise<Workspace> {
+  let ws = await rt.workspaces.load();
+  const existing = pipelineIn(ws, c.pipelineId);
+  const rerun = existing !== undefined && existing.layoutId === c.layoutId && existing.name === c.name &&
+    existing.stages.map((s) => s.stageId).join('\u0000') === c.stages.map((s) => (typeof s === 'string' ? s : s.stageId)).join('\u0000');
+  if (!rerun) ws = await saveCommand(rt, input, by);
+  const standard = layoutIn(ws, c.layoutId)?.pipelines.find((p) => p.standard);
+  if (standard) await sweep(rt, { layoutId: c.layoutId, pipelineId: null }, () => ({ type: 'moveToPipeline', pipelineId: standard.id }), by);
+  return ws;
+}
+
+/** Deals move to the transfer target first; the pipeline goes last. Refused while in use without a transfer. */
+async function deletePipeline(rt: Runtime, input: WorkspaceCommandInput, c: Cmd<'deletePipeline'>, by: string | null): Promise<Workspace> {
+  const ws = await rt.workspaces.load();
+  if (!pipelineIn(ws, c.pipelineId)) {
+    // A rerun after the pipeline went: move any deal still naming it, then report success.
+    if (c.transferTo && pipelineIn(ws, c.transferTo.pipelineId)) {
+      const map = c.transferTo.stageMap ?? {};
+      await sweep(rt, { pipelineId: c.pipelineId }, (d) => ({ type: 'moveToPipeline', pipelineId: c.transferTo!.pipelineId, ...(map[d.stageId] ? { stageId: map[d.stageId]! } : {}) }), by);
+      return ws;
+    }
+    return fail('not_found', `pipeline ${c.pipelineId} does not exist`, { pipelineId: c.pipelineId });
+  }
+  const [event] = decideWorkspace(ws, input, { at: rt.now(), by });
+  const transfer = event?.type === 'pipelineDeleted' ? event.transferTo : null;
+  if (!transfer) {
+    const inUse = await usage(rt, { pipelineId: c.pipelineId });
+    if (inUse.count > 0) {
+      throw new PipelineError('pipeline_in_use', `pipeline ${c.pipelineId} holds ${inUse.count} deals; give transferTo to move them`, {
+        pipelineId: c.pipelineId,
+        dealIds: inUse.sample,
+        count: inUse.count,
+      });
+    }
+    return saveCommand(rt, input, by);
+  }
+  const move = () => sweep(rt, { pipelineId: c.pipelineId }, (d) => ({ type: 'moveToPipeline', pipelineId: transfer.pipelineId, stageId: transfer.stageMap[d.stageId] ?? d.stageId }), by);
+  await move();
+  const next = await saveCommand(rt, input, by);
+  await move(); // deals created in the pipeline while it was being emptied
+  return next;
+}
+
+/** Deals move to the replacement first (which joins the pipelines that lack it); the stage goes last. */
+async function removeStage(rt: Runtime, input: WorkspaceCommandInput, c: Cmd<'removeStage'>, by: string | null): Promise<Workspace> {
+  const replacement = c.replacementStageId ?? null;
+  let ws = await rt.workspaces.load();
+  const layout = layoutIn(ws, c.layoutId);
+  const query = { layoutId: c.layoutId, stageId: c.stageId };
+  if (layout && replacement && !layout.stages.some((s) => s.id === c.stageId) && layout.stages.some((s) => s.id === replacement)) {
+    await sweep(rt, query, () => ({ type: 'moveToStage', stageId: replacement }), by); // a rerun after the stage went
+    return ws;
+  }
+  decideWorkspace(ws, input, { at: rt.now(), by });
+  if (replacement === null) {
+    const inUse = await usage(rt, query);
+    if (inUse.count > 0) {
+      throw new PipelineError('stage_in_use', `stage ${c.stageId} holds ${inUse.count} deals; give replacementStageId to move them`, {
+        stageId: c.stageId,
+        dealIds: inUse.sample,
+        count: inUse.count,
+      });
+    }
+    return saveCommand(rt, input, by);
+  }
+  for (const p of layout?.pipelines ?? []) {
+    const ids = p.stages.map((s) => s.stageId);
+    if (!ids.includes(c.stageId) || ids.includes(replacement)) continue;
+    const at = ids.indexOf(c.stageId);
+    const stages = [...p.stages.slice(0, at + 1), { stageId: replacement }, ...p.stages.slice(at + 1)];
+    ws = await saveCommand(rt, { type: 'setPipelineStages', pipelineId: p.id, stages }, by);
+  }
+  await sweep(rt, query, () => ({ type: 'moveToStage', stageId: replacement }), by);
+  ws = await saveCommand(rt, input, by);
+  await sweep(rt, query, () => ({ type: 'moveToStage', stageId: replacement }), by);
+  return ws;
+}
+
+/** Refuses to drop a stage from a pipeline while deals sit in it. */
+async function setPipelineStages(rt: Runtime, input: WorkspaceCommandInput, c: Cmd<'setPipelineStages'>, by: string | null): Promise<Workspace> {
+  const ws = await rt.workspaces.load();
+  const pipeline = pipelineIn(ws, c.pipelineId);
+  if (pipeline) {
+    const kept = new Set(c.stages.map((s) => (typeof s === 'string' ? s : s.stageId)));
+    for (const { stageId } of pipeline.stages.filter((s) => !kept.has(s.stageId))) {
+      const inUse = await usage(rt, { pipelineId: c.pipelineId, stageId });
+      if (inUse.count > 0) {
+        throw new PipelineError('stage_in_use', `stage ${stageId} of pipeline ${c.pipelineId} holds ${inUse.count} deals; move them first`, {
+          pipelineId: c.pipelineId,
+          stageId,
+          dealIds: inUse.sample,
+          count: inUse.count,
+        });
+      }
+    }
+  }
+  return saveCommand(rt, input, by);
+}

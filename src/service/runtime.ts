@@ -1,0 +1,63 @@
+import { isPipelineError, PipelineError } from '../errors.js';
+import type { DealEvent } from '../deals/events.js';
+import { parseWith } from '../model/parse.js';
+import { Id } from '../model/primitives.js';
+import type { DealRepository, WorkspaceRepository } from '../ports/repositories.js';
+import type { WorkspaceEvent } from '../workspace/events.js';
+import type { AuthorizationRequest, PipelineServiceOptions } from './types.js';
+
+/** What the parts of the service share. */
+export interface Runtime {
+  readonly workspaces: WorkspaceRepository;
+  readonly deals: DealRepository;
+  readonly now: () => number;
+  readonly chunkSize: number;
+  authorize(request: AuthorizationRequest): Promise<void>;
+  publish(events: readonly (WorkspaceEvent | DealEvent)[]): Promise<void>;
+  /** Runs `attempt` again after a version conflict, up to maxRetries times. */
+  retry<T>(attempt: () => Promise<T>): Promise<T>;
+}
+
+export function createRuntime(o: PipelineServiceOptions): Runtime {
+  const maxRetries = o.maxRetries ?? 3;
+  const clock = o.clock ?? Date.now;
+  return {
+    workspaces: o.workspace,
+    deals: o.deals,
+    chunkSize: o.chunkSize ?? 500,
+    now: () => {
+      const t = clock();
+      return t instanceof Date ? t.getTime() : t;
+    },
+    async authorize(request) {
+      if (request.bypassRules && !o.authorize) {
+        throw new PipelineError('forbidden', `${request.action}: bypassRules needs an authorize function that allows it`, { action: request.action });
+      }
+      if (o.authorize && (await o.authorize(request)) !== true) {
+        throw new PipelineError('forbidden', `${request.by ?? 'anonymous'} may not ${request.action}${request.dealId ? ` deal ${request.dealId}` : ''}`, {
+          action: request.action,
+          by: request.by,
+          ...(request.dealId ? { dealId: request.dealId } : {}),
+        });
+      }
+    },
+    async publish(events) {
+      if (events.length > 0 && o.onEvents) await o.onEvents(events);
+    },
+    async retry(attempt) {
+      for (let tries = 0; ; tries++) {
+        try {
+          return await attempt();
+        } catch (e) {
+          if (!isPipelineError(e, 'conflict') || tries >= maxRetries) throw e;
+        }
+      }
+    },
+  };
+}
+
+/** Parses who is acting. */
+export function actor(opts: { by?: string | null } | undefined): string | null {
+  const by = opts?.by ?? null;
+  return by === null ? null : parseWith(Id, by, 'opts.by');
+}

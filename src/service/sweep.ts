@@ -1,0 +1,97 @@
+import { PipelineError } from '../errors.js';
+import { planBulkUpdate } from '../bulk/planBulkUpdate.js';
+import type { BulkChangeInput } from '../model/commands.js';
+import type { Deal } from '../model/deal.js';
+import type { DealQuery } from '../ports/repositories.js';
+import type { Runtime } from './runtime.js';
+
+/**
+ * Moves every deal that matches `query` with `change` (rules bypassed: this is the system
+ * finishing a configuration change), page by page, each page saved on its own. Safe to run
+ * again after a crash: deals already moved no longer match or are left unchanged.
+ */
+export async function sweep(rt: Runtime, query: Omit<DealQuery, 'after' | 'limit'>, change: (deal: Deal) => BulkChangeInput, by: string | null): Promise<number> {
+  let moved = 0;
+  let after: string | null = null;
+  do {
+    const page = await rt.deals.list({ ...query, after, limit: rt.chunkSize });
+    moved += await movePage(rt, query, page.deals, change, by);
+    after = page.next;
+  } while (after !== null);
+  return moved;
+}
+
+async function movePage(
+  rt: Runtime,
+  query: Omit<DealQuery, 'after' | 'limit'>,
+  first: readonly Deal[],
+  change: (deal: Deal) => BulkChangeInput,
+  by: string | null,
+): Promise<number> {
+  let deals = first;
+  return rt.retry(async () => {
+    let count = 0;
+    const plans = groupByChange(deals, change);
+    const ws = await rt.workspaces.load();
+    const saves = [];
+    const events = [];
+    for (const [c, group] of plans) {
+      const plan = planBulkUpdate(ws, group, { ...c, bypassRules: true } as BulkChangeInput, { at: rt.now(), by, mode: 'bestEffort' });
+      const failure = plan.rejected[0];
+      if (failure) {
+        throw new PipelineError(failure.error.code, `deal ${failure.dealId} could not be moved: ${failure.error.message}`, { dealId: failure.dealId, ...failure.error.details });
+      }
+      for (const u of plan.updated) {
+        saves.push({ deal: u.deal, expectedVersion: u.deal.version - 1 });
+        events.push(...u.events);
+      }
+      count += plan.updated.length;
+    }
+    try {
+      if (saves.length > 0) await rt.deals.save(saves);
+    } catch (e) {
+      // Someone else changed some of these deals: read them again, keep those still concerned.
+      deals = (await rt.deals.getMany(deals.map((d) => d.id))).filter((d) => matches(d, query));
+      throw e;
+    }
+    await rt.publish(events);
+    return count;
+  });
+}
+
+/** Groups deals by the change they get (usually one change for all). */
+function groupByChange(deals: readonly Deal[], change: (deal: Deal) => BulkChangeInput): Map<BulkChangeInput, Deal[]> {
+  const byKey = new Map<string, { change: BulkChangeInput; deals: Deal[] }>();
+  for (const deal of deals) {
+    const c = change(deal);
+    const key = JSON.stringify(c);
+    const entry = byKey.get(key);
+    if (entry) entry.deals.push(deal);
+    else byKey.set(key, { change: c, deals: [deal] });
+  }
+  return new Map([...byKey.values()].map((e) => [e.change, e.deals]));
+}
+
+/** A sample of the deals matching a query, and how many there are. */
+export async function usage(rt: Runtime, query: Omit<DealQuery, 'after' | 'limit'>, sampleSize = 10): Promise<{ sample: string[]; count: number }> {
+  const sample: string[] = [];
+  let count = 0;
+  let after: string | null = null;
+  do {
+    const page = await rt.deals.list({ ...query, after, limit: rt.chunkSize });
+    for (const d of page.deals) {
+      if (sample.length < sampleSize) sample.push(d.id);
+      count++;
+    }
+    after = page.next;
+  } while (after !== null);
+  return { sample, count };
+}
+
+function matches(deal: Deal, q: Omit<DealQuery, 'after' | 'limit'>): boolean {
+  return (
+    (q.layoutId === undefined || deal.layoutId === q.layoutId) &&
+    (q.pipelineId === undefined || deal.pipelineId === q.pipelineId) &&
+    (q.stageId === undefined || deal.stageId === q.stageId)
+  );
+}
