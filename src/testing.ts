@@ -11,3 +11,9 @@ export {
   type ArbWorkspaceOptions,
   type ArbScenarioOptions,
 } from './testing/arbitraries.js';
+export {
+  describeRepositoryContract,
+  repositoryContractChecks,
+  type ContractCheck,
+  type MakeRepositories,
+} from './testing/repositoryContract.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createMemoryRepositories, createPipelineService, isPipelineError, type Deal } from '../../src/index.js';
+import { createMemoryRepositories, createPipelineService, isPipelineError, type AuthorizationRequest, type Deal } from '../../src/index.js';
 import { checkInvariants } from '../../src/testing.js';
 import { salesStages } from '../../examples/dealership.js';
 import { allDeals, dealerService, steppingClock } from './helpers.js';
@@ -49,7 +49,7 @@ describe('createPipelineService: configure, createDeal, dispatch', () => {
 
 describe('authorize', () => {
   it('is asked before every command with by, action, dealId and bypassRules', async () => {
-    const authorize = vi.fn(() => true);
+    const authorize = vi.fn((_request: AuthorizationRequest) => true);
     const { service } = await dealerService({ authorize });
     await service.createDeal({ id: 'd1', layoutId: 'sales', name: 'SUV' }, { by: 'ann' });
     await service.dispatch('d1', { type: 'moveToStage', stageId: 'quote' }, { by: 'boss', bypassRules: true });

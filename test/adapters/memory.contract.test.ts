@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryRepositories, PipelineError, type Repositories } from '../../src/index.js';
+import { describeRepositoryContract, repositoryContractChecks } from '../../src/testing.js';
+
+describeRepositoryContract('memory', () => createMemoryRepositories());
+
+/** An adapter that ignores versions: it must fail the contract. */
+function versionBlind(): Repositories {
+  const inner = createMemoryRepositories();
+  const store = new Map<string, unknown>();
+  return {
+    workspace: { load: () => inner.workspace.load(), save: async (ws) => inner.workspace.save(ws, (await inner.workspace.load()).version) },
+    deals: {
+      ...inner.deals,
+      save: async (changes) => {
+        for (const c of changes) store.set(c.deal.id, c.deal);
+        const current = await inner.deals.getMany(changes.map((c) => c.deal.id));
+        const versions = new Map(current.map((d) => [d.id, d.version]));
+        await inner.deals.save(changes.map((c) => ({ deal: c.deal, expectedVersion: versions.get(c.deal.id) ?? null })));
+      },
+    },
+  };
+}
+
+/** An adapter that hands out its stored objects: it must fail the aliasing check. */
+function aliasing(): Repositories {
+  const inner = createMemoryRepositories();
+  const stored = new Map<string, never>();
+  return {
+    workspace: inner.workspace,
+    deals: {
+      ...inner.deals,
+      get: async (id) => stored.get(id) ?? null,
+      save: async (changes) => {
+        await inner.deals.save(changes);
+        for (const c of changes) stored.set(c.deal.id, c.deal as never);
+      },
+    },
+  };
+}
+
+describe('describeRepositoryContract', () => {
+  async function failures(make: () => Repositories): Promise<string[]> {
+    const failed: string[] = [];
+    for (const check of repositoryContractChecks) {
+      try {
+        await check.run(make);
+      } catch (e) {
+        if (e instanceof PipelineError && e.code !== 'conflict') throw e;
+        failed.push(check.name);
+      }
+    }
+    return failed;
+  }
+
+  it('fails an adapter that ignores versions', async () => {
+    const failed = await failures(versionBlind);
+    expect(failed).toEqual(expect.arrayContaining([
+      'workspace saves round-trip and refuse a stale expected version',
+      'save refuses a deal that exists when expectedVersion is null, and a stale version, naming the ids',
+      'save is all or nothing: a conflict on one deal writes none',
+    ]));
+  });
+
+  it('fails an adapter that returns its stored objects', async () => {
+    expect(await failures(aliasing)).toContain('returned objects are copies, never aliases of stored state');
+  });
+
+  it('passes the memory adapter', async () => {
+    expect(await failures(() => createMemoryRepositories())).toEqual([]);
+  });
+});
