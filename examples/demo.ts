@@ -1,12 +1,10 @@
-// npm run demo: the car dealer of DESIGN.md section 1.
-import { dealerWorkspace } from './dealership.js';
+// npm run demo [-- --json]: the car dealer of DESIGN.md section 1, six simulated weeks on the
+// service with the embedded memory store, as a sales manager would see it.
+import { buildReport } from './demo/report.js';
+import { render } from './demo/render.js';
+import { simulate } from './demo/simulate.js';
 
-const ws = dealerWorkspace();
-for (const layout of ws.layouts) {
-  console.log(`Layout ${layout.name} (${layout.stages.length} stages)`);
-  for (const p of layout.pipelines) {
-    const names = p.stages.map((s) => layout.stages.find((d) => d.id === s.stageId)?.name ?? s.stageId);
-    const flags = [p.standard ? 'standard' : '', layout.defaultPipelineId === p.id ? 'default' : ''].filter(Boolean).join(', ');
-    console.log(`  ${p.name}${flags ? ` [${flags}]` : ''}: ${names.join(' → ')}`);
-  }
-}
+const story = await simulate();
+const report = buildReport(story);
+if (process.argv.includes('--json')) console.log(JSON.stringify(report, null, 2));
+else console.log(render(report, process.stdout.isTTY === true && !process.env.NO_COLOR));

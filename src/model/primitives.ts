@@ -106,16 +106,15 @@ export function jsonProblem(value: unknown, depth = 0): string | null {
 /** A JSON-compatible value. */
 export const Json = z.custom<JsonValue>((v) => jsonProblem(v) === null, { message: 'expected a JSON value' });
 
-const noForbiddenKeys = z.custom<unknown>(
-  (input) => !(typeof input === 'object' && input !== null && Object.keys(input).some((k) => FORBIDDEN_KEYS.has(k))),
-  { message: 'prototype-polluting keys are refused' },
-);
+const hasForbiddenKey = (input: unknown): boolean =>
+  typeof input === 'object' && input !== null && Object.keys(input).some((k) => FORBIDDEN_KEYS.has(k));
 
 /**
  * A record keyed by host strings. zod alone would silently drop a `__proto__` key; this refuses it.
  */
-export function safeRecord<V extends z.ZodType>(value: V) {
-  return noForbiddenKeys.pipe(z.record(SafeKey, value));
+export function safeRecord<V extends z.ZodType>(value: V): z.ZodType<Record<string, z.output<V>>, Record<string, z.input<V>>> {
+  const guard = z.custom<unknown>((input) => !hasForbiddenKey(input), { message: 'prototype-polluting keys are refused' });
+  return guard.pipe(z.record(SafeKey, value)) as never;
 }
 
 /** A record of host keys to JSON values, refusing prototype-polluting keys. */

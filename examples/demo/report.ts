@@ -1,0 +1,89 @@
+// Turns the story into what a sales manager looks at; the same data feeds the text and --json.
+import {
+  conversionFunnel,
+  dwellStats,
+  salesCycle,
+  stalledDeals,
+  timeInStages,
+  weightedPipeline,
+  type Deal,
+  type Workspace,
+} from '../../src/index.js';
+import type { Story } from './simulate.js';
+
+const DAY = 86_400_000;
+
+export interface Board {
+  readonly pipelineId: string;
+  readonly name: string;
+  readonly columns: { stageId: string; name: string; cards: { id: string; amount: number | null; daysInStage: number; stalled: boolean }[] }[];
+}
+
+export interface Report {
+  readonly now: string;
+  readonly log: string[];
+  readonly boards: Board[];
+  readonly stalled: ReturnType<typeof stalledDeals>;
+  readonly dwell: { pipelineId: string | null; stageId: string; name: string; visits: number; meanDays: number; medianDays: number; p90Days: number }[];
+  readonly weighted: ReturnType<typeof weightedPipeline>;
+  readonly funnels: ReturnType<typeof conversionFunnel>[];
+  readonly cycle: ReturnType<typeof salesCycle>;
+}
+
+const round = (n: number) => Math.round(n * 10) / 10;
+
+function stageName(ws: Workspace, stageId: string): string {
+  for (const l of ws.layouts) {
+    const s = l.stages.find((x) => x.id === stageId);
+    if (s) return s.name;
+  }
+  return stageId;
+}
+
+/** Builds the report from the final state of the story. */
+export function buildReport(story: Story): Report {
+  const { workspace: ws, deals, now } = story;
+  const stalled = stalledDeals(ws, deals, { now });
+  const stalledIds = new Set(stalled.map((s) => s.dealId));
+  const boards: Board[] = ws.layouts.flatMap((layout) =>
+    layout.pipelines
+      .filter((p) => deals.some((d) => d.pipelineId === p.id))
+      .map((p) => ({
+        pipelineId: p.id,
+        name: `${layout.name} / ${p.name}`,
+        columns: p.stages.map(({ stageId }) => ({
+          stageId,
+          name: stageName(ws, stageId),
+          cards: deals
+            .filter((d) => d.pipelineId === p.id && d.stageId === stageId)
+            .map((d) => ({ id: d.id, amount: d.amount, daysInStage: daysIn(d, now), stalled: stalledIds.has(d.id) }))
+            .sort((a, b) => b.daysInStage - a.daysInStage),
+        })),
+      })),
+  );
+  const order = ws.layouts.flatMap((l) => l.pipelines.flatMap((p) => p.stages.map((s) => `${p.id}/${s.stageId}`)));
+  const rank = (r: { pipelineId: string | null; stageId: string }) => {
+    const i = order.indexOf(`${r.pipelineId}/${r.stageId}`);
+    return i < 0 ? order.length : i;
+  };
+  const dwell = dwellStats(deals, { now })
+    .filter((r) => r.pipelineId !== null)
+    .sort((a, b) => rank(a) - rank(b))
+    .map((r) => ({ pipelineId: r.pipelineId, stageId: r.stageId, name: stageName(ws, r.stageId), visits: r.visits, meanDays: round(r.meanMs / DAY), medianDays: round(r.medianMs / DAY), p90Days: round(r.p90Ms / DAY) }));
+  const funnels = ['new-cars', 'used-cars', 'repair'].map((pipelineId) => conversionFunnel(ws, deals, { pipelineId }));
+  return {
+    now: new Date(now).toISOString(),
+    log: [...new Set(story.log)],
+    boards,
+    stalled,
+    dwell,
+    weighted: weightedPipeline(ws, deals),
+    funnels,
+    cycle: salesCycle(deals, { from: now - 42 * DAY, to: now }),
+  };
+}
+
+function daysIn(deal: Deal, now: number): number {
+  const current = timeInStages(deal, { now }).find((r) => r.current);
+  return Math.floor((current?.latestMs ?? 0) / DAY);
+}
