@@ -1,3 +1,4 @@
+import { isValid, parse } from 'date-fns';
 import { z } from 'zod';
 
 /** Keys that would reach `Object.prototype` when used as a record key; refused everywhere. */
@@ -51,17 +52,14 @@ export function toEpochMs(value: unknown): number | null {
   return Math.round(ms);
 }
 
-const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const REFERENCE_DATE = /* @__PURE__ */ new Date(2000, 0, 1);
 
 /** A calendar date `'YYYY-MM-DD'` that exists (no February 30th). */
 export const CalendarDate = z.string().refine(isCalendarDate, { message: "expected a calendar date 'YYYY-MM-DD'" });
 
 function isCalendarDate(s: string): boolean {
-  const m = CALENDAR_DATE.exec(s);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+  return CALENDAR_DATE.test(s) && isValid(parse(s, 'yyyy-MM-dd', REFERENCE_DATE));
 }
 
 /** A probability in percent, 0 to 100. */

@@ -12,7 +12,9 @@ import type { Workspace } from '../model/layout.js';
  * ```
  */
 export interface WorkspaceRepository {
+  /** The stored workspace, or `emptyWorkspace()` (version 0) when none is stored. */
   load(): Promise<Workspace>;
+  /** Stores `ws` if the stored version is still `expectedVersion`; else throws `conflict`. */
   save(ws: Workspace, expectedVersion: number): Promise<void>;
 }
 
@@ -50,9 +52,13 @@ export interface DealChange {
  * ```
  */
 export interface DealRepository {
+  /** One deal, or null when it does not exist. */
   get(id: string): Promise<Deal | null>;
+  /** The deals with these ids that exist; unknown ids are skipped. */
   getMany(ids: readonly string[]): Promise<Deal[]>;
+  /** One page of the deals matching the filters, in id order, after the cursor. */
   list(q: DealQuery): Promise<DealPage>;
+  /** Writes every change or none; throws `conflict` naming the ids whose stored version differs. */
   save(changes: readonly DealChange[]): Promise<void>;
 }
 

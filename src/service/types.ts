@@ -56,10 +56,16 @@ export interface BulkReport {
 
 /** The service a host calls: loads, decides, saves with optimistic concurrency, publishes. */
 export interface PipelineService {
+  /** Runs any workspace command (multi-step ones move deals first); returns the new workspace. */
   configure(command: WorkspaceCommandInput, opts?: ActOptions): Promise<Workspace>;
+  /** Creates a deal (default pipeline and first stage unless given); returns it. */
   createDeal(input: DealInput, opts?: ActOptions): Promise<Deal>;
+  /** Runs any deal command on a stored deal; `bypassRules` needs `authorize` to allow it. */
   dispatch(dealId: string, command: DealCommandInput, opts?: ActOptions & { bypassRules?: boolean }): Promise<Deal>;
+  /** Applies one change to many deals, by ids or by query; reports every deal. */
   bulkUpdate(request: BulkRequest): Promise<BulkReport>;
+  /** One stored deal, or null. */
   getDeal(id: string): Promise<Deal | null>;
+  /** The stored workspace. */
   getWorkspace(): Promise<Workspace>;
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from './vitestApi.js';
 import { isPipelineError } from '../errors.js';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
@@ -13,7 +13,9 @@ export type MakeRepositories = () => Repositories | Promise<Repositories>;
 
 /** One check of the repository contract. */
 export interface ContractCheck {
+  /** What the check proves, as a sentence. */
   readonly name: string;
+  /** Runs the check on fresh repositories from `make`; throws when the adapter fails it. */
   run(make: MakeRepositories): Promise<void>;
 }
 

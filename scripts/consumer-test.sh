@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Packs the package, installs the tarball into a scratch project and imports it as ESM and CJS,
+# both entry points, as a host application would.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+tarball=$(npm pack --silent --pack-destination "$scratch" | tail -n 1)
+fast_check=$(node -p "require('./node_modules/fast-check/package.json').version")
+vitest=$(node -p "require('./node_modules/vitest/package.json').version")
+
+cd "$scratch"
+npm init -y > /dev/null
+npm install --no-audit --no-fund --silent "./$tarball" "fast-check@$fast_check" "vitest@$vitest" > /dev/null
+
+cat > esm.mjs <<'JS'
+import { applyWorkspace, emptyWorkspace, isPipelineError, planBulkUpdate } from 'sales-pipelines';
+import { arbWorkspace, checkInvariants, describeRepositoryContract } from 'sales-pipelines/testing';
+import fc from 'fast-check';
+const { workspace } = applyWorkspace(emptyWorkspace(), { type: 'addLayout', layoutId: 'sales', name: 'Sales',
+  stages: [{ id: 'new', name: 'New', probability: 10, outcome: 'open', forecastCategory: 'pipeline' }] }, { at: 0 });
+if (workspace.layouts.length !== 1) throw new Error('ESM: addLayout did not apply');
+try { applyWorkspace(workspace, { type: 'renameLayout', layoutId: 'x', name: 'y' }, { at: 0 }); } catch (e) { if (!isPipelineError(e, 'not_found')) throw e; }
+const [sample] = fc.sample(arbWorkspace(), 1);
+if (checkInvariants(sample, [], { now: 0 }).length !== 0) throw new Error('ESM: arbWorkspace broke an invariant');
+if (typeof planBulkUpdate !== 'function' || typeof describeRepositoryContract !== 'function') throw new Error('ESM: missing exports');
+console.log('esm ok');
+JS
+
+cat > cjs.cjs <<'JS'
+const { applyWorkspace, emptyWorkspace, isPipelineError, PipelineError } = require('sales-pipelines');
+const { arbScenario, checkInvariants } = require('sales-pipelines/testing');
+const fc = require('fast-check');
+const { workspace } = applyWorkspace(emptyWorkspace(), { type: 'addLayout', layoutId: 'sales', name: 'Sales',
+  stages: [{ id: 'new', name: 'New', probability: 10, outcome: 'open', forecastCategory: 'pipeline' }] }, { at: 0 });
+if (workspace.layouts.length !== 1) throw new Error('CJS: addLayout did not apply');
+if (!isPipelineError(new PipelineError('conflict', 'x'), 'conflict')) throw new Error('CJS: isPipelineError');
+const [s] = fc.sample(arbScenario({ maxDeals: 3 }), 1);
+if (checkInvariants(s.workspace, s.deals, { now: s.now }).length !== 0) throw new Error('CJS: arbScenario broke an invariant');
+console.log('cjs ok');
+JS
+
+cat > dual.mjs <<'JS'
+// One error class from the ESM copy, checked with the CJS copy's guard.
+import { createRequire } from 'node:module';
+import { PipelineError } from 'sales-pipelines';
+const { isPipelineError } = createRequire(import.meta.url)('sales-pipelines');
+if (!isPipelineError(new PipelineError('forbidden', 'x'), 'forbidden')) throw new Error('isPipelineError across ESM and CJS copies');
+console.log('dual ok');
+JS
+
+node esm.mjs
+node cjs.cjs
+node dual.mjs
+echo "consumer test passed ($tarball)"

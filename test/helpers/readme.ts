@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '../..');
+
+/** The README's `ts` blocks (not `ts nocheck`) as one program: imports merged, bodies in order. */
+export function readmeProgram(): string {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  const imports = new Map<string, Set<string>>();
+  const defaults = new Map<string, string>();
+  const body: string[] = [];
+  for (const block of blocks) {
+    for (const line of block.split('\n')) {
+      const named = /^import (type )?\{ (.+) \} from '(.+)';$/.exec(line);
+      const dflt = /^import (\w+) from '(.+)';$/.exec(line);
+      if (named) {
+        const set = imports.get(named[3]!) ?? new Set();
+        for (const name of named[2]!.split(',').map((n) => n.trim())) set.add(named[1] && !name.startsWith('type ') ? `type ${name}` : name);
+        imports.set(named[3]!, set);
+      } else if (dflt) defaults.set(dflt[2]!, dflt[1]!);
+      else body.push(line);
+    }
+  }
+  const resolve = (m: string) => (m === 'sales-pipelines' ? join(root, 'src/index.ts') : m === 'sales-pipelines/testing' ? join(root, 'src/testing.ts') : m);
+  const head = [
+    ...[...defaults].map(([m, name]) => `import ${name} from '${resolve(m)}';`),
+    ...[...imports].map(([m, names]) => `import { ${[...names].join(', ')} } from '${resolve(m)}';`),
+  ];
+  return [...head, ...body].join('\n');
+}

@@ -1,0 +1,29 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readmeProgram } from './helpers/readme.js';
+
+const root = join(import.meta.dirname, '..');
+
+describe('README', () => {
+  it('shows the two commands a newcomer types on its first screen', () => {
+    const first = readFileSync(join(root, 'README.md'), 'utf8').split('\n').slice(0, 15).join('\n');
+    expect(first).toContain('npm ci && npm run demo');
+    expect(first).toContain('npm ci && npm test');
+  });
+
+  it('runs every ts snippet, in order, as one program', () => {
+    const dir = join(root, 'node_modules/.readme');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'readme.mts');
+    writeFileSync(file, readmeProgram());
+    const output = execFileSync(process.execPath, ['--import', 'tsx', file], { cwd: root, encoding: 'utf8' });
+    expect(output).toContain("[ 'sales:standard', 'new-cars', 'used-cars' ]");
+    expect(output).toContain("[ 'skip_not_allowed', 'required_fields_missing' ]");
+    expect(output).toContain("[ 'b1', 'b2', 'b3' ]");
+    expect(output).toContain("{ updated: [ 's1' ], rejected: [], unchanged: [] }");
+    expect(output).toContain('invariants hold');
+    expect(output).toContain('layout nope does not exist');
+  }, 60_000);
+});
