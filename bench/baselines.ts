@@ -1,6 +1,6 @@
 // Hand-written baselines: the least work a host could do by hand for the same result, with no
 // validation and no rules. The library is measured against these.
-import type { Deal, StageVisit } from '../src/index.js';
+import type { Deal, DealEvent, StageVisit } from '../src/index.js';
 
 interface StageInfo {
   readonly probability: number;
@@ -54,4 +54,31 @@ export function singlePassDwell(deals: readonly Deal[]): { key: string; visits: 
     rows.push({ key, visits: n, meanMs: sum / n, medianMs: median, p90Ms: sorted[Math.ceil(0.9 * n) - 1]!, maxMs: sorted[n - 1]! });
   }
   return rows;
+}
+
+/** Folds one deal's events by hand: the same state `replayDeal` builds, with no checks. */
+export function foldEvents(events: readonly DealEvent[]): Deal {
+  let deal: Deal | null = null;
+  for (const e of events) {
+    if (e.type === 'dealCreated') {
+      deal = {
+        id: e.dealId, layoutId: e.layoutId, pipelineId: e.pipelineId, stageId: e.stageId, name: e.name, amount: e.amount,
+        currency: e.currency, probability: e.probability, closingDate: e.closingDate, ownerId: e.ownerId, lostReason: e.lostReason,
+        fields: { ...e.fields }, createdAt: e.at, updatedAt: e.at, version: e.version,
+        history: [{ pipelineId: e.pipelineId, stageId: e.stageId, enteredAt: e.at, exitedAt: null, amount: e.amount, probability: e.probability,
+          expectedRevenue: e.amount === null ? null : (e.amount * e.probability) / 100, closingDate: e.closingDate,
+          forecastCategory: e.forecastCategory, outcome: e.outcome, by: e.by, bypassedRules: e.bypassedRules }],
+      };
+    } else if (e.type === 'dealStageChanged' && deal) {
+      deal = spreadMove(deal, e.to.pipelineId ?? '', e.to.stageId, { probability: e.probability, forecastCategory: e.forecastCategory, outcome: e.to.outcome }, e.at);
+    }
+  }
+  return deal!;
+}
+
+/** The skip rule of one pipeline, checked by hand with a prebuilt position map. */
+export function handCheck(deal: Deal, stageId: string, openPosition: Map<string, number>): boolean {
+  const from = openPosition.get(deal.stageId);
+  const to = openPosition.get(stageId);
+  return from !== undefined && to !== undefined && to - from <= 1;
 }

@@ -1,5 +1,5 @@
 import { bench, describe } from 'vitest';
-import { planBulkUpdate } from '../dist/index.js';
+import { planBulkUpdate } from 'sales-pipelines';
 import { spreadBulkMove } from './baselines.js';
 import { LATER, makeDeals, ws } from './data.js';
 

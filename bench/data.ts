@@ -48,3 +48,33 @@ export function makeDeals(count: number, visits = 8, finalStage?: string): Deal[
 
 /** The instant after every generated change. */
 export const LATER = T0 + 400 * 24 * HOUR;
+
+type Ev = import('../src/index.js').DealEvent;
+
+/** The events of `count` deals: each created, then moved through `moves` stages. */
+export function makeEvents(count: number, moves = 7): Ev[][] {
+  const streams: Ev[][] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const dealId = `deal-${i}`;
+    let at = T0 + i * 1000;
+    const events: Ev[] = [{
+      type: 'dealCreated', dealId, at, by: 'rep', version: 1, layoutId: 'sales', pipelineId: 'new-cars', stageId: 'requirements',
+      name: `Deal ${i}`, amount: 20000, currency: 'EUR', probability: 10, closingDate: '2026-06-30', ownerId: 'rep', lostReason: null,
+      fields: {}, forecastCategory: 'pipeline', outcome: 'open', bypassedRules: false,
+    }];
+    let from = 'requirements';
+    for (let m = 1; m <= moves; m++) {
+      const to = OPEN[m % OPEN.length]!;
+      at += HOUR;
+      events.push({
+        type: 'dealStageChanged', dealId, at, by: 'rep', version: m + 1, reason: 'moveToStage',
+        from: { layoutId: 'sales', pipelineId: 'new-cars', stageId: from, outcome: 'open' },
+        to: { layoutId: 'sales', pipelineId: 'new-cars', stageId: to, outcome: 'open' },
+        probability: PROB[to]!, forecastCategory: 'pipeline', lostReason: null, bypassedRules: false,
+      });
+      from = to;
+    }
+    streams[i] = events;
+  }
+  return streams;
+}

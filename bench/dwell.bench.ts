@@ -1,5 +1,5 @@
 import { bench, describe } from 'vitest';
-import { dwellStats } from '../dist/index.js';
+import { dwellStats } from 'sales-pipelines';
 import { singlePassDwell } from './baselines.js';
 import { LATER, makeDeals } from './data.js';
 

@@ -1,5 +1,5 @@
 import { bench, describe } from 'vitest';
-import { applyDeal } from '../dist/index.js';
+import { applyDeal } from 'sales-pipelines';
 import { spreadMove } from './baselines.js';
 import { LATER, makeDeals, ws } from './data.js';
 

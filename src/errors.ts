@@ -1,5 +1,10 @@
 /**
  * The stable error codes of {@link PipelineError}. Hosts switch on these; they never change meaning.
+ *
+ * @example
+ * ```ts
+ * ERROR_CODES.includes('conflict'); // true
+ * ```
  */
 export const ERROR_CODES = [
   'invalid_input',
@@ -21,7 +26,14 @@ export const ERROR_CODES = [
   'limit_exceeded',
 ] as const;
 
-/** One of {@link ERROR_CODES}. */
+/**
+ * One of {@link ERROR_CODES}.
+ *
+ * @example
+ * ```ts
+ * const retryable: PipelineErrorCode[] = ['conflict'];
+ * ```
+ */
 export type PipelineErrorCode = (typeof ERROR_CODES)[number];
 
 const BRAND = 'sales-pipelines/PipelineError';

@@ -9,7 +9,14 @@ import type { DealEvent } from '../deals/events.js';
 import { assertDeal } from '../deals/shape.js';
 import { assertWorkspace } from '../workspace/validate.js';
 
-/** What {@link planBulkUpdate} returns: every input deal in exactly one list, in input order. */
+/**
+ * What {@link planBulkUpdate} returns: every input deal in exactly one list, in input order.
+ *
+ * @example
+ * ```ts
+ * const { updated, rejected, unchanged, aborted }: BulkPlan = planBulkUpdate(ws, deals, change, ctx);
+ * ```
+ */
 export interface BulkPlan {
   /** Deals the change applies to, with their new state and events. */
   readonly updated: { deal: Deal; events: DealEvent[] }[];

@@ -9,7 +9,14 @@ export interface DealEventMeta {
   readonly version: number;
 }
 
-/** Where a deal sits: layout, pipeline (null while the layout has none), stage and its outcome. */
+/**
+ * Where a deal sits: layout, pipeline (null while the layout has none), stage and its outcome.
+ *
+ * @example
+ * ```ts
+ * if (event.type === 'dealStageChanged' && event.from.pipelineId !== event.to.pipelineId) console.log('moved to', event.to.pipelineId);
+ * ```
+ */
 export interface DealPosition {
   readonly layoutId: string;
   readonly pipelineId: string | null;
@@ -17,7 +24,14 @@ export interface DealPosition {
   readonly outcome: Outcome;
 }
 
-/** The deal properties `updateDeal` can change. */
+/**
+ * The deal properties `updateDeal` can change.
+ *
+ * @example
+ * ```ts
+ * if (event.type === 'dealUpdated' && 'amount' in event.changes) audit(event.changes.amount);
+ * ```
+ */
 export interface DealChanges {
   readonly name?: string;
   readonly amount?: number | null;
@@ -28,10 +42,24 @@ export interface DealChanges {
   readonly lostReason?: string | null;
 }
 
-/** Why a deal changed stage. */
+/**
+ * Why a deal changed stage.
+ *
+ * @example
+ * ```ts
+ * if (event.type === 'dealStageChanged' && event.reason === 'reopenDeal') console.log('reopened');
+ * ```
+ */
 export type StageChangeReason = 'moveToStage' | 'moveToPipeline' | 'closeDeal' | 'reopenDeal';
 
-/** An event of the deal aggregate. Events carry everything `evolveDeal` needs; no workspace is read. */
+/**
+ * An event of the deal aggregate. Events carry everything `evolveDeal` needs; no workspace is read.
+ *
+ * @example
+ * ```ts
+ * service = createPipelineService({ ...repos, onEvents: (events) => events.forEach((e) => e.type === 'dealStageChanged' && notify(e.dealId, e.to.stageId)) });
+ * ```
+ */
 export type DealEvent = DealEventMeta &
   (
     | {
@@ -69,5 +97,12 @@ export type DealEvent = DealEventMeta &
       }
   );
 
-/** The `type` of a deal event. */
+/**
+ * The `type` of a deal event.
+ *
+ * @example
+ * ```ts
+ * const kinds: DealEventType[] = ['dealCreated', 'dealStageChanged', 'dealUpdated'];
+ * ```
+ */
 export type DealEventType = DealEvent['type'];

@@ -2,7 +2,14 @@ import type { Deal } from '../model/deal.js';
 import { DEFAULT_RULES, type TransitionRules } from '../model/pipeline.js';
 import type { StageScope, StageSlot } from '../workspace/lookup.js';
 
-/** Why a transition is refused. `code` is stable; `message` is for people. */
+/**
+ * Why a transition is refused. `code` is stable; `message` is for people.
+ *
+ * @example
+ * ```ts
+ * checkTransition(ws, deal, { stageId: 'quote' }).violations.map((v: Violation) => v.message);
+ * ```
+ */
 export interface Violation {
   readonly code:
     | 'skip_not_allowed'

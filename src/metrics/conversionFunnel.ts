@@ -7,7 +7,14 @@ import { indexOf, type StageScope } from '../workspace/lookup.js';
 import { assertWorkspace } from '../workspace/validate.js';
 import { assertDeals, checkWindow, parseOptions } from './common.js';
 
-/** One stage of a conversion funnel. */
+/**
+ * One stage of a conversion funnel.
+ *
+ * @example
+ * ```ts
+ * conversionFunnel(ws, deals, { pipelineId: 'new-cars' }).stages.map((s: FunnelStage) => s.conversionRate);
+ * ```
+ */
 export interface FunnelStage {
   readonly stageId: string;
   /** Deals that reached this stage or a later one. */
@@ -18,7 +25,14 @@ export interface FunnelStage {
   readonly conversionRate: number | null;
 }
 
-/** A pipeline's conversion funnel. */
+/**
+ * A pipeline's conversion funnel.
+ *
+ * @example
+ * ```ts
+ * const { stages, wonRate }: Funnel = conversionFunnel(ws, deals, { pipelineId: 'new-cars' });
+ * ```
+ */
 export interface Funnel {
   readonly pipelineId: string;
   /** Deals counted (the cohort). */

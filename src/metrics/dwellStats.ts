@@ -3,7 +3,14 @@ import type { Deal } from '../model/deal.js';
 import { Id, Instant } from '../model/primitives.js';
 import { assertDeals, businessMs, median, parseOptions, percentile } from './common.js';
 
-/** Dwell statistics of one (pipeline, stage). */
+/**
+ * Dwell statistics of one (pipeline, stage).
+ *
+ * @example
+ * ```ts
+ * for (const row of dwellStats(deals, { now })) console.log(row.stageId, row.medianMs / 86_400_000, 'days');
+ * ```
+ */
 export interface DwellRow {
   readonly pipelineId: string | null;
   readonly stageId: string;

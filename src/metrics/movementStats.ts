@@ -5,14 +5,28 @@ import { Id, Instant } from '../model/primitives.js';
 import { assertWorkspace } from '../workspace/validate.js';
 import { assertDeals, checkWindow, parseOptions } from './common.js';
 
-/** A count of moves from one place to another. */
+/**
+ * A count of moves from one place to another.
+ *
+ * @example
+ * ```ts
+ * movementStats(ws, deals, { from, to }).betweenStages.map((m: MoveCount) => `${m.from} → ${m.to}: ${m.count}`);
+ * ```
+ */
 export interface MoveCount {
   readonly from: string | null;
   readonly to: string | null;
   readonly count: number;
 }
 
-/** What happened in a pipeline (or everywhere) during a window. */
+/**
+ * What happened in a pipeline (or everywhere) during a window.
+ *
+ * @example
+ * ```ts
+ * const { newDeals, won, lost, leftOpen }: MovementStats = movementStats(ws, deals, { from: '2026-03-01', to: '2026-04-01' });
+ * ```
+ */
 export interface MovementStats {
   readonly newDeals: number;
   readonly won: number;

@@ -3,7 +3,14 @@ import type { Deal } from '../model/deal.js';
 import { Instant } from '../model/primitives.js';
 import { assertDeals, checkWindow, median, parseOptions } from './common.js';
 
-/** Win rate and sales cycle length over a window. */
+/**
+ * Win rate and sales cycle length over a window.
+ *
+ * @example
+ * ```ts
+ * const { winRate, medianCycleMs }: SalesCycle = salesCycle(deals, { from: '2026-01-01', to: '2026-04-01' });
+ * ```
+ */
 export interface SalesCycle {
   readonly won: number;
   readonly lost: number;

@@ -4,7 +4,14 @@ import { scopeOfDeal } from '../deals/scope.js';
 import { assertWorkspace } from '../workspace/validate.js';
 import { assertDeals, DAY_MS, NowOptions, parseOptions } from './common.js';
 
-/** An open deal that has sat in its stage longer than the stage allows. */
+/**
+ * An open deal that has sat in its stage longer than the stage allows.
+ *
+ * @example
+ * ```ts
+ * stalledDeals(ws, deals, { now }).forEach((s: StalledDeal) => remind(s.dealId));
+ * ```
+ */
 export interface StalledDeal {
   readonly dealId: string;
   readonly pipelineId: string | null;

@@ -4,7 +4,14 @@ import { parseWith } from '../model/parse.js';
 import { assertDeal } from '../deals/shape.js';
 import { NowOptions, parseOptions } from './common.js';
 
-/** Time a deal spent in one stage of one pipeline. */
+/**
+ * Time a deal spent in one stage of one pipeline.
+ *
+ * @example
+ * ```ts
+ * timeInStages(deal, { now }).filter((t: StageTime) => t.visits > 1); // stages the deal came back to
+ * ```
+ */
 export interface StageTime {
   readonly pipelineId: string | null;
   readonly stageId: string;

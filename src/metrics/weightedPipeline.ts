@@ -4,14 +4,28 @@ import { scopeOfDeal } from '../deals/scope.js';
 import { assertWorkspace } from '../workspace/validate.js';
 import { assertDeals } from './common.js';
 
-/** Count, total amount and weighted amount of a group of deals. */
+/**
+ * Count, total amount and weighted amount of a group of deals.
+ *
+ * @example
+ * ```ts
+ * Object.entries(weightedPipeline(ws, deals).EUR?.byStage ?? {}).map(([stageId, t]: [string, WeightedTotals]) => [stageId, t.weighted]);
+ * ```
+ */
 export interface WeightedTotals {
   count: number;
   total: number;
   weighted: number;
 }
 
-/** The weighted pipeline of one currency. */
+/**
+ * The weighted pipeline of one currency.
+ *
+ * @example
+ * ```ts
+ * const eur: WeightedCurrency | undefined = weightedPipeline(ws, deals).EUR;
+ * ```
+ */
 export interface WeightedCurrency extends WeightedTotals {
   readonly byPipeline: Record<string, WeightedTotals>;
   readonly byStage: Record<string, WeightedTotals>;

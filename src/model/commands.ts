@@ -7,6 +7,11 @@ import { DealInput, DealPatch } from './deal.js';
 /**
  * A change to a pipeline's rules: given flags replace the current ones; `null` removes
  * `creationStageIds` or `allowed`.
+ *
+ * @example
+ * ```ts
+ * applyWorkspace(ws, { type: 'setTransitionRules', pipelineId: 'new-cars', rules: { allowSkip: true, creationStageIds: null } }, { at: Date.now() });
+ * ```
  */
 export const TransitionRulesPatch = z.strictObject({
   allowSkip: z.boolean().optional(),
@@ -20,10 +25,24 @@ export const TransitionRulesPatch = z.strictObject({
 export type TransitionRulesPatch = z.infer<typeof TransitionRulesPatch>;
 
 const StageIdList = z.array(Id).min(1).max(10000);
-/** A map from a stage id to another stage id. */
+/**
+ * A map from a stage id to another stage id.
+ *
+ * @example
+ * ```ts
+ * StageMap.parse({ requirements: 'show-models' });
+ * ```
+ */
 export const StageMap = safeRecord(Id);
 
-/** Every command the workspace (configuration) aggregate accepts, by `type`. */
+/**
+ * Every command the workspace (configuration) aggregate accepts, by `type`.
+ *
+ * @example
+ * ```ts
+ * WorkspaceCommand.parse({ type: 'renamePipeline', pipelineId: 'new-cars', name: 'New vehicles' });
+ * ```
+ */
 export const WorkspaceCommand = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('addLayout'), layoutId: Id, name: Name, stages: z.array(StageDef).min(1).max(10000) }),
   z.strictObject({ type: z.literal('renameLayout'), layoutId: Id, name: Name }),
@@ -53,7 +72,14 @@ export const WorkspaceCommand = z.discriminatedUnion('type', [
 ]);
 /** A parsed workspace command. */
 export type WorkspaceCommand = z.output<typeof WorkspaceCommand>;
-/** A workspace command as a host writes it (rules fields optional). */
+/**
+ * A workspace command as a host writes it (rules fields optional).
+ *
+ * @example
+ * ```ts
+ * const command: WorkspaceCommandInput = { type: 'setDefaultPipeline', layoutId: 'sales', pipelineId: 'used-cars' };
+ * ```
+ */
 export type WorkspaceCommandInput = z.input<typeof WorkspaceCommand>;
 
 const Bypass = { bypassRules: z.boolean().optional() };
@@ -77,7 +103,14 @@ const CloseDeal = z.strictObject({
   ...Bypass,
 });
 
-/** Every command the deal aggregate accepts, by `type`. */
+/**
+ * Every command the deal aggregate accepts, by `type`.
+ *
+ * @example
+ * ```ts
+ * DealCommand.parse({ type: 'moveToStage', stageId: 'quote' });
+ * ```
+ */
 export const DealCommand = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('createDeal'), deal: DealInput, ...Bypass }),
   MoveToStage,
@@ -88,10 +121,24 @@ export const DealCommand = z.discriminatedUnion('type', [
 ]);
 /** A parsed deal command. */
 export type DealCommand = z.output<typeof DealCommand>;
-/** A deal command as a host writes it. */
+/**
+ * A deal command as a host writes it.
+ *
+ * @example
+ * ```ts
+ * const command: DealCommandInput = { type: 'closeDeal', outcome: 'won' };
+ * ```
+ */
 export type DealCommandInput = z.input<typeof DealCommand>;
 
-/** Limits checked by the reducers; override any of them through `ctx.limits`. */
+/**
+ * Limits checked by the reducers; override any of them through `ctx.limits`.
+ *
+ * @example
+ * ```ts
+ * applyWorkspace(ws, command, { at: Date.now(), limits: { maxStagesPerLayout: 250 } });
+ * ```
+ */
 export const Limits = z.strictObject({
   maxStagesPerLayout: z.number().int().min(1).max(10000).optional(),
   maxPipelinesPerLayout: z.number().int().min(1).max(10000).optional(),
@@ -100,16 +147,37 @@ export const Limits = z.strictObject({
 /** @see {@link Limits} */
 export type Limits = { maxStagesPerLayout: number; maxPipelinesPerLayout: number; maxLayouts: number };
 
-/** The default limits (HubSpot and Kommo use the same orders of magnitude). */
+/**
+ * The default limits (HubSpot and Kommo use the same orders of magnitude).
+ *
+ * @example
+ * ```ts
+ * DEFAULT_LIMITS.maxPipelinesPerLayout; // 50
+ * ```
+ */
 export const DEFAULT_LIMITS: Limits = Object.freeze({ maxStagesPerLayout: 100, maxPipelinesPerLayout: 50, maxLayouts: 1000 });
 
-/** The context of a command: when it happens and who does it. */
+/**
+ * The context of a command: when it happens and who does it.
+ *
+ * @example
+ * ```ts
+ * CommandContext.parse({ at: '2026-03-02T09:00:00Z', by: 'ann' }); // { at: 1772442000000, by: 'ann' }
+ * ```
+ */
 export const CommandContext = z.strictObject({
   at: Instant,
   by: Id.nullable().optional(),
   limits: Limits.optional(),
 });
-/** A context as a host writes it: `at` may be a Date, epoch ms or ISO string. */
+/**
+ * A context as a host writes it: `at` may be a Date, epoch ms or ISO string.
+ *
+ * @example
+ * ```ts
+ * const ctx: CommandContextInput = { at: new Date(), by: 'ann', limits: { maxStagesPerLayout: 200 } };
+ * ```
+ */
 export type CommandContextInput = z.input<typeof CommandContext>;
 /** A parsed context. */
 export interface Context {
@@ -118,14 +186,42 @@ export interface Context {
   readonly limits: Limits;
 }
 
-/** The change a bulk update applies to every deal: one of four deal commands. */
+/**
+ * The change a bulk update applies to every deal: one of four deal commands.
+ *
+ * @example
+ * ```ts
+ * BulkChange.parse({ type: 'moveToPipeline', pipelineId: 'used-cars', stageMap: { requirements: 'show-models' } });
+ * ```
+ */
 export const BulkChange = z.discriminatedUnion('type', [MoveToStage, MoveToPipeline, UpdateDeal, CloseDeal]);
 /** A parsed bulk change. */
 export type BulkChange = z.output<typeof BulkChange>;
-/** A bulk change as a host writes it. */
+/**
+ * A bulk change as a host writes it.
+ *
+ * @example
+ * ```ts
+ * const change: BulkChangeInput = { type: 'closeDeal', outcome: 'lost', lostReason: 'Price' };
+ * ```
+ */
 export type BulkChangeInput = z.input<typeof BulkChange>;
 
-/** The context of a bulk update: a command context plus the mode. */
+/**
+ * The context of a bulk update: a command context plus the mode.
+ *
+ * @example
+ * ```ts
+ * BulkContext.parse({ at: '2026-03-10T09:00:00Z', by: 'manager', mode: 'atomic' }).at; // 1773133200000
+ * ```
+ */
 export const BulkContext = CommandContext.extend({ mode: z.enum(['atomic', 'bestEffort']) });
-/** A bulk context as a host writes it. */
+/**
+ * A bulk context as a host writes it.
+ *
+ * @example
+ * ```ts
+ * const ctx: BulkContextInput = { at: new Date(), by: 'manager', mode: 'bestEffort' };
+ * ```
+ */
 export type BulkContextInput = z.input<typeof BulkContext>;

@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { Amount, CalendarDate, Currency, EpochMs, Id, JsonRecord, Name, Probability, type JsonValue } from './primitives.js';
 import { ForecastCategory, Outcome } from './stage.js';
 
-/** One row of stage history, with a snapshot of the deal when it entered the stage. */
+/**
+ * One row of stage history, with a snapshot of the deal when it entered the stage.
+ *
+ * @example
+ * ```ts
+ * deal.history.map((v: StageVisit) => `${v.stageId} since ${new Date(v.enteredAt).toISOString()}`);
+ * ```
+ */
 export const StageVisit = z.strictObject({
   pipelineId: Id.nullable(),
   stageId: Id,
@@ -20,7 +27,14 @@ export const StageVisit = z.strictObject({
 /** @see {@link StageVisit} */
 export type StageVisit = z.infer<typeof StageVisit>;
 
-/** A deal (opportunity) as stored. */
+/**
+ * A deal (opportunity) as stored.
+ *
+ * @example
+ * ```ts
+ * const result = Deal.safeParse(JSON.parse(row.body)); // validate a deal read from your own storage
+ * ```
+ */
 export const Deal = z.strictObject({
   id: Id,
   layoutId: Id,
@@ -42,7 +56,14 @@ export const Deal = z.strictObject({
 /** @see {@link Deal} */
 export type Deal = Omit<z.infer<typeof Deal>, 'fields'> & { fields: Record<string, JsonValue> };
 
-/** What a host gives to create a deal. Pipeline and stage default from the layout. */
+/**
+ * What a host gives to create a deal. Pipeline and stage default from the layout.
+ *
+ * @example
+ * ```ts
+ * const input: DealInput = { id: 'd1', layoutId: 'sales', name: 'Fleet of 3', amount: 90000, currency: 'EUR', fields: { source: 'web' } };
+ * ```
+ */
 export const DealInput = z.strictObject({
   id: Id,
   layoutId: Id,
@@ -60,7 +81,14 @@ export const DealInput = z.strictObject({
 /** @see {@link DealInput} */
 export type DealInput = z.input<typeof DealInput>;
 
-/** The fields `updateDeal` may change. `removeFields` deletes keys of `fields`. */
+/**
+ * The fields `updateDeal` may change. `removeFields` deletes keys of `fields`.
+ *
+ * @example
+ * ```ts
+ * applyDeal(ws, deal, { type: 'updateDeal', patch: { amount: 50000, fields: { color: 'red' }, removeFields: ['trim'] } }, { at: Date.now() });
+ * ```
+ */
 export const DealPatch = z.strictObject({
   name: Name.optional(),
   amount: Amount.nullable().optional(),

@@ -3,7 +3,15 @@ import { Id, Name } from './primitives.js';
 import { StageDef } from './stage.js';
 import { Pipeline } from './pipeline.js';
 
-/** A layout: a Stage picklist and the pipelines built from it. */
+/**
+ * A layout: a Stage picklist and the pipelines built from it.
+ *
+ * @example
+ * ```ts
+ * const layout: Layout = ws.layouts.find((l) => l.id === 'sales')!;
+ * layout.defaultPipelineId; // 'new-cars'
+ * ```
+ */
 export const Layout = z.strictObject({
   id: Id,
   name: Name,
@@ -14,7 +22,14 @@ export const Layout = z.strictObject({
 /** @see {@link Layout} */
 export type Layout = z.output<typeof Layout>;
 
-/** The configuration aggregate of one tenant. */
+/**
+ * The configuration aggregate of one tenant.
+ *
+ * @example
+ * ```ts
+ * const ws: Workspace = emptyWorkspace();
+ * ```
+ */
 export const Workspace = z.strictObject({
   version: z.number().int().min(0),
   layouts: z.array(Layout).max(100000),

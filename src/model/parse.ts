@@ -47,7 +47,7 @@ export function parseContext(ctx: unknown): Context {
 }
 
 /** `{ at: epoch ms, by?: id | null }` needs no zod; anything else returns null. */
-function quickContext(ctx: unknown): Context | null {
+export function quickContext(ctx: unknown): Context | null {
   if (typeof ctx !== 'object' || ctx === null) return null;
   const c = ctx as { at?: unknown; by?: unknown };
   for (const key in c) if (key !== 'at' && key !== 'by') return null;

@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { Id, Name, Probability, SafeKey, safeRecord } from './primitives.js';
 import { RotAfterDays } from './stage.js';
 
-/** A stage of a pipeline, with per-pipeline overrides of its StageDef. */
+/**
+ * A stage of a pipeline, with per-pipeline overrides of its StageDef.
+ *
+ * @example
+ * ```ts
+ * PipelineStage.parse({ stageId: 'quote', probability: 50, rotAfterDays: 10, requiredFields: ['amount'] });
+ * ```
+ */
 export const PipelineStage = z.strictObject({
   stageId: Id,
   probability: Probability.optional(),
@@ -12,7 +19,14 @@ export const PipelineStage = z.strictObject({
 /** @see {@link PipelineStage} */
 export type PipelineStage = z.infer<typeof PipelineStage>;
 
-/** Transition rules of a pipeline. Every flag defaults to the permissive value. */
+/**
+ * Transition rules of a pipeline. Every flag defaults to the permissive value.
+ *
+ * @example
+ * ```ts
+ * TransitionRules.parse({ allowSkip: false }); // { allowSkip: false, allowBackward: true, allowReopen: true, requireLostReason: false }
+ * ```
+ */
 export const TransitionRules = z.strictObject({
   allowSkip: z.boolean().default(true),
   allowBackward: z.boolean().default(true),
@@ -23,10 +37,24 @@ export const TransitionRules = z.strictObject({
 });
 /** @see {@link TransitionRules} */
 export type TransitionRules = z.output<typeof TransitionRules>;
-/** The input form of {@link TransitionRules}: every field optional. */
+/**
+ * The input form of {@link TransitionRules}: every field optional.
+ *
+ * @example
+ * ```ts
+ * const rules: TransitionRulesInput = { allowBackward: false, allowed: { quote: ['negotiation', 'lost'] } };
+ * ```
+ */
 export type TransitionRulesInput = z.input<typeof TransitionRules>;
 
-/** The rules a pipeline gets when none are given: everything allowed. */
+/**
+ * The rules a pipeline gets when none are given: everything allowed.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_RULES; // { allowSkip: true, allowBackward: true, allowReopen: true, requireLostReason: false }
+ * ```
+ */
 export const DEFAULT_RULES: TransitionRules = Object.freeze({
   allowSkip: true,
   allowBackward: true,
@@ -34,7 +62,15 @@ export const DEFAULT_RULES: TransitionRules = Object.freeze({
   requireLostReason: false,
 });
 
-/** A pipeline: an ordered subset of its layout's Stage picklist, with rules. */
+/**
+ * A pipeline: an ordered subset of its layout's Stage picklist, with rules.
+ *
+ * @example
+ * ```ts
+ * const pipeline: Pipeline = ws.layouts[0].pipelines[0];
+ * pipeline.standard; // true for the standard pipeline
+ * ```
+ */
 export const Pipeline = z.strictObject({
   id: Id,
   layoutId: Id,

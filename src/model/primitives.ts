@@ -71,7 +71,14 @@ export const Amount = z.number().refine(Number.isFinite, { message: 'expected a 
 /** An ISO-4217 style currency code: three capital letters. */
 export const Currency = z.string().regex(/^[A-Z]{3}$/, { message: 'expected a 3-letter currency code like EUR' });
 
-/** A JSON value, as stored in deal `fields`. */
+/**
+ * A JSON value, as stored in deal `fields`.
+ *
+ * @example
+ * ```ts
+ * const fields: Record<string, JsonValue> = { tradeIn: { model: 'Golf', year: 2015 }, tags: ['vip'] };
+ * ```
+ */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 const MAX_JSON_DEPTH = 32;

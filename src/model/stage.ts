@@ -1,12 +1,26 @@
 import { z } from 'zod';
 import { Id, Name, Probability } from './primitives.js';
 
-/** Whether a stage is open, or closes the deal as won or lost. */
+/**
+ * Whether a stage is open, or closes the deal as won or lost.
+ *
+ * @example
+ * ```ts
+ * Outcome.parse('won'); // 'won'
+ * ```
+ */
 export const Outcome = z.enum(['open', 'won', 'lost']);
 /** @see {@link Outcome} */
 export type Outcome = z.infer<typeof Outcome>;
 
-/** Forecast category of a stage (Salesforce / Zoho). */
+/**
+ * Forecast category of a stage (Salesforce / Zoho).
+ *
+ * @example
+ * ```ts
+ * ForecastCategory.options; // ['pipeline', 'best_case', 'commit', 'closed', 'omitted']
+ * ```
+ */
 export const ForecastCategory = z.enum(['pipeline', 'best_case', 'commit', 'closed', 'omitted']);
 /** @see {@link ForecastCategory} */
 export type ForecastCategory = z.infer<typeof ForecastCategory>;
@@ -14,7 +28,14 @@ export type ForecastCategory = z.infer<typeof ForecastCategory>;
 /** Days after which a deal sitting in a stage is stalled ("rotting"). 0 turns rotting off. */
 export const RotAfterDays = z.number().min(0).max(36500);
 
-/** One value of a layout's Stage picklist. */
+/**
+ * One value of a layout's Stage picklist.
+ *
+ * @example
+ * ```ts
+ * StageDef.parse({ id: 'quote', name: 'Quote', probability: 60, outcome: 'open', forecastCategory: 'best_case', rotAfterDays: 10 });
+ * ```
+ */
 export const StageDef = z.strictObject({
   id: Id,
   name: Name,
@@ -26,7 +47,14 @@ export const StageDef = z.strictObject({
 /** @see {@link StageDef} */
 export type StageDef = z.infer<typeof StageDef>;
 
-/** The fields of a stage that `updateStage` may change (its id and outcome are fixed). */
+/**
+ * The fields of a stage that `updateStage` may change (its id and outcome are fixed).
+ *
+ * @example
+ * ```ts
+ * applyWorkspace(ws, { type: 'updateStage', layoutId: 'sales', stageId: 'quote', patch: { probability: 65, rotAfterDays: null } }, { at: Date.now() });
+ * ```
+ */
 export const StagePatch = z.strictObject({
   name: Name.optional(),
   probability: Probability.optional(),

@@ -18,7 +18,14 @@ export interface WorkspaceRepository {
   save(ws: Workspace, expectedVersion: number): Promise<void>;
 }
 
-/** A page request over deals: filters, a cursor (`after`: the last id seen) and a page size. */
+/**
+ * A page request over deals: filters, a cursor (`after`: the last id seen) and a page size.
+ *
+ * @example
+ * ```ts
+ * const query: DealQuery = { layoutId: 'sales', pipelineId: null, after: null, limit: 500 }; // deals of a layout without pipelines
+ * ```
+ */
 export interface DealQuery {
   readonly layoutId?: string;
   /** A pipeline id, or null for deals of layouts without pipelines; omit for any. */
@@ -28,13 +35,27 @@ export interface DealQuery {
   readonly limit: number;
 }
 
-/** One page of deals, in a stable order (by id), and the cursor of the next page. */
+/**
+ * One page of deals, in a stable order (by id), and the cursor of the next page.
+ *
+ * @example
+ * ```ts
+ * const { deals, next }: DealPage = await repo.list({ pipelineId: 'new-cars', limit: 100 });
+ * ```
+ */
 export interface DealPage {
   readonly deals: Deal[];
   readonly next: string | null;
 }
 
-/** One deal to save and the version the caller read (null: the deal must not exist yet). */
+/**
+ * One deal to save and the version the caller read (null: the deal must not exist yet).
+ *
+ * @example
+ * ```ts
+ * await deals.save([{ deal: moved, expectedVersion: moved.version - 1 }, { deal: created, expectedVersion: null }]);
+ * ```
+ */
 export interface DealChange {
   readonly deal: Deal;
   readonly expectedVersion: number | null;
@@ -62,7 +83,14 @@ export interface DealRepository {
   save(changes: readonly DealChange[]): Promise<void>;
 }
 
-/** Both repositories of one tenant. */
+/**
+ * Both repositories of one tenant.
+ *
+ * @example
+ * ```ts
+ * const repos: Repositories = createMemoryRepositories();
+ * ```
+ */
 export interface Repositories {
   readonly workspace: WorkspaceRepository;
   readonly deals: DealRepository;

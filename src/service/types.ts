@@ -6,7 +6,14 @@ import type { Deal } from '../model/deal.js';
 import type { DealQuery, DealRepository, WorkspaceRepository } from '../ports/repositories.js';
 import type { WorkspaceEvent } from '../workspace/events.js';
 
-/** What `authorize` is asked before every command. */
+/**
+ * What `authorize` is asked before every command.
+ *
+ * @example
+ * ```ts
+ * createPipelineService({ ...repos, authorize: (r: AuthorizationRequest) => !r.bypassRules || r.by === 'manager' });
+ * ```
+ */
 export interface AuthorizationRequest {
   readonly by: string | null;
   /** The command type (`createPipeline`, `moveToStage`, …). */
@@ -17,7 +24,14 @@ export interface AuthorizationRequest {
   readonly bulk?: boolean;
 }
 
-/** Options of {@link createPipelineService}. */
+/**
+ * Options of {@link createPipelineService}.
+ *
+ * @example
+ * ```ts
+ * const options: PipelineServiceOptions = { ...createMemoryRepositories(), clock: () => Date.now(), maxRetries: 5 };
+ * ```
+ */
 export interface PipelineServiceOptions {
   readonly workspace: WorkspaceRepository;
   readonly deals: DealRepository;
@@ -33,12 +47,26 @@ export interface PipelineServiceOptions {
   readonly chunkSize?: number;
 }
 
-/** Who is acting. */
+/**
+ * Who is acting.
+ *
+ * @example
+ * ```ts
+ * await service.dispatch('d1', { type: 'moveToStage', stageId: 'quote' }, { by: 'ann' });
+ * ```
+ */
 export interface ActOptions {
   readonly by?: string | null;
 }
 
-/** A bulk update request: deal ids or a query, the change, the mode. */
+/**
+ * A bulk update request: deal ids or a query, the change, the mode.
+ *
+ * @example
+ * ```ts
+ * await service.bulkUpdate({ query: { pipelineId: 'new-cars', stageId: 'quote' }, change: { type: 'moveToStage', stageId: 'negotiation' }, mode: 'bestEffort', chunkSize: 200, by: 'manager' });
+ * ```
+ */
 export type BulkRequest = {
   readonly change: BulkChangeInput;
   readonly mode: 'atomic' | 'bestEffort';
@@ -47,14 +75,30 @@ export type BulkRequest = {
   readonly bypassRules?: boolean;
 } & ({ readonly dealIds: readonly string[]; readonly query?: undefined } | { readonly query: Omit<DealQuery, 'after' | 'limit'>; readonly dealIds?: undefined });
 
-/** The outcome of a bulk update: every deal in exactly one list. */
+/**
+ * The outcome of a bulk update: every deal in exactly one list.
+ *
+ * @example
+ * ```ts
+ * const report: BulkReport = await service.bulkUpdate({ dealIds: ['d1', 'd2'], change, mode: 'bestEffort' });
+ * report.rejected; // [{ dealId: 'd2', code: 'transition_not_allowed', message: '...' }]
+ * ```
+ */
 export interface BulkReport {
   readonly updated: string[];
   readonly rejected: { dealId: string; code: string; message: string }[];
   readonly unchanged: string[];
 }
 
-/** The service a host calls: loads, decides, saves with optimistic concurrency, publishes. */
+/**
+ * The service a host calls: loads, decides, saves with optimistic concurrency, publishes.
+ *
+ * @example
+ * ```ts
+ * const service: PipelineService = createPipelineService(createMemoryRepositories());
+ * await service.getWorkspace(); // { version: 0, layouts: [] }
+ * ```
+ */
 export interface PipelineService {
   /** Runs any workspace command (multi-step ones move deals first); returns the new workspace. */
   configure(command: WorkspaceCommandInput, opts?: ActOptions): Promise<Workspace>;

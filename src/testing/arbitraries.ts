@@ -7,7 +7,14 @@ import type { StageDef } from '../model/stage.js';
 import { applyDeal } from '../deals/apply.js';
 import { applyWorkspace, emptyWorkspace } from '../workspace/apply.js';
 
-/** Options of {@link arbWorkspace}. */
+/**
+ * Options of {@link arbWorkspace}.
+ *
+ * @example
+ * ```ts
+ * arbWorkspace({ maxLayouts: 3, maxStages: 10, maxPipelines: 4 });
+ * ```
+ */
 export interface ArbWorkspaceOptions {
   /** Most layouts (default 2). */
   readonly maxLayouts?: number;
@@ -17,7 +24,14 @@ export interface ArbWorkspaceOptions {
   readonly maxPipelines?: number;
 }
 
-/** Options of {@link arbScenario}. */
+/**
+ * Options of {@link arbScenario}.
+ *
+ * @example
+ * ```ts
+ * arbScenario({ maxDeals: 20, maxSteps: 100, start: Date.UTC(2026, 0, 1) });
+ * ```
+ */
 export interface ArbScenarioOptions extends ArbWorkspaceOptions {
   /** Most deals (default 8). */
   readonly maxDeals?: number;
@@ -121,7 +135,14 @@ export function arbWorkspace(opts: ArbWorkspaceOptions = {}): fc.Arbitrary<Works
 }
 
 /** One step of a scenario, interpreted against the state at that point. */
-/** One step of a scenario (see {@link stepCommand}). */
+/**
+ * One step of a scenario (see {@link stepCommand}).
+ *
+ * @example
+ * ```ts
+ * const step: ScenarioStep = { kind: 'moveToStage', deal: 0, target: 2, days: 1, bypass: false, amount: null, reason: false };
+ * ```
+ */
 export interface ScenarioStep {
   readonly kind: 'create' | 'moveToStage' | 'moveToPipeline' | 'closeWon' | 'closeLost' | 'reopen' | 'update';
   readonly deal: number;
@@ -145,6 +166,11 @@ const arbStep: fc.Arbitrary<ScenarioStep> = fc.record({
 /**
  * Turns a scenario step into a deal command for the current state (ids taken modulo what exists).
  * Exported for property tests that need the same command stream as {@link arbScenario}.
+ *
+ * @example
+ * ```ts
+ * stepCommand(ws, deal, { kind: 'closeWon', deal: 0, target: 0, days: 0, bypass: false, amount: null, reason: false }, 'new-id');
+ * ```
  */
 export function stepCommand(ws: Workspace, deal: Deal | null, step: ScenarioStep, newId: string): DealCommandInput {
   const layouts = ws.layouts;

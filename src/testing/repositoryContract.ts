@@ -8,10 +8,24 @@ import type { DealRepository, Repositories } from '../ports/repositories.js';
 import { applyDeal } from '../deals/apply.js';
 import { applyWorkspace, emptyWorkspace } from '../workspace/apply.js';
 
-/** Makes fresh, empty repositories for one check. */
+/**
+ * Makes fresh, empty repositories for one check.
+ *
+ * @example
+ * ```ts
+ * const make: MakeRepositories = async () => createSqliteRepositories(freshDatabase());
+ * ```
+ */
 export type MakeRepositories = () => Repositories | Promise<Repositories>;
 
-/** One check of the repository contract. */
+/**
+ * One check of the repository contract.
+ *
+ * @example
+ * ```ts
+ * for (const check of repositoryContractChecks) await check.run(() => createMemoryRepositories());
+ * ```
+ */
 export interface ContractCheck {
   /** What the check proves, as a sentence. */
   readonly name: string;
@@ -75,7 +89,14 @@ async function listAll(repo: DealRepository, q: { layoutId?: string; pipelineId?
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `deal-${String(i).padStart(3, '0')}`);
 
-/** Every check of the contract, runnable on their own (the suite wraps each in `it`). */
+/**
+ * Every check of the contract, runnable on their own (the suite wraps each in `it`).
+ *
+ * @example
+ * ```ts
+ * repositoryContractChecks.map((c) => c.name); // the sentences describeRepositoryContract runs
+ * ```
+ */
 export const repositoryContractChecks: readonly ContractCheck[] = [
   {
     name: 'a fresh workspace repository loads an empty workspace at version 0',

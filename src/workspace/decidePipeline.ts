@@ -16,7 +16,14 @@ import { indexOf } from './lookup.js';
 
 type Cmd<T extends WorkspaceCommand['type']> = Extract<WorkspaceCommand, { type: T }>;
 
-/** The name given to the standard pipeline of a layout. */
+/**
+ * The name given to the standard pipeline of a layout.
+ *
+ * @example
+ * ```ts
+ * ws.layouts[0].pipelines.find((p) => p.standard)?.name; // STANDARD_PIPELINE_NAME ('Standard') until renamed
+ * ```
+ */
 export const STANDARD_PIPELINE_NAME = 'Standard';
 
 /** Applies a rules patch: given flags replace, `null` removes an optional rule. */

@@ -9,7 +9,15 @@ export interface WorkspaceEventMeta {
   readonly version: number;
 }
 
-/** An event of the workspace aggregate. Events are facts: `evolveWorkspace` applies them without checks. */
+/**
+ * An event of the workspace aggregate. Events are facts: `evolveWorkspace` applies them without checks.
+ *
+ * @example
+ * ```ts
+ * const { events } = applyWorkspace(ws, command, { at: Date.now() });
+ * events.forEach((e: WorkspaceEvent) => log(e.type, e.version));
+ * ```
+ */
 export type WorkspaceEvent = WorkspaceEventMeta &
   (
     | { readonly type: 'layoutAdded'; readonly layout: Layout }
@@ -40,7 +48,14 @@ export type WorkspaceEvent = WorkspaceEventMeta &
       }
   );
 
-/** The `type` of a workspace event. */
+/**
+ * The `type` of a workspace event.
+ *
+ * @example
+ * ```ts
+ * const kinds: WorkspaceEventType[] = ['pipelineCreated', 'pipelineDeleted'];
+ * ```
+ */
 export type WorkspaceEventType = WorkspaceEvent['type'];
 
 /** Every workspace event type. */

@@ -1,6 +1,13 @@
 import type { Workspace } from '../model/layout.js';
 
-/** One broken invariant of DESIGN.md section 2. */
+/**
+ * One broken invariant of DESIGN.md section 2.
+ *
+ * @example
+ * ```ts
+ * checkInvariants(ws, deals, { now }).forEach((v: InvariantViolation) => console.log(v.invariant, v.dealId, v.message));
+ * ```
+ */
 export interface InvariantViolation {
   readonly invariant: string;
   readonly message: string;

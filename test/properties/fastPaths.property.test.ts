@@ -1,0 +1,44 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CommandContext, DealCommand } from '../../src/index.js';
+import { quickContext } from '../../src/model/parse.js';
+import { quickMoveToStage } from '../../src/model/quickParse.js';
+
+// The hand-written fast paths must never accept what the zod schemas refuse, nor change a value.
+
+const oddStrings = fc.oneof(fc.string(), fc.constantFrom('', '__proto__', 'constructor', 'prototype', 'x'.repeat(256), 'quote'));
+const oddValues = fc.oneof(oddStrings, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.object());
+
+describe('fast paths agree with the schemas', () => {
+  it('quickMoveToStage accepts only what DealCommand accepts, unchanged', () => {
+    const candidate = fc.record(
+      { type: fc.constantFrom('moveToStage', 'moveToPipeline', 'x'), stageId: oddValues, lostReason: oddValues, bypassRules: oddValues, extra: oddValues },
+      { requiredKeys: ['type'] },
+    );
+    fc.assert(
+      fc.property(candidate, (c) => {
+        const quick = quickMoveToStage(c);
+        if (quick === null) return;
+        const parsed = DealCommand.safeParse(c);
+        expect(parsed.success).toBe(true);
+        expect(quick).toEqual(parsed.data);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('quickContext accepts only what CommandContext accepts, with the same instant and actor', () => {
+    const candidate = fc.record({ at: fc.oneof(fc.integer(), fc.double(), fc.constant(8.64e15 + 1), oddValues), by: oddValues, limits: oddValues }, { requiredKeys: [] });
+    fc.assert(
+      fc.property(candidate, (c) => {
+        const quick = quickContext(c);
+        if (quick === null) return;
+        const parsed = CommandContext.safeParse(c);
+        expect(parsed.success).toBe(true);
+        expect(quick.at).toBe(parsed.data!.at);
+        expect(quick.by).toBe(parsed.data!.by ?? null);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
