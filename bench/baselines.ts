@@ -76,9 +76,37 @@ export function foldEvents(events: readonly DealEvent[]): Deal {
   return deal!;
 }
 
-/** The skip rule of one pipeline, checked by hand with a prebuilt position map. */
-export function handCheck(deal: Deal, stageId: string, openPosition: Map<string, number>): boolean {
-  const from = openPosition.get(deal.stageId);
-  const to = openPosition.get(stageId);
-  return from !== undefined && to !== undefined && to - from <= 1;
+/** What a hand-written transition check needs about one pipeline, prepared once. */
+export interface HandPipeline {
+  readonly slots: Map<string, { openPosition: number; outcome: 'open' | 'won' | 'lost'; required: readonly string[] }>;
+  readonly openCount: number;
+  readonly allowSkip: boolean;
+  readonly allowBackward: boolean;
+  readonly allowReopen: boolean;
+  readonly requireLostReason: boolean;
+}
+
+/** Every rule checkTransition applies inside one pipeline, by hand, listing every violation. */
+export function handCheck(deal: Deal, stageId: string, p: HandPipeline): { allowed: boolean; violations: { code: string; message: string }[] } {
+  const violations: { code: string; message: string }[] = [];
+  const from = p.slots.get(deal.stageId);
+  const to = p.slots.get(stageId);
+  if (!to) return { allowed: false, violations: [{ code: 'stage_not_in_pipeline', message: `stage ${stageId} is not in the pipeline` }] };
+  if (stageId === deal.stageId || !from) return { allowed: true, violations };
+  if (from.outcome !== 'open') {
+    if (!p.allowReopen) violations.push({ code: 'reopen_not_allowed', message: `deals in closed stage ${deal.stageId} cannot be reopened` });
+  } else if (to.outcome === 'won') {
+    if (!p.allowSkip && from.openPosition !== p.openCount - 1) violations.push({ code: 'skip_not_allowed', message: `a deal reaches ${stageId} only from the last open stage` });
+  } else if (to.outcome === 'open') {
+    const step = to.openPosition - from.openPosition;
+    if (step > 1 && !p.allowSkip) violations.push({ code: 'skip_not_allowed', message: `moving from ${deal.stageId} to ${stageId} skips stages` });
+    else if (step < 0 && !p.allowBackward) violations.push({ code: 'backward_not_allowed', message: `moving back from ${deal.stageId} to ${stageId} is not allowed` });
+  }
+  const missing = to.required.filter((f) => {
+    const v = f in deal ? (deal as unknown as Record<string, unknown>)[f] : deal.fields[f];
+    return v === null || v === undefined || v === '';
+  });
+  if (missing.length > 0) violations.push({ code: 'required_fields_missing', message: `stage ${stageId} requires ${missing.join(', ')}` });
+  if (to.outcome === 'lost' && p.requireLostReason && deal.lostReason === null) violations.push({ code: 'lost_reason_required', message: `a lost reason is required to enter ${stageId}` });
+  return { allowed: violations.length === 0, violations };
 }

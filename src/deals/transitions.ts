@@ -3,6 +3,7 @@ import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { Id } from '../model/primitives.js';
 import { parseWith } from '../model/parse.js';
+import { quickTarget } from '../model/quickParse.js';
 import { z } from 'zod';
 import { assertWorkspace } from '../workspace/validate.js';
 import type { StageScope } from '../workspace/lookup.js';
@@ -11,7 +12,8 @@ import type { Violation } from './rules.js';
 import { requireDealScope, requirePipelineScope } from './scope.js';
 import { assertDeal } from './shape.js';
 
-const Target = z.strictObject({ pipelineId: Id.optional(), stageId: Id, lostReason: z.string().min(1).optional() });
+/** A transition target: a stage, of the deal's pipeline or of `pipelineId`. */
+export const TransitionTarget = z.strictObject({ pipelineId: Id.optional(), stageId: Id, lostReason: z.string().min(1).max(1000).optional() });
 
 /**
  * Checks whether a deal may move to a stage (of its pipeline, or of `pipelineId`), returning
@@ -36,7 +38,7 @@ export function checkTransition(
 ): { allowed: boolean; violations: Violation[] } {
   assertWorkspace(ws);
   assertDeal(deal);
-  const t = parseWith(Target, target, 'target');
+  const t = quickTarget(target) ?? parseWith(TransitionTarget, target, 'target');
   const scope = t.pipelineId === undefined ? requireDealScope(ws, deal) : requirePipelineScope(ws, t.pipelineId);
   if (!scope.slots.has(t.stageId)) {
     const where = scope.pipeline ? `pipeline ${scope.pipeline.id}` : `layout ${scope.layout.id}`;

@@ -7,7 +7,8 @@ import { FORBIDDEN_KEYS, MAX_TEXT } from './primitives.js';
 
 const MOVE_KEYS = new Set(['type', 'stageId', 'lostReason', 'bypassRules']);
 
-const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_TEXT && !FORBIDDEN_KEYS.has(v);
+/** Whether `v` is a valid id: what the `Id` schema accepts. */
+export const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_TEXT && !FORBIDDEN_KEYS.has(v);
 
 /** Returns the command when it is a plain, valid `moveToStage`; null means "ask zod". */
 export function quickMoveToStage(c: unknown): Extract<DealCommand, { type: 'moveToStage' }> | null {
@@ -19,4 +20,17 @@ export function quickMoveToStage(c: unknown): Extract<DealCommand, { type: 'move
   if (lostReason !== undefined && !(typeof lostReason === 'string' && lostReason.length > 0 && lostReason.length <= 1000)) return null;
   if (bypassRules !== undefined && typeof bypassRules !== 'boolean') return null;
   return m as Extract<DealCommand, { type: 'moveToStage' }>;
+}
+
+const TARGET_KEYS = new Set(['pipelineId', 'stageId', 'lostReason']);
+
+/** Returns a plain, valid transition target as is; null means "ask zod". */
+export function quickTarget(t: unknown): { pipelineId?: string; stageId: string; lostReason?: string } | null {
+  if (typeof t !== 'object' || t === null) return null;
+  const m = t as Record<string, unknown>;
+  if (!isId(m.stageId) || (m.pipelineId !== undefined && !isId(m.pipelineId))) return null;
+  for (const key in m) if (!TARGET_KEYS.has(key)) return null;
+  const { lostReason } = m;
+  if (lostReason !== undefined && !(typeof lostReason === 'string' && lostReason.length > 0 && lostReason.length <= 1000)) return null;
+  return m as { pipelineId?: string; stageId: string; lostReason?: string };
 }

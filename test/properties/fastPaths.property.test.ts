@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CommandContext, DealCommand } from '../../src/index.js';
 import { quickContext } from '../../src/model/parse.js';
-import { quickMoveToStage } from '../../src/model/quickParse.js';
+import { quickMoveToStage, quickTarget } from '../../src/model/quickParse.js';
+import { TransitionTarget } from '../../src/deals/transitions.js';
 
 // The hand-written fast paths must never accept what the zod schemas refuse, nor change a value.
 
@@ -37,6 +38,20 @@ describe('fast paths agree with the schemas', () => {
         expect(parsed.success).toBe(true);
         expect(quick.at).toBe(parsed.data!.at);
         expect(quick.by).toBe(parsed.data!.by ?? null);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('quickTarget accepts only what the transition target schema accepts, unchanged', () => {
+    const candidate = fc.record({ pipelineId: oddValues, stageId: oddValues, lostReason: oddValues, other: oddValues }, { requiredKeys: [] });
+    fc.assert(
+      fc.property(candidate, (t) => {
+        const quick = quickTarget(t);
+        if (quick === null) return;
+        const parsed = TransitionTarget.safeParse(t);
+        expect(parsed.success).toBe(true);
+        expect(quick).toEqual(parsed.data);
       }),
       { numRuns: 2000 },
     );
