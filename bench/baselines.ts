@@ -33,25 +33,28 @@ export function spreadBulkMove(deals: readonly Deal[], pipelineId: string, stage
 }
 
 /** Dwell statistics in one pass: completed visits per (pipeline, stage), then mean/median/p90/max. */
-export function singlePassDwell(deals: readonly Deal[]): { key: string; visits: number; meanMs: number; medianMs: number; p90Ms: number; maxMs: number }[] {
-  const groups = new Map<string, number[]>();
+export function singlePassDwell(deals: readonly Deal[]): { pipelineId: string | null; stageId: string; visits: number; meanMs: number; medianMs: number; p90Ms: number; maxMs: number }[] {
+  const groups = new Map<string | null, Map<string, number[]>>();
   for (const deal of deals) {
     for (const v of deal.history) {
       if (v.exitedAt === null) continue;
-      const key = `${v.pipelineId}/${v.stageId}`;
-      const list = groups.get(key);
+      let stages = groups.get(v.pipelineId);
+      if (!stages) groups.set(v.pipelineId, (stages = new Map()));
+      const list = stages.get(v.stageId);
       if (list) list.push(v.exitedAt - v.enteredAt);
-      else groups.set(key, [v.exitedAt - v.enteredAt]);
+      else stages.set(v.stageId, [v.exitedAt - v.enteredAt]);
     }
   }
   const rows = [];
-  for (const [key, list] of groups) {
-    const sorted = Float64Array.from(list).sort();
-    let sum = 0;
-    for (const d of sorted) sum += d;
-    const n = sorted.length;
-    const median = n % 2 ? sorted[n >> 1]! : (sorted[(n >> 1) - 1]! + sorted[n >> 1]!) / 2;
-    rows.push({ key, visits: n, meanMs: sum / n, medianMs: median, p90Ms: sorted[Math.ceil(0.9 * n) - 1]!, maxMs: sorted[n - 1]! });
+  for (const [pipelineId, stages] of groups) {
+    for (const [stageId, list] of stages) {
+      const sorted = Float64Array.from(list).sort();
+      let sum = 0;
+      for (const d of sorted) sum += d;
+      const n = sorted.length;
+      const median = n % 2 ? sorted[n >> 1]! : (sorted[(n >> 1) - 1]! + sorted[n >> 1]!) / 2;
+      rows.push({ pipelineId, stageId, visits: n, meanMs: sum / n, medianMs: median, p90Ms: sorted[Math.ceil(0.9 * n) - 1]!, maxMs: sorted[n - 1]! });
+    }
   }
   return rows;
 }

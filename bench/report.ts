@@ -51,4 +51,12 @@ for (const r of rows) {
 const machine = `${os.cpus()[0]?.model ?? 'unknown cpu'} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 console.log(`\nmachine: ${machine}`);
 writeFileSync('bench/results.json', `${JSON.stringify({ machine, date: new Date().toISOString(), rows }, null, 2)}\n`);
-console.log('wrote bench/results.json');
+const markdown = [
+  '| measure | library (ms) | baseline (ms) | ratio | goal |',
+  '|---|---:|---:|---:|---|',
+  ...rows.map((r) => `| ${r.measure} | ${r.libraryMs.toFixed(2)} | ${r.baselineMs.toFixed(2)} | ${r.ratio.toFixed(2)}x | ${r.goal === null ? '' : `≤ ${r.goal}x ${r.ok ? 'met' : 'missed'}`} |`),
+  '',
+  `Measured on ${machine}.`,
+].join('\n');
+writeFileSync('bench/results.md', `${markdown}\n`);
+console.log('wrote bench/results.json and bench/results.md');

@@ -9,7 +9,7 @@ import { assertWorkspace } from '../workspace/validate.js';
 import type { StageScope } from '../workspace/lookup.js';
 import { judgeMove } from './decideMove.js';
 import type { Violation } from './rules.js';
-import { requireDealScope, requirePipelineScope } from './scope.js';
+import { requireDealScope, requirePipelineScope, scopeOfDeal } from './scope.js';
 import { assertDeal } from './shape.js';
 
 /** A transition target: a stage, of the deal's pipeline or of `pipelineId`. */
@@ -53,7 +53,8 @@ function violationsFor(ws: Workspace, deal: Deal, scope: StageScope, stageId: st
   if (samePlace) return [];
   const slot = scope.slots.get(stageId);
   const reason = slot?.def.outcome === 'lost' ? lostReason : undefined;
-  return judgeMove(ws, deal, scope, stageId, reason).violations;
+  const own = (scope.pipeline?.id ?? null) === deal.pipelineId && scope.layout.id === deal.layoutId;
+  return judgeMove(ws, deal, scope, stageId, reason, own ? scope : scopeOfDeal(ws, deal)).violations;
 }
 
 /**
