@@ -4,6 +4,7 @@ import type { Workspace } from '../model/layout.js';
 import { parseWith } from '../model/parse.js';
 import { applyWorkspace } from '../workspace/apply.js';
 import { decideWorkspace } from '../workspace/decide.js';
+import type { DealQuery } from '../ports/repositories.js';
 import type { Runtime } from './runtime.js';
 import { sweep, usage } from './sweep.js';
 
@@ -73,14 +74,9 @@ async function deletePipeline(rt: Runtime, input: WorkspaceCommandInput, c: Cmd<
   const [event] = decideWorkspace(ws, input, { at: rt.now(), by });
   const transfer = event?.type === 'pipelineDeleted' ? event.transferTo : null;
   if (!transfer) {
-    const inUse = await usage(rt, { pipelineId: c.pipelineId });
-    if (inUse.count > 0) {
-      throw new PipelineError('pipeline_in_use', `pipeline ${c.pipelineId} holds ${inUse.count} deals; give transferTo to move them`, {
-        pipelineId: c.pipelineId,
-        dealIds: inUse.sample,
-        count: inUse.count,
-      });
-    }
+    await refuseInUse(rt, { pipelineId: c.pipelineId }, 'pipeline_in_use', (n) => `pipeline ${c.pipelineId} holds ${n} deals; give transferTo to move them`, {
+      pipelineId: c.pipelineId,
+    });
     return saveCommand(rt, input, by);
   }
   const move = () => sweep(rt, { pipelineId: c.pipelineId }, (d) => ({ type: 'moveToPipeline', pipelineId: transfer.pipelineId, stageId: transfer.stageMap[d.stageId] ?? d.stageId }), by);
@@ -102,14 +98,7 @@ async function removeStage(rt: Runtime, input: WorkspaceCommandInput, c: Cmd<'re
   }
   decideWorkspace(ws, input, { at: rt.now(), by });
   if (replacement === null) {
-    const inUse = await usage(rt, query);
-    if (inUse.count > 0) {
-      throw new PipelineError('stage_in_use', `stage ${c.stageId} holds ${inUse.count} deals; give replacementStageId to move them`, {
-        stageId: c.stageId,
-        dealIds: inUse.sample,
-        count: inUse.count,
-      });
-    }
+    await refuseInUse(rt, query, 'stage_in_use', (n) => `stage ${c.stageId} holds ${n} deals; give replacementStageId to move them`, { stageId: c.stageId });
     return saveCommand(rt, input, by);
   }
   for (const p of layout?.pipelines ?? []) {
@@ -132,16 +121,23 @@ async function setPipelineStages(rt: Runtime, input: WorkspaceCommandInput, c: C
   if (pipeline) {
     const kept = new Set(c.stages.map((s) => (typeof s === 'string' ? s : s.stageId)));
     for (const { stageId } of pipeline.stages.filter((s) => !kept.has(s.stageId))) {
-      const inUse = await usage(rt, { pipelineId: c.pipelineId, stageId });
-      if (inUse.count > 0) {
-        throw new PipelineError('stage_in_use', `stage ${stageId} of pipeline ${c.pipelineId} holds ${inUse.count} deals; move them first`, {
-          pipelineId: c.pipelineId,
-          stageId,
-          dealIds: inUse.sample,
-          count: inUse.count,
-        });
-      }
+      await refuseInUse(rt, { pipelineId: c.pipelineId, stageId }, 'stage_in_use', (n) => `stage ${stageId} of pipeline ${c.pipelineId} holds ${n} deals; move them first`, {
+        pipelineId: c.pipelineId,
+        stageId,
+      });
     }
   }
   return saveCommand(rt, input, by);
+}
+
+/** Throws `code` naming a sample of the deals matching `query` and their count, if there are any. */
+async function refuseInUse(
+  rt: Runtime,
+  query: Omit<DealQuery, 'after' | 'limit'>,
+  code: 'pipeline_in_use' | 'stage_in_use',
+  message: (count: number) => string,
+  details: Record<string, unknown>,
+): Promise<void> {
+  const inUse = await usage(rt, query);
+  if (inUse.count > 0) throw new PipelineError(code, message(inUse.count), { ...details, dealIds: inUse.sample, count: inUse.count });
 }
