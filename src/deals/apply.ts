@@ -6,7 +6,7 @@ import { parseContext, parseWith } from '../model/parse.js';
 import { quickMoveToStage } from '../model/quickParse.js';
 import { assertWorkspace } from '../workspace/validate.js';
 import { decideDealParsed } from './decide.js';
-import { evolveDeal } from './evolve.js';
+import { evolveChecked, evolveTrusted } from './evolve.js';
 import type { DealEvent } from './events.js';
 import { assertDeal } from './shape.js';
 
@@ -43,7 +43,7 @@ export function applyDeal(
 /** Applies decided events; used by applyDeal and bulk planning. */
 export function applyEvents(deal: Deal | null, events: readonly DealEvent[], label: string): Deal {
   let next = deal;
-  for (const e of events) next = evolveDeal(next, e);
+  for (const e of events) next = evolveTrusted(next, e);
   if (next === null) throw new PipelineError('not_found', `command ${label} needs an existing deal`, {});
   return next;
 }
@@ -63,11 +63,6 @@ export function replayDeal(events: readonly DealEvent[]): Deal {
     throw new PipelineError('invalid_input', 'events: expected a non-empty array of deal events', { path: 'events' });
   }
   let deal: Deal | null = null;
-  for (const [i, e] of events.entries()) {
-    if (typeof e !== 'object' || e === null || !['dealCreated', 'dealStageChanged', 'dealUpdated'].includes((e as { type: string }).type)) {
-      throw new PipelineError('invalid_input', `events[${i}]: not a deal event`, { path: `events[${i}]` });
-    }
-    deal = evolveDeal(deal, e);
-  }
+  for (const [i, e] of events.entries()) deal = evolveChecked(deal, e, `events[${i}]`);
   return deal as Deal;
 }

@@ -1,4 +1,5 @@
-import { PipelineError } from '../errors.js';
+import { isPipelineError, PipelineError } from '../errors.js';
+import { assertDeal, assertHistory } from './shape.js';
 import type { Deal, StageVisit } from '../model/deal.js';
 import type { JsonValue } from '../model/primitives.js';
 import type { DealEvent } from './events.js';
@@ -24,6 +25,42 @@ const expected = (amount: number | null, probability: number): number | null =>
  * ```
  */
 export function evolveDeal(deal: Deal | null, event: DealEvent): Deal {
+  if (deal !== null) {
+    assertDeal(deal);
+    assertHistory(deal);
+  }
+  return evolveChecked(deal, event);
+}
+
+/** Checks the event, then applies it; anything malformed becomes `invalid_input`. */
+export function evolveChecked(deal: Deal | null, event: DealEvent, label = 'event'): Deal {
+  assertDealEvent(event, label);
+  try {
+    return evolveTrusted(deal, event);
+  } catch (e) {
+    if (isPipelineError(e)) throw e;
+    throw new PipelineError('invalid_input', `event ${event.type}: malformed (${(e as Error).message})`, { path: 'event' });
+  }
+}
+
+const EVENT_TYPES = new Set(['dealCreated', 'dealStageChanged', 'dealUpdated']);
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/** A cheap check of the fields `evolveDeal` reads from an event. */
+export function assertDealEvent(e: unknown, label = 'event'): asserts e is DealEvent {
+  const bad = (what: string): never => {
+    throw new PipelineError('invalid_input', `${label}: ${what}`, { path: label });
+  };
+  if (!isObj(e) || !EVENT_TYPES.has(e.type as string)) bad('expected a deal event');
+  const ev = e as Record<string, unknown>;
+  if (typeof ev.dealId !== 'string' || typeof ev.at !== 'number' || typeof ev.version !== 'number') bad('expected dealId, at and version');
+  if (ev.type === 'dealCreated' && (typeof ev.stageId !== 'string' || typeof ev.layoutId !== 'string' || !isObj(ev.fields))) bad('expected layoutId, stageId and fields');
+  if (ev.type === 'dealStageChanged' && (!isObj(ev.to) || typeof ev.to.stageId !== 'string' || typeof ev.probability !== 'number')) bad('expected the target position and probability');
+  if (ev.type === 'dealUpdated' && (!isObj(ev.changes) || !isObj(ev.fields) || !Array.isArray(ev.removeFields))) bad('expected changes, fields and removeFields');
+}
+
+/** {@link evolveDeal} for events this library decided itself: no checks. */
+export function evolveTrusted(deal: Deal | null, event: DealEvent): Deal {
   if (event.type === 'dealCreated') return created(event);
   if (deal === null) {
     throw new PipelineError('invalid_input', `event ${event.type}: deal ${event.dealId} does not exist yet`, { dealId: event.dealId });

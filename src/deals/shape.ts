@@ -30,3 +30,15 @@ export function assertDeal(deal: unknown, label = 'deal'): asserts deal is Deal 
   if (p) throw new PipelineError('invalid_input', `${label}.${p[0]}: ${p[1]}`, { path: `${label}.${p[0]}` });
 }
 
+
+/** Checks every stage visit of a deal, for functions that walk the whole history (metrics). */
+export function assertHistory(deal: Deal, label = 'deal'): void {
+  const h = deal.history;
+  for (let i = 0; i < h.length; i++) {
+    const v = h[i] as unknown as Record<string, unknown> | null;
+    const ok =
+      typeof v === 'object' && v !== null && typeof v.enteredAt === 'number' && typeof v.stageId === 'string' &&
+      (v.exitedAt === null || typeof v.exitedAt === 'number') && (v.pipelineId === null || typeof v.pipelineId === 'string');
+    if (!ok) throw new PipelineError('invalid_input', `${label}.history[${i}]: expected a stage visit`, { path: `${label}.history[${i}]` });
+  }
+}

@@ -3,7 +3,7 @@ import { fail } from '../errors.js';
 import type { Deal } from '../model/deal.js';
 import { parseWith } from '../model/parse.js';
 import { Id, Instant } from '../model/primitives.js';
-import { assertDeal } from '../deals/shape.js';
+import { assertDeal, assertHistory } from '../deals/shape.js';
 
 /** Parses the options of a metric; instants may be Date, epoch ms or ISO strings. */
 export function parseOptions<S extends z.ZodType>(schema: S, opts: unknown): z.output<S> {
@@ -17,7 +17,10 @@ export const OptionalPipeline = Id.optional();
 /** Checks the deals argument of a metric: an array of deals. */
 export function assertDeals(deals: unknown): asserts deals is readonly Deal[] {
   if (!Array.isArray(deals)) fail('invalid_input', 'deals: expected an array of deals', { path: 'deals' });
-  deals.forEach((d, i) => assertDeal(d, `deals[${i}]`));
+  deals.forEach((d, i) => {
+    assertDeal(d, `deals[${i}]`);
+    assertHistory(d, `deals[${i}]`);
+  });
 }
 
 export function checkWindow(from: number, to: number): void {

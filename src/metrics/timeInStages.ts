@@ -1,7 +1,7 @@
 import type { Deal } from '../model/deal.js';
 import { Instant } from '../model/primitives.js';
 import { parseWith } from '../model/parse.js';
-import { assertDeal } from '../deals/shape.js';
+import { assertDeal, assertHistory } from '../deals/shape.js';
 import { NowOptions, parseOptions } from './common.js';
 
 /**
@@ -46,6 +46,7 @@ export interface StageTime {
  */
 export function timeInStages(deal: Deal, opts: { now: Date | number | string }): StageTime[] {
   assertDeal(deal);
+  assertHistory(deal);
   const { now } = parseOptions(NowOptions, opts);
   const rows = new Map<string, { -readonly [K in keyof StageTime]: StageTime[K] }>();
   for (const v of deal.history) {
@@ -92,6 +93,7 @@ export function timeInStages(deal: Deal, opts: { now: Date | number | string }):
  */
 export function stageAt(deal: Deal, instant: Date | number | string): { pipelineId: string | null; stageId: string } | null {
   assertDeal(deal);
+  assertHistory(deal);
   const t = parseWith(Instant, instant, 'instant');
   const h = deal.history;
   let lo = 0;

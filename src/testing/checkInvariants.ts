@@ -1,5 +1,8 @@
 import type { Deal } from '../model/deal.js';
-import type { Workspace } from '../model/layout.js';
+import { Workspace as WorkspaceSchema, type Workspace } from '../model/layout.js';
+import { parseWith } from '../model/parse.js';
+import { Instant } from '../model/primitives.js';
+import { assertDeals } from '../metrics/common.js';
 import { indexOf } from '../workspace/lookup.js';
 import { workspaceViolations, type InvariantViolation } from '../workspace/invariants.js';
 
@@ -18,10 +21,13 @@ import { workspaceViolations, type InvariantViolation } from '../workspace/invar
  * ```
  */
 export function checkInvariants(ws: Workspace, deals: readonly Deal[], opts: { now: number }): InvariantViolation[] {
+  parseWith(WorkspaceSchema, ws, 'workspace');
+  assertDeals(deals);
+  const now = parseWith(Instant, opts?.now, 'opts.now');
   const out = workspaceViolations(ws);
   const index = indexOf(ws);
   for (const deal of deals) {
-    for (const message of dealProblems(index, deal, opts.now)) out.push({ invariant: message[0], message: message[1], dealId: deal.id });
+    for (const message of dealProblems(index, deal, now)) out.push({ invariant: message[0], message: message[1], dealId: deal.id });
   }
   return out;
 }

@@ -3,8 +3,8 @@ import { WorkspaceCommand, type CommandContextInput, type WorkspaceCommandInput 
 import type { Workspace } from '../model/layout.js';
 import { parseContext, parseWith } from '../model/parse.js';
 import { decideParsed } from './decide.js';
-import { evolveWorkspace } from './evolve.js';
-import { WORKSPACE_EVENT_TYPES, type WorkspaceEvent } from './events.js';
+import { evolveTrusted, evolveWorkspace } from './evolve.js';
+import type { WorkspaceEvent } from './events.js';
 import { assertWorkspace, trustWorkspace } from './validate.js';
 
 /**
@@ -45,7 +45,7 @@ export function applyWorkspace(
   assertWorkspace(ws);
   const c = parseWith(WorkspaceCommand, command, 'command');
   const events = decideParsed(ws, c, parseContext(ctx));
-  const workspace = events.reduce(evolveWorkspace, ws);
+  const workspace = events.reduce(evolveTrusted, ws);
   trustWorkspace(workspace);
   return { workspace, events };
 }
@@ -64,11 +64,6 @@ export function applyWorkspace(
 export function replayWorkspace(events: readonly WorkspaceEvent[]): Workspace {
   if (!Array.isArray(events)) throw new PipelineError('invalid_input', 'events: expected an array', { path: 'events' });
   let ws = emptyWorkspace();
-  for (const [i, e] of events.entries()) {
-    if (typeof e !== 'object' || e === null || !WORKSPACE_EVENT_TYPES.includes((e as { type: never }).type)) {
-      throw new PipelineError('invalid_input', `events[${i}]: not a workspace event`, { path: `events[${i}]` });
-    }
-    ws = evolveWorkspace(ws, e);
-  }
+  for (const e of events) ws = evolveWorkspace(ws, e);
   return ws;
 }

@@ -1,7 +1,8 @@
 import { Immer, type Draft } from 'immer';
 import type { Layout, Workspace } from '../model/layout.js';
 import type { Pipeline } from '../model/pipeline.js';
-import type { WorkspaceEvent } from './events.js';
+import { WORKSPACE_EVENT_TYPES, type WorkspaceEvent } from './events.js';
+import { isPipelineError, PipelineError } from '../errors.js';
 import { renameInRules, replaceStage } from './decideLayout.js';
 
 const immer = /* @__PURE__ */ new Immer({ autoFreeze: false });
@@ -24,6 +25,22 @@ const immer = /* @__PURE__ */ new Immer({ autoFreeze: false });
  * ```
  */
 export function evolveWorkspace(ws: Workspace, event: WorkspaceEvent): Workspace {
+  if (typeof ws !== 'object' || ws === null || !Array.isArray(ws.layouts)) {
+    throw new PipelineError('invalid_input', 'workspace: expected a workspace', { path: 'workspace' });
+  }
+  if (typeof event !== 'object' || event === null || !WORKSPACE_EVENT_TYPES.includes(event.type) || typeof event.version !== 'number') {
+    throw new PipelineError('invalid_input', 'event: expected a workspace event', { path: 'event' });
+  }
+  try {
+    return evolveTrusted(ws, event);
+  } catch (e) {
+    if (isPipelineError(e)) throw e;
+    throw new PipelineError('invalid_input', `event ${event.type}: malformed (${(e as Error).message})`, { path: 'event' });
+  }
+}
+
+/** {@link evolveWorkspace} for events this library decided itself. */
+export function evolveTrusted(ws: Workspace, event: WorkspaceEvent): Workspace {
   return immer.produce(ws, (draft) => {
     draft.version = event.version;
     applyEvent(draft, event);

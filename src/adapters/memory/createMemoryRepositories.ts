@@ -3,8 +3,16 @@ import type { Deal } from '../../model/deal.js';
 import type { Workspace } from '../../model/layout.js';
 import type { DealChange, DealPage, DealQuery, Repositories } from '../../ports/repositories.js';
 import { emptyWorkspace } from '../../workspace/apply.js';
+import { assertWorkspace } from '../../workspace/validate.js';
+import { assertDeal } from '../../deals/shape.js';
 
-const copy = <T>(value: T): T => structuredClone(value);
+function copy<T>(value: T): T {
+  try {
+    return structuredClone(value);
+  } catch {
+    throw new PipelineError('invalid_input', 'value: expected plain JSON data', { path: 'value' });
+  }
+}
 
 /** Index of the first id greater than `id` in a sorted array. */
 function upperBound(ids: readonly string[], id: string): number {
@@ -40,6 +48,12 @@ function matches(deal: Deal, q: DealQuery): boolean {
  * ```
  */
 export function createMemoryRepositories(seed: { workspace?: Workspace; deals?: readonly Deal[] } = {}): Repositories {
+  if (typeof seed !== 'object' || seed === null) throw new PipelineError('invalid_input', 'seed: expected { workspace?, deals? }', { path: 'seed' });
+  if (seed.workspace !== undefined) assertWorkspace(seed.workspace);
+  if (seed.deals !== undefined) {
+    if (!Array.isArray(seed.deals)) throw new PipelineError('invalid_input', 'seed.deals: expected an array', { path: 'seed.deals' });
+    seed.deals.forEach((d, i) => assertDeal(d, `seed.deals[${i}]`));
+  }
   let workspace: Workspace = copy(seed.workspace ?? emptyWorkspace());
   const deals = new Map<string, Deal>();
   // Ids in list order; new ids are appended and the list is sorted again on the next read.
@@ -64,6 +78,7 @@ export function createMemoryRepositories(seed: { workspace?: Workspace; deals?: 
         return copy(workspace);
       },
       async save(ws, expectedVersion) {
+        assertWorkspace(ws);
         if (workspace.version !== expectedVersion) {
           throw new PipelineError('conflict', `workspace: stored version ${workspace.version}, expected ${expectedVersion}`, {
             ids: ['workspace'],
@@ -103,6 +118,14 @@ export function createMemoryRepositories(seed: { workspace?: Workspace; deals?: 
       async save(changes: readonly DealChange[]) {
         const conflicts: string[] = [];
         const seen = new Set<string>();
+        if (!Array.isArray(changes)) throw new PipelineError('invalid_input', 'changes: expected an array', { path: 'changes' });
+        for (const [i, change] of changes.entries()) {
+          if (typeof change !== 'object' || change === null) throw new PipelineError('invalid_input', `changes[${i}]: expected { deal, expectedVersion }`, { path: `changes[${i}]` });
+          assertDeal(change.deal, `changes[${i}].deal`);
+          if (change.expectedVersion !== null && typeof change.expectedVersion !== 'number') {
+            throw new PipelineError('invalid_input', `changes[${i}].expectedVersion: expected a number or null`, { path: `changes[${i}].expectedVersion` });
+          }
+        }
         for (const { deal, expectedVersion } of changes) {
           if (seen.has(deal.id)) throw new PipelineError('invalid_input', `changes: deal ${deal.id} appears twice`, { path: 'changes', dealId: deal.id });
           seen.add(deal.id);
@@ -114,12 +137,14 @@ export function createMemoryRepositories(seed: { workspace?: Workspace; deals?: 
             ids: conflicts,
           });
         }
-        for (const { deal } of changes) {
+        // Copy everything before writing anything: a save is all or nothing.
+        const copies = changes.map((c) => copy(c.deal));
+        for (const deal of copies) {
           if (!deals.has(deal.id)) {
             ids.push(deal.id);
             sorted = false;
           }
-          deals.set(deal.id, copy(deal));
+          deals.set(deal.id, deal);
         }
       },
     },
