@@ -69,6 +69,12 @@ export function render(report: Report, colour: boolean): string {
     }
   }
 
+  title(`Stage history of ${report.history.dealId}: kept across pipelines and layouts`);
+  for (const h of report.history.rows) {
+    const who = `${h.by ?? 'system'}${h.bypassedRules ? ', rules bypassed' : ''}`;
+    out.push(`  ${h.enteredAt}  ${String(h.pipelineId).padEnd(10)} ${h.stage.slice(0, 30).padEnd(30)} ${h.days.toFixed(1).padStart(5)} days  ${dim(who)}`);
+  }
+
   title('Sales cycle (last six weeks)');
   const cyc = report.cycle;
   out.push(`  won ${cyc.won}, lost ${cyc.lost}, win rate ${pct(cyc.winRate)}, median cycle ${cyc.medianCycleMs === null ? '—' : `${(cyc.medianCycleMs / 86_400_000).toFixed(1)} days`}`);

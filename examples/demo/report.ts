@@ -28,6 +28,7 @@ export interface Report {
   readonly weighted: ReturnType<typeof weightedPipeline>;
   readonly funnels: ReturnType<typeof conversionFunnel>[];
   readonly cycle: ReturnType<typeof salesCycle>;
+  readonly history: { dealId: string; rows: { pipelineId: string | null; stage: string; enteredAt: string; days: number; by: string | null; bypassedRules: boolean }[] };
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;
@@ -80,10 +81,25 @@ export function buildReport(story: Story): Report {
     weighted: weightedPipeline(ws, deals),
     funnels,
     cycle: salesCycle(deals, { from: now - 42 * DAY, to: now }),
+    history: historyOf(ws, deals.find((d) => d.id === story.movedDealId)!, now),
   };
 }
 
 function daysIn(deal: Deal, now: number): number {
   const current = timeInStages(deal, { now }).find((r) => r.current);
   return Math.floor((current?.latestMs ?? 0) / DAY);
+}
+
+function historyOf(ws: Workspace, deal: Deal, now: number): Report['history'] {
+  return {
+    dealId: deal.id,
+    rows: deal.history.map((v) => ({
+      pipelineId: v.pipelineId,
+      stage: stageName(ws, v.stageId),
+      enteredAt: new Date(v.enteredAt).toISOString().slice(0, 16).replace('T', ' '),
+      days: round(((v.exitedAt ?? now) - v.enteredAt) / DAY),
+      by: v.by,
+      bypassedRules: v.bypassedRules,
+    })),
+  };
 }

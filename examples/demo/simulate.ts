@@ -32,6 +32,8 @@ export interface Story {
   readonly deals: Deal[];
   readonly now: number;
   readonly log: string[];
+  /** The deal that moved from the Service layout to the Sales layout. */
+  readonly movedDealId: string;
 }
 
 const MODELS = ['Family SUV', 'City hatchback', 'Estate', 'Pickup', 'Coupé', 'Minivan', 'Roadster', 'EV compact'];
@@ -72,7 +74,8 @@ export async function simulate(seed = 7): Promise<Story> {
   }
 
   // A customer of the repair shop decides to buy: the deal moves to another layout.
-  const repairDeal = ids.find((id) => id > 'D-010' && id < 'D-040') ?? ids[0]!;
+  const repairs = (await repos.deals.list({ pipelineId: 'repair', limit: 1000 })).deals;
+  const repairDeal = (repairs.find((d) => d.history.length >= 3) ?? repairs[0]!).id;
   now += 3_600_000;
   await tryTo(log, `${repairDeal} moved from Repair service to Used cars`, () =>
     service.dispatch(repairDeal, { type: 'moveToPipeline', pipelineId: 'used-cars', stageId: 'show-models', ...reopenIfClosed() }, { by: 'manager', bypassRules: true }));
@@ -102,7 +105,7 @@ export async function simulate(seed = 7): Promise<Story> {
     deals.push(...page.deals);
     after = page.next;
   } while (after !== null);
-  return { workspace: await service.getWorkspace(), deals, now, log };
+  return { workspace: await service.getWorkspace(), deals, now, log, movedDealId: repairDeal };
 }
 
 function reopenIfClosed() {

@@ -39,29 +39,39 @@ export async function bulkUpdate(rt: Runtime, request: BulkRequest): Promise<Bul
   await rt.authorize({ by, action: r.change.type, bypassRules, bulk: true });
   const report: BulkReport = { updated: [], rejected: [], unchanged: [] };
   if (r.mode === 'atomic') await atomic(rt, r, by, bypassRules, report);
-  else for await (const ids of chunks(rt, r)) await chunk(rt, r, ids, by, bypassRules, report);
+  else for await (const page of chunks(rt, r)) await chunk(rt, r, page, by, bypassRules, report);
   return report;
 }
 
-/** Pages of deal ids to work on: the given ids in chunks, or the query page by page. */
-async function* chunks(rt: Runtime, r: Parsed): AsyncGenerator<string[]> {
+/** A chunk of deal ids to work on, with the deals themselves when a query page already read them. */
+interface Chunk {
+  readonly ids: string[];
+  readonly deals?: Deal[];
+}
+
+/** The given ids in chunks, or the query page by page. */
+async function* chunks(rt: Runtime, r: Parsed): AsyncGenerator<Chunk> {
   const size = r.chunkSize ?? rt.chunkSize;
   if (r.dealIds) {
-    for (let i = 0; i < r.dealIds.length; i += size) yield r.dealIds.slice(i, i + size);
+    for (let i = 0; i < r.dealIds.length; i += size) yield { ids: r.dealIds.slice(i, i + size) };
     return;
   }
   let after: string | null = null;
   do {
     const page = await rt.deals.list({ ...stripUndefined(r.query ?? {}), after, limit: size } as DealQuery);
-    yield page.deals.map((d) => d.id);
+    yield { ids: page.deals.map((d) => d.id), deals: page.deals };
     after = page.next;
   } while (after !== null);
 }
 
-async function chunk(rt: Runtime, r: Parsed, ids: string[], by: string | null, bypass: boolean, report: BulkReport): Promise<void> {
+async function chunk(rt: Runtime, r: Parsed, page: Chunk, by: string | null, bypass: boolean, report: BulkReport): Promise<void> {
+  const { ids } = page;
+  let fresh = page.deals ? { deals: page.deals, missing: [] } : null;
   try {
     await rt.retry(async () => {
-      const { deals, missing } = await read(rt, ids);
+      // The first attempt uses what the query page read; a retry after a conflict reads again.
+      const { deals, missing } = fresh ?? (await read(rt, ids));
+      fresh = null;
       const plan = planBulkUpdate(await rt.workspaces.load(), deals, { ...r.change, ...(bypass ? { bypassRules: true } : {}) }, { at: rt.now(), by, mode: 'bestEffort' });
       await rt.deals.save(plan.updated.map((u) => ({ deal: u.deal, expectedVersion: u.deal.version - 1 })));
       await rt.publish(plan.updated.flatMap((u) => u.events));
@@ -77,7 +87,7 @@ async function chunk(rt: Runtime, r: Parsed, ids: string[], by: string | null, b
 
 async function atomic(rt: Runtime, r: Parsed, by: string | null, bypass: boolean, report: BulkReport): Promise<void> {
   const all: string[] = [];
-  for await (const ids of chunks(rt, r)) all.push(...ids);
+  for await (const page of chunks(rt, r)) all.push(...page.ids);
   await rt.retry(async () => {
     const { deals, missing } = await read(rt, all);
     const plan = planBulkUpdate(await rt.workspaces.load(), deals, { ...r.change, ...(bypass ? { bypassRules: true } : {}) }, { at: rt.now(), by, mode: 'atomic' });

@@ -16,6 +16,8 @@ import { applyWorkspace, emptyWorkspace } from '../workspace/apply.js';
  * ```
  */
 export interface ArbWorkspaceOptions {
+  /** Fewest layouts (default 1). */
+  readonly minLayouts?: number;
   /** Most layouts (default 2). */
   readonly maxLayouts?: number;
   /** Most stages per layout (default 7). */
@@ -115,7 +117,7 @@ function build(commands: readonly WorkspaceCommandInput[], at: number): Workspac
 }
 
 /**
- * A valid workspace built by random valid commands: 1 to `maxLayouts` layouts, each with a
+ * A valid workspace built by random valid commands: `minLayouts` to `maxLayouts` layouts, each with a
  * picklist and 0 to `maxPipelines` pipelines (with the standard pipeline when there are any),
  * random transition rules, required fields and creation stages.
  *
@@ -127,9 +129,9 @@ function build(commands: readonly WorkspaceCommandInput[], at: number): Workspac
  * ```
  */
 export function arbWorkspace(opts: ArbWorkspaceOptions = {}): fc.Arbitrary<Workspace> {
-  const o = { maxLayouts: 2, maxStages: 7, maxPipelines: 3, ...opts };
+  const o = { minLayouts: 1, maxLayouts: 2, maxStages: 7, maxPipelines: 3, ...opts };
   return fc
-    .integer({ min: 1, max: Math.max(1, o.maxLayouts) })
+    .integer({ min: Math.max(1, o.minLayouts), max: Math.max(1, o.minLayouts, o.maxLayouts) })
     .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => arbLayoutCommands(`L${i}`, o))))
     .map((perLayout) => build(perLayout.flat(), Date.UTC(2026, 0, 1)));
 }

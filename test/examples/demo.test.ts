@@ -21,7 +21,7 @@ describe('the demo', () => {
     const text = render(buildReport(await simulate()), false);
     for (const line of text.split('\n')) expect([...line].length).toBeLessThanOrEqual(100);
     expect(text).not.toContain('\u001b[');
-    for (const section of ['Board: Sales / New cars', 'Stalled deals', 'Time in stage', 'Weighted pipeline', 'Conversion funnels']) {
+    for (const section of ['Board: Sales / New cars', 'Stalled deals', 'Time in stage', 'Weighted pipeline', 'Conversion funnels', 'Stage history of']) {
       expect(text).toContain(section);
     }
   });
