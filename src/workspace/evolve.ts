@@ -43,18 +43,24 @@ export function evolveWorkspace(ws: Workspace, event: WorkspaceEvent): Workspace
 export function evolveTrusted(ws: Workspace, event: WorkspaceEvent): Workspace {
   return immer.produce(ws, (draft) => {
     draft.version = event.version;
-    applyEvent(draft, event);
+    applyEvent(draft, ws, event);
   });
 }
 
-function applyEvent(draft: Draft<Workspace>, e: WorkspaceEvent): void {
+/** Finds the layout and pipeline an event names on the base state, then takes only those drafts. */
+function applyEvent(draft: Draft<Workspace>, base: Workspace, e: WorkspaceEvent): void {
   if (e.type === 'layoutAdded') {
     draft.layouts.push(structuredClone(e.layout) as Draft<Layout>);
     return;
   }
-  const layout = 'layoutId' in e ? draft.layouts.find((l) => l.id === e.layoutId) : undefined;
-  const pipeline =
-    'pipelineId' in e ? draft.layouts.flatMap((l) => l.pipelines).find((p) => p.id === e.pipelineId) : undefined;
+  const li = 'layoutId' in e ? base.layouts.findIndex((l) => l.id === e.layoutId) : -1;
+  const layout = li >= 0 ? draft.layouts[li] : undefined;
+  let pipeline: Draft<Pipeline> | undefined;
+  if ('pipelineId' in e) {
+    const pl = base.layouts.findIndex((l) => l.pipelines.some((p) => p.id === e.pipelineId));
+    const pi = pl >= 0 ? base.layouts[pl]!.pipelines.findIndex((p) => p.id === e.pipelineId) : -1;
+    pipeline = pi >= 0 ? draft.layouts[pl]!.pipelines[pi] : undefined;
+  }
   switch (e.type) {
     case 'layoutRenamed':
       if (layout) layout.name = e.name;
@@ -72,7 +78,7 @@ function applyEvent(draft: Draft<Workspace>, e: WorkspaceEvent): void {
       removeStage(layout, e.stageId, e.replacementStageId);
       return;
     case 'pipelineCreated':
-      createPipeline(draft, e.pipeline, e.makeDefault);
+      createPipeline(draft, base, e.pipeline, e.makeDefault);
       return;
     case 'pipelineRenamed':
       if (pipeline) pipeline.name = e.name;
@@ -89,12 +95,12 @@ function applyEvent(draft: Draft<Workspace>, e: WorkspaceEvent): void {
     case 'defaultPipelineSet':
       if (layout?.pipelines.some((p) => p.id === e.pipelineId)) layout.defaultPipelineId = e.pipelineId;
       return;
-    case 'pipelineDeleted':
-      for (const l of draft.layouts) {
-        const i = l.pipelines.findIndex((p) => p.id === e.pipelineId);
-        if (i >= 0 && l.defaultPipelineId !== e.pipelineId) l.pipelines.splice(i, 1);
-      }
+    case 'pipelineDeleted': {
+      const owner = base.layouts.findIndex((l) => l.pipelines.some((p) => p.id === e.pipelineId));
+      const l = owner >= 0 ? draft.layouts[owner]! : undefined;
+      if (l && l.defaultPipelineId !== e.pipelineId) l.pipelines = l.pipelines.filter((p) => p.id !== e.pipelineId);
       return;
+    }
   }
 }
 
@@ -117,8 +123,9 @@ function removeStage(layout: Draft<Layout> | undefined, stageId: string, replace
   }
 }
 
-function createPipeline(draft: Draft<Workspace>, pipeline: Pipeline, makeDefault: boolean): void {
-  const layout = draft.layouts.find((l) => l.id === pipeline.layoutId);
+function createPipeline(draft: Draft<Workspace>, base: Workspace, pipeline: Pipeline, makeDefault: boolean): void {
+  const li = base.layouts.findIndex((l) => l.id === pipeline.layoutId);
+  const layout = li >= 0 ? draft.layouts[li] : undefined;
   if (!layout) return;
   layout.pipelines.push(structuredClone(pipeline) as Draft<Pipeline>);
   if (makeDefault || layout.defaultPipelineId === null) layout.defaultPipelineId = pipeline.id;
