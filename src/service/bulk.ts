@@ -36,7 +36,7 @@ export async function bulkUpdate(rt: Runtime, request: BulkRequest): Promise<Bul
   }
   const by = r.by ?? null;
   const bypassRules = r.bypassRules === true || r.change.bypassRules === true;
-  await rt.authorize({ by, action: r.change.type, bypassRules, bulk: true });
+  if (bypassRules) await rt.authorize({ by, action: r.change.type, bypassRules, bulk: true });
   const report: BulkReport = { updated: [], rejected: [], unchanged: [] };
   if (r.mode === 'atomic') await atomic(rt, r, by, bypassRules, report);
   else for await (const page of chunks(rt, r)) await chunk(rt, r, page, by, bypassRules, report);
@@ -70,8 +70,9 @@ async function chunk(rt: Runtime, r: Parsed, page: Chunk, by: string | null, byp
   try {
     await rt.retry(async () => {
       // The first attempt uses what the query page read; a retry after a conflict reads again.
-      const { deals, missing } = fresh ?? (await read(rt, ids));
+      const found = fresh ?? (await read(rt, ids));
       fresh = null;
+      const { deals, missing } = await permitted(rt, found, r.change.type, by, bypass);
       const plan = planBulkUpdate(await rt.workspaces.load(), deals, { ...r.change, ...(bypass ? { bypassRules: true } : {}) }, { at: rt.now(), by, mode: 'bestEffort' });
       await rt.deals.save(plan.updated.map((u) => ({ deal: u.deal, expectedVersion: u.deal.version - 1 })));
       await rt.publish(plan.updated.flatMap((u) => u.events));
@@ -89,12 +90,13 @@ async function atomic(rt: Runtime, r: Parsed, by: string | null, bypass: boolean
   const all: string[] = [];
   for await (const page of chunks(rt, r)) all.push(...page.ids);
   await rt.retry(async () => {
-    const { deals, missing } = await read(rt, all);
+    const { deals, missing } = await permitted(rt, await read(rt, all), r.change.type, by, bypass);
     const plan = planBulkUpdate(await rt.workspaces.load(), deals, { ...r.change, ...(bypass ? { bypassRules: true } : {}) }, { at: rt.now(), by, mode: 'atomic' });
     const rejected = [...plan.rejected.map((x) => ({ dealId: x.dealId, code: x.error.code, message: x.error.message })), ...missing];
     if (rejected.length > 0) {
       report.rejected.push(...rejected);
-      report.unchanged.push(...deals.map((d) => d.id).filter((id) => !rejected.some((x) => x.dealId === id)));
+      const refused = new Set(rejected.map((x) => x.dealId));
+      report.unchanged.push(...deals.map((d) => d.id).filter((id) => !refused.has(id)));
       return;
     }
     await rt.deals.save(plan.updated.map((u) => ({ deal: u.deal, expectedVersion: u.deal.version - 1 })));
@@ -102,6 +104,23 @@ async function atomic(rt: Runtime, r: Parsed, by: string | null, bypass: boolean
     report.updated.push(...plan.updated.map((u) => u.deal.id));
     report.unchanged.push(...plan.unchanged);
   });
+}
+
+/** Asks `authorize` about each deal, as for a single command; refused deals are reported `forbidden`. */
+async function permitted(
+  rt: Runtime,
+  read: { deals: Deal[]; missing: BulkReport['rejected'] },
+  action: string,
+  by: string | null,
+  bypassRules: boolean,
+): Promise<{ deals: Deal[]; missing: BulkReport['rejected'] }> {
+  const deals: Deal[] = [];
+  const missing = [...read.missing];
+  for (const deal of read.deals) {
+    if (await rt.allows({ by, action, dealId: deal.id, bypassRules, bulk: true })) deals.push(deal);
+    else missing.push({ dealId: deal.id, code: 'forbidden', message: `${by ?? 'anonymous'} may not ${action} deal ${deal.id}` });
+  }
+  return { deals, missing };
 }
 
 /** Reads deals by id, in the order asked, and reports the ids that do not exist. */

@@ -13,6 +13,8 @@ export interface Runtime {
   readonly now: () => number;
   readonly chunkSize: number;
   authorize(request: AuthorizationRequest): Promise<void>;
+  /** Whether the host allows a request (true when it gave no authorize function and no bypass is asked). */
+  allows(request: AuthorizationRequest): Promise<boolean>;
   publish(events: readonly (WorkspaceEvent | DealEvent)[]): Promise<void>;
   /** Runs `attempt` again after a version conflict, up to maxRetries times. */
   retry<T>(attempt: () => Promise<T>): Promise<T>;
@@ -29,11 +31,15 @@ export function createRuntime(o: PipelineServiceOptions): Runtime {
       const t = clock();
       return t instanceof Date ? t.getTime() : t;
     },
+    async allows(request) {
+      if (!o.authorize) return !request.bypassRules;
+      return (await o.authorize(request)) === true;
+    },
     async authorize(request) {
       if (request.bypassRules && !o.authorize) {
         throw new PipelineError('forbidden', `${request.action}: bypassRules needs an authorize function that allows it`, { action: request.action });
       }
-      if (o.authorize && (await o.authorize(request)) !== true) {
+      if (!(await this.allows(request))) {
         throw new PipelineError('forbidden', `${request.by ?? 'anonymous'} may not ${request.action}${request.dealId ? ` deal ${request.dealId}` : ''}`, {
           action: request.action,
           by: request.by,

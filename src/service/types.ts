@@ -20,7 +20,7 @@ export interface AuthorizationRequest {
   readonly action: string;
   readonly dealId?: string;
   readonly bypassRules: boolean;
-  /** For `bulkUpdate`: asked once for the whole update. */
+  /** True when the command is part of a `bulkUpdate` (asked once per deal). */
   readonly bulk?: boolean;
 }
 

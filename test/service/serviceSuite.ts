@@ -187,6 +187,19 @@ export function serviceSuite(name: string, make: () => Repositories | Promise<Re
       expect(ok.updated).toEqual(['d0', 'd1', 'd4']);
     });
 
+    it('asks authorize about every deal and reports the refused ones as forbidden', async () => {
+      const requests: AuthorizationRequest[] = [];
+      const { service } = await dealerService({ authorize: (r) => (requests.push(r), !(r.bulk && r.dealId === 'd1')) });
+      for (let i = 0; i < 3; i++) await service.createDeal({ id: `d${i}`, layoutId: 'sales', name: `D${i}` });
+      requests.length = 0;
+      const report = await service.bulkUpdate({ dealIds: ['d0', 'd1', 'd2'], change: { type: 'updateDeal', patch: { ownerId: 'eve' } }, mode: 'bestEffort', by: 'boss' });
+      expect(report.updated).toEqual(['d0', 'd2']);
+      expect(report.rejected.map((r) => [r.dealId, r.code])).toEqual([['d1', 'forbidden']]);
+      expect(requests).toEqual(['d0', 'd1', 'd2'].map((dealId) => ({ by: 'boss', action: 'updateDeal', dealId, bypassRules: false, bulk: true })));
+      const atomic = await service.bulkUpdate({ dealIds: ['d0', 'd1'], change: { type: 'updateDeal', patch: { ownerId: 'max' } }, mode: 'atomic', by: 'boss' });
+      expect(atomic).toEqual({ updated: [], rejected: [expect.objectContaining({ dealId: 'd1', code: 'forbidden' })], unchanged: ['d0'] });
+    });
+
     it('refuses a request with both or neither of dealIds and query, or duplicate ids', async () => {
       const { service } = await withDeals();
       const change = { type: 'moveToStage', stageId: 'quote' } as const;
