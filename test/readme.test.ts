@@ -23,6 +23,8 @@ describe('README', () => {
     expect(output).toContain("[ 'skip_not_allowed', 'required_fields_missing' ]");
     expect(output).toContain("[ 'b1', 'b2', 'b3' ]");
     expect(output).toContain("{ updated: [ 's1' ], rejected: [], unchanged: [] }");
+    expect(output).toContain('dealStageChanged lost 5');
+    expect(output).toContain('sales 1');
     expect(output).toContain('invariants hold');
     expect(output).toContain('layout nope does not exist');
   }, 60_000);
