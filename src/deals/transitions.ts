@@ -7,8 +7,7 @@ import { quickTarget } from '../model/quickParse.js';
 import { z } from 'zod';
 import { assertWorkspace } from '../workspace/validate.js';
 import type { StageScope } from '../workspace/lookup.js';
-import { judgeMove } from './decideMove.js';
-import type { Violation } from './rules.js';
+import { moveViolations, type Violation } from './rules.js';
 import { requireDealScope, requirePipelineScope, scopeOfDeal } from './scope.js';
 import { assertDeal } from './shape.js';
 
@@ -48,13 +47,15 @@ export function checkTransition(
   return { allowed: violations.length === 0, violations };
 }
 
+/** Every rule a move of `deal` to `stageId` of `scope` breaks; none when it stays where it is. */
 function violationsFor(ws: Workspace, deal: Deal, scope: StageScope, stageId: string, lostReason: string | undefined): Violation[] {
-  const samePlace = stageId === deal.stageId && (scope.pipeline?.id ?? null) === deal.pipelineId;
-  if (samePlace) return [];
-  const slot = scope.slots.get(stageId);
-  const reason = slot?.def.outcome === 'lost' ? lostReason : undefined;
+  const to = scope.slots.get(stageId);
   const own = (scope.pipeline?.id ?? null) === deal.pipelineId && scope.layout.id === deal.layoutId;
-  return judgeMove(ws, deal, scope, stageId, reason, own ? scope : scopeOfDeal(ws, deal)).violations;
+  if (!to || (own && stageId === deal.stageId)) return [];
+  const fromScope = own ? scope : scopeOfDeal(ws, deal);
+  const from = fromScope?.slots.get(deal.stageId) ?? null;
+  const reason = to.def.outcome === 'lost' ? (lostReason ?? deal.lostReason) : null;
+  return moveViolations({ fromScope, from, toScope: scope, to, deal: deal as never, lostReason: reason });
 }
 
 /**
