@@ -35,6 +35,18 @@ export interface DealQuery {
   readonly limit: number;
 }
 
+/** The filters of a {@link DealQuery}, without the paging. */
+export type DealFilter = Omit<DealQuery, 'after' | 'limit'>;
+
+/** Whether a deal matches a query's filters: what `list` returns, for stores that filter in code. */
+export function dealMatches(deal: Deal, q: DealFilter): boolean {
+  return (
+    (q.layoutId === undefined || deal.layoutId === q.layoutId) &&
+    (q.pipelineId === undefined || deal.pipelineId === q.pipelineId) &&
+    (q.stageId === undefined || deal.stageId === q.stageId)
+  );
+}
+
 /**
  * One page of deals, in a stable order (by id), and the cursor of the next page.
  *

@@ -4,7 +4,7 @@ import type { Workspace } from '../model/layout.js';
 import { parseWith } from '../model/parse.js';
 import { applyWorkspace } from '../workspace/apply.js';
 import { decideWorkspace } from '../workspace/decide.js';
-import type { DealQuery } from '../ports/repositories.js';
+import type { DealFilter } from '../ports/repositories.js';
 import type { Runtime } from './runtime.js';
 import { sweep, usage } from './sweep.js';
 
@@ -133,7 +133,7 @@ async function setPipelineStages(rt: Runtime, input: WorkspaceCommandInput, c: C
 /** Throws `code` naming a sample of the deals matching `query` and their count, if there are any. */
 async function refuseInUse(
   rt: Runtime,
-  query: Omit<DealQuery, 'after' | 'limit'>,
+  query: DealFilter,
   code: 'pipeline_in_use' | 'stage_in_use',
   message: (count: number) => string,
   details: Record<string, unknown>,

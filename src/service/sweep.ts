@@ -2,7 +2,7 @@ import { PipelineError } from '../errors.js';
 import { planBulkUpdate } from '../bulk/planBulkUpdate.js';
 import type { BulkChangeInput } from '../model/commands.js';
 import type { Deal } from '../model/deal.js';
-import type { DealQuery } from '../ports/repositories.js';
+import { dealMatches, type DealFilter } from '../ports/repositories.js';
 import type { Runtime } from './runtime.js';
 
 /**
@@ -10,7 +10,7 @@ import type { Runtime } from './runtime.js';
  * finishing a configuration change), page by page, each page saved on its own. Safe to run
  * again after a crash: deals already moved no longer match or are left unchanged.
  */
-export async function sweep(rt: Runtime, query: Omit<DealQuery, 'after' | 'limit'>, change: (deal: Deal) => BulkChangeInput, by: string | null): Promise<number> {
+export async function sweep(rt: Runtime, query: DealFilter, change: (deal: Deal) => BulkChangeInput, by: string | null): Promise<number> {
   let moved = 0;
   let after: string | null = null;
   do {
@@ -23,7 +23,7 @@ export async function sweep(rt: Runtime, query: Omit<DealQuery, 'after' | 'limit
 
 async function movePage(
   rt: Runtime,
-  query: Omit<DealQuery, 'after' | 'limit'>,
+  query: DealFilter,
   first: readonly Deal[],
   change: (deal: Deal) => BulkChangeInput,
   by: string | null,
@@ -51,7 +51,7 @@ async function movePage(
       if (saves.length > 0) await rt.deals.save(saves);
     } catch (e) {
       // Someone else changed some of these deals: read them again, keep those still concerned.
-      deals = (await rt.deals.getMany(deals.map((d) => d.id))).filter((d) => matches(d, query));
+      deals = (await rt.deals.getMany(deals.map((d) => d.id))).filter((d) => dealMatches(d, query));
       throw e;
     }
     await rt.publish(events);
@@ -73,7 +73,7 @@ function groupByChange(deals: readonly Deal[], change: (deal: Deal) => BulkChang
 }
 
 /** A sample of the deals matching a query, and how many there are. */
-export async function usage(rt: Runtime, query: Omit<DealQuery, 'after' | 'limit'>, sampleSize = 10): Promise<{ sample: string[]; count: number }> {
+export async function usage(rt: Runtime, query: DealFilter, sampleSize = 10): Promise<{ sample: string[]; count: number }> {
   const sample: string[] = [];
   let count = 0;
   let after: string | null = null;
@@ -86,12 +86,4 @@ export async function usage(rt: Runtime, query: Omit<DealQuery, 'after' | 'limit
     after = page.next;
   } while (after !== null);
   return { sample, count };
-}
-
-function matches(deal: Deal, q: Omit<DealQuery, 'after' | 'limit'>): boolean {
-  return (
-    (q.layoutId === undefined || deal.layoutId === q.layoutId) &&
-    (q.pipelineId === undefined || deal.pipelineId === q.pipelineId) &&
-    (q.stageId === undefined || deal.stageId === q.stageId)
-  );
 }

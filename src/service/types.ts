@@ -3,7 +3,7 @@ import type { BulkChangeInput, DealCommandInput, WorkspaceCommandInput } from '.
 import type { DealInput } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import type { Deal } from '../model/deal.js';
-import type { DealQuery, DealRepository, WorkspaceRepository } from '../ports/repositories.js';
+import type { DealFilter, DealRepository, WorkspaceRepository } from '../ports/repositories.js';
 import type { WorkspaceEvent } from '../workspace/events.js';
 
 /**
@@ -73,7 +73,7 @@ export type BulkRequest = {
   readonly chunkSize?: number;
   readonly by?: string | null;
   readonly bypassRules?: boolean;
-} & ({ readonly dealIds: readonly string[]; readonly query?: undefined } | { readonly query: Omit<DealQuery, 'after' | 'limit'>; readonly dealIds?: undefined });
+} & ({ readonly dealIds: readonly string[]; readonly query?: undefined } | { readonly query: DealFilter; readonly dealIds?: undefined });
 
 /**
  * The outcome of a bulk update: every deal in exactly one list.

@@ -1,7 +1,7 @@
 import { PipelineError } from '../../errors.js';
 import type { Deal } from '../../model/deal.js';
 import type { Workspace } from '../../model/layout.js';
-import type { DealChange, DealPage, DealQuery, DealRepository, Repositories, WorkspaceRepository } from '../../ports/repositories.js';
+import { dealMatches, type DealChange, type DealPage, type DealRepository, type Repositories, type WorkspaceRepository } from '../../ports/repositories.js';
 import { emptyWorkspace } from '../../workspace/apply.js';
 import { assertWorkspace } from '../../workspace/validate.js';
 import { assertDeal } from '../../deals/shape.js';
@@ -24,14 +24,6 @@ function upperBound(ids: readonly string[], id: string): number {
     else hi = mid;
   }
   return lo;
-}
-
-function matches(deal: Deal, q: DealQuery): boolean {
-  return (
-    (q.layoutId === undefined || deal.layoutId === q.layoutId) &&
-    (q.pipelineId === undefined || deal.pipelineId === q.pipelineId) &&
-    (q.stageId === undefined || deal.stageId === q.stageId)
-  );
 }
 
 /**
@@ -125,7 +117,7 @@ function memoryDeals(store: DealStore): DealRepository {
       const page: Deal[] = [];
       for (let i = start; i < order.length; i++) {
         const d = store.byId.get(order[i]!)!;
-        if (!matches(d, q)) continue;
+        if (!dealMatches(d, q)) continue;
         if (page.length === limit) return { deals: page, next: page[page.length - 1]!.id };
         page.push(copy(d));
       }
