@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { PipelineError } from '../errors.js';
 import { CommandContext, DEFAULT_LIMITS, type Context } from './commands.js';
 import { FORBIDDEN_KEYS, MAX_TEXT } from './primitives.js';
+import { stripUndefinedKeys } from './stripUndefinedKeys.js';
 
 interface Issue {
   readonly code: string;
@@ -43,7 +44,7 @@ export function parseContext(ctx: unknown): Context {
   const fast = quickContext(ctx);
   if (fast) return fast;
   const parsed = parseWith(CommandContext, ctx, 'ctx');
-  return { at: parsed.at, by: parsed.by ?? null, limits: { ...DEFAULT_LIMITS, ...stripUndefined(parsed.limits ?? {}) } };
+  return { at: parsed.at, by: parsed.by ?? null, limits: { ...DEFAULT_LIMITS, ...stripUndefinedKeys(parsed.limits ?? {}) } };
 }
 
 /** `{ at: epoch ms, by?: id | null }` needs no zod; anything else returns null. */
@@ -56,8 +57,4 @@ export function quickContext(ctx: unknown): Context | null {
   if (typeof at !== 'number' || !Number.isSafeInteger(at) || Math.abs(at) > 8.64e15) return null;
   if (by !== null && !(typeof by === 'string' && by.length > 0 && by.length <= MAX_TEXT && !FORBIDDEN_KEYS.has(by))) return null;
   return { at, by: by as string | null, limits: DEFAULT_LIMITS };
-}
-
-function stripUndefined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as never;
 }

@@ -5,7 +5,7 @@ import type { Deal } from '../model/deal.js';
 import { parseWith } from '../model/parse.js';
 import { Id } from '../model/primitives.js';
 import { z } from 'zod';
-import type { DealQuery } from '../ports/repositories.js';
+import { stripUndefinedKeys } from '../model/stripUndefinedKeys.js';
 import type { Runtime } from './runtime.js';
 import type { BulkReport, BulkRequest } from './types.js';
 
@@ -58,7 +58,7 @@ async function* chunks(rt: Runtime, r: Parsed): AsyncGenerator<Chunk> {
   }
   let after: string | null = null;
   do {
-    const page = await rt.deals.list({ ...stripUndefined(r.query ?? {}), after, limit: size } as DealQuery);
+    const page = await rt.deals.list({ ...stripUndefinedKeys(r.query ?? {}), after, limit: size });
     yield { ids: page.deals.map((d) => d.id), deals: page.deals };
     after = page.next;
   } while (after !== null);
@@ -134,8 +134,4 @@ async function read(rt: Runtime, ids: readonly string[]): Promise<{ deals: Deal[
     else missing.push({ dealId: id, code: 'not_found', message: new PipelineError('not_found', `deal ${id} does not exist`).message });
   }
   return { deals, missing };
-}
-
-function stripUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

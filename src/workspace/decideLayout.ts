@@ -3,7 +3,8 @@ import type { Context, WorkspaceCommand } from '../model/commands.js';
 import type { Workspace } from '../model/layout.js';
 import type { PipelineStage } from '../model/pipeline.js';
 import type { WorkspaceEvent } from './events.js';
-import { metaFor, pruneRules, requireLayout, requireStage, stripUndefinedKeys } from './helpers.js';
+import { stripUndefinedKeys } from '../model/stripUndefinedKeys.js';
+import { metaFor, pruneRules, requireLayout, requireStage } from './helpers.js';
 import { indexOf } from './lookup.js';
 
 type Cmd<T extends WorkspaceCommand['type']> = Extract<WorkspaceCommand, { type: T }>;

@@ -4,6 +4,7 @@ import type { Layout, Workspace } from '../model/layout.js';
 import type { Pipeline, PipelineStage, TransitionRules } from '../model/pipeline.js';
 import type { StageDef } from '../model/stage.js';
 import { indexOf } from './lookup.js';
+import { stripUndefinedKeys } from '../model/stripUndefinedKeys.js';
 import type { WorkspaceEventMeta } from './events.js';
 
 /** Meta of the events of the next accepted command. */
@@ -83,13 +84,6 @@ export function pruneRules(rules: TransitionRules, stageIds: ReadonlySet<string>
     next.allowed = graph;
   }
   return next;
-}
-
-/** Removes keys whose value is undefined (exactOptionalPropertyTypes and JSON equality). */
-export function stripUndefinedKeys<T extends object>(o: T): T {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
-  return out as T;
 }
 
 export function checkPipelineCount(layout: Layout, adding: number, ctx: Context): void {
