@@ -78,7 +78,6 @@ const isSamePlace = (deal: Deal, move: Move): boolean =>
 
 export function decideMoveToStage(ws: Workspace, deal: Deal, c: Cmd<'moveToStage'>, ctx: Context): DealEvent[] {
   const scope = requireDealScope(ws, deal);
-  if (c.stageId === deal.stageId && scope.slots.has(c.stageId) && c.lostReason === undefined) return [];
   const move = judgeMove(ws, deal, scope, c.stageId, c.lostReason, scope);
   if (isSamePlace(deal, move)) return [];
   return moveEvent(deal, move, 'moveToStage', c.bypassRules === true, ctx);

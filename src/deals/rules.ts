@@ -103,8 +103,8 @@ function graphViolations(out: Violation[], rules: TransitionRules, from: StageSl
 
 /** Rules about entering a stage: its required fields, and the lost reason. */
 export function entryViolations(m: Pick<MoveInput, 'toScope' | 'to' | 'deal' | 'lostReason'>, out: Violation[] = []): Violation[] {
-  const missing = m.to.requiredFields.length === 0 ? null : missingFields(m.deal, m.to);
-  if (missing && missing.length > 0) {
+  const missing = missingFields(m.deal, m.to);
+  if (missing.length > 0) {
     out.push({ code: 'required_fields_missing', message: `stage ${m.to.stageId} requires ${missing.join(', ')}`, fields: missing });
   }
   if (m.to.def.outcome === 'lost' && rulesOf(m.toScope).requireLostReason && m.lostReason === null) {
