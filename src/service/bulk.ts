@@ -74,8 +74,7 @@ async function chunk(rt: Runtime, r: Parsed, page: Chunk, by: string | null, byp
       fresh = null;
       const { deals, missing } = await permitted(rt, found, r.change.type, by, bypass);
       const plan = planBulkUpdate(await rt.workspaces.load(), deals, { ...r.change, ...(bypass ? { bypassRules: true } : {}) }, { at: rt.now(), by, mode: 'bestEffort' });
-      await rt.deals.save(plan.updated.map((u) => ({ deal: u.deal, expectedVersion: u.deal.version - 1 })));
-      await rt.publish(plan.updated.flatMap((u) => u.events));
+      await rt.commit(plan.updated);
       report.updated.push(...plan.updated.map((u) => u.deal.id));
       report.unchanged.push(...plan.unchanged);
       report.rejected.push(...plan.rejected.map((x) => ({ dealId: x.dealId, code: x.error.code, message: x.error.message })), ...missing);
@@ -99,8 +98,7 @@ async function atomic(rt: Runtime, r: Parsed, by: string | null, bypass: boolean
       report.unchanged.push(...deals.map((d) => d.id).filter((id) => !refused.has(id)));
       return;
     }
-    await rt.deals.save(plan.updated.map((u) => ({ deal: u.deal, expectedVersion: u.deal.version - 1 })));
-    await rt.publish(plan.updated.flatMap((u) => u.events));
+    await rt.commit(plan.updated);
     report.updated.push(...plan.updated.map((u) => u.deal.id));
     report.unchanged.push(...plan.unchanged);
   });

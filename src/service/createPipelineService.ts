@@ -75,8 +75,7 @@ async function dispatch(rt: Runtime, dealId: string, command: DealCommandInput, 
     const c = bypassRules ? ({ ...command, bypassRules: true } as DealCommandInput) : command;
     const { deal, events } = applyDeal(ws, current, c, { at: rt.now(), by });
     if (events.length === 0) return current;
-    await rt.deals.save([{ deal, expectedVersion: current.version }]);
-    await rt.publish(events);
+    await rt.commit([{ deal, events }]);
     return deal;
   });
 }

@@ -1,5 +1,6 @@
 import { isPipelineError, PipelineError } from '../errors.js';
 import type { DealEvent } from '../deals/events.js';
+import type { Deal } from '../model/deal.js';
 import { parseWith } from '../model/parse.js';
 import { Id } from '../model/primitives.js';
 import type { DealRepository, WorkspaceRepository } from '../ports/repositories.js';
@@ -16,6 +17,8 @@ export interface Runtime {
   /** Whether the host allows a request (true when it gave no authorize function and no bypass is asked). */
   allows(request: AuthorizationRequest): Promise<boolean>;
   publish(events: readonly (WorkspaceEvent | DealEvent)[]): Promise<void>;
+  /** Saves planned deals in one all-or-nothing save (against the version each was read at), then publishes their events. */
+  commit(updated: readonly { deal: Deal; events: readonly DealEvent[] }[]): Promise<void>;
   /** Runs `attempt` again after a version conflict, up to maxRetries times. */
   retry<T>(attempt: () => Promise<T>): Promise<T>;
 }
@@ -49,6 +52,11 @@ export function createRuntime(o: PipelineServiceOptions): Runtime {
     },
     async publish(events) {
       if (events.length > 0 && o.onEvents) await o.onEvents(events);
+    },
+    async commit(updated) {
+      if (updated.length === 0) return;
+      await o.deals.save(updated.map((u) => ({ deal: u.deal, expectedVersion: u.deal.version - 1 })));
+      await this.publish(updated.flatMap((u) => u.events));
     },
     async retry(attempt) {
       for (let tries = 0; ; tries++) {

@@ -30,32 +30,25 @@ async function movePage(
 ): Promise<number> {
   let deals = first;
   return rt.retry(async () => {
-    let count = 0;
     const plans = groupByChange(deals, change);
     const ws = await rt.workspaces.load();
-    const saves = [];
-    const events = [];
+    const updated = [];
     for (const [c, group] of plans) {
       const plan = planBulkUpdate(ws, group, { ...c, bypassRules: true } as BulkChangeInput, { at: rt.now(), by, mode: 'bestEffort' });
       const failure = plan.rejected[0];
       if (failure) {
         throw new PipelineError(failure.error.code, `deal ${failure.dealId} could not be moved: ${failure.error.message}`, { dealId: failure.dealId, ...failure.error.details });
       }
-      for (const u of plan.updated) {
-        saves.push({ deal: u.deal, expectedVersion: u.deal.version - 1 });
-        events.push(...u.events);
-      }
-      count += plan.updated.length;
+      updated.push(...plan.updated);
     }
     try {
-      if (saves.length > 0) await rt.deals.save(saves);
+      await rt.commit(updated);
     } catch (e) {
       // Someone else changed some of these deals: read them again, keep those still concerned.
       deals = (await rt.deals.getMany(deals.map((d) => d.id))).filter((d) => dealMatches(d, query));
       throw e;
     }
-    await rt.publish(events);
-    return count;
+    return updated.length;
   });
 }
 
