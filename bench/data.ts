@@ -58,7 +58,7 @@ export function makeEvents(count: number, moves = 7): Ev[][] {
     const dealId = `deal-${i}`;
     let at = T0 + i * 1000;
     const events: Ev[] = [{
-      type: 'dealCreated', dealId, at, by: 'rep', version: 1, layoutId: 'sales', pipelineId: 'new-cars', stageId: 'requirements',
+      type: 'dealCreated', id: `deal/1/0/${dealId}`, dealId, at, by: 'rep', version: 1, layoutId: 'sales', pipelineId: 'new-cars', stageId: 'requirements',
       name: `Deal ${i}`, amount: 20000, currency: 'EUR', probability: 10, closingDate: '2026-06-30', ownerId: 'rep', lostReason: null,
       fields: {}, forecastCategory: 'pipeline', outcome: 'open', bypassedRules: false,
     }];
@@ -67,7 +67,7 @@ export function makeEvents(count: number, moves = 7): Ev[][] {
       const to = OPEN[m % OPEN.length]!;
       at += HOUR;
       events.push({
-        type: 'dealStageChanged', dealId, at, by: 'rep', version: m + 1, reason: 'moveToStage',
+        type: 'dealStageChanged', id: `deal/${m + 1}/0/${dealId}`, dealId, at, by: 'rep', version: m + 1, reason: 'moveToStage',
         from: { layoutId: 'sales', pipelineId: 'new-cars', stageId: from, outcome: 'open' },
         to: { layoutId: 'sales', pipelineId: 'new-cars', stageId: to, outcome: 'open' },
         probability: PROB[to]!, forecastCategory: 'pipeline', lostReason: null, bypassedRules: false,

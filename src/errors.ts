@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'forbidden',
   'time_went_backwards',
   'limit_exceeded',
+  'storage_failed',
 ] as const;
 
 /**
@@ -57,8 +58,14 @@ export class PipelineError extends Error {
   readonly code: PipelineErrorCode;
   /** Structured data about the failure; JSON-compatible. */
   readonly details: Readonly<Record<string, unknown>>;
-  constructor(code: PipelineErrorCode, message: string, details: Record<string, unknown> = {}) {
-    super(message);
+  /**
+   * @param code - the stable code
+   * @param message - a sentence naming the field or ids concerned
+   * @param details - structured data
+   * @param options - `{ cause }`: the underlying error (a storage driver's, say)
+   */
+  constructor(code: PipelineErrorCode, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'PipelineError';
     this.code = code;
     this.details = details;

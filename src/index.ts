@@ -16,7 +16,7 @@ export {
   type TransitionRulesInput,
 } from './model/pipeline.js';
 export { Layout, Workspace } from './model/layout.js';
-export { Deal, StageVisit, DealInput, DealPatch } from './model/deal.js';
+export { Deal, StageVisit, DealInput, DealPatch, FieldChange, TrackedField } from './model/deal.js';
 export {
   WorkspaceCommand,
   DealCommand,
@@ -82,7 +82,24 @@ export {
   type SalesCycle,
 } from './metrics/index.js';
 
-export type { WorkspaceRepository, DealRepository, DealQuery, DealPage, DealChange, Repositories } from './ports/repositories.js';
+export type {
+  WorkspaceRepository,
+  WorkspaceSaveOptions,
+  DealRepository,
+  DealSaveOptions,
+  DealQuery,
+  DealPage,
+  DealChange,
+  SummaryQuery,
+  StageSummaryRow,
+  OutboxRepository,
+  OutboxEntry,
+  VisitRepository,
+  VisitQuery,
+  VisitPage,
+  VisitRow,
+  Repositories,
+} from './ports/repositories.js';
 export { createMemoryRepositories } from './adapters/memory/createMemoryRepositories.js';
 export {
   createPipelineService,

@@ -2,7 +2,7 @@ import { fail, PipelineError } from '../errors.js';
 import type { Context, DealCommand } from '../model/commands.js';
 import type { Workspace } from '../model/layout.js';
 import { indexOf, type StageScope } from '../workspace/lookup.js';
-import type { DealEvent } from './events.js';
+import { dealEventId, type DealEvent } from './events.js';
 import { codeFor, entryViolations, rulesOf, type Violation } from './rules.js';
 import { requireSlot } from './scope.js';
 
@@ -65,6 +65,7 @@ export function decideCreateDeal(ws: Workspace, c: Create, ctx: Context): DealEv
   return [
     {
       type: 'dealCreated',
+      id: dealEventId(input.id, 1),
       dealId: input.id,
       at: ctx.at,
       by: ctx.by,

@@ -3,7 +3,7 @@ import type { Context, DealCommand } from '../model/commands.js';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import type { StageScope, StageSlot } from '../workspace/lookup.js';
-import type { DealEvent, StageChangeReason } from './events.js';
+import { dealEventId, type DealEvent, type StageChangeReason } from './events.js';
 import { codeFor, moveViolations, type Violation } from './rules.js';
 import { requireDealScope, requirePipelineScope, requireSlot, scopeName, scopeOfDeal } from './scope.js';
 
@@ -53,6 +53,7 @@ export function moveEvent(deal: Deal, move: Move, reason: StageChangeReason, byp
   return [
     {
       type: 'dealStageChanged',
+      id: dealEventId(deal.id, deal.version + 1),
       dealId: deal.id,
       at: ctx.at,
       by: ctx.by,

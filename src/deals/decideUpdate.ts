@@ -3,7 +3,7 @@ import type { Context, DealCommand } from '../model/commands.js';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import type { JsonValue } from '../model/primitives.js';
-import type { DealChanges, DealEvent } from './events.js';
+import { dealEventId, type DealChanges, type DealEvent } from './events.js';
 import { rulesOf } from './rules.js';
 import { scopeOfDeal } from './scope.js';
 
@@ -30,6 +30,7 @@ export function decideUpdateDeal(ws: Workspace, deal: Deal, c: Update, ctx: Cont
   return [
     {
       type: 'dealUpdated',
+      id: dealEventId(deal.id, deal.version + 1),
       dealId: deal.id,
       at: ctx.at,
       by: ctx.by,

@@ -1,8 +1,10 @@
 import type { JsonValue } from '../model/primitives.js';
 import type { ForecastCategory, Outcome } from '../model/stage.js';
 
-/** Fields every deal event carries: which deal, when, by whom, and the version it produces. */
+/** Fields every deal event carries: its id, which deal, when, by whom, and the version it produces. */
 export interface DealEventMeta {
+  /** Stable id, unique in the store: `deal/<version>/<index in the command>/<dealId>`. Consumers de-duplicate by it. */
+  readonly id: string;
   readonly dealId: string;
   readonly at: number;
   readonly by: string | null;
@@ -106,3 +108,8 @@ export type DealEvent = DealEventMeta &
  * ```
  */
 export type DealEventType = DealEvent['type'];
+
+/** The stable id of the `index`-th event of the command that produced `version` of deal `dealId`. */
+export function dealEventId(dealId: string, version: number, index = 0): string {
+  return `deal/${version}/${index}/${dealId}`;
+}

@@ -28,6 +28,38 @@ export const StageVisit = z.strictObject({
 export type StageVisit = z.infer<typeof StageVisit>;
 
 /**
+ * The deal properties whose every change is recorded in a deal's change log.
+ *
+ * @example
+ * ```ts
+ * const field: TrackedField = 'closingDate';
+ * ```
+ */
+export const TrackedField = z.enum(['amount', 'currency', 'closingDate', 'probability', 'ownerId']);
+/** @see {@link TrackedField} */
+export type TrackedField = z.infer<typeof TrackedField>;
+
+/**
+ * One entry of a deal's change log: a tracked property changed from `from` to `to` at `at`,
+ * whatever the cause (an update, or a stage change that set the probability). Stage, pipeline,
+ * forecast category and outcome changes are in the stage visits.
+ *
+ * @example
+ * ```ts
+ * const pushed: FieldChange = { at: Date.parse('2026-03-04T10:00:00Z'), by: 'ann', field: 'closingDate', from: '2026-03-31', to: '2026-04-30' };
+ * ```
+ */
+export const FieldChange = z.strictObject({
+  at: EpochMs,
+  by: Id.nullable(),
+  field: TrackedField,
+  from: z.union([z.number(), z.string(), z.null()]),
+  to: z.union([z.number(), z.string(), z.null()]),
+});
+/** @see {@link FieldChange} */
+export type FieldChange = z.infer<typeof FieldChange>;
+
+/**
  * A deal (opportunity) as stored.
  *
  * @example
@@ -52,6 +84,8 @@ export const Deal = z.strictObject({
   updatedAt: EpochMs,
   version: z.number().int().min(1),
   history: z.array(StageVisit).min(1),
+  /** The change log, oldest first; absent on deals stored before 0.2 (see `dealAt`). */
+  changes: z.array(FieldChange).optional(),
 });
 /** @see {@link Deal} */
 export type Deal = Omit<z.infer<typeof Deal>, 'fields'> & { fields: Record<string, JsonValue> };

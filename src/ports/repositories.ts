@@ -1,5 +1,20 @@
+import type { DealEvent } from '../deals/events.js';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
+import type { WorkspaceEvent } from '../workspace/events.js';
+
+/**
+ * What a workspace save stores besides the workspace.
+ *
+ * @example
+ * ```ts
+ * await repo.save(next, ws.version, { events }); // the events land in the outbox with the workspace, or neither does
+ * ```
+ */
+export interface WorkspaceSaveOptions {
+  /** Events of the change, stored in the outbox in the same all-or-nothing write. */
+  readonly events?: readonly WorkspaceEvent[];
+}
 
 /**
  * Where the host keeps its workspace (configuration). `save` must refuse with a
@@ -14,8 +29,13 @@ import type { Workspace } from '../model/layout.js';
 export interface WorkspaceRepository {
   /** The stored workspace, or `emptyWorkspace()` (version 0) when none is stored. */
   load(): Promise<Workspace>;
-  /** Stores `ws` if the stored version is still `expectedVersion`; else throws `conflict`. */
-  save(ws: Workspace, expectedVersion: number): Promise<void>;
+  /**
+   * Stores `ws` (and `options.events` in the outbox) if the stored version is still
+   * `expectedVersion`; else throws `conflict`. Excludes concurrent deal saves that check the
+   * workspace version: a deal save either lands before (and is checked against the old version)
+   * or after (and is checked against the new one).
+   */
+  save(ws: Workspace, expectedVersion: number, options?: WorkspaceSaveOptions): Promise<void>;
 }
 
 /**
@@ -74,6 +94,61 @@ export interface DealChange {
 }
 
 /**
+ * What a deal save checks and stores besides the deals.
+ *
+ * @example
+ * ```ts
+ * await deals.save([{ deal, expectedVersion: deal.version - 1 }], { workspaceVersion: ws.version, events });
+ * ```
+ */
+export interface DealSaveOptions {
+  /**
+   * The workspace version the decision read. When given, the save is refused with `conflict`
+   * (details `{ ids: [], workspaceVersion: { stored, expected } }`) if the stored workspace
+   * version differs, checked atomically with the write.
+   */
+  readonly workspaceVersion?: number;
+  /** Events of the change, stored in the outbox in the same all-or-nothing write. */
+  readonly events?: readonly DealEvent[];
+}
+
+/**
+ * Per stage and currency of one pipeline: how many deals, their amounts and weighted amounts,
+ * and how many are rotting. What a board shows above each column.
+ *
+ * @example
+ * ```ts
+ * const rows: StageSummaryRow[] = await deals.summarize!({ pipelineId: 'new-cars', rottingBefore: { quote: now - 7 * 86_400_000 } });
+ * ```
+ */
+export interface StageSummaryRow {
+  readonly stageId: string;
+  /** The deals' currency; null for deals without one. */
+  readonly currency: string | null;
+  readonly count: number;
+  /** Sum of amounts (deals without an amount count as 0). */
+  readonly amount: number;
+  /** Sum of amount × probability / 100. */
+  readonly weighted: number;
+  /** Deals that entered their current stage before `rottingBefore[stageId]`. */
+  readonly rotting: number;
+}
+
+/**
+ * A board's summary request: one pipeline, and per stage the instant before which a deal that
+ * entered it is rotting (stages without a threshold are absent).
+ *
+ * @example
+ * ```ts
+ * const q: SummaryQuery = { pipelineId: 'new-cars', rottingBefore: { quote: Date.parse('2026-03-01T00:00:00Z') } };
+ * ```
+ */
+export interface SummaryQuery {
+  readonly pipelineId: string;
+  readonly rottingBefore: Readonly<Record<string, number>>;
+}
+
+/**
  * Where the host keeps its deals. Returned deals are the caller's to keep (never aliased to
  * stored state); `list` pages in a stable order by id; `save` writes all changes or none, and
  * refuses with `conflict` (naming the ids) when a stored version differs from the expected one.
@@ -91,12 +166,115 @@ export interface DealRepository {
   getMany(ids: readonly string[]): Promise<Deal[]>;
   /** One page of the deals matching the filters, in id order, after the cursor. */
   list(q: DealQuery): Promise<DealPage>;
-  /** Writes every change or none; throws `conflict` naming the ids whose stored version differs. */
-  save(changes: readonly DealChange[]): Promise<void>;
+  /**
+   * Writes every change (and `options.events`, in the outbox) or none; throws `conflict` naming
+   * the ids whose stored version differs, or when `options.workspaceVersion` is given and the
+   * stored workspace version differs.
+   */
+  save(changes: readonly DealChange[], options?: DealSaveOptions): Promise<void>;
+  /**
+   * Optional: per stage and currency totals of one pipeline, computed by the store (SQL
+   * `GROUP BY`). When absent, `service.board` pages through `list` instead.
+   */
+  summarize?(q: SummaryQuery): Promise<StageSummaryRow[]>;
 }
 
 /**
- * Both repositories of one tenant.
+ * One stored event and its place in the outbox: `seq` rises in the order saves committed.
+ *
+ * @example
+ * ```ts
+ * const [first]: OutboxEntry[] = await outbox.pending(100);
+ * first.event.id; // 'deal/2/0/d1'
+ * ```
+ */
+export interface OutboxEntry {
+  readonly seq: number;
+  readonly event: WorkspaceEvent | DealEvent;
+}
+
+/**
+ * The transactional outbox: events stored by the same saves as the state they describe, until
+ * they are delivered. The service hands pending events to `onEvents` and then marks them.
+ *
+ * @example
+ * ```ts
+ * const pending = await repos.outbox!.pending(500);
+ * await publish(pending.map((p) => p.event));
+ * await repos.outbox!.markDelivered(pending.map((p) => p.seq));
+ * ```
+ */
+export interface OutboxRepository {
+  /** Up to `limit` undelivered events, oldest first (by `seq`). */
+  pending(limit: number): Promise<OutboxEntry[]>;
+  /** Marks events delivered; unknown or already delivered seqs are ignored. */
+  markDelivered(seqs: readonly number[]): Promise<void>;
+}
+
+/**
+ * One stage visit as a row: what SQL and BI tools read from a visits table.
+ *
+ * @example
+ * ```ts
+ * const row: VisitRow = { dealId: 'd1', layoutId: 'sales', pipelineId: 'new-cars', stageId: 'quote', enteredAt: 0, exitedAt: null };
+ * ```
+ */
+export interface VisitRow {
+  readonly dealId: string;
+  /** The layout of the deal now (visits of a deal that changed layout carry its current layout). */
+  readonly layoutId: string;
+  readonly pipelineId: string | null;
+  readonly stageId: string;
+  readonly enteredAt: number;
+  readonly exitedAt: number | null;
+}
+
+/**
+ * A page request over stage visits: filters on the visit's own pipeline, a cursor and a size.
+ *
+ * @example
+ * ```ts
+ * const q: VisitQuery = { pipelineId: 'new-cars', after: null, limit: 10_000 };
+ * ```
+ */
+export interface VisitQuery {
+  readonly layoutId?: string;
+  readonly pipelineId?: string | null;
+  /** The opaque cursor of the previous page. */
+  readonly after?: string | null;
+  readonly limit: number;
+}
+
+/**
+ * One page of visits and the cursor of the next.
+ *
+ * @example
+ * ```ts
+ * const { visits, next }: VisitPage = await repos.visits!.list({ limit: 10_000 });
+ * ```
+ */
+export interface VisitPage {
+  readonly visits: VisitRow[];
+  readonly next: string | null;
+}
+
+/**
+ * Optional: stage visits read straight from the store, for metrics over many deals without
+ * materialising them.
+ *
+ * @example
+ * ```ts
+ * for (let page = await visits.list({ limit: 10_000 }); ; page = await visits.list({ after: page.next, limit: 10_000 })) { use(page.visits); if (!page.next) break; }
+ * ```
+ */
+export interface VisitRepository {
+  list(q: VisitQuery): Promise<VisitPage>;
+}
+
+/**
+ * The repositories of one tenant. `outbox` and `visits` are optional for hosts' own adapters:
+ * without an outbox the service publishes after each save (at most once); without `visits`
+ * metrics over stored deals read the deals.
  *
  * @example
  * ```ts
@@ -106,4 +284,6 @@ export interface DealRepository {
 export interface Repositories {
   readonly workspace: WorkspaceRepository;
   readonly deals: DealRepository;
+  readonly outbox?: OutboxRepository;
+  readonly visits?: VisitRepository;
 }

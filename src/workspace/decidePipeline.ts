@@ -74,7 +74,7 @@ export function decideCreatePipeline(ws: Workspace, c: Cmd<'createPipeline'>, ct
   };
   return [
     { ...meta, type: 'pipelineCreated', pipeline: standard, makeDefault: true },
-    { ...meta, type: 'pipelineCreated', pipeline, makeDefault: c.makeDefault ?? false },
+    { ...metaFor(ws, ctx, 1), type: 'pipelineCreated', pipeline, makeDefault: c.makeDefault ?? false },
   ];
 }
 

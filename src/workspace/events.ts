@@ -2,8 +2,10 @@ import type { Layout } from '../model/layout.js';
 import type { Pipeline, PipelineStage, TransitionRules } from '../model/pipeline.js';
 import type { StageDef, StagePatch } from '../model/stage.js';
 
-/** Fields every workspace event carries: when, by whom, and the workspace version it produces. */
+/** Fields every workspace event carries: its id, when, by whom, and the workspace version it produces. */
 export interface WorkspaceEventMeta {
+  /** Stable id, unique in the workspace: `workspace/<version>/<index in the command>`. Consumers de-duplicate by it. */
+  readonly id: string;
   readonly at: number;
   readonly by: string | null;
   readonly version: number;

@@ -8,8 +8,14 @@ import { stripUndefinedKeys } from '../model/stripUndefinedKeys.js';
 import type { WorkspaceEventMeta } from './events.js';
 
 /** Meta of the events of the next accepted command. */
-export function metaFor(ws: Workspace, ctx: Context): WorkspaceEventMeta {
-  return { at: ctx.at, by: ctx.by, version: ws.version + 1 };
+export function metaFor(ws: Workspace, ctx: Context, index = 0): WorkspaceEventMeta {
+  const version = ws.version + 1;
+  return { id: workspaceEventId(version, index), at: ctx.at, by: ctx.by, version };
+}
+
+/** The stable id of the `index`-th event of the command that produced workspace `version`. */
+export function workspaceEventId(version: number, index: number): string {
+  return `workspace/${version}/${index}`;
 }
 
 export function requireLayout(ws: Workspace, layoutId: string): Layout {
