@@ -22,7 +22,9 @@ export function readmeProgram(): string {
       else body.push(line);
     }
   }
-  const resolve = (m: string) => (m === 'sales-pipelines' ? join(root, 'src/index.ts') : m === 'sales-pipelines/testing' ? join(root, 'src/testing.ts') : m);
+  // 'sales-pipelines' is src/index.ts; every other entry point 'sales-pipelines/x/y' is src/x/y.ts.
+  const resolve = (m: string) =>
+    m === 'sales-pipelines' ? join(root, 'src/index.ts') : m.startsWith('sales-pipelines/') ? join(root, `src/${m.slice('sales-pipelines/'.length)}.ts`) : m;
   const head = [
     ...[...defaults].map(([m, name]) => `import ${name} from '${resolve(m)}';`),
     ...[...imports].map(([m, names]) => `import { ${[...names].join(', ')} } from '${resolve(m)}';`),
