@@ -1,0 +1,180 @@
+// The kanban example page, built with Vite and driven in Debian's Chromium through playwright-core.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { build, preview, type PreviewServer } from 'vite';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const config = join(import.meta.dirname, '../../examples/kanban/vite.config.ts');
+
+describe.skipIf(!hasChromium)(`the kanban page in Chromium${hasChromium ? '' : ` (skipped: ${CHROMIUM} is missing; install Debian's chromium package)`}`, () => {
+  let dir = '';
+  let server: PreviewServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let url = '';
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kanban-'));
+    const outDir = join(dir, 'dist');
+    await build({ configFile: config, logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+    server = await preview({ configFile: config, logLevel: 'silent', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: true, open: false } });
+    url = server.resolvedUrls?.local[0] ?? '';
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.setDefaultTimeout(10_000);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    // Every test starts from a freshly seeded store: the page keeps its data in memory.
+    await page.goto(url);
+    await page.waitForSelector('#app[data-ready="true"]');
+  });
+
+  const column = (stageId: string) => page.locator(`.column[data-stage-id="${stageId}"]`);
+  const card = (dealId: string) => page.locator(`.card[data-deal-id="${dealId}"]`);
+  const cardIn = (stageId: string, dealId: string) => column(stageId).locator(`.card[data-deal-id="${dealId}"]`);
+
+  async function startDrag(source: Locator): Promise<void> {
+    const box = (await source.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + 12);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 10, box.y + 20, { steps: 4 });
+  }
+
+  async function dropOn(target: Locator): Promise<void> {
+    const box = (await target.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 8 });
+    await page.mouse.up();
+  }
+
+  it('shows the default pipeline as columns with count, totals per currency and median time in stage', async () => {
+    await expect(page.locator('[role="tab"][aria-selected="true"]').textContent()).resolves.toBe('New cars');
+    await expect(page.locator('.column').count()).resolves.toBe(6);
+    const head = column('requirements').locator('.column-head');
+    await expect(head.locator('.count').textContent()).resolves.toBe('4 deals · 1 rotting');
+    const totals = await head.locator('.totals li').allTextContents();
+    expect(totals).toEqual(['€101,500 · weighted €10,150', '$52,000 · weighted $5,200']);
+    await expect(head.locator('.dwell').textContent()).resolves.toMatch(/^median time in stage: \d+(\.\d)? d$/);
+    await expect(column('test-drive').locator('.count').textContent()).resolves.toBe('2 deals · 1 rotting');
+  });
+
+  it('moves a focused card to the next stage with Shift + Arrow right', async () => {
+    await card('D-101').focus();
+    await page.keyboard.press('Shift+ArrowRight');
+    await cardIn('test-drive', 'D-101').waitFor();
+    await expect(page.locator('#status').textContent()).resolves.toBe('Moved “Family SUV · Becker” to Test drive & choose.');
+    await expect(page.evaluate(() => document.activeElement?.getAttribute('data-deal-id'))).resolves.toBe('D-101');
+  });
+
+  it('highlights the allowed columns while a card is dragged, and moves it on drop', async () => {
+    await startDrag(card('D-110'));
+    await page.waitForSelector('.column.drop-allowed');
+    const allowed = await page.locator('.column.drop-allowed').evaluateAll((cols) => cols.map((c) => (c as HTMLElement).dataset['stageId']));
+    // allowSkip: false: the next stage, earlier stages, and lost (a reason comes with the move).
+    expect(allowed).toEqual(['requirements', 'quote', 'lost']);
+    await expect(column('negotiation').getAttribute('class')).resolves.toContain('drop-refused');
+    await dropOn(column('quote'));
+    await cardIn('quote', 'D-110').waitFor();
+    await expect(page.locator('.column.drop-allowed').count()).resolves.toBe(0);
+  });
+
+  it('explains every rule a refused drop breaks and leaves the card where it was', async () => {
+    await startDrag(card('D-103'));
+    await dropOn(column('negotiation'));
+    const dialog = page.locator('dialog[open]');
+    await dialog.waitFor();
+    await expect(dialog.locator('h2').textContent()).resolves.toBe('Cannot move “Estate · Lindqvist” to Negotiation');
+    const codes = await dialog.locator('.violations li').evaluateAll((items) => items.map((li) => li.getAttribute('data-code')));
+    expect(codes).toEqual(['skip_not_allowed', 'required_fields_missing']);
+    await expect(dialog.locator('.violations').textContent()).resolves.toContain('stage negotiation requires closingDate');
+    await expect(dialog.locator('form').count()).resolves.toBe(0);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await page.waitForSelector('dialog', { state: 'detached' });
+    await cardIn('requirements', 'D-103').waitFor();
+  });
+
+  it('asks for the missing required field, saves it and moves the card', async () => {
+    await card('D-102').focus();
+    await page.keyboard.press('Shift+ArrowRight');
+    const dialog = page.locator('dialog[open]');
+    await dialog.locator('#fix-amount').fill('21000');
+    await dialog.getByRole('button', { name: 'Save and move' }).click();
+    await cardIn('quote', 'D-102').waitFor();
+    await expect(cardIn('quote', 'D-102').locator('.card-amount').textContent()).resolves.toBe('21,000');
+  });
+
+  it('asks for a lost reason when the move menu loses a deal, then moves it', async () => {
+    await card('D-104').focus();
+    await page.keyboard.press('Enter');
+    const menu = page.locator('dialog.move-menu[open]');
+    await expect(menu.locator('[data-stage-id="lost"] .menu-status').textContent()).resolves.toBe('needs details');
+    await expect(menu.locator('[data-stage-id="quote"]').isDisabled()).resolves.toBe(true);
+    await menu.locator('[data-stage-id="lost"]').click();
+    const dialog = page.locator('dialog[open]');
+    await expect(dialog.locator('.violations li').getAttribute('data-code')).resolves.toBe('lost_reason_required');
+    await dialog.locator('#fix-lost-reason').fill('Price');
+    await dialog.getByRole('button', { name: 'Save and move' }).click();
+    await cardIn('lost', 'D-104').waitFor();
+    await expect(cardIn('lost', 'D-104').locator('.card-lost').textContent()).resolves.toBe('Lost: Price');
+  });
+
+  it('mass-moves two selected cards with a bulk update and shows the report', async () => {
+    await card('D-105').locator('input.select').check();
+    await card('D-106').focus();
+    await page.keyboard.press(' ');
+    await expect(page.locator('#selection-count').textContent()).resolves.toBe('2 selected');
+    await page.locator('#bulk-stage').selectOption('test-drive');
+    await page.locator('#bulk-move').click();
+    const report = page.locator('dialog[open] .report');
+    await expect(report.locator('.report-updated h3').textContent()).resolves.toBe('Updated: 2');
+    await expect(report.locator('.report-rejected h3').textContent()).resolves.toBe('Refused: 0');
+    await page.locator('dialog[open]').getByRole('button', { name: 'Close' }).click();
+    await cardIn('test-drive', 'D-105').waitFor();
+    await cardIn('test-drive', 'D-106').waitFor();
+    await expect(page.locator('.toolbar').isHidden()).resolves.toBe(true);
+  });
+
+  it('moves a card to another pipeline with the suggested stage map, and switches pipeline', async () => {
+    await card('D-111').locator('.card-move').click();
+    await page.locator('dialog.move-menu[open]').getByRole('button', { name: 'Move to another pipeline…' }).click();
+    const dialog = page.locator('dialog[open]');
+    await dialog.locator('#target-pipeline').selectOption('used-cars');
+    await expect(dialog.locator('select[data-from="quote"]').inputValue()).resolves.toBe('quote');
+    await dialog.getByRole('button', { name: 'Move' }).click();
+    await page.waitForSelector('dialog', { state: 'detached' });
+    await expect(card('D-111').count()).resolves.toBe(0);
+    await page.locator('[role="tab"][data-pipeline-id="used-cars"]').click();
+    await cardIn('quote', 'D-111').waitFor();
+    await expect(page.locator('[role="tab"][aria-selected="true"]').textContent()).resolves.toBe('Used cars');
+  });
+
+  it('renders without page errors, and saves a screenshot', async () => {
+    await card('D-105').locator('input.select').check();
+    await card('D-106').locator('input.select').check();
+    await card('D-107').focus();
+    await startDrag(card('D-110'));
+    await page.waitForSelector('.column.drop-allowed');
+    await page.mouse.move(0, 0);
+    const file = process.env['KANBAN_SCREENSHOT'] ?? join(dir, 'kanban.png');
+    await page.screenshot({ path: file, fullPage: true });
+    await page.mouse.up();
+    expect((await stat(file)).size).toBeGreaterThan(10_000);
+    expect(errors).toEqual([]);
+  });
+});
