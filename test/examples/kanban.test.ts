@@ -29,7 +29,7 @@ describe.skipIf(!hasChromium)(`the kanban page in Chromium${hasChromium ? '' : `
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page = await browser.newPage({ viewport: { width: 1360, height: 700 } });
     page.on('pageerror', (e) => errors.push(e.message));
     page.setDefaultTimeout(10_000);
   }, 60_000);
