@@ -79,13 +79,13 @@ describe.skipIf(!hasChromium)(`the kanban page in Chromium${hasChromium ? '' : `
     await page.keyboard.press('Shift+ArrowRight');
     await cardIn('test-drive', 'D-101').waitFor();
     await expect(page.locator('#status').textContent()).resolves.toBe('Moved “Family SUV · Becker” to Test drive & choose.');
-    await expect(page.evaluate(() => document.activeElement?.getAttribute('data-deal-id'))).resolves.toBe('D-101');
+    await expect(card('D-101').evaluate((el) => el.matches(':focus'))).resolves.toBe(true);
   });
 
   it('highlights the allowed columns while a card is dragged, and moves it on drop', async () => {
     await startDrag(card('D-110'));
     await page.waitForSelector('.column.drop-allowed');
-    const allowed = await page.locator('.column.drop-allowed').evaluateAll((cols) => cols.map((c) => (c as HTMLElement).dataset['stageId']));
+    const allowed = await page.locator('.column.drop-allowed').evaluateAll((cols) => cols.map((c) => c.getAttribute('data-stage-id')));
     // allowSkip: false: the next stage, earlier stages, and lost (a reason comes with the move).
     expect(allowed).toEqual(['requirements', 'quote', 'lost']);
     await expect(column('negotiation').getAttribute('class')).resolves.toContain('drop-refused');
