@@ -30,11 +30,19 @@ export function serviceSuite(name: string, make: () => Repositories | Promise<Re
       expect(await service.getDeal('d1')).toEqual(moved);
     });
 
-    it('returns copies: changing a returned deal changes nothing stored', async () => {
+    it('changing a returned deal changes nothing stored (the store copies or freezes what it hands out)', async () => {
       const { service } = await dealerService();
       const deal = await service.createDeal({ id: 'd1', layoutId: 'sales', name: 'SUV' });
-      deal.name = 'changed';
-      (await service.getDeal('d1'))!.history.push(deal.history[0]!);
+      const attempt = (write: () => void) => {
+        try {
+          write();
+        } catch {
+          // a frozen object refuses the write: also fine
+        }
+      };
+      attempt(() => (deal.name = 'changed'));
+      const got = (await service.getDeal('d1'))!;
+      attempt(() => got.history.push(deal.history[0]!));
       expect((await service.getDeal('d1'))!).toMatchObject({ name: 'SUV', history: [expect.anything()] });
     });
 
@@ -197,7 +205,7 @@ export function serviceSuite(name: string, make: () => Repositories | Promise<Re
       expect(report.rejected.map((r) => [r.dealId, r.code])).toEqual([['d1', 'forbidden']]);
       expect(requests).toEqual(['d0', 'd1', 'd2'].map((dealId) => ({ by: 'boss', action: 'updateDeal', dealId, bypassRules: false, bulk: true })));
       const atomic = await service.bulkUpdate({ dealIds: ['d0', 'd1'], change: { type: 'updateDeal', patch: { ownerId: 'max' } }, mode: 'atomic', by: 'boss' });
-      expect(atomic).toEqual({ updated: [], rejected: [expect.objectContaining({ dealId: 'd1', code: 'forbidden' })], unchanged: ['d0'] });
+      expect(atomic).toEqual({ updated: [], rejected: [expect.objectContaining({ dealId: 'd1', code: 'forbidden' })], unchanged: ['d0'], aborted: true });
     });
 
     it('refuses a request with both or neither of dealIds and query, or duplicate ids', async () => {
