@@ -74,6 +74,18 @@ describe.skipIf(!hasChromium)(`the kanban page in Chromium${hasChromium ? '' : `
     await expect(column('test-drive').locator('.count').textContent()).resolves.toBe('2 deals · 1 rotting');
   });
 
+  it('shows the first deals of each column from service.board and pages on with service.listDeals', async () => {
+    await page.goto(`${url}?perStage=2`);
+    await page.waitForSelector('#app[data-ready="true"]');
+    const requirements = column('requirements');
+    await expect(requirements.locator('.card').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-deal-id')))).resolves.toEqual(['D-101', 'D-103']);
+    await expect(requirements.locator('.count').textContent()).resolves.toBe('4 deals · 1 rotting');
+    await requirements.getByRole('button', { name: 'Show 2 more of 2' }).click();
+    await cardIn('requirements', 'D-106').waitFor();
+    await expect(requirements.locator('.card').count()).resolves.toBe(4);
+    await expect(requirements.locator('button.more').count()).resolves.toBe(0);
+  });
+
   it('moves a focused card to the next stage with Shift + Arrow right', async () => {
     await card('D-101').focus();
     await page.keyboard.press('Shift+ArrowRight');

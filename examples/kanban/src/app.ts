@@ -1,7 +1,7 @@
 // The kanban page: pipelines of a layout as boards, cards moved by drag and drop or keyboard,
 // refusals explained, moves to other pipelines, and bulk moves of selected cards.
 import { allowedStages, isPipelineError, timeInStages, type BulkChangeInput, type Deal, type DealCommandInput, type Workspace } from 'sales-pipelines';
-import { buildBoard, findPipeline, pipelineDeals, type BoardView, type Column } from './board.js';
+import { findPipeline, loadBoard, type BoardView, type Column } from './board.js';
 import { errorDialog, moveMenu, refusalDialog, reportDialog, stageMapDialog } from './dialogs.js';
 import { days, h, money } from './dom.js';
 import { violationsOf } from './explain.js';
@@ -12,9 +12,9 @@ const USER = 'ann';
 
 type MoveCommand = Extract<DealCommandInput, { type: 'moveToStage' | 'moveToPipeline' }>;
 
-/** Renders the page into `root` and keeps it in step with the service. */
-export async function startKanban(root: HTMLElement, backend: Backend): Promise<void> {
-  const { service, repos, now } = backend;
+/** Renders the page into `root` and keeps it in step with the service; `perStage` deals per column at first. */
+export async function startKanban(root: HTMLElement, backend: Backend, perStage = 20): Promise<void> {
+  const { service, now } = backend;
   let ws: Workspace = await service.getWorkspace();
   let pipelineId = ws.layouts[0]?.defaultPipelineId ?? '';
   let board: BoardView;
@@ -22,6 +22,8 @@ export async function startKanban(root: HTMLElement, backend: Backend): Promise<
   let bulkStage = '';
   let bulkMode: 'bestEffort' | 'atomic' = 'bestEffort';
   const selected = new Set<string>();
+  /** Deals shown beyond `perStage`, per stage, after "Show more". */
+  const more = new Map<string, number>();
 
   const nav = h('nav', { class: 'switcher', 'aria-label': 'Pipelines' });
   const toolbar = h('div', { class: 'toolbar', role: 'region', 'aria-label': 'Selected deals' });
@@ -45,7 +47,7 @@ export async function startKanban(root: HTMLElement, backend: Backend): Promise<
 
   async function refresh(): Promise<void> {
     ws = await service.getWorkspace();
-    board = buildBoard(ws, pipelineId, await pipelineDeals(repos, pipelineId), now());
+    board = await loadBoard(service, ws, pipelineId, { perStage, more, now: now() });
     for (const id of selected) if (!dealById(id)) selected.delete(id);
     render();
   }
@@ -80,6 +82,7 @@ export async function startKanban(root: HTMLElement, backend: Backend): Promise<
   async function switchTo(id: string): Promise<void> {
     pipelineId = id;
     selected.clear();
+    more.clear();
     focusId = null;
     await refresh();
     say(`Showing ${board.pipeline.name}.`);
@@ -121,7 +124,9 @@ export async function startKanban(root: HTMLElement, backend: Backend): Promise<
   function renderColumn(column: Column): HTMLElement {
     const { stage } = column;
     const headingId = `col-${stage.id}`;
-    const totals = Object.entries(column.totals);
+    // Deals without an amount add nothing; a '' entry of zero would only say "no currency: 0".
+    const totals = Object.entries(column.totals).filter(([cur, t]) => cur !== '' || t.amount !== 0);
+    const hidden = column.count - column.deals.length;
     const section = h(
       'section',
       { class: `column outcome-${stage.outcome}`, 'data-stage-id': stage.id, 'aria-labelledby': headingId },
@@ -139,6 +144,9 @@ export async function startKanban(root: HTMLElement, backend: Backend): Promise<
         stage.requiredFields.length > 0 ? h('p', { class: 'requires muted' }, `requires ${stage.requiredFields.join(', ')}`) : null,
       ),
       h('ol', { class: 'cards' }, column.deals.map((deal) => renderCard(deal, column))),
+      hidden > 0 && column.next !== null
+        ? h('button', { type: 'button', class: 'secondary more', onclick: () => void showMore(stage.id) }, `Show ${Math.min(hidden, perStage)} more of ${hidden}`)
+        : null,
     );
     section.addEventListener('dragover', (e) => {
       e.preventDefault();
@@ -192,6 +200,12 @@ export async function startKanban(root: HTMLElement, backend: Backend): Promise<
     card.addEventListener('dragend', clearHighlight);
     card.addEventListener('keydown', (e) => void onCardKey(e, deal, card));
     return h('li', {}, card);
+  }
+
+  async function showMore(stageId: string): Promise<void> {
+    more.set(stageId, (more.get(stageId) ?? 0) + perStage);
+    focusId = null;
+    await refresh();
   }
 
   function toggle(id: string): void {

@@ -6,6 +6,7 @@ import './styles.css';
 const root = document.getElementById('app');
 if (root) {
   const backend = await createBackend();
-  await startKanban(root, backend);
+  const perStage = Number(new URLSearchParams(location.search).get('perStage') ?? 20);
+  await startKanban(root, backend, Number.isInteger(perStage) && perStage > 0 && perStage <= 500 ? perStage : 20);
   root.dataset['ready'] = 'true';
 }

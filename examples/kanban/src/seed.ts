@@ -1,6 +1,6 @@
 // The page's data: the library's service over the in-memory store, configured as the car dealer
 // and seeded with deals whose histories span the last four weeks.
-import { createMemoryRepositories, createPipelineService, type PipelineService, type Repositories } from 'sales-pipelines';
+import { createMemoryRepositories, createPipelineService, type PipelineService } from 'sales-pipelines';
 import { dealerCommands } from '../../dealership.js';
 
 const DAY = 86_400_000;
@@ -41,10 +41,9 @@ const DEALS = [
   seed(repair('D-305', 'Repair: tyres · Andersen', 600, 'carl'), [[12, 'analysis'], [11, 'repair'], [10, 'quality-check'], [9, 'billing'], [8, 'closed']]),
 ];
 
-/** The service and its store, as a host page would hold them. */
+/** The service, as a host page would hold it. */
 export interface Backend {
   readonly service: PipelineService;
-  readonly repos: Repositories;
   /** The service's clock. */
   readonly now: () => number;
 }
@@ -56,8 +55,7 @@ export interface Backend {
 export async function createBackend(start: number = Date.now()): Promise<Backend> {
   let simulated: number | null = start - 35 * DAY;
   const now = () => simulated ?? Math.max(Date.now(), start);
-  const repos = createMemoryRepositories();
-  const service = createPipelineService({ ...repos, clock: now, authorize: (r) => !r.bypassRules });
+  const service = createPipelineService({ ...createMemoryRepositories(), clock: now, authorize: (r) => !r.bypassRules });
   for (const command of dealerCommands) await service.configure(command, { by: 'admin' });
 
   const day = (daysAgo: number) => start - daysAgo * DAY + 9 * 3_600_000 - (daysAgo % 3) * 3_600_000;
@@ -76,5 +74,5 @@ export async function createBackend(start: number = Date.now()): Promise<Backend
     }
   }
   simulated = null;
-  return { service, repos, now };
+  return { service, now };
 }
