@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -31,6 +31,7 @@ describe.skipIf(!hasChromium)(`the kanban page in Chromium${hasChromium ? '' : `
     });
     page = await browser.newPage({ viewport: { width: 1360, height: 700 } });
     page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
     page.setDefaultTimeout(10_000);
   }, 60_000);
 
@@ -44,6 +45,11 @@ describe.skipIf(!hasChromium)(`the kanban page in Chromium${hasChromium ? '' : `
     // Every test starts from a freshly seeded store: the page keeps its data in memory.
     await page.goto(url);
     await page.waitForSelector('#app[data-ready="true"]');
+  });
+
+  afterEach(() => {
+    // No test may leave an uncaught error or a console error behind.
+    expect(errors.splice(0)).toEqual([]);
   });
 
   const column = (stageId: string) => page.locator(`.column[data-stage-id="${stageId}"]`);
@@ -92,6 +98,19 @@ describe.skipIf(!hasChromium)(`the kanban page in Chromium${hasChromium ? '' : `
     await cardIn('test-drive', 'D-101').waitFor();
     await expect(page.locator('#status').textContent()).resolves.toBe('Moved “Family SUV · Becker” to Test drive & choose.');
     await expect(card('D-101').evaluate((el) => el.matches(':focus'))).resolves.toBe(true);
+  });
+
+  it('refuses a move made from a stale board and shows the deal as it is now', async () => {
+    type Console = { kanban: { service: { dispatch(id: string, command: object, opts: object): Promise<unknown> } } };
+    // A second user changes the deal after the board was drawn.
+    await page.evaluate(() => (globalThis as unknown as Console).kanban.service.dispatch('D-101', { type: 'updateDeal', patch: { amount: 35_000 } }, { by: 'bob' }).then(() => null));
+    await card('D-101').focus();
+    await page.keyboard.press('Shift+ArrowRight');
+    const dialog = page.locator('dialog[open]');
+    await expect(dialog.locator('h2').textContent()).resolves.toBe('“Family SUV · Becker” changed since the board was loaded');
+    await expect(dialog.locator('p').textContent()).resolves.toContain('(conflict)');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect(cardIn('requirements', 'D-101').locator('.card-amount').textContent()).resolves.toBe('€35,000');
   });
 
   it('highlights the allowed columns while a card is dragged, and moves it on drop', async () => {
@@ -176,7 +195,7 @@ describe.skipIf(!hasChromium)(`the kanban page in Chromium${hasChromium ? '' : `
     await expect(page.locator('[role="tab"][aria-selected="true"]').textContent()).resolves.toBe('Used cars');
   });
 
-  it('renders without page errors, and saves a screenshot', async () => {
+  it('saves a screenshot of a drag in progress with two cards selected', async () => {
     await card('D-105').locator('input.select').check();
     await card('D-106').locator('input.select').check();
     await card('D-107').focus();
@@ -187,6 +206,5 @@ describe.skipIf(!hasChromium)(`the kanban page in Chromium${hasChromium ? '' : `
     await page.screenshot({ path: file, fullPage: true });
     await page.mouse.up();
     expect((await stat(file)).size).toBeGreaterThan(10_000);
-    expect(errors).toEqual([]);
   });
 });

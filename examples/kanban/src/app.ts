@@ -293,15 +293,27 @@ export async function startKanban(root: HTMLElement, backend: Backend, perStage 
   async function move(dealId: string, command: MoveCommand, targetName: string): Promise<void> {
     focusId = dealId;
     let attempt: MoveCommand = command;
+    // The version on screen: if someone changed the deal since, the move is refused, not applied blindly.
+    let seen = dealById(dealId)?.version;
+    const as = () => (seen === undefined ? { by: USER } : { by: USER, expectedVersion: seen });
     for (;;) {
       try {
-        const moved = await service.dispatch(dealId, attempt, { by: USER });
+        const moved = await service.dispatch(dealId, attempt, as());
         await refresh();
         say(moved.pipelineId === pipelineId ? `Moved “${moved.name}” to ${targetName}.` : `Moved “${moved.name}” to the ${targetName} pipeline.`);
         return;
       } catch (error) {
         const deal = await service.getDeal(dealId);
         const violations = violationsOf(error);
+        if (deal && isPipelineError(error, 'conflict')) {
+          await refresh();
+          say(`“${deal.name}” changed since the board was loaded; the board is up to date again.`);
+          await errorDialog(`“${deal.name}” changed since the board was loaded`, {
+            message: `Someone else changed it (version ${deal.version}, you saw ${seen ?? '?'}). The board shows it as it is now: try the move again if it still makes sense.`,
+            code: error.code,
+          });
+          return;
+        }
         if (!deal || !isPipelineError(error) || !violations) {
           await errorDialog(`Cannot move ${deal?.name ?? dealId}`, error);
           return refresh();
@@ -311,7 +323,7 @@ export async function startKanban(root: HTMLElement, backend: Backend, perStage 
         if (!fix) return refresh();
         try {
           // Two commands, not one: the fields are saved even if the move is refused again.
-          if (fix.patch) await service.dispatch(dealId, { type: 'updateDeal', patch: fix.patch }, { by: USER });
+          if (fix.patch) seen = (await service.dispatch(dealId, { type: 'updateDeal', patch: fix.patch }, as())).version;
         } catch (e) {
           await errorDialog(`Cannot update ${deal.name}`, e);
           return refresh();
@@ -337,7 +349,10 @@ export async function startKanban(root: HTMLElement, backend: Backend, perStage 
   async function bulk(change: BulkChangeInput, what: string): Promise<void> {
     const names = new Map(board.columns.flatMap((c) => c.deals.map((d) => [d.id, d.name] as const)));
     try {
-      const report = await service.bulkUpdate({ dealIds: [...selected], change, mode: bulkMode, by: USER });
+      const ids = [...selected];
+      // The versions on screen: a deal changed since is reported as a conflict, not moved blindly.
+      const expectedVersions = Object.fromEntries(ids.flatMap((id) => (dealById(id) ? [[id, dealById(id)!.version]] : [])));
+      const report = await service.bulkUpdate({ dealIds: ids, change, mode: bulkMode, by: USER, expectedVersions });
       // Refused deals stay selected, so they can be fixed and moved again.
       selected.clear();
       for (const r of report.rejected) selected.add(r.dealId);
