@@ -92,6 +92,19 @@ describe.skipIf(!hasChromium)(`the kanban page in Chromium${hasChromium ? '' : `
     await expect(requirements.locator('button.more').count()).resolves.toBe(0);
   });
 
+  it('goes from card to card with the arrow keys', async () => {
+    const focused = () => page.locator('.card:focus').getAttribute('data-deal-id');
+    await card('D-101').focus();
+    await page.keyboard.press('ArrowDown');
+    await expect(focused()).resolves.toBe('D-103');
+    await page.keyboard.press('ArrowRight');
+    await expect(focused()).resolves.toBe('D-110');
+    await page.keyboard.press('ArrowUp');
+    await expect(focused()).resolves.toBe('D-102');
+    await page.keyboard.press('ArrowLeft');
+    await expect(focused()).resolves.toBe('D-101');
+  });
+
   it('moves a focused card to the next stage with Shift + Arrow right', async () => {
     await card('D-101').focus();
     await page.keyboard.press('Shift+ArrowRight');
@@ -179,6 +192,23 @@ describe.skipIf(!hasChromium)(`the kanban page in Chromium${hasChromium ? '' : `
     await cardIn('test-drive', 'D-105').waitFor();
     await cardIn('test-drive', 'D-106').waitFor();
     await expect(page.locator('.toolbar').isHidden()).resolves.toBe(true);
+  });
+
+  it('reports an all-or-nothing bulk move that one refusal stopped, and saves nothing', async () => {
+    await card('D-105').locator('input.select').check();
+    await card('D-110').locator('input.select').check();
+    await page.locator('#bulk-stage').selectOption('quote');
+    await page.locator('#bulk-mode').selectOption('atomic');
+    await page.locator('#bulk-move').click();
+    const dialog = page.locator('dialog[open]');
+    await expect(dialog.locator('.aborted').textContent()).resolves.toContain('Nothing was saved');
+    await expect(dialog.locator('.report-rejected li').textContent()).resolves.toContain('(transition_not_allowed)');
+    await expect(dialog.locator('.report-updated h3').textContent()).resolves.toBe('Updated: 0');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await cardIn('test-drive', 'D-110').waitFor();
+    await cardIn('requirements', 'D-105').waitFor();
+    // The refused deal stays selected, to be fixed and moved again.
+    await expect(page.locator('#selection-count').textContent()).resolves.toBe('1 selected');
   });
 
   it('moves a card to another pipeline with the suggested stage map, and switches pipeline', async () => {

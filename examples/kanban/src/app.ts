@@ -358,7 +358,7 @@ export async function startKanban(root: HTMLElement, backend: Backend, perStage 
       for (const r of report.rejected) selected.add(r.dealId);
       focusId = null;
       await refresh();
-      say(`Bulk ${what}: ${report.updated.length} updated, ${report.unchanged.length} unchanged, ${report.rejected.length} refused.`);
+      say(`Bulk ${what}: ${report.aborted ? 'nothing saved, ' : ''}${report.updated.length} updated, ${report.unchanged.length} unchanged, ${report.rejected.length} refused.`);
       await reportDialog(report, names, what);
     } catch (error) {
       await errorDialog(`Bulk ${what} failed`, error);

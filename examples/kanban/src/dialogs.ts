@@ -8,7 +8,7 @@ import { explain, fieldInput, fieldLabel, fixable } from './explain.js';
 let dialogs = 0;
 
 /** Shows a modal dialog and resolves with the value `finish` was called with (null on Escape). */
-function modal<T>(title: string, build: (finish: (value: T | null) => void) => (Node | string)[], className = ''): Promise<T | null> {
+function modal<T>(title: string, build: (finish: (value: T | null) => void) => (Node | string | null)[], className = ''): Promise<T | null> {
   return new Promise((resolve) => {
     const titleId = `dialog-title-${++dialogs}`;
     const dialog = h('dialog', { class: `dialog ${className}`, 'aria-labelledby': titleId });
@@ -17,7 +17,7 @@ function modal<T>(title: string, build: (finish: (value: T | null) => void) => (
       result = value;
       dialog.close();
     };
-    dialog.append(h('h2', { id: titleId }, title), ...build(finish));
+    dialog.append(h('h2', { id: titleId }, title), ...build(finish).filter((n): n is Node | string => n !== null));
     dialog.addEventListener('close', () => {
       dialog.remove();
       resolve(result);
@@ -198,11 +198,12 @@ export function reportDialog(report: BulkReport, names: ReadonlyMap<string, stri
   const section = (title: string, cls: string, items: Node[]) =>
     h('section', { class: `report-${cls}` }, h('h3', {}, `${title}: ${items.length}`), items.length > 0 ? h('ul', {}, items) : null);
   return modal<null>(`Bulk update: ${what}`, (finish) => [
+    report.aborted ? h('p', { class: 'aborted', role: 'alert' }, 'Nothing was saved: in all-or-nothing mode one refusal stops the whole update.') : null,
     h(
       'div',
       { class: 'report', role: 'status' },
       section('Updated', 'updated', report.updated.map((id) => h('li', {}, name(id)))),
-      section('Already there', 'unchanged', report.unchanged.map((id) => h('li', {}, name(id)))),
+      section(report.aborted ? 'Not moved' : 'Already there', 'unchanged', report.unchanged.map((id) => h('li', {}, name(id)))),
       section('Refused', 'rejected', report.rejected.map((r) => h('li', {}, h('strong', {}, name(r.dealId)), ` — ${r.message} `, h('span', { class: 'muted' }, `(${r.code})`)))),
     ),
     h('div', { class: 'actions' }, h('button', { type: 'button', autofocus: true, onclick: () => finish(null) }, 'Close')),
