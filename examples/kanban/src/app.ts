@@ -1,9 +1,10 @@
 // The kanban page: pipelines of a layout as boards, cards moved by drag and drop or keyboard,
 // refusals explained, moves to other pipelines, and bulk moves of selected cards.
-import { allowedStages, isPipelineError, timeInStages, type BulkChangeInput, type Deal, type DealCommandInput, type Workspace } from 'sales-pipelines';
-import { findPipeline, loadBoard, type BoardView, type Column } from './board.js';
+import { allowedStages, isPipelineError, type BulkChangeInput, type Deal, type DealCommandInput, type Workspace } from 'sales-pipelines';
+import { findPipeline, loadBoard, type BoardView } from './board.js';
+import { renderColumn, type CardHandlers } from './columns.js';
 import { errorDialog, moveMenu, refusalDialog, reportDialog, stageMapDialog } from './dialogs.js';
-import { days, h, money } from './dom.js';
+import { h } from './dom.js';
 import { violationsOf } from './explain.js';
 import type { Backend } from './seed.js';
 
@@ -55,7 +56,8 @@ export async function startKanban(root: HTMLElement, backend: Backend, perStage 
   function render(): void {
     renderNav();
     renderToolbar();
-    columns.replaceChildren(...board.columns.map(renderColumn));
+    const view = { board, selected, perStage, now: now() };
+    columns.replaceChildren(...board.columns.map((column) => renderColumn(column, view, handlers)));
     columns.setAttribute('aria-label', `${board.pipeline.name} board`);
     const card = focusId === null ? null : columns.querySelector<HTMLElement>(`[data-deal-id="${CSS.escape(focusId)}"]`);
     card?.focus();
@@ -121,86 +123,19 @@ export async function startKanban(root: HTMLElement, backend: Backend, perStage 
     );
   }
 
-  function renderColumn(column: Column): HTMLElement {
-    const { stage } = column;
-    const headingId = `col-${stage.id}`;
-    // Deals without an amount add nothing; a '' entry of zero would only say "no currency: 0".
-    const totals = Object.entries(column.totals).filter(([cur, t]) => cur !== '' || t.amount !== 0);
-    const hidden = column.count - column.deals.length;
-    const section = h(
-      'section',
-      { class: `column outcome-${stage.outcome}`, 'data-stage-id': stage.id, 'aria-labelledby': headingId },
-      h(
-        'header',
-        { class: 'column-head' },
-        h('h2', { id: headingId }, stage.name, h('span', { class: 'probability' }, ` ${stage.probability}%`)),
-        h('p', { class: 'count' }, `${column.count} ${column.count === 1 ? 'deal' : 'deals'}`, column.rotting > 0 ? h('span', { class: 'rotting' }, ` · ${column.rotting} rotting`) : null),
-        h(
-          'ul',
-          { class: 'totals', 'aria-label': 'Totals per currency' },
-          totals.length === 0 ? h('li', { class: 'muted' }, 'no amounts') : totals.map(([cur, t]) => h('li', {}, money(t.amount, cur || null), h('span', { class: 'muted' }, ` · weighted ${money(t.weighted, cur || null)}`))),
-        ),
-        h('p', { class: 'dwell' }, column.medianDwellMs === null ? 'median time in stage: –' : `median time in stage: ${days(column.medianDwellMs)}`),
-        stage.requiredFields.length > 0 ? h('p', { class: 'requires muted' }, `requires ${stage.requiredFields.join(', ')}`) : null,
-      ),
-      h('ol', { class: 'cards' }, column.deals.map((deal) => renderCard(deal, column))),
-      hidden > 0 && column.next !== null
-        ? h('button', { type: 'button', class: 'secondary more', onclick: () => void showMore(stage.id) }, `Show ${Math.min(hidden, perStage)} more of ${hidden}`)
-        : null,
-    );
-    section.addEventListener('dragover', (e) => {
-      e.preventDefault();
-      if (e.dataTransfer) e.dataTransfer.dropEffect = 'move';
-      section.classList.add('drop-hover');
-    });
-    section.addEventListener('dragleave', (e) => {
-      if (!section.contains(e.relatedTarget as Node | null)) section.classList.remove('drop-hover');
-    });
-    section.addEventListener('drop', (e) => {
-      e.preventDefault();
-      const id = e.dataTransfer?.getData('text/plain');
+  const handlers: CardHandlers = {
+    dragStart: highlight,
+    dragEnd: clearHighlight,
+    drop: (dealId, stage) => {
       clearHighlight();
-      if (id && dealById(id) && dealById(id)?.stageId !== stage.id) void move(id, { type: 'moveToStage', stageId: stage.id }, stage.name);
-    });
-    return section;
-  }
-
-  function renderCard(deal: Deal, column: Column): HTMLElement {
-    const inStage = timeInStages(deal, { now: now() }).find((t) => t.current)?.latestMs ?? 0;
-    const rotting = board.rotting.has(deal.id);
-    const amount = deal.amount === null ? 'no amount' : money(deal.amount, deal.currency);
-    const card = h(
-      'article',
-      {
-        class: `card${selected.has(deal.id) ? ' selected' : ''}${rotting ? ' is-rotting' : ''}`,
-        tabindex: 0,
-        draggable: 'true',
-        'data-deal-id': deal.id,
-        'aria-label': `${deal.name}, ${amount}, ${column.stage.name} for ${days(inStage)}${rotting ? ', rotting' : ''}${selected.has(deal.id) ? ', selected' : ''}`,
-        'aria-describedby': 'card-help',
-      },
-      h(
-        'div',
-        { class: 'card-top' },
-        h('input', { type: 'checkbox', class: 'select', tabindex: -1, 'aria-label': `Select ${deal.name}`, checked: selected.has(deal.id), onchange: () => toggle(deal.id) }),
-        h('span', { class: 'card-id' }, deal.id),
-        rotting ? h('span', { class: 'badge rotting' }, 'rotting') : null,
-        h('button', { type: 'button', class: 'card-move', tabindex: -1, 'aria-label': `Move ${deal.name}`, onclick: () => void openMenu(deal.id) }, 'Move…'),
-      ),
-      h('h3', { class: 'card-name' }, deal.name),
-      h('p', { class: 'card-amount' }, amount),
-      h('p', { class: 'card-meta' }, `${deal.ownerId ?? 'no owner'} · ${days(inStage)} in stage`, deal.closingDate ? ` · closes ${deal.closingDate}` : ''),
-      deal.lostReason ? h('p', { class: 'card-lost' }, `Lost: ${deal.lostReason}`) : null,
-    );
-    card.addEventListener('dragstart', (e) => {
-      e.dataTransfer?.setData('text/plain', deal.id);
-      if (e.dataTransfer) e.dataTransfer.effectAllowed = 'move';
-      highlight(deal);
-    });
-    card.addEventListener('dragend', clearHighlight);
-    card.addEventListener('keydown', (e) => void onCardKey(e, deal, card));
-    return h('li', {}, card);
-  }
+      const deal = dealById(dealId);
+      if (deal && deal.stageId !== stage.id) void move(dealId, { type: 'moveToStage', stageId: stage.id }, stage.name);
+    },
+    key: (e, deal, card) => void onCardKey(e, deal, card),
+    toggle,
+    menu: (dealId) => void openMenu(dealId),
+    showMore: (stageId) => void showMore(stageId),
+  };
 
   async function showMore(stageId: string): Promise<void> {
     more.set(stageId, (more.get(stageId) ?? 0) + perStage);
