@@ -211,7 +211,7 @@ describe.skipIf(!hasChromium)(`the kanban page in Chromium${hasChromium ? '' : `
     await expect(page.locator('#selection-count').textContent()).resolves.toBe('1 selected');
   });
 
-  it('moves a card to another pipeline with the suggested stage map, and switches pipeline', async () => {
+  it('moves a card to another pipeline with the suggested stage map, and switches pipeline and layout', async () => {
     await card('D-111').locator('.card-move').click();
     await page.locator('dialog.move-menu[open]').getByRole('button', { name: 'Move to another pipeline…' }).click();
     const dialog = page.locator('dialog[open]');
@@ -223,6 +223,9 @@ describe.skipIf(!hasChromium)(`the kanban page in Chromium${hasChromium ? '' : `
     await page.locator('[role="tab"][data-pipeline-id="used-cars"]').click();
     await cardIn('quote', 'D-111').waitFor();
     await expect(page.locator('[role="tab"][aria-selected="true"]').textContent()).resolves.toBe('Used cars');
+    await page.locator('#layout').selectOption('service');
+    await cardIn('billing', 'D-304').waitFor();
+    await expect(page.locator('[role="tab"][aria-selected="true"]').textContent()).resolves.toBe('Repair service');
   });
 
   it('saves a screenshot of a drag in progress with two cards selected', async () => {
