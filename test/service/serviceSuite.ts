@@ -3,6 +3,7 @@ import { createPipelineService, isPipelineError, type AuthorizationRequest, type
 import { checkInvariants } from '../../src/testing.js';
 import { salesStages } from '../../examples/dealership.js';
 import { allDeals, dealerService as dealerServiceOn, steppingClock } from './helpers.js';
+import { reliabilitySuite } from './reliabilitySuite.js';
 
 async function rejects(promise: Promise<unknown>, code: string) {
   const e = await promise.then(() => undefined, (err: unknown) => err);
@@ -252,4 +253,5 @@ export function serviceSuite(name: string, make: () => Repositories | Promise<Re
     });
   });
   });
+  reliabilitySuite(name, make);
 }
