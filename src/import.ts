@@ -1,0 +1,7 @@
+// The public surface of sales-pipelines/import: importers of CRM exports and the stage-row export.
+
+export { fromHubSpot, HUBSPOT_LAYOUT_ID, type HubSpotPayload } from './import/hubspot.js';
+export { toHubSpotTimeProperties } from './import/hubspotFigures.js';
+export { toStageRows, STAGE_ROW_COLUMNS, type StageRow } from './import/stageRows.js';
+export { toCsv } from './import/csv.js';
+export type { ImportResult, ImportWarning, ImportWarningCode } from './import/types.js';
