@@ -5,3 +5,5 @@ export { toHubSpotTimeProperties } from './import/hubspotFigures.js';
 export { toStageRows, STAGE_ROW_COLUMNS, type StageRow } from './import/stageRows.js';
 export { toCsv } from './import/csv.js';
 export type { ImportResult, ImportWarning, ImportWarningCode } from './import/types.js';
+export { fromPipedrive, PIPEDRIVE_LAYOUT_ID, PIPEDRIVE_WON_STAGE, PIPEDRIVE_LOST_STAGE, type PipedrivePayload } from './import/pipedrive.js';
+export { toPipedriveStatistics, type PipedriveStatistics } from './import/pipedriveFigures.js';

@@ -15,7 +15,7 @@ export function instantOf(v: unknown, path: string, w: Warnings, zoneRule = 'rea
     w.add('value_dropped', path, `${JSON.stringify(v)?.slice(0, 60)} is not an instant; left out`);
     return null;
   }
-  if (t.zoneless) w.once(`zone:${path.replace(/\[\d+\]/g, '[]')}`, 'time_zone_assumed', path, `instants without a time zone are ${zoneRule}`);
+  if (t.zoneless) w.once(`zone:${path.slice(path.lastIndexOf('.') + 1)}`, 'time_zone_assumed', path, `instants without a time zone (${path.slice(path.lastIndexOf('.') + 1)}) are ${zoneRule}`);
   return t.ms;
 }
 

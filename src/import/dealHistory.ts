@@ -128,7 +128,15 @@ function track<V extends Value>(field: TrackedField, points: readonly Point<V>[]
   for (const p of later) push(p.at, p.by, p.to);
   if (running !== current) {
     warnings.add('value_without_history', d.path, `deal ${d.id}: ${field} is ${String(current)} but its history ends at ${String(running)}; the change is logged at the last update`);
-    push(Math.max(latest, changes[changes.length - 1]?.at ?? latest), null, current);
+    const when = Math.max(latest, changes[changes.length - 1]?.at ?? latest);
+    const last = changes[changes.length - 1];
+    if (last && last.at === when) {
+      // One change at that instant, from the value before it to the deal's.
+      changes.pop();
+      timeline.pop();
+      running = last.from;
+      if (current !== running) push(when, last.by, current);
+    } else push(when, null, current);
   }
   return {
     changes,
