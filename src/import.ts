@@ -7,3 +7,4 @@ export { toCsv } from './import/csv.js';
 export type { ImportResult, ImportWarning, ImportWarningCode } from './import/types.js';
 export { fromPipedrive, PIPEDRIVE_LAYOUT_ID, PIPEDRIVE_WON_STAGE, PIPEDRIVE_LOST_STAGE, type PipedrivePayload } from './import/pipedrive.js';
 export { toPipedriveStatistics, type PipedriveStatistics } from './import/pipedriveFigures.js';
+export { fromSalesforce, SALESFORCE_LAYOUT_ID, SALESFORCE_STANDARD_PIPELINE_ID, type SalesforcePayload } from './import/salesforce.js';

@@ -25,6 +25,8 @@ import type { Workspace } from '../model/layout.js';
  * - `outcome_guessed`: whether a closed stage is won or lost was derived.
  * - `time_zone_assumed`: an instant without a time zone was read as UTC.
  * - `layout_guessed`: a deal names no layout (or an unknown one); the first layout is used.
+ * - `pipeline_guessed`: a deal's pipeline cannot be told from the payload (an unknown record
+ *   type or pipeline name); the layout's standard pipeline is used.
  * - `standard_guessed`: which pipeline holds the whole picklist (the standard one) was derived.
  * - `figure_mismatch`: a figure the vendor reported (HubSpot's cumulative time in a stage)
  *   differs from the one computed from the imported history.
@@ -65,6 +67,7 @@ export type ImportWarningCode =
   | 'outcome_guessed'
   | 'time_zone_assumed'
   | 'layout_guessed'
+  | 'pipeline_guessed'
   | 'standard_guessed'
   | 'figure_mismatch';
 
