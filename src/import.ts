@@ -8,3 +8,4 @@ export type { ImportResult, ImportWarning, ImportWarningCode } from './import/ty
 export { fromPipedrive, PIPEDRIVE_LAYOUT_ID, PIPEDRIVE_WON_STAGE, PIPEDRIVE_LOST_STAGE, type PipedrivePayload } from './import/pipedrive.js';
 export { toPipedriveStatistics, type PipedriveStatistics } from './import/pipedriveFigures.js';
 export { fromSalesforce, SALESFORCE_LAYOUT_ID, SALESFORCE_STANDARD_PIPELINE_ID, type SalesforcePayload } from './import/salesforce.js';
+export { fromZoho, type ZohoPayload } from './import/zoho.js';
