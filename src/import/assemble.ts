@@ -7,6 +7,7 @@ import type { StageDef } from '../model/stage.js';
 import { checkInvariants } from '../testing/checkInvariants.js';
 import type { DraftDeal, DraftLayout, DraftPipeline, DraftStage, Warnings } from './draft.js';
 import { buildDeal } from './dealHistory.js';
+import { cleanName } from './read.js';
 
 /** A layout being assembled: its picklist and pipelines, grown by what deals need. */
 interface Work {
@@ -54,7 +55,7 @@ function place(work: Work, deal: DraftDeal, warnings: Warnings): void {
   if (deal.pipelineId === null) return;
   let p = work.pipelines.get(deal.pipelineId);
   if (!p) {
-    const draft: DraftPipeline = { id: deal.pipelineId, name: `${deal.pipelineId} (deleted)`, stages: [], standard: false, isDefault: false, deleted: true, path: deal.path };
+    const draft: DraftPipeline = { id: deal.pipelineId, name: cleanName(`${deal.pipelineId} (deleted)`, deal.pipelineId), stages: [], standard: false, isDefault: false, deleted: true, path: deal.path };
     p = { draft, stageIds: [], kept: false };
     work.pipelines.set(deal.pipelineId, p);
   }
