@@ -22,7 +22,14 @@ export interface HubSpotPayload {
   readonly deals: unknown;
 }
 
-/** HubSpot has no layouts: every pipeline belongs to this one. */
+/**
+ * HubSpot has no layouts: every pipeline belongs to this one.
+ *
+ * @example
+ * ```ts
+ * fromHubSpot(payload).workspace.layouts[0].id === HUBSPOT_LAYOUT_ID; // true
+ * ```
+ */
 export const HUBSPOT_LAYOUT_ID = 'deals';
 
 /**

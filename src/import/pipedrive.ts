@@ -21,11 +21,32 @@ export interface PipedrivePayload {
   readonly flows?: unknown;
 }
 
-/** Pipedrive has no layouts: every pipeline belongs to this one. */
+/**
+ * Pipedrive has no layouts: every pipeline belongs to this one.
+ *
+ * @example
+ * ```ts
+ * fromPipedrive(payload).deals.every((d) => d.layoutId === PIPEDRIVE_LAYOUT_ID); // true
+ * ```
+ */
 export const PIPEDRIVE_LAYOUT_ID = 'deals';
-/** The stage a won Pipedrive deal is in (Pipedrive keeps won/lost as a deal status). */
+/**
+ * The stage a won Pipedrive deal is in (Pipedrive keeps won/lost as a deal status).
+ *
+ * @example
+ * ```ts
+ * const won = deals.filter((d) => d.stageId === PIPEDRIVE_WON_STAGE);
+ * ```
+ */
 export const PIPEDRIVE_WON_STAGE = 'won';
-/** The stage a lost Pipedrive deal is in. */
+/**
+ * The stage a lost Pipedrive deal is in.
+ *
+ * @example
+ * ```ts
+ * const lost = deals.filter((d) => d.stageId === PIPEDRIVE_LOST_STAGE);
+ * ```
+ */
 export const PIPEDRIVE_LOST_STAGE = 'lost';
 
 const TRACKED = new Set(['stage_id', 'pipeline_id', 'status', 'value', 'expected_close_date']);

@@ -76,7 +76,9 @@ export function toPipedriveStatistics(ws: Workspace, deals: readonly Deal[], opt
     const t = o.to - 1;
     const visit = deal.history.find((v) => v.enteredAt <= t && (v.exitedAt === null || t < v.exitedAt));
     if (!visit || visit.pipelineId !== o.pipelineId || visit.outcome !== 'open') continue;
-    byStage.set(visit.stageId, [...(byStage.get(visit.stageId) ?? []), (o.to - deal.createdAt) / DAY_MS]);
+    const ages = byStage.get(visit.stageId);
+    if (ages) ages.push((o.to - deal.createdAt) / DAY_MS);
+    else byStage.set(visit.stageId, [(o.to - deal.createdAt) / DAY_MS]);
   }
   const order = new Map(open.map((s, i) => [s.stageId, i]));
   return {

@@ -29,9 +29,23 @@ export interface SalesforcePayload {
   readonly recordTypes?: unknown;
 }
 
-/** Salesforce opportunities all belong to this layout. */
+/**
+ * Salesforce opportunities all belong to this layout.
+ *
+ * @example
+ * ```ts
+ * fromSalesforce(payload).workspace.layouts[0].id === SALESFORCE_LAYOUT_ID; // true
+ * ```
+ */
 export const SALESFORCE_LAYOUT_ID = 'Opportunity';
-/** The standard pipeline: every active stage of the `StageName` picklist. */
+/**
+ * The standard pipeline: every active stage of the `StageName` picklist.
+ *
+ * @example
+ * ```ts
+ * dwellStats(deals, { now: Date.now(), pipelineId: SALESFORCE_STANDARD_PIPELINE_ID });
+ * ```
+ */
 export const SALESFORCE_STANDARD_PIPELINE_ID = 'Opportunity:standard';
 
 /**

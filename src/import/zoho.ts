@@ -78,7 +78,9 @@ export function fromZoho(payload: ZohoPayload): ImportResult {
         layout = firstLayout;
         if (named !== null || layouts.length > 1) w.add('layout_guessed', `${r.path}.Layout`, `deal ${String(r.d.id)} names ${named === null ? 'no layout' : `layout ${named}, which is not in the payload`}; layout ${layout.id} is used`);
       }
-      byLayout.set(layout, [...(byLayout.get(layout) ?? []), r]);
+      const list = byLayout.get(layout);
+      if (list) list.push(r);
+      else byLayout.set(layout, [r]);
     }
     const drafted: DraftLayout[] = [];
     for (const layout of layouts) {
