@@ -131,11 +131,13 @@ function readStage(v: unknown, path: string, w: Warnings): { stage: DraftStage; 
   const s = obj(v, path);
   const stageId = id(s.id ?? s.stageId, `${path}.id`);
   const meta = s.metadata === undefined || s.metadata === null ? {} : obj(s.metadata, `${path}.metadata`);
-  const closed = optBool(meta.isClosed ?? s.closedWon ?? null, `${path}.metadata.isClosed`) === true;
+  // Legacy v1 stages say `closedWon` instead of `metadata.isClosed`.
+  const legacyWon = optBool(s.closedWon, `${path}.closedWon`) === true;
+  const closed = legacyWon || optBool(meta.isClosed, `${path}.metadata.isClosed`) === true;
   let probability = probabilityOf(meta.probability ?? s.probability, `${path}.metadata.probability`, w, 1);
   if (probability === null) {
-    probability = closed ? 0 : 0;
-    w.add('probability_guessed', `${path}.metadata.probability`, `stage ${stageId} has no probability; 0 is used`);
+    probability = legacyWon ? 100 : 0;
+    w.add('probability_guessed', `${path}.metadata.probability`, `stage ${stageId} has no probability; ${probability} is used`);
   }
   let outcome: DraftStage['outcome'] = 'open';
   if (closed) {

@@ -75,6 +75,11 @@ export type ImportWarningCode =
  * What every importer returns: a workspace and deals that pass `checkInvariants`, and the
  * warnings about what was guessed or dropped.
  *
+ * Each deal's `createdAt` is its first visit's `enteredAt`; its `version` is the number of
+ * distinct instants at which it changed (creation, later moves, entries of its change log), as
+ * if each had been one accepted command; `changes` holds the amount, closing-date and
+ * probability history the vendor reported (a probability change at each move included).
+ *
  * @example
  * ```ts
  * const { workspace, deals, warnings }: ImportResult = fromPipedrive(payload);
