@@ -65,11 +65,11 @@ describe('the importers refuse junk with invalid_input only', () => {
         }),
         { numRuns: 400 },
       );
-    });
+    }, 60_000);
 
     it(`${name}: junk as the whole payload`, () => {
       fc.assert(fc.property(fc.anything(), (value) => expectOnlyPipelineErrors(() => run(value as never))), { numRuns: 200 });
-    });
+    }, 60_000);
   }
 
   it('toStageRows, toCsv, toHubSpotTimeProperties and toPipedriveStatistics', () => {
@@ -95,5 +95,5 @@ describe('the importers refuse junk with invalid_input only', () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 60_000);
 });

@@ -69,7 +69,7 @@ describe('toStageRows', () => {
       }),
       { numRuns: 50 },
     );
-  });
+  }, 60_000);
 
   it('keeps every metric when a scenario is exported and imported again', () => {
     fc.assert(
@@ -79,7 +79,7 @@ describe('toStageRows', () => {
       }),
       { numRuns: 150 },
     );
-  });
+  }, 60_000);
 
   it('refuses what is not a list of deals', () => {
     expect(() => toStageRows([{ id: 'x' }] as never)).toThrow(expect.objectContaining({ code: 'invalid_input', details: { path: 'deals[0].layoutId' } }));
@@ -96,7 +96,7 @@ describe('toCsv', () => {
       }),
       { numRuns: 100 },
     );
-  });
+  }, 60_000);
 
   it('writes a header, ISO instants, empty cells for null and quotes cells that need it', () => {
     const row: StageRow = {
