@@ -23,8 +23,9 @@ interface Work {
  * pipeline lost it. The result is checked against the model's invariants; a failure there is
  * reported as `invalid_input`, never as another exception.
  */
-export function assemble(layouts: readonly DraftLayout[], deals: readonly DraftDeal[], warnings: Warnings): { workspace: Workspace; deals: Deal[] } {
+export function assemble(layouts: readonly DraftLayout[], drafts: readonly DraftDeal[], warnings: Warnings): { workspace: Workspace; deals: Deal[] } {
   const works = new Map<string, Work>(layouts.map((l) => [l.id, workOf(l)]));
+  const deals = unique(drafts, warnings);
   for (const deal of deals) {
     const work = works.get(deal.layoutId);
     if (!work) throw new PipelineError('invalid_input', `${deal.path}: layout ${deal.layoutId} does not exist`, { path: deal.path });
@@ -37,6 +38,16 @@ export function assemble(layouts: readonly DraftLayout[], deals: readonly DraftD
   const out = deals.map((d) => buildDeal(d, defs.get(d.layoutId)!, pipelines, warnings));
   verify(workspace, out);
   return { workspace, deals: out };
+}
+
+/** Pages fetched while records changed can list a deal twice: the first one counts. */
+function unique(drafts: readonly DraftDeal[], warnings: Warnings): DraftDeal[] {
+  const seen = new Set<string>();
+  return drafts.filter((d) => {
+    if (!seen.has(d.id)) return seen.add(d.id);
+    warnings.add('deal_skipped', d.path, `deal ${d.id} appears again; only its first record is imported`);
+    return false;
+  });
 }
 
 function workOf(l: DraftLayout): Work {

@@ -79,3 +79,12 @@ describe('every importer', () => {
     expectTypeOf(toStageRows).returns.toEqualTypeOf<StageRow[]>();
   });
 });
+
+describe('a deal listed twice', () => {
+  it('is imported once, from its first record, with a warning', () => {
+    const deal = hubDeal('1', 'a', 'default', [['a', '2024-01-01T00:00:00Z']]);
+    const r = fromHubSpot({ pipelines, deals: [deal, { ...deal, properties: { ...deal.properties, dealname: 'again' } }] });
+    expect(r.deals.map((d) => [d.id, d.name])).toEqual([['1', '1']]);
+    expect(r.warnings).toContainEqual(expect.objectContaining({ code: 'deal_skipped', path: 'payload.deals[1]' }));
+  });
+});
