@@ -15,7 +15,8 @@ import type { Workspace } from '../model/layout.js';
  * - `history_completed`: the history does not end where the deal is; a last move is assumed.
  * - `row_skipped`: a history row that cannot be read, is deleted, or lies before the deal
  *   existed, is left out.
- * - `deal_skipped`: a deleted deal, or one whose stage cannot be placed, is left out.
+ * - `deal_skipped`: a deleted deal, one whose stage cannot be placed, or a second record of a
+ *   deal already imported, is left out.
  * - `value_dropped`: an unreadable amount, currency, date, probability, name or lost reason is
  *   left out (null) or replaced by a default.
  * - `value_without_history`: the deal's current value of a tracked field differs from the end
