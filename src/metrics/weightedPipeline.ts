@@ -3,6 +3,7 @@ import type { Workspace } from '../model/layout.js';
 import { scopeOfDeal } from '../deals/scope.js';
 import { assertWorkspace } from '../workspace/validate.js';
 import { assertDeals } from './common.js';
+import { ownOrSet } from '../_internal/records.js';
 
 /**
  * Count, total amount and weighted amount of a group of deals.
@@ -35,7 +36,7 @@ export interface WeightedCurrency extends WeightedTotals {
 const empty = (): WeightedTotals => ({ count: 0, total: 0, weighted: 0 });
 
 function add(into: Record<string, WeightedTotals>, key: string, amount: number, weighted: number): void {
-  const t = (into[key] ??= empty());
+  const t = ownOrSet(into, key, empty);
   t.count++;
   t.total += amount;
   t.weighted += weighted;
@@ -67,7 +68,7 @@ export function weightedPipeline(ws: Workspace, deals: readonly Deal[]): Record<
     if (!slot || slot.def.outcome !== 'open') continue;
     const amount = deal.amount ?? 0;
     const weighted = (amount * deal.probability) / 100;
-    const c = (out[deal.currency ?? ''] ??= { ...empty(), byPipeline: {}, byStage: {}, byForecastCategory: {} });
+    const c = ownOrSet(out, deal.currency ?? '', (): WeightedCurrency => ({ ...empty(), byPipeline: {}, byStage: {}, byForecastCategory: {} }));
     c.count++;
     c.total += amount;
     c.weighted += weighted;

@@ -6,6 +6,7 @@ import type { WorkspaceEvent } from './events.js';
 import { stripUndefinedKeys } from '../model/stripUndefinedKeys.js';
 import { metaFor, pruneRules, requireLayout, requireStage } from './helpers.js';
 import { indexOf } from './lookup.js';
+import { own } from '../_internal/records.js';
 
 type Cmd<T extends WorkspaceCommand['type']> = Extract<WorkspaceCommand, { type: T }>;
 
@@ -134,7 +135,7 @@ export function renameInRules<R extends { creationStageIds?: string[] | undefine
     for (const [from, tos] of Object.entries(rules.allowed)) {
       const key = from === stageId ? replacement : from;
       if (key === null) continue;
-      graph[key] = rename([...(graph[key] ?? []), ...tos]).filter((id) => id !== key || from === key);
+      graph[key] = rename([...(own(graph, key) ?? []), ...tos]).filter((id) => id !== key || from === key);
     }
     next.allowed = graph;
   }
