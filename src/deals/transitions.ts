@@ -1,7 +1,7 @@
 import { PipelineError } from '../errors.js';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
-import { Id } from '../model/primitives.js';
+import { Id, LostReasonText } from '../model/primitives.js';
 import { parseWith } from '../model/parse.js';
 import { quickTarget } from '../model/quickParse.js';
 import { z } from 'zod';
@@ -13,7 +13,7 @@ import { requireDealScope, requirePipelineScope, scopeOfDeal } from './scope.js'
 import { assertDeal } from './shape.js';
 
 /** A transition target: a stage, of the deal's pipeline or of `pipelineId`. */
-export const TransitionTarget = z.strictObject({ pipelineId: Id.optional(), stageId: Id, lostReason: z.string().min(1).max(1000).optional() });
+export const TransitionTarget = z.strictObject({ pipelineId: Id.optional(), stageId: Id, lostReason: LostReasonText.optional() });
 
 /**
  * Checks whether a deal may move to a stage (of its pipeline, or of `pipelineId`), returning

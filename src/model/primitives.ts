@@ -7,6 +7,21 @@ export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constr
 /** Longest id, name or field key accepted. Longer names give `limit_exceeded`. */
 export const MAX_TEXT = 255;
 
+// U+0000 and a lone half of a surrogate pair are not text: PostgreSQL refuses them, JSON
+// encoders replace them. One rule for every store: the library refuses them at the boundary.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The message given for a string with U+0000 or a lone surrogate. */
+export const UNSTORABLE_MESSAGE = 'U+0000 and unpaired surrogates are refused';
+
+/** Whether a string can be stored everywhere: no U+0000, no unpaired surrogate. */
+export function isStorableText(s: string): boolean {
+  return !UNSTORABLE.test(s);
+}
+
+/** Any string the library stores: refuses U+0000 and unpaired surrogates. */
+export const Text = z.string().refine(isStorableText, { message: UNSTORABLE_MESSAGE });
+
 /**
  * A host-chosen identifier: 1 to 255 characters, not a prototype-polluting key.
  * Ids double as record keys (stage maps, transition graphs), hence the refusal.
@@ -15,10 +30,14 @@ export const Id = z
   .string()
   .min(1)
   .max(MAX_TEXT)
-  .refine((s) => !FORBIDDEN_KEYS.has(s), { message: 'prototype-polluting keys are refused' });
+  .refine((s) => !FORBIDDEN_KEYS.has(s), { message: 'prototype-polluting keys are refused' })
+  .refine(isStorableText, { message: UNSTORABLE_MESSAGE });
 
 /** A display name: 1 to 255 characters. */
-export const Name = z.string().trim().min(1).max(MAX_TEXT);
+export const Name = z.string().trim().min(1).max(MAX_TEXT).refine(isStorableText, { message: UNSTORABLE_MESSAGE });
+
+/** A lost reason: 1 to 1000 characters. */
+export const LostReasonText = z.string().min(1).max(1000).refine(isStorableText, { message: UNSTORABLE_MESSAGE });
 
 /** A key of a record the host controls (deal `fields`, stage maps, transition graphs). */
 export const SafeKey = Id;
@@ -86,7 +105,8 @@ const MAX_JSON_DEPTH = 32;
 /** Returns why `value` is not safe JSON (non-finite number, forbidden key, too deep), or null. */
 export function jsonProblem(value: unknown, depth = 0): string | null {
   if (depth > MAX_JSON_DEPTH) return `nested deeper than ${MAX_JSON_DEPTH}`;
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return null;
+  if (value === null || typeof value === 'boolean') return null;
+  if (typeof value === 'string') return isStorableText(value) ? null : UNSTORABLE_MESSAGE;
   if (typeof value === 'number') return Number.isFinite(value) ? null : 'numbers must be finite';
   if (Array.isArray(value)) {
     for (const item of value) {
@@ -100,6 +120,7 @@ export function jsonProblem(value: unknown, depth = 0): string | null {
     if (proto !== Object.prototype && proto !== null) return 'expected a plain object';
     for (const key of Object.keys(value)) {
       if (FORBIDDEN_KEYS.has(key)) return `prototype-polluting key "${key}" is refused`;
+      if (!isStorableText(key)) return `key ${JSON.stringify(key)}: ${UNSTORABLE_MESSAGE}`;
       const p = jsonProblem((value as Record<string, unknown>)[key], depth + 1);
       if (p) return p;
     }
