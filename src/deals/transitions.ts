@@ -1,3 +1,4 @@
+import { guarded } from '../_internal/guard.js';
 import { PipelineError } from '../errors.js';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
@@ -31,7 +32,7 @@ export const TransitionTarget = z.strictObject({ pipelineId: Id.optional(), stag
  * //                                { code: 'required_fields_missing', message: 'stage negotiation requires amount', fields: ['amount'] }] }
  * ```
  */
-export function checkTransition(
+export const checkTransition = /* @__PURE__ */ guarded(function checkTransition(
   ws: Workspace,
   deal: Deal,
   target: { pipelineId?: string; stageId: string; lostReason?: string },
@@ -46,7 +47,7 @@ export function checkTransition(
   }
   const violations = violationsFor(ws, deal, scope, t.stageId, t.lostReason);
   return { allowed: violations.length === 0, violations };
-}
+}, ['workspace', 'deal', 'target']);
 
 /** Every rule a move of `deal` to `stageId` of `scope` breaks; none when it stays where it is. */
 function violationsFor(ws: Workspace, deal: Deal, scope: StageScope, stageId: string, lostReason: string | undefined): Violation[] {
@@ -71,7 +72,7 @@ function violationsFor(ws: Workspace, deal: Deal, scope: StageScope, stageId: st
  * allowedStages(ws, deal); // ['b', 'lost']
  * ```
  */
-export function allowedStages(ws: Workspace, deal: Deal): string[] {
+export const allowedStages = /* @__PURE__ */ guarded(function allowedStages(ws: Workspace, deal: Deal): string[] {
   assertWorkspace(ws);
   assertDeal(deal);
   const scope = requireDealScope(ws, deal);
@@ -79,7 +80,7 @@ export function allowedStages(ws: Workspace, deal: Deal): string[] {
     .filter((slot) => slot.stageId !== deal.stageId)
     .filter((slot) => violationsFor(ws, deal, scope, slot.stageId, undefined).every((v) => v.code === 'lost_reason_required'))
     .map((slot) => slot.stageId);
-}
+}, ['workspace', 'deal']);
 
 /**
  * Suggests where each stage of one pipeline goes in another, for moves and transfers: the same
@@ -96,7 +97,7 @@ export function allowedStages(ws: Workspace, deal: Deal): string[] {
  * // { 'show-models': 'requirements', 'test-drive': 'test-drive', quote: 'quote', ... }
  * ```
  */
-export function suggestStageMap(ws: Workspace, fromPipelineId: string, toPipelineId: string): Record<string, string> {
+export const suggestStageMap = /* @__PURE__ */ guarded(function suggestStageMap(ws: Workspace, fromPipelineId: string, toPipelineId: string): Record<string, string> {
   assertWorkspace(ws);
   const from = requirePipelineScope(ws, parseWith(Id, fromPipelineId, 'fromPipelineId'));
   const to = requirePipelineScope(ws, parseWith(Id, toPipelineId, 'toPipelineId'));
@@ -111,7 +112,7 @@ export function suggestStageMap(ws: Workspace, fromPipelineId: string, toPipelin
     map[slot.stageId] = choice.stageId;
   }
   return map;
-}
+}, ['workspace', 'fromPipelineId', 'toPipelineId']);
 
 function nearestProbability<T extends { probability: number }>(candidates: readonly T[], probability: number): T | undefined {
   let best: T | undefined;

@@ -1,3 +1,4 @@
+import { guarded } from '../_internal/guard.js';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { scopeOfDeal } from '../deals/scope.js';
@@ -58,7 +59,7 @@ function add(into: Record<string, WeightedTotals>, key: string, amount: number, 
  * // { count: 2, total: 70000, weighted: 30000, byStage: { quote: { count: 1, total: 30000, weighted: 18000 }, ... }, ... }
  * ```
  */
-export function weightedPipeline(ws: Workspace, deals: readonly Deal[]): Record<string, WeightedCurrency> {
+export const weightedPipeline = /* @__PURE__ */ guarded(function weightedPipeline(ws: Workspace, deals: readonly Deal[]): Record<string, WeightedCurrency> {
   assertWorkspace(ws);
   assertDeals(deals);
   const out: Record<string, WeightedCurrency> = {};
@@ -77,4 +78,4 @@ export function weightedPipeline(ws: Workspace, deals: readonly Deal[]): Record<
     add(c.byForecastCategory, slot.def.forecastCategory, amount, weighted);
   }
   return out;
-}
+}, ['workspace', 'deals']);

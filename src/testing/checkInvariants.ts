@@ -1,3 +1,4 @@
+import { guarded } from '../_internal/guard.js';
 import { Deal as DealSchema, type Deal } from '../model/deal.js';
 import { fail } from '../errors.js';
 import { Workspace as WorkspaceSchema, type Workspace } from '../model/layout.js';
@@ -22,7 +23,7 @@ import { workspaceViolations, type InvariantViolation } from '../workspace/invar
  * expect(checkInvariants(scenario.workspace, scenario.deals, { now: scenario.now })).toEqual([]);
  * ```
  */
-export function checkInvariants(ws: Workspace, deals: readonly Deal[], opts: { now: number }): InvariantViolation[] {
+export const checkInvariants = /* @__PURE__ */ guarded(function checkInvariants(ws: Workspace, deals: readonly Deal[], opts: { now: number }): InvariantViolation[] {
   parseWith(WorkspaceSchema, ws, 'workspace');
   if (!Array.isArray(deals)) fail('invalid_input', 'deals: expected an array of deals', { path: 'deals' });
   const now = parseWith(Instant, opts?.now, 'opts.now');
@@ -34,7 +35,7 @@ export function checkInvariants(ws: Workspace, deals: readonly Deal[], opts: { n
     else for (const p of dealProblems(index, deal as Deal, now)) out.push({ invariant: p[0], message: p[1], dealId: (deal as Deal).id });
   });
   return out;
-}
+}, ['workspace', 'deals', 'opts']);
 
 function shapeProblem(deal: unknown, label: string): InvariantViolation | null {
   const result = DealSchema.safeParse(deal);
