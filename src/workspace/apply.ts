@@ -6,7 +6,7 @@ import { parseContext, parseWith } from '../model/parse.js';
 import { decideParsed } from './decide.js';
 import { evolveCheckedEvent, evolveTrusted } from './evolve.js';
 import type { WorkspaceEvent } from './events.js';
-import { assertWorkspace, trustWorkspace } from './validate.js';
+import { assertWorkspace, deepFreezeState, trustWorkspace } from './validate.js';
 
 /**
  * A workspace with no layouts, version 0.
@@ -18,7 +18,9 @@ import { assertWorkspace, trustWorkspace } from './validate.js';
  * ```
  */
 export function emptyWorkspace(): Workspace {
-  return { version: 0, layouts: [] };
+  const ws: Workspace = { version: 0, layouts: [] };
+  trustWorkspace(ws);
+  return ws;
 }
 
 /**
@@ -66,5 +68,6 @@ export const replayWorkspace = /* @__PURE__ */ guarded(function replayWorkspace(
   if (!Array.isArray(events)) throw new PipelineError('invalid_input', 'events: expected an array', { path: 'events' });
   let ws = emptyWorkspace();
   for (let i = 0; i < events.length; i++) ws = evolveCheckedEvent(ws, events[i]!, `events[${i}]`);
+  deepFreezeState(ws, 'workspace');
   return ws;
 }, ['events']);

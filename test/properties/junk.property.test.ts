@@ -61,7 +61,7 @@ describe('the public API refuses junk with PipelineError only', () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 60_000);
 
   it('for the service, whose promises reject with PipelineError only', async () => {
     const service = api.createPipelineService(api.createMemoryRepositories());
