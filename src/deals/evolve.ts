@@ -103,9 +103,14 @@ function created(e: Extract<DealEvent, { type: 'dealCreated' }>): Deal {
   };
 }
 
-function stageChanged(deal: Deal, e: Extract<DealEvent, { type: 'dealStageChanged' }>): Deal {
+/**
+ * A deal after a stage change. `ownsHistory`: the caller owns `deal.history` (a replay building
+ * the deal from nothing) and it is appended to in place, which keeps a replay linear in the
+ * number of events; otherwise it is copied, as immutability requires.
+ */
+export function stageChanged(deal: Deal, e: Extract<DealEvent, { type: 'dealStageChanged' }>, ownsHistory = false): Deal {
   const last = deal.history.length - 1;
-  const history = deal.history.slice();
+  const history = ownsHistory ? (deal.history as StageVisit[]) : deal.history.slice();
   const open = history[last];
   if (open) history[last] = { ...open, exitedAt: e.at };
   history.push({
