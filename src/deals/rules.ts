@@ -122,7 +122,7 @@ export function entryViolations(m: Pick<MoveInput, 'toScope' | 'to' | 'deal' | '
   if (m.to.def.outcome === 'lost' && rulesOf(m.toScope).requireLostReason && m.lostReason === null) {
     out.push({
       code: 'lost_reason_required',
-      message: `pipeline ${m.toScope.pipeline?.id ?? ''} requires a lost reason to enter ${m.to.stageId}; pass lostReason with the move`,
+      message: `requireLostReason: ${m.to.stageId} needs a lost reason`,
       needs: { lostReason: true },
     });
   }

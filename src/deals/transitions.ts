@@ -117,7 +117,7 @@ export interface StageOption {
  * ```ts
  * stageOptions(ws, deal).find((o) => o.stageId === 'lost');
  * // { stageId: 'lost', allowed: false, needs: { lostReason: true, fields: [] },
- * //   violations: [{ code: 'lost_reason_required', message: 'pipeline new-cars requires a lost reason …', needs: { lostReason: true } }] }
+ * //   violations: [{ code: 'lost_reason_required', message: 'requireLostReason: lost needs a lost reason', needs: { lostReason: true } }] }
  * ```
  */
 export const stageOptions = /* @__PURE__ */ guarded(function stageOptions(ws: Workspace, deal: Deal): StageOption[] {

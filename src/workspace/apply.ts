@@ -18,9 +18,9 @@ import { assertWorkspace, deepFreezeState, trustWorkspace } from './validate.js'
  * ```
  */
 export function emptyWorkspace(): Workspace {
-  const ws: Workspace = { version: 0, layouts: [] };
-  trustWorkspace(ws);
-  return ws;
+  // Not frozen: a fresh object the caller owns (stores hand it out as a loaded workspace); it is
+  // frozen when a reducer first validates it.
+  return { version: 0, layouts: [] };
 }
 
 /**

@@ -83,7 +83,7 @@ describe('stageOptions', () => {
     expect(options.map((o) => o.stageId)).toEqual(['requirements', 'test-drive', 'quote', 'negotiation', 'won', 'lost']);
     const lost = options.find((o) => o.stageId === 'lost')!;
     expect(lost).toMatchObject({ allowed: false, needs: { lostReason: true, fields: [] } });
-    expect(lost.violations).toEqual([{ code: 'lost_reason_required', message: expect.stringContaining('pipeline new-cars requires a lost reason'), needs: { lostReason: true } }]);
+    expect(lost.violations).toEqual([{ code: 'lost_reason_required', message: 'requireLostReason: lost needs a lost reason', needs: { lostReason: true } }]);
     const negotiation = options.find((o) => o.stageId === 'negotiation')!;
     expect(negotiation.needs).toEqual({ lostReason: false, fields: ['amount', 'closingDate'] });
     expect(negotiation.violations.map((v) => v.code)).toEqual(['skip_not_allowed', 'required_fields_missing']);
@@ -94,7 +94,7 @@ describe('stageOptions', () => {
 
   it('a refused move to a lost stage carries the same needs in its error', () => {
     const e = expectPipelineError(() => step(newDeal(), { type: 'moveToStage', stageId: 'lost' }), 'lost_reason_required');
-    expect(e.message).toContain('requires a lost reason to enter lost');
+    expect(e.message).toContain('requireLostReason: lost needs a lost reason');
     expect(e.details.violations).toEqual([expect.objectContaining({ needs: { lostReason: true } })]);
   });
 });
