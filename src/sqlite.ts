@@ -1,0 +1,8 @@
+// The public surface of sales-pipelines/sqlite: repositories over better-sqlite3 12.
+
+export {
+  createSqliteRepositories,
+  type SqliteRepositoryOptions,
+} from './adapters/sqlite/createSqliteRepositories.js';
+export { migrateSqlite, configureSqlite, SCHEMA_VERSION, DEFAULT_TENANT } from './adapters/sqlite/schema.js';
+export type { SqliteDatabase, SqliteStatement } from './adapters/sqlite/database.js';
