@@ -5,4 +5,4 @@ export {
   type SqliteRepositoryOptions,
 } from './adapters/sqlite/createSqliteRepositories.js';
 export { migrateSqlite, configureSqlite, SCHEMA_VERSION, DEFAULT_TENANT } from './adapters/sqlite/schema.js';
-export type { SqliteDatabase, SqliteStatement } from './adapters/sqlite/database.js';
+export type { SqliteDatabase, SqliteStatement, SqliteTransaction } from './adapters/sqlite/database.js';

@@ -26,7 +26,27 @@ export interface SqliteStatement {
 export interface SqliteDatabase {
   prepare(sql: string): SqliteStatement;
   exec(sql: string): unknown;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the driver's own signature
-  transaction<F extends (...args: any[]) => any>(fn: F): F & { immediate: F };
+  // The driver's own signature: `any[]` so that better-sqlite3's Database is assignable.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  transaction<F extends (...params: any[]) => unknown>(fn: F): SqliteTransaction<F>;
   pragma(source: string, options?: { simple?: boolean }): unknown;
+}
+
+/** The parameters of `F`, spelled as better-sqlite3's types spell them (so its Database is assignable). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Arguments<F extends (...params: any[]) => unknown> = F extends (...args: infer A) => unknown ? A : never;
+
+/**
+ * A function wrapped by `db.transaction`: calling `immediate(...)` runs it inside BEGIN IMMEDIATE.
+ *
+ * @example
+ * ```ts
+ * const save: SqliteTransaction<(n: number) => void> = db.transaction((n: number) => insert.run(n));
+ * save.immediate(1);
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface SqliteTransaction<F extends (...params: any[]) => unknown> {
+  (...params: Arguments<F>): ReturnType<F>;
+  immediate(...params: Arguments<F>): ReturnType<F>;
 }
