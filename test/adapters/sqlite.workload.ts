@@ -1,10 +1,11 @@
 // A workload that exercises every statement of the SQLite adapter through the service and the
 // repositories directly.
-import { createPipelineService, type Repositories } from '../../src/index.js';
+import { createPipelineService } from '../../src/index.js';
+import type { SqliteRepositories } from '../../src/sqlite.js';
 import { dealerCommands } from '../../examples/dealership.js';
 import { allDeals, steppingClock } from '../service/helpers.js';
 
-export async function runWorkload(repos: Required<Repositories>, prefix = ''): Promise<void> {
+export async function runWorkload(repos: SqliteRepositories, prefix = ''): Promise<void> {
   const service = createPipelineService({ ...repos, clock: steppingClock() });
   for (const command of dealerCommands) await service.configure(command, { by: 'admin' });
   for (let i = 0; i < 12; i++) {
@@ -18,7 +19,7 @@ export async function runWorkload(repos: Required<Repositories>, prefix = ''): P
     await repos.deals.list({ ...q, limit: 2 });
   }
   await repos.deals.getMany([`${prefix}d1`, `${prefix}d2`, 'missing']);
-  await repos.deals.summarize!({ pipelineId: 'used-cars', rottingBefore: { 'show-models': Date.parse('2026-04-01T00:00:00Z') } });
+  await repos.deals.summarize({ pipelineId: 'used-cars', rottingBefore: { 'show-models': Date.parse('2026-04-01T00:00:00Z') } });
   for (const q of [{}, { pipelineId: 'used-cars' }, { pipelineId: null }, { layoutId: 'service' }]) {
     const first = await repos.visits.list({ ...q, limit: 3 });
     if (first.next) await repos.visits.list({ ...q, after: first.next, limit: 3 });

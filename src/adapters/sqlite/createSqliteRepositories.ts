@@ -1,4 +1,14 @@
-import { PipelineError, type DealChange, type DealRepository, type DealSaveOptions, type Repositories } from '../../index.js';
+import {
+  PipelineError,
+  type DealChange,
+  type DealRepository,
+  type DealSaveOptions,
+  type OutboxRepository,
+  type StageSummaryRow,
+  type SummaryQuery,
+  type VisitRepository,
+  type WorkspaceRepository,
+} from '../../index.js';
 import type { SqliteDatabase } from './database.js';
 import { createContext, type Context } from './context.js';
 import { guarded, toPipelineError } from './errors.js';
@@ -26,7 +36,23 @@ export interface SqliteRepositoryOptions {
   readonly validate?: boolean;
 }
 
-function sqliteDeals(ctx: Context): DealRepository {
+/**
+ * What {@link createSqliteRepositories} returns: every optional part of `Repositories` is there.
+ *
+ * @example
+ * ```ts
+ * const repos: SqliteRepositories = createSqliteRepositories(db);
+ * const rows = await repos.deals.summarize({ pipelineId: 'new-cars', rottingBefore: {} });
+ * ```
+ */
+export interface SqliteRepositories {
+  readonly workspace: WorkspaceRepository;
+  readonly deals: DealRepository & { summarize(q: SummaryQuery): Promise<StageSummaryRow[]> };
+  readonly outbox: OutboxRepository;
+  readonly visits: VisitRepository;
+}
+
+function sqliteDeals(ctx: Context): SqliteRepositories['deals'] {
   const save = ctx.db.transaction((changes: readonly DealChange[], options: DealSaveOptions) => saveDealsInTransaction(ctx, changes, options));
   return {
     get(id) {
@@ -83,7 +109,7 @@ function invalid(path: string, what: string): never {
  * const service = createPipelineService(createSqliteRepositories(db, { tenantId: 'acme' }));
  * ```
  */
-export function createSqliteRepositories(db: SqliteDatabase, options: SqliteRepositoryOptions = {}): Required<Repositories> {
+export function createSqliteRepositories(db: SqliteDatabase, options: SqliteRepositoryOptions = {}): SqliteRepositories {
   if (typeof db !== 'object' || db === null || typeof db.prepare !== 'function') invalid('db', 'expected a better-sqlite3 Database');
   if (typeof options !== 'object' || options === null) invalid('options', 'expected { tenantId?, validate? }');
   const tenantId = options.tenantId ?? DEFAULT_TENANT;
