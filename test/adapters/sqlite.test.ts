@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll } from 'vitest';
 import { describeRepositoryContract } from '../../src/testing.js';
 import { configureSqlite, createSqliteRepositories, migrateSqlite } from '../../src/sqlite.js';
+import { reliabilitySuite } from '../service/reliabilitySuite.js';
 import { serviceSuite } from '../service/serviceSuite.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sp-sqlite-'));
@@ -30,7 +31,16 @@ function onFile() {
   return createSqliteRepositories(db, { tenantId: 'acme' });
 }
 
-describeRepositoryContract('sqlite (better-sqlite3, :memory:)', inMemory);
-describeRepositoryContract('sqlite (better-sqlite3, file in WAL mode, tenant acme)', onFile);
+// One shared file database for the tenant-isolation checks: every tenant id is new.
+const shared = new Database(join(dir, 'tenants.db'));
+open.push(shared);
+configureSqlite(shared);
+migrateSqlite(shared);
+const makeTenant = (tenantId: string) => createSqliteRepositories(shared, { tenantId });
+
+describeRepositoryContract('sqlite (better-sqlite3, :memory:)', inMemory, { makeTenant });
+describeRepositoryContract('sqlite (better-sqlite3, file in WAL mode, tenant acme)', onFile, { makeTenant });
 serviceSuite('sqlite (better-sqlite3, :memory:)', inMemory);
 serviceSuite('sqlite (better-sqlite3, file in WAL mode, tenant acme)', onFile);
+reliabilitySuite('sqlite (better-sqlite3, :memory:)', inMemory);
+reliabilitySuite('sqlite (better-sqlite3, file in WAL mode, tenant acme)', onFile);
