@@ -1,5 +1,6 @@
+import type { StageVisit } from '../../index.js';
 import type { SqliteDatabase, SqliteStatement } from './database.js';
-import { DEAL_INSERT, VISIT_UPSERT } from './schema.js';
+import { DEAL_INSERT, VISIT_INSERT, VISIT_UPSERT } from './schema.js';
 import { VISIT_COLUMNS } from './rows.js';
 
 /** What the repositories of one tenant share: the database, the tenant, and prepared statements. */
@@ -8,11 +9,24 @@ export interface Context {
   readonly tenantId: string;
   readonly validate: boolean;
   readonly sql: Statements;
+  /**
+   * The stage visits this object handed out, frozen, with the deal read they came from. A save
+   * whose history still holds them at the same places, over the version they were read at, knows
+   * those rows are stored unchanged without reading them again.
+   */
+  readonly known: WeakMap<StageVisit, DealRead>;
   /** Prepares a statement once per repositories object (variants of list queries). */
   cached(key: string, sql: () => string): SqliteStatement;
 }
 
 export type Statements = ReturnType<typeof prepareStatements>;
+
+/** One read of a deal: its id, the version read and the visits as stored at that version. */
+export interface DealRead {
+  readonly id: string;
+  readonly version: number;
+  readonly visits: readonly StageVisit[];
+}
 
 /** Every fixed statement of the adapter; each filters by tenant_id (its first parameter). */
 function prepareStatements(db: SqliteDatabase) {
@@ -24,6 +38,10 @@ function prepareStatements(db: SqliteDatabase) {
     ),
     dealHead: db.prepare('SELECT version, visit_count, layout_id FROM sp_deals WHERE tenant_id = ? AND id = ?').raw(),
     dealInsert: db.prepare(DEAL_INSERT),
+    dealUpdateSameLayout: db.prepare(
+      `UPDATE sp_deals SET pipeline_id = ?, stage_id = ?, stage_entered_at = ?, currency = ?, amount = ?, probability = ?,
+         updated_at = ?, version = ?, visit_count = ?, body = ? WHERE tenant_id = ? AND id = ?`,
+    ),
     dealUpdate: db.prepare(
       `UPDATE sp_deals SET layout_id = ?, pipeline_id = ?, stage_id = ?, stage_entered_at = ?, currency = ?, amount = ?, probability = ?,
          updated_at = ?, version = ?, visit_count = ?, body = ? WHERE tenant_id = ? AND id = ?`,
@@ -35,6 +53,8 @@ function prepareStatements(db: SqliteDatabase) {
     ).raw(),
     visitsOfDeal: db.prepare(`SELECT ${VISIT_COLUMNS} FROM sp_stage_visits v WHERE v.tenant_id = ? AND v.deal_id = ? ORDER BY v.seq`).raw(),
     visitUpsert: db.prepare(VISIT_UPSERT),
+    visitInsert: db.prepare(VISIT_INSERT),
+    visitExit: db.prepare('UPDATE sp_stage_visits SET exited_at = ? WHERE tenant_id = ? AND deal_id = ? AND seq = ?'),
     visitsTrim: db.prepare('DELETE FROM sp_stage_visits WHERE tenant_id = ? AND deal_id = ? AND seq >= ?'),
     visitsRelayout: db.prepare('UPDATE sp_stage_visits SET layout_id = ? WHERE tenant_id = ? AND deal_id = ?'),
     outboxInsert: db.prepare('INSERT INTO sp_outbox (tenant_id, event_id, deal_id, version, body) VALUES (?, ?, ?, ?, ?)'),
@@ -50,6 +70,7 @@ export function createContext(db: SqliteDatabase, tenantId: string, validate: bo
     tenantId,
     validate,
     sql: prepareStatements(db),
+    known: new WeakMap(),
     cached(key, sql) {
       let stmt = cache.get(key);
       if (!stmt) cache.set(key, (stmt = db.prepare(sql()).raw()));

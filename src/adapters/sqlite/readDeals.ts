@@ -2,9 +2,18 @@ import { Deal, PipelineError, type DealPage, type DealQuery, type StageVisit } f
 import type { Context } from './context.js';
 import { dealFrom, VISIT_COLUMNS, visitFromRow } from './rows.js';
 
+/** Freezes the deal's visits and remembers them as stored at this version (see `Context.known`). */
+function remember(ctx: Context, deal: Deal): void {
+  const read = { id: deal.id, version: deal.version, visits: deal.history.slice() };
+  for (const visit of deal.history) ctx.known.set(Object.freeze(visit), read);
+}
+
 /** Re-validates a deal read from the database when the host asked for it (rows edited by hand). */
 function checked(ctx: Context, deal: Deal): Deal {
-  if (!ctx.validate) return deal;
+  if (!ctx.validate) {
+    remember(ctx, deal);
+    return deal;
+  }
   const parsed = Deal.safeParse(deal);
   if (parsed.success) return parsed.data as Deal;
   const issue = parsed.error.issues[0];
@@ -39,7 +48,7 @@ function assemble(ctx: Context, rows: readonly unknown[][], limit: number): { de
 export function getDeal(ctx: Context, id: string): Deal | null {
   const rows = ctx.sql.dealGet.all(ctx.tenantId, id) as unknown[][];
   if (rows.length === 0) return null;
-  let history: StageVisit[] = new Array(rows.length);
+  const history: StageVisit[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) history[i] = visitFromRow(rows[i]!, 1);
   return checked(ctx, dealFrom(rows[0]![0] as string, history));
 }

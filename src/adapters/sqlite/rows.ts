@@ -22,15 +22,6 @@ export function visitFromRow(r: readonly unknown[], at: number): StageVisit {
   };
 }
 
-/** Whether a stored visit row (raw, from `at`) holds exactly `v`. */
-export function rowHolds(r: readonly unknown[], at: number, v: StageVisit): boolean {
-  return (
-    r[at] === v.pipelineId && r[at + 1] === v.stageId && r[at + 2] === v.enteredAt && r[at + 3] === v.exitedAt &&
-    r[at + 4] === v.amount && r[at + 5] === v.probability && r[at + 6] === v.expectedRevenue && r[at + 7] === v.closingDate &&
-    r[at + 8] === v.forecastCategory && r[at + 9] === v.outcome && r[at + 10] === v.by && r[at + 11] === (v.bypassedRules ? 1 : 0)
-  );
-}
-
 /** The parameters of a visit upsert: tenant, deal, seq, layout, then the visit's columns. */
 export function visitParams(tenantId: string, deal: Deal, seq: number, v: StageVisit): unknown[] {
   return [

@@ -1,7 +1,7 @@
-import { PipelineError, type Deal, type DealChange, type DealSaveOptions } from '../../index.js';
+import { PipelineError, type Deal, type DealChange, type DealSaveOptions, type StageVisit } from '../../index.js';
 import type { Context } from './context.js';
 import { writeEvents } from './outbox.js';
-import { checkDeal, dealColumns, rowHolds, visitParams } from './rows.js';
+import { checkDeal, dealColumns, visitFromRow, visitParams } from './rows.js';
 import { workspaceVersion } from './workspace.js';
 
 type Head = [version: number, visitCount: number, layoutId: string];
@@ -21,27 +21,56 @@ function checkChanges(changes: readonly DealChange[]): DealChange[] {
   return [...changes].sort((a, b) => (a.deal.id < b.deal.id ? -1 : a.deal.id > b.deal.id ? 1 : 0));
 }
 
-/** The first seq at which the stored visits differ from `deal.history` (reducers append, so normally `old count - 1`). */
-function firstChangedVisit(ctx: Context, deal: Deal, storedCount: number): number {
+/**
+ * The visits stored for a deal at version `head`: what this object handed out when the history
+ * starts with a visit it read at that version (no read), else read back from the table.
+ */
+function storedVisits(ctx: Context, deal: Deal, head: Head): readonly StageVisit[] {
+  const h = deal.history;
+  const read = h.length > 0 ? ctx.known.get(h[0]!) : undefined;
+  // Versions only rise, so the visits read at the stored version are the stored visits.
+  if (read && read.id === deal.id && read.version === head[0] && read.visits.length === head[1]) return read.visits;
   const rows = ctx.sql.visitsOfDeal.all(ctx.tenantId, deal.id) as unknown[][];
-  const n = Math.min(rows.length, deal.history.length, storedCount);
-  for (let seq = 0; seq < n; seq++) if (!rowHolds(rows[seq]!, 0, deal.history[seq]!)) return seq;
-  return n;
+  return rows.map((r) => visitFromRow(r, 0));
 }
 
-/** Writes a deal's row and the visits from `from` on, and removes stored visits past its history. */
+function sameExceptExit(a: StageVisit, b: StageVisit): boolean {
+  return (
+    a.pipelineId === b.pipelineId && a.stageId === b.stageId && a.enteredAt === b.enteredAt && a.amount === b.amount &&
+    a.probability === b.probability && a.expectedRevenue === b.expectedRevenue && a.closingDate === b.closingDate &&
+    a.forecastCategory === b.forecastCategory && a.outcome === b.outcome && a.by === b.by && a.bypassedRules === b.bypassedRules
+  );
+}
+
+/**
+ * Writes a deal's row and the visit rows that differ from what is stored: a visit only closed
+ * gets its exited_at, a changed one is rewritten, new ones are inserted, and stored visits past
+ * the history are removed. Reducers append, so a move writes one exited_at and one new row.
+ */
 function writeDeal(ctx: Context, deal: Deal, head: Head | undefined): void {
   const { tenantId, sql } = ctx;
-  let from = 0;
-  if (head === undefined) sql.dealInsert.run(tenantId, deal.id, ...dealColumns(deal));
-  else {
-    sql.dealUpdate.run(...dealColumns(deal), tenantId, deal.id);
-    from = firstChangedVisit(ctx, deal, head[1]);
-    if (deal.history.length < head[1]) sql.visitsTrim.run(tenantId, deal.id, deal.history.length);
-    if (deal.layoutId !== head[2]) sql.visitsRelayout.run(deal.layoutId, tenantId, deal.id);
-  }
   const h = deal.history;
-  for (let seq = from; seq < h.length; seq++) sql.visitUpsert.run(...visitParams(tenantId, deal, seq, h[seq]!));
+  if (head === undefined) {
+    sql.dealInsert.run(tenantId, deal.id, ...dealColumns(deal));
+    for (let seq = 0; seq < h.length; seq++) sql.visitInsert.run(...visitParams(tenantId, deal, seq, h[seq]!));
+    return;
+  }
+  const columns = dealColumns(deal);
+  if (deal.layoutId === head[2]) sql.dealUpdateSameLayout.run(...columns.slice(1), tenantId, deal.id);
+  else {
+    sql.dealUpdate.run(...columns, tenantId, deal.id);
+    sql.visitsRelayout.run(deal.layoutId, tenantId, deal.id);
+  }
+  const stored = storedVisits(ctx, deal, head);
+  if (h.length < stored.length) sql.visitsTrim.run(tenantId, deal.id, h.length);
+  for (let seq = 0; seq < h.length; seq++) {
+    const v = h[seq]!;
+    const old = stored[seq];
+    if (old === undefined) sql.visitInsert.run(...visitParams(tenantId, deal, seq, v));
+    else if (old === v) continue;
+    else if (!sameExceptExit(old, v)) sql.visitUpsert.run(...visitParams(tenantId, deal, seq, v));
+    else if (old.exitedAt !== v.exitedAt) sql.visitExit.run(v.exitedAt, tenantId, deal.id, seq);
+  }
 }
 
 /**

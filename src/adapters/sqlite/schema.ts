@@ -91,7 +91,8 @@ const VISIT_UPSERT = `INSERT INTO sp_stage_visits (tenant_id, deal_id, seq, layo
     stage_id = excluded.stage_id, entered_at = excluded.entered_at, exited_at = excluded.exited_at, amount = excluded.amount,
     probability = excluded.probability, expected_revenue = excluded.expected_revenue, closing_date = excluded.closing_date,
     forecast_category = excluded.forecast_category, outcome = excluded.outcome, "by" = excluded."by", bypassed_rules = excluded.bypassed_rules`;
-export { DEAL_INSERT, VISIT_UPSERT };
+const VISIT_INSERT = VISIT_UPSERT.slice(0, VISIT_UPSERT.indexOf(' ON CONFLICT'));
+export { DEAL_INSERT, VISIT_INSERT, VISIT_UPSERT };
 
 function tableExists(db: SqliteDatabase, name: string): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;

@@ -9,8 +9,23 @@ export function workspaceVersion(ctx: Context): number {
   return row ? row[0] : 0;
 }
 
-/** The tenant's workspace row: load, and save with a version check and its events, in one transaction. */
+/** Freezes what JSON.parse made, all the way down. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * The tenant's workspace row: load, and save with a version check and its events, in one
+ * transaction. `load` hands out one deep-frozen workspace for as long as the stored body is
+ * unchanged: nobody can change it, and the core's indexes, memoised on the workspace's identity,
+ * are built once per configuration instead of once per command.
+ */
 export function sqliteWorkspace(ctx: Context): WorkspaceRepository {
+  let cached: { readonly body: string; readonly ws: Workspace } | null = null;
   const save = ctx.db.transaction((ws: Workspace, expectedVersion: number, options: WorkspaceSaveOptions) => {
     const stored = workspaceVersion(ctx);
     if (stored !== expectedVersion) {
@@ -28,11 +43,15 @@ export function sqliteWorkspace(ctx: Context): WorkspaceRepository {
       return guarded('workspace.load', () => {
         const row = ctx.sql.workspace.get(ctx.tenantId) as [number, string] | undefined;
         if (!row) return emptyWorkspace();
-        const ws = JSON.parse(row[1]) as unknown;
-        if (!ctx.validate) return ws as Workspace;
-        const parsed = Workspace.safeParse(ws);
-        if (!parsed.success) throw new PipelineError('storage_failed', `workspace: the stored workspace is malformed (${parsed.error.issues[0]?.message ?? ''})`, { issues: parsed.error.issues.slice(0, 10) });
-        return parsed.data;
+        if (cached?.body === row[1]) return cached.ws;
+        let ws = JSON.parse(row[1]) as Workspace;
+        if (ctx.validate) {
+          const parsed = Workspace.safeParse(ws);
+          if (!parsed.success) throw new PipelineError('storage_failed', `workspace: the stored workspace is malformed (${parsed.error.issues[0]?.message ?? ''})`, { issues: parsed.error.issues.slice(0, 10) });
+          ws = parsed.data;
+        }
+        cached = { body: row[1], ws: deepFreeze(ws) };
+        return cached.ws;
       });
     },
     save(ws, expectedVersion, options = {}) {
