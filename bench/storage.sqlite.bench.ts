@@ -69,11 +69,11 @@ describe('storage sqlite: dwell statistics over 100k stored deals (800k visits),
       if (page.next === null) break;
     }
     dwellStats(dealsOfVisits(rows), { now: LATER });
-  }, { iterations: 3, time: 0, warmupIterations: 1 });
+  }, { iterations: 2, time: 0, warmupIterations: 0, warmupTime: 0 });
 
   bench('baseline: SQL over the indexed visits table + one pass', () => {
     sqlDwell(db, 'library');
-  }, { iterations: 3, time: 0, warmupIterations: 1 });
+  }, { iterations: 2, time: 0, warmupIterations: 0, warmupTime: 0 });
 });
 
 describe('storage sqlite: single dispatch(moveToStage), 2k deals', () => {
@@ -84,7 +84,7 @@ describe('storage sqlite: single dispatch(moveToStage), 2k deals', () => {
     const service = serviceOf('dispatch-library');
     const stageId = Math.floor(k / few.length) % 2 === 0 ? 'negotiation' : 'quote';
     await service.dispatch(id, { type: 'moveToStage', stageId }, { by: 'rep' });
-  }, { time: 2000, warmupIterations: 50 });
+  }, { time: 1500, warmupIterations: 50 });
 
   let j = 0;
   bench('baseline: read-check-update transaction', () => {
@@ -92,29 +92,29 @@ describe('storage sqlite: single dispatch(moveToStage), 2k deals', () => {
     const id = `deal-${k % few.length}`;
     const stageId = Math.floor(k / few.length) % 2 === 0 ? 'negotiation' : 'quote';
     sqlDispatch(db, 'dispatch-sql', id, stageId, clock());
-  }, { time: 2000, warmupIterations: 50 });
+  }, { time: 1500, warmupIterations: 50 });
 });
 
 describe('storage sqlite: bulk moveToPipeline with a stage map, 100k deals x 8 visits', () => {
   bench('library: service.bulkUpdate by query', async () => {
     await libraryBulk('library');
-  }, { iterations: 2, time: 0, warmupIterations: 0 });
+  }, { iterations: 2, time: 0, warmupIterations: 0, warmupTime: 0 });
 
   let from: 'new-cars' | 'used-cars' = 'new-cars';
   bench('baseline: hand-written UPDATE/INSERT in one transaction', () => {
     sqlBulkMove(db, 'sql', from, moves[from].pipelineId, moves[from].stageMap, clock());
     from = moves[from].pipelineId;
-  }, { iterations: 2, time: 0, warmupIterations: 0 });
+  }, { iterations: 2, time: 0, warmupIterations: 0, warmupTime: 0 });
 });
 
 describe('storage sqlite: tenants, bulk move of 100 tenants x 1k deals vs 1 tenant x 100k', () => {
   bench('library: 100 tenants x 1k deals', async () => {
     for (let t = 0; t < TENANTS; t++) await libraryBulk(`tenant-${t}`);
-  }, { iterations: 2, time: 0, warmupIterations: 0 });
+  }, { iterations: 2, time: 0, warmupIterations: 0, warmupTime: 0 });
 
   bench('baseline: 1 tenant x 100k deals (library)', async () => {
     await libraryBulk('library');
-  }, { iterations: 2, time: 0, warmupIterations: 0 });
+  }, { iterations: 2, time: 0, warmupIterations: 0, warmupTime: 0 });
 });
 
 /** Deals holding only what dwellStats reads, rebuilt from visit rows (ordered by deal and seq). */
