@@ -77,3 +77,55 @@ describe('deals.save (sqlite) stores exactly the given history', () => {
     db.close();
   });
 });
+
+describe('sqlite driver failures and hand-edited rows', () => {
+  it('turns a write lock held past busy_timeout into conflict, and a closed connection into storage_failed, with the driver error as cause', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'sp-sqlite-busy-'));
+    const first = new Database(join(dir, 'busy.db'));
+    migrateSqlite(first);
+    const second = new Database(join(dir, 'busy.db'), { timeout: 0 });
+    const repos = createSqliteRepositories(second);
+    first.prepare('BEGIN IMMEDIATE').run();
+    const busy = await repos.deals.save([{ deal: movedDeal(), expectedVersion: null }]).then(() => null, (e: unknown) => e);
+    expect(busy).toMatchObject({ code: 'conflict', details: { driverCode: 'SQLITE_BUSY' } });
+    expect((busy as Error).cause).toMatchObject({ code: 'SQLITE_BUSY' });
+    first.prepare('ROLLBACK').run();
+    await repos.deals.save([{ deal: movedDeal(), expectedVersion: null }]);
+    second.close();
+    const closed = await repos.deals.get('x').then(() => null, (e: unknown) => e);
+    expect(closed).toMatchObject({ code: 'storage_failed' });
+    expect((closed as Error).cause).toBeInstanceOf(Error);
+    first.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('re-validates rows only when asked: validate: true reports a hand-edited deal as storage_failed', async () => {
+    const { db, repos } = fresh();
+    await repos.deals.save([{ deal: movedDeal(), expectedVersion: null }]);
+    db.prepare(`UPDATE sp_deals SET body = json_set(body, '$.amount', '1000') WHERE id = 'x'`).run();
+    expect((await repos.deals.get('x'))!.amount).toBe('1000');
+    const checking = createSqliteRepositories(db, { validate: true });
+    await expect(checking.deals.get('x')).rejects.toMatchObject({ code: 'storage_failed', details: { dealId: 'x' } });
+    await expect(checking.deals.list({ limit: 10 })).rejects.toMatchObject({ code: 'storage_failed' });
+    db.close();
+  });
+
+  it('refuses malformed saves with invalid_input naming the field, writing nothing', async () => {
+    const { db, repos } = fresh();
+    const good = movedDeal();
+    for (const [change, path] of [
+      [{ deal: { ...good, id: 'a\u0000b' }, expectedVersion: null }, 'changes[0].deal.id'],
+      [{ deal: { ...good, amount: '1000' }, expectedVersion: null }, 'changes[0].deal.amount'],
+      [{ deal: { ...good, history: [] }, expectedVersion: null }, 'changes[0].deal.history'],
+      [{ deal: { ...good, history: [{ ...good.history[0]!, stageId: '\uDC00' }] }, expectedVersion: null }, 'changes[0].deal.history[0].stageId'],
+      [{ deal: good, expectedVersion: '1' }, 'changes[0].expectedVersion'],
+    ] as const) {
+      await expect(repos.deals.save([change as never])).rejects.toMatchObject({ code: 'invalid_input', details: { path } });
+    }
+    expect(await repos.deals.list({ limit: 10 })).toEqual({ deals: [], next: null });
+    db.close();
+  });
+});

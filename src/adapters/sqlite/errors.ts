@@ -10,8 +10,8 @@ function driverCode(e: unknown): string | null {
 /**
  * Turns whatever a storage call threw into a `PipelineError`: a busy or locked database (another
  * connection held the write lock past busy_timeout) is a `conflict` the service retries; any
- * other driver failure is `storage_failed`; a non-driver exception while reading the arguments
- * (a value the driver cannot bind) is `invalid_input`. The original error is the `cause`.
+ * other failure (a driver error, a closed connection) is `storage_failed`. The original error is
+ * the `cause`.
  */
 export function toPipelineError(e: unknown, what: string): PipelineError {
   if (isPipelineError(e)) return e;
@@ -20,8 +20,7 @@ export function toPipelineError(e: unknown, what: string): PipelineError {
   if (code !== null && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))) {
     return new PipelineError('conflict', `${what}: the database is busy (${code}); try again`, { ids: [], driverCode: code }, { cause: e });
   }
-  if (code !== null) return new PipelineError('storage_failed', `${what}: ${text}`, { driverCode: code }, { cause: e });
-  return new PipelineError('invalid_input', `${what}: ${text}`, { path: what }, { cause: e });
+  return new PipelineError('storage_failed', `${what}: ${text}`, code === null ? {} : { driverCode: code }, { cause: e });
 }
 
 /** Runs one storage call and maps its failure (see {@link toPipelineError}). */
