@@ -91,9 +91,22 @@ const { createSqliteRepositories, migrateSqlite } = require('sales-pipelines/sql
 })().catch((e) => { console.error(e); process.exit(1); });
 JS
 
+cat > import.mjs <<'JS'
+// The import entry point, as ESM and as CJS.
+import { createRequire } from 'node:module';
+import { fromHubSpot, toCsv, toStageRows } from 'sales-pipelines/import';
+const { fromPipedrive } = createRequire(import.meta.url)('sales-pipelines/import');
+const hub = fromHubSpot({ pipelines: [{ id: 'default', label: 'Sales', stages: [{ id: 'new', label: 'New', metadata: { isClosed: 'false', probability: '0.1' } }] }],
+  deals: [{ id: '1', properties: { dealname: 'A', dealstage: 'new', pipeline: 'default', createdate: '2024-01-01T00:00:00Z' } }] });
+if (!toCsv(toStageRows(hub.deals)).includes('2024-01-01T00:00:00.000Z')) throw new Error('import: HubSpot deal not exported');
+if (fromPipedrive({ pipelines: [], stages: [], deals: [] }).deals.length !== 0) throw new Error('import: CJS fromPipedrive');
+console.log('import ok');
+JS
+
 node esm.mjs
 node cjs.cjs
 node dual.mjs
 node sqlite.mjs
 node sqlite.cjs
+node import.mjs
 echo "consumer test passed ($tarball)"
