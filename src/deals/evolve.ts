@@ -1,6 +1,6 @@
 import { isPipelineError, PipelineError } from '../errors.js';
 import { assertDeal, assertHistory } from './shape.js';
-import type { Deal, StageVisit } from '../model/deal.js';
+import type { Deal, FieldChange, StageVisit, TrackedField } from '../model/deal.js';
 import type { JsonValue } from '../model/primitives.js';
 import type { DealEvent } from './events.js';
 
@@ -100,6 +100,7 @@ function created(e: Extract<DealEvent, { type: 'dealCreated' }>): Deal {
     updatedAt: e.at,
     version: e.version,
     history: [visit],
+    changes: [],
   };
 }
 
@@ -132,6 +133,7 @@ function stageChanged(deal: Deal, e: Extract<DealEvent, { type: 'dealStageChange
     updatedAt: e.at,
     version: e.version,
     history,
+    ...(e.probability === deal.probability ? {} : { changes: logged(deal, [change(e, 'probability', deal.probability, e.probability)]) }),
   };
 }
 
@@ -141,5 +143,30 @@ function updated(deal: Deal, e: Extract<DealEvent, { type: 'dealUpdated' }>): De
     fields = { ...deal.fields, ...e.fields };
     for (const key of e.removeFields) delete fields[key];
   }
-  return { ...deal, ...e.changes, fields, updatedAt: e.at, version: e.version } as Deal;
+  let entries: FieldChange[] | null = null;
+  for (const field of TRACKED) {
+    const to = e.changes[field];
+    if (to === undefined || to === deal[field]) continue;
+    (entries ??= []).push(change(e, field, deal[field], to));
+  }
+  const next = { ...deal, ...e.changes, fields, updatedAt: e.at, version: e.version } as Deal;
+  if (entries !== null) next.changes = logged(deal, entries);
+  return next;
+}
+
+const TRACKED: readonly TrackedField[] = ['amount', 'currency', 'closingDate', 'probability', 'ownerId'];
+
+const change = (e: DealEvent, field: TrackedField, from: FieldChange['from'], to: FieldChange['to']): FieldChange => ({ at: e.at, by: e.by, field, from, to });
+
+/**
+ * The deal's change log with `entries` appended. A deal stored before the log existed starts one
+ * at its first tracked change (see `dealAt` for what the metrics assume before that).
+ */
+function logged(deal: Deal, entries: readonly FieldChange[]): FieldChange[] {
+  const log: unknown = deal.changes;
+  if (log === undefined) return entries.slice();
+  if (!Array.isArray(log)) throw new PipelineError('invalid_input', `deal.changes: expected an array of field changes`, { path: 'deal.changes' });
+  const out = (log as FieldChange[]).slice();
+  for (const entry of entries) out.push(entry);
+  return out;
 }
