@@ -80,6 +80,9 @@ export {
   type MovementStats,
   type MoveCount,
   type SalesCycle,
+  dealAt,
+  pipelineSnapshot,
+  type DealState,
 } from './metrics/index.js';
 
 export type {

@@ -5,3 +5,5 @@ export { conversionFunnel, type Funnel, type FunnelStage } from './conversionFun
 export { weightedPipeline, type WeightedCurrency, type WeightedTotals } from './weightedPipeline.js';
 export { movementStats, type MovementStats, type MoveCount } from './movementStats.js';
 export { salesCycle, type SalesCycle } from './salesCycle.js';
+export { dealAt, type DealState } from './dealAt.js';
+export { pipelineSnapshot } from './pipelineSnapshot.js';

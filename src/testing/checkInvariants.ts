@@ -105,7 +105,9 @@ function changeLogProblems(deal: Deal): Problem[] {
   });
   for (const [field, to] of last) {
     const current = (deal as unknown as Record<string, unknown>)[field];
-    if (current !== to) out.push(['changes', `deal ${deal.id}: the last change of ${field} sets ${String(to)}, the deal has ${String(current)}`]);
+    if (current !== to) out.push(['changes', `deal ${deal.id}: the last change of ${field} sets ${shown(to)}, the deal has ${shown(current)}`]);
   }
   return out;
 }
+
+const shown = (v: unknown): string => (typeof v === 'object' && v !== null ? 'an object' : typeof v === 'symbol' ? 'a symbol' : String(v));

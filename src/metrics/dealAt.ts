@@ -1,0 +1,171 @@
+import { PipelineError } from '../errors.js';
+import type { Deal, FieldChange, StageVisit } from '../model/deal.js';
+import { Instant } from '../model/primitives.js';
+import { parseWith } from '../model/parse.js';
+import type { ForecastCategory, Outcome } from '../model/stage.js';
+import { assertDeal, assertHistory } from '../deals/shape.js';
+import { assertDeals } from './common.js';
+
+/**
+ * A deal as it stood at an instant: where it was and the values of its tracked properties.
+ *
+ * @example
+ * ```ts
+ * const then: DealState | null = dealAt(deal, '2026-03-03T12:00:00Z');
+ * ```
+ */
+export interface DealState {
+  readonly dealId: string;
+  readonly pipelineId: string | null;
+  readonly stageId: string;
+  readonly outcome: Outcome;
+  readonly forecastCategory: ForecastCategory;
+  readonly amount: number | null;
+  readonly currency: string | null;
+  readonly probability: number;
+  readonly closingDate: string | null;
+  readonly ownerId: string | null;
+}
+
+/**
+ * The deal as it stood at `instant` ("time travel"): pipeline, stage, outcome and forecast category
+ * from the stage visit in force, and amount, currency, probability, closing date and owner from
+ * the change log. Visits and changes take effect at their instant: at the instant of a move or an
+ * update the deal already has its new values.
+ *
+ * Deals stored before the change log existed (no `changes`, or a log that began later) are read
+ * this way: before a field's first logged change, amount, probability and closing date are the
+ * snapshot the visit in force took when the deal entered its stage (changes within a visit were not
+ * recorded then); currency and owner are the first logged change's `from`, else the deal's
+ * current value. For a deal with a complete log both readings agree.
+ *
+ * Worked example: created on 1 March in "requirements" with 10,000 EUR closing 30 June; amount
+ * raised to 12,000 on 3 March; moved to "quote" on 5 March. `dealAt(deal, 4 March)` gives stage
+ * `requirements`, amount 12,000, probability 10; `dealAt(deal, 5 March)` stage `quote`,
+ * probability 60; `dealAt(deal, 28 February)` null.
+ *
+ * @param deal - the deal
+ * @param instant - a Date, epoch ms or ISO string
+ * @returns the deal's state then, or null before the deal was created
+ * @example
+ * ```ts
+ * dealAt(deal, '2026-03-04T00:00:00Z');
+ * // { dealId: 'd1', pipelineId: 'new-cars', stageId: 'requirements', outcome: 'open', forecastCategory: 'pipeline',
+ * //   amount: 12000, currency: 'EUR', probability: 10, closingDate: '2026-06-30', ownerId: 'ann' }
+ * ```
+ */
+export function dealAt(deal: Deal, instant: Date | number | string): DealState | null {
+  assertDeal(deal);
+  assertHistory(deal);
+  assertChangeLog(deal);
+  return stateAt(deal, parseWith(Instant, instant, 'instant'));
+}
+
+/** Checks the deals of an analytics metric: deals, their history rows and their change logs. */
+export function assertTimelines(deals: unknown): asserts deals is readonly Deal[] {
+  assertDeals(deals);
+  for (let i = 0; i < deals.length; i++) assertChangeLog(deals[i]!, `deals[${i}]`);
+}
+
+/** Checks the fields of a change log that the metrics read. */
+export function assertChangeLog(deal: Deal, label = 'deal'): void {
+  const log: unknown = deal.changes;
+  if (log === undefined) return;
+  if (!Array.isArray(log)) throw new PipelineError('invalid_input', `${label}.changes: expected an array of field changes`, { path: `${label}.changes` });
+  for (let i = 0; i < log.length; i++) {
+    const c = log[i] as Record<string, unknown> | null;
+    if (typeof c !== 'object' || c === null || typeof c.at !== 'number' || !FIELDS.has(c.field as string)) {
+      throw new PipelineError('invalid_input', `${label}.changes[${i}]: expected a field change`, { path: `${label}.changes[${i}]` });
+    }
+  }
+}
+
+const FIELDS = new Set(['amount', 'currency', 'closingDate', 'probability', 'ownerId']);
+
+/** Index of the visit in force at `t` (the last one entered at or before `t`), or -1. */
+export function visitIndexAt(history: readonly StageVisit[], t: number): number {
+  let lo = 0;
+  let hi = history.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (history[mid]!.enteredAt <= t) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+const UNSET = Symbol('unset');
+type Slot = FieldChange['to'] | typeof UNSET;
+
+/** {@link dealAt} on a checked deal and an instant in epoch ms. */
+export function stateAt(deal: Deal, t: number): DealState | null {
+  const h = deal.history;
+  const i = visitIndexAt(h, t);
+  const v = h[i];
+  if (v === undefined || (v.exitedAt !== null && t >= v.exitedAt)) return null;
+  let amount: Slot = UNSET;
+  let probability: Slot = UNSET;
+  let closingDate: Slot = UNSET;
+  let currency: Slot = UNSET;
+  let ownerId: Slot = UNSET;
+  const log = deal.changes;
+  if (log !== undefined) {
+    for (let k = 0; k < log.length; k++) {
+      const c = log[k]!;
+      // Before t: the latest value wins. After t: the first change's `from` is the value at t
+      // (used for currency and owner, which no visit snapshots).
+      const past = c.at <= t;
+      switch (c.field) {
+        case 'amount':
+          if (past) amount = c.to;
+          break;
+        case 'probability':
+          if (past) probability = c.to;
+          break;
+        case 'closingDate':
+          if (past) closingDate = c.to;
+          break;
+        case 'currency':
+          if (past) currency = c.to;
+          else if (currency === UNSET) currency = c.from;
+          break;
+        case 'ownerId':
+          if (past) ownerId = c.to;
+          else if (ownerId === UNSET) ownerId = c.from;
+          break;
+      }
+    }
+  }
+  return {
+    dealId: deal.id,
+    pipelineId: v.pipelineId,
+    stageId: v.stageId,
+    outcome: v.outcome,
+    forecastCategory: v.forecastCategory,
+    amount: amount === UNSET ? v.amount : (amount as number | null),
+    currency: currency === UNSET ? deal.currency : (currency as string | null),
+    probability: probability === UNSET ? v.probability : (probability as number),
+    closingDate: closingDate === UNSET ? v.closingDate : (closingDate as string | null),
+    ownerId: ownerId === UNSET ? deal.ownerId : (ownerId as string | null),
+  };
+}
+
+/**
+ * The distinct instants in `[from, to)` at which the deal's state may change (visit entries and
+ * logged changes), in time order. Between two of them, and before the first, the state is constant.
+ */
+export function changeInstants(deal: Deal, from: number, to: number): number[] {
+  const out: number[] = [];
+  for (const v of deal.history) if (v.enteredAt >= from && v.enteredAt < to) out.push(v.enteredAt);
+  const log = deal.changes;
+  if (log !== undefined) for (const c of log) if (c.at >= from && c.at < to) out.push(c.at);
+  if (out.length < 2) return out;
+  out.sort((a, b) => a - b);
+  let n = 1;
+  for (let k = 1; k < out.length; k++) if (out[k] !== out[n - 1]) out[n++] = out[k]!;
+  out.length = n;
+  return out;
+}

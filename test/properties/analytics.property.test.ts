@@ -1,0 +1,144 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  applyDeal,
+  dealAt,
+  isPipelineError,
+  pipelineSnapshot,
+  replayDeal,
+  stageAt,
+  weightedPipeline,
+  type Deal,
+  type DealEvent,
+} from '../../src/index.js';
+import { arbScenario, arbWorkspace, stepCommand, type ScenarioStep } from '../../src/testing.js';
+
+const HOUR = 3_600_000;
+
+const arbStep: fc.Arbitrary<ScenarioStep> = fc.record({
+  kind: fc.constantFrom<ScenarioStep['kind']>('moveToStage', 'moveToStage', 'moveToPipeline', 'closeWon', 'closeLost', 'reopen', 'update', 'update'),
+  deal: fc.nat(),
+  target: fc.nat(),
+  days: fc.integer({ min: 0, max: 20 }),
+  bypass: fc.boolean(),
+  amount: fc.option(fc.integer({ min: 0, max: 100_000 }), { nil: null }),
+  reason: fc.boolean(),
+});
+
+/** What dealAt should say about a deal at its latest instant. */
+function stateOf(deal: Deal) {
+  const last = deal.history[deal.history.length - 1]!;
+  return {
+    dealId: deal.id,
+    pipelineId: deal.pipelineId,
+    stageId: deal.stageId,
+    outcome: last.outcome,
+    forecastCategory: last.forecastCategory,
+    amount: deal.amount,
+    currency: deal.currency,
+    probability: deal.probability,
+    closingDate: deal.closingDate,
+    ownerId: deal.ownerId,
+  };
+}
+
+/** A deal driven by random commands (refusals skipped), with every event it produced. */
+const arbLife = fc
+  .tuple(arbWorkspace({ maxPipelines: 3 }), fc.integer({ min: 0, max: 100_000 }), fc.array(arbStep, { minLength: 1, maxLength: 30 }))
+  .map(([ws, amount, steps]) => {
+    let at = Date.UTC(2026, 0, 1);
+    const create = stepCommand(ws, null, { ...steps[0]!, kind: 'create', amount }, 'd1');
+    const created = applyDeal(ws, null, { ...create, bypassRules: true } as typeof create, { at, by: 'rep' });
+    let deal = created.deal;
+    const events: DealEvent[] = [...created.events];
+    for (const step of steps) {
+      at += step.days * HOUR;
+      try {
+        const r = applyDeal(ws, deal, stepCommand(ws, deal, step, ''), { at, by: step.bypass ? 'boss' : 'rep' });
+        deal = r.deal;
+        events.push(...r.events);
+      } catch (e) {
+        if (!isPipelineError(e)) throw e;
+      }
+    }
+    return { ws, deal, events };
+  });
+
+describe('dealAt', () => {
+  it('at now agrees with the deal', () => {
+    fc.assert(
+      fc.property(arbScenario(), ({ deals, now }) => {
+        for (const deal of deals) expect(dealAt(deal, now)).toEqual(stateOf(deal));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('agrees with stageAt on stage and pipeline, at every visit boundary and between', () => {
+    fc.assert(
+      fc.property(arbScenario(), ({ deals }) => {
+        for (const deal of deals) {
+          for (const v of deal.history) {
+            for (const t of [v.enteredAt - 1, v.enteredAt, v.enteredAt + HOUR]) {
+              const s = dealAt(deal, t);
+              expect(s === null ? null : { pipelineId: s.pipelineId, stageId: s.stageId }).toEqual(stageAt(deal, t));
+            }
+          }
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('gives, at every instant, the deal that replaying the events up to that instant builds', () => {
+    fc.assert(
+      fc.property(arbLife, ({ deal, events }) => {
+        expect(dealAt(deal, events[0]!.at - 1)).toBeNull();
+        const instants = [...new Set(events.map((e) => e.at))];
+        for (const t of instants) {
+          const then = replayDeal(events.filter((e) => e.at <= t));
+          expect(dealAt(deal, t)).toEqual(stateOf(then));
+          const between = t + HOUR / 2;
+          if (!events.some((e) => e.at > t && e.at <= between)) expect(dealAt(deal, between)).toEqual(stateOf(then));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('reads a deal without a change log from its visits, as before the log existed', () => {
+    fc.assert(
+      fc.property(arbScenario(), ({ deals }) => {
+        for (const deal of deals) {
+          if (deal.changes?.some((c) => c.field !== 'probability')) continue;
+          const { changes: _, ...legacy } = deal;
+          for (const v of deal.history) expect(dealAt(legacy as Deal, v.enteredAt)).toEqual(dealAt(deal, v.enteredAt));
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('pipelineSnapshot', () => {
+  it('at now equals weightedPipeline', () => {
+    fc.assert(
+      fc.property(arbScenario({ maxDeals: 12 }), ({ workspace, deals, now }) => {
+        expect(pipelineSnapshot(workspace, deals, now)).toEqual(weightedPipeline(workspace, deals));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('at any instant equals weightedPipeline over the deals replayed up to that instant', () => {
+    fc.assert(
+      fc.property(arbLife, ({ ws, deal, events }) => {
+        for (const t of new Set(events.map((e) => e.at))) {
+          const then = replayDeal(events.filter((e) => e.at <= t));
+          expect(pipelineSnapshot(ws, [deal], t)).toEqual(weightedPipeline(ws, [then]));
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
