@@ -83,6 +83,9 @@ export {
   dealAt,
   pipelineSnapshot,
   type DealState,
+  pipelineWaterfall,
+  type WaterfallBucket,
+  type WaterfallCurrency,
 } from './metrics/index.js';
 
 export type {

@@ -7,3 +7,4 @@ export { movementStats, type MovementStats, type MoveCount } from './movementSta
 export { salesCycle, type SalesCycle } from './salesCycle.js';
 export { dealAt, type DealState } from './dealAt.js';
 export { pipelineSnapshot } from './pipelineSnapshot.js';
+export { pipelineWaterfall, type WaterfallBucket, type WaterfallCurrency } from './pipelineWaterfall.js';

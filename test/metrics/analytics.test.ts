@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dealAt, pipelineSnapshot, type Deal } from '../../src/index.js';
+import { applyDeal, dealAt, pipelineSnapshot, pipelineWaterfall, type Deal, type DealCommandInput } from '../../src/index.js';
 import { DAY, newDeal, step, T0, ws } from '../helpers/dealer.js';
 import { expectPipelineError } from '../helpers/expectError.js';
 
@@ -59,5 +59,48 @@ describe('pipelineSnapshot', () => {
 
   it('is empty before any deal existed', () => {
     expect(pipelineSnapshot(ws, [a, b], T0 - 1)).toEqual({});
+  });
+});
+
+/** A deal created on `day` and changed by commands on later days (rules bypassed). */
+function life(id: string, input: Record<string, unknown>, day: number, steps: [number, DealCommandInput][] = []): Deal {
+  let deal = applyDeal(ws, null, { type: 'createDeal', deal: { id, layoutId: 'sales', name: id, currency: 'EUR', ...input } as never }, { at: T0 + day * DAY }).deal;
+  for (const [d, command] of steps) deal = applyDeal(ws, deal, { ...command, bypassRules: true } as DealCommandInput, { at: T0 + d * DAY, by: 'ann' }).deal;
+  return deal;
+}
+
+describe('pipelineWaterfall', () => {
+  const a = life('a', { amount: 10000, closingDate: '2026-06-30' }, -5, [[9, { type: 'updateDeal', patch: { amount: 12000 } }]]);
+  const b = life('b', { amount: 5000, closingDate: '2026-06-30' }, -5, [[19, { type: 'closeDeal', outcome: 'won' }]]);
+  const c = life('c', { amount: 8000, closingDate: '2026-05-31' }, 2);
+  const d = life('d', { amount: 3000, closingDate: '2026-06-15' }, -5, [[4, { type: 'updateDeal', patch: { closingDate: '2026-08-31' } }]]);
+  const e = life('e', { amount: 4000, closingDate: '2026-09-30' }, -5, [[5, { type: 'updateDeal', patch: { closingDate: '2026-06-01' } }]]);
+  const f = life('f', { amount: 6000, closingDate: '2026-06-30' }, -5, [[6, { type: 'moveToPipeline', pipelineId: 'used-cars', stageId: 'show-models' }]]);
+  const window = { from: T0, to: T0 + 30 * DAY };
+
+  it('explains the change of the pipeline bucket by bucket (the worked example)', () => {
+    const eur = pipelineWaterfall(ws, [a, b, c], window).EUR!;
+    expect(eur.start).toEqual({ count: 2, amount: 15000, dealIds: ['a', 'b'] });
+    expect(eur.created).toEqual({ count: 1, amount: 8000, dealIds: ['c'] });
+    expect(eur.increased).toEqual({ count: 1, amount: 2000, dealIds: ['a'] });
+    expect(eur.won).toEqual({ count: 1, amount: 5000, dealIds: ['b'] });
+    expect(eur.end).toEqual({ count: 2, amount: 20000, dealIds: ['a', 'c'] });
+  });
+
+  it('counts closing dates moved out of and into the closing window', () => {
+    const eur = pipelineWaterfall(ws, [d, e], { ...window, closingFrom: '2026-04-01', closingTo: '2026-06-30' }).EUR!;
+    expect(eur.pushedOut).toEqual({ count: 1, amount: 3000, dealIds: ['d'] });
+    expect(eur.pulledIn).toEqual({ count: 1, amount: 4000, dealIds: ['e'] });
+  });
+
+  it('counts moves between pipelines when it looks at one', () => {
+    expect(pipelineWaterfall(ws, [f], { ...window, pipelineId: 'new-cars' }).EUR?.movedOut.dealIds).toEqual(['f']);
+    expect(pipelineWaterfall(ws, [f], { ...window, pipelineId: 'used-cars' }).EUR?.movedIn.dealIds).toEqual(['f']);
+    expect(pipelineWaterfall(ws, [f], window).EUR?.movedOut.count).toBe(0);
+  });
+
+  it('refuses a window that ends before it starts and a malformed closing bound', () => {
+    expectPipelineError(() => pipelineWaterfall(ws, [a], { from: T0, to: T0 - 1 }), 'invalid_input');
+    expectPipelineError(() => pipelineWaterfall(ws, [a], { ...window, closingTo: '2026-02-30' }), 'invalid_input');
   });
 });

@@ -5,6 +5,7 @@ import {
   dealAt,
   isPipelineError,
   pipelineSnapshot,
+  pipelineWaterfall,
   replayDeal,
   stageAt,
   weightedPipeline,
@@ -139,6 +140,44 @@ describe('pipelineSnapshot', () => {
         }
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+const DAY = 86_400_000;
+const arbWindow = fc.record({
+  fromDay: fc.integer({ min: -2, max: 20 }),
+  days: fc.integer({ min: 0, max: 30 }),
+  closingFrom: fc.option(fc.constantFrom('2026-01-01', '2026-03-31', '2026-06-30'), { nil: undefined }),
+  closingTo: fc.option(fc.constantFrom('2026-03-31', '2026-06-30', '2026-12-31'), { nil: undefined }),
+  pipeline: fc.option(fc.nat(), { nil: undefined }),
+});
+
+describe('pipelineWaterfall', () => {
+  it('always balances: start + inflows − outflows = end, per currency, and start and end are the snapshots', () => {
+    fc.assert(
+      fc.property(arbScenario({ maxDeals: 10, maxSteps: 40 }), arbWindow, ({ workspace, deals }, w) => {
+        const from = Date.UTC(2026, 0, 1) + w.fromDay * DAY;
+        const to = from + w.days * DAY;
+        const pipelines = workspace.layouts.flatMap((l) => l.pipelines.map((p) => p.id));
+        const pipelineId = w.pipeline === undefined || pipelines.length === 0 ? undefined : pipelines[w.pipeline % pipelines.length];
+        const opts = { from, to, ...(pipelineId ? { pipelineId } : {}), ...(w.closingFrom ? { closingFrom: w.closingFrom } : {}), ...(w.closingTo ? { closingTo: w.closingTo } : {}) };
+        const result = pipelineWaterfall(workspace, deals, opts);
+        for (const c of Object.values(result)) {
+          const inflow = c.created.amount + c.pulledIn.amount + c.increased.amount + c.reopened.amount + c.movedIn.amount;
+          const outflow = c.decreased.amount + c.pushedOut.amount + c.won.amount + c.lost.amount + c.movedOut.amount;
+          expect(c.start.amount + inflow - outflow).toBe(c.end.amount);
+          for (const b of Object.values(c)) expect(b.count).toBe(new Set(b.dealIds).size);
+        }
+        if (w.closingFrom === undefined && w.closingTo === undefined) {
+          const totals = (snap: ReturnType<typeof pipelineSnapshot>) => Object.fromEntries(Object.entries(snap).map(([k, v]) => [k, v.total]));
+          const ends = (key: 'start' | 'end') => Object.fromEntries(Object.entries(result).filter(([, v]) => v[key].count > 0).map(([k, v]) => [k, v[key].amount]));
+          const only = pipelineId ? { pipelineId } : {};
+          expect(ends('start')).toEqual(totals(pipelineSnapshot(workspace, deals, from - 1, only)));
+          expect(ends('end')).toEqual(totals(pipelineSnapshot(workspace, deals, to - 1, only)));
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });
