@@ -86,6 +86,17 @@ export {
   pipelineWaterfall,
   type WaterfallBucket,
   type WaterfallCurrency,
+  slippage,
+  type Slippage,
+  type SlippingDeal,
+  stageConversion,
+  type StageConversion,
+  type StageConversionStats,
+  salesVelocity,
+  type SalesVelocity,
+  pipelineCoverage,
+  type Coverage,
+  type CurrencyWinRate,
 } from './metrics/index.js';
 
 export type {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyDeal, dealAt, pipelineSnapshot, pipelineWaterfall, type Deal, type DealCommandInput } from '../../src/index.js';
+import { applyDeal, dealAt, pipelineCoverage, pipelineSnapshot, pipelineWaterfall, salesCycle, salesVelocity, slippage, stageConversion, type Deal, type DealCommandInput } from '../../src/index.js';
 import { DAY, newDeal, step, T0, ws } from '../helpers/dealer.js';
 import { expectPipelineError } from '../helpers/expectError.js';
 
@@ -102,5 +102,92 @@ describe('pipelineWaterfall', () => {
   it('refuses a window that ends before it starts and a malformed closing bound', () => {
     expectPipelineError(() => pipelineWaterfall(ws, [a], { from: T0, to: T0 - 1 }), 'invalid_input');
     expectPipelineError(() => pipelineWaterfall(ws, [a], { ...window, closingTo: '2026-02-30' }), 'invalid_input');
+  });
+});
+
+describe('slippage', () => {
+  // Period March (T0 is 2 March 2026): a pushed twice, out of March; b pulled in; c pushed before the period.
+  const from = Date.UTC(2026, 2, 1);
+  const to = Date.UTC(2026, 3, 1);
+  const a = life('a', { amount: 1000, closingDate: '2026-03-15' }, 0, [[8, { type: 'updateDeal', patch: { closingDate: '2026-03-31' } }], [23, { type: 'updateDeal', patch: { closingDate: '2026-04-30' } }]]);
+  const b = life('b', { amount: 1000, closingDate: '2026-06-30' }, 0, [[3, { type: 'updateDeal', patch: { closingDate: '2026-05-31' } }]]);
+  const c = life('c', { amount: 1000, closingDate: '2026-03-10' }, -30, [[-10, { type: 'updateDeal', patch: { closingDate: '2026-05-10' } }]]);
+
+  it('counts pushes, days pushed and deals pushed out of the period (the worked example)', () => {
+    expect(slippage([a, b, c], { from, to })).toEqual({
+      deals: [{ dealId: 'a', pushes: 2, daysPushed: 46, closingDateBefore: null, closingDateAfter: '2026-04-30', pushedOut: true }],
+      totals: { deals: 1, pushes: 2, daysPushed: 46, pushedOut: 1, pushedOutIds: ['a'] },
+    });
+  });
+
+  it('sees pushes of a deal stored before the change log through its stage visits', () => {
+    const moved = life('m', { amount: 1000, closingDate: '2026-03-15' }, 0, [[4, { type: 'updateDeal', patch: { closingDate: '2026-03-20' } }], [6, { type: 'moveToStage', stageId: 'quote' }]]);
+    const { changes: _, ...legacy } = moved;
+    expect(slippage([legacy as Deal], { from, to }).deals[0]).toMatchObject({ dealId: 'm', pushes: 1, daysPushed: 5 });
+  });
+});
+
+describe('stageConversion', () => {
+  // a = requirements, b = test-drive, c = quote (New cars); period: March.
+  const from = Date.UTC(2026, 2, 1);
+  const to = Date.UTC(2026, 3, 1);
+  const one = life('1', {}, 0, [[3, { type: 'moveToStage', stageId: 'test-drive' }], [18, { type: 'closeDeal', outcome: 'won' }]]);
+  const two = life('2', {}, 1, [[2, { type: 'closeDeal', outcome: 'lost', lostReason: 'Price' }]]);
+  const three = life('3', {}, -20, [[4, { type: 'moveToStage', stageId: 'test-drive' }]]);
+
+  it('takes the deals that entered a stage in the period and counts those that got further (the worked example)', () => {
+    const stats = stageConversion(ws, [one, two, three], { pipelineId: 'new-cars', from, to });
+    const rate = (f: string, t: string) => stats.stageConversions.find((c) => c.fromStageId === f && c.toStageId === t);
+    expect(rate('requirements', 'test-drive')).toEqual({ fromStageId: 'requirements', toStageId: 'test-drive', entered: 2, converted: 1, conversionRate: 0.5 });
+    expect(rate('test-drive', 'quote')).toMatchObject({ entered: 2, converted: 1 });
+    expect(rate('requirements', 'won')).toMatchObject({ entered: 2, converted: 1 });
+    expect(rate('requirements', 'lost')).toMatchObject({ entered: 2, converted: 1 });
+    expect(stats).toMatchObject({ pipelineId: 'new-cars', deals: 2, wonConversion: 0.5, lostConversion: 0.5 });
+  });
+
+  it('lists no pair backwards and refuses an unknown pipeline', () => {
+    const stats = stageConversion(ws, [], { pipelineId: 'new-cars', from, to });
+    expect(stats.stageConversions.some((c) => c.fromStageId === 'quote' && c.toStageId === 'requirements')).toBe(false);
+    expect(stats.wonConversion).toBeNull();
+    expectPipelineError(() => stageConversion(ws, [], { pipelineId: 'nope', from, to }), 'not_found');
+  });
+});
+
+describe('salesVelocity and pipelineCoverage', () => {
+  const window = { from: T0, to: T0 + 30 * DAY };
+  const open = Array.from({ length: 4 }, (_, i) => life(`o${i}`, { amount: 5000, closingDate: '2026-03-20' }, 1));
+  const won = [life('w1', { amount: 10000 }, -10, [[10, { type: 'closeDeal', outcome: 'won' }]]), life('w2', { amount: 30000 }, 0, [[30 - 1, { type: 'closeDeal', outcome: 'won' }]])];
+  const lost = [life('l1', { amount: 20000 }, 0, [[5, { type: 'closeDeal', outcome: 'lost', lostReason: 'Price' }]])];
+
+  it('multiplies open deals, average won amount and win rate, per day of cycle', () => {
+    const eur = salesVelocity([...open, ...won, ...lost], window).EUR!;
+    expect(eur).toMatchObject({ openDeals: 4, won: 2, lost: 1, winRate: 2 / 3, averageWonAmount: 20000, averageCycleDays: 24.5 });
+    expect(eur.velocityPerDay).toBeCloseTo((4 * 20000 * (2 / 3)) / 24.5, 9);
+  });
+
+  it('gives null velocity when nothing was won', () => {
+    expect(salesVelocity(open, window).EUR).toMatchObject({ openDeals: 4, winRate: null, velocityPerDay: null });
+  });
+
+  it('divides the open pipeline closing in the period by the target, weighted and not', () => {
+    const eur = pipelineCoverage(ws, [...open, ...won], { ...window, target: 10000 }).EUR!;
+    expect(eur).toEqual({ count: 4, total: 20000, weighted: 2000, target: 10000, coverage: 2, weightedCoverage: 0.2 });
+    expect(pipelineCoverage(ws, open, { ...window, target: { USD: 1000 } })).toEqual({
+      USD: { count: 0, total: 0, weighted: 0, target: 1000, coverage: 0, weightedCoverage: 0 },
+      EUR: { count: 4, total: 20000, weighted: 2000, target: null, coverage: null, weightedCoverage: null },
+    });
+    expect(pipelineCoverage(ws, open, { ...window, target: 1, asOf: T0 })).toEqual({});
+  });
+});
+
+describe('salesCycle win rate by value', () => {
+  it('divides the amount won by the amount closed (the worked example)', () => {
+    const window = { from: T0, to: T0 + 30 * DAY };
+    const a = life('a', { amount: 30000 }, 0, [[2, { type: 'closeDeal', outcome: 'won' }]]);
+    const b = life('b', { amount: 10000 }, 0, [[2, { type: 'closeDeal', outcome: 'lost', lostReason: 'x' }]]);
+    const c = life('c', { amount: 20000 }, 0, [[2, { type: 'closeDeal', outcome: 'lost', lostReason: 'x' }]]);
+    expect(salesCycle([a, b, c], window)).toMatchObject({ winRate: 1 / 3, winRateByValue: 0.5 });
+    const usd = life('u', { amount: 1, currency: 'USD' }, 0, [[2, { type: 'closeDeal', outcome: 'won' }]]);
+    expect(salesCycle([a, usd], window)).toMatchObject({ winRateByValue: null, byCurrency: { USD: { winRateByValue: 1 }, EUR: { winRateByValue: 1 } } });
   });
 });

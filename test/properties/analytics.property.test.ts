@@ -6,8 +6,13 @@ import {
   isPipelineError,
   pipelineSnapshot,
   pipelineWaterfall,
+  pipelineCoverage,
   replayDeal,
+  salesCycle,
+  salesVelocity,
+  slippage,
   stageAt,
+  stageConversion,
   weightedPipeline,
   type Deal,
   type DealEvent,
@@ -178,6 +183,46 @@ describe('pipelineWaterfall', () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('the analytics refuse junk with PipelineError only', () => {
+  it('for every function and argument position', () => {
+    const junk = fc.oneof(
+      fc.anything(),
+      fc.constant({ history: [{ stageId: 's', enteredAt: 0, exitedAt: null, pipelineId: null }], id: 'x', layoutId: 'a', stageId: 's', pipelineId: null, version: 1, createdAt: 0, updatedAt: 0, fields: {}, changes: [null] }),
+      fc.constant({ history: [{ stageId: 's', enteredAt: 0, exitedAt: null, pipelineId: null }], id: 'x', layoutId: 'a', stageId: '__proto__', pipelineId: '__proto__', version: 1, createdAt: 0, updatedAt: 0, fields: {}, changes: 'x' }),
+    );
+    fc.assert(
+      fc.property(arbScenario({ maxDeals: 2, maxSteps: 4 }), junk, junk, (s, a, b) => {
+        const ws = s.workspace;
+        const window = { from: 0, to: 1 };
+        const calls: (() => unknown)[] = [
+          () => dealAt(a as never, b as never),
+          () => dealAt(s.deals[0]!, a as never),
+          () => pipelineSnapshot(ws, [a] as never, 0),
+          () => pipelineSnapshot(ws, s.deals, a as never, b as never),
+          () => pipelineWaterfall(ws, [a] as never, window),
+          () => pipelineWaterfall(ws, s.deals, a as never),
+          () => slippage([a] as never, window),
+          () => slippage(s.deals, a as never),
+          () => stageConversion(ws, [a] as never, b as never),
+          () => salesVelocity([a] as never, b as never),
+          () => pipelineCoverage(ws, [a] as never, { ...window, target: 1 }),
+          () => pipelineCoverage(ws, s.deals, a as never),
+          () => salesCycle([a] as never, window),
+        ];
+        for (const call of calls) {
+          try {
+            call();
+          } catch (e) {
+            expect(isPipelineError(e), String((e as Error)?.message)).toBe(true);
+          }
+        }
+        expect(({} as Record<string, unknown>).count).toBeUndefined();
+      }),
+      { numRuns: 200 },
     );
   });
 });
