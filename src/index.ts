@@ -97,6 +97,7 @@ export {
   pipelineCoverage,
   type Coverage,
   type CurrencyWinRate,
+  type BusinessCalendar,
 } from './metrics/index.js';
 
 export type {
