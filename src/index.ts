@@ -98,6 +98,7 @@ export {
   type Coverage,
   type CurrencyWinRate,
   type BusinessCalendar,
+  dwellStatsOfVisits,
 } from './metrics/index.js';
 
 export type {

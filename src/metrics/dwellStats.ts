@@ -22,7 +22,7 @@ export interface DwellRow {
   readonly maxMs: number;
 }
 
-const DwellOptions = z.strictObject({
+export const DwellOptions = z.strictObject({
   now: Instant,
   pipelineId: Id.optional(),
   includeOpen: z.boolean().optional(),
@@ -87,7 +87,7 @@ function collect(deals: readonly Deal[], now: number, only: string | undefined, 
   return groups;
 }
 
-function summarise(pipelineId: string | null, stageId: string, durations: number[]): DwellRow {
+export function summarise(pipelineId: string | null, stageId: string, durations: number[]): DwellRow {
   const sorted = Float64Array.from(durations).sort();
   let sum = 0;
   for (const d of sorted) sum += d;
@@ -103,7 +103,7 @@ function summarise(pipelineId: string | null, stageId: string, durations: number
   };
 }
 
-function byKey(a: DwellRow, b: DwellRow): number {
+export function byKey(a: DwellRow, b: DwellRow): number {
   const pa = a.pipelineId ?? '';
   const pb = b.pipelineId ?? '';
   if (pa !== pb) return pa < pb ? -1 : 1;

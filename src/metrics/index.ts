@@ -13,3 +13,4 @@ export { stageConversion, type StageConversion, type StageConversionStats } from
 export { salesVelocity, type SalesVelocity } from './salesVelocity.js';
 export { pipelineCoverage, type Coverage } from './pipelineCoverage.js';
 export { type BusinessCalendar } from './calendar.js';
+export { dwellStatsOfVisits } from './dwellStatsOfVisits.js';

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   applyDeal,
   dealAt,
+  dwellStats,
+  dwellStatsOfVisits,
   isPipelineError,
   pipelineSnapshot,
   pipelineWaterfall,
@@ -224,5 +226,37 @@ describe('the analytics refuse junk with PipelineError only', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('dwellStatsOfVisits', () => {
+  it('gives exactly the rows dwellStats gives over the deals the visits came from', () => {
+    const arbOpts = fc.record({
+      includeOpen: fc.boolean(),
+      pipeline: fc.option(fc.nat(), { nil: undefined }),
+      businessDays: fc.oneof(fc.constant(undefined), fc.boolean(), fc.record({ weekendDays: fc.subarray([0, 1, 2, 3, 4, 5, 6]), holidays: fc.constant(['2026-01-02', '2026-01-06']) })),
+    });
+    fc.assert(
+      fc.property(arbScenario({ maxDeals: 10, maxSteps: 40 }), arbOpts, ({ workspace, deals, now }, o) => {
+        const pipelines = workspace.layouts.flatMap((l) => l.pipelines.map((p) => p.id));
+        const pipelineId = o.pipeline === undefined || pipelines.length === 0 ? undefined : pipelines[o.pipeline % pipelines.length]!;
+        const opts = { now, includeOpen: o.includeOpen, ...(pipelineId ? { pipelineId } : {}), ...(o.businessDays === undefined ? {} : { businessDays: o.businessDays }) };
+        const rows = deals.flatMap((d) => d.history.map((v) => ({ dealId: d.id, layoutId: d.layoutId, pipelineId: v.pipelineId, stageId: v.stageId, enteredAt: v.enteredAt, exitedAt: v.exitedAt })));
+        const shuffled = [...rows].reverse();
+        expect(dwellStatsOfVisits(shuffled, opts)).toEqual(dwellStats(deals, opts));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses what is not an iterable of visit rows', () => {
+    for (const junk of [null, 1, {}, [null], [{ stageId: 1 }]]) {
+      try {
+        dwellStatsOfVisits(junk as never, { now: 0 });
+        expect.unreachable();
+      } catch (e) {
+        expect(isPipelineError(e, 'invalid_input')).toBe(true);
+      }
+    }
   });
 });
