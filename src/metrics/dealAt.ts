@@ -5,6 +5,7 @@ import { parseWith } from '../model/parse.js';
 import type { ForecastCategory, Outcome } from '../model/stage.js';
 import { assertDeal, assertHistory } from '../deals/shape.js';
 import { assertDeals } from './common.js';
+import { valueFits } from './valueFits.js';
 
 /**
  * A deal as it stood at an instant: where it was and the values of its tracked properties.
@@ -89,12 +90,44 @@ export function visitIndexAt(history: readonly StageVisit[], t: number): number 
   let found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (history[mid]!.enteredAt <= t) {
+    if (enteredAt(history, mid) <= t) {
       found = mid;
       lo = mid + 1;
     } else hi = mid - 1;
   }
   return found;
+}
+
+/** `enteredAt` of visit `i`, checked: metrics read visits without a pass over the whole history first. */
+function enteredAt(history: readonly StageVisit[], i: number): number {
+  const v = history[i] as unknown as Record<string, unknown> | null;
+  if (typeof v !== 'object' || v === null || typeof v.enteredAt !== 'number') badVisit(i);
+  return v!.enteredAt as number;
+}
+
+function badVisit(i: number): never {
+  throw new PipelineError('invalid_input', `deal.history[${i}]: expected a stage visit`, { path: `deal.history[${i}]` });
+}
+
+function badChange(i: number): never {
+  throw new PipelineError('invalid_input', `deal.changes[${i}]: expected a field change`, { path: `deal.changes[${i}]` });
+}
+
+/**
+ * A cheap check of the deals handed to the snapshot and the waterfall: the top-level fields they
+ * read. Visits and changes are checked as they are read, so that no extra pass over every history
+ * row is needed.
+ */
+export function assertDealsShallow(deals: unknown): asserts deals is readonly Deal[] {
+  if (!Array.isArray(deals)) throw new PipelineError('invalid_input', 'deals: expected an array of deals', { path: 'deals' });
+  for (let i = 0; i < deals.length; i++) {
+    const d = deals[i] as Record<string, unknown> | null;
+    const ok =
+      typeof d === 'object' && d !== null && typeof d.id === 'string' && Array.isArray(d.history) && d.history.length > 0 &&
+      (d.changes === undefined || Array.isArray(d.changes)) && (d.currency === null || typeof d.currency === 'string') &&
+      (d.ownerId === null || typeof d.ownerId === 'string');
+    if (!ok) throw new PipelineError('invalid_input', `deals[${i}]: expected a deal with its history`, { path: `deals[${i}]` });
+  }
 }
 
 const UNSET = Symbol('unset');
@@ -105,7 +138,10 @@ export function stateAt(deal: Deal, t: number): DealState | null {
   const h = deal.history;
   const i = visitIndexAt(h, t);
   const v = h[i];
-  if (v === undefined || (v.exitedAt !== null && t >= v.exitedAt)) return null;
+  if (v === undefined) return null;
+  if ((v.exitedAt !== null && typeof v.exitedAt !== 'number') || typeof v.stageId !== 'string' || (v.pipelineId !== null && typeof v.pipelineId !== 'string')) badVisit(i);
+  if (v.exitedAt !== null && t >= v.exitedAt) return null;
+  if ((v.amount !== null && typeof v.amount !== 'number') || typeof v.probability !== 'number') badVisit(i);
   let amount: Slot = UNSET;
   let probability: Slot = UNSET;
   let closingDate: Slot = UNSET;
@@ -115,6 +151,7 @@ export function stateAt(deal: Deal, t: number): DealState | null {
   if (log !== undefined) {
     for (let k = 0; k < log.length; k++) {
       const c = log[k]!;
+      if (typeof c !== 'object' || c === null || typeof c.at !== 'number' || !valueFits(c.field, c.to) || !valueFits(c.field, c.from)) badChange(k);
       // Before t: the latest value wins. After t: the first change's `from` is the value at t
       // (used for currency and owner, which no visit snapshots).
       const past = c.at <= t;
@@ -136,6 +173,8 @@ export function stateAt(deal: Deal, t: number): DealState | null {
           if (past) ownerId = c.to;
           else if (ownerId === UNSET) ownerId = c.from;
           break;
+        default:
+          badChange(k);
       }
     }
   }
@@ -158,14 +197,28 @@ export function stateAt(deal: Deal, t: number): DealState | null {
  * logged changes), in time order. Between two of them, and before the first, the state is constant.
  */
 export function changeInstants(deal: Deal, from: number, to: number): number[] {
+  const h = deal.history;
+  const log = deal.changes ?? [];
   const out: number[] = [];
-  for (const v of deal.history) if (v.enteredAt >= from && v.enteredAt < to) out.push(v.enteredAt);
-  const log = deal.changes;
-  if (log !== undefined) for (const c of log) if (c.at >= from && c.at < to) out.push(c.at);
-  if (out.length < 2) return out;
-  out.sort((a, b) => a - b);
-  let n = 1;
-  for (let k = 1; k < out.length; k++) if (out[k] !== out[n - 1]) out[n++] = out[k]!;
-  out.length = n;
+  let i = 0;
+  let j = 0;
+  let last = NaN;
+  // Visits and changes are each in time order: merge them, keeping instants in [from, to) once.
+  for (;;) {
+    const tv = i < h.length ? enteredAt(h, i) : Infinity;
+    const c = log[j];
+    if (j < log.length && (typeof c !== 'object' || c === null || typeof c.at !== 'number')) badChange(j);
+    const tc = j < log.length ? c!.at : Infinity;
+    let t: number;
+    if (tv <= tc) {
+      t = tv;
+      i++;
+    } else {
+      t = tc;
+      j++;
+    }
+    if (t === Infinity || t >= to) break;
+    if (t >= from && t !== last) out.push((last = t));
+  }
   return out;
 }

@@ -5,7 +5,7 @@ import { Id, Instant } from '../model/primitives.js';
 import { parseWith } from '../model/parse.js';
 import { assertWorkspace } from '../workspace/validate.js';
 import { parseOptions } from './common.js';
-import { assertTimelines, stateAt } from './dealAt.js';
+import { assertDealsShallow, stateAt } from './dealAt.js';
 import type { WeightedCurrency, WeightedTotals } from './weightedPipeline.js';
 
 const SnapshotOptions = z.strictObject({ pipelineId: Id.optional() });
@@ -26,8 +26,10 @@ function add(into: Record<string, WeightedTotals>, key: string, amount: number, 
  * and sat in an open stage then; its stage's outcome and forecast category are those its visit
  * recorded (a stage recategorised later does not rewrite the past), amount, currency and probability
  * those of that instant. Deals without an amount count with 0, deals without a currency go under
- * `''`; deals are summed in id order, so at `now` the result equals `weightedPipeline`'s as long as
- * no stage changed outcome or forecast category since the deals entered it.
+ * `''`. At `now` the result equals `weightedPipeline`'s as long as no stage changed outcome or
+ * forecast category since the deals entered it; deals are summed in the order given (no sort, so
+ * that a snapshot of 100k deals costs one pass), hence pass them in id order, as `weightedPipeline`
+ * sums them, for sums equal to the last bit.
  *
  * Worked example: on 10 March deal A (20,000 EUR, quote at 60 %) and deal B (10,000 EUR,
  * requirements at 10 %) were open; B was won on 12 March. The snapshot at 11 March gives
@@ -53,11 +55,10 @@ export function pipelineSnapshot(
   assertWorkspace(ws);
   const t = parseWith(Instant, instant, 'instant');
   const { pipelineId } = parseOptions(SnapshotOptions, opts);
-  assertTimelines(deals);
+  assertDealsShallow(deals);
   // Null-prototype records: keys come from the deals, and none may reach Object.prototype.
   const out: Record<string, WeightedCurrency> = Object.create(null);
-  const sorted = [...deals].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  for (const deal of sorted) {
+  for (const deal of deals) {
     const s = stateAt(deal, t);
     if (s === null || s.outcome !== 'open' || (pipelineId !== undefined && s.pipelineId !== pipelineId)) continue;
     const amount = s.amount ?? 0;

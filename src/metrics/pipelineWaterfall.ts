@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import type { Deal } from '../model/deal.js';
+import { PipelineError } from '../errors.js';
+import type { Deal, FieldChange } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { CalendarDate, Id } from '../model/primitives.js';
 import { assertWorkspace } from '../workspace/validate.js';
 import { checkWindow, parseOptions, WindowShape } from './common.js';
-import { assertTimelines, changeInstants, stateAt, type DealState } from './dealAt.js';
+import { assertDealsShallow } from './dealAt.js';
+import { valueFits } from './valueFits.js';
 
 /**
  * One bar of a waterfall: how many deals, their amount, and which deals.
@@ -99,36 +101,113 @@ export function pipelineWaterfall(
   assertWorkspace(ws);
   const o = parseOptions(WaterfallOptions, opts);
   checkWindow(o.from, o.to);
-  assertTimelines(deals);
+  assertDealsShallow(deals);
   const inScope = membership(o.pipelineId, o.closingFrom, o.closingTo);
   const out: Record<string, WaterfallCurrency> = Object.create(null);
-  const put = (s: DealState, bucket: BucketName, amount: number): void => {
-    const c = (out[s.currency ?? ''] ??= emptyCurrency());
+  const put: Put = (p, bucket, amount) => {
+    const c = (out[p.currency ?? ''] ??= emptyCurrency());
     const b = c[bucket];
     b.amount += amount;
-    if (b.dealIds[b.dealIds.length - 1] !== s.dealId) {
-      b.dealIds.push(s.dealId);
+    if (b.dealIds[b.dealIds.length - 1] !== p.dealId) {
+      b.dealIds.push(p.dealId);
       b.count++;
     }
   };
-  for (const deal of deals) {
-    let prev = stateAt(deal, o.from - 1);
-    if (prev !== null && inScope(prev)) put(prev, 'start', prev.amount ?? 0);
-    for (const t of changeInstants(deal, o.from, o.to)) {
-      const next = stateAt(deal, t)!;
-      step(prev, next, inScope, put);
-      prev = next;
-    }
-    if (prev !== null && inScope(prev)) put(prev, 'end', prev.amount ?? 0);
-  }
+  for (const deal of deals) walk(deal, o.from, o.to, inScope, put);
   return out;
 }
 
-type Put = (s: DealState, bucket: BucketName, amount: number) => void;
+/** What the waterfall tracks of a deal while it walks its timeline. */
+interface Position {
+  dealId: string;
+  exists: boolean;
+  pipelineId: string | null;
+  outcome: string;
+  amount: number | null;
+  currency: string | null;
+  closingDate: string | null;
+}
+
+type Put = (p: Position, bucket: BucketName, amount: number) => void;
+
+const copy = (p: Position): Position => ({ ...p });
+
+/**
+ * One pass over a deal's visits and changes, merged by time: the state before `from` is the start,
+ * each instant in `[from, to)` is a step, the state after the last one is the end. Reads the deal
+ * exactly as {@link dealAt} does (a logged value wins over the visit's snapshot).
+ */
+function walk(deal: Deal, from: number, to: number, inScope: (p: Position) => boolean, put: Put): void {
+  const h = deal.history;
+  const log = deal.changes ?? [];
+  let currency = deal.currency;
+  for (let k = 0; k < log.length; k++) {
+    const c = checkedChange(log, k);
+    if (c.field === 'currency') {
+      currency = c.from as string | null;
+      break;
+    }
+  }
+  const cur: Position = { dealId: deal.id, exists: false, pipelineId: null, outcome: 'open', amount: null, currency, closingDate: null };
+  let amountLogged = false;
+  let closingLogged = false;
+  let started = false;
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    const tv = i < h.length ? checkedVisit(h, i).enteredAt : Infinity;
+    const tc = j < log.length ? checkedChange(log, j).at : Infinity;
+    const t = tv < tc ? tv : tc;
+    if (t === Infinity || t >= to) break;
+    if (!started && t >= from) {
+      started = true;
+      if (inScope(cur)) put(cur, 'start', cur.amount ?? 0);
+    }
+    const before = started ? copy(cur) : null;
+    while (i < h.length && checkedVisit(h, i).enteredAt === t) {
+      const v = h[i++]!;
+      cur.exists = true;
+      cur.pipelineId = v.pipelineId;
+      cur.outcome = v.outcome;
+      if (!amountLogged) cur.amount = v.amount;
+      if (!closingLogged) cur.closingDate = v.closingDate;
+    }
+    while (j < log.length && checkedChange(log, j).at === t) {
+      const c = log[j++]!;
+      if (c.field === 'amount') {
+        cur.amount = c.to as number | null;
+        amountLogged = true;
+      } else if (c.field === 'closingDate') {
+        cur.closingDate = c.to as string | null;
+        closingLogged = true;
+      } else if (c.field === 'currency') cur.currency = c.to as string | null;
+    }
+    if (before) step(before, cur, inScope, put);
+  }
+  if (!started && inScope(cur)) put(cur, 'start', cur.amount ?? 0);
+  if (inScope(cur)) put(cur, 'end', cur.amount ?? 0);
+}
+
+function checkedVisit(h: Deal['history'], i: number): Deal['history'][number] {
+  const v = h[i] as unknown as Record<string, unknown> | null;
+  const ok =
+    typeof v === 'object' && v !== null && typeof v.enteredAt === 'number' && (v.pipelineId === null || typeof v.pipelineId === 'string') &&
+    typeof v.outcome === 'string' && (v.amount === null || typeof v.amount === 'number') && (v.closingDate === null || typeof v.closingDate === 'string');
+  if (!ok) throw new PipelineError('invalid_input', `deal.history[${i}]: expected a stage visit`, { path: `deal.history[${i}]` });
+  return h[i]!;
+}
+
+function checkedChange(log: readonly FieldChange[], k: number): FieldChange {
+  const c = log[k] as unknown as Record<string, unknown> | null;
+  if (typeof c !== 'object' || c === null || typeof c.at !== 'number' || !valueFits(c.field, c.to) || !valueFits(c.field, c.from)) {
+    throw new PipelineError('invalid_input', `deal.changes[${k}]: expected a field change`, { path: `deal.changes[${k}]` });
+  }
+  return log[k]!;
+}
 
 /** Classifies one change of a deal's state (see the definition above). */
-function step(prev: DealState | null, next: DealState, inScope: (s: DealState) => boolean, put: Put): void {
-  const was = prev !== null && inScope(prev);
+function step(prev: Position, next: Position, inScope: (p: Position) => boolean, put: Put): void {
+  const was = inScope(prev);
   const is = inScope(next);
   if (!was && !is) return;
   if (was && is) {
@@ -142,20 +221,19 @@ function step(prev: DealState | null, next: DealState, inScope: (s: DealState) =
     return;
   }
   if (is) {
-    const why: BucketName = prev === null ? 'created' : prev.outcome !== 'open' ? 'reopened' : prev.pipelineId !== next.pipelineId ? 'movedIn' : 'pulledIn';
+    const why: BucketName = !prev.exists ? 'created' : prev.outcome !== 'open' ? 'reopened' : prev.pipelineId !== next.pipelineId ? 'movedIn' : 'pulledIn';
     put(next, why, next.amount ?? 0);
     return;
   }
-  const p = prev!;
-  const why: BucketName = next.outcome === 'won' ? 'won' : next.outcome === 'lost' ? 'lost' : p.pipelineId !== next.pipelineId ? 'movedOut' : 'pushedOut';
-  put(p, why, p.amount ?? 0);
+  const why: BucketName = next.outcome === 'won' ? 'won' : next.outcome === 'lost' ? 'lost' : prev.pipelineId !== next.pipelineId ? 'movedOut' : 'pushedOut';
+  put(prev, why, prev.amount ?? 0);
 }
 
 /** Whether a state is in the pipeline the waterfall looks at. */
-function membership(pipelineId: string | undefined, closingFrom: string | undefined, closingTo: string | undefined): (s: DealState) => boolean {
+function membership(pipelineId: string | undefined, closingFrom: string | undefined, closingTo: string | undefined): (p: Position) => boolean {
   const bounded = closingFrom !== undefined || closingTo !== undefined;
   return (s) => {
-    if (s.outcome !== 'open' || (pipelineId !== undefined && s.pipelineId !== pipelineId)) return false;
+    if (!s.exists || s.outcome !== 'open' || (pipelineId !== undefined && s.pipelineId !== pipelineId)) return false;
     if (!bounded) return true;
     const d = s.closingDate;
     // 'YYYY-MM-DD' strings compare in calendar order.

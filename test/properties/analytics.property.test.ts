@@ -132,7 +132,8 @@ describe('pipelineSnapshot', () => {
   it('at now equals weightedPipeline', () => {
     fc.assert(
       fc.property(arbScenario({ maxDeals: 12 }), ({ workspace, deals, now }) => {
-        expect(pipelineSnapshot(workspace, deals, now)).toEqual(weightedPipeline(workspace, deals));
+        const byId = [...deals].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        expect(pipelineSnapshot(workspace, byId, now)).toEqual(weightedPipeline(workspace, deals));
       }),
       { numRuns: 150 },
     );
@@ -160,6 +161,41 @@ const arbWindow = fc.record({
   pipeline: fc.option(fc.nat(), { nil: undefined }),
 });
 
+/** The waterfall by its definition: dealAt just before `from`, at each instant of change, classified. */
+function referenceWaterfall(deals: readonly Deal[], o: { from: number; to: number; pipelineId?: string; closingFrom?: string; closingTo?: string }) {
+  const out: Record<string, Record<string, { count: number; amount: number; dealIds: string[] }>> = {};
+  const names = ['start', 'created', 'pulledIn', 'increased', 'reopened', 'movedIn', 'decreased', 'pushedOut', 'won', 'lost', 'movedOut', 'end'];
+  const put = (s: NonNullable<ReturnType<typeof dealAt>>, bucket: string, amount: number) => {
+    const c = (out[s.currency ?? ''] ??= Object.fromEntries(names.map((n) => [n, { count: 0, amount: 0, dealIds: [] as string[] }])));
+    const b = c[bucket]!;
+    b.amount += amount;
+    if (!b.dealIds.includes(s.dealId)) b.dealIds.push(s.dealId), b.count++;
+  };
+  const bounded = o.closingFrom !== undefined || o.closingTo !== undefined;
+  const member = (s: ReturnType<typeof dealAt>) =>
+    s !== null && s.outcome === 'open' && (o.pipelineId === undefined || s.pipelineId === o.pipelineId) &&
+    (!bounded || (s.closingDate !== null && (o.closingFrom === undefined || s.closingDate >= o.closingFrom) && (o.closingTo === undefined || s.closingDate <= o.closingTo)));
+  for (const deal of deals) {
+    const instants = [...new Set([...deal.history.map((v) => v.enteredAt), ...(deal.changes ?? []).map((c) => c.at)])].filter((t) => t >= o.from && t < o.to).sort((a, b) => a - b);
+    let prev = dealAt(deal, o.from - 1);
+    if (member(prev)) put(prev!, 'start', prev!.amount ?? 0);
+    for (const t of instants) {
+      const next = dealAt(deal, t)!;
+      const was = member(prev);
+      const is = member(next);
+      if (was && is) {
+        if (prev!.currency !== next.currency) put(prev!, 'decreased', prev!.amount ?? 0), put(next, 'increased', next.amount ?? 0);
+        else if ((next.amount ?? 0) > (prev!.amount ?? 0)) put(next, 'increased', (next.amount ?? 0) - (prev!.amount ?? 0));
+        else if ((next.amount ?? 0) < (prev!.amount ?? 0)) put(next, 'decreased', (prev!.amount ?? 0) - (next.amount ?? 0));
+      } else if (is) put(next, prev === null ? 'created' : prev.outcome !== 'open' ? 'reopened' : prev.pipelineId !== next.pipelineId ? 'movedIn' : 'pulledIn', next.amount ?? 0);
+      else if (was) put(prev!, next.outcome === 'won' ? 'won' : next.outcome === 'lost' ? 'lost' : prev!.pipelineId !== next.pipelineId ? 'movedOut' : 'pushedOut', prev!.amount ?? 0);
+      prev = next;
+    }
+    if (member(prev)) put(prev!, 'end', prev!.amount ?? 0);
+  }
+  return out;
+}
+
 describe('pipelineWaterfall', () => {
   it('always balances: start + inflows − outflows = end, per currency, and start and end are the snapshots', () => {
     fc.assert(
@@ -170,6 +206,9 @@ describe('pipelineWaterfall', () => {
         const pipelineId = w.pipeline === undefined || pipelines.length === 0 ? undefined : pipelines[w.pipeline % pipelines.length];
         const opts = { from, to, ...(pipelineId ? { pipelineId } : {}), ...(w.closingFrom ? { closingFrom: w.closingFrom } : {}), ...(w.closingTo ? { closingTo: w.closingTo } : {}) };
         const result = pipelineWaterfall(workspace, deals, opts);
+        expect(result).toEqual(referenceWaterfall(deals, opts));
+        const legacy = deals.map(({ changes: _, ...d }) => d as Deal);
+        expect(pipelineWaterfall(workspace, legacy, opts)).toEqual(referenceWaterfall(legacy, opts));
         for (const c of Object.values(result)) {
           const inflow = c.created.amount + c.pulledIn.amount + c.increased.amount + c.reopened.amount + c.movedIn.amount;
           const outflow = c.decreased.amount + c.pushedOut.amount + c.won.amount + c.lost.amount + c.movedOut.amount;
