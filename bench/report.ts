@@ -17,6 +17,7 @@ const goals: [RegExp, number][] = [
   [/^dwell/, 1.5],
   [/^replay/, 3],
   [/^checkTransition/, 3],
+  [/^analytics/, 2],
 ];
 
 const libraryOf = (g: { benchmarks: Bench[] }) => g.benchmarks.find((b) => b.name.startsWith('library'));

@@ -75,13 +75,12 @@ export function assertChangeLog(deal: Deal, label = 'deal'): void {
   if (!Array.isArray(log)) throw new PipelineError('invalid_input', `${label}.changes: expected an array of field changes`, { path: `${label}.changes` });
   for (let i = 0; i < log.length; i++) {
     const c = log[i] as Record<string, unknown> | null;
-    if (typeof c !== 'object' || c === null || typeof c.at !== 'number' || !FIELDS.has(c.field as string)) {
+    if (typeof c !== 'object' || c === null || typeof c.at !== 'number' || !valueFits(c.field, c.to) || !valueFits(c.field, c.from)) {
       throw new PipelineError('invalid_input', `${label}.changes[${i}]: expected a field change`, { path: `${label}.changes[${i}]` });
     }
   }
 }
 
-const FIELDS = new Set(['amount', 'currency', 'closingDate', 'probability', 'ownerId']);
 
 /** Index of the visit in force at `t` (the last one entered at or before `t`), or -1. */
 export function visitIndexAt(history: readonly StageVisit[], t: number): number {
@@ -131,6 +130,9 @@ export function assertDealsShallow(deals: unknown): asserts deals is readonly De
 }
 
 const UNSET = Symbol('unset');
+
+/** The `from` of a change, checked. */
+const fitting = (c: FieldChange, k: number): FieldChange['from'] => (valueFits(c.field, c.from) ? c.from : badChange(k));
 type Slot = FieldChange['to'] | typeof UNSET;
 
 /** {@link dealAt} on a checked deal and an instant in epoch ms. */
@@ -151,7 +153,8 @@ export function stateAt(deal: Deal, t: number): DealState | null {
   if (log !== undefined) {
     for (let k = 0; k < log.length; k++) {
       const c = log[k]!;
-      if (typeof c !== 'object' || c === null || typeof c.at !== 'number' || !valueFits(c.field, c.to) || !valueFits(c.field, c.from)) badChange(k);
+      // `from` is read only for currency and owner, below.
+      if (typeof c !== 'object' || c === null || typeof c.at !== 'number' || !valueFits(c.field, c.to)) badChange(k);
       // Before t: the latest value wins. After t: the first change's `from` is the value at t
       // (used for currency and owner, which no visit snapshots).
       const past = c.at <= t;
@@ -167,11 +170,11 @@ export function stateAt(deal: Deal, t: number): DealState | null {
           break;
         case 'currency':
           if (past) currency = c.to;
-          else if (currency === UNSET) currency = c.from;
+          else if (currency === UNSET) currency = fitting(c, k);
           break;
         case 'ownerId':
           if (past) ownerId = c.to;
-          else if (ownerId === UNSET) ownerId = c.from;
+          else if (ownerId === UNSET) ownerId = fitting(c, k);
           break;
         default:
           badChange(k);

@@ -12,11 +12,25 @@ const SnapshotOptions = z.strictObject({ pipelineId: Id.optional() });
 
 const emptyTotals = (): WeightedTotals => ({ count: 0, total: 0, weighted: 0 });
 
-function add(into: Record<string, WeightedTotals>, key: string, amount: number, weighted: number): void {
-  const t = (into[key] ??= emptyTotals());
+interface Group {
+  readonly totals: WeightedTotals;
+  readonly byPipeline: Map<string, WeightedTotals>;
+  readonly byStage: Map<string, WeightedTotals>;
+  readonly byForecastCategory: Map<string, WeightedTotals>;
+}
+
+function add(into: Map<string, WeightedTotals>, key: string, amount: number, weighted: number): void {
+  let t = into.get(key);
+  if (!t) into.set(key, (t = emptyTotals()));
   t.count++;
   t.total += amount;
   t.weighted += weighted;
+}
+
+function record(map: Map<string, WeightedTotals>): Record<string, WeightedTotals> {
+  const out: Record<string, WeightedTotals> = Object.create(null);
+  for (const [key, t] of map) out[key] = t;
+  return out;
 }
 
 /**
@@ -56,20 +70,27 @@ export function pipelineSnapshot(
   const t = parseWith(Instant, instant, 'instant');
   const { pipelineId } = parseOptions(SnapshotOptions, opts);
   assertDealsShallow(deals);
-  // Null-prototype records: keys come from the deals, and none may reach Object.prototype.
-  const out: Record<string, WeightedCurrency> = Object.create(null);
+  // Maps while summing, null-prototype records in the answer: keys come from the deals, and none
+  // may reach Object.prototype.
+  const acc = new Map<string, Group>();
   for (const deal of deals) {
     const s = stateAt(deal, t);
     if (s === null || s.outcome !== 'open' || (pipelineId !== undefined && s.pipelineId !== pipelineId)) continue;
     const amount = s.amount ?? 0;
     const weighted = (amount * s.probability) / 100;
-    const c = (out[s.currency ?? ''] ??= { ...emptyTotals(), byPipeline: Object.create(null), byStage: Object.create(null), byForecastCategory: Object.create(null) });
-    c.count++;
-    c.total += amount;
-    c.weighted += weighted;
-    add(c.byPipeline, s.pipelineId ?? '', amount, weighted);
-    add(c.byStage, s.stageId, amount, weighted);
-    add(c.byForecastCategory, s.forecastCategory, amount, weighted);
+    const key = s.currency ?? '';
+    let g = acc.get(key);
+    if (!g) acc.set(key, (g = { totals: emptyTotals(), byPipeline: new Map(), byStage: new Map(), byForecastCategory: new Map() }));
+    g.totals.count++;
+    g.totals.total += amount;
+    g.totals.weighted += weighted;
+    add(g.byPipeline, s.pipelineId ?? '', amount, weighted);
+    add(g.byStage, s.stageId, amount, weighted);
+    add(g.byForecastCategory, s.forecastCategory, amount, weighted);
+  }
+  const out: Record<string, WeightedCurrency> = Object.create(null);
+  for (const [currency, g] of acc) {
+    out[currency] = { ...g.totals, byPipeline: record(g.byPipeline), byStage: record(g.byStage), byForecastCategory: record(g.byForecastCategory) };
   }
   return out;
 }
