@@ -113,20 +113,22 @@ function badChange(i: number): never {
 }
 
 /**
- * A cheap check of the deals handed to the snapshot and the waterfall: the top-level fields they
- * read. Visits and changes are checked as they are read, so that no extra pass over every history
- * row is needed.
+ * A cheap check of the deals handed to the snapshot and the waterfall: the array here, the
+ * top-level fields of each deal ({@link assertDealShallow}) in the metric's own loop, visits and
+ * changes as they are read, so that no extra pass over the deals or their history is needed.
  */
 export function assertDealsShallow(deals: unknown): asserts deals is readonly Deal[] {
   if (!Array.isArray(deals)) throw new PipelineError('invalid_input', 'deals: expected an array of deals', { path: 'deals' });
-  for (let i = 0; i < deals.length; i++) {
-    const d = deals[i] as Record<string, unknown> | null;
-    const ok =
-      typeof d === 'object' && d !== null && typeof d.id === 'string' && Array.isArray(d.history) && d.history.length > 0 &&
-      (d.changes === undefined || Array.isArray(d.changes)) && (d.currency === null || typeof d.currency === 'string') &&
-      (d.ownerId === null || typeof d.ownerId === 'string');
-    if (!ok) throw new PipelineError('invalid_input', `deals[${i}]: expected a deal with its history`, { path: `deals[${i}]` });
-  }
+}
+
+/** The per-deal half of {@link assertDealsShallow}, done in the metric's own pass over the deals. */
+export function assertDealShallow(d: unknown, i: number): asserts d is Deal {
+  const r = d as Record<string, unknown> | null;
+  const ok =
+    typeof r === 'object' && r !== null && typeof r.id === 'string' && Array.isArray(r.history) && r.history.length > 0 &&
+    (r.changes === undefined || Array.isArray(r.changes)) && (r.currency === null || typeof r.currency === 'string') &&
+    (r.ownerId === null || typeof r.ownerId === 'string');
+  if (!ok) throw new PipelineError('invalid_input', `deals[${i}]: expected a deal with its history`, { path: `deals[${i}]` });
 }
 
 const UNSET = Symbol('unset');

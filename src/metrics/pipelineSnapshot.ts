@@ -5,7 +5,7 @@ import { Id, Instant } from '../model/primitives.js';
 import { parseWith } from '../model/parse.js';
 import { assertWorkspace } from '../workspace/validate.js';
 import { parseOptions } from './common.js';
-import { assertDealsShallow, stateAt } from './dealAt.js';
+import { assertDealShallow, assertDealsShallow, stateAt } from './dealAt.js';
 import type { WeightedCurrency, WeightedTotals } from './weightedPipeline.js';
 
 const SnapshotOptions = z.strictObject({ pipelineId: Id.optional() });
@@ -73,7 +73,9 @@ export function pipelineSnapshot(
   // Maps while summing, null-prototype records in the answer: keys come from the deals, and none
   // may reach Object.prototype.
   const acc = new Map<string, Group>();
-  for (const deal of deals) {
+  for (let i = 0; i < deals.length; i++) {
+    const deal = deals[i]!;
+    assertDealShallow(deal, i);
     const s = stateAt(deal, t);
     if (s === null || s.outcome !== 'open' || (pipelineId !== undefined && s.pipelineId !== pipelineId)) continue;
     const amount = s.amount ?? 0;

@@ -5,7 +5,7 @@ import type { Workspace } from '../model/layout.js';
 import { CalendarDate, Id } from '../model/primitives.js';
 import { assertWorkspace } from '../workspace/validate.js';
 import { checkWindow, parseOptions, WindowShape } from './common.js';
-import { assertDealsShallow } from './dealAt.js';
+import { assertDealShallow, assertDealsShallow } from './dealAt.js';
 import { valueFits } from './valueFits.js';
 
 /**
@@ -113,7 +113,11 @@ export function pipelineWaterfall(
       b.count++;
     }
   };
-  for (const deal of deals) walk(deal, o.from, o.to, inScope, put);
+  for (let i = 0; i < deals.length; i++) {
+    const deal = deals[i]!;
+    assertDealShallow(deal, i);
+    walk(deal, o.from, o.to, inScope, put);
+  }
   return out;
 }
 
