@@ -123,7 +123,7 @@ function stageChanged(deal: Deal, e: Extract<DealEvent, { type: 'dealStageChange
     by: e.by,
     bypassedRules: e.bypassedRules,
   });
-  return {
+  const next: Deal = {
     ...deal,
     layoutId: e.to.layoutId,
     pipelineId: e.to.pipelineId,
@@ -133,8 +133,9 @@ function stageChanged(deal: Deal, e: Extract<DealEvent, { type: 'dealStageChange
     updatedAt: e.at,
     version: e.version,
     history,
-    ...(e.probability === deal.probability ? {} : { changes: logged(deal, [change(e, 'probability', deal.probability, e.probability)]) }),
   };
+  if (e.probability !== deal.probability) next.changes = logged(deal, change(e, 'probability', deal.probability, e.probability));
+  return next;
 }
 
 function updated(deal: Deal, e: Extract<DealEvent, { type: 'dealUpdated' }>): Deal {
@@ -150,7 +151,7 @@ function updated(deal: Deal, e: Extract<DealEvent, { type: 'dealUpdated' }>): De
     (entries ??= []).push(change(e, field, deal[field], to));
   }
   const next = { ...deal, ...e.changes, fields, updatedAt: e.at, version: e.version } as Deal;
-  if (entries !== null) next.changes = logged(deal, entries);
+  if (entries !== null) next.changes = logged(deal, ...entries);
   return next;
 }
 
@@ -162,11 +163,9 @@ const change = (e: DealEvent, field: TrackedField, from: FieldChange['from'], to
  * The deal's change log with `entries` appended. A deal stored before the log existed starts one
  * at its first tracked change (see `dealAt` for what the metrics assume before that).
  */
-function logged(deal: Deal, entries: readonly FieldChange[]): FieldChange[] {
+function logged(deal: Deal, ...entries: FieldChange[]): FieldChange[] {
   const log: unknown = deal.changes;
-  if (log === undefined) return entries.slice();
+  if (log === undefined) return entries;
   if (!Array.isArray(log)) throw new PipelineError('invalid_input', `deal.changes: expected an array of field changes`, { path: 'deal.changes' });
-  const out = (log as FieldChange[]).slice();
-  for (const entry of entries) out.push(entry);
-  return out;
+  return (log as FieldChange[]).concat(entries);
 }
