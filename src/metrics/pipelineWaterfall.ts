@@ -134,7 +134,17 @@ interface Position {
 
 type Put = (p: Position, bucket: BucketName, amount: number) => void;
 
-const copy = (p: Position): Position => ({ ...p });
+/** Copies `from` into `into`: one scratch object per deal instead of one per step. */
+function assign(into: Position, from: Position): Position {
+  into.dealId = from.dealId;
+  into.exists = from.exists;
+  into.pipelineId = from.pipelineId;
+  into.outcome = from.outcome;
+  into.amount = from.amount;
+  into.currency = from.currency;
+  into.closingDate = from.closingDate;
+  return into;
+}
 
 /**
  * One pass over a deal's visits and changes, merged by time: the state before `from` is the start,
@@ -153,6 +163,7 @@ function walk(deal: Deal, from: number, to: number, inScope: (p: Position) => bo
     }
   }
   const cur: Position = { dealId: deal.id, exists: false, pipelineId: null, outcome: 'open', amount: null, currency, closingDate: null };
+  const prev: Position = { ...cur };
   let amountLogged = false;
   let closingLogged = false;
   let started = false;
@@ -167,7 +178,7 @@ function walk(deal: Deal, from: number, to: number, inScope: (p: Position) => bo
       started = true;
       if (inScope(cur)) put(cur, 'start', cur.amount ?? 0);
     }
-    const before = started ? copy(cur) : null;
+    const before = started ? assign(prev, cur) : null;
     while (i < h.length && checkedVisit(h, i).enteredAt === t) {
       const v = h[i++]!;
       cur.exists = true;
