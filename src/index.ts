@@ -110,3 +110,5 @@ export {
   type BulkRequest,
   type BulkReport,
 } from './service/index.js';
+
+export { toProblem, PROBLEM_STATUS, PROBLEM_TYPE_BASE, type Problem, type ToProblemOptions } from './problem.js';
