@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Deal } from '../model/deal.js';
 import { Instant } from '../model/primitives.js';
 import { assertDeals, checkWindow, median, parseOptions } from './common.js';

@@ -4,7 +4,7 @@ import { BulkChange } from '../model/commands.js';
 import type { Deal } from '../model/deal.js';
 import { parseWith } from '../model/parse.js';
 import { Id } from '../model/primitives.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { stripUndefinedKeys } from '../model/stripUndefinedKeys.js';
 import type { Runtime } from './runtime.js';
 import type { BulkReport, BulkRequest } from './types.js';
