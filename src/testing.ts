@@ -11,9 +11,5 @@ export {
   type ArbWorkspaceOptions,
   type ArbScenarioOptions,
 } from './testing/arbitraries.js';
-export {
-  describeRepositoryContract,
-  repositoryContractChecks,
-  type ContractCheck,
-  type MakeRepositories,
-} from './testing/repositoryContract.js';
+// The vitest suite over these checks, describeRepositoryContract, is in sales-pipelines/testing/vitest.
+export { repositoryContractChecks, type ContractCheck, type MakeRepositories } from './testing/repositoryContract.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryRepositories, PipelineError, type Repositories } from '../../src/index.js';
-import { describeRepositoryContract, repositoryContractChecks } from '../../src/testing.js';
+import { repositoryContractChecks } from '../../src/testing.js';
+import { describeRepositoryContract } from '../../src/testing/vitest.js';
 
 describeRepositoryContract('memory', () => createMemoryRepositories());
 

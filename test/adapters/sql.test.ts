@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll } from 'vitest';
-import { describeRepositoryContract } from '../../src/testing.js';
+import { describeRepositoryContract } from '../../src/testing/vitest.js';
 import { createSqliteRepositories, migrateSqlite } from '../../examples/adapters/sqlite.js';
 import { createPostgresRepositories, migratePostgres } from '../../examples/adapters/postgres.js';
 import { serviceSuite } from '../service/serviceSuite.js';
