@@ -100,15 +100,20 @@ export type {
   VisitRow,
   Repositories,
 } from './ports/repositories.js';
-export { createMemoryRepositories } from './adapters/memory/createMemoryRepositories.js';
+export { createMemoryRepositories, type MemoryRepositories } from './adapters/memory/createMemoryRepositories.js';
 export {
   createPipelineService,
   type PipelineService,
   type PipelineServiceOptions,
   type AuthorizationRequest,
   type ActOptions,
+  type DispatchOptions,
+  type RetryOptions,
   type BulkRequest,
   type BulkReport,
+  type Board,
+  type BoardColumn,
+  type BoardOptions,
 } from './service/index.js';
 
 export { toProblem, PROBLEM_STATUS, PROBLEM_TYPE_BASE, type Problem, type ToProblemOptions } from './problem.js';

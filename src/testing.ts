@@ -12,4 +12,10 @@ export {
   type ArbScenarioOptions,
 } from './testing/arbitraries.js';
 // The vitest suite over these checks, describeRepositoryContract, is in sales-pipelines/testing/vitest.
-export { repositoryContractChecks, type ContractCheck, type MakeRepositories } from './testing/repositoryContract.js';
+export {
+  repositoryContractChecks,
+  tenantIsolationChecks,
+  type ContractCheck,
+  type MakeRepositories,
+  type MakeTenant,
+} from './testing/repositoryContract.js';

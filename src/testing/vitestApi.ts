@@ -1,15 +1,12 @@
-// The vitest functions the contract checks and suite use, without importing vitest: the
+// The vitest functions the contract suite registers tests with, without importing vitest: the
 // `sales-pipelines/testing` entry must load where vitest is not installed (and from CommonJS,
-// which vitest refuses). `sales-pipelines/testing/vitest` imports vitest and binds it here; until
-// then `expect` is the small one in assertions.ts and `describe`/`it` explain where to import from.
-import type { describe as VitestDescribe, expect as VitestExpect, it as VitestIt } from 'vitest';
-import { expect as plainExpect } from './assertions.js';
+// which vitest refuses). `sales-pipelines/testing/vitest` imports vitest and binds it here.
+import type { describe as VitestDescribe, it as VitestIt } from 'vitest';
 
 /** What `sales-pipelines/testing/vitest` hands over. */
 export interface VitestApi {
   readonly describe: typeof VitestDescribe;
   readonly it: typeof VitestIt;
-  readonly expect: typeof VitestExpect;
 }
 
 let bound: VitestApi | undefined;
@@ -24,7 +21,7 @@ function runner(): VitestApi {
   throw new Error("describeRepositoryContract registers vitest tests: import it from 'sales-pipelines/testing/vitest'");
 }
 
-// A call or a property read (`it.each`, `expect.soft`) is forwarded to the bound function.
+// A call or a property read (`it.each`, `describe.skip`) is forwarded to the bound function.
 function forward<F extends object>(target: () => F): F {
   return new Proxy((() => undefined) as unknown as F, {
     apply: (_t, thisArg, args) => Reflect.apply(target() as (...a: unknown[]) => unknown, thisArg, args),
@@ -34,4 +31,3 @@ function forward<F extends object>(target: () => F): F {
 
 export const describe: typeof VitestDescribe = forward(() => runner().describe);
 export const it: typeof VitestIt = forward(() => runner().it);
-export const expect: typeof VitestExpect = forward(() => bound?.expect ?? (plainExpect as unknown as typeof VitestExpect));
