@@ -101,7 +101,7 @@ function planLayout(plan: Plan, d: DesiredLayout, path: string): void {
   planDefault(plan, d, standardId, path);
   planDeletions(plan, d, standardId, path);
   for (const s of removed) {
-    const replacement = d.stageReplacements?.[s.id];
+    const replacement = replacementOf(d, s.id);
     const at = replacement === undefined ? `${path}.stages` : `${path}.stageReplacements.${s.id}`;
     plan.step(at, { type: 'removeStage', layoutId: d.id, stageId: s.id, ...(replacement === undefined ? {} : { replacementStageId: replacement }) });
   }
@@ -132,7 +132,7 @@ function checkOutcomes(before: Layout, d: DesiredLayout, path: string): void {
 function checkRemovals(before: Layout, d: DesiredLayout, removed: readonly StageDef[], path: string): void {
   for (const s of removed) {
     const users = before.pipelines.filter((p) => p.stages.some((ps) => ps.stageId === s.id)).map((p) => p.id);
-    if (users.length > 0 && d.stageReplacements?.[s.id] === undefined) {
+    if (users.length > 0 && replacementOf(d, s.id) === undefined) {
       const at = `${path}.stageReplacements`;
       fail('stage_in_use', `${at}: stage ${s.id} is removed but pipelines ${users.join(', ')} use it; name the stage its deals move to`, {
         path: at,
@@ -258,6 +258,12 @@ function planDeletions(plan: Plan, d: DesiredLayout, standardId: string, path: s
     const transferTo = t ? { transferTo: { pipelineId: t.to, ...(t.stageMap ? { stageMap: t.stageMap } : {}) } } : {};
     plan.step(t ? `${path}.transfers[${k}]` : `${path}.pipelines`, { type: 'deletePipeline', pipelineId: p.id, ...transferTo });
   }
+}
+
+/** The replacement of a removed stage, read by own key: a stage may be called `toString`. */
+function replacementOf(d: DesiredLayout, stageId: string): string | undefined {
+  const map = d.stageReplacements;
+  return map !== undefined && Object.hasOwn(map, stageId) ? map[stageId] : undefined;
 }
 
 /** A pipeline's stage list in the form the reducers store. */

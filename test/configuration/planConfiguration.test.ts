@@ -144,6 +144,20 @@ describe('planConfiguration', () => {
       expect(error.message).toContain('sales:standard, new-cars, used-cars');
     });
 
+    it('a removed stage named like an Object.prototype member, without a replacement', () => {
+      const stages = [
+        { id: 'toString', name: 'To string', probability: 10, outcome: 'open' as const, forecastCategory: 'pipeline' as const },
+        { id: 'valueOf', name: 'Value of', probability: 20, outcome: 'open' as const, forecastCategory: 'pipeline' as const },
+      ];
+      const desired: DesiredConfiguration = { layouts: [{ id: 'x', name: 'X', stages, pipelines: [{ id: 'p', name: 'P', stages: ['toString', 'valueOf'] }] }] };
+      const ws = run(emptyWorkspace(), planConfiguration(emptyWorkspace(), desired));
+      const without: DesiredConfiguration = { layouts: [{ ...desired.layouts[0]!, stages: [stages[1]!], pipelines: [{ id: 'p', name: 'P', stages: ['valueOf'] }], stageReplacements: {} }] };
+      const error = expectPipelineError(() => planConfiguration(ws, without), 'stage_in_use');
+      expect(error.details.stageId).toBe('toString');
+      const commands = planConfiguration(ws, { layouts: [{ ...without.layouts[0]!, stageReplacements: { toString: 'valueOf' } }] });
+      expect(commands).toEqual([{ type: 'removeStage', layoutId: 'x', stageId: 'toString', replacementStageId: 'valueOf' }]);
+    });
+
     it('a stage whose outcome would change', () => {
       const desired = configurationOf(dealerWorkspace(), ['sales']);
       desired.layouts[0]!.stages = desired.layouts[0]!.stages.map((s) => (s.id === 'lost' ? { ...s, outcome: 'won' as const } : s));
