@@ -19,7 +19,8 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpProblem(413, 'Content Too Large', `the body is larger than ${MAX_BODY_BYTES} bytes`);
+    // The rest of the body is not read: the connection closes after the answer.
+    if (size > MAX_BODY_BYTES) throw new HttpProblem(413, 'Content Too Large', `the body is larger than ${MAX_BODY_BYTES} bytes`, { connection: 'close' });
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8');

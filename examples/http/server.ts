@@ -40,6 +40,14 @@ function integer(url: URL, name: string, fallback: number): number {
   return Number(value);
 }
 
+function decodePathSegment(segment: string, name: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new PipelineError('invalid_input', `path.${name}: not a valid percent-encoded segment`, { path: `path.${name}` });
+  }
+}
+
 /** `service.applyConfiguration` when the service has it; otherwise the same steps, through `configure`. */
 async function applyConfiguration(service: PipelineService, desired: DesiredConfiguration, opts: { by: string | null; dryRun: boolean }): Promise<{ commands: WorkspaceCommand[] }> {
   const own = (service as { applyConfiguration?: (d: DesiredConfiguration, o: { by: string | null; dryRun: boolean }) => Promise<{ commands: WorkspaceCommand[] }> }).applyConfiguration;
@@ -153,7 +161,7 @@ export function createHandler(service: PipelineService, options: HandlerOptions 
         throw new HttpProblem(405, 'Method Not Allowed', `${req.method} is not allowed on ${url.pathname}`, { allow: matching.map((r) => r.method).join(', ') });
       }
       const groups = route.pattern.exec(url.pathname)?.groups ?? {};
-      const params = Object.fromEntries(Object.entries(groups).map(([k, v]) => [k, decodeURIComponent(v)]));
+      const params = Object.fromEntries(Object.entries(groups).map(([k, v]) => [k, decodePathSegment(v, k)]));
       const { status, body, headers } = await route.handle(req, url, params, userOf(req));
       sendJson(res, status, body, headers);
     };

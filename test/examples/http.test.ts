@@ -96,6 +96,18 @@ describe('examples/http', () => {
     expect(wrong.headers.get('allow')).toBe('GET');
   });
 
+  it('answers a malformed path segment with 400', async () => {
+    const res = await fetch(`${base}/deals/%E0%A4%A`);
+    expect(res.status).toBe(400);
+    expect((await read(res)).path).toBe('path.id');
+  });
+
+  it('answers a body over 1 MB with 413', async () => {
+    const res = await fetch(`${base}/deals`, json({ id: 'big', layoutId: 'sales', name: 'x'.repeat(1_100_000) }));
+    expect(res.status).toBe(413);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+
   it('answers a missing deal with 404', async () => {
     const res = await fetch(`${base}/deals/missing`);
     expect(res.status).toBe(404);
