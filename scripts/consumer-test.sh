@@ -11,10 +11,11 @@ trap 'rm -rf "$scratch"' EXIT
 tarball=$(npm pack --silent --pack-destination "$scratch" | tail -n 1)
 fast_check=$(node -p "require('./node_modules/fast-check/package.json').version")
 vitest=$(node -p "require('./node_modules/vitest/package.json').version")
+better_sqlite3=$(node -p "require('./node_modules/better-sqlite3/package.json').version")
 
 cd "$scratch"
 npm init -y > /dev/null
-npm install --no-audit --no-fund --silent "./$tarball" "fast-check@$fast_check" > /dev/null
+npm install --no-audit --no-fund --silent "./$tarball" "fast-check@$fast_check" "better-sqlite3@$better_sqlite3" > /dev/null
 if [ -e node_modules/vitest ]; then echo "vitest must not be installed for the first checks" >&2; exit 1; fi
 
 cat > esm.mjs <<'JS'
@@ -29,7 +30,7 @@ try { applyWorkspace(workspace, { type: 'renameLayout', layoutId: 'x', name: 'y'
 const [sample] = fc.sample(arbWorkspace(), 1);
 if (checkInvariants(sample, [], { now: 0 }).length !== 0) throw new Error('ESM: arbWorkspace broke an invariant');
 if (typeof planBulkUpdate !== 'function') throw new Error('ESM: missing exports');
-// The contract checks run without vitest, with the test kit's own assertions.
+// The contract checks run without vitest.
 for (const check of repositoryContractChecks) await check.run(() => createMemoryRepositories());
 const refused = await import('sales-pipelines/testing/vitest').then(() => null, (e) => e.code);
 if (refused !== 'ERR_MODULE_NOT_FOUND') throw new Error(`ESM: sales-pipelines/testing/vitest without vitest gave ${refused}`);
@@ -58,9 +59,63 @@ if (!isPipelineError(new PipelineError('forbidden', 'x'), 'forbidden')) throw ne
 console.log('dual ok');
 JS
 
+cat > sqlite.mjs <<'JS'
+// The SQLite adapter from ESM: two tenants in one file database, errors from the core's class.
+import Database from 'better-sqlite3';
+import { createPipelineService, isPipelineError, PipelineError } from 'sales-pipelines';
+import { configureSqlite, createSqliteRepositories, migrateSqlite } from 'sales-pipelines/sqlite';
+const db = new Database('crm.db');
+configureSqlite(db);
+if (migrateSqlite(db) !== 2) throw new Error('ESM sqlite: schema version');
+const stages = [{ id: 'new', name: 'New', probability: 10, outcome: 'open', forecastCategory: 'pipeline' }];
+for (const tenantId of ['acme', 'globex']) {
+  const service = createPipelineService(createSqliteRepositories(db, { tenantId }));
+  await service.configure({ type: 'addLayout', layoutId: 'sales', name: 'Sales', stages });
+  await service.createDeal({ id: 'd1', layoutId: 'sales', name: `Deal of ${tenantId}` });
+}
+const acme = createSqliteRepositories(db, { tenantId: 'acme' });
+if ((await acme.deals.get('d1')).name !== 'Deal of acme') throw new Error('ESM sqlite: tenant isolation');
+const e = await acme.deals.save([{ deal: await acme.deals.get('d1'), expectedVersion: null }]).catch((err) => err);
+if (!isPipelineError(e, 'conflict') || !(e instanceof PipelineError)) throw new Error('ESM sqlite: conflict is not the core PipelineError');
+db.close();
+console.log('sqlite esm ok');
+JS
+
+cat > sqlite.cjs <<'JS'
+const Database = require('better-sqlite3');
+const { createPipelineService, PipelineError } = require('sales-pipelines');
+const { createSqliteRepositories, migrateSqlite } = require('sales-pipelines/sqlite');
+(async () => {
+  const db = new Database('crm.db');
+  migrateSqlite(db);
+  const repos = createSqliteRepositories(db, { tenantId: 'acme' });
+  const deal = await createPipelineService(repos).getDeal('d1');
+  if (!deal || deal.history.length !== 1) throw new Error('CJS sqlite: the deal written from ESM');
+  const e = await repos.deals.save([{ deal, expectedVersion: null }]).catch((err) => err);
+  if (!(e instanceof PipelineError) || e.code !== 'conflict') throw new Error('CJS sqlite: conflict is not the core PipelineError');
+  db.close();
+  console.log('sqlite cjs ok');
+})().catch((e) => { console.error(e); process.exit(1); });
+JS
+
+cat > import.mjs <<'JS'
+// The import entry point, as ESM and as CJS.
+import { createRequire } from 'node:module';
+import { fromHubSpot, toCsv, toStageRows } from 'sales-pipelines/import';
+const { fromPipedrive } = createRequire(import.meta.url)('sales-pipelines/import');
+const hub = fromHubSpot({ pipelines: [{ id: 'default', label: 'Sales', stages: [{ id: 'new', label: 'New', metadata: { isClosed: 'false', probability: '0.1' } }] }],
+  deals: [{ id: '1', properties: { dealname: 'A', dealstage: 'new', pipeline: 'default', createdate: '2024-01-01T00:00:00Z' } }] });
+if (!toCsv(toStageRows(hub.deals)).includes('2024-01-01T00:00:00.000Z')) throw new Error('import: HubSpot deal not exported');
+if (fromPipedrive({ pipelines: [], stages: [], deals: [] }).deals.length !== 0) throw new Error('import: CJS fromPipedrive');
+console.log('import ok');
+JS
+
 node esm.mjs
 node cjs.cjs
 node dual.mjs
+node sqlite.mjs
+node sqlite.cjs
+node import.mjs
 
 # With vitest: the contract suite from its own entry point, run by the host's vitest.
 npm install --no-audit --no-fund --silent "vitest@$vitest" > /dev/null

@@ -30,5 +30,7 @@ describe('README', () => {
     expect(output).toContain('true 1');
     expect(output).toContain('invariants hold');
     expect(output).toContain('layout nope does not exist');
+    expect(output).toContain('hs cumulative 1904400000');
+    expect(output).toContain("[ [ '1', 2, 1 ], [ '2', 1, 1 ], [ 'won', 1, 1 ], [ 'lost', 0, 0 ] ]");
   }, 60_000);
 });
