@@ -135,3 +135,6 @@ export {
   type BoardColumn,
   type BoardOptions,
 } from './service/index.js';
+
+export { toProblem, PROBLEM_STATUS, PROBLEM_TYPE_BASE, type Problem, type ToProblemOptions } from './problem.js';
+export { planConfiguration, configurationOf, DesiredConfiguration } from './configuration/index.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CalendarDate } from '../model/primitives.js';
 import { DAY_MS } from './common.js';
 

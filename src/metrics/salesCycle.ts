@@ -1,5 +1,5 @@
 import { guarded } from '../_internal/guard.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Deal, StageVisit } from '../model/deal.js';
 import { Instant } from '../model/primitives.js';
 import { checkWindow, median, parseOptions } from './common.js';

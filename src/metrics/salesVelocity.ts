@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Deal } from '../model/deal.js';
 import { checkWindow, DAY_MS, parseOptions, WindowShape } from './common.js';
 import { assertTimelines, stateAt } from './dealAt.js';

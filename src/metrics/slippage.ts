@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Deal } from '../model/deal.js';
 import { assertDeals, checkWindow, DAY_MS, parseOptions, WindowShape } from './common.js';
 import { assertChangeLog, changeInstants, stateAt } from './dealAt.js';

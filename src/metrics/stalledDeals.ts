@@ -3,7 +3,7 @@ import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { scopeOfDeal } from '../deals/scope.js';
 import { assertWorkspace } from '../workspace/validate.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Instant } from '../model/primitives.js';
 import { assertDeals, DAY_MS, parseOptions } from './common.js';
 import { BusinessDaysOption, workingTime, type BusinessCalendar } from './calendar.js';

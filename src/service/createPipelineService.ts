@@ -10,7 +10,7 @@ import { bulkUpdate } from './bulk.js';
 import { configure } from './configure.js';
 import { actor, createRuntime, finalConflict, type Runtime } from './runtime.js';
 import type { DispatchOptions, PipelineService, PipelineServiceOptions } from './types.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The service a host wires to its storage: every call loads what it needs, decides with the pure
