@@ -6,12 +6,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import {
   PipelineError,
-  planConfiguration,
   type DealCommandInput,
   type DealInput,
   type DesiredConfiguration,
   type PipelineService,
-  type WorkspaceCommand,
 } from '../../src/index.js';
 import { etagOf, HttpProblem, readJson, sendJson, sendProblem, versionFromIfMatch } from './http.js';
 
@@ -46,15 +44,6 @@ function decodePathSegment(segment: string, name: string): string {
   } catch {
     throw new PipelineError('invalid_input', `path.${name}: not a valid percent-encoded segment`, { path: `path.${name}` });
   }
-}
-
-/** `service.applyConfiguration` when the service has it; otherwise the same steps, through `configure`. */
-async function applyConfiguration(service: PipelineService, desired: DesiredConfiguration, opts: { by: string | null; dryRun: boolean }): Promise<{ commands: WorkspaceCommand[] }> {
-  const own = (service as { applyConfiguration?: (d: DesiredConfiguration, o: { by: string | null; dryRun: boolean }) => Promise<{ commands: WorkspaceCommand[] }> }).applyConfiguration;
-  if (typeof own === 'function') return own.call(service, desired, opts);
-  const commands = planConfiguration(await service.getWorkspace(), desired);
-  if (!opts.dryRun) for (const command of commands) await service.configure(command, { by: opts.by });
-  return { commands };
 }
 
 function routes(service: PipelineService): Route[] {
@@ -132,7 +121,7 @@ function routes(service: PipelineService): Route[] {
       pattern: /^\/configuration$/,
       handle: async (req, url, _p, by) => {
         const dryRun = url.searchParams.get('dryRun') === 'true';
-        const result = await applyConfiguration(service, (await readJson(req)) as DesiredConfiguration, { by, dryRun });
+        const result = await service.applyConfiguration((await readJson(req)) as DesiredConfiguration, { by, dryRun });
         return { status: 200, body: { ...result, dryRun } };
       },
     },
