@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, bench, describe } from 'vitest';
-import { createPipelineService, dwellStats, type Deal, type PipelineService, type VisitRow } from 'sales-pipelines';
+import { createPipelineService, type Deal, type PipelineService } from 'sales-pipelines';
 import { configureSqlite, createSqliteRepositories, migrateSqlite } from 'sales-pipelines/sqlite';
 import { LATER, makeDeals, ws } from './data.js';
 import { sqlBulkMove, sqlDispatch, sqlDwell } from './sqliteBaselines.js';
@@ -61,14 +61,8 @@ async function libraryBulk(tenantId: string): Promise<void> {
 }
 
 describe('storage sqlite: dwell statistics over 100k stored deals (800k visits), end to end', () => {
-  bench('library: visits.list pages + dwellStats', async () => {
-    const repos = createSqliteRepositories(db, { tenantId: 'library' });
-    const rows: VisitRow[] = [];
-    for (let page = await repos.visits.list({ limit: 50_000 }); ; page = await repos.visits.list({ after: page.next, limit: 50_000 })) {
-      for (const v of page.visits) rows.push(v);
-      if (page.next === null) break;
-    }
-    dwellStats(dealsOfVisits(rows), { now: LATER });
+  bench('library: service.dwellStats (visits table)', async () => {
+    await serviceOf('library').dwellStats({ now: LATER });
   }, { iterations: 2, time: 0, warmupIterations: 0, warmupTime: 0 });
 
   bench('baseline: SQL over the indexed visits table + one pass', () => {
@@ -116,23 +110,3 @@ describe('storage sqlite: tenants, bulk move of 100 tenants x 1k deals vs 1 tena
     await libraryBulk('library');
   }, { iterations: 2, time: 0, warmupIterations: 0, warmupTime: 0 });
 });
-
-/** Deals holding only what dwellStats reads, rebuilt from visit rows (ordered by deal and seq). */
-function dealsOfVisits(rows: readonly VisitRow[]): Deal[] {
-  const deals: Deal[] = [];
-  let current: Deal | null = null;
-  for (const r of rows) {
-    if (current === null || current.id !== r.dealId) {
-      current = {
-        id: r.dealId, layoutId: r.layoutId, pipelineId: r.pipelineId, stageId: r.stageId, name: r.dealId, amount: null, currency: null,
-        probability: 0, closingDate: null, ownerId: null, lostReason: null, fields: {}, createdAt: r.enteredAt, updatedAt: r.enteredAt, version: 1, history: [],
-      };
-      deals.push(current);
-    }
-    current.history.push({
-      pipelineId: r.pipelineId, stageId: r.stageId, enteredAt: r.enteredAt, exitedAt: r.exitedAt, amount: null, probability: 0,
-      expectedRevenue: null, closingDate: null, forecastCategory: 'pipeline', outcome: 'open', by: null, bypassedRules: false,
-    });
-  }
-  return deals;
-}

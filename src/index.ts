@@ -134,6 +134,7 @@ export {
   type Board,
   type BoardColumn,
   type BoardOptions,
+  type StoredDwellOptions,
 } from './service/index.js';
 
 export { toProblem, PROBLEM_STATUS, PROBLEM_TYPE_BASE, type Problem, type ToProblemOptions } from './problem.js';

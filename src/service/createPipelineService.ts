@@ -7,6 +7,7 @@ import { Id } from '../model/primitives.js';
 import type { DealQuery } from '../ports/repositories.js';
 import { applyConfiguration } from './applyConfiguration.js';
 import { board } from './board.js';
+import { storedDwellStats } from './storedMetrics.js';
 import { bulkUpdate } from './bulk.js';
 import { configure } from './configure.js';
 import { actor, createRuntime, finalConflict, type Runtime } from './runtime.js';
@@ -48,6 +49,7 @@ export function createPipelineService(options: PipelineServiceOptions): Pipeline
     listDeals: (query) => run(() => listDeals(rt, query)),
     board: (pipelineId, opts) => run(() => board(rt, pipelineId, opts)),
     deliverPending: () => run(() => rt.deliverPending()),
+    dwellStats: (opts) => run(() => storedDwellStats(rt, opts)),
     applyConfiguration: (desired, opts) => run(() => applyConfiguration(rt, desired, opts, actor(opts))),
   };
 }

@@ -12,3 +12,4 @@ export type {
   BoardColumn,
   BoardOptions,
 } from './types.js';
+export type { StoredDwellOptions } from './storedMetrics.js';

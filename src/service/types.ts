@@ -4,6 +4,8 @@ import type { Pipeline } from '../model/pipeline.js';
 import type { StageDef } from '../model/stage.js';
 import type { BulkChangeInput, DealCommandInput, WorkspaceCommand, WorkspaceCommandInput } from '../model/commands.js';
 import type { DesiredConfiguration } from '../configuration/desired.js';
+import type { DwellRow } from '../metrics/dwellStats.js';
+import type { StoredDwellOptions } from './storedMetrics.js';
 import type { DealInput } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import type { Deal } from '../model/deal.js';
@@ -217,6 +219,12 @@ export interface PipelineService {
   board(pipelineId: string, options?: BoardOptions): Promise<Board>;
   /** Hands the outbox's pending events to `onEvents`, oldest first, and marks them delivered; returns how many. */
   deliverPending(): Promise<number>;
+  /**
+   * `dwellStats` over every stored deal, read as stage-visit rows from the store's visits table
+   * (`repositories.visits`) without materialising deals, or from the deals when the store has no
+   * visits port. The same rows as `dwellStats(allDeals, opts)`; `now` defaults to the clock.
+   */
+  dwellStats(opts?: StoredDwellOptions): Promise<DwellRow[]>;
   /**
    * Makes the stored configuration look like `desired` (see `planConfiguration`), running each
    * planned command through {@link PipelineService.configure}; `dryRun` only plans. Returns the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configurationOf, createPipelineService, isPipelineError, type Deal, type DealEvent, type Repositories, type WorkspaceEvent } from '../../src/index.js';
+import { configurationOf, createPipelineService, dwellStats, isPipelineError, type Deal, type DealEvent, type Repositories, type WorkspaceEvent } from '../../src/index.js';
 import { checkInvariants } from '../../src/testing.js';
 import { dealerCommands } from '../../examples/dealership.js';
 import { allDeals, steppingClock, T0 } from './helpers.js';
@@ -205,6 +205,21 @@ export function reliabilitySuite(name: string, make: Make): void {
         expect(moved.pipelineId).toBe('new-cars');
         expect(moved.updatedAt).toBe(T0 + 10 * 3_600_000);
         await expectValid(repos, T0 + 1e9);
+      });
+    });
+
+    describe('dwellStats over the store', () => {
+      it('gives the same rows as dwellStats over every stored deal, per pipeline too', async () => {
+        const { service, repos } = await configured(make);
+        for (const id of ['a', 'b', 'c']) await service.createDeal({ id, layoutId: 'sales', name: id });
+        await service.dispatch('a', { type: 'moveToStage', stageId: 'test-drive' });
+        await service.dispatch('b', { type: 'moveToPipeline', pipelineId: 'used-cars', stageId: 'show-models' });
+        await service.dispatch('b', { type: 'moveToStage', stageId: 'quote' });
+        const now = T0 + 1e8;
+        const deals = await allDeals(repos);
+        expect(await service.dwellStats({ now })).toEqual(dwellStats(deals, { now }));
+        expect(await service.dwellStats({ now, pipelineId: 'used-cars', includeOpen: true })).toEqual(dwellStats(deals, { now, pipelineId: 'used-cars', includeOpen: true }));
+        expect((await service.dwellStats({ now })).length).toBeGreaterThan(0);
       });
     });
 
