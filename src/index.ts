@@ -100,13 +100,18 @@ export type {
   VisitRow,
   Repositories,
 } from './ports/repositories.js';
-export { createMemoryRepositories } from './adapters/memory/createMemoryRepositories.js';
+export { createMemoryRepositories, type MemoryRepositories } from './adapters/memory/createMemoryRepositories.js';
 export {
   createPipelineService,
   type PipelineService,
   type PipelineServiceOptions,
   type AuthorizationRequest,
   type ActOptions,
+  type DispatchOptions,
+  type RetryOptions,
   type BulkRequest,
   type BulkReport,
+  type Board,
+  type BoardColumn,
+  type BoardOptions,
 } from './service/index.js';

@@ -14,6 +14,8 @@ export {
 export {
   describeRepositoryContract,
   repositoryContractChecks,
+  tenantIsolationChecks,
   type ContractCheck,
   type MakeRepositories,
+  type MakeTenant,
 } from './testing/repositoryContract.js';

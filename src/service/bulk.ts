@@ -1,9 +1,10 @@
-import { fail, isPipelineError, PipelineError } from '../errors.js';
+import { fail, isPipelineError } from '../errors.js';
 import { planBulkUpdate } from '../bulk/planBulkUpdate.js';
-import { BulkChange } from '../model/commands.js';
+import { BulkChange, type BulkChangeInput } from '../model/commands.js';
 import type { Deal } from '../model/deal.js';
 import { parseWith } from '../model/parse.js';
-import { Id } from '../model/primitives.js';
+import { Id, safeRecord } from '../model/primitives.js';
+import { dealMatches, type DealFilter } from '../ports/repositories.js';
 import { z } from 'zod';
 import { stripUndefinedKeys } from '../model/stripUndefinedKeys.js';
 import type { Runtime } from './runtime.js';
@@ -16,15 +17,23 @@ const Request = z.strictObject({
   by: Id.nullable().optional(),
   bypassRules: z.boolean().optional(),
   dealIds: z.array(Id).max(1_000_000).optional(),
+  expectedVersions: safeRecord(z.number().int().min(1)).optional(),
   query: z.strictObject({ layoutId: Id.optional(), pipelineId: Id.nullable().optional(), stageId: Id.optional() }).optional(),
 });
 
 type Parsed = z.output<typeof Request>;
+type Rejected = BulkReport['rejected'][number];
+type Report = { updated: string[]; rejected: Rejected[]; unchanged: string[]; aborted?: boolean };
+
+/** Appends without spreading: reports of a million ids must not hit argument-count limits. */
+function append<T>(target: T[], items: readonly T[]): void {
+  for (let i = 0; i < items.length; i++) target.push(items[i]!);
+}
 
 /**
  * A bulk update through the repositories. `bestEffort` plans and saves chunk by chunk (a chunk
  * that keeps conflicting reports its deals as `conflict`); `atomic` reads every deal, plans once
- * and saves everything in one all-or-nothing save.
+ * and saves everything in one all-or-nothing save, or nothing (`aborted: true`).
  */
 export async function bulkUpdate(rt: Runtime, request: BulkRequest): Promise<BulkReport> {
   const r = parseWith(Request, request, 'request');
@@ -34,13 +43,25 @@ export async function bulkUpdate(rt: Runtime, request: BulkRequest): Promise<Bul
   if (r.dealIds && new Set(r.dealIds).size !== r.dealIds.length) {
     fail('invalid_input', 'request.dealIds: an id is listed twice', { path: 'request.dealIds' });
   }
+  if (r.expectedVersions && !r.dealIds) fail('invalid_input', 'request.expectedVersions: only with dealIds', { path: 'request.expectedVersions' });
   const by = r.by ?? null;
   const bypassRules = r.bypassRules === true || r.change.bypassRules === true;
   if (bypassRules) await rt.authorize({ by, action: r.change.type, bypassRules, bulk: true });
-  const report: BulkReport = { updated: [], rejected: [], unchanged: [] };
-  if (r.mode === 'atomic') await atomic(rt, r, by, bypassRules, report);
-  else for await (const page of chunks(rt, r)) await chunk(rt, r, page, by, bypassRules, report);
+  const report: Report = { updated: [], rejected: [], unchanged: [] };
+  const job: Job = { rt, r, by, bypass: bypassRules, filter: r.query ? stripUndefinedKeys(r.query) : null, report };
+  if (r.mode === 'atomic') await atomic(job);
+  else for await (const page of chunks(rt, r)) await chunk(job, page);
   return report;
+}
+
+interface Job {
+  readonly rt: Runtime;
+  readonly r: Parsed;
+  readonly by: string | null;
+  readonly bypass: boolean;
+  /** The query's filters, checked again on every read: a deal that left the query is not changed. */
+  readonly filter: DealFilter | null;
+  readonly report: Report;
 }
 
 /** A chunk of deal ids to work on, with the deals themselves when a query page already read them. */
@@ -64,72 +85,109 @@ async function* chunks(rt: Runtime, r: Parsed): AsyncGenerator<Chunk> {
   } while (after !== null);
 }
 
-async function chunk(rt: Runtime, r: Parsed, page: Chunk, by: string | null, bypass: boolean, report: BulkReport): Promise<void> {
-  const { ids } = page;
-  let fresh = page.deals ? { deals: page.deals, missing: [] } : null;
+function change(job: Job): BulkChangeInput {
+  return { ...job.r.change, ...(job.bypass ? { bypassRules: true } : {}) } as BulkChangeInput;
+}
+
+async function chunk(job: Job, page: Chunk): Promise<void> {
+  const { rt, report } = job;
+  let fresh = page.deals ?? null;
   try {
     await rt.retry(async () => {
       // The first attempt uses what the query page read; a retry after a conflict reads again.
-      const found = fresh ?? (await read(rt, ids));
+      const found = await read(job, page.ids, fresh);
       fresh = null;
-      const { deals, missing } = await permitted(rt, found, r.change.type, by, bypass);
-      const plan = planBulkUpdate(await rt.workspaces.load(), deals, { ...r.change, ...(bypass ? { bypassRules: true } : {}) }, { at: rt.now(), by, mode: 'bestEffort' });
-      await rt.commit(plan.updated);
-      report.updated.push(...plan.updated.map((u) => u.deal.id));
-      report.unchanged.push(...plan.unchanged);
-      report.rejected.push(...plan.rejected.map((x) => ({ dealId: x.dealId, code: x.error.code, message: x.error.message })), ...missing);
+      const { deals, refused } = await permitted(job, found);
+      const ws = await rt.workspaces.load();
+      const plan = planBulkUpdate(ws, deals, change(job), { at: rt.atFor(deals), by: job.by, mode: 'bestEffort' });
+      await rt.commit(plan.updated, ws.version);
+      for (const u of plan.updated) report.updated.push(u.deal.id);
+      append(report.unchanged, plan.unchanged);
+      append(report.unchanged, found.left);
+      for (const x of plan.rejected) report.rejected.push({ dealId: x.dealId, code: x.error.code, message: x.error.message });
+      append(report.rejected, refused);
     });
   } catch (e) {
     if (!isPipelineError(e, 'conflict')) throw e;
-    report.rejected.push(...ids.map((dealId) => ({ dealId, code: 'conflict', message: `deal ${dealId} kept changing during the bulk update` })));
+    for (const dealId of page.ids) report.rejected.push({ dealId, code: 'conflict', message: `deal ${dealId} kept changing during the bulk update` });
   }
 }
 
-async function atomic(rt: Runtime, r: Parsed, by: string | null, bypass: boolean, report: BulkReport): Promise<void> {
+async function atomic(job: Job): Promise<void> {
+  const { rt, report } = job;
   const all: string[] = [];
-  for await (const page of chunks(rt, r)) all.push(...page.ids);
-  await rt.retry(async () => {
-    const { deals, missing } = await permitted(rt, await read(rt, all), r.change.type, by, bypass);
-    const plan = planBulkUpdate(await rt.workspaces.load(), deals, { ...r.change, ...(bypass ? { bypassRules: true } : {}) }, { at: rt.now(), by, mode: 'atomic' });
-    const rejected = [...plan.rejected.map((x) => ({ dealId: x.dealId, code: x.error.code, message: x.error.message })), ...missing];
-    if (rejected.length > 0) {
-      report.rejected.push(...rejected);
-      const refused = new Set(rejected.map((x) => x.dealId));
-      report.unchanged.push(...deals.map((d) => d.id).filter((id) => !refused.has(id)));
-      return;
-    }
-    await rt.commit(plan.updated);
-    report.updated.push(...plan.updated.map((u) => u.deal.id));
-    report.unchanged.push(...plan.unchanged);
-  });
+  for await (const page of chunks(rt, job.r)) append(all, page.ids);
+  try {
+    await rt.retry(async () => {
+      const found = await read(job, all, null);
+      const { deals, refused } = await permitted(job, found);
+      const ws = await rt.workspaces.load();
+      const plan = planBulkUpdate(ws, deals, change(job), { at: rt.atFor(deals), by: job.by, mode: 'atomic' });
+      const rejected: Rejected[] = plan.rejected.map((x) => ({ dealId: x.dealId, code: x.error.code, message: x.error.message }));
+      append(rejected, refused);
+      if (rejected.length > 0) {
+        abort(report, all, rejected);
+        return;
+      }
+      await rt.commit(plan.updated, ws.version);
+      for (const u of plan.updated) report.updated.push(u.deal.id);
+      append(report.unchanged, plan.unchanged);
+      append(report.unchanged, found.left);
+    });
+  } catch (e) {
+    if (!isPipelineError(e, 'conflict')) throw e;
+    abort(report, all, all.map((dealId) => ({ dealId, code: 'conflict' as const, message: `deal ${dealId} kept changing during the bulk update` })));
+  }
+}
+
+/** Nothing was saved: the rejected deals say why, every other deal is unchanged. */
+function abort(report: Report, all: readonly string[], rejected: readonly Rejected[]): void {
+  const refused = new Set(rejected.map((x) => x.dealId));
+  report.updated.length = 0;
+  report.rejected.length = 0;
+  report.unchanged.length = 0;
+  append(report.rejected, rejected);
+  for (const id of all) if (!refused.has(id)) report.unchanged.push(id);
+  report.aborted = true;
 }
 
 /** Asks `authorize` about each deal, as for a single command; refused deals are reported `forbidden`. */
-async function permitted(
-  rt: Runtime,
-  read: { deals: Deal[]; missing: BulkReport['rejected'] },
-  action: string,
-  by: string | null,
-  bypassRules: boolean,
-): Promise<{ deals: Deal[]; missing: BulkReport['rejected'] }> {
+async function permitted(job: Job, found: Found): Promise<{ deals: Deal[]; refused: Rejected[] }> {
   const deals: Deal[] = [];
-  const missing = [...read.missing];
-  for (const deal of read.deals) {
-    if (await rt.allows({ by, action, dealId: deal.id, bypassRules, bulk: true })) deals.push(deal);
-    else missing.push({ dealId: deal.id, code: 'forbidden', message: `${by ?? 'anonymous'} may not ${action} deal ${deal.id}` });
+  const refused = [...found.rejected];
+  const action = job.r.change.type;
+  for (const deal of found.deals) {
+    if (await job.rt.allows({ by: job.by, action, dealId: deal.id, bypassRules: job.bypass, bulk: true })) deals.push(deal);
+    else refused.push({ dealId: deal.id, code: 'forbidden', message: `${job.by ?? 'anonymous'} may not ${action} deal ${deal.id}` });
   }
-  return { deals, missing };
+  return { deals, refused };
 }
 
-/** Reads deals by id, in the order asked, and reports the ids that do not exist. */
-async function read(rt: Runtime, ids: readonly string[]): Promise<{ deals: Deal[]; missing: BulkReport['rejected'] }> {
-  const found = new Map((await rt.deals.getMany(ids)).map((d) => [d.id, d]));
+interface Found {
+  /** Deals to plan, in the order asked. */
+  readonly deals: Deal[];
+  /** Ids that do not exist, or are not at the version the caller expected. */
+  readonly rejected: Rejected[];
+  /** Deals that no longer match the query: left alone, reported unchanged. */
+  readonly left: string[];
+}
+
+/** Reads deals by id (or takes a page already read), in the order asked, checking the query and expected versions. */
+async function read(job: Job, ids: readonly string[], already: readonly Deal[] | null): Promise<Found> {
+  const list = already ?? (await job.rt.deals.getMany(ids));
+  const found = new Map<string, Deal>();
+  for (const d of list) found.set(d.id, d);
   const deals: Deal[] = [];
-  const missing: BulkReport['rejected'] = [];
+  const rejected: Rejected[] = [];
+  const left: string[] = [];
+  const expected = job.r.expectedVersions;
   for (const id of ids) {
     const d = found.get(id);
-    if (d) deals.push(d);
-    else missing.push({ dealId: id, code: 'not_found', message: new PipelineError('not_found', `deal ${id} does not exist`).message });
+    if (!d) rejected.push({ dealId: id, code: 'not_found', message: `deal ${id} does not exist` });
+    else if (job.filter && !dealMatches(d, job.filter)) left.push(id);
+    else if (expected && Object.hasOwn(expected, id) && expected[id] !== d.version) {
+      rejected.push({ dealId: id, code: 'conflict', message: `deal ${id} is at version ${d.version}, not ${expected[id]}: it changed since it was read` });
+    } else deals.push(d);
   }
-  return { deals, missing };
+  return { deals, rejected, left };
 }

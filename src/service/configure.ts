@@ -16,8 +16,7 @@ export async function saveCommand(rt: Runtime, command: WorkspaceCommandInput, b
     const ws = await rt.workspaces.load();
     const { workspace, events } = applyWorkspace(ws, command, { at: rt.now(), by });
     if (events.length === 0) return ws;
-    await rt.workspaces.save(workspace, ws.version);
-    await rt.publish(events);
+    await rt.saveWorkspace(workspace, ws.version, events);
     return workspace;
   });
 }
@@ -74,7 +73,7 @@ async function deletePipeline(rt: Runtime, input: WorkspaceCommandInput, c: Cmd<
   const [event] = decideWorkspace(ws, input, { at: rt.now(), by });
   const transfer = event?.type === 'pipelineDeleted' ? event.transferTo : null;
   if (!transfer) {
-    await refuseInUse(rt, { pipelineId: c.pipelineId }, 'pipeline_in_use', (n) => `pipeline ${c.pipelineId} holds ${n} deals; give transferTo to move them`, {
+    await refuseInUse(rt, { pipelineId: c.pipelineId }, 'pipeline_in_use', (n) => `pipeline ${c.pipelineId} holds ${deals(n)}; give transferTo to move them`, {
       pipelineId: c.pipelineId,
     });
     return saveCommand(rt, input, by);
@@ -98,7 +97,7 @@ async function removeStage(rt: Runtime, input: WorkspaceCommandInput, c: Cmd<'re
   }
   decideWorkspace(ws, input, { at: rt.now(), by });
   if (replacement === null) {
-    await refuseInUse(rt, query, 'stage_in_use', (n) => `stage ${c.stageId} holds ${n} deals; give replacementStageId to move them`, { stageId: c.stageId });
+    await refuseInUse(rt, query, 'stage_in_use', (n) => `stage ${c.stageId} holds ${deals(n)}; give replacementStageId to move them`, { stageId: c.stageId });
     return saveCommand(rt, input, by);
   }
   for (const p of layout?.pipelines ?? []) {
@@ -121,7 +120,7 @@ async function setPipelineStages(rt: Runtime, input: WorkspaceCommandInput, c: C
   if (pipeline) {
     const kept = new Set(c.stages.map((s) => (typeof s === 'string' ? s : s.stageId)));
     for (const { stageId } of pipeline.stages.filter((s) => !kept.has(s.stageId))) {
-      await refuseInUse(rt, { pipelineId: c.pipelineId, stageId }, 'stage_in_use', (n) => `stage ${stageId} of pipeline ${c.pipelineId} holds ${n} deals; move them first`, {
+      await refuseInUse(rt, { pipelineId: c.pipelineId, stageId }, 'stage_in_use', (n) => `stage ${stageId} of pipeline ${c.pipelineId} holds ${deals(n)}; move them first`, {
         pipelineId: c.pipelineId,
         stageId,
       });
@@ -129,6 +128,9 @@ async function setPipelineStages(rt: Runtime, input: WorkspaceCommandInput, c: C
   }
   return saveCommand(rt, input, by);
 }
+
+/** "1 deal", "2 deals". */
+const deals = (n: number) => `${n} deal${n === 1 ? '' : 's'}`;
 
 /** Throws `code` naming a sample of the deals matching `query` and their count, if there are any. */
 async function refuseInUse(

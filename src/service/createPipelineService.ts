@@ -1,29 +1,35 @@
-import { PipelineError } from '../errors.js';
+import { isPipelineError, PipelineError } from '../errors.js';
 import { applyDeal } from '../deals/apply.js';
 import type { DealCommandInput } from '../model/commands.js';
 import type { Deal, DealInput } from '../model/deal.js';
 import { parseWith } from '../model/parse.js';
 import { Id } from '../model/primitives.js';
+import type { DealQuery } from '../ports/repositories.js';
+import { board } from './board.js';
 import { bulkUpdate } from './bulk.js';
 import { configure } from './configure.js';
-import { actor, createRuntime, type Runtime } from './runtime.js';
-import type { PipelineService, PipelineServiceOptions } from './types.js';
+import { actor, createRuntime, finalConflict, type Runtime } from './runtime.js';
+import type { DispatchOptions, PipelineService, PipelineServiceOptions } from './types.js';
+import { z } from 'zod';
 
 /**
  * The service a host wires to its storage: every call loads what it needs, decides with the pure
- * reducers, saves with optimistic concurrency (retrying conflicts up to `maxRetries`), then
- * publishes the events. Multi-step configuration changes (the first pipeline of a layout,
- * deleting a pipeline with a transfer, removing a stage with a replacement) move deals first and
- * can be run again after a crash to finish.
+ * reducers, saves with optimistic concurrency against the deal versions and the workspace
+ * version the decision read (retrying conflicts with exponential backoff and jitter), stores the
+ * events in the same save when the repositories have an outbox, then hands them to `onEvents`.
+ * Multi-step configuration changes (the first pipeline of a layout, deleting a pipeline with a
+ * transfer, removing a stage with a replacement) move deals first and can be run again after a
+ * crash to finish. Nothing but `PipelineError` escapes: junk input is `invalid_input`, a storage
+ * failure `storage_failed` with the driver's error as `cause`.
  *
- * @param options - repositories, and optionally `clock`, `authorize`, `onEvents`, `maxRetries`, `chunkSize`
+ * @param options - repositories, and optionally `clock`, `authorize`, `onEvents`, `retry`, `chunkSize`
  * @returns the service
  * @example
  * ```ts
  * const service = createPipelineService({ ...createMemoryRepositories(), onEvents: (e) => console.log(e.length) });
  * await service.configure({ type: 'addLayout', layoutId: 'sales', name: 'Sales', stages }, { by: 'admin' });
  * const deal = await service.createDeal({ id: 'd1', layoutId: 'sales', name: 'Fleet' }, { by: 'ann' });
- * await service.dispatch('d1', { type: 'moveToStage', stageId: 'quote' }, { by: 'ann' });
+ * await service.dispatch('d1', { type: 'moveToStage', stageId: 'quote' }, { by: 'ann', expectedVersion: deal.version });
  * ```
  */
 export function createPipelineService(options: PipelineServiceOptions): PipelineService {
@@ -34,16 +40,27 @@ export function createPipelineService(options: PipelineServiceOptions): Pipeline
   return {
     configure: (command, opts) => run(() => configure(rt, command, actor(opts))),
     createDeal: (input, opts) => run(() => createDeal(rt, input, actor(opts))),
-    dispatch: (dealId, command, opts) => run(() => dispatch(rt, dealId, command, actor(opts), opts?.bypassRules === true)),
+    dispatch: (dealId, command, opts) => run(() => dispatch(rt, dealId, command, opts)),
     bulkUpdate: (request) => run(() => bulkUpdate(rt, request)),
     getDeal: (id) => run(() => rt.deals.get(parseWith(Id, id, 'dealId'))),
     getWorkspace: () => run(() => rt.workspaces.load()),
+    listDeals: (query) => run(() => listDeals(rt, query)),
+    board: (pipelineId, opts) => run(() => board(rt, pipelineId, opts)),
+    deliverPending: () => run(() => rt.deliverPending()),
   };
 }
 
-/** Turns synchronous throws into rejected promises. */
+/**
+ * Turns synchronous throws into rejected promises, and anything but a `PipelineError` (a getter
+ * that throws, a revoked Proxy in the input) into `invalid_input`.
+ */
 async function run<T>(fn: () => Promise<T>): Promise<T> {
-  return fn();
+  try {
+    return await fn();
+  } catch (e) {
+    if (isPipelineError(e)) throw e;
+    throw new PipelineError('invalid_input', `input could not be read: ${e instanceof Error ? e.message : String(e)}`, {}, { cause: e });
+  }
 }
 
 async function createDeal(rt: Runtime, input: DealInput, by: string | null): Promise<Deal> {
@@ -53,16 +70,23 @@ async function createDeal(rt: Runtime, input: DealInput, by: string | null): Pro
     const ws = await rt.workspaces.load();
     const existing = id === undefined ? null : await rt.deals.get(id);
     const { deal, events } = applyDeal(ws, existing, { type: 'createDeal', deal: input }, { at: rt.now(), by });
-    await rt.deals.save([{ deal, expectedVersion: null }]);
-    await rt.publish(events);
+    await rt.commit([{ deal, events }], ws.version, () => null);
     return deal;
   });
 }
 
-async function dispatch(rt: Runtime, dealId: string, command: DealCommandInput, by: string | null, bypassOption: boolean): Promise<Deal> {
+const DispatchOpts = z.strictObject({
+  by: Id.nullable().optional(),
+  bypassRules: z.boolean().optional(),
+  expectedVersion: z.number().int().min(1).optional(),
+});
+
+async function dispatch(rt: Runtime, dealId: string, command: DealCommandInput, input: DispatchOptions | undefined): Promise<Deal> {
   const id = parseWith(Id, dealId, 'dealId');
+  const opts = parseWith(DispatchOpts, input ?? {}, 'opts');
+  const by = opts.by ?? null;
   const commandBypass = typeof command === 'object' && command !== null && (command as { bypassRules?: unknown }).bypassRules === true;
-  const bypassRules = bypassOption || commandBypass;
+  const bypassRules = opts.bypassRules === true || commandBypass;
   const action = typeof command === 'object' && command !== null && typeof command.type === 'string' ? command.type : 'unknown';
   await rt.authorize({ by, action, dealId: id, bypassRules });
   return rt.retry(async () => {
@@ -71,11 +95,37 @@ async function dispatch(rt: Runtime, dealId: string, command: DealCommandInput, 
       throw new PipelineError('invalid_input', 'command.type: use createDeal to create deals', { path: 'command.type' });
     }
     if (!current) throw new PipelineError('not_found', `deal ${id} does not exist`, { dealId: id });
+    if (opts.expectedVersion !== undefined && current.version !== opts.expectedVersion) {
+      throw finalConflict(new PipelineError('conflict', `deal ${id} is at version ${current.version}, not ${opts.expectedVersion}: it changed since it was read`, {
+        ids: [id],
+        dealId: id,
+        currentVersion: current.version,
+        expectedVersion: opts.expectedVersion,
+      }));
+    }
     const ws = await rt.workspaces.load();
     const c = bypassRules ? ({ ...command, bypassRules: true } as DealCommandInput) : command;
-    const { deal, events } = applyDeal(ws, current, c, { at: rt.now(), by });
+    const { deal, events } = applyDeal(ws, current, c, { at: rt.atFor([current]), by });
     if (events.length === 0) return current;
-    await rt.commit([{ deal, events }]);
+    await rt.commit([{ deal, events }], ws.version);
     return deal;
   });
+}
+
+const Query = z.strictObject({
+  layoutId: Id.optional(),
+  pipelineId: Id.nullable().optional(),
+  stageId: Id.optional(),
+  after: z.string().nullable().optional(),
+  limit: z.number().int().min(1).max(1000),
+});
+
+async function listDeals(rt: Runtime, input: DealQuery) {
+  const q = parseWith(Query, input, 'query');
+  const query: { -readonly [K in keyof DealQuery]: DealQuery[K] } = { limit: q.limit };
+  if (q.layoutId !== undefined) query.layoutId = q.layoutId;
+  if (q.pipelineId !== undefined) query.pipelineId = q.pipelineId;
+  if (q.stageId !== undefined) query.stageId = q.stageId;
+  if (q.after !== undefined) query.after = q.after;
+  return rt.deals.list(query);
 }

@@ -1,2 +1,14 @@
 export { createPipelineService } from './createPipelineService.js';
-export type { PipelineService, PipelineServiceOptions, AuthorizationRequest, ActOptions, BulkRequest, BulkReport } from './types.js';
+export type {
+  PipelineService,
+  PipelineServiceOptions,
+  AuthorizationRequest,
+  ActOptions,
+  DispatchOptions,
+  RetryOptions,
+  BulkRequest,
+  BulkReport,
+  Board,
+  BoardColumn,
+  BoardOptions,
+} from './types.js';

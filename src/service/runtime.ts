@@ -3,71 +3,169 @@ import type { DealEvent } from '../deals/events.js';
 import type { Deal } from '../model/deal.js';
 import { parseWith } from '../model/parse.js';
 import { Id } from '../model/primitives.js';
-import type { DealRepository, WorkspaceRepository } from '../ports/repositories.js';
+import type { DealRepository, OutboxRepository, VisitRepository, WorkspaceRepository } from '../ports/repositories.js';
 import type { WorkspaceEvent } from '../workspace/events.js';
-import type { AuthorizationRequest, PipelineServiceOptions } from './types.js';
+import { guardRepositories } from './storage.js';
+import type { AuthorizationRequest, PipelineServiceOptions, RetryOptions } from './types.js';
 
 /** What the parts of the service share. */
 export interface Runtime {
   readonly workspaces: WorkspaceRepository;
   readonly deals: DealRepository;
-  readonly now: () => number;
+  readonly outbox: OutboxRepository | null;
+  readonly visits: VisitRepository | null;
   readonly chunkSize: number;
+  /** The service clock, in epoch ms. */
+  now(): number;
+  /** The instant to record a change of these deals at: the clock, or the latest of their last changes if a skewed clock wrote one later. */
+  atFor(deals: readonly Deal[]): number;
   authorize(request: AuthorizationRequest): Promise<void>;
   /** Whether the host allows a request (true when it gave no authorize function and no bypass is asked). */
   allows(request: AuthorizationRequest): Promise<boolean>;
-  publish(events: readonly (WorkspaceEvent | DealEvent)[]): Promise<void>;
-  /** Saves planned deals in one all-or-nothing save (against the version each was read at), then publishes their events. */
-  commit(updated: readonly { deal: Deal; events: readonly DealEvent[] }[]): Promise<void>;
-  /** Runs `attempt` again after a version conflict, up to maxRetries times. */
+  /** Saves a workspace decided on `expectedVersion`, with its events, then delivers them. */
+  saveWorkspace(ws: import('../model/layout.js').Workspace, expectedVersion: number, events: readonly WorkspaceEvent[]): Promise<void>;
+  /** Saves planned deals in one all-or-nothing save against the version each was read at and the workspace version the plan read, then delivers their events. */
+  commit(updated: readonly { deal: Deal; events: readonly DealEvent[] }[], workspaceVersion: number, expected?: (deal: Deal) => number | null): Promise<void>;
+  /** Hands pending outbox events to `onEvents`, oldest first; returns how many. */
+  deliverPending(): Promise<number>;
+  /** Runs `attempt` again after a version conflict, with exponential backoff and jitter. */
   retry<T>(attempt: () => Promise<T>): Promise<T>;
 }
 
+/** Conflicts that a retry cannot cure (a caller's stale expected version). */
+const final = new WeakSet<object>();
+
+/** Marks a conflict as not to be retried, and returns it. */
+export function finalConflict(e: PipelineError): PipelineError {
+  final.add(e);
+  return e;
+}
+
+export const DEFAULT_RETRY: Required<RetryOptions> = { maxRetries: 20, baseDelayMs: 2, maxDelayMs: 250 };
+
 export function createRuntime(o: PipelineServiceOptions): Runtime {
-  const maxRetries = o.maxRetries ?? 3;
+  const retryOptions = { ...DEFAULT_RETRY, ...(o.maxRetries !== undefined ? { maxRetries: o.maxRetries } : {}), ...o.retry };
   const clock = o.clock ?? Date.now;
-  return {
-    workspaces: o.workspace,
-    deals: o.deals,
+  const repos = guardRepositories(o);
+  const outbox = o.onEvents ? (repos.outbox ?? null) : null;
+  const random = o.random ?? Math.random;
+  // Deliveries run one at a time, so that onEvents sees events in commit order.
+  let delivering: Promise<unknown> = Promise.resolve();
+
+  const publishDirect = async (events: readonly (WorkspaceEvent | DealEvent)[]) => {
+    if (events.length === 0 || !o.onEvents) return;
+    try {
+      await o.onEvents(events);
+    } catch (e) {
+      if (isPipelineError(e)) throw e;
+      throw new PipelineError('storage_failed', 'onEvents failed after the save: the change is stored, its events were not published (give the repositories an outbox for at-least-once delivery)', { operation: 'onEvents' }, { cause: e });
+    }
+  };
+
+  const drain = async (): Promise<number> => {
+    if (!o.onEvents) return 0;
+    if (!outbox) return 0;
+    let delivered = 0;
+    for (;;) {
+      const batch = await outbox.pending(500);
+      if (batch.length === 0) return delivered;
+      await o.onEvents(batch.map((b) => b.event));
+      await outbox.markDelivered(batch.map((b) => b.seq));
+      delivered += batch.length;
+    }
+  };
+
+  const deliverPending = (): Promise<number> => {
+    const run = delivering.then(drain, drain);
+    delivering = run.catch(() => undefined);
+    return run;
+  };
+
+  /** After a save: hand the events over. With an outbox a failure leaves them pending (reported to onDeliveryError); without one, it reaches the caller. */
+  const afterSave = async (events: readonly (WorkspaceEvent | DealEvent)[]) => {
+    if (events.length === 0) return;
+    if (!outbox) return publishDirect(events);
+    try {
+      await deliverPending();
+    } catch (e) {
+      o.onDeliveryError?.(e);
+    }
+  };
+
+  const rt: Runtime = {
+    workspaces: repos.workspace,
+    deals: repos.deals,
+    outbox: repos.outbox ?? null,
+    visits: repos.visits ?? null,
     chunkSize: o.chunkSize ?? 500,
-    now: () => {
+    now() {
       const t = clock();
-      return t instanceof Date ? t.getTime() : t;
+      const ms = t instanceof Date ? t.getTime() : t;
+      if (typeof ms !== 'number' || !Number.isFinite(ms)) throw new PipelineError('invalid_input', 'options.clock: expected a clock returning a Date or epoch milliseconds', { path: 'options.clock' });
+      return ms;
+    },
+    atFor(deals) {
+      let at = this.now();
+      for (let i = 0; i < deals.length; i++) if (deals[i]!.updatedAt > at) at = deals[i]!.updatedAt;
+      return at;
     },
     async allows(request) {
       if (!o.authorize) return !request.bypassRules;
-      return (await o.authorize(request)) === true;
+      try {
+        return (await o.authorize(request)) === true;
+      } catch (e) {
+        if (isPipelineError(e)) throw e;
+        // Fail closed: an authorizer that cannot answer refuses.
+        throw new PipelineError('forbidden', `authorize failed for ${request.action}; the request is refused`, { action: request.action }, { cause: e });
+      }
     },
     async authorize(request) {
       if (request.bypassRules && !o.authorize) {
-        throw new PipelineError('forbidden', `${request.action}: bypassRules needs an authorize function that allows it`, { action: request.action });
+        throw new PipelineError('forbidden', `${request.action} with bypassRules: needs an authorize function that allows it`, { action: request.action, bypassRules: true });
       }
       if (!(await this.allows(request))) {
-        throw new PipelineError('forbidden', `${request.by ?? 'anonymous'} may not ${request.action}${request.dealId ? ` deal ${request.dealId}` : ''}`, {
+        const target = request.dealId ? ` deal ${request.dealId}` : '';
+        const what = request.bypassRules ? `${request.action}${target} with bypassRules (bypassing the pipeline's rules)` : `${request.action}${target}`;
+        throw new PipelineError('forbidden', `${request.by ?? 'anonymous'} may not ${what}`, {
           action: request.action,
           by: request.by,
+          bypassRules: request.bypassRules,
           ...(request.dealId ? { dealId: request.dealId } : {}),
         });
       }
     },
-    async publish(events) {
-      if (events.length > 0 && o.onEvents) await o.onEvents(events);
+    async saveWorkspace(ws, expectedVersion, events) {
+      await repos.workspace.save(ws, expectedVersion, outbox ? { events } : {});
+      await afterSave(events);
     },
-    async commit(updated) {
+    async commit(updated, workspaceVersion, expected = (d) => d.version - 1) {
       if (updated.length === 0) return;
-      await o.deals.save(updated.map((u) => ({ deal: u.deal, expectedVersion: u.deal.version - 1 })));
-      await this.publish(updated.flatMap((u) => u.events));
+      const changes = new Array<{ deal: Deal; expectedVersion: number | null }>(updated.length);
+      const events: (DealEvent)[] = [];
+      for (let i = 0; i < updated.length; i++) {
+        const u = updated[i]!;
+        changes[i] = { deal: u.deal, expectedVersion: expected(u.deal) };
+        for (const e of u.events) events.push(e);
+      }
+      await repos.deals.save(changes, outbox ? { workspaceVersion, events } : { workspaceVersion });
+      await afterSave(events);
     },
+    deliverPending,
     async retry(attempt) {
       for (let tries = 0; ; tries++) {
         try {
           return await attempt();
         } catch (e) {
-          if (!isPipelineError(e, 'conflict') || tries >= maxRetries) throw e;
+          if (!isPipelineError(e, 'conflict') || final.has(e) || tries >= retryOptions.maxRetries) throw e;
+          // Full jitter: callers that collided spread out instead of colliding again.
+          const cap = Math.min(retryOptions.maxDelayMs, retryOptions.baseDelayMs * 2 ** tries);
+          const delay = Math.floor(random() * cap);
+          if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
         }
       }
     },
   };
+  return rt;
 }
 
 /** Parses who is acting. */

@@ -34,15 +34,15 @@ async function movePage(
     const ws = await rt.workspaces.load();
     const updated = [];
     for (const [c, group] of plans) {
-      const plan = planBulkUpdate(ws, group, { ...c, bypassRules: true } as BulkChangeInput, { at: rt.now(), by, mode: 'bestEffort' });
+      const plan = planBulkUpdate(ws, group, { ...c, bypassRules: true } as BulkChangeInput, { at: rt.atFor(group), by, mode: 'bestEffort' });
       const failure = plan.rejected[0];
       if (failure) {
         throw new PipelineError(failure.error.code, `deal ${failure.dealId} could not be moved: ${failure.error.message}`, { dealId: failure.dealId, ...failure.error.details });
       }
-      updated.push(...plan.updated);
+      for (const u of plan.updated) updated.push(u);
     }
     try {
-      await rt.commit(updated);
+      await rt.commit(updated, ws.version);
     } catch (e) {
       // Someone else changed some of these deals: read them again, keep those still concerned.
       deals = (await rt.deals.getMany(deals.map((d) => d.id))).filter((d) => dealMatches(d, query));

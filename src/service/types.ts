@@ -1,9 +1,12 @@
+import type { PipelineErrorCode } from '../errors.js';
 import type { DealEvent } from '../deals/events.js';
+import type { Pipeline } from '../model/pipeline.js';
+import type { StageDef } from '../model/stage.js';
 import type { BulkChangeInput, DealCommandInput, WorkspaceCommandInput } from '../model/commands.js';
 import type { DealInput } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import type { Deal } from '../model/deal.js';
-import type { DealFilter, DealRepository, WorkspaceRepository } from '../ports/repositories.js';
+import type { DealFilter, DealPage, DealQuery, Repositories } from '../ports/repositories.js';
 import type { WorkspaceEvent } from '../workspace/events.js';
 
 /**
@@ -32,19 +35,47 @@ export interface AuthorizationRequest {
  * const options: PipelineServiceOptions = { ...createMemoryRepositories(), clock: () => Date.now(), maxRetries: 5 };
  * ```
  */
-export interface PipelineServiceOptions {
-  readonly workspace: WorkspaceRepository;
-  readonly deals: DealRepository;
+export interface PipelineServiceOptions extends Repositories {
   /** The clock (default `Date.now`). */
   readonly clock?: () => Date | number;
   /** Asked before every command; false gives `forbidden`. Required for `bypassRules`. */
   readonly authorize?: (request: AuthorizationRequest) => boolean | Promise<boolean>;
-  /** Receives the events of each successful save, in order. */
+  /**
+   * Receives events after the save that stored them, in commit order. With an `outbox` in the
+   * repositories, events are stored in the same save as the state and delivered at least once:
+   * if `onEvents` throws or the process dies, they stay pending until the next delivery or
+   * `deliverPending()`; consumers de-duplicate by `event.id`. Without an outbox, events are
+   * published once after the save and an error reaches the caller.
+   */
   readonly onEvents?: (events: readonly (WorkspaceEvent | DealEvent)[]) => void | Promise<void>;
-  /** Retries after a version conflict (default 3). */
+  /** Told when delivering stored events failed after a successful save (they stay pending). */
+  readonly onDeliveryError?: (error: unknown) => void;
+  /** Retries after a version conflict (default 20); the same as `retry.maxRetries`. */
   readonly maxRetries?: number;
+  /** Retries after a version conflict: how many, and the exponential backoff with full jitter between them. */
+  readonly retry?: RetryOptions;
+  /** Random numbers in [0, 1) for the jitter (default `Math.random`). */
+  readonly random?: () => number;
   /** Deals per page and per save in multi-step operations (default 500). */
   readonly chunkSize?: number;
+}
+
+/**
+ * Retries after a version conflict: attempt n waits a random time in [0, min(maxDelayMs,
+ * baseDelayMs × 2^n)) ("full jitter").
+ *
+ * @example
+ * ```ts
+ * createPipelineService({ ...repos, retry: { maxRetries: 30, baseDelayMs: 5, maxDelayMs: 1000 } });
+ * ```
+ */
+export interface RetryOptions {
+  /** Default 20. */
+  readonly maxRetries?: number;
+  /** Default 2 ms. */
+  readonly baseDelayMs?: number;
+  /** Default 250 ms. */
+  readonly maxDelayMs?: number;
 }
 
 /**
@@ -73,6 +104,8 @@ export type BulkRequest = {
   readonly chunkSize?: number;
   readonly by?: string | null;
   readonly bypassRules?: boolean;
+  /** With `dealIds`: the version the caller saw per deal; a deal at another version is rejected with `conflict` (no retry). */
+  readonly expectedVersions?: Readonly<Record<string, number>>;
 } & ({ readonly dealIds: readonly string[]; readonly query?: undefined } | { readonly query: DealFilter; readonly dealIds?: undefined });
 
 /**
@@ -86,8 +119,73 @@ export type BulkRequest = {
  */
 export interface BulkReport {
   readonly updated: string[];
-  readonly rejected: { dealId: string; code: string; message: string }[];
+  readonly rejected: { dealId: string; code: PipelineErrorCode; message: string }[];
   readonly unchanged: string[];
+  /** Atomic mode only: true when a rejection stopped the whole update and nothing was saved. */
+  readonly aborted?: boolean;
+}
+
+/**
+ * Options of {@link PipelineService.dispatch}.
+ *
+ * @example
+ * ```ts
+ * await service.dispatch('d1', { type: 'moveToStage', stageId: 'quote' }, { by: 'ann', expectedVersion: 3 }); // conflict if d1 is no longer at version 3
+ * ```
+ */
+export interface DispatchOptions extends ActOptions {
+  readonly bypassRules?: boolean;
+  /** The version the caller saw (an HTTP `If-Match`); another stored version is `conflict` at once, with `details.currentVersion`. */
+  readonly expectedVersion?: number;
+}
+
+/**
+ * One column of a {@link Board}: the stage (its definition with the pipeline's overrides), how
+ * many deals sit in it, their totals per currency (`''` for deals without one), how many are
+ * rotting, and the first `perStage` deals in id order (`next` pages on with `listDeals`).
+ *
+ * @example
+ * ```ts
+ * const column: BoardColumn = board.columns[0];
+ * `${column.stage.name}: ${column.count} deals, ${column.totals.EUR?.amount ?? 0} EUR`;
+ * ```
+ */
+export interface BoardColumn {
+  readonly stage: StageDef & { readonly probability: number; readonly requiredFields: readonly string[] };
+  readonly count: number;
+  readonly totals: Readonly<Record<string, { readonly amount: number; readonly weighted: number }>>;
+  readonly rotting: number;
+  readonly deals: Deal[];
+  readonly next: string | null;
+}
+
+/**
+ * A pipeline as a kanban board: columns in the pipeline's stage order.
+ *
+ * @example
+ * ```ts
+ * const board: Board = await service.board('new-cars', { perStage: 20 });
+ * board.columns.map((c) => `${c.stage.name} (${c.count})`);
+ * ```
+ */
+export interface Board {
+  readonly pipeline: Pipeline;
+  readonly columns: BoardColumn[];
+}
+
+/**
+ * Options of {@link PipelineService.board}.
+ *
+ * @example
+ * ```ts
+ * await service.board('new-cars', { perStage: 10, now: Date.parse('2026-03-10T00:00:00Z') });
+ * ```
+ */
+export interface BoardOptions {
+  /** Deals per column (default 20, at most 500). */
+  readonly perStage?: number;
+  /** The instant rotting is judged at (default the service clock). */
+  readonly now?: Date | number | string;
 }
 
 /**
@@ -105,11 +203,17 @@ export interface PipelineService {
   /** Creates a deal (default pipeline and first stage unless given); returns it. */
   createDeal(input: DealInput, opts?: ActOptions): Promise<Deal>;
   /** Runs any deal command on a stored deal; `bypassRules` needs `authorize` to allow it. */
-  dispatch(dealId: string, command: DealCommandInput, opts?: ActOptions & { bypassRules?: boolean }): Promise<Deal>;
+  dispatch(dealId: string, command: DealCommandInput, opts?: DispatchOptions): Promise<Deal>;
   /** Applies one change to many deals, by ids or by query; reports every deal. */
   bulkUpdate(request: BulkRequest): Promise<BulkReport>;
   /** One stored deal, or null. */
   getDeal(id: string): Promise<Deal | null>;
   /** The stored workspace. */
   getWorkspace(): Promise<Workspace>;
+  /** One page of deals matching the filters, in id order (`limit` 1..1000). */
+  listDeals(query: DealQuery): Promise<DealPage>;
+  /** A pipeline as a kanban board: per stage its definition, count, totals per currency, rotting count and first deals. */
+  board(pipelineId: string, options?: BoardOptions): Promise<Board>;
+  /** Hands the outbox's pending events to `onEvents`, oldest first, and marks them delivered; returns how many. */
+  deliverPending(): Promise<number>;
 }

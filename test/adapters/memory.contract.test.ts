@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryRepositories, PipelineError, type Repositories } from '../../src/index.js';
-import { describeRepositoryContract, repositoryContractChecks } from '../../src/testing.js';
+import { describeRepositoryContract, repositoryContractChecks, tenantIsolationChecks } from '../../src/testing.js';
 
-describeRepositoryContract('memory', () => createMemoryRepositories());
+// The memory store holds one tenant; a map of stores is how a host keeps many.
+const tenants = new Map<string, Repositories>();
+describeRepositoryContract('memory', () => createMemoryRepositories(), {
+  makeTenant: (id) => tenants.get(id) ?? tenants.set(id, createMemoryRepositories()).get(id)!,
+});
 
 /** An adapter that ignores versions: it must fail the contract. */
 function versionBlind(): Repositories {
@@ -22,7 +26,7 @@ function versionBlind(): Repositories {
   };
 }
 
-/** An adapter that hands out its stored objects: it must fail the aliasing check. */
+/** An adapter that keeps the caller's objects, unfrozen, and hands them out: it must fail the aliasing check. */
 function aliasing(): Repositories {
   const inner = createMemoryRepositories();
   const stored = new Map<string, never>();
@@ -32,11 +36,17 @@ function aliasing(): Repositories {
       ...inner.deals,
       get: async (id) => stored.get(id) ?? null,
       save: async (changes) => {
-        await inner.deals.save(changes);
+        await inner.deals.save(changes.map((c) => ({ ...c, deal: structuredClone(c.deal) })));
         for (const c of changes) stored.set(c.deal.id, c.deal as never);
       },
     },
   };
+}
+
+/** An adapter that ignores the workspace version a decision read: it must fail that check. */
+function workspaceBlind(): Repositories {
+  const inner = createMemoryRepositories();
+  return { ...inner, deals: { ...inner.deals, save: (changes, options) => inner.deals.save(changes, { ...options, workspaceVersion: undefined } as never) } };
 }
 
 describe('describeRepositoryContract', () => {
@@ -63,7 +73,22 @@ describe('describeRepositoryContract', () => {
   });
 
   it('fails an adapter that returns its stored objects', async () => {
-    expect(await failures(aliasing)).toContain('returned objects are copies, never aliases of stored state');
+    expect(await failures(aliasing)).toContain('a host cannot change stored state through an object it saved or got back (copies or frozen objects)');
+  });
+
+  it('fails an adapter that ignores the workspace version of a decision', async () => {
+    expect(await failures(workspaceBlind)).toEqual(['a deal save made on an older workspace version is refused with conflict and writes nothing']);
+  });
+
+  it('fails a store that gives every tenant the same data', async () => {
+    const shared = createMemoryRepositories();
+    const check = tenantIsolationChecks[0]!;
+    await expect(check.run(() => shared)).rejects.toThrow();
+  });
+
+  it('says what went wrong in a sentence, not "expected false to be true"', async () => {
+    const error = await repositoryContractChecks.find((c) => c.name.startsWith('a deal save made on an older'))!.run(workspaceBlind).then(() => null, (e: Error) => e);
+    expect(error?.message).toMatch(/must fail with 'conflict', got success/);
   });
 
   it('passes the memory adapter', async () => {

@@ -3,6 +3,7 @@ import { createPipelineService, isPipelineError, type AuthorizationRequest, type
 import { checkInvariants } from '../../src/testing.js';
 import { salesStages } from '../../examples/dealership.js';
 import { allDeals, dealerService as dealerServiceOn, steppingClock } from './helpers.js';
+import { reliabilitySuite } from './reliabilitySuite.js';
 
 async function rejects(promise: Promise<unknown>, code: string) {
   const e = await promise.then(() => undefined, (err: unknown) => err);
@@ -30,11 +31,19 @@ export function serviceSuite(name: string, make: () => Repositories | Promise<Re
       expect(await service.getDeal('d1')).toEqual(moved);
     });
 
-    it('returns copies: changing a returned deal changes nothing stored', async () => {
+    it('changing a returned deal changes nothing stored (the store copies or freezes what it hands out)', async () => {
       const { service } = await dealerService();
       const deal = await service.createDeal({ id: 'd1', layoutId: 'sales', name: 'SUV' });
-      deal.name = 'changed';
-      (await service.getDeal('d1'))!.history.push(deal.history[0]!);
+      const attempt = (write: () => void) => {
+        try {
+          write();
+        } catch {
+          // a frozen object refuses the write: also fine
+        }
+      };
+      attempt(() => (deal.name = 'changed'));
+      const got = (await service.getDeal('d1'))!;
+      attempt(() => got.history.push(deal.history[0]!));
       expect((await service.getDeal('d1'))!).toMatchObject({ name: 'SUV', history: [expect.anything()] });
     });
 
@@ -197,7 +206,7 @@ export function serviceSuite(name: string, make: () => Repositories | Promise<Re
       expect(report.rejected.map((r) => [r.dealId, r.code])).toEqual([['d1', 'forbidden']]);
       expect(requests).toEqual(['d0', 'd1', 'd2'].map((dealId) => ({ by: 'boss', action: 'updateDeal', dealId, bypassRules: false, bulk: true })));
       const atomic = await service.bulkUpdate({ dealIds: ['d0', 'd1'], change: { type: 'updateDeal', patch: { ownerId: 'max' } }, mode: 'atomic', by: 'boss' });
-      expect(atomic).toEqual({ updated: [], rejected: [expect.objectContaining({ dealId: 'd1', code: 'forbidden' })], unchanged: ['d0'] });
+      expect(atomic).toEqual({ updated: [], rejected: [expect.objectContaining({ dealId: 'd1', code: 'forbidden' })], unchanged: ['d0'], aborted: true });
     });
 
     it('refuses a request with both or neither of dealIds and query, or duplicate ids', async () => {
@@ -244,4 +253,5 @@ export function serviceSuite(name: string, make: () => Repositories | Promise<Re
     });
   });
   });
+  reliabilitySuite(name, make);
 }

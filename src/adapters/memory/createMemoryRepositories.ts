@@ -1,116 +1,131 @@
 import { PipelineError } from '../../errors.js';
+import type { DealEvent } from '../../deals/events.js';
 import type { Deal } from '../../model/deal.js';
 import type { Workspace } from '../../model/layout.js';
-import { dealMatches, type DealChange, type DealPage, type DealRepository, type Repositories, type WorkspaceRepository } from '../../ports/repositories.js';
+import {
+  dealMatches,
+  type DealChange,
+  type DealPage,
+  type DealRepository,
+  type OutboxRepository,
+  type VisitRepository,
+  type WorkspaceRepository,
+} from '../../ports/repositories.js';
 import { emptyWorkspace } from '../../workspace/apply.js';
+import type { WorkspaceEvent } from '../../workspace/events.js';
 import { assertWorkspace } from '../../workspace/validate.js';
 import { assertDeal } from '../../deals/shape.js';
+import { DealStore, upperBound } from './dealStore.js';
+import { freezeJson } from './freeze.js';
+import { checkEvents, MemoryOutbox } from './outbox.js';
+import { listVisits, summarize } from './memoryQueries.js';
 
-function copy<T>(value: T): T {
-  try {
-    return structuredClone(value);
-  } catch {
-    throw new PipelineError('invalid_input', 'value: expected plain JSON data', { path: 'value' });
-  }
+/**
+ * The memory store's repositories: the ports, with the outbox and visits always present.
+ *
+ * @example
+ * ```ts
+ * const repos: MemoryRepositories = createMemoryRepositories();
+ * await repos.outbox.pending(10); // []
+ * ```
+ */
+export interface MemoryRepositories {
+  readonly workspace: WorkspaceRepository;
+  readonly deals: DealRepository & { summarize: NonNullable<DealRepository['summarize']> };
+  readonly outbox: OutboxRepository;
+  readonly visits: VisitRepository;
 }
 
-/** Index of the first id greater than `id` in a sorted array. */
-function upperBound(ids: readonly string[], id: string): number {
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (ids[mid]! <= id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+/** The shared state of one memory store: what a deal save checks the workspace version against. */
+interface State {
+  workspace: Workspace;
+  readonly deals: DealStore;
+  readonly outbox: MemoryOutbox;
 }
 
 /**
- * The embedded default storage: both repositories in memory, with optimistic concurrency,
- * all-or-nothing saves and copies in and out (nothing returned aliases stored state). Good for
- * tests, demos, single-process tools, and as the reference for adapters of your own.
+ * The embedded default storage: workspace, deals, outbox and stage visits in memory, with
+ * optimistic concurrency, all-or-nothing saves and the workspace-version check. State is
+ * immutable: what is saved is deep-frozen in place (only the objects that are new, so a moved
+ * deal costs what changed) and handed out as is, never copied. A host cannot change stored state
+ * through an object it saved or got back; writing to one throws a `TypeError` in strict mode.
+ * Good for tests, demos, single-process tools and browsers, and the reference for adapters of
+ * your own.
  *
- * @param seed - optional initial workspace and deals
- * @returns `{ workspace, deals }` repositories
+ * @param seed - optional initial workspace and deals (frozen in place)
+ * @returns `{ workspace, deals, outbox, visits }` repositories
  * @example
  * ```ts
  * const repos = createMemoryRepositories();
  * const service = createPipelineService(repos);
  * ```
  */
-export function createMemoryRepositories(seed: { workspace?: Workspace; deals?: readonly Deal[] } = {}): Repositories {
+export function createMemoryRepositories(seed: { workspace?: Workspace; deals?: readonly Deal[] } = {}): MemoryRepositories {
   if (typeof seed !== 'object' || seed === null) throw new PipelineError('invalid_input', 'seed: expected { workspace?, deals? }', { path: 'seed' });
   if (seed.workspace !== undefined) assertWorkspace(seed.workspace);
-  if (seed.deals !== undefined) {
-    if (!Array.isArray(seed.deals)) throw new PipelineError('invalid_input', 'seed.deals: expected an array', { path: 'seed.deals' });
-    seed.deals.forEach((d, i) => assertDeal(d, `seed.deals[${i}]`));
-  }
+  const deals = seed.deals ?? [];
+  if (!Array.isArray(deals)) throw new PipelineError('invalid_input', 'seed.deals: expected an array', { path: 'seed.deals' });
   const store = new DealStore();
-  store.write((seed.deals ?? []).map((d) => copy(d)));
-  return { workspace: memoryWorkspace(copy(seed.workspace ?? emptyWorkspace())), deals: memoryDeals(store) };
+  // A loop, not deals.forEach + spread: seeds of a million deals must not hit argument limits.
+  const ids = new Set<string>();
+  for (let i = 0; i < deals.length; i++) {
+    const d = deals[i];
+    assertDeal(d, `seed.deals[${i}]`);
+    if (ids.has(d.id)) throw new PipelineError('invalid_input', `seed.deals: deal ${d.id} appears twice`, { path: 'seed.deals', dealId: d.id });
+    ids.add(d.id);
+    freezeJson(d, `seed.deals[${i}]`);
+  }
+  store.write(deals);
+  const state: State = { workspace: freezeJson(seed.workspace ?? emptyWorkspace(), 'seed.workspace'), deals: store, outbox: new MemoryOutbox() };
+  return {
+    workspace: memoryWorkspace(state),
+    deals: memoryDeals(state),
+    outbox: state.outbox,
+    visits: { list: async (q) => listVisits(store, q) },
+  };
 }
 
-function memoryWorkspace(initial: Workspace): WorkspaceRepository {
-  let workspace = initial;
+function memoryWorkspace(state: State): WorkspaceRepository {
   return {
     async load() {
-      return copy(workspace);
+      return state.workspace;
     },
-    async save(ws, expectedVersion) {
+    async save(ws, expectedVersion, options) {
       assertWorkspace(ws);
-      if (workspace.version !== expectedVersion) {
-        throw new PipelineError('conflict', `workspace: stored version ${workspace.version}, expected ${expectedVersion}`, {
+      const events = checkEvents<WorkspaceEvent>(options?.events, 'options.events');
+      if (state.workspace.version !== expectedVersion) {
+        throw new PipelineError('conflict', `workspace: stored version ${state.workspace.version}, expected ${expectedVersion}`, {
           ids: ['workspace'],
-          storedVersion: workspace.version,
+          storedVersion: state.workspace.version,
           expectedVersion,
         });
       }
-      workspace = copy(ws);
+      // Check and freeze everything before writing anything: a save is all or nothing.
+      freezeJson(ws, 'workspace');
+      freezeJson(events, 'options.events');
+      state.workspace = ws;
+      state.outbox.append(events);
     },
   };
 }
 
-/** Deals by id, and their ids in list order (sorted again lazily after inserts). */
-class DealStore {
-  readonly byId = new Map<string, Deal>();
-  private readonly ids: string[] = [];
-  private sorted = true;
-
-  orderedIds(): readonly string[] {
-    if (!this.sorted) {
-      this.ids.sort();
-      this.sorted = true;
-    }
-    return this.ids;
-  }
-
-  write(deals: readonly Deal[]): void {
-    for (const deal of deals) {
-      if (!this.byId.has(deal.id)) {
-        this.ids.push(deal.id);
-        this.sorted = false;
-      }
-      this.byId.set(deal.id, deal);
-    }
-  }
-}
-
-function memoryDeals(store: DealStore): DealRepository {
+function memoryDeals(state: State): MemoryRepositories['deals'] {
+  const store = state.deals;
   return {
     async get(id) {
-      const d = store.byId.get(id);
-      return d ? copy(d) : null;
+      return store.byId.get(id) ?? null;
     },
     async getMany(list) {
+      if (!Array.isArray(list)) throw new PipelineError('invalid_input', 'ids: expected an array', { path: 'ids' });
       const out: Deal[] = [];
       for (const id of list) {
         const d = store.byId.get(id);
-        if (d) out.push(copy(d));
+        if (d) out.push(d);
       }
       return out;
     },
     async list(q): Promise<DealPage> {
+      if (typeof q !== 'object' || q === null) throw new PipelineError('invalid_input', 'query: expected an object', { path: 'query' });
       const limit = Math.max(1, Math.floor(q.limit));
       const order = store.orderedIds();
       const start = q.after == null ? 0 : upperBound(order, q.after);
@@ -119,18 +134,35 @@ function memoryDeals(store: DealStore): DealRepository {
         const d = store.byId.get(order[i]!)!;
         if (!dealMatches(d, q)) continue;
         if (page.length === limit) return { deals: page, next: page[page.length - 1]!.id };
-        page.push(copy(d));
+        page.push(d);
       }
       return { deals: page, next: null };
     },
-    async save(changes) {
+    async save(changes, options) {
       checkChanges(changes);
-      const conflicts = changes.filter(({ deal, expectedVersion }) => (store.byId.get(deal.id)?.version ?? null) !== expectedVersion).map((c) => c.deal.id);
-      if (conflicts.length > 0) {
-        throw new PipelineError('conflict', `deals changed since they were read: ${conflicts.slice(0, 10).join(', ')}`, { ids: conflicts });
+      const events = checkEvents<DealEvent>(options?.events, 'options.events');
+      const expectedWs = options?.workspaceVersion;
+      if (expectedWs !== undefined && expectedWs !== state.workspace.version) {
+        throw new PipelineError('conflict', `the configuration changed since the decision: workspace version ${state.workspace.version}, expected ${expectedWs}`, {
+          ids: [],
+          workspaceVersion: { stored: state.workspace.version, expected: expectedWs },
+        });
       }
-      // Copy everything before writing anything: a save is all or nothing.
-      store.write(changes.map((c) => copy(c.deal)));
+      const conflicts: string[] = [];
+      for (const { deal, expectedVersion } of changes) {
+        if ((store.byId.get(deal.id)?.version ?? null) !== expectedVersion) conflicts.push(deal.id);
+      }
+      if (conflicts.length > 0) {
+        throw new PipelineError('conflict', `deals changed since they were read: ${conflicts.slice(0, 10).join(', ')}${conflicts.length > 10 ? ', …' : ''}`, { ids: conflicts });
+      }
+      // Check and freeze everything before writing anything: a save is all or nothing.
+      for (let i = 0; i < changes.length; i++) freezeJson(changes[i]!.deal, `changes[${i}].deal`);
+      freezeJson(events, 'options.events');
+      store.write(changes.map((c) => c.deal));
+      state.outbox.append(events);
+    },
+    async summarize(q) {
+      return summarize(store, q);
     },
   };
 }
@@ -138,7 +170,8 @@ function memoryDeals(store: DealStore): DealRepository {
 function checkChanges(changes: readonly DealChange[]): void {
   if (!Array.isArray(changes)) throw new PipelineError('invalid_input', 'changes: expected an array', { path: 'changes' });
   const seen = new Set<string>();
-  for (const [i, change] of changes.entries()) {
+  for (let i = 0; i < changes.length; i++) {
+    const change = changes[i];
     if (typeof change !== 'object' || change === null) throw new PipelineError('invalid_input', `changes[${i}]: expected { deal, expectedVersion }`, { path: `changes[${i}]` });
     assertDeal(change.deal, `changes[${i}].deal`);
     if (change.expectedVersion !== null && typeof change.expectedVersion !== 'number') {

@@ -1,0 +1,62 @@
+import { PipelineError } from '../../errors.js';
+import type { StageSummaryRow, SummaryQuery, VisitPage, VisitQuery, VisitRow } from '../../ports/repositories.js';
+import { DealStore, upperBound } from './dealStore.js';
+
+/** Per stage and currency totals of one pipeline, by walking the stored deals. */
+export function summarize(store: DealStore, q: SummaryQuery): StageSummaryRow[] {
+  if (typeof q !== 'object' || q === null || typeof q.pipelineId !== 'string') {
+    throw new PipelineError('invalid_input', 'query.pipelineId: expected a string', { path: 'query.pipelineId' });
+  }
+  const rows = new Map<string, { stageId: string; currency: string | null; count: number; amount: number; weighted: number; rotting: number }>();
+  for (const deal of store.byId.values()) {
+    if (deal.pipelineId !== q.pipelineId) continue;
+    const key = `${deal.stageId}\u0000${deal.currency ?? ''}\u0000${deal.currency === null ? 0 : 1}`;
+    let row = rows.get(key);
+    if (!row) rows.set(key, (row = { stageId: deal.stageId, currency: deal.currency, count: 0, amount: 0, weighted: 0, rotting: 0 }));
+    const amount = deal.amount ?? 0;
+    row.count++;
+    row.amount += amount;
+    row.weighted += (amount * deal.probability) / 100;
+    const before = Object.hasOwn(q.rottingBefore, deal.stageId) ? q.rottingBefore[deal.stageId] : undefined;
+    if (before !== undefined && deal.history[deal.history.length - 1]!.enteredAt < before) row.rotting++;
+  }
+  return [...rows.values()];
+}
+
+/** Stage visits of the stored deals, by deal id then position in the history. */
+export function listVisits(store: DealStore, q: VisitQuery): VisitPage {
+  if (typeof q !== 'object' || q === null || typeof q.limit !== 'number' || !(q.limit >= 1)) {
+    throw new PipelineError('invalid_input', 'query.limit: expected a positive number', { path: 'query.limit' });
+  }
+  const limit = Math.floor(q.limit);
+  const [afterId, afterSeq] = parseCursor(q.after ?? null);
+  const order = store.orderedIds();
+  const visits: VisitRow[] = [];
+  const resume = afterId === null ? 0 : upperBound(order, afterId);
+  const start = afterId !== null && order[resume - 1] === afterId ? resume - 1 : resume;
+  for (let i = start; i < order.length; i++) {
+    const deal = store.byId.get(order[i]!)!;
+    if (q.layoutId !== undefined && deal.layoutId !== q.layoutId) continue;
+    const first = deal.id === afterId ? afterSeq + 1 : 0;
+    for (let seq = first; seq < deal.history.length; seq++) {
+      const v = deal.history[seq]!;
+      if (q.pipelineId !== undefined && v.pipelineId !== q.pipelineId) continue;
+      if (visits.length === limit) return { visits, next: cursor(deal.id, seq - 1) };
+      visits.push({ dealId: deal.id, layoutId: deal.layoutId, pipelineId: v.pipelineId, stageId: v.stageId, enteredAt: v.enteredAt, exitedAt: v.exitedAt });
+    }
+  }
+  return { visits, next: null };
+}
+
+const cursor = (dealId: string, seq: number) => JSON.stringify([dealId, seq]);
+
+function parseCursor(after: string | null): [string | null, number] {
+  if (after === null) return [null, -1];
+  try {
+    const parsed: unknown = JSON.parse(after);
+    if (Array.isArray(parsed) && typeof parsed[0] === 'string' && Number.isInteger(parsed[1])) return [parsed[0], parsed[1] as number];
+  } catch {
+    // fall through to the error below
+  }
+  throw new PipelineError('invalid_input', 'query.after: not a cursor returned by visits.list', { path: 'query.after' });
+}

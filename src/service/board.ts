@@ -1,0 +1,85 @@
+import { PipelineError } from '../errors.js';
+import type { Deal } from '../model/deal.js';
+import { parseWith } from '../model/parse.js';
+import { Id, Instant } from '../model/primitives.js';
+import type { StageSummaryRow } from '../ports/repositories.js';
+import type { Runtime } from './runtime.js';
+import type { Board, BoardColumn, BoardOptions } from './types.js';
+import { z } from 'zod';
+
+const DAY = 86_400_000;
+const Options = z.strictObject({ perStage: z.number().int().min(0).max(500).optional(), now: Instant.optional() });
+
+/** Builds a board from the store: one summary (or one scan) for the totals, one page per column. */
+export async function board(rt: Runtime, pipelineIdInput: string, input: BoardOptions | undefined): Promise<Board> {
+  const pipelineId = parseWith(Id, pipelineIdInput, 'pipelineId');
+  const opts = parseWith(Options, input ?? {}, 'options');
+  const now = opts.now ?? rt.now();
+  const ws = await rt.workspaces.load();
+  const layout = ws.layouts.find((l) => l.pipelines.some((p) => p.id === pipelineId));
+  const pipeline = layout?.pipelines.find((p) => p.id === pipelineId);
+  if (!layout || !pipeline) throw new PipelineError('not_found', `pipeline ${pipelineId} does not exist`, { pipelineId });
+  const defs = new Map(layout.stages.map((s) => [s.id, s]));
+  const stages = pipeline.stages.map((ps) => {
+    const def = defs.get(ps.stageId)!;
+    const rotAfterDays = ps.rotAfterDays ?? def.rotAfterDays;
+    return {
+      ...def,
+      probability: ps.probability ?? def.probability,
+      ...(rotAfterDays !== undefined ? { rotAfterDays } : {}),
+      requiredFields: ps.requiredFields ?? [],
+    } satisfies BoardColumn['stage'];
+  });
+  const rottingBefore = new Map<string, number>();
+  for (const s of stages) if (s.rotAfterDays !== undefined) rottingBefore.set(s.id, now - s.rotAfterDays * DAY);
+  const rows = rt.deals.summarize
+    ? await rt.deals.summarize({ pipelineId, rottingBefore: Object.fromEntries(rottingBefore) })
+    : await scan(rt, pipelineId, rottingBefore);
+  const perStage = opts.perStage ?? 20;
+  const columns: BoardColumn[] = [];
+  for (const stage of stages) {
+    const page = perStage === 0 ? { deals: [], next: null } : await rt.deals.list({ pipelineId, stageId: stage.id, after: null, limit: perStage });
+    columns.push({ stage, ...totalsOf(rows, stage.id), deals: page.deals, next: page.next });
+  }
+  return { pipeline, columns };
+}
+
+function totalsOf(rows: readonly StageSummaryRow[], stageId: string): Pick<BoardColumn, 'count' | 'totals' | 'rotting'> {
+  let count = 0;
+  let rotting = 0;
+  const totals: Record<string, { amount: number; weighted: number }> = Object.create(null) as Record<string, { amount: number; weighted: number }>;
+  for (const r of rows) {
+    if (r.stageId !== stageId) continue;
+    count += r.count;
+    rotting += r.rotting;
+    const key = r.currency ?? '';
+    const t = (totals[key] ??= { amount: 0, weighted: 0 });
+    t.amount += r.amount;
+    t.weighted += r.weighted;
+  }
+  return { count, totals: { ...totals }, rotting };
+}
+
+/** The summary by paging through the pipeline's deals, for stores without `summarize`. */
+async function scan(rt: Runtime, pipelineId: string, rottingBefore: ReadonlyMap<string, number>): Promise<StageSummaryRow[]> {
+  const rows = new Map<string, { stageId: string; currency: string | null; count: number; amount: number; weighted: number; rotting: number }>();
+  let after: string | null = null;
+  do {
+    const page = await rt.deals.list({ pipelineId, after, limit: rt.chunkSize });
+    for (const d of page.deals) add(rows, d, rottingBefore);
+    after = page.next;
+  } while (after !== null);
+  return [...rows.values()];
+}
+
+function add(rows: Map<string, { stageId: string; currency: string | null; count: number; amount: number; weighted: number; rotting: number }>, d: Deal, rottingBefore: ReadonlyMap<string, number>): void {
+  const key = JSON.stringify([d.stageId, d.currency]);
+  let row = rows.get(key);
+  if (!row) rows.set(key, (row = { stageId: d.stageId, currency: d.currency, count: 0, amount: 0, weighted: 0, rotting: 0 }));
+  const amount = d.amount ?? 0;
+  row.count++;
+  row.amount += amount;
+  row.weighted += (amount * d.probability) / 100;
+  const before = rottingBefore.get(d.stageId);
+  if (before !== undefined && d.history[d.history.length - 1]!.enteredAt < before) row.rotting++;
+}

@@ -1,0 +1,41 @@
+import { isPipelineError, PipelineError } from '../errors.js';
+import type { Repositories } from '../ports/repositories.js';
+
+/**
+ * The host's repositories, with every failure that is not a `PipelineError` turned into
+ * `storage_failed` (the original as `cause`), so that nothing else escapes the service.
+ */
+export function guardRepositories(repos: Repositories): Repositories {
+  const { workspace, deals, outbox, visits } = repos;
+  return {
+    workspace: {
+      load: () => guard('workspace.load', () => workspace.load()),
+      save: (ws, v, options) => guard('workspace.save', () => workspace.save(ws, v, options)),
+    },
+    deals: {
+      get: (id) => guard('deals.get', () => deals.get(id)),
+      getMany: (ids) => guard('deals.getMany', () => deals.getMany(ids)),
+      list: (q) => guard('deals.list', () => deals.list(q)),
+      save: (changes, options) => guard('deals.save', () => deals.save(changes, options)),
+      ...(deals.summarize ? { summarize: (q) => guard('deals.summarize', () => deals.summarize!(q)) } : {}),
+    },
+    ...(outbox
+      ? {
+          outbox: {
+            pending: (limit) => guard('outbox.pending', () => outbox.pending(limit)),
+            markDelivered: (seqs) => guard('outbox.markDelivered', () => outbox.markDelivered(seqs)),
+          },
+        }
+      : {}),
+    ...(visits ? { visits: { list: (q) => guard('visits.list', () => visits.list(q)) } } : {}),
+  };
+}
+
+async function guard<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (isPipelineError(e)) throw e;
+    throw new PipelineError('storage_failed', `${operation} failed: ${e instanceof Error ? e.message : String(e)}`, { operation }, { cause: e });
+  }
+}

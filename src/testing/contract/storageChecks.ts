@@ -1,0 +1,129 @@
+import { isPipelineError } from '../../errors.js';
+import { applyDeal } from '../../deals/apply.js';
+import { applyWorkspace } from '../../workspace/apply.js';
+import type { Deal } from '../../model/deal.js';
+import type { Repositories, VisitRow } from '../../ports/repositories.js';
+import { ensure, ensureEqual, thrown } from './assert.js';
+import { deal, insert, next, T, ws, type ContractCheck } from './fixtures.js';
+
+/** Ids and text a store must keep exactly: quotes, SQL, LIKE wildcards, backslashes, unicode. */
+export const AWKWARD_IDS = ["o'brien", "'; DROP TABLE sp_deals; --", '100%', 'a_b', 'back\\slash', '"quoted"', 'tab\there', '東京', '😀', 'toString', 'hasOwnProperty'];
+
+/** Every visit of the deals, as the rows a visits table holds, sorted by deal then position. */
+export function visitRows(deals: readonly Deal[]): VisitRow[] {
+  return [...deals]
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .flatMap((d) => d.history.map((v) => ({ dealId: d.id, layoutId: d.layoutId, pipelineId: v.pipelineId, stageId: v.stageId, enteredAt: v.enteredAt, exitedAt: v.exitedAt })));
+}
+
+async function allVisits(repos: Repositories, q: { pipelineId?: string | null; layoutId?: string }, limit: number): Promise<VisitRow[]> {
+  const out: VisitRow[] = [];
+  let after: string | null = null;
+  for (let guard = 0; guard < 10_000; guard++) {
+    const page = await repos.visits!.list({ ...q, after, limit });
+    ensure(page.visits.length <= limit, `visits.list returned ${page.visits.length} rows for limit ${limit}`);
+    for (const v of page.visits) out.push({ dealId: v.dealId, layoutId: v.layoutId, pipelineId: v.pipelineId, stageId: v.stageId, enteredAt: v.enteredAt, exitedAt: v.exitedAt });
+    if (page.next === null) return out;
+    after = page.next;
+  }
+  throw new Error('repository contract: visits.list never returned next: null');
+}
+
+const moved = (d: Deal, stageId: string, at: number) => applyDeal(ws, d, { type: 'moveToStage', stageId }, { at });
+
+/** The workspace-version check, the outbox, visits, summaries and awkward strings. */
+export const storageChecks: readonly ContractCheck[] = [
+  {
+    name: 'a deal save made on an older workspace version is refused with conflict and writes nothing',
+    async run(make) {
+      const repos = await make();
+      await repos.workspace.save(ws, 0);
+      const d = deal('x');
+      await repos.deals.save([{ deal: d, expectedVersion: null }], { workspaceVersion: ws.version });
+      const newer = applyWorkspace(ws, { type: 'renamePipeline', pipelineId: 'p', name: 'P2' }, { at: T }).workspace;
+      await repos.workspace.save(newer, ws.version);
+      const error = await thrown(repos.deals.save([{ deal: next(d, 'quote'), expectedVersion: 1 }, { deal: deal('y'), expectedVersion: null }], { workspaceVersion: ws.version }));
+      ensure(isPipelineError(error, 'conflict'), `a deal save checked against workspace version ${ws.version} after the workspace moved to ${newer.version} must fail with 'conflict', got ${error === null ? 'success' : String(error)}`);
+      ensureEqual(await repos.deals.get('x'), d, 'deal x after a save refused for its workspace version');
+      ensure((await repos.deals.get('y')) === null, 'deal y must not exist after a save refused for its workspace version');
+      await repos.deals.save([{ deal: next(d, 'quote'), expectedVersion: 1 }], { workspaceVersion: newer.version });
+      ensure((await repos.deals.get('x'))!.stageId === 'quote', 'a deal save checked against the current workspace version must be accepted');
+    },
+  },
+  {
+    name: 'the outbox holds the events of each save in commit order until they are marked delivered; a refused save stores none',
+    async run(make) {
+      const repos = await make();
+      if (!repos.outbox) return; // optional port: the service publishes without it
+      const w = applyWorkspace(repos.workspace ? await repos.workspace.load() : ws, { type: 'addLayout', layoutId: 'z', name: 'Z', stages: [{ id: 's', name: 'S', probability: 10, outcome: 'open', forecastCategory: 'pipeline' }] }, { at: T });
+      await repos.workspace.save(w.workspace, 0, { events: w.events });
+      const created = applyDeal(ws, null, { type: 'createDeal', deal: { id: 'x', layoutId: 'a', name: 'X' } }, { at: T });
+      await repos.deals.save([{ deal: created.deal, expectedVersion: null }], { events: created.events });
+      const stale = moved(created.deal, 'quote', T + 1);
+      await thrown(repos.deals.save([{ deal: stale.deal, expectedVersion: 7 }], { events: stale.events }));
+      const second = moved(created.deal, 'won', T + 2);
+      await repos.deals.save([{ deal: second.deal, expectedVersion: 1 }], { events: second.events });
+      const pending = await repos.outbox.pending(10);
+      ensureEqual(pending.map((p) => p.event.id), [...w.events, ...created.events, ...second.events].map((e) => e.id), 'the ids of the pending events');
+      ensureEqual(pending.map((p) => p.event), [...w.events, ...created.events, ...second.events], 'the pending events');
+      ensure(pending.every((p, i) => i === 0 || p.seq > pending[i - 1]!.seq), 'outbox seq numbers must rise in commit order');
+      ensureEqual((await repos.outbox.pending(1)).map((p) => p.seq), [pending[0]!.seq], 'pending(1)');
+      await repos.outbox.markDelivered([pending[0]!.seq, pending[1]!.seq]);
+      ensureEqual((await repos.outbox.pending(10)).map((p) => p.seq), [pending[2]!.seq], 'the pending seqs after two were marked delivered');
+      await repos.outbox.markDelivered([pending[2]!.seq, 987_654_321]);
+      ensureEqual(await repos.outbox.pending(10), [], 'the pending events after all were marked delivered');
+    },
+  },
+  {
+    name: 'visits.list returns every stage visit of the stored deals, paged by deal and position, filtered by pipeline and layout',
+    async run(make) {
+      const repos = await make();
+      if (!repos.visits) return; // optional port: metrics then read the deals
+      const a = moved(moved(deal('a'), 'quote', T + 1000).deal, 'new', T + 2000).deal;
+      const b = moved(deal('b'), 'won', T + 3000).deal;
+      const c = deal('c', 'b');
+      await insert(repos.deals, [c, b, a]);
+      const expected = visitRows([a, b, c]);
+      for (const limit of [1, 2, 100]) ensureEqual(await allVisits(repos, {}, limit), expected, `the visits listed with limit ${limit}`);
+      ensureEqual(await allVisits(repos, { pipelineId: 'p' }, 2), expected.filter((v) => v.pipelineId === 'p'), 'the visits of pipeline p');
+      ensureEqual(await allVisits(repos, { pipelineId: null }, 2), expected.filter((v) => v.pipelineId === null), 'the visits of no pipeline');
+      ensureEqual(await allVisits(repos, { layoutId: 'b' }, 2), expected.filter((v) => v.layoutId === 'b'), 'the visits of layout b');
+    },
+  },
+  {
+    name: 'summarize gives per stage and currency the count, amount, weighted amount and rotting deals of a pipeline',
+    async run(make) {
+      const repos = await make();
+      if (!repos.deals.summarize) return; // optional: boards then page through list
+      const mk = (id: string, amount: number | null, currency: string | null) =>
+        applyDeal(ws, null, { type: 'createDeal', deal: { id, layoutId: 'a', name: id, amount, currency } }, { at: T }).deal;
+      const d1 = mk('d1', 1000, 'EUR');
+      const d2 = moved(mk('d2', 500, 'EUR'), 'quote', T + 5000).deal;
+      const d3 = mk('d3', 200, 'USD');
+      const d4 = mk('d4', null, null);
+      await insert(repos.deals, [d1, d2, d3, d4, deal('other', 'b')]);
+      const rows = await repos.deals.summarize({ pipelineId: 'p', rottingBefore: { new: T + 1, quote: T + 1 } });
+      const key = (r: { stageId: string; currency: string | null }) => `${r.stageId}/${r.currency ?? '-'}`;
+      const got = [...rows].sort((x, y) => (key(x) < key(y) ? -1 : 1)).map((r) => ({ ...r, weighted: Math.round(r.weighted * 1e6) / 1e6 }));
+      ensureEqual(got, [
+        { stageId: 'new', currency: null, count: 1, amount: 0, weighted: 0, rotting: 1 },
+        { stageId: 'new', currency: 'EUR', count: 1, amount: 1000, weighted: 100, rotting: 1 },
+        { stageId: 'new', currency: 'USD', count: 1, amount: 200, weighted: 20, rotting: 1 },
+        { stageId: 'quote', currency: 'EUR', count: 1, amount: 500, weighted: 300, rotting: 0 },
+      ], 'summarize({ pipelineId: p })');
+    },
+  },
+  {
+    name: 'ids and text that look like SQL, LIKE patterns, quotes or backslashes are just ids and text',
+    async run(make) {
+      const repos = await make();
+      const deals = AWKWARD_IDS.map((id) => applyDeal(ws, null, { type: 'createDeal', deal: { id, layoutId: 'a', name: `${id} ${id}`, fields: { [id]: id } } }, { at: T }).deal);
+      await insert(repos.deals, deals);
+      for (const d of deals) ensureEqual(await repos.deals.get(d.id), d, `get(${JSON.stringify(d.id)})`);
+      ensure((await repos.deals.get('%')) === null && (await repos.deals.get('a%')) === null && (await repos.deals.get('a_c')) === null, 'get must match ids exactly, never as patterns');
+      const listed = (await repos.deals.list({ limit: 100 })).deals.map((d) => d.id);
+      ensureEqual(listed, [...AWKWARD_IDS].sort(), 'the ids listed');
+      ensureEqual((await repos.deals.getMany(['a_b', 'a%b'])).map((d) => d.id), ['a_b'], "getMany(['a_b', 'a%b'])");
+    },
+  },
+];
