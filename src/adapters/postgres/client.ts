@@ -26,7 +26,14 @@ export interface PostgresClient extends PostgresQueryable {
   transaction<T>(fn: (tx: PostgresQueryable) => Promise<T>): Promise<T>;
 }
 
-/** The part of a `pg` Pool that {@link fromPgPool} uses. */
+/**
+ * The part of a `pg` Pool that {@link fromPgPool} uses.
+ *
+ * @example
+ * ```ts
+ * const pool: PgPoolLike = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * ```
+ */
 export interface PgPoolLike {
   query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
   connect(): Promise<{ query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>; release(error?: Error | boolean): void }>;
