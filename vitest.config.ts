@@ -6,6 +6,8 @@ export default defineConfig({
   resolve: { alias: [{ find: /^sales-pipelines$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) }] },
   test: {
     include: ['test/**/*.test.ts'],
+    // Property tests run hundreds of scenarios: generous on a busy 2-core machine.
+    testTimeout: 30_000,
     benchmark: { include: ['bench/**/*.bench.ts'] },
   },
 });

@@ -17,6 +17,7 @@ const goals: [RegExp, number][] = [
   [/^dwell/, 1.5],
   [/^replay/, 3],
   [/^checkTransition/, 3],
+  [/^memory store/, 3],
 ];
 
 const libraryOf = (g: { benchmarks: Bench[] }) => g.benchmarks.find((b) => b.name.startsWith('library'));
@@ -47,6 +48,12 @@ console.log(`\n${pad('measure (median of samples)', 58)} ${'library ms'.padStart
 for (const r of rows) {
   const verdict = r.goal === null ? '' : `≤ ${r.goal}x ${r.ok ? 'met' : 'MISSED'}`;
   console.log(`${pad(r.measure, 58)} ${num(r.libraryMs)} ${num(r.baselineMs)} ${r.ratio.toFixed(2).padStart(6)}x  ${verdict}`);
+}
+try {
+  const heap = JSON.parse(readFileSync('bench/heap.json', 'utf8')) as { bytesPerStoredDeal: number; bytesPerDealFromJson: number; goal: number };
+  console.log(`\nmemory store: ${heap.bytesPerStoredDeal} heap bytes per stored 8-visit deal (JSON.parse of the same deal: ${heap.bytesPerDealFromJson}; goal ≤ ${heap.goal} ${heap.bytesPerStoredDeal <= heap.goal ? 'met' : 'MISSED'})`);
+} catch {
+  // bench/heap.ts did not run
 }
 const machine = `${os.cpus()[0]?.model ?? 'unknown cpu'} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 console.log(`\nmachine: ${machine}`);

@@ -79,6 +79,17 @@ try { createPostgresRepositories({}); throw new Error('CJS: no error'); } catch 
   if (!isPipelineError(e, 'invalid_input') || !(e instanceof PipelineError)) throw new Error('CJS: the adapter and the core do not share PipelineError');
 }
 pool.end().then(() => console.log('postgres cjs ok'));
+
+cat > import.mjs <<'JS'
+// The import entry point, as ESM and as CJS.
+import { createRequire } from 'node:module';
+import { fromHubSpot, toCsv, toStageRows } from 'sales-pipelines/import';
+const { fromPipedrive } = createRequire(import.meta.url)('sales-pipelines/import');
+const hub = fromHubSpot({ pipelines: [{ id: 'default', label: 'Sales', stages: [{ id: 'new', label: 'New', metadata: { isClosed: 'false', probability: '0.1' } }] }],
+  deals: [{ id: '1', properties: { dealname: 'A', dealstage: 'new', pipeline: 'default', createdate: '2024-01-01T00:00:00Z' } }] });
+if (!toCsv(toStageRows(hub.deals)).includes('2024-01-01T00:00:00.000Z')) throw new Error('import: HubSpot deal not exported');
+if (fromPipedrive({ pipelines: [], stages: [], deals: [] }).deals.length !== 0) throw new Error('import: CJS fromPipedrive');
+console.log('import ok');
 JS
 
 node esm.mjs
@@ -86,4 +97,6 @@ node cjs.cjs
 node dual.mjs
 node postgres.mjs
 node postgres.cjs
+
+node import.mjs
 echo "consumer test passed ($tarball)"

@@ -100,7 +100,7 @@ export type {
   VisitRow,
   Repositories,
 } from './ports/repositories.js';
-export { createMemoryRepositories, type MemoryRepositories } from './adapters/memory/createMemoryRepositories.js';
+export { createMemoryRepositories, type MemoryRepositories, type MemoryDealRepository } from './adapters/memory/createMemoryRepositories.js';
 export {
   createPipelineService,
   type PipelineService,

@@ -18,4 +18,5 @@ export {
   type ContractCheck,
   type MakeRepositories,
   type MakeTenant,
+  type TenantCheck,
 } from './testing/repositoryContract.js';

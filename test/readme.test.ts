@@ -25,7 +25,12 @@ describe('README', () => {
     expect(output).toContain("{ updated: [ 's1' ], rejected: [], unchanged: [] }");
     expect(output).toContain('dealStageChanged lost 5');
     expect(output).toContain('sales 1');
+    expect(output).toContain("1 [ 'workspace/1/0' ]");
+    expect(output).toContain("[ 'Closed lost', 1, 30000, 0 ]");
+    expect(output).toContain('true 1');
     expect(output).toContain('invariants hold');
     expect(output).toContain('layout nope does not exist');
+    expect(output).toContain('hs cumulative 1904400000');
+    expect(output).toContain("[ [ '1', 2, 1 ], [ '2', 1, 1 ], [ 'won', 1, 1 ], [ 'lost', 0, 0 ] ]");
   }, 60_000);
 });

@@ -268,6 +268,7 @@ export interface VisitPage {
  * ```
  */
 export interface VisitRepository {
+  /** One page of visits, ordered by deal id then position in the deal's history, after the cursor. */
   list(q: VisitQuery): Promise<VisitPage>;
 }
 

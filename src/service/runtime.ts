@@ -15,6 +15,8 @@ export interface Runtime {
   readonly outbox: OutboxRepository | null;
   readonly visits: VisitRepository | null;
   readonly chunkSize: number;
+  /** Whether the host gave an authorize function (without one, only bypassRules is refused). */
+  readonly authorizes: boolean;
   /** The service clock, in epoch ms. */
   now(): number;
   /** The instant to record a change of these deals at: the clock, or the latest of their last changes if a skewed clock wrote one later. */
@@ -98,6 +100,7 @@ export function createRuntime(o: PipelineServiceOptions): Runtime {
     outbox: repos.outbox ?? null,
     visits: repos.visits ?? null,
     chunkSize: o.chunkSize ?? 500,
+    authorizes: o.authorize !== undefined,
     now() {
       const t = clock();
       const ms = t instanceof Date ? t.getTime() : t;

@@ -2,9 +2,9 @@ import { describe, it } from './vitestApi.js';
 import { basicChecks } from './contract/basicChecks.js';
 import type { ContractCheck, MakeRepositories } from './contract/fixtures.js';
 import { storageChecks } from './contract/storageChecks.js';
-import { tenantChecks, type MakeTenant } from './contract/tenantChecks.js';
+import { tenantChecks, type MakeTenant, type TenantCheck } from './contract/tenantChecks.js';
 
-export type { ContractCheck, MakeRepositories, MakeTenant };
+export type { ContractCheck, MakeRepositories, MakeTenant, TenantCheck };
 
 /**
  * Every check of the contract, runnable on their own (the suite wraps each in `it`). Checks of
@@ -26,7 +26,7 @@ export const repositoryContractChecks: readonly ContractCheck[] = [...basicCheck
  * for (const check of tenantIsolationChecks) await check.run((tenantId) => createSqliteRepositories(db, { tenantId }));
  * ```
  */
-export const tenantIsolationChecks: readonly { readonly name: string; run(makeTenant: MakeTenant): Promise<void> }[] = tenantChecks;
+export const tenantIsolationChecks: readonly TenantCheck[] = tenantChecks;
 
 /**
  * The repository contract as a vitest suite. A host runs it against its own adapter; each check

@@ -8,6 +8,8 @@ import {
   type DealPage,
   type DealRepository,
   type OutboxRepository,
+  type StageSummaryRow,
+  type SummaryQuery,
   type VisitRepository,
   type WorkspaceRepository,
 } from '../../ports/repositories.js';
@@ -31,9 +33,22 @@ import { listVisits, summarize } from './memoryQueries.js';
  */
 export interface MemoryRepositories {
   readonly workspace: WorkspaceRepository;
-  readonly deals: DealRepository & { summarize: NonNullable<DealRepository['summarize']> };
+  readonly deals: MemoryDealRepository;
   readonly outbox: OutboxRepository;
   readonly visits: VisitRepository;
+}
+
+/**
+ * The memory store's deal repository: every method of the port, `summarize` included.
+ *
+ * @example
+ * ```ts
+ * const rows = await createMemoryRepositories().deals.summarize({ pipelineId: 'new-cars', rottingBefore: {} }); // []
+ * ```
+ */
+export interface MemoryDealRepository extends DealRepository {
+  /** Per stage and currency totals of one pipeline, by walking the stored deals. */
+  summarize(q: SummaryQuery): Promise<StageSummaryRow[]>;
 }
 
 /** The shared state of one memory store: what a deal save checks the workspace version against. */

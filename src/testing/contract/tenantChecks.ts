@@ -15,6 +15,21 @@ import { fixtureWorkspace, T, ws } from './fixtures.js';
  */
 export type MakeTenant = (tenantId: string) => Repositories | Promise<Repositories>;
 
+/**
+ * One tenant-isolation check.
+ *
+ * @example
+ * ```ts
+ * for (const check of tenantIsolationChecks) await check.run((tenantId) => createSqliteRepositories(db, { tenantId }));
+ * ```
+ */
+export interface TenantCheck {
+  /** What the check proves, as a sentence. */
+  readonly name: string;
+  /** Runs the check on fresh tenants from `makeTenant`; throws when the adapter fails it. */
+  run(makeTenant: MakeTenant): Promise<void>;
+}
+
 let counter = 0;
 const freshTenantIds = (): [string, string] => {
   counter++;
@@ -23,7 +38,7 @@ const freshTenantIds = (): [string, string] => {
 };
 
 /** Two tenants of one store, the same deal ids in both: each sees exactly its own data. */
-export const tenantChecks: readonly { readonly name: string; run(makeTenant: MakeTenant): Promise<void> }[] = [
+export const tenantChecks: readonly TenantCheck[] = [
   {
     name: 'two tenants of one store never see or change each other’s workspace, deals, pages, visits, summaries or events',
     async run(makeTenant) {
