@@ -79,6 +79,7 @@ try { createPostgresRepositories({}); throw new Error('CJS: no error'); } catch 
   if (!isPipelineError(e, 'invalid_input') || !(e instanceof PipelineError)) throw new Error('CJS: the adapter and the core do not share PipelineError');
 }
 pool.end().then(() => console.log('postgres cjs ok'));
+JS
 
 cat > import.mjs <<'JS'
 // The import entry point, as ESM and as CJS.
