@@ -8,6 +8,7 @@
  * ```
  */
 export interface PostgresQueryable {
+  /** Runs one statement with bound parameters (`$1`, `$2`, …) and resolves to its rows. */
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
 }
 
@@ -23,6 +24,9 @@ export interface PostgresQueryable {
  * ```
  */
 export interface PostgresClient extends PostgresQueryable {
+  /** Runs one statement with bound parameters (`$1`, `$2`, …) and resolves to its rows. */
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: PostgresQueryable) => Promise<T>): Promise<T>;
 }
 
@@ -35,8 +39,26 @@ export interface PostgresClient extends PostgresQueryable {
  * ```
  */
 export interface PgPoolLike {
+  /** Runs one statement on any connection of the pool. */
   query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
-  connect(): Promise<{ query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>; release(error?: Error | boolean): void }>;
+  /** Checks out one connection, for a transaction. */
+  connect(): Promise<PgPoolConnection>;
+}
+
+/**
+ * One connection checked out of a `pg` Pool.
+ *
+ * @example
+ * ```ts
+ * const connection: PgPoolConnection = await pool.connect();
+ * connection.release();
+ * ```
+ */
+export interface PgPoolConnection {
+  /** Runs one statement on this connection. */
+  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+  /** Returns the connection to the pool; `true` (or an error) discards it instead. */
+  release(error?: Error | boolean): void;
 }
 
 /**
