@@ -15,3 +15,16 @@ describe('replay: replayDeal over 1M events', () => {
     for (const events of streams) foldEvents(events);
   }, { time: 4000, warmupIterations: 2 });
 });
+
+// One long deal: 40k events. Replay must stay linear in the number of events.
+const [long] = makeEvents(1, 39_999);
+
+describe('replay: replayDeal over one deal with 40k events', () => {
+  bench('library: replayDeal (one deal, 40k events)', () => {
+    replayDeal(long!);
+  }, { time: 4000, warmupIterations: 1 });
+
+  bench('baseline: hand-written fold (one deal, 40k events)', () => {
+    foldEvents(long!);
+  }, { time: 4000, warmupIterations: 1 });
+});

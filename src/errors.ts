@@ -93,6 +93,15 @@ export class PipelineError extends Error {
  * ```
  */
 export function isPipelineError(e: unknown, code?: PipelineErrorCode): e is PipelineError {
+  try {
+    return looksLikePipelineError(e, code);
+  } catch {
+    // A revoked Proxy or a throwing getter is not a PipelineError.
+    return false;
+  }
+}
+
+function looksLikePipelineError(e: unknown, code?: PipelineErrorCode): boolean {
   if (typeof e !== 'object' || e === null) return false;
   const marked = (e as Record<symbol, unknown>)[Symbol.for(BRAND)] === true;
   const rec = e as { code?: unknown; name?: unknown };

@@ -57,6 +57,7 @@ export {
   type StageChangeReason,
   type Violation,
 } from './deals/index.js';
+export { stageOptions, type StageOption } from './deals/index.js';
 
 export { planBulkUpdate, type BulkPlan } from './bulk/planBulkUpdate.js';
 export { BulkChange, BulkContext, type BulkChangeInput, type BulkContextInput } from './model/commands.js';

@@ -1,3 +1,4 @@
+import { guarded } from '../_internal/guard.js';
 import { fail, isPipelineError, PipelineError } from '../errors.js';
 import { BulkChange, BulkContext, DEFAULT_LIMITS, type BulkChangeInput, type BulkContextInput, type Context } from '../model/commands.js';
 import type { Deal } from '../model/deal.js';
@@ -50,7 +51,7 @@ export interface BulkPlan {
  * plan.updated.length + plan.rejected.length + plan.unchanged.length === deals.length; // true
  * ```
  */
-export function planBulkUpdate(ws: Workspace, deals: readonly Deal[], change: BulkChangeInput, ctx: BulkContextInput): BulkPlan {
+export const planBulkUpdate = /* @__PURE__ */ guarded(function planBulkUpdate(ws: Workspace, deals: readonly Deal[], change: BulkChangeInput, ctx: BulkContextInput): BulkPlan {
   assertWorkspace(ws);
   const parsedChange = parseWith(BulkChange, change, 'change');
   const parsedCtx = parseWith(BulkContext, ctx, 'ctx');
@@ -75,7 +76,7 @@ export function planBulkUpdate(ws: Workspace, deals: readonly Deal[], change: Bu
     return { updated: [], rejected, unchanged: deals.filter((d) => wouldChange.has(d.id) || kept.has(d.id)).map((d) => d.id), aborted: true };
   }
   return { updated, rejected, unchanged, aborted: false };
-}
+}, ['workspace', 'deals', 'change', 'ctx']);
 
 function checkDeals(deals: readonly Deal[]): void {
   if (!Array.isArray(deals)) fail('invalid_input', 'deals: expected an array of deals', { path: 'deals' });

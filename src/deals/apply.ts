@@ -1,3 +1,4 @@
+import { guarded, malformed } from '../_internal/guard.js';
 import { PipelineError } from '../errors.js';
 import { DealCommand, type CommandContextInput, type DealCommandInput } from '../model/commands.js';
 import type { Deal } from '../model/deal.js';
@@ -6,7 +7,7 @@ import { parseContext, parseWith } from '../model/parse.js';
 import { quickMoveToStage } from '../model/quickParse.js';
 import { assertWorkspace } from '../workspace/validate.js';
 import { decideDealParsed } from './decide.js';
-import { evolveChecked, evolveTrusted } from './evolve.js';
+import { assertDealEvent, evolveTrusted, stageChanged } from './evolve.js';
 import type { DealEvent } from './events.js';
 import { assertDeal } from './shape.js';
 
@@ -27,7 +28,7 @@ import { assertDeal } from './shape.js';
  * deal.stageId; // 'requirements' (the pipeline's first stage)
  * ```
  */
-export function applyDeal(
+export const applyDeal = /* @__PURE__ */ guarded(function applyDeal(
   ws: Workspace,
   deal: Deal | null,
   command: DealCommandInput,
@@ -38,7 +39,7 @@ export function applyDeal(
   const c = quickMoveToStage(command) ?? parseWith(DealCommand, command, 'command');
   const events = decideDealParsed(ws, deal, c, parseContext(ctx));
   return { deal: applyEvents(deal, events, c.type), events };
-}
+}, ['workspace', 'deal', 'command', 'ctx']);
 
 /** Applies decided events; used by applyDeal and bulk planning. */
 export function applyEvents(deal: Deal | null, events: readonly DealEvent[], label: string): Deal {
@@ -58,11 +59,27 @@ export function applyEvents(deal: Deal | null, events: readonly DealEvent[], lab
  * replayDeal([...created.events, ...moved.events]); // deep-equals moved.deal
  * ```
  */
-export function replayDeal(events: readonly DealEvent[]): Deal {
+export const replayDeal = /* @__PURE__ */ guarded(function replayDeal(events: readonly DealEvent[]): Deal {
   if (!Array.isArray(events) || events.length === 0) {
     throw new PipelineError('invalid_input', 'events: expected a non-empty array of deal events', { path: 'events' });
   }
   let deal: Deal | null = null;
-  for (const [i, e] of events.entries()) deal = evolveChecked(deal, e, `events[${i}]`);
+  // The history array is this replay's own until it returns: stage changes append to it in
+  // place instead of copying it, so a replay is linear in the number of events.
+  let owned: readonly unknown[] | null = null;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    const label = `events[${i}]`;
+    assertDealEvent(e, label);
+    try {
+      if (e.type === 'dealStageChanged' && deal !== null && deal.history === owned) deal = stageChanged(deal, e, true);
+      else {
+        deal = evolveTrusted(deal, e);
+        if (e.type === 'dealCreated') owned = deal.history;
+      }
+    } catch (err) {
+      throw malformed(err, e, label, `${e.type} event`);
+    }
+  }
   return deal as Deal;
-}
+}, ['events']);

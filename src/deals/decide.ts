@@ -1,3 +1,4 @@
+import { guarded } from '../_internal/guard.js';
 import { fail } from '../errors.js';
 import { DealCommand, type CommandContextInput, type Context, type DealCommandInput } from '../model/commands.js';
 import type { Deal } from '../model/deal.js';
@@ -28,12 +29,12 @@ import { assertDeal } from './shape.js';
  * events[0].type; // 'dealStageChanged'
  * ```
  */
-export function decideDeal(ws: Workspace, deal: Deal | null, command: DealCommandInput, ctx: CommandContextInput): DealEvent[] {
+export const decideDeal = /* @__PURE__ */ guarded(function decideDeal(ws: Workspace, deal: Deal | null, command: DealCommandInput, ctx: CommandContextInput): DealEvent[] {
   assertWorkspace(ws);
   if (deal !== null) assertDeal(deal);
   const c = quickMoveToStage(command) ?? parseWith(DealCommand, command, 'command');
   return decideDealParsed(ws, deal, c, parseContext(ctx));
-}
+}, ['workspace', 'deal', 'command', 'ctx']);
 
 /** {@link decideDeal} on arguments already validated. */
 export function decideDealParsed(ws: Workspace, deal: Deal | null, c: DealCommand, ctx: Context): DealEvent[] {

@@ -1,4 +1,5 @@
-import { isPipelineError, PipelineError } from '../errors.js';
+import { guarded, malformed } from '../_internal/guard.js';
+import { PipelineError } from '../errors.js';
 import { assertDeal, assertHistory } from './shape.js';
 import type { Deal, StageVisit } from '../model/deal.js';
 import type { JsonValue } from '../model/primitives.js';
@@ -24,13 +25,13 @@ const expected = (amount: number | null, probability: number): number | null =>
  * deal.version; // 1
  * ```
  */
-export function evolveDeal(deal: Deal | null, event: DealEvent): Deal {
+export const evolveDeal = /* @__PURE__ */ guarded(function evolveDeal(deal: Deal | null, event: DealEvent): Deal {
   if (deal !== null) {
     assertDeal(deal);
     assertHistory(deal);
   }
   return evolveChecked(deal, event);
-}
+}, ['deal', 'event']);
 
 /** Checks the event, then applies it; anything malformed becomes `invalid_input`. */
 export function evolveChecked(deal: Deal | null, event: DealEvent, label = 'event'): Deal {
@@ -38,8 +39,7 @@ export function evolveChecked(deal: Deal | null, event: DealEvent, label = 'even
   try {
     return evolveTrusted(deal, event);
   } catch (e) {
-    if (isPipelineError(e)) throw e;
-    throw new PipelineError('invalid_input', `event ${event.type}: malformed (${(e as Error).message})`, { path: 'event' });
+    throw malformed(e, event, label, `${event.type} event`);
   }
 }
 
@@ -103,9 +103,14 @@ function created(e: Extract<DealEvent, { type: 'dealCreated' }>): Deal {
   };
 }
 
-function stageChanged(deal: Deal, e: Extract<DealEvent, { type: 'dealStageChanged' }>): Deal {
+/**
+ * A deal after a stage change. `ownsHistory`: the caller owns `deal.history` (a replay building
+ * the deal from nothing) and it is appended to in place, which keeps a replay linear in the
+ * number of events; otherwise it is copied, as immutability requires.
+ */
+export function stageChanged(deal: Deal, e: Extract<DealEvent, { type: 'dealStageChanged' }>, ownsHistory = false): Deal {
   const last = deal.history.length - 1;
-  const history = deal.history.slice();
+  const history = ownsHistory ? (deal.history as StageVisit[]) : deal.history.slice();
   const open = history[last];
   if (open) history[last] = { ...open, exitedAt: e.at };
   history.push({

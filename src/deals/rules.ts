@@ -24,6 +24,12 @@ export interface Violation {
   readonly message: string;
   /** For `required_fields_missing`: the fields that are missing. */
   readonly fields?: readonly string[];
+  /**
+   * What the host can supply to lift this violation, for a UI that prompts for it:
+   * `{ lostReason: true }` (pass `lostReason` with the move) or `{ fields: [...] }` (fill these
+   * in first). Absent on violations no input can lift (order rules, reopening, the graph).
+   */
+  readonly needs?: { readonly lostReason?: true; readonly fields?: readonly string[] };
 }
 
 /** The rules of a scope: the pipeline's, or the permissive defaults for a layout without pipelines. */
@@ -104,11 +110,21 @@ function graphViolations(out: Violation[], rules: TransitionRules, from: StageSl
 /** Rules about entering a stage: its required fields, and the lost reason. */
 export function entryViolations(m: Pick<MoveInput, 'toScope' | 'to' | 'deal' | 'lostReason'>, out: Violation[] = []): Violation[] {
   const missing = missingFields(m.deal, m.to);
+  const where = m.toScope.pipeline ? ` of pipeline ${m.toScope.pipeline.id}` : '';
   if (missing.length > 0) {
-    out.push({ code: 'required_fields_missing', message: `stage ${m.to.stageId} requires ${missing.join(', ')}`, fields: missing });
+    out.push({
+      code: 'required_fields_missing',
+      message: `stage ${m.to.stageId}${where} requires ${missing.join(', ')}; fill ${missing.length === 1 ? 'it' : 'them'} in before the move`,
+      fields: missing,
+      needs: { fields: missing },
+    });
   }
   if (m.to.def.outcome === 'lost' && rulesOf(m.toScope).requireLostReason && m.lostReason === null) {
-    out.push({ code: 'lost_reason_required', message: `a lost reason is required to enter ${m.to.stageId}` });
+    out.push({
+      code: 'lost_reason_required',
+      message: `requireLostReason: ${m.to.stageId} needs a lost reason`,
+      needs: { lostReason: true },
+    });
   }
   return out;
 }

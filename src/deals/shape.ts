@@ -2,20 +2,41 @@ import { PipelineError } from '../errors.js';
 import type { Deal } from '../model/deal.js';
 
 const isStr = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isStrOrNull = (v: unknown): boolean => v === null || typeof v === 'string';
 
 function problem(d: Record<string, unknown>): [string, string] | null {
   if (!isStr(d.id)) return ['id', 'expected a non-empty string'];
   if (!isStr(d.layoutId)) return ['layoutId', 'expected a non-empty string'];
   if (!isStr(d.stageId)) return ['stageId', 'expected a non-empty string'];
   if (d.pipelineId !== null && !isStr(d.pipelineId)) return ['pipelineId', 'expected a string or null'];
-  if (typeof d.version !== 'number' || !(d.version >= 1)) return ['version', 'expected a positive integer'];
-  if (typeof d.updatedAt !== 'number' || typeof d.createdAt !== 'number') return ['updatedAt', 'expected epoch milliseconds'];
+  if (!Number.isSafeInteger(d.version) || !((d.version as number) >= 1)) return ['version', 'expected a positive integer'];
+  if (!isNum(d.createdAt)) return ['createdAt', 'expected epoch milliseconds'];
+  if (!isNum(d.updatedAt)) return ['updatedAt', 'expected epoch milliseconds'];
+  // Numbers are numbers: a NUMERIC column read back as the string '1000' would concatenate.
+  if (d.amount !== null && !isNum(d.amount)) return ['amount', 'expected a finite number or null'];
+  if (!isNum(d.probability)) return ['probability', 'expected a finite number'];
+  if (!isStrOrNull(d.currency)) return ['currency', 'expected a string or null'];
+  if (!isStrOrNull(d.closingDate)) return ['closingDate', 'expected a string or null'];
+  if (!isStrOrNull(d.lostReason)) return ['lostReason', 'expected a string or null'];
+  if (!isStrOrNull(d.ownerId)) return ['ownerId', 'expected a string or null'];
   if (typeof d.fields !== 'object' || d.fields === null) return ['fields', 'expected an object'];
   const h = d.history;
   if (!Array.isArray(h) || h.length === 0) return ['history', 'expected a non-empty array'];
-  const last: unknown = h[h.length - 1];
-  if (typeof last !== 'object' || last === null) return ['history', 'expected stage visits'];
+  // The reducers read and copy the open visit; the metrics check every visit (assertHistory).
+  if (!isVisit(h[h.length - 1])) return [`history[${h.length - 1}]`, 'expected a stage visit'];
   return null;
+}
+
+/** Whether `value` has the fields of a stage visit the library reads, with numbers as numbers. */
+function isVisit(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    isNum(v.enteredAt) && typeof v.stageId === 'string' && (v.exitedAt === null || isNum(v.exitedAt)) &&
+    (v.pipelineId === null || typeof v.pipelineId === 'string') && (v.amount === null || isNum(v.amount)) &&
+    isNum(v.probability) && (v.expectedRevenue === null || isNum(v.expectedRevenue))
+  );
 }
 
 /**
@@ -35,10 +56,6 @@ export function assertDeal(deal: unknown, label = 'deal'): asserts deal is Deal 
 export function assertHistory(deal: Deal, label = 'deal'): void {
   const h = deal.history;
   for (let i = 0; i < h.length; i++) {
-    const v = h[i] as unknown as Record<string, unknown> | null;
-    const ok =
-      typeof v === 'object' && v !== null && typeof v.enteredAt === 'number' && typeof v.stageId === 'string' &&
-      (v.exitedAt === null || typeof v.exitedAt === 'number') && (v.pipelineId === null || typeof v.pipelineId === 'string');
-    if (!ok) throw new PipelineError('invalid_input', `${label}.history[${i}]: expected a stage visit`, { path: `${label}.history[${i}]` });
+    if (!isVisit(h[i])) throw new PipelineError('invalid_input', `${label}.history[${i}]: expected a stage visit`, { path: `${label}.history[${i}]` });
   }
 }

@@ -1,7 +1,8 @@
+import { guarded } from '../_internal/guard.js';
 import { PipelineError } from '../errors.js';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
-import { Id } from '../model/primitives.js';
+import { Id, LostReasonText } from '../model/primitives.js';
 import { parseWith } from '../model/parse.js';
 import { quickTarget } from '../model/quickParse.js';
 import { z } from 'zod';
@@ -13,7 +14,7 @@ import { requireDealScope, requirePipelineScope, scopeOfDeal } from './scope.js'
 import { assertDeal } from './shape.js';
 
 /** A transition target: a stage, of the deal's pipeline or of `pipelineId`. */
-export const TransitionTarget = z.strictObject({ pipelineId: Id.optional(), stageId: Id, lostReason: z.string().min(1).max(1000).optional() });
+export const TransitionTarget = z.strictObject({ pipelineId: Id.optional(), stageId: Id, lostReason: LostReasonText.optional() });
 
 /**
  * Checks whether a deal may move to a stage (of its pipeline, or of `pipelineId`), returning
@@ -31,7 +32,7 @@ export const TransitionTarget = z.strictObject({ pipelineId: Id.optional(), stag
  * //                                { code: 'required_fields_missing', message: 'stage negotiation requires amount', fields: ['amount'] }] }
  * ```
  */
-export function checkTransition(
+export const checkTransition = /* @__PURE__ */ guarded(function checkTransition(
   ws: Workspace,
   deal: Deal,
   target: { pipelineId?: string; stageId: string; lostReason?: string },
@@ -46,7 +47,7 @@ export function checkTransition(
   }
   const violations = violationsFor(ws, deal, scope, t.stageId, t.lostReason);
   return { allowed: violations.length === 0, violations };
-}
+}, ['workspace', 'deal', 'target']);
 
 /** Every rule a move of `deal` to `stageId` of `scope` breaks; none when it stays where it is. */
 function violationsFor(ws: Workspace, deal: Deal, scope: StageScope, stageId: string, lostReason: string | undefined): Violation[] {
@@ -59,8 +60,9 @@ function violationsFor(ws: Workspace, deal: Deal, scope: StageScope, stageId: st
 
 /**
  * The legal drop targets for a deal in its own pipeline, in pipeline order, without its current
- * stage. A lost stage that requires a lost reason is listed (the reason comes with the move);
- * a stage whose required fields the deal lacks is not.
+ * stage: exactly the stages `checkTransition(ws, deal, { stageId })` allows as the deal is now.
+ * A stage that needs input first (a lost reason, missing required fields) is not listed; ask
+ * {@link stageOptions} for those and what they need.
  *
  * @param ws - the workspace
  * @param deal - the deal
@@ -71,15 +73,68 @@ function violationsFor(ws: Workspace, deal: Deal, scope: StageScope, stageId: st
  * allowedStages(ws, deal); // ['b', 'lost']
  * ```
  */
-export function allowedStages(ws: Workspace, deal: Deal): string[] {
+export const allowedStages = /* @__PURE__ */ guarded(function allowedStages(ws: Workspace, deal: Deal): string[] {
   assertWorkspace(ws);
   assertDeal(deal);
   const scope = requireDealScope(ws, deal);
   return scope.order
-    .filter((slot) => slot.stageId !== deal.stageId)
-    .filter((slot) => violationsFor(ws, deal, scope, slot.stageId, undefined).every((v) => v.code === 'lost_reason_required'))
+    .filter((slot) => slot.stageId !== deal.stageId && violationsFor(ws, deal, scope, slot.stageId, undefined).length === 0)
     .map((slot) => slot.stageId);
+}, ['workspace', 'deal']);
+
+/**
+ * One stage of a deal's pipeline as a drop target: whether the deal may move there now, what
+ * input would lift the violations that input can lift, and every violation.
+ *
+ * @example
+ * ```ts
+ * const lost: StageOption | undefined = stageOptions(ws, deal).find((o) => o.stageId === 'lost');
+ * if (lost && !lost.allowed && lost.needs.lostReason) askForLostReason();
+ * ```
+ */
+export interface StageOption {
+  readonly stageId: string;
+  /** The move is allowed as the deal is now (what `checkTransition` says without a lost reason). */
+  readonly allowed: boolean;
+  /** What the move needs from the user: a lost reason, fields to fill in. */
+  readonly needs: { readonly lostReason: boolean; readonly fields: string[] };
+  /** Every rule the move breaks as the deal is now, as in `checkTransition`. */
+  readonly violations: Violation[];
 }
+
+/**
+ * Every stage of the deal's pipeline as a drop target, in pipeline order (the current stage is
+ * allowed, with nothing needed): for a board that highlights legal columns and, after a refused
+ * drop, asks for exactly what is missing. A stage whose violations all carry `needs` accepts the
+ * move once the user supplies them; others are closed by the pipeline's rules.
+ * Consistent with {@link allowedStages} (a stage is listed there iff its option is allowed with
+ * nothing needed) and {@link checkTransition} (same violations).
+ *
+ * @param ws - the workspace
+ * @param deal - the deal
+ * @returns one option per stage of the deal's pipeline
+ * @example
+ * ```ts
+ * stageOptions(ws, deal).find((o) => o.stageId === 'lost');
+ * // { stageId: 'lost', allowed: false, needs: { lostReason: true, fields: [] },
+ * //   violations: [{ code: 'lost_reason_required', message: 'requireLostReason: lost needs a lost reason', needs: { lostReason: true } }] }
+ * ```
+ */
+export const stageOptions = /* @__PURE__ */ guarded(function stageOptions(ws: Workspace, deal: Deal): StageOption[] {
+  assertWorkspace(ws);
+  assertDeal(deal);
+  const scope = requireDealScope(ws, deal);
+  return scope.order.map((slot): StageOption => {
+    const violations = violationsFor(ws, deal, scope, slot.stageId, undefined);
+    const fields = new Set<string>();
+    let lostReason = false;
+    for (const v of violations) {
+      if (v.needs?.lostReason) lostReason = true;
+      for (const f of v.needs?.fields ?? []) fields.add(f);
+    }
+    return { stageId: slot.stageId, allowed: violations.length === 0, needs: { lostReason, fields: [...fields] }, violations };
+  });
+}, ['workspace', 'deal']);
 
 /**
  * Suggests where each stage of one pipeline goes in another, for moves and transfers: the same
@@ -96,7 +151,7 @@ export function allowedStages(ws: Workspace, deal: Deal): string[] {
  * // { 'show-models': 'requirements', 'test-drive': 'test-drive', quote: 'quote', ... }
  * ```
  */
-export function suggestStageMap(ws: Workspace, fromPipelineId: string, toPipelineId: string): Record<string, string> {
+export const suggestStageMap = /* @__PURE__ */ guarded(function suggestStageMap(ws: Workspace, fromPipelineId: string, toPipelineId: string): Record<string, string> {
   assertWorkspace(ws);
   const from = requirePipelineScope(ws, parseWith(Id, fromPipelineId, 'fromPipelineId'));
   const to = requirePipelineScope(ws, parseWith(Id, toPipelineId, 'toPipelineId'));
@@ -111,7 +166,7 @@ export function suggestStageMap(ws: Workspace, fromPipelineId: string, toPipelin
     map[slot.stageId] = choice.stageId;
   }
   return map;
-}
+}, ['workspace', 'fromPipelineId', 'toPipelineId']);
 
 function nearestProbability<T extends { probability: number }>(candidates: readonly T[], probability: number): T | undefined {
   let best: T | undefined;

@@ -1,3 +1,4 @@
+import { guarded } from '../_internal/guard.js';
 import { z } from 'zod';
 import { fail } from '../errors.js';
 import type { Deal, StageVisit } from '../model/deal.js';
@@ -73,7 +74,7 @@ const FunnelOptions = z.strictObject({ pipelineId: Id, from: Instant.optional(),
  * // { stageId: 'requirements', entered: 40, advanced: 31, conversionRate: 0.775 }
  * ```
  */
-export function conversionFunnel(ws: Workspace, deals: readonly Deal[], opts: { pipelineId: string; from?: Date | number | string; to?: Date | number | string }): Funnel {
+export const conversionFunnel = /* @__PURE__ */ guarded(function conversionFunnel(ws: Workspace, deals: readonly Deal[], opts: { pipelineId: string; from?: Date | number | string; to?: Date | number | string }): Funnel {
   assertWorkspace(ws);
   const o = parseOptions(FunnelOptions, opts);
   assertDeals(deals);
@@ -107,7 +108,7 @@ export function conversionFunnel(ws: Workspace, deals: readonly Deal[], opts: { 
   });
   const n = reaches.length;
   return { pipelineId: o.pipelineId, deals: n, stages, wonRate: n === 0 ? null : won / n, lostRate: n === 0 ? null : lost / n };
-}
+}, ['workspace', 'deals', 'opts']);
 
 function reachOf(scope: StageScope, visits: readonly StageVisit[]): { reach: number; won: boolean; lost: boolean; closedStages: Set<string> } {
   let reach = -1;

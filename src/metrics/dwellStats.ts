@@ -1,3 +1,4 @@
+import { guarded } from '../_internal/guard.js';
 import { z } from 'zod';
 import type { Deal } from '../model/deal.js';
 import { Id, Instant } from '../model/primitives.js';
@@ -48,7 +49,7 @@ const DwellOptions = z.strictObject({
  * // [{ pipelineId: 'new-cars', stageId: 'quote', visits: 12, meanMs: 3.2e8, medianMs: 2.6e8, p90Ms: 6.9e8, maxMs: 8.1e8 }, ...]
  * ```
  */
-export function dwellStats(
+export const dwellStats = /* @__PURE__ */ guarded(function dwellStats(
   deals: readonly Deal[],
   opts: { now: Date | number | string; pipelineId?: string; includeOpen?: boolean; businessDays?: boolean },
 ): DwellRow[] {
@@ -60,7 +61,7 @@ export function dwellStats(
     for (const [stageId, durations] of stages) rows.push(summarise(pipelineId, stageId, durations));
   }
   return rows.sort(byKey);
-}
+}, ['deals', 'opts']);
 
 type Groups = Map<string | null, Map<string, number[]>>;
 

@@ -1,3 +1,4 @@
+import { guarded } from '../_internal/guard.js';
 import { z } from 'zod';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
@@ -62,7 +63,7 @@ const MovementOptions = z.strictObject({ from: Instant, to: Instant, pipelineId:
  * // { newDeals: 14, won: 3, lost: 2, leftOpen: 21, betweenStages: [{ from: 'requirements', to: 'test-drive', count: 9 }, ...], ... }
  * ```
  */
-export function movementStats(ws: Workspace, deals: readonly Deal[], opts: { from: Date | number | string; to: Date | number | string; pipelineId?: string }): MovementStats {
+export const movementStats = /* @__PURE__ */ guarded(function movementStats(ws: Workspace, deals: readonly Deal[], opts: { from: Date | number | string; to: Date | number | string; pipelineId?: string }): MovementStats {
   assertWorkspace(ws);
   const { from, to, pipelineId } = parseOptions(MovementOptions, opts);
   checkWindow(from, to);
@@ -100,7 +101,7 @@ export function movementStats(ws: Workspace, deals: readonly Deal[], opts: { fro
     betweenPipelines: sorted(pipelines),
     averageAgeMs: ages.length === 0 ? null : ages.reduce((a, b) => a + b, 0) / ages.length,
   };
-}
+}, ['workspace', 'deals', 'opts']);
 
 function visitAt(deal: Deal, t: number): Deal['history'][number] | null {
   for (let i = deal.history.length - 1; i >= 0; i--) {

@@ -1,3 +1,4 @@
+import { guarded } from '../_internal/guard.js';
 import { z } from 'zod';
 import type { Deal } from '../model/deal.js';
 import { Instant } from '../model/primitives.js';
@@ -39,7 +40,7 @@ const CycleOptions = z.strictObject({ from: Instant, to: Instant });
  * // { won: 12, lost: 8, winRate: 0.6, meanCycleMs: 2.1e9, medianCycleMs: 1.8e9 }
  * ```
  */
-export function salesCycle(deals: readonly Deal[], opts: { from: Date | number | string; to: Date | number | string }): SalesCycle {
+export const salesCycle = /* @__PURE__ */ guarded(function salesCycle(deals: readonly Deal[], opts: { from: Date | number | string; to: Date | number | string }): SalesCycle {
   const { from, to } = parseOptions(CycleOptions, opts);
   checkWindow(from, to);
   assertDeals(deals);
@@ -66,4 +67,4 @@ export function salesCycle(deals: readonly Deal[], opts: { from: Date | number |
     meanCycleMs: won === 0 ? null : cycles.reduce((a, b) => a + b, 0) / won,
     medianCycleMs: won === 0 ? null : median(cycles),
   };
-}
+}, ['deals', 'opts']);

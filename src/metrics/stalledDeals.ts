@@ -1,3 +1,4 @@
+import { guarded } from '../_internal/guard.js';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { scopeOfDeal } from '../deals/scope.js';
@@ -38,7 +39,7 @@ export interface StalledDeal {
  * // [{ dealId: 'd7', pipelineId: 'new-cars', stageId: 'quote', dwellMs: 1_209_600_000, thresholdMs: 864_000_000 }]
  * ```
  */
-export function stalledDeals(ws: Workspace, deals: readonly Deal[], opts: { now: Date | number | string }): StalledDeal[] {
+export const stalledDeals = /* @__PURE__ */ guarded(function stalledDeals(ws: Workspace, deals: readonly Deal[], opts: { now: Date | number | string }): StalledDeal[] {
   assertWorkspace(ws);
   const { now } = parseOptions(NowOptions, opts);
   assertDeals(deals);
@@ -52,4 +53,4 @@ export function stalledDeals(ws: Workspace, deals: readonly Deal[], opts: { now:
     if (dwellMs > thresholdMs) out.push({ dealId: deal.id, pipelineId: deal.pipelineId, stageId: deal.stageId, dwellMs, thresholdMs });
   }
   return out.sort((a, b) => b.dwellMs - b.thresholdMs - (a.dwellMs - a.thresholdMs) || (a.dealId < b.dealId ? -1 : a.dealId > b.dealId ? 1 : 0));
-}
+}, ['workspace', 'deals', 'opts']);

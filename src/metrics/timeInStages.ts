@@ -1,3 +1,4 @@
+import { guarded } from '../_internal/guard.js';
 import type { Deal } from '../model/deal.js';
 import { Instant } from '../model/primitives.js';
 import { parseWith } from '../model/parse.js';
@@ -44,7 +45,7 @@ export interface StageTime {
  * // { visits: 2, latestMs: 1 day, cumulativeMs: 3 days, current: true, lastExitedAt: null, ... }
  * ```
  */
-export function timeInStages(deal: Deal, opts: { now: Date | number | string }): StageTime[] {
+export const timeInStages = /* @__PURE__ */ guarded(function timeInStages(deal: Deal, opts: { now: Date | number | string }): StageTime[] {
   assertDeal(deal);
   assertHistory(deal);
   const { now } = parseOptions(NowOptions, opts);
@@ -76,7 +77,7 @@ export function timeInStages(deal: Deal, opts: { now: Date | number | string }):
     }
   }
   return [...rows.values()];
-}
+}, ['deal', 'opts']);
 
 /**
  * Where a deal was at an instant ("time travel" over its history). Visits are half-open
@@ -91,7 +92,7 @@ export function timeInStages(deal: Deal, opts: { now: Date | number | string }):
  * stageAt(deal, 0); // null
  * ```
  */
-export function stageAt(deal: Deal, instant: Date | number | string): { pipelineId: string | null; stageId: string } | null {
+export const stageAt = /* @__PURE__ */ guarded(function stageAt(deal: Deal, instant: Date | number | string): { pipelineId: string | null; stageId: string } | null {
   assertDeal(deal);
   assertHistory(deal);
   const t = parseWith(Instant, instant, 'instant');
@@ -109,5 +110,5 @@ export function stageAt(deal: Deal, instant: Date | number | string): { pipeline
   const v = h[found];
   if (!v || (v.exitedAt !== null && t >= v.exitedAt)) return null;
   return { pipelineId: v.pipelineId, stageId: v.stageId };
-}
+}, ['deal', 'instant']);
 

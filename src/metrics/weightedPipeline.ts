@@ -1,8 +1,10 @@
+import { guarded } from '../_internal/guard.js';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { scopeOfDeal } from '../deals/scope.js';
 import { assertWorkspace } from '../workspace/validate.js';
 import { assertDeals } from './common.js';
+import { ownOrSet } from '../_internal/records.js';
 
 /**
  * Count, total amount and weighted amount of a group of deals.
@@ -35,7 +37,7 @@ export interface WeightedCurrency extends WeightedTotals {
 const empty = (): WeightedTotals => ({ count: 0, total: 0, weighted: 0 });
 
 function add(into: Record<string, WeightedTotals>, key: string, amount: number, weighted: number): void {
-  const t = (into[key] ??= empty());
+  const t = ownOrSet(into, key, empty);
   t.count++;
   t.total += amount;
   t.weighted += weighted;
@@ -57,7 +59,7 @@ function add(into: Record<string, WeightedTotals>, key: string, amount: number, 
  * // { count: 2, total: 70000, weighted: 30000, byStage: { quote: { count: 1, total: 30000, weighted: 18000 }, ... }, ... }
  * ```
  */
-export function weightedPipeline(ws: Workspace, deals: readonly Deal[]): Record<string, WeightedCurrency> {
+export const weightedPipeline = /* @__PURE__ */ guarded(function weightedPipeline(ws: Workspace, deals: readonly Deal[]): Record<string, WeightedCurrency> {
   assertWorkspace(ws);
   assertDeals(deals);
   const out: Record<string, WeightedCurrency> = {};
@@ -67,7 +69,7 @@ export function weightedPipeline(ws: Workspace, deals: readonly Deal[]): Record<
     if (!slot || slot.def.outcome !== 'open') continue;
     const amount = deal.amount ?? 0;
     const weighted = (amount * deal.probability) / 100;
-    const c = (out[deal.currency ?? ''] ??= { ...empty(), byPipeline: {}, byStage: {}, byForecastCategory: {} });
+    const c = ownOrSet(out, deal.currency ?? '', (): WeightedCurrency => ({ ...empty(), byPipeline: {}, byStage: {}, byForecastCategory: {} }));
     c.count++;
     c.total += amount;
     c.weighted += weighted;
@@ -76,4 +78,4 @@ export function weightedPipeline(ws: Workspace, deals: readonly Deal[]): Record<
     add(c.byForecastCategory, slot.def.forecastCategory, amount, weighted);
   }
   return out;
-}
+}, ['workspace', 'deals']);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Instant, Name, safeRecord } from './primitives.js';
+import { Id, Instant, LostReasonText, Name, safeRecord } from './primitives.js';
 import { StageDef, StagePatch } from './stage.js';
 import { PipelineStage, TransitionRules } from './pipeline.js';
 import { DealInput, DealPatch } from './deal.js';
@@ -83,7 +83,7 @@ export type WorkspaceCommand = z.output<typeof WorkspaceCommand>;
 export type WorkspaceCommandInput = z.input<typeof WorkspaceCommand>;
 
 const Bypass = { bypassRules: z.boolean().optional() };
-const LostReason = z.string().min(1).max(1000);
+const LostReason = LostReasonText;
 
 const MoveToStage = z.strictObject({ type: z.literal('moveToStage'), stageId: Id, lostReason: LostReason.optional(), ...Bypass });
 const MoveToPipeline = z.strictObject({

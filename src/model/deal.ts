@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Amount, CalendarDate, Currency, EpochMs, Id, JsonRecord, Name, Probability, type JsonValue } from './primitives.js';
+import { Amount, CalendarDate, Currency, EpochMs, Id, JsonRecord, LostReasonText, Name, Probability, Text, type JsonValue } from './primitives.js';
 import { ForecastCategory, Outcome } from './stage.js';
 
 /**
@@ -53,8 +53,8 @@ export const FieldChange = z.strictObject({
   at: EpochMs,
   by: Id.nullable(),
   field: TrackedField,
-  from: z.union([z.number(), z.string(), z.null()]),
-  to: z.union([z.number(), z.string(), z.null()]),
+  from: z.union([z.number(), Text, z.null()]),
+  to: z.union([z.number(), Text, z.null()]),
 });
 /** @see {@link FieldChange} */
 export type FieldChange = z.infer<typeof FieldChange>;
@@ -78,7 +78,7 @@ export const Deal = z.strictObject({
   probability: Probability,
   closingDate: CalendarDate.nullable(),
   ownerId: Id.nullable(),
-  lostReason: z.string().min(1).max(1000).nullable(),
+  lostReason: LostReasonText.nullable(),
   fields: JsonRecord,
   createdAt: EpochMs,
   updatedAt: EpochMs,
@@ -109,7 +109,7 @@ export const DealInput = z.strictObject({
   probability: Probability.optional(),
   closingDate: CalendarDate.nullable().optional(),
   ownerId: Id.nullable().optional(),
-  lostReason: z.string().min(1).max(1000).optional(),
+  lostReason: LostReasonText.optional(),
   fields: JsonRecord.optional(),
 });
 /** @see {@link DealInput} */
@@ -130,7 +130,7 @@ export const DealPatch = z.strictObject({
   probability: Probability.optional(),
   closingDate: CalendarDate.nullable().optional(),
   ownerId: Id.nullable().optional(),
-  lostReason: z.string().min(1).max(1000).nullable().optional(),
+  lostReason: LostReasonText.nullable().optional(),
   fields: JsonRecord.optional(),
   removeFields: z.array(Id).max(1000).optional(),
 });

@@ -1,5 +1,5 @@
 import type { DealCommand } from './commands.js';
-import { FORBIDDEN_KEYS, MAX_TEXT } from './primitives.js';
+import { FORBIDDEN_KEYS, MAX_TEXT, isStorableText } from './primitives.js';
 
 // A hand-written check for the command a kanban board sends most (a card dropped on a column).
 // zod costs more than the whole reducer on this path; the property tests check that this
@@ -8,7 +8,10 @@ import { FORBIDDEN_KEYS, MAX_TEXT } from './primitives.js';
 const MOVE_KEYS = new Set(['type', 'stageId', 'lostReason', 'bypassRules']);
 
 /** Whether `v` is a valid id: what the `Id` schema accepts. */
-export const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_TEXT && !FORBIDDEN_KEYS.has(v);
+export const isId = (v: unknown): v is string =>
+  typeof v === 'string' && v.length > 0 && v.length <= MAX_TEXT && !FORBIDDEN_KEYS.has(v) && isStorableText(v);
+
+const isLostReason = (v: unknown): boolean => typeof v === 'string' && v.length > 0 && v.length <= 1000 && isStorableText(v);
 
 /** Returns the command when it is a plain, valid `moveToStage`; null means "ask zod". */
 export function quickMoveToStage(c: unknown): Extract<DealCommand, { type: 'moveToStage' }> | null {
@@ -17,7 +20,7 @@ export function quickMoveToStage(c: unknown): Extract<DealCommand, { type: 'move
   if (m.type !== 'moveToStage' || !isId(m.stageId)) return null;
   for (const key in m) if (!MOVE_KEYS.has(key)) return null;
   const { lostReason, bypassRules } = m;
-  if (lostReason !== undefined && !(typeof lostReason === 'string' && lostReason.length > 0 && lostReason.length <= 1000)) return null;
+  if (lostReason !== undefined && !isLostReason(lostReason)) return null;
   if (bypassRules !== undefined && typeof bypassRules !== 'boolean') return null;
   return m as Extract<DealCommand, { type: 'moveToStage' }>;
 }
@@ -31,6 +34,6 @@ export function quickTarget(t: unknown): { pipelineId?: string; stageId: string;
   if (!isId(m.stageId) || (m.pipelineId !== undefined && !isId(m.pipelineId))) return null;
   for (const key in m) if (!TARGET_KEYS.has(key)) return null;
   const { lostReason } = m;
-  if (lostReason !== undefined && !(typeof lostReason === 'string' && lostReason.length > 0 && lostReason.length <= 1000)) return null;
+  if (lostReason !== undefined && !isLostReason(lostReason)) return null;
   return m as { pipelineId?: string; stageId: string; lostReason?: string };
 }

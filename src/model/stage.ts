@@ -55,11 +55,19 @@ export type StageDef = z.infer<typeof StageDef>;
  * applyWorkspace(ws, { type: 'updateStage', layoutId: 'sales', stageId: 'quote', patch: { probability: 65, rotAfterDays: null } }, { at: Date.now() });
  * ```
  */
-export const StagePatch = z.strictObject({
-  name: Name.optional(),
-  probability: Probability.optional(),
-  forecastCategory: ForecastCategory.optional(),
-  rotAfterDays: RotAfterDays.nullable().optional(),
-});
+export const StagePatch = z.strictObject(
+  {
+    name: Name.optional(),
+    probability: Probability.optional(),
+    forecastCategory: ForecastCategory.optional(),
+    rotAfterDays: RotAfterDays.nullable().optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' && (issue.keys as readonly string[]).some((k) => k === 'outcome' || k === 'id')
+        ? "a stage's id and outcome cannot change (deals in it would silently become won, lost or open); add a stage with the new outcome and remove this one with a replacement"
+        : undefined,
+  },
+);
 /** @see {@link StagePatch} */
 export type StagePatch = z.infer<typeof StagePatch>;

@@ -24,6 +24,12 @@ export interface ArbWorkspaceOptions {
   readonly maxStages?: number;
   /** Most pipelines created per layout, besides the standard one (default 3). */
   readonly maxPipelines?: number;
+  /**
+   * Host ids to use for layouts, stages, pipelines, deals and field keys instead of generated
+   * ones (e.g. `Object.getOwnPropertyNames(Object.prototype)` minus the refused names), to prove
+   * that nothing treats a host id as a property of a plain object.
+   */
+  readonly idPool?: readonly string[];
 }
 
 /**
@@ -72,16 +78,20 @@ const arbRules = fc.record({
 });
 
 /** The workspace commands that configure one layout: the picklist, then its pipelines. */
-function arbLayoutCommands(layoutId: string, o: Required<ArbWorkspaceOptions>): fc.Arbitrary<WorkspaceCommandInput[]> {
-  const stageCount = fc.integer({ min: 2, max: Math.max(2, o.maxStages) });
+function arbLayoutCommands(li: number, o: Required<Omit<ArbWorkspaceOptions, 'idPool'>> & ArbWorkspaceOptions): fc.Arbitrary<WorkspaceCommandInput[]> {
+  const pool = o.idPool && o.idPool.length > 0 ? o.idPool : undefined;
+  const layoutId = pool ? pool[li % pool.length]! : `L${li}`;
+  // Pipeline ids are unique in the workspace: each layout takes its own run of the pool.
+  const pipelineId = (i: number): string => (pool ? pool[(li * (o.maxPipelines + 1) + i + 1) % pool.length]! : `${layoutId}-p${i}`);
+  const stageCount = fc.integer({ min: 2, max: Math.max(2, pool ? Math.min(o.maxStages, pool.length) : o.maxStages) });
   return stageCount.chain((n) => {
-    const ids = Array.from({ length: n }, (_, i) => `${layoutId}-s${i}`);
+    const ids = Array.from({ length: n }, (_, i) => (pool ? pool[(i + li) % pool.length]! : `${layoutId}-s${i}`));
     const stages = fc.tuple(...ids.map((id, i) => arbStageDef(id, i === 0 ? 'open' : undefined)));
     const pipeline = fc.record({
       stageIds: fc.subarray(ids, { minLength: 1 }),
       rules: arbRules,
       makeDefault: fc.boolean(),
-      required: fc.subarray(['amount', 'closingDate', 'ownerId', 'region'], { maxLength: 2 }),
+      required: fc.subarray(['amount', 'closingDate', 'ownerId', fieldKeyOf(o.idPool)], { maxLength: 2 }),
       creationFirstOnly: fc.boolean(),
     });
     return fc.tuple(stages, fc.array(pipeline, { maxLength: o.maxPipelines })).map(([defs, pipelines]) => {
@@ -91,8 +101,9 @@ function arbLayoutCommands(layoutId: string, o: Required<ArbWorkspaceOptions>): 
         commands.push({
           type: 'createPipeline',
           layoutId,
-          pipelineId: `${layoutId}-p${i}`,
+          pipelineId: pipelineId(i),
           name: `Pipeline ${i}`,
+          ...(pool ? { standardPipelineId: pool[(li * (o.maxPipelines + 1)) % pool.length]! } : {}),
           stages: p.stageIds.map((stageId) => (stageId === requiredAt && p.required.length > 0 ? { stageId, requiredFields: p.required } : stageId)),
           rules: { ...p.rules, ...(p.creationFirstOnly ? { creationStageIds: [p.stageIds[0]!] } : {}) },
           makeDefault: p.makeDefault,
@@ -101,6 +112,11 @@ function arbLayoutCommands(layoutId: string, o: Required<ArbWorkspaceOptions>): 
       return commands;
     });
   });
+}
+
+/** The key of `fields` the scenarios set and require: from the id pool when there is one. */
+function fieldKeyOf(pool: readonly string[] | undefined): string {
+  return pool && pool.length > 0 ? pool[pool.length - 1]! : 'region';
 }
 
 /** Applies commands in order, skipping the ones the reducer refuses. */
@@ -132,7 +148,7 @@ export function arbWorkspace(opts: ArbWorkspaceOptions = {}): fc.Arbitrary<Works
   const o = { minLayouts: 1, maxLayouts: 2, maxStages: 7, maxPipelines: 3, ...opts };
   return fc
     .integer({ min: Math.max(1, o.minLayouts), max: Math.max(1, o.minLayouts, o.maxLayouts) })
-    .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => arbLayoutCommands(`L${i}`, o))))
+    .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => arbLayoutCommands(i, o))))
     .map((perLayout) => build(perLayout.flat(), Date.UTC(2026, 0, 1)));
 }
 
@@ -174,7 +190,7 @@ const arbStep: fc.Arbitrary<ScenarioStep> = fc.record({
  * stepCommand(ws, deal, { kind: 'closeWon', deal: 0, target: 0, days: 0, bypass: false, amount: null, reason: false }, 'new-id');
  * ```
  */
-export function stepCommand(ws: Workspace, deal: Deal | null, step: ScenarioStep, newId: string): DealCommandInput {
+export function stepCommand(ws: Workspace, deal: Deal | null, step: ScenarioStep, newId: string, fieldKey = 'region'): DealCommandInput {
   const layouts = ws.layouts;
   const layout = layouts[step.target % layouts.length]!;
   if (deal === null || step.kind === 'create') {
@@ -203,7 +219,7 @@ export function stepCommand(ws: Workspace, deal: Deal | null, step: ScenarioStep
     case 'reopen':
       return { type: 'reopenDeal', stageId, ...bypass };
     default:
-      return { type: 'updateDeal', patch: { amount: step.amount, fields: { region: step.reason ? 'north' : 'south' } } };
+      return { type: 'updateDeal', patch: { amount: step.amount, fields: { [fieldKey]: step.reason ? 'north' : 'south' } } };
   }
 }
 
@@ -229,8 +245,12 @@ export function arbScenario(opts: ArbScenarioOptions = {}): fc.Arbitrary<{ works
       const deals: Deal[] = [];
       let now = start;
       let created = 0;
+      const pool = opts.idPool && opts.idPool.length > 0 ? opts.idPool : undefined;
+      const fieldKey = fieldKeyOf(pool);
       const create = (step: ScenarioStep): void => {
-        tryApply(workspace, deals, null, stepCommand(workspace, null, { ...step, kind: 'create' }, `deal-${created++}`), now, deals.length);
+        if (pool && created >= pool.length) return;
+        const id = pool ? pool[created++]! : `deal-${created++}`;
+        tryApply(workspace, deals, null, stepCommand(workspace, null, { ...step, kind: 'create' }, id, fieldKey), now, deals.length);
       };
       for (let i = 0; i < dealCount; i++) create({ ...(steps[i % Math.max(1, steps.length)] ?? defaultStep), target: i });
       for (const step of steps) {
@@ -238,7 +258,7 @@ export function arbScenario(opts: ArbScenarioOptions = {}): fc.Arbitrary<{ works
         const index = step.deal % Math.max(1, deals.length);
         const deal = deals[index];
         if (step.kind === 'create' || deal === undefined) create(step);
-        else tryApply(workspace, deals, deal, stepCommand(workspace, deal, step, ''), now, index);
+        else tryApply(workspace, deals, deal, stepCommand(workspace, deal, step, '', fieldKey), now, index);
       }
       return { workspace, deals, now: now + tail * DAY };
     });

@@ -1,14 +1,17 @@
-import type { Deal } from '../model/deal.js';
+import { guarded } from '../_internal/guard.js';
+import { Deal as DealSchema, type Deal } from '../model/deal.js';
+import { fail } from '../errors.js';
 import { Workspace as WorkspaceSchema, type Workspace } from '../model/layout.js';
 import { parseWith } from '../model/parse.js';
 import { Instant } from '../model/primitives.js';
-import { assertDeals } from '../metrics/common.js';
 import { indexOf } from '../workspace/lookup.js';
 import { workspaceViolations, type InvariantViolation } from '../workspace/invariants.js';
 
 /**
  * Checks every invariant of the model that can be seen on a snapshot (1-6 of DESIGN.md section 2)
- * and returns each one that is broken, naming the deal; an empty list means all hold.
+ * and returns each one that is broken, naming the deal; an empty list means all hold. A deal that
+ * does not have the shape of a deal (an amount that is a string, a missing history, …) is
+ * reported under invariant `'shape'` with the path, and its other invariants are not checked.
  * Invariants 7-9 are about commands and are checked by the property tests.
  *
  * @param ws - the workspace
@@ -20,16 +23,27 @@ import { workspaceViolations, type InvariantViolation } from '../workspace/invar
  * expect(checkInvariants(scenario.workspace, scenario.deals, { now: scenario.now })).toEqual([]);
  * ```
  */
-export function checkInvariants(ws: Workspace, deals: readonly Deal[], opts: { now: number }): InvariantViolation[] {
+export const checkInvariants = /* @__PURE__ */ guarded(function checkInvariants(ws: Workspace, deals: readonly Deal[], opts: { now: number }): InvariantViolation[] {
   parseWith(WorkspaceSchema, ws, 'workspace');
-  assertDeals(deals);
+  if (!Array.isArray(deals)) fail('invalid_input', 'deals: expected an array of deals', { path: 'deals' });
   const now = parseWith(Instant, opts?.now, 'opts.now');
   const out = workspaceViolations(ws);
   const index = indexOf(ws);
-  for (const deal of deals) {
-    for (const message of dealProblems(index, deal, now)) out.push({ invariant: message[0], message: message[1], dealId: deal.id });
-  }
+  deals.forEach((deal: unknown, i) => {
+    const shape = shapeProblem(deal, `deals[${i}]`);
+    if (shape) out.push(shape);
+    else for (const p of dealProblems(index, deal as Deal, now)) out.push({ invariant: p[0], message: p[1], dealId: (deal as Deal).id });
+  });
   return out;
+}, ['workspace', 'deals', 'opts']);
+
+function shapeProblem(deal: unknown, label: string): InvariantViolation | null {
+  const result = DealSchema.safeParse(deal);
+  if (result.success) return null;
+  const issue = result.error.issues[0];
+  const path = (issue?.path ?? []).reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : `${acc}.${String(p)}`), label);
+  const id = (deal as { id?: unknown } | null)?.id;
+  return { invariant: 'shape', message: `${path}: ${issue?.message ?? 'expected a deal'}`, ...(typeof id === 'string' ? { dealId: id } : {}) };
 }
 
 type Problem = [invariant: string, message: string];

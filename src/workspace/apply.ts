@@ -1,11 +1,12 @@
+import { guarded } from '../_internal/guard.js';
 import { PipelineError } from '../errors.js';
 import { WorkspaceCommand, type CommandContextInput, type WorkspaceCommandInput } from '../model/commands.js';
 import type { Workspace } from '../model/layout.js';
 import { parseContext, parseWith } from '../model/parse.js';
 import { decideParsed } from './decide.js';
-import { evolveTrusted, evolveWorkspace } from './evolve.js';
+import { evolveCheckedEvent, evolveTrusted } from './evolve.js';
 import type { WorkspaceEvent } from './events.js';
-import { assertWorkspace, trustWorkspace } from './validate.js';
+import { assertWorkspace, deepFreezeState, trustWorkspace } from './validate.js';
 
 /**
  * A workspace with no layouts, version 0.
@@ -17,6 +18,8 @@ import { assertWorkspace, trustWorkspace } from './validate.js';
  * ```
  */
 export function emptyWorkspace(): Workspace {
+  // Not frozen: a fresh object the caller owns (stores hand it out as a loaded workspace); it is
+  // frozen when a reducer first validates it.
   return { version: 0, layouts: [] };
 }
 
@@ -37,7 +40,7 @@ export function emptyWorkspace(): Workspace {
  * workspace.layouts[0].pipelines.map((p) => p.id); // ['sales:standard', 'new-cars']
  * ```
  */
-export function applyWorkspace(
+export const applyWorkspace = /* @__PURE__ */ guarded(function applyWorkspace(
   ws: Workspace,
   command: WorkspaceCommandInput,
   ctx: CommandContextInput,
@@ -48,7 +51,7 @@ export function applyWorkspace(
   const workspace = events.reduce(evolveTrusted, ws);
   trustWorkspace(workspace);
   return { workspace, events };
-}
+}, ['workspace', 'command', 'ctx']);
 
 /**
  * Rebuilds a workspace from its events, starting from {@link emptyWorkspace}.
@@ -61,9 +64,10 @@ export function applyWorkspace(
  * replayWorkspace(events); // deep-equals workspace
  * ```
  */
-export function replayWorkspace(events: readonly WorkspaceEvent[]): Workspace {
+export const replayWorkspace = /* @__PURE__ */ guarded(function replayWorkspace(events: readonly WorkspaceEvent[]): Workspace {
   if (!Array.isArray(events)) throw new PipelineError('invalid_input', 'events: expected an array', { path: 'events' });
   let ws = emptyWorkspace();
-  for (const e of events) ws = evolveWorkspace(ws, e);
+  for (let i = 0; i < events.length; i++) ws = evolveCheckedEvent(ws, events[i]!, `events[${i}]`);
+  deepFreezeState(ws, 'workspace');
   return ws;
-}
+}, ['events']);

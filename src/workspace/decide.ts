@@ -1,3 +1,4 @@
+import { guarded } from '../_internal/guard.js';
 import { parseContext, parseWith } from '../model/parse.js';
 import { WorkspaceCommand, type CommandContextInput, type Context, type WorkspaceCommandInput } from '../model/commands.js';
 import type { Workspace } from '../model/layout.js';
@@ -38,11 +39,11 @@ import { assertWorkspace } from './validate.js';
  * events[0].type; // 'layoutAdded'
  * ```
  */
-export function decideWorkspace(ws: Workspace, command: WorkspaceCommandInput, ctx: CommandContextInput): WorkspaceEvent[] {
+export const decideWorkspace = /* @__PURE__ */ guarded(function decideWorkspace(ws: Workspace, command: WorkspaceCommandInput, ctx: CommandContextInput): WorkspaceEvent[] {
   assertWorkspace(ws);
   const c = parseWith(WorkspaceCommand, command, 'command');
   return decideParsed(ws, c, parseContext(ctx));
-}
+}, ['workspace', 'command', 'ctx']);
 
 export function decideParsed(ws: Workspace, c: WorkspaceCommand, ctx: Context): WorkspaceEvent[] {
   switch (c.type) {

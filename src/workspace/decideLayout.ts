@@ -6,6 +6,8 @@ import type { WorkspaceEvent } from './events.js';
 import { stripUndefinedKeys } from '../model/stripUndefinedKeys.js';
 import { metaFor, pruneRules, requireLayout, requireStage } from './helpers.js';
 import { indexOf } from './lookup.js';
+import { own } from '../_internal/records.js';
+import { plural } from '../_internal/plural.js';
 
 type Cmd<T extends WorkspaceCommand['type']> = Extract<WorkspaceCommand, { type: T }>;
 
@@ -14,7 +16,7 @@ export function decideAddLayout(ws: Workspace, c: Cmd<'addLayout'>, ctx: Context
     fail('duplicate_id', `layout ${c.layoutId} already exists`, { layoutId: c.layoutId });
   }
   if (ws.layouts.length >= ctx.limits.maxLayouts) {
-    fail('limit_exceeded', `a workspace can hold at most ${ctx.limits.maxLayouts} layouts`, { limit: ctx.limits.maxLayouts });
+    fail('limit_exceeded', `a workspace can hold at most ${plural(ctx.limits.maxLayouts, 'layout')}`, { limit: ctx.limits.maxLayouts });
   }
   checkStageCount(c.layoutId, c.stages.length, ctx);
   const seen = new Set<string>();
@@ -134,7 +136,7 @@ export function renameInRules<R extends { creationStageIds?: string[] | undefine
     for (const [from, tos] of Object.entries(rules.allowed)) {
       const key = from === stageId ? replacement : from;
       if (key === null) continue;
-      graph[key] = rename([...(graph[key] ?? []), ...tos]).filter((id) => id !== key || from === key);
+      graph[key] = rename([...(own(graph, key) ?? []), ...tos]).filter((id) => id !== key || from === key);
     }
     next.allowed = graph;
   }
@@ -143,7 +145,7 @@ export function renameInRules<R extends { creationStageIds?: string[] | undefine
 
 function checkStageCount(layoutId: string, count: number, ctx: Context): void {
   if (count > ctx.limits.maxStagesPerLayout) {
-    fail('limit_exceeded', `layout ${layoutId} can hold at most ${ctx.limits.maxStagesPerLayout} stages`, {
+    fail('limit_exceeded', `layout ${layoutId} can hold at most ${plural(ctx.limits.maxStagesPerLayout, 'stage')}`, {
       layoutId,
       limit: ctx.limits.maxStagesPerLayout,
     });

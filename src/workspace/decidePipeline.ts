@@ -13,6 +13,7 @@ import {
   resolvePipelineStages,
 } from './helpers.js';
 import { indexOf } from './lookup.js';
+import { own } from '../_internal/records.js';
 
 type Cmd<T extends WorkspaceCommand['type']> = Extract<WorkspaceCommand, { type: T }>;
 
@@ -153,7 +154,7 @@ export function resolveTransfer(
   const stageMap: Record<string, string> = {};
   const missing: string[] = [];
   for (const { stageId } of from.stages) {
-    const to = given[stageId] ?? (targetStages.has(stageId) ? stageId : undefined);
+    const to = own(given, stageId) ?? (targetStages.has(stageId) ? stageId : undefined);
     if (to === undefined) missing.push(stageId);
     else if (!targetStages.has(to)) {
       fail('stage_not_in_pipeline', `stage ${to} is not in pipeline ${target.id}`, { pipelineId: target.id, stageId: to });

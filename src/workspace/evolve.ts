@@ -1,8 +1,10 @@
+import { guarded, malformed } from '../_internal/guard.js';
 import { Immer, type Draft } from 'immer';
 import type { Layout, Workspace } from '../model/layout.js';
 import type { Pipeline } from '../model/pipeline.js';
 import { WORKSPACE_EVENT_TYPES, type WorkspaceEvent } from './events.js';
-import { isPipelineError, PipelineError } from '../errors.js';
+import { PipelineError } from '../errors.js';
+import { deepFreezeState } from './validate.js';
 import { renameInRules, replaceStage } from './decideLayout.js';
 
 const immer = /* @__PURE__ */ new Immer({ autoFreeze: false });
@@ -24,18 +26,24 @@ const immer = /* @__PURE__ */ new Immer({ autoFreeze: false });
  * ws.layouts.length; // 1
  * ```
  */
-export function evolveWorkspace(ws: Workspace, event: WorkspaceEvent): Workspace {
+export const evolveWorkspace = /* @__PURE__ */ guarded(function evolveWorkspace(ws: Workspace, event: WorkspaceEvent): Workspace {
   if (typeof ws !== 'object' || ws === null || !Array.isArray(ws.layouts)) {
     throw new PipelineError('invalid_input', 'workspace: expected a workspace', { path: 'workspace' });
   }
+  const next = evolveCheckedEvent(ws, event, 'event');
+  deepFreezeState(next, 'workspace');
+  return next;
+}, ['workspace', 'event']);
+
+/** Checks an event (named `label` in errors), then applies it; anything malformed is `invalid_input`. */
+export function evolveCheckedEvent(ws: Workspace, event: WorkspaceEvent, label: string): Workspace {
   if (typeof event !== 'object' || event === null || !WORKSPACE_EVENT_TYPES.includes(event.type) || typeof event.version !== 'number') {
-    throw new PipelineError('invalid_input', 'event: expected a workspace event', { path: 'event' });
+    throw new PipelineError('invalid_input', `${label}: expected a workspace event`, { path: label });
   }
   try {
     return evolveTrusted(ws, event);
   } catch (e) {
-    if (isPipelineError(e)) throw e;
-    throw new PipelineError('invalid_input', `event ${event.type}: malformed (${(e as Error).message})`, { path: 'event' });
+    throw malformed(e, event, label, `${event.type} event`);
   }
 }
 

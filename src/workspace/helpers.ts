@@ -4,6 +4,7 @@ import type { Layout, Workspace } from '../model/layout.js';
 import type { Pipeline, PipelineStage, TransitionRules } from '../model/pipeline.js';
 import type { StageDef } from '../model/stage.js';
 import { indexOf } from './lookup.js';
+import { plural } from '../_internal/plural.js';
 import { stripUndefinedKeys } from '../model/stripUndefinedKeys.js';
 import type { WorkspaceEventMeta } from './events.js';
 
@@ -95,6 +96,6 @@ export function pruneRules(rules: TransitionRules, stageIds: ReadonlySet<string>
 export function checkPipelineCount(layout: Layout, adding: number, ctx: Context): void {
   const max = ctx.limits.maxPipelinesPerLayout;
   if (layout.pipelines.length + adding > max) {
-    fail('limit_exceeded', `layout ${layout.id} can hold at most ${max} pipelines`, { layoutId: layout.id, limit: max });
+    fail('limit_exceeded', `layout ${layout.id} can hold at most ${plural(max, 'pipeline')}`, { layoutId: layout.id, limit: max });
   }
 }

@@ -38,14 +38,31 @@ export interface WorkspaceIndex {
 
 const cache = new WeakMap<Workspace, WorkspaceIndex>();
 
-/** Returns the index of `ws`, memoised on its identity (workspaces are never mutated). */
+/**
+ * Returns the index of `ws`. It is memoised on identity only for a workspace that was validated
+ * and deep-frozen ({@link assertWorkspace}): such an object cannot change, so its index cannot go
+ * stale. Any other workspace is indexed afresh.
+ */
 export function indexOf(ws: Workspace): WorkspaceIndex {
+  if (!isSealedWorkspace(ws)) return buildIndex(ws);
   let index = cache.get(ws);
   if (!index) {
     index = buildIndex(ws);
     cache.set(ws, index);
   }
   return index;
+}
+
+const sealed = new WeakSet<object>();
+
+/** Whether `ws` was validated and deep-frozen by this library. */
+export function isSealedWorkspace(ws: unknown): boolean {
+  return typeof ws === 'object' && ws !== null && sealed.has(ws);
+}
+
+/** Records that `ws` is valid and deep-frozen; call only after both hold. */
+export function markSealed(ws: Workspace): void {
+  sealed.add(ws);
 }
 
 function buildIndex(ws: Workspace): WorkspaceIndex {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowedStages, applyWorkspace, checkTransition, suggestStageMap } from '../../src/index.js';
+import { allowedStages, applyWorkspace, checkTransition, stageOptions, suggestStageMap } from '../../src/index.js';
 import { T0, newDeal, step, ws } from '../helpers/dealer.js';
 import { expectPipelineError } from '../helpers/expectError.js';
 
@@ -33,8 +33,8 @@ describe('checkTransition', () => {
 });
 
 describe('allowedStages', () => {
-  it('lists the next open stage and the lost stage when skipping is forbidden', () => {
-    expect(allowedStages(ws, newDeal())).toEqual(['test-drive', 'lost']);
+  it('lists the next open stage when skipping is forbidden, not a lost stage that needs a reason', () => {
+    expect(allowedStages(ws, newDeal())).toEqual(['test-drive']);
   });
 
   it('lists only forward stages when moving backwards is forbidden', () => {
@@ -44,9 +44,9 @@ describe('allowedStages', () => {
 
   it('leaves out stages whose required fields the deal lacks', () => {
     const atTestDrive = step(newDeal(), { type: 'moveToStage', stageId: 'test-drive' });
-    expect(allowedStages(ws, atTestDrive)).toEqual(['requirements', 'lost']);
+    expect(allowedStages(ws, atTestDrive)).toEqual(['requirements']);
     const withAmount = step(atTestDrive, { type: 'updateDeal', patch: { amount: 1000 } });
-    expect(allowedStages(ws, withAmount)).toEqual(['requirements', 'quote', 'lost']);
+    expect(allowedStages(ws, withAmount)).toEqual(['requirements', 'quote']);
   });
 
   it('lists nothing for a closed deal of a pipeline that forbids reopening', () => {
@@ -74,5 +74,47 @@ describe('suggestStageMap', () => {
     expect(Object.keys(map)).toEqual(['analysis', 'repair', 'quality-check', 'billing', 'closed', 'cancelled']);
     expect(map.closed).toBe('won');
     expect(map.cancelled).toBe('lost');
+  });
+});
+
+describe('stageOptions', () => {
+  it('says a lost stage needs a lost reason and a later stage needs fields, with the rule that asks', () => {
+    const options = stageOptions(ws, newDeal());
+    expect(options.map((o) => o.stageId)).toEqual(['requirements', 'test-drive', 'quote', 'negotiation', 'won', 'lost']);
+    const lost = options.find((o) => o.stageId === 'lost')!;
+    expect(lost).toMatchObject({ allowed: false, needs: { lostReason: true, fields: [] } });
+    expect(lost.violations).toEqual([{ code: 'lost_reason_required', message: 'requireLostReason: lost needs a lost reason', needs: { lostReason: true } }]);
+    const negotiation = options.find((o) => o.stageId === 'negotiation')!;
+    expect(negotiation.needs).toEqual({ lostReason: false, fields: ['amount', 'closingDate'] });
+    expect(negotiation.violations.map((v) => v.code)).toEqual(['skip_not_allowed', 'required_fields_missing']);
+    expect(negotiation.violations[1]).toMatchObject({ fields: ['amount', 'closingDate'], needs: { fields: ['amount', 'closingDate'] } });
+    expect(options.find((o) => o.stageId === 'test-drive')).toEqual({ stageId: 'test-drive', allowed: true, needs: { lostReason: false, fields: [] }, violations: [] });
+    expect(options.find((o) => o.stageId === 'requirements')!.allowed).toBe(true);
+  });
+
+  it('a refused move to a lost stage carries the same needs in its error', () => {
+    const e = expectPipelineError(() => step(newDeal(), { type: 'moveToStage', stageId: 'lost' }), 'lost_reason_required');
+    expect(e.message).toContain('requireLostReason: lost needs a lost reason');
+    expect(e.details.violations).toEqual([expect.objectContaining({ needs: { lostReason: true } })]);
+  });
+});
+
+describe('messages', () => {
+  it('updateStage with an outcome says a stage outcome cannot change', () => {
+    const e = expectPipelineError(
+      () => applyWorkspace(ws, { type: 'updateStage', layoutId: 'sales', stageId: 'quote', patch: { outcome: 'won' } } as never, { at: T0 }),
+      'invalid_input',
+    );
+    expect(e.message).toContain("a stage's id and outcome cannot change");
+    expect(e.message).not.toContain('Unrecognized key');
+  });
+
+  it('counts in limits are pluralised', () => {
+    const e = expectPipelineError(
+      () => applyWorkspace(ws, { type: 'createPipeline', layoutId: 'sales', pipelineId: 'x', name: 'X', stages: ['quote'] }, { at: T0, limits: { maxPipelinesPerLayout: 1 } }),
+      'limit_exceeded',
+    );
+    expect(e.message).toContain('at most 1 pipeline');
+    expect(e.message).not.toContain('1 pipelines');
   });
 });

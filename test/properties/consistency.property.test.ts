@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   allowedStages,
+  stageOptions,
   applyDeal,
   checkTransition,
   createMemoryRepositories,
@@ -23,15 +24,36 @@ const arbStep: fc.Arbitrary<ScenarioStep> = fc.record({
 });
 
 describe('consistency between the parts of the API', () => {
-  it('allowedStages lists exactly the other stages checkTransition allows (a lost reason given)', () => {
+  it('allowedStages lists exactly the other stages checkTransition allows', () => {
     fc.assert(
       fc.property(arbScenario({ maxDeals: 4 }), ({ workspace, deals }) => {
         for (const deal of deals) {
           const layout = workspace.layouts.find((l) => l.id === deal.layoutId)!;
           const pipeline = layout.pipelines.find((p) => p.id === deal.pipelineId);
           const stageIds = pipeline ? pipeline.stages.map((s) => s.stageId) : layout.stages.map((s) => s.id);
-          const expected = stageIds.filter((stageId) => stageId !== deal.stageId && checkTransition(workspace, deal, { stageId, lostReason: 'Price' }).allowed);
+          const expected = stageIds.filter((stageId) => stageId !== deal.stageId && checkTransition(workspace, deal, { stageId }).allowed);
           expect(allowedStages(workspace, deal)).toEqual(expected);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('stageOptions agrees with allowedStages and checkTransition, and its needs are what lifts the violations', () => {
+    fc.assert(
+      fc.property(arbScenario({ maxDeals: 4 }), ({ workspace, deals }) => {
+        for (const deal of deals) {
+          const allowed = new Set(allowedStages(workspace, deal));
+          for (const option of stageOptions(workspace, deal)) {
+            const { stageId } = option;
+            const noNeeds = !option.needs.lostReason && option.needs.fields.length === 0;
+            expect(allowed.has(stageId), stageId).toBe(stageId !== deal.stageId && option.allowed && noNeeds);
+            expect(option.violations).toEqual(checkTransition(workspace, deal, { stageId }).violations);
+            const onlyNeeds = option.violations.length > 0 && option.violations.every((v) => v.needs !== undefined);
+            if (onlyNeeds && option.needs.fields.length === 0) {
+              expect(checkTransition(workspace, deal, { stageId, lostReason: 'Price' }).allowed).toBe(true);
+            }
+          }
         }
       }),
       { numRuns: 200 },
