@@ -2,11 +2,21 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type Options } from 'tsup';
 
 const shared: Options = {
-  entry: { index: 'src/index.ts', testing: 'src/testing.ts', import: 'src/import.ts' },
+  entry: { index: 'src/index.ts', testing: 'src/testing.ts', import: 'src/import.ts', sqlite: 'src/sqlite.ts' },
   sourcemap: true,
   target: 'node20',
   treeshake: true,
-  external: ['vitest', 'fast-check'],
+  external: ['vitest', 'fast-check', 'better-sqlite3'],
+};
+
+// The adapters import the core through src/index.ts; in the build that import is the package
+// itself, so dist/sqlite.* load the one copy of the core (one PipelineError, one schema).
+const coreAsPackage = {
+  name: 'core-as-package',
+  setup(build: { onResolve(o: { filter: RegExp }, cb: (args: { importer: string }) => { path: string; external: boolean } | undefined): void }) {
+    build.onResolve({ filter: /^\.\.\/\.\.\/index\.js$/ }, (args) =>
+      /[\\/]src[\\/]adapters[\\/]/.test(args.importer) ? { path: 'sales-pipelines', external: true } : undefined);
+  },
 };
 
 // vitest cannot be require()d: the CommonJS build gets a stand-in that explains this when used.
@@ -28,8 +38,8 @@ const postgres: Options = {
 };
 
 export default defineConfig([
-  { ...shared, format: ['esm'], dts: true },
-  { ...shared, format: ['cjs'], dts: true, esbuildPlugins: [vitestStandIn] },
+  { ...shared, format: ['esm'], dts: true, esbuildPlugins: [coreAsPackage] },
+  { ...shared, format: ['cjs'], dts: true, esbuildPlugins: [vitestStandIn, coreAsPackage] },
   { ...postgres, format: ['esm'], dts: true },
   { ...postgres, format: ['cjs'], dts: true },
 ]);

@@ -17,6 +17,10 @@ const goals: [RegExp, number][] = [
   [/^dwell/, 1.5],
   [/^replay/, 3],
   [/^checkTransition/, 3],
+  [/^storage sqlite: bulk/, 2],
+  [/^storage sqlite: single dispatch/, 1.3],
+  [/^storage sqlite: dwell/, 1],
+  [/^storage sqlite: tenants/, 1.1],
   [/^memory store/, 3],
 ];
 

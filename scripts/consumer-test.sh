@@ -11,10 +11,11 @@ tarball=$(npm pack --silent --pack-destination "$scratch" | tail -n 1)
 fast_check=$(node -p "require('./node_modules/fast-check/package.json').version")
 vitest=$(node -p "require('./node_modules/vitest/package.json').version")
 pg_version=$(node -p "require('./node_modules/pg/package.json').version")
+better_sqlite3=$(node -p "require('./node_modules/better-sqlite3/package.json').version")
 
 cd "$scratch"
 npm init -y > /dev/null
-npm install --no-audit --no-fund --silent "./$tarball" "fast-check@$fast_check" "vitest@$vitest" "pg@$pg_version" > /dev/null
+npm install --no-audit --no-fund --silent "./$tarball" "fast-check@$fast_check" "vitest@$vitest" "pg@$pg_version" "better-sqlite3@$better_sqlite3" > /dev/null
 
 cat > esm.mjs <<'JS'
 import { applyWorkspace, emptyWorkspace, isPipelineError, planBulkUpdate } from 'sales-pipelines';
@@ -81,6 +82,45 @@ try { createPostgresRepositories({}); throw new Error('CJS: no error'); } catch 
 pool.end().then(() => console.log('postgres cjs ok'));
 JS
 
+cat > sqlite.mjs <<'JS'
+// The SQLite adapter from ESM: two tenants in one file database, errors from the core's class.
+import Database from 'better-sqlite3';
+import { createPipelineService, isPipelineError, PipelineError } from 'sales-pipelines';
+import { configureSqlite, createSqliteRepositories, migrateSqlite } from 'sales-pipelines/sqlite';
+const db = new Database('crm.db');
+configureSqlite(db);
+if (migrateSqlite(db) !== 2) throw new Error('ESM sqlite: schema version');
+const stages = [{ id: 'new', name: 'New', probability: 10, outcome: 'open', forecastCategory: 'pipeline' }];
+for (const tenantId of ['acme', 'globex']) {
+  const service = createPipelineService(createSqliteRepositories(db, { tenantId }));
+  await service.configure({ type: 'addLayout', layoutId: 'sales', name: 'Sales', stages });
+  await service.createDeal({ id: 'd1', layoutId: 'sales', name: `Deal of ${tenantId}` });
+}
+const acme = createSqliteRepositories(db, { tenantId: 'acme' });
+if ((await acme.deals.get('d1')).name !== 'Deal of acme') throw new Error('ESM sqlite: tenant isolation');
+const e = await acme.deals.save([{ deal: await acme.deals.get('d1'), expectedVersion: null }]).catch((err) => err);
+if (!isPipelineError(e, 'conflict') || !(e instanceof PipelineError)) throw new Error('ESM sqlite: conflict is not the core PipelineError');
+db.close();
+console.log('sqlite esm ok');
+JS
+
+cat > sqlite.cjs <<'JS'
+const Database = require('better-sqlite3');
+const { createPipelineService, PipelineError } = require('sales-pipelines');
+const { createSqliteRepositories, migrateSqlite } = require('sales-pipelines/sqlite');
+(async () => {
+  const db = new Database('crm.db');
+  migrateSqlite(db);
+  const repos = createSqliteRepositories(db, { tenantId: 'acme' });
+  const deal = await createPipelineService(repos).getDeal('d1');
+  if (!deal || deal.history.length !== 1) throw new Error('CJS sqlite: the deal written from ESM');
+  const e = await repos.deals.save([{ deal, expectedVersion: null }]).catch((err) => err);
+  if (!(e instanceof PipelineError) || e.code !== 'conflict') throw new Error('CJS sqlite: conflict is not the core PipelineError');
+  db.close();
+  console.log('sqlite cjs ok');
+})().catch((e) => { console.error(e); process.exit(1); });
+JS
+
 cat > import.mjs <<'JS'
 // The import entry point, as ESM and as CJS.
 import { createRequire } from 'node:module';
@@ -98,6 +138,7 @@ node cjs.cjs
 node dual.mjs
 node postgres.mjs
 node postgres.cjs
-
+node sqlite.mjs
+node sqlite.cjs
 node import.mjs
 echo "consumer test passed ($tarball)"

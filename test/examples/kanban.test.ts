@@ -146,7 +146,7 @@ describe.skipIf(!hasChromium)(`the kanban page in Chromium${hasChromium ? '' : `
     await expect(dialog.locator('h2').textContent()).resolves.toBe('Cannot move “Estate · Lindqvist” to Negotiation');
     const codes = await dialog.locator('.violations li').evaluateAll((items) => items.map((li) => li.getAttribute('data-code')));
     expect(codes).toEqual(['skip_not_allowed', 'required_fields_missing']);
-    await expect(dialog.locator('.violations').textContent()).resolves.toContain('stage negotiation requires closingDate');
+    await expect(dialog.locator('.violations').textContent()).resolves.toContain('stage negotiation of pipeline new-cars requires closingDate');
     await expect(dialog.locator('form').count()).resolves.toBe(0);
     await dialog.getByRole('button', { name: 'Close' }).click();
     await page.waitForSelector('dialog', { state: 'detached' });

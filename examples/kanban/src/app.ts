@@ -1,6 +1,6 @@
 // The kanban page: pipelines of a layout as boards, cards moved by drag and drop or keyboard,
 // refusals explained, moves to other pipelines, and bulk moves of selected cards.
-import { allowedStages, isPipelineError, type BulkChangeInput, type Deal, type DealCommandInput, type Workspace } from 'sales-pipelines';
+import { isPipelineError, stageOptions, type BulkChangeInput, type Deal, type DealCommandInput, type Workspace } from 'sales-pipelines';
 import { findPipeline, loadBoard, type BoardView } from './board.js';
 import { renderColumn, type CardHandlers } from './columns.js';
 import { errorDialog, moveMenu, refusalDialog, reportDialog, stageMapDialog } from './dialogs.js';
@@ -150,9 +150,17 @@ export async function startKanban(root: HTMLElement, backend: Backend, perStage 
     render();
   }
 
-  /** Marks the columns a deal may move to now (`allowedStages`), before it is dropped. */
+  /**
+   * Marks the columns a deal may move to now, before it is dropped: the stages `stageOptions`
+   * allows, and lost stages that only need a reason (the drop asks for it).
+   */
   function highlight(deal: Deal): void {
-    const allowed = new Set(allowedStages(ws, deal));
+    const allowed = new Set(
+      stageOptions(ws, deal)
+        .filter((o) => o.stageId !== deal.stageId)
+        .filter((o) => o.allowed || (o.needs.lostReason && o.needs.fields.length === 0 && o.violations.every((v) => v.needs !== undefined)))
+        .map((o) => o.stageId),
+    );
     for (const col of columns.querySelectorAll<HTMLElement>('.column')) {
       const id = col.dataset['stageId'] ?? '';
       col.classList.toggle('drop-origin', id === deal.stageId);

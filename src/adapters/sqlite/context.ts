@@ -1,0 +1,80 @@
+import type { StageVisit } from '../../index.js';
+import type { SqliteDatabase, SqliteStatement } from './database.js';
+import { DEAL_INSERT, VISIT_INSERT, VISIT_UPSERT } from './schema.js';
+import { VISIT_COLUMNS } from './rows.js';
+
+/** What the repositories of one tenant share: the database, the tenant, and prepared statements. */
+export interface Context {
+  readonly db: SqliteDatabase;
+  readonly tenantId: string;
+  readonly validate: boolean;
+  readonly sql: Statements;
+  /**
+   * The stage visits this object handed out, frozen, with the deal read they came from. A save
+   * whose history still holds them at the same places, over the version they were read at, knows
+   * those rows are stored unchanged without reading them again.
+   */
+  readonly known: WeakMap<StageVisit, DealRead>;
+  /** Prepares a statement once per repositories object (variants of list queries). */
+  cached(key: string, sql: () => string): SqliteStatement;
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;
+
+/** One read of a deal: its id, the version read and the visits as stored at that version. */
+export interface DealRead {
+  readonly id: string;
+  readonly version: number;
+  readonly visits: readonly StageVisit[];
+}
+
+/** Every fixed statement of the adapter; each filters by tenant_id (its first parameter). */
+function prepareStatements(db: SqliteDatabase) {
+  return {
+    workspace: db.prepare('SELECT version, body FROM sp_workspace WHERE tenant_id = ?').raw(),
+    workspaceVersion: db.prepare('SELECT version FROM sp_workspace WHERE tenant_id = ?').raw(),
+    workspaceUpsert: db.prepare(
+      'INSERT INTO sp_workspace (tenant_id, version, body) VALUES (?, ?, ?) ON CONFLICT (tenant_id) DO UPDATE SET version = excluded.version, body = excluded.body',
+    ),
+    dealHead: db.prepare('SELECT version, visit_count, layout_id FROM sp_deals WHERE tenant_id = ? AND id = ?').raw(),
+    dealInsert: db.prepare(DEAL_INSERT),
+    dealUpdateSameLayout: db.prepare(
+      `UPDATE sp_deals SET pipeline_id = ?, stage_id = ?, stage_entered_at = ?, currency = ?, amount = ?, probability = ?,
+         updated_at = ?, version = ?, visit_count = ?, body = ? WHERE tenant_id = ? AND id = ?`,
+    ),
+    dealUpdate: db.prepare(
+      `UPDATE sp_deals SET layout_id = ?, pipeline_id = ?, stage_id = ?, stage_entered_at = ?, currency = ?, amount = ?, probability = ?,
+         updated_at = ?, version = ?, visit_count = ?, body = ? WHERE tenant_id = ? AND id = ?`,
+    ),
+    dealGet: db.prepare(
+      `SELECT CASE WHEN v.seq = 0 THEN d.body END, ${VISIT_COLUMNS} FROM sp_deals d
+         JOIN sp_stage_visits v ON v.tenant_id = d.tenant_id AND v.deal_id = d.id
+         WHERE d.tenant_id = ? AND d.id = ? ORDER BY v.seq`,
+    ).raw(),
+    visitsOfDeal: db.prepare(`SELECT ${VISIT_COLUMNS} FROM sp_stage_visits v WHERE v.tenant_id = ? AND v.deal_id = ? ORDER BY v.seq`).raw(),
+    visitUpsert: db.prepare(VISIT_UPSERT),
+    visitInsert: db.prepare(VISIT_INSERT),
+    visitExit: db.prepare('UPDATE sp_stage_visits SET exited_at = ? WHERE tenant_id = ? AND deal_id = ? AND seq = ?'),
+    visitsTrim: db.prepare('DELETE FROM sp_stage_visits WHERE tenant_id = ? AND deal_id = ? AND seq >= ?'),
+    visitsRelayout: db.prepare('UPDATE sp_stage_visits SET layout_id = ? WHERE tenant_id = ? AND deal_id = ?'),
+    outboxInsert: db.prepare('INSERT INTO sp_outbox (tenant_id, event_id, deal_id, version, body) VALUES (?, ?, ?, ?, ?)'),
+    outboxPending: db.prepare('SELECT seq, body FROM sp_outbox WHERE tenant_id = ? AND delivered_at IS NULL ORDER BY seq LIMIT ?').raw(),
+    outboxMark: db.prepare('UPDATE sp_outbox SET delivered_at = ? WHERE tenant_id = ? AND seq = ? AND delivered_at IS NULL'),
+  };
+}
+
+export function createContext(db: SqliteDatabase, tenantId: string, validate: boolean): Context {
+  const cache = new Map<string, SqliteStatement>();
+  return {
+    db,
+    tenantId,
+    validate,
+    sql: prepareStatements(db),
+    known: new WeakMap(),
+    cached(key, sql) {
+      let stmt = cache.get(key);
+      if (!stmt) cache.set(key, (stmt = db.prepare(sql()).raw()));
+      return stmt;
+    },
+  };
+}

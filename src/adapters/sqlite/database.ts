@@ -1,0 +1,52 @@
+/**
+ * One prepared statement, as better-sqlite3 12 gives it. Only what the adapter uses.
+ *
+ * @example
+ * ```ts
+ * const stmt: SqliteStatement = db.prepare('SELECT version FROM sp_workspace WHERE tenant_id = ?');
+ * ```
+ */
+export interface SqliteStatement {
+  run(...params: unknown[]): { changes: number };
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+  raw(toggle?: boolean): SqliteStatement;
+}
+
+/**
+ * The database handle the adapter needs: a better-sqlite3 12 `Database` (or anything with the
+ * same synchronous `prepare`, `exec`, `transaction` and `pragma`).
+ *
+ * @example
+ * ```ts
+ * import Database from 'better-sqlite3';
+ * const db: SqliteDatabase = new Database('crm.db');
+ * ```
+ */
+export interface SqliteDatabase {
+  prepare(sql: string): SqliteStatement;
+  exec(sql: string): unknown;
+  // The driver's own signature: `any[]` so that better-sqlite3's Database is assignable.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  transaction<F extends (...params: any[]) => unknown>(fn: F): SqliteTransaction<F>;
+  pragma(source: string, options?: { simple?: boolean }): unknown;
+}
+
+/** The parameters of `F`, spelled as better-sqlite3's types spell them (so its Database is assignable). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Arguments<F extends (...params: any[]) => unknown> = F extends (...args: infer A) => unknown ? A : never;
+
+/**
+ * A function wrapped by `db.transaction`: calling `immediate(...)` runs it inside BEGIN IMMEDIATE.
+ *
+ * @example
+ * ```ts
+ * const save: SqliteTransaction<(n: number) => void> = db.transaction((n: number) => insert.run(n));
+ * save.immediate(1);
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface SqliteTransaction<F extends (...params: any[]) => unknown> {
+  (...params: Arguments<F>): ReturnType<F>;
+  immediate(...params: Arguments<F>): ReturnType<F>;
+}

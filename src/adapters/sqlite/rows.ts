@@ -1,0 +1,116 @@
+import { PipelineError, type Deal, type StageVisit } from '../../index.js';
+
+/** The visit columns in the order every visit SELECT returns them (after any leading columns). */
+export const VISIT_COLUMNS =
+  'v.pipeline_id, v.stage_id, v.entered_at, v.exited_at, v.amount, v.probability, v.expected_revenue, v.closing_date, v.forecast_category, v.outcome, v."by", v.bypassed_rules';
+
+/** One visit row as better-sqlite3 returns it in raw mode, starting at `at`. */
+export function visitFromRow(r: readonly unknown[], at: number): StageVisit {
+  return {
+    pipelineId: r[at] as string | null,
+    stageId: r[at + 1] as string,
+    enteredAt: r[at + 2] as number,
+    exitedAt: r[at + 3] as number | null,
+    amount: r[at + 4] as number | null,
+    probability: r[at + 5] as number,
+    expectedRevenue: r[at + 6] as number | null,
+    closingDate: r[at + 7] as string | null,
+    forecastCategory: r[at + 8] as StageVisit['forecastCategory'],
+    outcome: r[at + 9] as StageVisit['outcome'],
+    by: r[at + 10] as string | null,
+    bypassedRules: r[at + 11] === 1,
+  };
+}
+
+/** The parameters of a visit upsert: tenant, deal, seq, layout, then the visit's columns. */
+export function visitParams(tenantId: string, deal: Deal, seq: number, v: StageVisit): unknown[] {
+  return [
+    tenantId, deal.id, seq, deal.layoutId, v.pipelineId, v.stageId, v.enteredAt, v.exitedAt, v.amount, v.probability,
+    v.expectedRevenue, v.closingDate, v.forecastCategory, v.outcome, v.by, v.bypassedRules ? 1 : 0,
+  ];
+}
+
+/** The deal without its history, as stored in `sp_deals.body`. */
+export function dealBody(deal: Deal): string {
+  const { history: _history, ...rest } = deal;
+  return JSON.stringify(rest);
+}
+
+/** The copied-out columns of `sp_deals` after tenant and id, in insert order, then the body. */
+export function dealColumns(deal: Deal): unknown[] {
+  const last = deal.history[deal.history.length - 1]!;
+  return [
+    deal.layoutId, deal.pipelineId, deal.stageId, last.enteredAt, deal.currency, deal.amount, deal.probability,
+    deal.updatedAt, deal.version, deal.history.length, dealBody(deal),
+  ];
+}
+
+/** Reassembles a deal from its body and its visits. */
+export function dealFrom(body: string, history: StageVisit[]): Deal {
+  const deal = JSON.parse(body) as Deal;
+  deal.history = history;
+  return deal;
+}
+
+// U+0000 and lone surrogates do not survive a TEXT column; the library refuses them at its boundary.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Refuses a string that a TEXT column would not store exactly. */
+export function checkText(value: string | null, path: string): void {
+  if (value !== null && UNSTORABLE.test(value)) {
+    throw new PipelineError('invalid_input', `${path}: contains U+0000 or a lone surrogate`, { path });
+  }
+}
+
+const str = (v: unknown) => typeof v === 'string' && v.length > 0;
+const strOrNull = (v: unknown) => v === null || str(v);
+const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+const numOrNull = (v: unknown) => v === null || num(v);
+
+function badVisit(v: unknown): string | null {
+  if (typeof v !== 'object' || v === null) return '';
+  const r = v as Record<string, unknown>;
+  if (!strOrNull(r.pipelineId)) return '.pipelineId';
+  if (!str(r.stageId)) return '.stageId';
+  if (!num(r.enteredAt)) return '.enteredAt';
+  if (!numOrNull(r.exitedAt)) return '.exitedAt';
+  if (!numOrNull(r.amount) || !num(r.probability) || !numOrNull(r.expectedRevenue)) return '.amount';
+  if (!strOrNull(r.closingDate) || !str(r.forecastCategory) || !str(r.outcome) || !strOrNull(r.by)) return '.closingDate';
+  if (typeof r.bypassedRules !== 'boolean') return '.bypassedRules';
+  return null;
+}
+
+/**
+ * A structural check of a deal handed to `save` (the reducers made it; hosts calling `save`
+ * directly get `invalid_input` naming the field instead of a corrupt row). Visits from `from` on
+ * are the ones written, so only they are checked.
+ */
+export function checkDeal(deal: unknown, label: string, from = 0): asserts deal is Deal {
+  const fail = (field: string, what: string): never => {
+    throw new PipelineError('invalid_input', `${label}${field}: ${what}`, { path: `${label}${field}` });
+  };
+  if (typeof deal !== 'object' || deal === null || Array.isArray(deal)) fail('', 'expected a deal object');
+  const d = deal as Record<string, unknown>;
+  if (!str(d.id)) fail('.id', 'expected a non-empty string');
+  if (!str(d.layoutId)) fail('.layoutId', 'expected a non-empty string');
+  if (!str(d.stageId)) fail('.stageId', 'expected a non-empty string');
+  if (!strOrNull(d.pipelineId)) fail('.pipelineId', 'expected a string or null');
+  if (!Number.isInteger(d.version) || (d.version as number) < 1) fail('.version', 'expected a positive integer');
+  if (!num(d.updatedAt) || !num(d.createdAt)) fail('.updatedAt', 'expected epoch milliseconds');
+  if (!numOrNull(d.amount) || !num(d.probability)) fail('.amount', 'expected a number or null');
+  if (!strOrNull(d.currency)) fail('.currency', 'expected a string or null');
+  const h = d.history;
+  if (!Array.isArray(h) || h.length === 0) fail('.history', 'expected a non-empty array');
+  const history = h as unknown[];
+  for (let i = from; i < history.length; i++) {
+    const bad = badVisit(history[i]);
+    if (bad !== null) fail(`.history[${i}]${bad}`, 'expected a stage visit');
+    const v = history[i] as StageVisit;
+    checkText(v.stageId, `${label}.history[${i}].stageId`);
+    checkText(v.pipelineId, `${label}.history[${i}].pipelineId`);
+    checkText(v.by, `${label}.history[${i}].by`);
+  }
+  checkText(d.id as string, `${label}.id`);
+  checkText(d.layoutId as string, `${label}.layoutId`);
+  checkText(d.currency as string | null, `${label}.currency`);
+}

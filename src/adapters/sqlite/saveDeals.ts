@@ -1,0 +1,104 @@
+import { PipelineError, type Deal, type DealChange, type DealSaveOptions, type StageVisit } from '../../index.js';
+import type { Context } from './context.js';
+import { writeEvents } from './outbox.js';
+import { checkDeal, dealColumns, visitFromRow, visitParams } from './rows.js';
+import { workspaceVersion } from './workspace.js';
+
+type Head = [version: number, visitCount: number, layoutId: string];
+
+function checkChanges(changes: readonly DealChange[]): DealChange[] {
+  if (!Array.isArray(changes)) throw new PipelineError('invalid_input', 'changes: expected an array', { path: 'changes' });
+  const seen = new Set<string>();
+  changes.forEach((change, i) => {
+    if (typeof change !== 'object' || change === null) throw new PipelineError('invalid_input', `changes[${i}]: expected { deal, expectedVersion }`, { path: `changes[${i}]` });
+    checkDeal(change.deal, `changes[${i}].deal`);
+    const ev = change.expectedVersion;
+    if (ev !== null && !Number.isInteger(ev)) throw new PipelineError('invalid_input', `changes[${i}].expectedVersion: expected an integer or null`, { path: `changes[${i}].expectedVersion` });
+    if (seen.has(change.deal.id)) throw new PipelineError('invalid_input', `changes: deal ${change.deal.id} appears twice`, { path: 'changes', dealId: change.deal.id });
+    seen.add(change.deal.id);
+  });
+  // Rows are written in id order, so that saves over the same deals take their locks in one order.
+  return [...changes].sort((a, b) => (a.deal.id < b.deal.id ? -1 : a.deal.id > b.deal.id ? 1 : 0));
+}
+
+/**
+ * The visits stored for a deal at version `head`: what this object handed out when the history
+ * starts with a visit it read at that version (no read), else read back from the table.
+ */
+function storedVisits(ctx: Context, deal: Deal, head: Head): readonly StageVisit[] {
+  const h = deal.history;
+  const read = h.length > 0 ? ctx.known.get(h[0]!) : undefined;
+  // Versions only rise, so the visits read at the stored version are the stored visits.
+  if (read && read.id === deal.id && read.version === head[0] && read.visits.length === head[1]) return read.visits;
+  const rows = ctx.sql.visitsOfDeal.all(ctx.tenantId, deal.id) as unknown[][];
+  return rows.map((r) => visitFromRow(r, 0));
+}
+
+function sameExceptExit(a: StageVisit, b: StageVisit): boolean {
+  return (
+    a.pipelineId === b.pipelineId && a.stageId === b.stageId && a.enteredAt === b.enteredAt && a.amount === b.amount &&
+    a.probability === b.probability && a.expectedRevenue === b.expectedRevenue && a.closingDate === b.closingDate &&
+    a.forecastCategory === b.forecastCategory && a.outcome === b.outcome && a.by === b.by && a.bypassedRules === b.bypassedRules
+  );
+}
+
+/**
+ * Writes a deal's row and the visit rows that differ from what is stored: a visit only closed
+ * gets its exited_at, a changed one is rewritten, new ones are inserted, and stored visits past
+ * the history are removed. Reducers append, so a move writes one exited_at and one new row.
+ */
+function writeDeal(ctx: Context, deal: Deal, head: Head | undefined): void {
+  const { tenantId, sql } = ctx;
+  const h = deal.history;
+  if (head === undefined) {
+    sql.dealInsert.run(tenantId, deal.id, ...dealColumns(deal));
+    for (let seq = 0; seq < h.length; seq++) sql.visitInsert.run(...visitParams(tenantId, deal, seq, h[seq]!));
+    return;
+  }
+  const columns = dealColumns(deal);
+  if (deal.layoutId === head[2]) sql.dealUpdateSameLayout.run(...columns.slice(1), tenantId, deal.id);
+  else {
+    sql.dealUpdate.run(...columns, tenantId, deal.id);
+    sql.visitsRelayout.run(deal.layoutId, tenantId, deal.id);
+  }
+  const stored = storedVisits(ctx, deal, head);
+  if (h.length < stored.length) sql.visitsTrim.run(tenantId, deal.id, h.length);
+  for (let seq = 0; seq < h.length; seq++) {
+    const v = h[seq]!;
+    const old = stored[seq];
+    if (old === undefined) sql.visitInsert.run(...visitParams(tenantId, deal, seq, v));
+    else if (old === v) continue;
+    else if (!sameExceptExit(old, v)) sql.visitUpsert.run(...visitParams(tenantId, deal, seq, v));
+    else if (old.exitedAt !== v.exitedAt) sql.visitExit.run(v.exitedAt, tenantId, deal.id, seq);
+  }
+}
+
+/**
+ * The body of a deal save, run inside one IMMEDIATE transaction: the workspace version and every
+ * deal version are checked before anything is written; a conflict throws and rolls back.
+ */
+export function saveDealsInTransaction(ctx: Context, input: readonly DealChange[], options: DealSaveOptions): void {
+  const changes = checkChanges(input);
+  if (options.workspaceVersion !== undefined) {
+    const stored = workspaceVersion(ctx);
+    if (stored !== options.workspaceVersion) {
+      throw new PipelineError('conflict', `deals: the workspace changed since the decision (stored version ${stored}, expected ${options.workspaceVersion})`, {
+        ids: [],
+        workspaceVersion: { stored, expected: options.workspaceVersion },
+      });
+    }
+  }
+  const heads: (Head | undefined)[] = new Array(changes.length);
+  const conflicts: string[] = [];
+  for (let i = 0; i < changes.length; i++) {
+    const { deal, expectedVersion } = changes[i]!;
+    const head = ctx.sql.dealHead.get(ctx.tenantId, deal.id) as Head | undefined;
+    if ((head?.[0] ?? null) !== expectedVersion) conflicts.push(deal.id);
+    heads[i] = head;
+  }
+  if (conflicts.length > 0) {
+    throw new PipelineError('conflict', `deals changed since they were read: ${conflicts.slice(0, 10).join(', ')}${conflicts.length > 10 ? ', …' : ''}`, { ids: conflicts });
+  }
+  for (let i = 0; i < changes.length; i++) writeDeal(ctx, changes[i]!.deal, heads[i]);
+  writeEvents(ctx, options.events ?? [], 'options.events');
+}

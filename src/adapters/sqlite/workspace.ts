@@ -1,0 +1,71 @@
+import { emptyWorkspace, PipelineError, Workspace, type WorkspaceRepository, type WorkspaceSaveOptions } from '../../index.js';
+import type { Context } from './context.js';
+import { guarded } from './errors.js';
+import { writeEvents } from './outbox.js';
+
+/** The stored workspace version of the tenant, 0 when none is stored. */
+export function workspaceVersion(ctx: Context): number {
+  const row = ctx.sql.workspaceVersion.get(ctx.tenantId) as [number] | undefined;
+  return row ? row[0] : 0;
+}
+
+/** Freezes what JSON.parse made, all the way down. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * The tenant's workspace row: load, and save with a version check and its events, in one
+ * transaction. `load` hands out one deep-frozen workspace for as long as the stored body is
+ * unchanged: nobody can change it, and the core's indexes, memoised on the workspace's identity,
+ * are built once per configuration instead of once per command.
+ */
+export function sqliteWorkspace(ctx: Context): WorkspaceRepository {
+  let cached: { readonly body: string; readonly ws: Workspace } | null = null;
+  const save = ctx.db.transaction((ws: Workspace, expectedVersion: number, options: WorkspaceSaveOptions) => {
+    const stored = workspaceVersion(ctx);
+    if (stored !== expectedVersion) {
+      throw new PipelineError('conflict', `workspace: stored version ${stored}, expected ${expectedVersion}`, {
+        ids: ['workspace'],
+        storedVersion: stored,
+        expectedVersion,
+      });
+    }
+    ctx.sql.workspaceUpsert.run(ctx.tenantId, ws.version, JSON.stringify(ws));
+    writeEvents(ctx, options.events ?? [], 'options.events');
+  });
+  return {
+    load() {
+      return guarded('workspace.load', () => {
+        const row = ctx.sql.workspace.get(ctx.tenantId) as [number, string] | undefined;
+        if (!row) return emptyWorkspace();
+        if (cached?.body === row[1]) return cached.ws;
+        let ws = JSON.parse(row[1]) as Workspace;
+        if (ctx.validate) {
+          const parsed = Workspace.safeParse(ws);
+          if (!parsed.success) throw new PipelineError('storage_failed', `workspace: the stored workspace is malformed (${parsed.error.issues[0]?.message ?? ''})`, { issues: parsed.error.issues.slice(0, 10) });
+          ws = parsed.data;
+        }
+        cached = { body: row[1], ws: deepFreeze(ws) };
+        return cached.ws;
+      });
+    },
+    save(ws, expectedVersion, options = {}) {
+      return guarded('workspace.save', () => {
+        const parsed = Workspace.safeParse(ws);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          const path = ['ws', ...(issue?.path ?? []).map(String)].join('.');
+          throw new PipelineError('invalid_input', `${path}: ${issue?.message ?? 'expected a workspace'}`, { path });
+        }
+        if (!Number.isInteger(expectedVersion)) throw new PipelineError('invalid_input', 'expectedVersion: expected an integer', { path: 'expectedVersion' });
+        if (typeof options !== 'object' || options === null) throw new PipelineError('invalid_input', 'options: expected an object', { path: 'options' });
+        save.immediate(ws, expectedVersion, options);
+      });
+    },
+  };
+}

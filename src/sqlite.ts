@@ -1,0 +1,9 @@
+// The public surface of sales-pipelines/sqlite: repositories over better-sqlite3 12.
+
+export {
+  createSqliteRepositories,
+  type SqliteRepositoryOptions,
+  type SqliteRepositories,
+} from './adapters/sqlite/createSqliteRepositories.js';
+export { migrateSqlite, configureSqlite, SCHEMA_VERSION, DEFAULT_TENANT } from './adapters/sqlite/schema.js';
+export type { SqliteDatabase, SqliteStatement, SqliteTransaction } from './adapters/sqlite/database.js';
