@@ -1,8 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import { defineConfig, type Options } from 'tsup';
 
 const shared: Options = {
-  entry: { index: 'src/index.ts', testing: 'src/testing.ts', import: 'src/import.ts', sqlite: 'src/sqlite.ts' },
+  entry: { index: 'src/index.ts', testing: 'src/testing.ts', 'testing/vitest': 'src/testing/vitest.ts', import: 'src/import.ts', sqlite: 'src/sqlite.ts' },
   sourcemap: true,
   target: 'node20',
   treeshake: true,
@@ -19,14 +18,6 @@ const coreAsPackage = {
   },
 };
 
-// vitest cannot be require()d: the CommonJS build gets a stand-in that explains this when used.
-const vitestStandIn = {
-  name: 'vitest-stand-in-for-cjs',
-  setup(build: { onResolve(o: { filter: RegExp }, cb: () => { path: string }): void }) {
-    build.onResolve({ filter: /\/vitestApi\.js$/ }, () => ({ path: fileURLToPath(new URL('./src/testing/vitestApiCjs.ts', import.meta.url)) }));
-  },
-};
-
 // The PostgreSQL adapter imports the core by its package name and keeps it external, so a host
 // has one copy of the core (one PipelineError) whichever entry points it loads.
 const postgres: Options = {
@@ -39,7 +30,7 @@ const postgres: Options = {
 
 export default defineConfig([
   { ...shared, format: ['esm'], dts: true, esbuildPlugins: [coreAsPackage] },
-  { ...shared, format: ['cjs'], dts: true, esbuildPlugins: [vitestStandIn, coreAsPackage] },
+  { ...shared, format: ['cjs'], dts: true, esbuildPlugins: [coreAsPackage] },
   { ...postgres, format: ['esm'], dts: true },
   { ...postgres, format: ['cjs'], dts: true },
 ]);

@@ -113,3 +113,139 @@ export function handCheck(deal: Deal, stageId: string, p: HandPipeline): { allow
   if (to.outcome === 'lost' && p.requireLostReason && deal.lostReason === null) violations.push({ code: 'lost_reason_required', message: `a lost reason is required to enter ${stageId}` });
   return { allowed: violations.length === 0, violations };
 }
+
+/** A per-currency waterfall bucket, as the library reports it. */
+interface Bucket { count: number; amount: number; dealIds: string[] }
+type Waterfall = Record<string, Record<string, Bucket>>;
+const WATERFALL_BUCKETS = ['start', 'created', 'pulledIn', 'increased', 'reopened', 'movedIn', 'decreased', 'pushedOut', 'won', 'lost', 'movedOut', 'end'];
+
+/**
+ * The pipeline waterfall in one pass per deal: visits and logged changes merged by time, the state
+ * carried along, each instant in the window classified. Assumes complete change logs (amount and
+ * closing date start as the first visit recorded them) and no change of currency.
+ */
+export function singlePassWaterfall(deals: readonly Deal[], from: number, to: number, pipelineId: string, closingFrom: string, closingTo: string): Waterfall {
+  const out: Waterfall = {};
+  const put = (currency: string, bucket: string, dealId: string, amount: number) => {
+    let c = out[currency];
+    if (!c) {
+      c = out[currency] = {};
+      for (const b of WATERFALL_BUCKETS) c[b] = { count: 0, amount: 0, dealIds: [] };
+    }
+    const b = c[bucket]!;
+    b.amount += amount;
+    if (b.dealIds[b.dealIds.length - 1] !== dealId) {
+      b.dealIds.push(dealId);
+      b.count++;
+    }
+  };
+  for (const deal of deals) {
+    const h = deal.history;
+    const log = deal.changes ?? [];
+    const currency = deal.currency ?? '';
+    let exists = false;
+    let pipeline: string | null = null;
+    let outcome = 'open';
+    let amount = h[0]!.amount ?? 0;
+    let closing = h[0]!.closingDate;
+    const member = () => exists && outcome === 'open' && pipeline === pipelineId && closing !== null && closing >= closingFrom && closing <= closingTo;
+    let i = 0;
+    let j = 0;
+    let started = false;
+    let was = false;
+    let wasAmount = 0;
+    let wasOutcome = 'open';
+    let wasPipeline: string | null = null;
+    let wasExists = false;
+    for (;;) {
+      const tv = i < h.length ? h[i]!.enteredAt : Infinity;
+      const tc = j < log.length ? log[j]!.at : Infinity;
+      const t = tv < tc ? tv : tc;
+      if (t >= to || t === Infinity) break;
+      if (t >= from && !started) {
+        started = true;
+        was = member();
+        if (was) put(currency, 'start', deal.id, amount);
+      }
+      while (i < h.length && h[i]!.enteredAt === t) {
+        const v = h[i++]!;
+        exists = true;
+        pipeline = v.pipelineId;
+        outcome = v.outcome;
+      }
+      while (j < log.length && log[j]!.at === t) {
+        const c = log[j++]!;
+        if (c.field === 'amount') amount = (c.to as number | null) ?? 0;
+        else if (c.field === 'closingDate') closing = c.to as string | null;
+      }
+      if (!started) {
+        wasExists = exists;
+        wasAmount = amount;
+        wasOutcome = outcome;
+        wasPipeline = pipeline;
+        continue;
+      }
+      const is = member();
+      if (was && is) {
+        if (amount > wasAmount) put(currency, 'increased', deal.id, amount - wasAmount);
+        else if (amount < wasAmount) put(currency, 'decreased', deal.id, wasAmount - amount);
+      } else if (is) {
+        put(currency, !wasExists ? 'created' : wasOutcome !== 'open' ? 'reopened' : wasPipeline !== pipeline ? 'movedIn' : 'pulledIn', deal.id, amount);
+      } else if (was) {
+        put(currency, outcome === 'won' ? 'won' : outcome === 'lost' ? 'lost' : wasPipeline !== pipeline ? 'movedOut' : 'pushedOut', deal.id, wasAmount);
+      }
+      was = is;
+      wasExists = exists;
+      wasAmount = amount;
+      wasOutcome = outcome;
+      wasPipeline = pipeline;
+    }
+    if (!started) {
+      was = member();
+      if (was) put(currency, 'start', deal.id, amount);
+    }
+    if (was) put(currency, 'end', deal.id, amount);
+  }
+  return out;
+}
+
+/**
+ * The open pipeline at an instant in one pass per deal: the visit in force by a backward scan,
+ * amount from the last logged change before it. Assumes complete change logs.
+ */
+type Totals = { count: number; total: number; weighted: number };
+type SnapshotCurrency = Totals & { byPipeline: Record<string, Totals>; byStage: Record<string, Totals>; byForecastCategory: Record<string, Totals> };
+
+export function singlePassSnapshot(deals: readonly Deal[], at: number): Record<string, SnapshotCurrency> {
+  const out: Record<string, SnapshotCurrency> = {};
+  const add = (into: Record<string, Totals>, key: string, amount: number, weighted: number) => {
+    const t = (into[key] ??= { count: 0, total: 0, weighted: 0 });
+    t.count++;
+    t.total += amount;
+    t.weighted += weighted;
+  };
+  for (const deal of deals) {
+    const h = deal.history;
+    let k = h.length - 1;
+    while (k >= 0 && h[k]!.enteredAt > at) k--;
+    if (k < 0) continue;
+    const v = h[k]!;
+    if (v.outcome !== 'open') continue;
+    let amount = v.amount ?? 0;
+    let probability = v.probability;
+    for (const c of deal.changes ?? []) {
+      if (c.at > at) break;
+      if (c.field === 'amount') amount = (c.to as number | null) ?? 0;
+      else if (c.field === 'probability') probability = c.to as number;
+    }
+    const weighted = (amount * probability) / 100;
+    const cur = (out[deal.currency ?? ''] ??= { count: 0, total: 0, weighted: 0, byPipeline: {}, byStage: {}, byForecastCategory: {} });
+    cur.count++;
+    cur.total += amount;
+    cur.weighted += weighted;
+    add(cur.byPipeline, v.pipelineId ?? '', amount, weighted);
+    add(cur.byStage, v.stageId, amount, weighted);
+    add(cur.byForecastCategory, v.forecastCategory, amount, weighted);
+  }
+  return out;
+}

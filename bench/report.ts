@@ -22,6 +22,7 @@ const goals: [RegExp, number][] = [
   [/^storage sqlite: dwell/, 1],
   [/^storage sqlite: tenants/, 1.1],
   [/^memory store/, 3],
+  [/^analytics/, 2],
 ];
 
 const libraryOf = (g: { benchmarks: Bench[] }) => g.benchmarks.find((b) => b.name.startsWith('library'));

@@ -81,6 +81,25 @@ export {
   type MovementStats,
   type MoveCount,
   type SalesCycle,
+  dealAt,
+  pipelineSnapshot,
+  type DealState,
+  pipelineWaterfall,
+  type WaterfallBucket,
+  type WaterfallCurrency,
+  slippage,
+  type Slippage,
+  type SlippingDeal,
+  stageConversion,
+  type StageConversion,
+  type StageConversionStats,
+  salesVelocity,
+  type SalesVelocity,
+  pipelineCoverage,
+  type Coverage,
+  type CurrencyWinRate,
+  type BusinessCalendar,
+  dwellStatsOfVisits,
 } from './metrics/index.js';
 
 export type {
@@ -116,3 +135,6 @@ export {
   type BoardColumn,
   type BoardOptions,
 } from './service/index.js';
+
+export { toProblem, PROBLEM_STATUS, PROBLEM_TYPE_BASE, type Problem, type ToProblemOptions } from './problem.js';
+export { planConfiguration, configurationOf, DesiredConfiguration } from './configuration/index.js';

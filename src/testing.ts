@@ -11,8 +11,8 @@ export {
   type ArbWorkspaceOptions,
   type ArbScenarioOptions,
 } from './testing/arbitraries.js';
+// The vitest suite over these checks, describeRepositoryContract, is in sales-pipelines/testing/vitest.
 export {
-  describeRepositoryContract,
   repositoryContractChecks,
   tenantIsolationChecks,
   type ContractCheck,

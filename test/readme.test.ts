@@ -28,6 +28,7 @@ describe('README', () => {
     expect(output).toContain("1 [ 'workspace/1/0' ]");
     expect(output).toContain("[ 'Closed lost', 1, 30000, 0 ]");
     expect(output).toContain('true 1');
+    expect(output).toContain("[ 'deletePipeline', 'removeStage' ] 0");
     expect(output).toContain('invariants hold');
     expect(output).toContain('layout nope does not exist');
     expect(output).toContain('hs cumulative 1904400000');

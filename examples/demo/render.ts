@@ -75,6 +75,22 @@ export function render(report: Report, colour: boolean): string {
     out.push(`  ${h.enteredAt}  ${String(h.pipelineId).padEnd(10)} ${h.stage.slice(0, 30).padEnd(30)} ${h.days.toFixed(1).padStart(5)} days  ${dim(who)}`);
   }
 
+  const wf = report.waterfall;
+  title(`Pipeline waterfall: deals closing ${wf.closingFrom} to ${wf.closingTo}, ${wf.from} to ${wf.to} (EUR)`);
+  const sign: Record<string, string> = { start: ' ', end: '=', decreased: '−', pushedOut: '−', won: '−', lost: '−', movedOut: '−' };
+  const maxBar = Math.max(1, ...wf.bars.map((b) => b.amount));
+  for (const b of wf.bars) {
+    const bar = '▇'.repeat(b.amount === 0 ? 0 : Math.max(1, Math.round((b.amount / maxBar) * 40)));
+    out.push(`  ${sign[b.bucket] ?? '+'} ${b.bucket.padEnd(10)} ${String(b.count).padStart(4)} deals ${money(b.amount).padStart(7)}  ${bar}`);
+  }
+
+  const slip = report.slipping;
+  title(`Slipping deals: closing date pushed later (${slip.totals.deals} deals, ${slip.totals.pushes} pushes, ${slip.totals.daysPushed} days)`);
+  for (const d of slip.deals.slice(0, 8)) {
+    out.push(`  ${d.dealId.padEnd(8)} pushed ${String(d.pushes).padStart(2)}x ${String(d.daysPushed).padStart(4)} days   ${d.closingDateBefore ?? '—'} → ${d.closingDateAfter ?? '—'}${d.pushedOut ? '  pushed out of the period' : ''}`);
+  }
+  if (slip.deals.length > 8) out.push(dim(`  … and ${slip.deals.length - 8} more`));
+
   title('Sales cycle (last six weeks)');
   const cyc = report.cycle;
   out.push(`  won ${cyc.won}, lost ${cyc.lost}, win rate ${pct(cyc.winRate)}, median cycle ${cyc.medianCycleMs === null ? '—' : `${(cyc.medianCycleMs / 86_400_000).toFixed(1)} days`}`);

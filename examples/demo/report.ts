@@ -2,6 +2,8 @@
 import {
   conversionFunnel,
   dwellStats,
+  pipelineWaterfall,
+  slippage,
   salesCycle,
   stalledDeals,
   timeInStages,
@@ -29,6 +31,8 @@ export interface Report {
   readonly funnels: ReturnType<typeof conversionFunnel>[];
   readonly cycle: ReturnType<typeof salesCycle>;
   readonly history: { dealId: string; rows: { pipelineId: string | null; stage: string; enteredAt: string; days: number; by: string | null; bypassedRules: boolean }[] };
+  readonly waterfall: { from: string; to: string; closingFrom: string; closingTo: string; bars: { bucket: string; count: number; amount: number; dealIds: string[] }[] };
+  readonly slipping: ReturnType<typeof slippage>;
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;
@@ -82,6 +86,22 @@ export function buildReport(story: Story): Report {
     funnels,
     cycle: salesCycle(deals, { from: now - 42 * DAY, to: now }),
     history: historyOf(ws, deals.find((d) => d.id === story.movedDealId)!, now),
+    waterfall: waterfallOf(ws, deals, now),
+    slipping: slippage(deals, { from: now - 42 * DAY, to: now }),
+  };
+}
+
+/** The Q1 pipeline (deals closing January to March, in euros) over the last two weeks. */
+function waterfallOf(ws: Workspace, deals: readonly Deal[], now: number): Report['waterfall'] {
+  const window = { from: now - 14 * DAY, to: now, closingFrom: '2026-01-01', closingTo: '2026-03-31' };
+  const eur = pipelineWaterfall(ws, deals, window).EUR;
+  const buckets = ['start', 'created', 'pulledIn', 'increased', 'reopened', 'movedIn', 'decreased', 'pushedOut', 'won', 'lost', 'movedOut', 'end'] as const;
+  return {
+    from: new Date(window.from).toISOString().slice(0, 10),
+    to: new Date(window.to).toISOString().slice(0, 10),
+    closingFrom: window.closingFrom,
+    closingTo: window.closingTo,
+    bars: buckets.map((bucket) => ({ bucket, count: eur?.[bucket].count ?? 0, amount: eur?.[bucket].amount ?? 0, dealIds: eur?.[bucket].dealIds ?? [] })),
   };
 }
 

@@ -147,6 +147,11 @@ async function advance(service: PipelineService, id: string, rnd: () => number, 
   }
   if (roll < 0.35 && deal.closingDate === null) {
     await service.dispatch(id, { type: 'updateDeal', patch: { closingDate: '2026-03-31' } }, { by });
+  } else if (roll < 0.42 && deal.closingDate !== null) {
+    // The customer needs more time: the closing date slips by a month.
+    await service.dispatch(id, { type: 'updateDeal', patch: { closingDate: nextMonthEnd(deal.closingDate) } }, { by });
+  } else if (roll < 0.47 && deal.amount !== null) {
+    await service.dispatch(id, { type: 'updateDeal', patch: { amount: Math.round(deal.amount * (roll < 0.45 ? 1.1 : 0.85)) } }, { by });
   }
   const targets = allowedStages(ws, (await service.getDeal(id))!).filter((s) => layout.stages.find((d) => d.id === s)?.outcome !== 'lost');
   const forward = targets.filter((s) => layout.stages.findIndex((d) => d.id === s) > layout.stages.findIndex((d) => d.id === deal.stageId));
@@ -157,4 +162,10 @@ async function advance(service: PipelineService, id: string, rnd: () => number, 
 function describe(command: DealCommandInput): string {
   if (command.type === 'closeDeal') return `close as ${command.outcome}`;
   return 'stageId' in command ? `→ ${command.stageId}` : command.type;
+}
+
+/** The last day of the month after the one of `date` ('YYYY-MM-DD'). */
+function nextMonthEnd(date: string): string {
+  const [y, m] = date.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m + 1, 0)).toISOString().slice(0, 10);
 }

@@ -5,7 +5,7 @@ import type { Workspace } from '../model/layout.js';
 import { Id, LostReasonText } from '../model/primitives.js';
 import { parseWith } from '../model/parse.js';
 import { quickTarget } from '../model/quickParse.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { assertWorkspace } from '../workspace/validate.js';
 import type { StageScope } from '../workspace/lookup.js';
 import { judgeMove } from './decideMove.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { Id, Instant } from '../model/primitives.js';

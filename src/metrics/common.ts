@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { fail } from '../errors.js';
 import type { Deal } from '../model/deal.js';
 import { parseWith } from '../model/parse.js';

@@ -1,5 +1,5 @@
 import { guarded } from '../_internal/guard.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { fail } from '../errors.js';
 import type { Deal, StageVisit } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';

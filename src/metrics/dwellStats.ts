@@ -1,8 +1,9 @@
 import { guarded } from '../_internal/guard.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Deal } from '../model/deal.js';
 import { Id, Instant } from '../model/primitives.js';
-import { assertDeals, businessMs, median, parseOptions, percentile } from './common.js';
+import { assertDeals, median, parseOptions, percentile } from './common.js';
+import { BusinessDaysOption, workingTime, type BusinessCalendar, type WorkingTime } from './calendar.js';
 
 /**
  * Dwell statistics of one (pipeline, stage).
@@ -22,11 +23,11 @@ export interface DwellRow {
   readonly maxMs: number;
 }
 
-const DwellOptions = z.strictObject({
+export const DwellOptions = z.strictObject({
   now: Instant,
   pipelineId: Id.optional(),
   includeOpen: z.boolean().optional(),
-  businessDays: z.boolean().optional(),
+  businessDays: BusinessDaysOption,
 });
 
 /**
@@ -39,6 +40,10 @@ const DwellOptions = z.strictObject({
  * - `businessDays: true` counts only time on Monday to Friday (UTC): weekend time is left out and
  *   a partial day counts for the part inside the visit (Friday 18:00 → Monday 06:00 is 12 hours).
  *   Results stay in milliseconds; divide by 86 400 000 for business days.
+ * - `businessDays: { weekendDays?, holidays? }` uses a business calendar instead: the days of the
+ *   week off (0 = Sunday … 6 = Saturday; default `[0, 6]`) and holidays (`'YYYY-MM-DD'`, UTC days).
+ *   Worked example: a visit from Thursday 24 December 2026 12:00 to Monday 28 December 12:00 with
+ *   holidays 24 and 25 December counts 12 hours (Monday morning).
  *
  * @param deals - deals with their history
  * @param opts - `{ now, pipelineId?, includeOpen?, businessDays? }`
@@ -51,11 +56,11 @@ const DwellOptions = z.strictObject({
  */
 export const dwellStats = /* @__PURE__ */ guarded(function dwellStats(
   deals: readonly Deal[],
-  opts: { now: Date | number | string; pipelineId?: string; includeOpen?: boolean; businessDays?: boolean },
+  opts: { now: Date | number | string; pipelineId?: string; includeOpen?: boolean; businessDays?: boolean | BusinessCalendar },
 ): DwellRow[] {
   const o = parseOptions(DwellOptions, opts);
   assertDeals(deals);
-  const groups = collect(deals, o.now, o.pipelineId, o.includeOpen === true, o.businessDays === true);
+  const groups = collect(deals, o.now, o.pipelineId, o.includeOpen === true, workingTime(o.businessDays));
   const rows: DwellRow[] = [];
   for (const [pipelineId, stages] of groups) {
     for (const [stageId, durations] of stages) rows.push(summarise(pipelineId, stageId, durations));
@@ -65,14 +70,14 @@ export const dwellStats = /* @__PURE__ */ guarded(function dwellStats(
 
 type Groups = Map<string | null, Map<string, number[]>>;
 
-function collect(deals: readonly Deal[], now: number, only: string | undefined, includeOpen: boolean, business: boolean): Groups {
+function collect(deals: readonly Deal[], now: number, only: string | undefined, includeOpen: boolean, measure: WorkingTime): Groups {
   const groups: Groups = new Map();
   for (const deal of deals) {
     for (const v of deal.history) {
       if (only !== undefined && v.pipelineId !== only) continue;
       const end = v.exitedAt ?? (includeOpen ? now : null);
       if (end === null) continue;
-      const ms = business ? businessMs(v.enteredAt, end) : Math.max(0, end - v.enteredAt);
+      const ms = measure(v.enteredAt, end);
       let stages = groups.get(v.pipelineId);
       if (!stages) groups.set(v.pipelineId, (stages = new Map()));
       const list = stages.get(v.stageId);
@@ -83,7 +88,7 @@ function collect(deals: readonly Deal[], now: number, only: string | undefined, 
   return groups;
 }
 
-function summarise(pipelineId: string | null, stageId: string, durations: number[]): DwellRow {
+export function summarise(pipelineId: string | null, stageId: string, durations: number[]): DwellRow {
   const sorted = Float64Array.from(durations).sort();
   let sum = 0;
   for (const d of sorted) sum += d;
@@ -99,7 +104,7 @@ function summarise(pipelineId: string | null, stageId: string, durations: number
   };
 }
 
-function byKey(a: DwellRow, b: DwellRow): number {
+export function byKey(a: DwellRow, b: DwellRow): number {
   const pa = a.pipelineId ?? '';
   const pb = b.pipelineId ?? '';
   if (pa !== pb) return pa < pb ? -1 : 1;

@@ -1,5 +1,5 @@
 import { guarded } from '../_internal/guard.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { Id, Instant } from '../model/primitives.js';

@@ -3,7 +3,10 @@ import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { scopeOfDeal } from '../deals/scope.js';
 import { assertWorkspace } from '../workspace/validate.js';
-import { assertDeals, DAY_MS, NowOptions, parseOptions } from './common.js';
+import * as z from 'zod';
+import { Instant } from '../model/primitives.js';
+import { assertDeals, DAY_MS, parseOptions } from './common.js';
+import { BusinessDaysOption, workingTime, type BusinessCalendar } from './calendar.js';
 
 /**
  * An open deal that has sat in its stage longer than the stage allows.
@@ -17,11 +20,17 @@ export interface StalledDeal {
   readonly dealId: string;
   readonly pipelineId: string | null;
   readonly stageId: string;
-  /** Time in the current visit, up to `now`. */
+  /** Time since the clock started (stage entry or last update), up to `now`; working time with a calendar. */
   readonly dwellMs: number;
   /** The rotting threshold: `rotAfterDays` of the pipeline stage, else of the stage, in ms. */
   readonly thresholdMs: number;
 }
+
+const StalledOptions = z.strictObject({
+  now: Instant,
+  since: z.enum(['stageEntry', 'lastUpdate']).optional(),
+  businessDays: BusinessDaysOption,
+});
 
 /**
  * Rotting deals (Pipedrive, Odoo): open deals whose current visit has lasted longer than the
@@ -29,9 +38,18 @@ export interface StalledDeal {
  * A stage without a threshold, or with 0, never rots. Sorted by how far past the threshold
  * each deal is, the worst first.
  *
+ * The clock starts at stage entry (`since: 'stageEntry'`, the default, as Odoo) or at the deal's
+ * last update (`since: 'lastUpdate'`, Pipedrive's "deals not updated in this stage": any accepted
+ * command restarts it). With `businessDays` (`true`, or a calendar `{ weekendDays?, holidays? }` as in
+ * {@link dwellStats}) only working time counts and the threshold is in working days. Worked example:
+ * a stage rots after 3 days; a deal entered it on Friday 09:00 and was updated on Monday 09:00. On
+ * Wednesday 12:00 it has rotted counted from stage entry (5 days 3 hours), not counted from the last
+ * update (2 days 3 hours); counted from stage entry in business days it has 3 days 3 hours (Friday
+ * 15 h + Monday + Tuesday + Wednesday 12 h), so it has rotted too.
+ *
  * @param ws - the workspace (thresholds)
  * @param deals - the deals to look at
- * @param opts - `{ now }`
+ * @param opts - `{ now, since?, businessDays? }`
  * @returns the stalled deals
  * @example
  * ```ts
@@ -39,16 +57,23 @@ export interface StalledDeal {
  * // [{ dealId: 'd7', pipelineId: 'new-cars', stageId: 'quote', dwellMs: 1_209_600_000, thresholdMs: 864_000_000 }]
  * ```
  */
-export const stalledDeals = /* @__PURE__ */ guarded(function stalledDeals(ws: Workspace, deals: readonly Deal[], opts: { now: Date | number | string }): StalledDeal[] {
+export const stalledDeals = /* @__PURE__ */ guarded(function stalledDeals(
+  ws: Workspace,
+  deals: readonly Deal[],
+  opts: { now: Date | number | string; since?: 'stageEntry' | 'lastUpdate'; businessDays?: boolean | BusinessCalendar },
+): StalledDeal[] {
   assertWorkspace(ws);
-  const { now } = parseOptions(NowOptions, opts);
+  const o = parseOptions(StalledOptions, opts);
+  const now = o.now;
+  const measure = workingTime(o.businessDays);
+  const byUpdate = o.since === 'lastUpdate';
   assertDeals(deals);
   const out: StalledDeal[] = [];
   for (const deal of deals) {
     const slot = scopeOfDeal(ws, deal)?.slots.get(deal.stageId);
     if (!slot || slot.def.outcome !== 'open' || !slot.rotAfterDays) continue;
     const visit = deal.history[deal.history.length - 1]!;
-    const dwellMs = now - visit.enteredAt;
+    const dwellMs = measure(byUpdate ? Math.max(deal.updatedAt, visit.enteredAt) : visit.enteredAt, now);
     const thresholdMs = slot.rotAfterDays * DAY_MS;
     if (dwellMs > thresholdMs) out.push({ dealId: deal.id, pipelineId: deal.pipelineId, stageId: deal.stageId, dwellMs, thresholdMs });
   }

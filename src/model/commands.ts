@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id, Instant, LostReasonText, Name, safeRecord } from './primitives.js';
 import { StageDef, StagePatch } from './stage.js';
 import { PipelineStage, TransitionRules } from './pipeline.js';

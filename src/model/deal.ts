@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Amount, CalendarDate, Currency, EpochMs, Id, JsonRecord, LostReasonText, Name, Probability, Text, type JsonValue } from './primitives.js';
 import { ForecastCategory, Outcome } from './stage.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id, Name } from './primitives.js';
 import { StageDef } from './stage.js';
 import { Pipeline } from './pipeline.js';

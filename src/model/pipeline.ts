@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id, Name, Probability, SafeKey, safeRecord } from './primitives.js';
 import { RotAfterDays } from './stage.js';
 

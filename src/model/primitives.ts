@@ -1,5 +1,4 @@
-import { isValid, parse } from 'date-fns';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Keys that would reach `Object.prototype` when used as a record key; refused everywhere. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
@@ -110,13 +109,21 @@ function offsetMinutes(zone: string | undefined): number | null {
 }
 
 const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const REFERENCE_DATE = /* @__PURE__ */ new Date(2000, 0, 1);
+// Written out rather than parsed with a date library: a browser page that only checks a date
+// should not carry a date parser and its locale.
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 
 /** A calendar date `'YYYY-MM-DD'` that exists (no February 30th). */
 export const CalendarDate = z.string().refine(isCalendarDate, { message: "expected a calendar date 'YYYY-MM-DD'" });
 
 function isCalendarDate(s: string): boolean {
-  return CALENDAR_DATE.test(s) && isValid(parse(s, 'yyyy-MM-dd', REFERENCE_DATE));
+  if (!CALENDAR_DATE.test(s)) return false;
+  const year = Number(s.slice(0, 4));
+  const month = Number(s.slice(5, 7));
+  const day = Number(s.slice(8, 10));
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+  return year >= 1 && days !== undefined && day >= 1 && day <= days;
 }
 
 /** A probability in percent, 0 to 100. */

@@ -5,7 +5,7 @@ import { Id, Instant } from '../model/primitives.js';
 import type { StageSummaryRow } from '../ports/repositories.js';
 import type { Runtime } from './runtime.js';
 import type { Board, BoardColumn, BoardOptions } from './types.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const DAY = 86_400_000;
 const Options = z.strictObject({ perStage: z.number().int().min(0).max(500).optional(), now: Instant.optional() });

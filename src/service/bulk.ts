@@ -5,7 +5,7 @@ import type { Deal } from '../model/deal.js';
 import { parseWith } from '../model/parse.js';
 import { Id, safeRecord } from '../model/primitives.js';
 import { dealMatches, type DealFilter } from '../ports/repositories.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { stripUndefinedKeys } from '../model/stripUndefinedKeys.js';
 import type { Runtime } from './runtime.js';
 import type { BulkReport, BulkRequest } from './types.js';

@@ -5,12 +5,13 @@ import type { Deal, DealInput } from '../model/deal.js';
 import { parseWith } from '../model/parse.js';
 import { Id } from '../model/primitives.js';
 import type { DealQuery } from '../ports/repositories.js';
+import { applyConfiguration } from './applyConfiguration.js';
 import { board } from './board.js';
 import { bulkUpdate } from './bulk.js';
 import { configure } from './configure.js';
 import { actor, createRuntime, finalConflict, type Runtime } from './runtime.js';
 import type { DispatchOptions, PipelineService, PipelineServiceOptions } from './types.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The service a host wires to its storage: every call loads what it needs, decides with the pure
@@ -47,6 +48,7 @@ export function createPipelineService(options: PipelineServiceOptions): Pipeline
     listDeals: (query) => run(() => listDeals(rt, query)),
     board: (pipelineId, opts) => run(() => board(rt, pipelineId, opts)),
     deliverPending: () => run(() => rt.deliverPending()),
+    applyConfiguration: (desired, opts) => run(() => applyConfiguration(rt, desired, opts, actor(opts))),
   };
 }
 

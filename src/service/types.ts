@@ -2,7 +2,8 @@ import type { PipelineErrorCode } from '../errors.js';
 import type { DealEvent } from '../deals/events.js';
 import type { Pipeline } from '../model/pipeline.js';
 import type { StageDef } from '../model/stage.js';
-import type { BulkChangeInput, DealCommandInput, WorkspaceCommandInput } from '../model/commands.js';
+import type { BulkChangeInput, DealCommandInput, WorkspaceCommand, WorkspaceCommandInput } from '../model/commands.js';
+import type { DesiredConfiguration } from '../configuration/desired.js';
 import type { DealInput } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import type { Deal } from '../model/deal.js';
@@ -216,4 +217,10 @@ export interface PipelineService {
   board(pipelineId: string, options?: BoardOptions): Promise<Board>;
   /** Hands the outbox's pending events to `onEvents`, oldest first, and marks them delivered; returns how many. */
   deliverPending(): Promise<number>;
+  /**
+   * Makes the stored configuration look like `desired` (see `planConfiguration`), running each
+   * planned command through {@link PipelineService.configure}; `dryRun` only plans. Returns the
+   * commands (planned, or run). Running it again once applied plans and runs nothing.
+   */
+  applyConfiguration(desired: DesiredConfiguration, opts?: ActOptions & { dryRun?: boolean }): Promise<{ commands: WorkspaceCommand[] }>;
 }

@@ -50,6 +50,8 @@ export interface ArbScenarioOptions extends ArbWorkspaceOptions {
 }
 
 const DAY = 86_400_000;
+/** Closing dates an update picks from, so scenarios pull deals in and push them out. */
+const CLOSING_DATES = ['2026-01-31', '2026-03-31', '2026-06-30', '2026-09-30', '2026-12-31'] as const;
 
 /**
  * A stage definition with the given id.
@@ -219,7 +221,10 @@ export function stepCommand(ws: Workspace, deal: Deal | null, step: ScenarioStep
     case 'reopen':
       return { type: 'reopenDeal', stageId, ...bypass };
     default:
-      return { type: 'updateDeal', patch: { amount: step.amount, fields: { [fieldKey]: step.reason ? 'north' : 'south' } } };
+      return {
+        type: 'updateDeal',
+        patch: { amount: step.amount, closingDate: CLOSING_DATES[step.target % CLOSING_DATES.length]!, fields: { [fieldKey]: step.reason ? 'north' : 'south' }, ...(step.bypass ? { probability: step.days * 5, ownerId: `rep-${step.target % 3}` } : {}) },
+      };
   }
 }
 

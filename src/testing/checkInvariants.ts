@@ -12,6 +12,9 @@ import { workspaceViolations, type InvariantViolation } from '../workspace/invar
  * and returns each one that is broken, naming the deal; an empty list means all hold. A deal that
  * does not have the shape of a deal (an amount that is a string, a missing history, …) is
  * reported under invariant `'shape'` with the path, and its other invariants are not checked.
+ * Invariant `changes` checks a deal's change log when it has one: entries in time order within
+ * `[createdAt, updatedAt]`, each a real change, and the last entry of each field naming the deal's
+ * current value.
  * Invariants 7-9 are about commands and are checked by the property tests.
  *
  * @param ws - the workspace
@@ -65,6 +68,7 @@ function dealProblems(index: ReturnType<typeof indexOf>, deal: Deal, now: number
     lost = def?.outcome === 'lost';
   }
   out.push(...historyProblems(deal, now));
+  out.push(...changeLogProblems(deal));
   if (deal.lostReason !== null && !lost) out.push(['6', `deal ${deal.id} has a lost reason but is not in a lost stage`]);
   return out;
 }
@@ -94,3 +98,30 @@ function historyProblems(deal: Deal, now: number): Problem[] {
   }
   return out;
 }
+
+function changeLogProblems(deal: Deal): Problem[] {
+  const log = deal.changes;
+  if (log === undefined) return [];
+  if (!Array.isArray(log)) return [['changes', `deal ${deal.id}: the change log is not an array`]];
+  const out: Problem[] = [];
+  const last = new Map<string, unknown>();
+  let previous = deal.createdAt;
+  log.forEach((c, i) => {
+    if (typeof c !== 'object' || c === null) {
+      out.push(['changes', `deal ${deal.id}: change ${i} is not a field change`]);
+      return;
+    }
+    if (c.at < previous) out.push(['changes', `deal ${deal.id}: change ${i} at ${c.at} is earlier than the one before it or than createdAt`]);
+    if (c.at > deal.updatedAt) out.push(['changes', `deal ${deal.id}: change ${i} at ${c.at} is after updatedAt ${deal.updatedAt}`]);
+    if (c.from === c.to) out.push(['changes', `deal ${deal.id}: change ${i} of ${c.field} changes nothing`]);
+    previous = Math.max(previous, c.at);
+    last.set(c.field, c.to);
+  });
+  for (const [field, to] of last) {
+    const current = (deal as unknown as Record<string, unknown>)[field];
+    if (current !== to) out.push(['changes', `deal ${deal.id}: the last change of ${field} sets ${shown(to)}, the deal has ${shown(current)}`]);
+  }
+  return out;
+}
+
+const shown = (v: unknown): string => (typeof v === 'object' && v !== null ? 'an object' : typeof v === 'symbol' ? 'a symbol' : String(v));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryRepositories, PipelineError, type Repositories } from '../../src/index.js';
-import { describeRepositoryContract, repositoryContractChecks, tenantIsolationChecks } from '../../src/testing.js';
+import { repositoryContractChecks, tenantIsolationChecks } from '../../src/testing.js';
+import { describeRepositoryContract } from '../../src/testing/vitest.js';
 
 // The memory store holds one tenant; a map of stores is how a host keeps many.
 const tenants = new Map<string, Repositories>();

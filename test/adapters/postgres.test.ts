@@ -1,5 +1,5 @@
 import { describe } from 'vitest';
-import { describeRepositoryContract } from '../../src/testing.js';
+import { describeRepositoryContract } from '../../src/testing/vitest.js';
 import { createPostgresRepositories } from '../../src/postgres.js';
 import { serviceSuite } from '../service/serviceSuite.js';
 import { freshTenant, pgliteDatabase, serverDatabase, SERVER_URL } from './postgresDatabases.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll } from 'vitest';
-import { describeRepositoryContract } from '../../src/testing.js';
+import { describeRepositoryContract } from '../../src/testing/vitest.js';
 import { configureSqlite, createSqliteRepositories, migrateSqlite } from '../../src/sqlite.js';
 import { reliabilitySuite } from '../service/reliabilitySuite.js';
 import { serviceSuite } from '../service/serviceSuite.js';

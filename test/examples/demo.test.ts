@@ -25,4 +25,16 @@ describe('the demo', () => {
       expect(text).toContain(section);
     }
   });
+
+  it('shows a waterfall that balances and the deals whose closing date slipped', async () => {
+    const report = buildReport(await simulate());
+    const amount = Object.fromEntries(report.waterfall.bars.map((b) => [b.bucket, b.amount]));
+    const inflow = amount.created! + amount.pulledIn! + amount.increased! + amount.reopened! + amount.movedIn!;
+    const outflow = amount.decreased! + amount.pushedOut! + amount.won! + amount.lost! + amount.movedOut!;
+    expect(amount.start! + inflow - outflow).toBeCloseTo(amount.end!, 6);
+    expect(report.slipping.deals.length).toBeGreaterThan(0);
+    const text = render(report, false);
+    expect(text).toContain('Pipeline waterfall');
+    expect(text).toContain('Slipping deals');
+  });
 });

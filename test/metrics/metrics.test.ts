@@ -220,9 +220,10 @@ describe('movementStats and salesCycle', () => {
   it('measures win rate and cycle over deals closed in the window', () => {
     const wonTwo = story('w2', ready, [[1, { type: 'closeDeal', outcome: 'won', bypassRules: true }]], -10);
     expect(salesCycle([wonInside, wonLater, lostInside, wonTwo], window)).toEqual({
-      won: 2, lost: 1, winRate: 2 / 3, meanCycleMs: 8 * DAY, medianCycleMs: 8 * DAY,
+      won: 2, lost: 1, winRate: 2 / 3, meanCycleMs: 8 * DAY, medianCycleMs: 8 * DAY, winRateByValue: 2 / 3,
+      byCurrency: { EUR: { won: 2, lost: 1, wonAmount: 20000, lostAmount: 10000, winRate: 2 / 3, winRateByValue: 2 / 3 } },
     });
-    expect(salesCycle([], window)).toEqual({ won: 0, lost: 0, winRate: null, meanCycleMs: null, medianCycleMs: null });
+    expect(salesCycle([], window)).toEqual({ won: 0, lost: 0, winRate: null, meanCycleMs: null, medianCycleMs: null, winRateByValue: null, byCurrency: {} });
     expectPipelineError(() => salesCycle([], { from: T0, to: T0 - 1 }), 'invalid_input');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPipelineService, isPipelineError, type Deal, type DealEvent, type Repositories, type WorkspaceEvent } from '../../src/index.js';
+import { configurationOf, createPipelineService, isPipelineError, type Deal, type DealEvent, type Repositories, type WorkspaceEvent } from '../../src/index.js';
 import { checkInvariants } from '../../src/testing.js';
 import { dealerCommands } from '../../examples/dealership.js';
 import { allDeals, steppingClock, T0 } from './helpers.js';
@@ -236,6 +236,36 @@ export function reliabilitySuite(name: string, make: Make): void {
         expect(quote).toMatchObject({ count: 0, deals: [], totals: {}, stage: { requiredFields: ['amount'] } });
         await expect(service.board('nope')).rejects.toMatchObject({ code: 'not_found' });
       });
+    });
+  });
+}
+
+/** Declarative configuration through the service, on any storage. */
+export function configurationSuite(name: string, make: Make): void {
+  describe(`applyConfiguration on ${name}`, () => {
+    it('makes the configuration look like the desired one; running it again changes nothing', async () => {
+      const { service } = await configured(make);
+      const ws = await service.getWorkspace();
+      const desired = configurationOf(ws, ['sales']);
+      const sales = desired.layouts[0]!;
+      const renamed = { layouts: [{ ...sales, pipelines: sales.pipelines.map((p) => (p.id === 'used-cars' ? { ...p, name: 'Pre-owned' } : p)) }] };
+      const dry = await service.applyConfiguration(renamed, { by: 'admin', dryRun: true });
+      expect(dry.commands).toEqual([{ type: 'renamePipeline', pipelineId: 'used-cars', name: 'Pre-owned' }]);
+      expect((await service.getWorkspace()).version).toBe(ws.version);
+      expect((await service.applyConfiguration(renamed, { by: 'admin' })).commands).toHaveLength(1);
+      expect((await service.applyConfiguration(renamed, { by: 'admin' })).commands).toEqual([]);
+      expect((await service.getWorkspace()).layouts.find((l) => l.id === 'sales')!.pipelines.find((p) => p.id === 'used-cars')!.name).toBe('Pre-owned');
+    });
+
+    it('removes a pipeline that holds deals only with a transfer, moving its deals first', async () => {
+      const { service, repos } = await configured(make);
+      await service.createDeal({ id: 'u1', layoutId: 'sales', name: 'Used', pipelineId: 'used-cars', stageId: 'test-drive' });
+      const sales = configurationOf(await service.getWorkspace(), ['sales']).layouts[0]!;
+      const without = { ...sales, pipelines: sales.pipelines.filter((p) => p.id !== 'used-cars') };
+      await expect(service.applyConfiguration({ layouts: [without] }, { by: 'admin' })).rejects.toMatchObject({ code: 'pipeline_in_use' });
+      await service.applyConfiguration({ layouts: [{ ...without, transfers: [{ pipelineId: 'used-cars', to: 'new-cars', stageMap: { 'show-models': 'requirements' } }] }] }, { by: 'admin' });
+      expect((await service.getDeal('u1'))!).toMatchObject({ pipelineId: 'new-cars', stageId: 'test-drive' });
+      await expectValid(repos, T0 + 1e9);
     });
   });
 }

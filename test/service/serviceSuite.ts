@@ -3,7 +3,7 @@ import { createPipelineService, isPipelineError, type AuthorizationRequest, type
 import { checkInvariants } from '../../src/testing.js';
 import { salesStages } from '../../examples/dealership.js';
 import { allDeals, dealerService as dealerServiceOn, steppingClock } from './helpers.js';
-import { reliabilitySuite } from './reliabilitySuite.js';
+import { configurationSuite, reliabilitySuite } from './reliabilitySuite.js';
 
 async function rejects(promise: Promise<unknown>, code: string) {
   const e = await promise.then(() => undefined, (err: unknown) => err);
@@ -254,4 +254,5 @@ export function serviceSuite(name: string, make: () => Repositories | Promise<Re
   });
   });
   reliabilitySuite(name, make);
+  configurationSuite(name, make);
 }

@@ -1,0 +1,3 @@
+export { planConfiguration } from './planConfiguration.js';
+export { configurationOf } from './configurationOf.js';
+export { DesiredConfiguration } from './desired.js';

@@ -1,0 +1,229 @@
+import { PipelineError } from '../errors.js';
+import type { Deal, FieldChange, StageVisit } from '../model/deal.js';
+import { Instant } from '../model/primitives.js';
+import { parseWith } from '../model/parse.js';
+import type { ForecastCategory, Outcome } from '../model/stage.js';
+import { assertDeal, assertHistory } from '../deals/shape.js';
+import { assertDeals } from './common.js';
+import { valueFits } from './valueFits.js';
+
+/**
+ * A deal as it stood at an instant: where it was and the values of its tracked properties.
+ *
+ * @example
+ * ```ts
+ * const then: DealState | null = dealAt(deal, '2026-03-03T12:00:00Z');
+ * ```
+ */
+export interface DealState {
+  readonly dealId: string;
+  readonly pipelineId: string | null;
+  readonly stageId: string;
+  readonly outcome: Outcome;
+  readonly forecastCategory: ForecastCategory;
+  readonly amount: number | null;
+  readonly currency: string | null;
+  readonly probability: number;
+  readonly closingDate: string | null;
+  readonly ownerId: string | null;
+}
+
+/**
+ * The deal as it stood at `instant` ("time travel"): pipeline, stage, outcome and forecast category
+ * from the stage visit in force, and amount, currency, probability, closing date and owner from
+ * the change log. Visits and changes take effect at their instant: at the instant of a move or an
+ * update the deal already has its new values.
+ *
+ * Deals stored before the change log existed (no `changes`, or a log that began later) are read
+ * this way: before a field's first logged change, amount, probability and closing date are the
+ * snapshot the visit in force took when the deal entered its stage (changes within a visit were not
+ * recorded then); currency and owner are the first logged change's `from`, else the deal's
+ * current value. For a deal with a complete log both readings agree.
+ *
+ * Worked example: created on 1 March in "requirements" with 10,000 EUR closing 30 June; amount
+ * raised to 12,000 on 3 March; moved to "quote" on 5 March. `dealAt(deal, 4 March)` gives stage
+ * `requirements`, amount 12,000, probability 10; `dealAt(deal, 5 March)` stage `quote`,
+ * probability 60; `dealAt(deal, 28 February)` null.
+ *
+ * @param deal - the deal
+ * @param instant - a Date, epoch ms or ISO string
+ * @returns the deal's state then, or null before the deal was created
+ * @example
+ * ```ts
+ * dealAt(deal, '2026-03-04T00:00:00Z');
+ * // { dealId: 'd1', pipelineId: 'new-cars', stageId: 'requirements', outcome: 'open', forecastCategory: 'pipeline',
+ * //   amount: 12000, currency: 'EUR', probability: 10, closingDate: '2026-06-30', ownerId: 'ann' }
+ * ```
+ */
+export function dealAt(deal: Deal, instant: Date | number | string): DealState | null {
+  assertDeal(deal);
+  assertHistory(deal);
+  assertChangeLog(deal);
+  return stateAt(deal, parseWith(Instant, instant, 'instant'));
+}
+
+/** Checks the deals of an analytics metric: deals, their history rows and their change logs. */
+export function assertTimelines(deals: unknown): asserts deals is readonly Deal[] {
+  assertDeals(deals);
+  for (let i = 0; i < deals.length; i++) assertChangeLog(deals[i]!, `deals[${i}]`);
+}
+
+/** Checks the fields of a change log that the metrics read. */
+export function assertChangeLog(deal: Deal, label = 'deal'): void {
+  const log: unknown = deal.changes;
+  if (log === undefined) return;
+  if (!Array.isArray(log)) throw new PipelineError('invalid_input', `${label}.changes: expected an array of field changes`, { path: `${label}.changes` });
+  for (let i = 0; i < log.length; i++) {
+    const c = log[i] as Record<string, unknown> | null;
+    if (typeof c !== 'object' || c === null || typeof c.at !== 'number' || !valueFits(c.field, c.to) || !valueFits(c.field, c.from)) {
+      throw new PipelineError('invalid_input', `${label}.changes[${i}]: expected a field change`, { path: `${label}.changes[${i}]` });
+    }
+  }
+}
+
+
+/** Index of the visit in force at `t` (the last one entered at or before `t`), or -1. */
+export function visitIndexAt(history: readonly StageVisit[], t: number): number {
+  let lo = 0;
+  let hi = history.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (enteredAt(history, mid) <= t) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+/** `enteredAt` of visit `i`, checked: metrics read visits without a pass over the whole history first. */
+function enteredAt(history: readonly StageVisit[], i: number): number {
+  const v = history[i] as unknown as Record<string, unknown> | null;
+  if (typeof v !== 'object' || v === null || typeof v.enteredAt !== 'number') badVisit(i);
+  return v!.enteredAt as number;
+}
+
+function badVisit(i: number): never {
+  throw new PipelineError('invalid_input', `deal.history[${i}]: expected a stage visit`, { path: `deal.history[${i}]` });
+}
+
+function badChange(i: number): never {
+  throw new PipelineError('invalid_input', `deal.changes[${i}]: expected a field change`, { path: `deal.changes[${i}]` });
+}
+
+/**
+ * A cheap check of the deals handed to the snapshot and the waterfall: the array here, the
+ * top-level fields of each deal ({@link assertDealShallow}) in the metric's own loop, visits and
+ * changes as they are read, so that no extra pass over the deals or their history is needed.
+ */
+export function assertDealsShallow(deals: unknown): asserts deals is readonly Deal[] {
+  if (!Array.isArray(deals)) throw new PipelineError('invalid_input', 'deals: expected an array of deals', { path: 'deals' });
+}
+
+/** The per-deal half of {@link assertDealsShallow}, done in the metric's own pass over the deals. */
+export function assertDealShallow(d: unknown, i: number): asserts d is Deal {
+  const r = d as Record<string, unknown> | null;
+  const ok =
+    typeof r === 'object' && r !== null && typeof r.id === 'string' && Array.isArray(r.history) && r.history.length > 0 &&
+    (r.changes === undefined || Array.isArray(r.changes)) && (r.currency === null || typeof r.currency === 'string') &&
+    (r.ownerId === null || typeof r.ownerId === 'string');
+  if (!ok) throw new PipelineError('invalid_input', `deals[${i}]: expected a deal with its history`, { path: `deals[${i}]` });
+}
+
+const UNSET = Symbol('unset');
+
+/** The `from` of a change, checked. */
+const fitting = (c: FieldChange, k: number): FieldChange['from'] => (valueFits(c.field, c.from) ? c.from : badChange(k));
+type Slot = FieldChange['to'] | typeof UNSET;
+
+/** {@link dealAt} on a checked deal and an instant in epoch ms. */
+export function stateAt(deal: Deal, t: number): DealState | null {
+  const h = deal.history;
+  const i = visitIndexAt(h, t);
+  const v = h[i];
+  if (v === undefined) return null;
+  if ((v.exitedAt !== null && typeof v.exitedAt !== 'number') || typeof v.stageId !== 'string' || (v.pipelineId !== null && typeof v.pipelineId !== 'string')) badVisit(i);
+  if (v.exitedAt !== null && t >= v.exitedAt) return null;
+  if ((v.amount !== null && typeof v.amount !== 'number') || typeof v.probability !== 'number') badVisit(i);
+  let amount: Slot = UNSET;
+  let probability: Slot = UNSET;
+  let closingDate: Slot = UNSET;
+  let currency: Slot = UNSET;
+  let ownerId: Slot = UNSET;
+  const log = deal.changes;
+  if (log !== undefined) {
+    for (let k = 0; k < log.length; k++) {
+      const c = log[k]!;
+      // `from` is read only for currency and owner, below.
+      if (typeof c !== 'object' || c === null || typeof c.at !== 'number' || !valueFits(c.field, c.to)) badChange(k);
+      // Before t: the latest value wins. After t: the first change's `from` is the value at t
+      // (used for currency and owner, which no visit snapshots).
+      const past = c.at <= t;
+      switch (c.field) {
+        case 'amount':
+          if (past) amount = c.to;
+          break;
+        case 'probability':
+          if (past) probability = c.to;
+          break;
+        case 'closingDate':
+          if (past) closingDate = c.to;
+          break;
+        case 'currency':
+          if (past) currency = c.to;
+          else if (currency === UNSET) currency = fitting(c, k);
+          break;
+        case 'ownerId':
+          if (past) ownerId = c.to;
+          else if (ownerId === UNSET) ownerId = fitting(c, k);
+          break;
+        default:
+          badChange(k);
+      }
+    }
+  }
+  return {
+    dealId: deal.id,
+    pipelineId: v.pipelineId,
+    stageId: v.stageId,
+    outcome: v.outcome,
+    forecastCategory: v.forecastCategory,
+    amount: amount === UNSET ? v.amount : (amount as number | null),
+    currency: currency === UNSET ? deal.currency : (currency as string | null),
+    probability: probability === UNSET ? v.probability : (probability as number),
+    closingDate: closingDate === UNSET ? v.closingDate : (closingDate as string | null),
+    ownerId: ownerId === UNSET ? deal.ownerId : (ownerId as string | null),
+  };
+}
+
+/**
+ * The distinct instants in `[from, to)` at which the deal's state may change (visit entries and
+ * logged changes), in time order. Between two of them, and before the first, the state is constant.
+ */
+export function changeInstants(deal: Deal, from: number, to: number): number[] {
+  const h = deal.history;
+  const log = deal.changes ?? [];
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  let last = NaN;
+  // Visits and changes are each in time order: merge them, keeping instants in [from, to) once.
+  for (;;) {
+    const tv = i < h.length ? enteredAt(h, i) : Infinity;
+    const c = log[j];
+    if (j < log.length && (typeof c !== 'object' || c === null || typeof c.at !== 'number')) badChange(j);
+    const tc = j < log.length ? c!.at : Infinity;
+    let t: number;
+    if (tv <= tc) {
+      t = tv;
+      i++;
+    } else {
+      t = tc;
+      j++;
+    }
+    if (t === Infinity || t >= to) break;
+    if (t >= from && t !== last) out.push((last = t));
+  }
+  return out;
+}

@@ -1,0 +1,64 @@
+import { PipelineError } from '../errors.js';
+import type { VisitRow } from '../ports/repositories.js';
+import { parseOptions } from './common.js';
+import { workingTime, type BusinessCalendar } from './calendar.js';
+import { byKey, DwellOptions, summarise, type DwellRow } from './dwellStats.js';
+
+/**
+ * {@link dwellStats} over stage visits instead of deals: the same rows, to the last digit, as
+ * `dwellStats` gives over the deals the visits came from, with the same options. Made for hosts
+ * and services that read visits straight from a store's visits table (`VisitRepository.list`) and
+ * never materialise the deals; any iterable works, a generator over pages included. Only
+ * `pipelineId`, `stageId`, `enteredAt` and `exitedAt` of a row are read.
+ *
+ * @param visits - stage visits, in any order
+ * @param opts - `{ now, pipelineId?, includeOpen?, businessDays? }` as for `dwellStats`
+ * @returns one row per (pipeline, stage) with at least one counted visit, sorted by pipeline then stage
+ * @example
+ * ```ts
+ * const rows: VisitRow[] = [];
+ * for (let page = await repos.visits!.list({ limit: 10_000 }); ; page = await repos.visits!.list({ after: page.next, limit: 10_000 })) {
+ *   rows.push(...page.visits);
+ *   if (!page.next) break;
+ * }
+ * dwellStatsOfVisits(rows, { now: Date.now(), pipelineId: 'new-cars' }); // same as dwellStats(deals, ...)
+ * ```
+ */
+export function dwellStatsOfVisits(
+  visits: Iterable<VisitRow>,
+  opts: { now: Date | number | string; pipelineId?: string; includeOpen?: boolean; businessDays?: boolean | BusinessCalendar },
+): DwellRow[] {
+  const o = parseOptions(DwellOptions, opts);
+  if (typeof visits !== 'object' || visits === null || typeof (visits as Iterable<VisitRow>)[Symbol.iterator] !== 'function') {
+    throw new PipelineError('invalid_input', 'visits: expected an iterable of visit rows', { path: 'visits' });
+  }
+  const measure = workingTime(o.businessDays);
+  const includeOpen = o.includeOpen === true;
+  const groups = new Map<string | null, Map<string, number[]>>();
+  let i = 0;
+  for (const v of visits) {
+    assertVisit(v, i++);
+    if (o.pipelineId !== undefined && v.pipelineId !== o.pipelineId) continue;
+    const end = v.exitedAt ?? (includeOpen ? o.now : null);
+    if (end === null) continue;
+    const ms = measure(v.enteredAt, end);
+    let stages = groups.get(v.pipelineId);
+    if (!stages) groups.set(v.pipelineId, (stages = new Map()));
+    const list = stages.get(v.stageId);
+    if (list) list.push(ms);
+    else stages.set(v.stageId, [ms]);
+  }
+  const rows: DwellRow[] = [];
+  for (const [pipelineId, stages] of groups) {
+    for (const [stageId, durations] of stages) rows.push(summarise(pipelineId, stageId, durations));
+  }
+  return rows.sort(byKey);
+}
+
+function assertVisit(v: unknown, i: number): asserts v is VisitRow {
+  const r = v as Record<string, unknown> | null;
+  const ok =
+    typeof r === 'object' && r !== null && typeof r.stageId === 'string' && typeof r.enteredAt === 'number' &&
+    (r.exitedAt === null || typeof r.exitedAt === 'number') && (r.pipelineId === null || typeof r.pipelineId === 'string');
+  if (!ok) throw new PipelineError('invalid_input', `visits[${i}]: expected a visit row`, { path: `visits[${i}]` });
+}
