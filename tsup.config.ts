@@ -18,7 +18,19 @@ const coreAsPackage = {
   },
 };
 
+// The PostgreSQL adapter imports the core by its package name and keeps it external, so a host
+// has one copy of the core (one PipelineError) whichever entry points it loads.
+const postgres: Options = {
+  entry: { postgres: 'src/postgres.ts' },
+  sourcemap: true,
+  target: 'node20',
+  treeshake: true,
+  external: ['sales-pipelines', 'pg'],
+};
+
 export default defineConfig([
   { ...shared, format: ['esm'], dts: true, esbuildPlugins: [coreAsPackage] },
   { ...shared, format: ['cjs'], dts: true, esbuildPlugins: [coreAsPackage] },
+  { ...postgres, format: ['esm'], dts: true },
+  { ...postgres, format: ['cjs'], dts: true },
 ]);

@@ -11,11 +11,12 @@ trap 'rm -rf "$scratch"' EXIT
 tarball=$(npm pack --silent --pack-destination "$scratch" | tail -n 1)
 fast_check=$(node -p "require('./node_modules/fast-check/package.json').version")
 vitest=$(node -p "require('./node_modules/vitest/package.json').version")
+pg_version=$(node -p "require('./node_modules/pg/package.json').version")
 better_sqlite3=$(node -p "require('./node_modules/better-sqlite3/package.json').version")
 
 cd "$scratch"
 npm init -y > /dev/null
-npm install --no-audit --no-fund --silent "./$tarball" "fast-check@$fast_check" "better-sqlite3@$better_sqlite3" > /dev/null
+npm install --no-audit --no-fund --silent "./$tarball" "fast-check@$fast_check" "pg@$pg_version" "better-sqlite3@$better_sqlite3" > /dev/null
 if [ -e node_modules/vitest ]; then echo "vitest must not be installed for the first checks" >&2; exit 1; fi
 
 cat > esm.mjs <<'JS'
@@ -57,6 +58,35 @@ import { PipelineError } from 'sales-pipelines';
 const { isPipelineError } = createRequire(import.meta.url)('sales-pipelines');
 if (!isPipelineError(new PipelineError('forbidden', 'x'), 'forbidden')) throw new Error('isPipelineError across ESM and CJS copies');
 console.log('dual ok');
+JS
+
+cat > postgres.mjs <<'JS'
+// The PostgreSQL adapter from ESM, with a pg Pool (no server needed to load and adapt it).
+import pg from 'pg';
+import { PipelineError, isPipelineError } from 'sales-pipelines';
+import { createPostgresRepositories, fromPgPool, migratePostgres } from 'sales-pipelines/postgres';
+const pool = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none' });
+const repos = createPostgresRepositories(fromPgPool(pool), { tenantId: 'acme' });
+if (typeof repos.deals.save !== 'function' || typeof migratePostgres !== 'function') throw new Error('ESM: postgres entry incomplete');
+try { createPostgresRepositories(null); throw new Error('ESM: no error'); } catch (e) {
+  if (!isPipelineError(e, 'invalid_input') || !(e instanceof PipelineError)) throw new Error('ESM: the adapter and the core do not share PipelineError');
+}
+const deadlocked = createPostgresRepositories({ query: async () => { throw Object.assign(new Error('deadlock'), { code: '40P01' }); } });
+await deadlocked.deals.get('x').then(() => { throw new Error('ESM: no error'); }, (e) => { if (!isPipelineError(e, 'conflict')) throw e; });
+await pool.end();
+console.log('postgres esm ok');
+JS
+
+cat > postgres.cjs <<'JS'
+const pg = require('pg');
+const { isPipelineError, PipelineError } = require('sales-pipelines');
+const { createPostgresRepositories, fromPgPool } = require('sales-pipelines/postgres');
+const pool = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none' });
+createPostgresRepositories(fromPgPool(pool));
+try { createPostgresRepositories({}); throw new Error('CJS: no error'); } catch (e) {
+  if (!isPipelineError(e, 'invalid_input') || !(e instanceof PipelineError)) throw new Error('CJS: the adapter and the core do not share PipelineError');
+}
+pool.end().then(() => console.log('postgres cjs ok'));
 JS
 
 cat > sqlite.mjs <<'JS'
@@ -113,6 +143,8 @@ JS
 node esm.mjs
 node cjs.cjs
 node dual.mjs
+node postgres.mjs
+node postgres.cjs
 node sqlite.mjs
 node sqlite.cjs
 node import.mjs

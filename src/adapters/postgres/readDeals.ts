@@ -1,0 +1,88 @@
+import { PipelineError, type Deal, type DealPage, type DealQuery, type StageSummaryRow, type SummaryQuery } from 'sales-pipelines';
+import type { PostgresQueryable } from './client.js';
+import { guarded } from './driverErrors.js';
+import { HISTORY, readDeal } from './rows.js';
+
+type BodyRow = { id: string; body: string; history: string | null };
+
+const SELECT = `SELECT d.id, d.body::text AS body, ${HISTORY} AS history FROM sp_deals d`;
+
+function text(value: unknown, path: string): string {
+  if (typeof value !== 'string') throw new PipelineError('invalid_input', `${path}: expected a string`, { path });
+  return value;
+}
+
+/** One deal, or null. */
+export async function getDeal(db: PostgresQueryable, tenantId: string, id: string, validate: boolean): Promise<Deal | null> {
+  text(id, 'id');
+  const { rows } = await guarded('deals.get', () => db.query<BodyRow>(`${SELECT} WHERE d.tenant_id = $1 AND d.id = $2`, [tenantId, id]));
+  return rows[0] ? readDeal(rows[0], validate) : null;
+}
+
+/** The deals with these ids that exist, in the order asked. */
+export async function getDeals(db: PostgresQueryable, tenantId: string, ids: readonly string[], validate: boolean): Promise<Deal[]> {
+  if (!Array.isArray(ids)) throw new PipelineError('invalid_input', 'ids: expected an array of strings', { path: 'ids' });
+  ids.forEach((id, i) => text(id, `ids[${i}]`));
+  if (ids.length === 0) return [];
+  const { rows } = await guarded('deals.getMany', () => db.query<BodyRow>(`${SELECT} WHERE d.tenant_id = $1 AND d.id = ANY($2::text[])`, [tenantId, ids]));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const out: Deal[] = [];
+  for (const id of ids) {
+    const row = byId.get(id);
+    if (row) out.push(readDeal(row, validate));
+  }
+  return out;
+}
+
+function checkQuery(q: DealQuery): number {
+  if (typeof q !== 'object' || q === null) throw new PipelineError('invalid_input', 'query: expected { limit, layoutId?, pipelineId?, stageId?, after? }', { path: 'query' });
+  if (q.layoutId !== undefined) text(q.layoutId, 'query.layoutId');
+  if (q.pipelineId !== undefined && q.pipelineId !== null) text(q.pipelineId, 'query.pipelineId');
+  if (q.stageId !== undefined) text(q.stageId, 'query.stageId');
+  if (q.after !== undefined && q.after !== null) text(q.after, 'query.after');
+  if (typeof q.limit !== 'number' || !(q.limit >= 1)) throw new PipelineError('invalid_input', 'query.limit: expected a number of at least 1', { path: 'query.limit' });
+  return Math.min(Math.floor(q.limit), 100_000);
+}
+
+/** One page by key: `id > after ORDER BY id`, on the (tenant, layout | pipeline, stage, id) indexes. */
+export async function listDeals(db: PostgresQueryable, tenantId: string, q: DealQuery, validate: boolean): Promise<DealPage> {
+  const limit = checkQuery(q);
+  const params: unknown[] = [tenantId];
+  const where = ['d.tenant_id = $1'];
+  const add = (column: string, value: unknown) => where.push(`${column} $${params.push(value)}`);
+  if (q.layoutId !== undefined) add('d.layout_id =', q.layoutId);
+  if (q.pipelineId === null) where.push('d.pipeline_id IS NULL');
+  else if (q.pipelineId !== undefined) add('d.pipeline_id =', q.pipelineId);
+  if (q.stageId !== undefined) add('d.stage_id =', q.stageId);
+  if (q.after !== undefined && q.after !== null) add('d.id >', q.after);
+  const sql = `${SELECT} WHERE ${where.join(' AND ')} ORDER BY d.id LIMIT $${params.push(limit + 1)}`;
+  const { rows } = await guarded('deals.list', () => db.query<BodyRow>(sql, params));
+  const page = rows.length > limit ? rows.slice(0, limit) : rows;
+  return { deals: page.map((r) => readDeal(r, validate)), next: rows.length > limit ? page[page.length - 1]!.id : null };
+}
+
+/** Per stage and currency of one pipeline: count, amounts, weighted amounts, rotting deals. */
+export async function summarizeDeals(db: PostgresQueryable, tenantId: string, q: SummaryQuery): Promise<StageSummaryRow[]> {
+  if (typeof q !== 'object' || q === null) throw new PipelineError('invalid_input', 'query: expected { pipelineId, rottingBefore }', { path: 'query' });
+  text(q.pipelineId, 'query.pipelineId');
+  const rotting = q.rottingBefore ?? {};
+  if (typeof rotting !== 'object' || rotting === null) throw new PipelineError('invalid_input', 'query.rottingBefore: expected a record of instants', { path: 'query.rottingBefore' });
+  const stages = Object.keys(rotting);
+  const before = stages.map((s) => {
+    const t = rotting[s];
+    if (typeof t !== 'number' || !Number.isFinite(t)) throw new PipelineError('invalid_input', `query.rottingBefore.${s}: expected epoch milliseconds`, { path: `query.rottingBefore.${s}` });
+    return t;
+  });
+  const { rows } = await guarded('deals.summarize', () =>
+    db.query<{ stage_id: string; currency: string | null; count: number; amount: number; weighted: number; rotting: number }>(
+      `SELECT d.stage_id, d.currency, count(*)::integer AS count, coalesce(sum(d.amount), 0)::double precision AS amount,
+              coalesce(sum(d.amount * d.probability / 100), 0)::double precision AS weighted,
+              count(*) FILTER (WHERE d.stage_entered_at < r.before)::integer AS rotting
+       FROM sp_deals d LEFT JOIN unnest($3::text[], $4::double precision[]) AS r(stage_id, before) ON r.stage_id = d.stage_id
+       WHERE d.tenant_id = $1 AND d.pipeline_id = $2
+       GROUP BY d.stage_id, d.currency ORDER BY d.stage_id, d.currency NULLS FIRST`,
+      [tenantId, q.pipelineId, stages, before],
+    ),
+  );
+  return rows.map((r) => ({ stageId: r.stage_id, currency: r.currency, count: r.count, amount: r.amount, weighted: r.weighted, rotting: r.rotting }));
+}

@@ -1,0 +1,162 @@
+import { Deal, PipelineError, type DealEvent, type StageVisit, type WorkspaceEvent } from 'sales-pipelines';
+import { storableJson, storableText } from './text.js';
+
+/**
+ * A chunk of deals as column arrays, one element per deal (unnest(...) on the server turns them
+ * back into rows): one statement saves the whole chunk whatever its size.
+ */
+export interface DealColumns {
+  readonly id: string[];
+  readonly expected: (number | null)[];
+  readonly layoutId: string[];
+  readonly pipelineId: (string | null)[];
+  readonly stageId: string[];
+  readonly stageEnteredAt: number[];
+  readonly currency: (string | null)[];
+  readonly amount: (number | null)[];
+  readonly probability: number[];
+  readonly updatedAt: number[];
+  readonly version: number[];
+  readonly visitCount: number[];
+  readonly body: string[];
+}
+
+/** Stage visits as column arrays, one element per visit, in (deal id, seq) order. */
+export interface VisitColumns {
+  readonly dealId: string[];
+  readonly seq: number[];
+  readonly layoutId: string[];
+  readonly pipelineId: (string | null)[];
+  readonly stageId: string[];
+  readonly enteredAt: number[];
+  readonly exitedAt: (number | null)[];
+  readonly amount: (number | null)[];
+  readonly probability: number[];
+  readonly expectedRevenue: (number | null)[];
+  readonly closingDate: (string | null)[];
+  readonly forecastCategory: string[];
+  readonly outcome: string[];
+  readonly by: (string | null)[];
+  readonly bypassedRules: boolean[];
+}
+
+/** Outbox rows as column arrays, in the order the events happened. */
+export interface EventColumns {
+  readonly eventId: string[];
+  readonly dealId: (string | null)[];
+  readonly version: number[];
+  readonly body: string[];
+}
+
+function emptyDealColumns(): DealColumns {
+  return { id: [], expected: [], layoutId: [], pipelineId: [], stageId: [], stageEnteredAt: [], currency: [], amount: [], probability: [], updatedAt: [], version: [], visitCount: [], body: [] };
+}
+
+function emptyVisitColumns(): VisitColumns {
+  return { dealId: [], seq: [], layoutId: [], pipelineId: [], stageId: [], enteredAt: [], exitedAt: [], amount: [], probability: [], expectedRevenue: [], closingDate: [], forecastCategory: [], outcome: [], by: [], bypassedRules: [] };
+}
+
+function pushVisit(cols: VisitColumns, deal: Deal, seq: number, v: StageVisit, path: string): void {
+  cols.dealId.push(deal.id);
+  cols.seq.push(seq);
+  cols.layoutId.push(deal.layoutId);
+  cols.pipelineId.push(storableText(v.pipelineId, `${path}.pipelineId`));
+  cols.stageId.push(storableText(v.stageId, `${path}.stageId`));
+  cols.enteredAt.push(v.enteredAt);
+  cols.exitedAt.push(v.exitedAt);
+  cols.amount.push(v.amount);
+  cols.probability.push(v.probability);
+  cols.expectedRevenue.push(v.expectedRevenue);
+  cols.closingDate.push(storableText(v.closingDate, `${path}.closingDate`));
+  cols.forecastCategory.push(v.forecastCategory);
+  cols.outcome.push(v.outcome);
+  cols.by.push(storableText(v.by, `${path}.by`));
+  cols.bypassedRules.push(v.bypassedRules === true);
+}
+
+/**
+ * Splits deals (sorted by id: the order row locks are taken in) into deal and visit columns.
+ * The body is the deal without its history, which lives in the visits table.
+ */
+export function dealColumns(changes: readonly { deal: Deal; expectedVersion: number | null; path: string }[]): { deals: DealColumns; visits: VisitColumns } {
+  const deals = emptyDealColumns();
+  const visits = emptyVisitColumns();
+  for (const { deal, expectedVersion, path } of changes) {
+    const { history, ...rest } = deal;
+    const last = history[history.length - 1]!;
+    deals.id.push(storableText(deal.id, `${path}.id`));
+    deals.expected.push(expectedVersion);
+    deals.layoutId.push(storableText(deal.layoutId, `${path}.layoutId`));
+    deals.pipelineId.push(storableText(deal.pipelineId, `${path}.pipelineId`));
+    deals.stageId.push(storableText(deal.stageId, `${path}.stageId`));
+    deals.stageEnteredAt.push(last.enteredAt);
+    deals.currency.push(storableText(deal.currency, `${path}.currency`));
+    deals.amount.push(deal.amount);
+    deals.probability.push(deal.probability);
+    deals.updatedAt.push(deal.updatedAt);
+    deals.version.push(deal.version);
+    deals.visitCount.push(history.length);
+    deals.body.push(storableJson(JSON.stringify(rest), path));
+    for (let seq = 0; seq < history.length; seq++) pushVisit(visits, deal, seq, history[seq]!, `${path}.history[${seq}]`);
+  }
+  return { deals, visits };
+}
+
+/** Events as outbox columns; deal events carry their deal's id, workspace events none. */
+export function eventColumns(events: readonly (DealEvent | WorkspaceEvent)[], path: string): EventColumns {
+  const cols: EventColumns = { eventId: [], dealId: [], version: [], body: [] };
+  events.forEach((e, i) => {
+    if (typeof e !== 'object' || e === null || typeof e.id !== 'string' || typeof e.version !== 'number') {
+      throw new PipelineError('invalid_input', `${path}[${i}]: expected an event with an id and a version`, { path: `${path}[${i}]` });
+    }
+    const dealId = 'dealId' in e && typeof e.dealId === 'string' ? e.dealId : null;
+    cols.eventId.push(storableText(e.id, `${path}[${i}].id`));
+    cols.dealId.push(dealId === null ? null : storableText(dealId, `${path}[${i}].dealId`));
+    cols.version.push(e.version);
+    cols.body.push(storableJson(JSON.stringify(e), `${path}[${i}]`));
+  });
+  return cols;
+}
+
+/** A visit as the server aggregates it: a JSON array in the column order below. */
+type VisitTuple = [string | null, string, number, number | null, number | null, number, number | null, string | null, StageVisit['forecastCategory'], StageVisit['outcome'], string | null, boolean];
+
+/** The SQL expression that builds a {@link VisitTuple} from a row of sp_stage_visits aliased `v`. */
+export const VISIT_TUPLE = `json_build_array(v.pipeline_id, v.stage_id, v.entered_at, v.exited_at, v.amount, v.probability,
+  v.expected_revenue, v.closing_date, v.forecast_category, v.outcome, v."by", v.bypassed_rules)`;
+
+/** The SQL expression for a deal's history (as JSON text) beside a row of sp_deals aliased `d`. */
+export const HISTORY = `(SELECT json_agg(${VISIT_TUPLE} ORDER BY v.seq) FROM sp_stage_visits v
+  WHERE v.tenant_id = $1 AND v.tenant_id = d.tenant_id AND v.deal_id = d.id)::text`; // $1: the tenant
+
+function visit(t: VisitTuple): StageVisit {
+  return {
+    pipelineId: t[0],
+    stageId: t[1],
+    enteredAt: t[2],
+    exitedAt: t[3],
+    amount: t[4],
+    probability: t[5],
+    expectedRevenue: t[6],
+    closingDate: t[7],
+    forecastCategory: t[8],
+    outcome: t[9],
+    by: t[10],
+    bypassedRules: t[11],
+  };
+}
+
+/** A deal from its body and history columns, fresh from JSON.parse; validated when asked. */
+export function readDeal(row: { body: string; history: string | null }, validate: boolean): Deal {
+  const deal = JSON.parse(row.body) as Deal;
+  deal.history = row.history === null ? [] : (JSON.parse(row.history) as VisitTuple[]).map(visit);
+  if (validate) {
+    const parsed = Deal.safeParse(deal);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const path = issue ? issue.path.join('.') : '';
+      throw new PipelineError('storage_failed', `stored deal ${String(deal.id)} is not a valid deal: ${path} ${issue?.message ?? ''}`.trim(), { dealId: deal.id, path });
+    }
+  }
+  return deal;
+}

@@ -1,0 +1,177 @@
+import { PipelineError, type Deal, type DealChange, type DealSaveOptions } from 'sales-pipelines';
+import type { PostgresQueryable } from './client.js';
+import { storageError } from './driverErrors.js';
+import { dealColumns, eventColumns } from './rows.js';
+
+// One statement saves a chunk: it takes FOR SHARE on the tenant's workspace row (when the
+// decision's workspace version is to be checked), locks the stored rows of the chunk in id
+// order, compares versions, and only when everything matches writes the deals, their visits and
+// their events. A statement is atomic, so a conflict writes nothing, and a pool needs no
+// BEGIN/COMMIT round trips.
+const SAVE_DEALS = `
+WITH input AS MATERIALIZED (
+  SELECT * FROM unnest($2::text[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[],
+                       $9::double precision[], $10::double precision[], $11::bigint[], $12::integer[], $13::integer[], $14::text[])
+    AS t(id, expected, layout_id, pipeline_id, stage_id, stage_entered_at, currency, amount, probability, updated_at, version, visit_count, body)
+),
+ws AS MATERIALIZED (
+  SELECT version FROM sp_workspace WHERE tenant_id = $1 AND $15::integer IS NOT NULL FOR SHARE
+),
+locked AS MATERIALIZED (
+  SELECT id, version FROM sp_deals WHERE tenant_id = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE
+),
+conflicts AS MATERIALIZED (
+  SELECT i.id FROM input i LEFT JOIN locked l ON l.id = i.id WHERE l.version IS DISTINCT FROM i.expected
+),
+verdict AS MATERIALIZED (
+  SELECT NOT EXISTS (SELECT 1 FROM conflicts)
+     AND ($15::integer IS NULL OR coalesce((SELECT version FROM ws), 0) = $15::integer) AS ok
+),
+updated AS (
+  UPDATE sp_deals d SET layout_id = i.layout_id, pipeline_id = i.pipeline_id, stage_id = i.stage_id,
+         stage_entered_at = i.stage_entered_at, currency = i.currency, amount = i.amount, probability = i.probability,
+         updated_at = i.updated_at, version = i.version, visit_count = i.visit_count, body = i.body::jsonb
+  FROM input i
+  WHERE (SELECT ok FROM verdict) AND d.tenant_id = $1 AND d.id = i.id AND i.expected IS NOT NULL AND d.version = i.expected
+  RETURNING d.id
+),
+inserted AS (
+  INSERT INTO sp_deals (tenant_id, id, layout_id, pipeline_id, stage_id, stage_entered_at, currency, amount, probability,
+                        updated_at, version, visit_count, body)
+  SELECT $1, id, layout_id, pipeline_id, stage_id, stage_entered_at, currency, amount, probability, updated_at, version,
+         visit_count, body::jsonb
+  FROM input WHERE (SELECT ok FROM verdict) AND expected IS NULL ORDER BY id
+  RETURNING id
+),
+visits AS (
+  INSERT INTO sp_stage_visits AS s (tenant_id, deal_id, seq, layout_id, pipeline_id, stage_id, entered_at, exited_at, amount,
+                                    probability, expected_revenue, closing_date, forecast_category, outcome, "by", bypassed_rules)
+  SELECT $1, v.* FROM unnest($16::text[], $17::integer[], $18::text[], $19::text[], $20::text[], $21::bigint[], $22::bigint[],
+                             $23::double precision[], $24::double precision[], $25::double precision[], $26::text[], $27::text[],
+                             $28::text[], $29::text[], $30::boolean[]) AS v
+  WHERE (SELECT ok FROM verdict)
+  ON CONFLICT (tenant_id, deal_id, seq) DO UPDATE SET
+    layout_id = EXCLUDED.layout_id, pipeline_id = EXCLUDED.pipeline_id, stage_id = EXCLUDED.stage_id,
+    entered_at = EXCLUDED.entered_at, exited_at = EXCLUDED.exited_at, amount = EXCLUDED.amount,
+    probability = EXCLUDED.probability, expected_revenue = EXCLUDED.expected_revenue, closing_date = EXCLUDED.closing_date,
+    forecast_category = EXCLUDED.forecast_category, outcome = EXCLUDED.outcome, "by" = EXCLUDED."by",
+    bypassed_rules = EXCLUDED.bypassed_rules
+  WHERE (s.layout_id, s.pipeline_id, s.stage_id, s.entered_at, s.exited_at, s.amount, s.probability, s.expected_revenue,
+         s.closing_date, s.forecast_category, s.outcome, s."by", s.bypassed_rules)
+        IS DISTINCT FROM
+        (EXCLUDED.layout_id, EXCLUDED.pipeline_id, EXCLUDED.stage_id, EXCLUDED.entered_at, EXCLUDED.exited_at, EXCLUDED.amount,
+         EXCLUDED.probability, EXCLUDED.expected_revenue, EXCLUDED.closing_date, EXCLUDED.forecast_category, EXCLUDED.outcome,
+         EXCLUDED."by", EXCLUDED.bypassed_rules)
+  RETURNING 1
+),
+trimmed AS (
+  DELETE FROM sp_stage_visits s USING input i
+  WHERE (SELECT ok FROM verdict) AND s.tenant_id = $1 AND s.deal_id = i.id AND i.expected IS NOT NULL AND s.seq >= i.visit_count
+  RETURNING 1
+),
+events AS (
+  INSERT INTO sp_outbox (tenant_id, event_id, deal_id, version, body)
+  SELECT $1, e.event_id, e.deal_id, e.version, e.body::jsonb
+  FROM unnest($31::text[], $32::text[], $33::integer[], $34::text[]) WITH ORDINALITY AS e(event_id, deal_id, version, body, n)
+  WHERE (SELECT ok FROM verdict) ORDER BY e.n
+  RETURNING 1
+)
+SELECT (SELECT ok FROM verdict) AS ok, ARRAY(SELECT id FROM conflicts ORDER BY id) AS conflicts,
+       (SELECT version FROM ws) AS workspace_version`;
+
+/** Checks the shape of what `save` was handed: an array of { deal, expectedVersion }, ids unique. */
+function checkChanges(changes: readonly DealChange[]): { deal: Deal; expectedVersion: number | null; path: string }[] {
+  if (!Array.isArray(changes)) throw new PipelineError('invalid_input', 'changes: expected an array', { path: 'changes' });
+  const seen = new Set<string>();
+  return changes.map((change: unknown, i) => {
+    const path = `changes[${i}]`;
+    if (typeof change !== 'object' || change === null) throw new PipelineError('invalid_input', `${path}: expected { deal, expectedVersion }`, { path });
+    const { deal, expectedVersion } = change as DealChange;
+    checkDeal(deal, `${path}.deal`);
+    if (expectedVersion !== null && !Number.isInteger(expectedVersion)) {
+      throw new PipelineError('invalid_input', `${path}.expectedVersion: expected an integer or null`, { path: `${path}.expectedVersion` });
+    }
+    if (seen.has(deal.id)) throw new PipelineError('invalid_input', `changes: deal ${deal.id} appears twice`, { path: 'changes', dealId: deal.id });
+    seen.add(deal.id);
+    return { deal, expectedVersion, path: `${path}.deal` };
+  });
+}
+
+const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** The columns the adapter copies out must have their types; the rest is stored as given. */
+function checkDeal(deal: unknown, path: string): asserts deal is Deal {
+  const d = deal as Record<string, unknown> | null;
+  const bad = (field: string, what: string): never => {
+    throw new PipelineError('invalid_input', `${path}${field ? `.${field}` : ''}: expected ${what}`, { path: field ? `${path}.${field}` : path });
+  };
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) return bad('', 'a deal object');
+  if (!isText(d.id)) bad('id', 'a non-empty string');
+  if (!isText(d.layoutId)) bad('layoutId', 'a non-empty string');
+  if (!isText(d.stageId)) bad('stageId', 'a non-empty string');
+  if (d.pipelineId !== null && !isText(d.pipelineId)) bad('pipelineId', 'a string or null');
+  if (d.currency !== null && typeof d.currency !== 'string') bad('currency', 'a string or null');
+  if (d.amount !== null && !isNum(d.amount)) bad('amount', 'a number or null');
+  if (!isNum(d.probability)) bad('probability', 'a number');
+  if (!Number.isInteger(d.version) || !Number.isInteger(d.updatedAt)) bad('version', 'an integer version and updatedAt');
+  const h = d.history;
+  if (!Array.isArray(h) || h.length === 0) return bad('history', 'a non-empty array');
+  h.forEach((v: unknown, i) => {
+    const r = v as Record<string, unknown> | null;
+    const ok = typeof r === 'object' && r !== null && isText(r.stageId) && Number.isInteger(r.enteredAt) &&
+      (r.exitedAt === null || Number.isInteger(r.exitedAt)) && (r.pipelineId === null || isText(r.pipelineId)) &&
+      (r.amount === null || isNum(r.amount)) && isNum(r.probability) && (r.expectedRevenue === null || isNum(r.expectedRevenue)) &&
+      (r.closingDate === null || typeof r.closingDate === 'string') && typeof r.forecastCategory === 'string' &&
+      typeof r.outcome === 'string' && (r.by === null || typeof r.by === 'string');
+    if (!ok) bad(`history[${i}]`, 'a stage visit');
+  });
+}
+
+/**
+ * Saves deals (and their events) in one statement: all or nothing, rows locked in id order.
+ * Throws `conflict` naming the ids whose stored version differs, or with `workspaceVersion`
+ * details when the workspace changed since the decision.
+ */
+export async function saveDeals(db: PostgresQueryable, tenantId: string, changes: readonly DealChange[], options: DealSaveOptions = {}): Promise<void> {
+  if (typeof options !== 'object' || options === null) throw new PipelineError('invalid_input', 'options: expected { workspaceVersion?, events? }', { path: 'options' });
+  const checked = checkChanges(changes);
+  if (checked.length === 0 && (options.events ?? []).length === 0) return;
+  const { workspaceVersion, events = [] } = options;
+  if (workspaceVersion !== undefined && !Number.isInteger(workspaceVersion)) {
+    throw new PipelineError('invalid_input', 'options.workspaceVersion: expected an integer', { path: 'options.workspaceVersion' });
+  }
+  if (!Array.isArray(events)) throw new PipelineError('invalid_input', 'options.events: expected an array', { path: 'options.events' });
+  // Id order: two saves over the same deals take their row locks in the same order.
+  checked.sort((a, b) => (a.deal.id < b.deal.id ? -1 : a.deal.id > b.deal.id ? 1 : 0));
+  const { deals: d, visits: v } = dealColumns(checked);
+  const e = eventColumns(events, 'options.events');
+  const ids = d.id;
+  let row: { ok: boolean; conflicts: string[]; workspace_version: number | null } | undefined;
+  try {
+    ({ rows: [row] } = await db.query<{ ok: boolean; conflicts: string[]; workspace_version: number | null }>(SAVE_DEALS, [
+      tenantId, d.id, d.expected, d.layoutId, d.pipelineId, d.stageId, d.stageEnteredAt, d.currency, d.amount, d.probability,
+      d.updatedAt, d.version, d.visitCount, d.body, workspaceVersion ?? null,
+      v.dealId, v.seq, v.layoutId, v.pipelineId, v.stageId, v.enteredAt, v.exitedAt, v.amount, v.probability, v.expectedRevenue,
+      v.closingDate, v.forecastCategory, v.outcome, v.by, v.bypassedRules,
+      e.eventId, e.dealId, e.version, e.body,
+    ]));
+  } catch (error) {
+    // A deal inserted by a concurrent save between our check and our insert: a conflict on the new ids.
+    if ((error as { code?: unknown } | null)?.code === '23505') {
+      const created = checked.filter((c) => c.expectedVersion === null).map((c) => c.deal.id);
+      throw new PipelineError('conflict', `deals created concurrently: ${created.slice(0, 10).join(', ')}`, { ids: created }, { cause: error });
+    }
+    throw storageError(error, 'deals.save', ids);
+  }
+  if (!row) throw new PipelineError('storage_failed', 'deals.save: the database returned no result');
+  if (row.ok) return;
+  if (row.conflicts.length > 0) {
+    throw new PipelineError('conflict', `deals changed since they were read: ${row.conflicts.slice(0, 10).join(', ')}`, { ids: row.conflicts });
+  }
+  const stored = row.workspace_version ?? 0;
+  throw new PipelineError('conflict', `workspace: stored version ${stored}, the decision was made on ${workspaceVersion}`, {
+    ids: [],
+    workspaceVersion: { stored, expected: workspaceVersion },
+  });
+}

@@ -1,0 +1,105 @@
+import { PipelineError } from 'sales-pipelines';
+import type { PostgresClient, PostgresQueryable } from './client.js';
+import { guarded } from './driverErrors.js';
+
+/** The schema version this adapter reads and writes. */
+export const SCHEMA_VERSION = 2;
+
+// Ids compare byte by byte (collation "C"): the order `list` pages in, on every server locale.
+const ID = 'text COLLATE "C"';
+
+const CREATE: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS sp_schema (version integer NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS sp_workspace (
+     tenant_id ${ID} NOT NULL, version integer NOT NULL, body jsonb NOT NULL,
+     PRIMARY KEY (tenant_id))`,
+  `CREATE TABLE IF NOT EXISTS sp_deals (
+     tenant_id ${ID} NOT NULL, id ${ID} NOT NULL, layout_id ${ID} NOT NULL, pipeline_id ${ID}, stage_id ${ID} NOT NULL,
+     stage_entered_at bigint NOT NULL, currency text, amount double precision, probability double precision NOT NULL,
+     updated_at bigint NOT NULL, version integer NOT NULL, visit_count integer NOT NULL, body jsonb NOT NULL,
+     PRIMARY KEY (tenant_id, id))`,
+  `CREATE INDEX IF NOT EXISTS sp_deals_by_layout ON sp_deals (tenant_id, layout_id, id)`,
+  `CREATE INDEX IF NOT EXISTS sp_deals_by_stage ON sp_deals (tenant_id, pipeline_id, stage_id, id)`,
+  `CREATE TABLE IF NOT EXISTS sp_stage_visits (
+     tenant_id ${ID} NOT NULL, deal_id ${ID} NOT NULL, seq integer NOT NULL, layout_id ${ID} NOT NULL, pipeline_id ${ID},
+     stage_id ${ID} NOT NULL, entered_at bigint NOT NULL, exited_at bigint, amount double precision,
+     probability double precision NOT NULL, expected_revenue double precision, closing_date text,
+     forecast_category text NOT NULL, outcome text NOT NULL, "by" text, bypassed_rules boolean NOT NULL,
+     PRIMARY KEY (tenant_id, deal_id, seq))`,
+  `CREATE INDEX IF NOT EXISTS sp_stage_visits_by_stage ON sp_stage_visits (tenant_id, pipeline_id, stage_id)`,
+  `CREATE TABLE IF NOT EXISTS sp_outbox (
+     tenant_id ${ID} NOT NULL, seq bigint GENERATED ALWAYS AS IDENTITY, event_id text NOT NULL, deal_id ${ID},
+     version integer NOT NULL, body jsonb NOT NULL, delivered_at bigint,
+     PRIMARY KEY (tenant_id, seq))`,
+  `CREATE INDEX IF NOT EXISTS sp_outbox_pending ON sp_outbox (tenant_id, seq) WHERE delivered_at IS NULL`,
+];
+
+// Version 1: one workspace row (id = 1) and one row per deal with its whole history in `body`.
+const UPGRADE_FROM_V1: readonly string[] = [
+  `DROP INDEX IF EXISTS sp_deals_layout`,
+  `DROP INDEX IF EXISTS sp_deals_pipeline`,
+  `DROP INDEX IF EXISTS sp_deals_stage`,
+  `ALTER TABLE sp_workspace RENAME TO sp_workspace_v1`,
+  `ALTER TABLE sp_deals RENAME TO sp_deals_v1`,
+  ...CREATE,
+  `INSERT INTO sp_workspace (tenant_id, version, body) SELECT 'default', version, body FROM sp_workspace_v1`,
+  `INSERT INTO sp_deals (tenant_id, id, layout_id, pipeline_id, stage_id, stage_entered_at, currency, amount, probability,
+                         updated_at, version, visit_count, body)
+     SELECT 'default', id, layout_id, pipeline_id, stage_id, (body->'history'->-1->>'enteredAt')::bigint, body->>'currency',
+            (body->>'amount')::double precision, (body->>'probability')::double precision, (body->>'updatedAt')::bigint,
+            version, jsonb_array_length(body->'history'), body - 'history'
+     FROM sp_deals_v1`,
+  `INSERT INTO sp_stage_visits (tenant_id, deal_id, seq, layout_id, pipeline_id, stage_id, entered_at, exited_at, amount,
+                                probability, expected_revenue, closing_date, forecast_category, outcome, "by", bypassed_rules)
+     SELECT 'default', d.id, (h.n - 1)::integer, d.layout_id, h.v->>'pipelineId', h.v->>'stageId', (h.v->>'enteredAt')::bigint,
+            (h.v->>'exitedAt')::bigint, (h.v->>'amount')::double precision, (h.v->>'probability')::double precision,
+            (h.v->>'expectedRevenue')::double precision, h.v->>'closingDate', h.v->>'forecastCategory', h.v->>'outcome',
+            h.v->>'by', coalesce((h.v->>'bypassedRules')::boolean, false)
+     FROM sp_deals_v1 d, jsonb_array_elements(d.body->'history') WITH ORDINALITY AS h(v, n)`,
+  `DROP TABLE sp_deals_v1`,
+  `DROP TABLE sp_workspace_v1`,
+];
+
+async function storedVersion(tx: PostgresQueryable): Promise<number | null> {
+  const { rows } = await tx.query<{ schema: boolean; v1: boolean }>(
+    `SELECT to_regclass('sp_schema') IS NOT NULL AS schema,
+            EXISTS (SELECT 1 FROM information_schema.columns
+                    WHERE table_schema = current_schema() AND table_name = 'sp_workspace' AND column_name = 'id') AS v1`,
+  );
+  if (rows[0]?.schema) {
+    const { rows: versions } = await tx.query<{ version: number }>('SELECT max(version) AS version FROM sp_schema');
+    return versions[0]?.version ?? null;
+  }
+  return rows[0]?.v1 ? 1 : null;
+}
+
+/**
+ * Creates the adapter's tables (schema version 2) on an empty database, or upgrades a database
+ * written by the 0.1 example adapter (version 1) in place: every deal and stage visit is kept,
+ * under the tenant `'default'`. Idempotent; concurrent calls wait for each other (an advisory
+ * lock), all in one transaction.
+ *
+ * @param client - a {@link PostgresClient} (PGlite, or `fromPgPool(pool)`)
+ * @returns the schema version now stored (2)
+ * @example
+ * ```ts
+ * const db = new PGlite();
+ * await migratePostgres(db); // 2
+ * ```
+ */
+export async function migratePostgres(client: PostgresClient): Promise<number> {
+  return guarded('migratePostgres', () =>
+    client.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('sales-pipelines schema'))`);
+      const version = await storedVersion(tx);
+      if (version !== null && version > SCHEMA_VERSION) {
+        throw new PipelineError('storage_failed', `migratePostgres: the database holds schema version ${version}, newer than this adapter's ${SCHEMA_VERSION}`, { version });
+      }
+      if (version === SCHEMA_VERSION) return SCHEMA_VERSION;
+      for (const statement of version === 1 ? UPGRADE_FROM_V1 : CREATE) await tx.query(statement);
+      await tx.query('DELETE FROM sp_schema');
+      await tx.query('INSERT INTO sp_schema (version) VALUES ($1)', [SCHEMA_VERSION]);
+      return SCHEMA_VERSION;
+    }),
+  );
+}

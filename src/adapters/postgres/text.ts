@@ -1,0 +1,24 @@
+import { PipelineError } from 'sales-pipelines';
+
+// A lone surrogate, or U+0000: what PostgreSQL text cannot hold (the driver would replace a lone
+// surrogate with U+FFFD silently, so it is refused here before it reaches the driver).
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+// The same inside JSON.stringify's output, where both appear as escapes (\u0000, \udxxx)
+// after an even number of backslashes.
+const UNSTORABLE_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/;
+
+/** Refuses a string column value the database cannot store exactly. */
+export function storableText<T extends string | null>(value: T, path: string): T {
+  if (value !== null && UNSTORABLE.test(value)) {
+    throw new PipelineError('invalid_input', `${path}: U+0000 and lone surrogates cannot be stored`, { path });
+  }
+  return value;
+}
+
+/** Refuses JSON text that holds U+0000 or a lone surrogate in any of its strings. */
+export function storableJson(json: string, path: string): string {
+  if (json.includes('\\u') && UNSTORABLE_ESCAPE.test(json)) {
+    throw new PipelineError('invalid_input', `${path}: U+0000 and lone surrogates cannot be stored`, { path });
+  }
+  return json;
+}

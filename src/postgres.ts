@@ -1,0 +1,7 @@
+// The public surface of sales-pipelines/postgres: the PostgreSQL adapter. `pg` is an optional
+// peer dependency and is never imported: the adapter speaks to any client with `query` (PGlite
+// as is, a `pg` Pool through fromPgPool).
+
+export { createPostgresRepositories, type PostgresRepositoryOptions } from './adapters/postgres/createPostgresRepositories.js';
+export { migratePostgres } from './adapters/postgres/schema.js';
+export { fromPgPool, type PostgresClient, type PostgresQueryable, type PgPoolLike, type PgPoolConnection } from './adapters/postgres/client.js';
