@@ -7,7 +7,7 @@ import { parseContext, parseWith } from '../model/parse.js';
 import { quickMoveToStage } from '../model/quickParse.js';
 import { assertWorkspace } from '../workspace/validate.js';
 import { decideDealParsed } from './decide.js';
-import { assertDealEvent, evolveTrusted, stageChanged } from './evolve.js';
+import { assertDealEvent, evolveTrusted, stageChanged, updated } from './evolve.js';
 import type { DealEvent } from './events.js';
 import { assertDeal } from './shape.js';
 
@@ -64,19 +64,23 @@ export const replayDeal = /* @__PURE__ */ guarded(function replayDeal(events: re
     throw new PipelineError('invalid_input', 'events: expected a non-empty array of deal events', { path: 'events' });
   }
   let deal: Deal | null = null;
-  // The history array is this replay's own until it returns: stage changes append to it in
-  // place instead of copying it, so a replay is linear in the number of events.
-  let owned: readonly unknown[] | null = null;
+  // Arrays created during this replay (the history, the change log) are its own until it returns:
+  // later events append to them in place instead of copying them, so a replay is linear in the
+  // number of events.
+  let ownedHistory: unknown = null;
+  let ownedLog: unknown = null;
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
     const label = `events[${i}]`;
     assertDealEvent(e, label);
     try {
-      if (e.type === 'dealStageChanged' && deal !== null && deal.history === owned) deal = stageChanged(deal, e, true);
-      else {
-        deal = evolveTrusted(deal, e);
-        if (e.type === 'dealCreated') owned = deal.history;
-      }
+      const ownsLog = deal !== null && deal.changes !== undefined && deal.changes === ownedLog;
+      if (e.type === 'dealStageChanged' && deal !== null && deal.history === ownedHistory) deal = stageChanged(deal, e, true, ownsLog);
+      else if (e.type === 'dealUpdated' && deal !== null && ownsLog) deal = updated(deal, e, true);
+      else deal = evolveTrusted(deal, e);
+      // Whatever evolve built afresh is this replay's own from now on.
+      ownedHistory = deal!.history;
+      ownedLog = deal!.changes ?? null;
     } catch (err) {
       throw malformed(err, e, label, `${e.type} event`);
     }

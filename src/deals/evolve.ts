@@ -109,7 +109,7 @@ function created(e: Extract<DealEvent, { type: 'dealCreated' }>): Deal {
  * the deal from nothing) and it is appended to in place, which keeps a replay linear in the
  * number of events; otherwise it is copied, as immutability requires.
  */
-export function stageChanged(deal: Deal, e: Extract<DealEvent, { type: 'dealStageChanged' }>, ownsHistory = false): Deal {
+export function stageChanged(deal: Deal, e: Extract<DealEvent, { type: 'dealStageChanged' }>, ownsHistory = false, ownsLog = false): Deal {
   const last = deal.history.length - 1;
   const history = ownsHistory ? (deal.history as StageVisit[]) : deal.history.slice();
   const open = history[last];
@@ -136,11 +136,11 @@ export function stageChanged(deal: Deal, e: Extract<DealEvent, { type: 'dealStag
     const moved = { ...deal, layoutId: e.to.layoutId, pipelineId: e.to.pipelineId, stageId: e.to.stageId, probability: e.probability, lostReason: e.lostReason, updatedAt: e.at, version: e.version, history };
     return withLog(moved, [entry]);
   }
-  const changes = logged(deal, entry);
+  const changes = logged(deal, ownsLog, entry);
   return { ...deal, layoutId: e.to.layoutId, pipelineId: e.to.pipelineId, stageId: e.to.stageId, probability: e.probability, lostReason: e.lostReason, updatedAt: e.at, version: e.version, history, changes };
 }
 
-function updated(deal: Deal, e: Extract<DealEvent, { type: 'dealUpdated' }>): Deal {
+export function updated(deal: Deal, e: Extract<DealEvent, { type: 'dealUpdated' }>, ownsLog = false): Deal {
   let fields: Record<string, JsonValue> = deal.fields;
   if (Object.keys(e.fields).length > 0 || e.removeFields.length > 0) {
     fields = { ...deal.fields, ...e.fields };
@@ -155,7 +155,7 @@ function updated(deal: Deal, e: Extract<DealEvent, { type: 'dealUpdated' }>): De
   const next = { ...deal, ...e.changes, fields, updatedAt: e.at, version: e.version } as Deal;
   if (entries === null) return next;
   if (deal.changes === undefined) return withLog(next, entries);
-  next.changes = logged(deal, ...entries);
+  next.changes = logged(deal, ownsLog, ...entries);
   return next;
 }
 
@@ -177,11 +177,14 @@ const change = (e: DealEvent, field: TrackedField, from: FieldChange['from'], to
 
 /**
  * The deal's change log with `entries` appended. A deal stored before the log existed starts one
- * at its first tracked change (see `dealAt` for what the metrics assume before that).
+ * at its first tracked change (see `dealAt` for what the metrics assume before that). With
+ * `owned`, the log is the caller's own array (a replay building a deal) and grows in place.
  */
-function logged(deal: Deal, ...entries: FieldChange[]): FieldChange[] {
+function logged(deal: Deal, owned: boolean, ...entries: FieldChange[]): FieldChange[] {
   const log: unknown = deal.changes;
   if (log === undefined) return entries;
   if (!Array.isArray(log)) throw new PipelineError('invalid_input', `deal.changes: expected an array of field changes`, { path: 'deal.changes' });
-  return (log as FieldChange[]).concat(entries);
+  if (!owned) return (log as FieldChange[]).concat(entries);
+  for (const entry of entries) (log as FieldChange[]).push(entry);
+  return log as FieldChange[];
 }
