@@ -1,8 +1,8 @@
 import { PipelineError } from '../errors.js';
-import type { Deal } from '../model/deal.js';
 import { parseWith } from '../model/parse.js';
 import { Id, Instant } from '../model/primitives.js';
 import type { StageSummaryRow } from '../ports/repositories.js';
+import { StageSummary } from '../ports/summarizeDeals.js';
 import type { Runtime } from './runtime.js';
 import type { Board, BoardColumn, BoardOptions } from './types.js';
 import * as z from 'zod';
@@ -62,24 +62,12 @@ function totalsOf(rows: readonly StageSummaryRow[], stageId: string): Pick<Board
 
 /** The summary by paging through the pipeline's deals, for stores without `summarize`. */
 async function scan(rt: Runtime, pipelineId: string, rottingBefore: ReadonlyMap<string, number>): Promise<StageSummaryRow[]> {
-  const rows = new Map<string, { stageId: string; currency: string | null; count: number; amount: number; weighted: number; rotting: number }>();
+  const summary = new StageSummary({ pipelineId, rottingBefore: Object.fromEntries(rottingBefore) });
   let after: string | null = null;
   do {
     const page = await rt.deals.list({ pipelineId, after, limit: rt.chunkSize });
-    for (const d of page.deals) add(rows, d, rottingBefore);
+    for (const d of page.deals) summary.add(d);
     after = page.next;
   } while (after !== null);
-  return [...rows.values()];
-}
-
-function add(rows: Map<string, { stageId: string; currency: string | null; count: number; amount: number; weighted: number; rotting: number }>, d: Deal, rottingBefore: ReadonlyMap<string, number>): void {
-  const key = JSON.stringify([d.stageId, d.currency]);
-  let row = rows.get(key);
-  if (!row) rows.set(key, (row = { stageId: d.stageId, currency: d.currency, count: 0, amount: 0, weighted: 0, rotting: 0 }));
-  const amount = d.amount ?? 0;
-  row.count++;
-  row.amount += amount;
-  row.weighted += (amount * d.probability) / 100;
-  const before = rottingBefore.get(d.stageId);
-  if (before !== undefined && d.history[d.history.length - 1]!.enteredAt < before) row.rotting++;
+  return summary.result();
 }

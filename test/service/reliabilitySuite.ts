@@ -235,7 +235,7 @@ export function reliabilitySuite(name: string, make: Make): void {
       });
 
       it('board gives the columns in stage order with counts, totals per currency, rotting and the first deals', async () => {
-        const { service } = await configured(make);
+        const { service, repos } = await configured(make);
         await service.createDeal({ id: 'a', layoutId: 'sales', name: 'A', amount: 1000, currency: 'EUR' });
         await service.createDeal({ id: 'b', layoutId: 'sales', name: 'B', amount: 500, currency: 'USD' });
         await service.createDeal({ id: 'c', layoutId: 'sales', name: 'C' });
@@ -250,6 +250,10 @@ export function reliabilitySuite(name: string, make: Make): void {
         expect(drive).toMatchObject({ count: 1, totals: { '': { amount: 0, weighted: 0 } } });
         expect(quote).toMatchObject({ count: 0, deals: [], totals: {}, stage: { requiredFields: ['amount'] } });
         await expect(service.board('nope')).rejects.toMatchObject({ code: 'not_found' });
+        // A store without summarize: the service pages through the pipeline and gives the same board.
+        const { summarize: _ignored, ...plainDeals } = repos.deals;
+        const scanning = createPipelineService({ ...repos, deals: plainDeals });
+        expect(await scanning.board('new-cars', { perStage: 1, now: T0 + 30 * 86_400_000 })).toEqual(board);
       });
     });
   });

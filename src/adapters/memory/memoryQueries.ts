@@ -1,26 +1,16 @@
 import { PipelineError } from '../../errors.js';
 import type { StageSummaryRow, SummaryQuery, VisitPage, VisitQuery, VisitRow } from '../../ports/repositories.js';
 import { DealStore, upperBound } from './dealStore.js';
+import { StageSummary } from '../../ports/summarizeDeals.js';
 
 /** Per stage and currency totals of one pipeline, by walking the stored deals. */
 export function summarize(store: DealStore, q: SummaryQuery): StageSummaryRow[] {
-  if (typeof q !== 'object' || q === null || typeof q.pipelineId !== 'string') {
-    throw new PipelineError('invalid_input', 'query.pipelineId: expected a string', { path: 'query.pipelineId' });
+  if (typeof q !== 'object' || q === null || typeof q.pipelineId !== 'string' || typeof q.rottingBefore !== 'object' || q.rottingBefore === null) {
+    throw new PipelineError('invalid_input', 'query: expected { pipelineId, rottingBefore }', { path: 'query' });
   }
-  const rows = new Map<string, { stageId: string; currency: string | null; count: number; amount: number; weighted: number; rotting: number }>();
-  for (const deal of store.byId.values()) {
-    if (deal.pipelineId !== q.pipelineId) continue;
-    const key = `${deal.stageId}\u0000${deal.currency ?? ''}\u0000${deal.currency === null ? 0 : 1}`;
-    let row = rows.get(key);
-    if (!row) rows.set(key, (row = { stageId: deal.stageId, currency: deal.currency, count: 0, amount: 0, weighted: 0, rotting: 0 }));
-    const amount = deal.amount ?? 0;
-    row.count++;
-    row.amount += amount;
-    row.weighted += (amount * deal.probability) / 100;
-    const before = Object.hasOwn(q.rottingBefore, deal.stageId) ? q.rottingBefore[deal.stageId] : undefined;
-    if (before !== undefined && deal.history[deal.history.length - 1]!.enteredAt < before) row.rotting++;
-  }
-  return [...rows.values()];
+  const summary = new StageSummary(q);
+  for (const deal of store.byId.values()) summary.add(deal);
+  return summary.result();
 }
 
 /** Stage visits of the stored deals, by deal id then position in the history. */
