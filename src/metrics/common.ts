@@ -42,22 +42,3 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 export const DAY_MS = 86_400_000;
-const WEEK_MS = 7 * DAY_MS;
-/** Monday 1970-01-05T00:00Z: business time is counted from a Monday. */
-const MONDAY = 4 * DAY_MS;
-
-/** Business milliseconds from the anchor Monday to `t`: weekends (Saturday and Sunday, UTC) excluded. */
-function businessSinceAnchor(t: number): number {
-  const since = t - MONDAY;
-  const weeks = Math.floor(since / WEEK_MS);
-  const rest = since - weeks * WEEK_MS;
-  return weeks * 5 * DAY_MS + Math.min(rest, 5 * DAY_MS);
-}
-
-/**
- * Milliseconds between two instants that fall on Monday to Friday (UTC). A partial day counts
- * for the part of it inside the interval: Friday 18:00 to Monday 06:00 is 12 hours.
- */
-export function businessMs(start: number, end: number): number {
-  return end <= start ? 0 : businessSinceAnchor(end) - businessSinceAnchor(start);
-}
