@@ -1,4 +1,4 @@
-import { guarded } from '../_internal/guard.js';
+import { guarded, toBoundaryError } from '../_internal/guard.js';
 import { PipelineError } from '../errors.js';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
@@ -32,22 +32,29 @@ export const TransitionTarget = z.strictObject({ pipelineId: Id.optional(), stag
  * //                                { code: 'required_fields_missing', message: 'stage negotiation requires amount', fields: ['amount'] }] }
  * ```
  */
-export const checkTransition = /* @__PURE__ */ guarded(function checkTransition(
+export function checkTransition(
   ws: Workspace,
   deal: Deal,
   target: { pipelineId?: string; stageId: string; lostReason?: string },
 ): { allowed: boolean; violations: Violation[] } {
-  assertWorkspace(ws);
-  assertDeal(deal);
-  const t = quickTarget(target) ?? parseWith(TransitionTarget, target, 'target');
-  const scope = t.pipelineId === undefined ? requireDealScope(ws, deal) : requirePipelineScope(ws, t.pipelineId);
-  if (!scope.slots.has(t.stageId)) {
-    const where = scope.pipeline ? `pipeline ${scope.pipeline.id}` : `layout ${scope.layout.id}`;
-    return { allowed: false, violations: [{ code: 'stage_not_in_pipeline', message: `stage ${t.stageId} is not in ${where}` }] };
+  // The boundary written out rather than through `guarded`: a board asks this for every card.
+  try {
+    assertWorkspace(ws);
+    assertDeal(deal);
+    const t = quickTarget(target) ?? parseWith(TransitionTarget, target, 'target');
+    const scope = t.pipelineId === undefined ? requireDealScope(ws, deal) : requirePipelineScope(ws, t.pipelineId);
+    if (!scope.slots.has(t.stageId)) {
+      const where = scope.pipeline ? `pipeline ${scope.pipeline.id}` : `layout ${scope.layout.id}`;
+      return { allowed: false, violations: [{ code: 'stage_not_in_pipeline', message: `stage ${t.stageId} is not in ${where}` }] };
+    }
+    const violations = violationsFor(ws, deal, scope, t.stageId, t.lostReason);
+    return { allowed: violations.length === 0, violations };
+  } catch (e) {
+    throw toBoundaryError(e, 'checkTransition', CHECK_LABELS, [ws, deal, target]);
   }
-  const violations = violationsFor(ws, deal, scope, t.stageId, t.lostReason);
-  return { allowed: violations.length === 0, violations };
-}, ['workspace', 'deal', 'target']);
+}
+
+const CHECK_LABELS = ['workspace', 'deal', 'target'] as const;
 
 /** Every rule a move of `deal` to `stageId` of `scope` breaks; none when it stays where it is. */
 function violationsFor(ws: Workspace, deal: Deal, scope: StageScope, stageId: string, lostReason: string | undefined): Violation[] {
