@@ -8,8 +8,7 @@ import { quickTarget } from '../model/quickParse.js';
 import * as z from 'zod';
 import { assertWorkspace } from '../workspace/validate.js';
 import type { StageScope } from '../workspace/lookup.js';
-import { judgeMove } from './decideMove.js';
-import type { Violation } from './rules.js';
+import { moveViolations, type Violation } from './rules.js';
 import { requireDealScope, requirePipelineScope, scopeOfDeal } from './scope.js';
 import { assertDeal } from './shape.js';
 
@@ -61,8 +60,12 @@ function violationsFor(ws: Workspace, deal: Deal, scope: StageScope, stageId: st
   const to = scope.slots.get(stageId);
   const own = (scope.pipeline?.id ?? null) === deal.pipelineId && scope.layout.id === deal.layoutId;
   if (!to || (own && stageId === deal.stageId)) return [];
-  const reason = to.def.outcome === 'lost' ? lostReason : undefined;
-  return judgeMove(ws, deal, scope, stageId, reason, own ? scope : scopeOfDeal(ws, deal)).violations;
+  // judgeMove without its checks of the command (a lost reason only for a lost stage holds here)
+  // and without building a Move: a board asks this for every card and every column.
+  const fromScope = own ? scope : scopeOfDeal(ws, deal);
+  const from = fromScope?.slots.get(deal.stageId) ?? null;
+  const reason = to.def.outcome === 'lost' ? (lostReason ?? deal.lostReason) : null;
+  return moveViolations({ fromScope, from, toScope: scope, to, deal: deal as never, lostReason: reason });
 }
 
 /**
