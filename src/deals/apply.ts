@@ -5,7 +5,7 @@ import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { parseContext, parseWith } from '../model/parse.js';
 import { quickMoveToStage } from '../model/quickParse.js';
-import { assertWorkspace } from '../workspace/validate.js';
+import { assertKnownWorkspace } from './scope.js';
 import { decideDealParsed } from './decide.js';
 import { assertDealEvent, evolveTrusted, stageChanged, updated } from './evolve.js';
 import type { DealEvent } from './events.js';
@@ -36,7 +36,7 @@ export function applyDeal(
 ): { deal: Deal; events: DealEvent[] } {
   // The boundary written out rather than through `guarded`: this is the hottest public call.
   try {
-    assertWorkspace(ws);
+    assertKnownWorkspace(ws);
     if (deal !== null) assertDeal(deal);
     const c = quickMoveToStage(command) ?? parseWith(DealCommand, command, 'command');
     const events = decideDealParsed(ws, deal, c, parseContext(ctx));

@@ -9,7 +9,7 @@ import * as z from 'zod';
 import { assertWorkspace } from '../workspace/validate.js';
 import type { StageScope } from '../workspace/lookup.js';
 import { moveViolations, type Violation } from './rules.js';
-import { requireDealScope, requirePipelineScope, scopeOfDeal } from './scope.js';
+import { assertKnownWorkspace, requireDealScope, requirePipelineScope, scopeOfDeal } from './scope.js';
 import { assertDeal } from './shape.js';
 
 /** A transition target: a stage, of the deal's pipeline or of `pipelineId`. */
@@ -38,7 +38,7 @@ export function checkTransition(
 ): { allowed: boolean; violations: Violation[] } {
   // The boundary written out rather than through `guarded`: a board asks this for every card.
   try {
-    assertWorkspace(ws);
+    assertKnownWorkspace(ws);
     assertDeal(deal);
     const t = quickTarget(target) ?? parseWith(TransitionTarget, target, 'target');
     const scope = t.pipelineId === undefined ? requireDealScope(ws, deal) : requirePipelineScope(ws, t.pipelineId);
