@@ -110,11 +110,9 @@ function created(e: Extract<DealEvent, { type: 'dealCreated' }>): Deal {
  * number of events; otherwise it is copied, as immutability requires.
  */
 export function stageChanged(deal: Deal, e: Extract<DealEvent, { type: 'dealStageChanged' }>, ownsHistory = false, ownsLog = false): Deal {
-  const last = deal.history.length - 1;
-  const history = ownsHistory ? (deal.history as StageVisit[]) : deal.history.slice();
-  const open = history[last];
-  if (open) history[last] = { ...open, exitedAt: e.at };
-  history.push({
+  const before = deal.history;
+  const last = before.length - 1;
+  const visit: StageVisit = {
     pipelineId: e.to.pipelineId,
     stageId: e.to.stageId,
     enteredAt: e.at,
@@ -127,7 +125,21 @@ export function stageChanged(deal: Deal, e: Extract<DealEvent, { type: 'dealStag
     outcome: e.to.outcome,
     by: e.by,
     bypassedRules: e.bypassedRules,
-  });
+  };
+  const open = before[last];
+  const closed = open ? { ...open, exitedAt: e.at } : open;
+  let history: StageVisit[];
+  if (ownsHistory) {
+    history = before as StageVisit[];
+    if (closed) history[last] = closed;
+    history.push(visit);
+  } else {
+    // Sized once and filled: slice() then push() copies the rows twice and keeps a larger array.
+    history = new Array<StageVisit>(last + 2);
+    for (let i = 0; i < last; i++) history[i] = before[i]!;
+    if (last >= 0) history[last] = closed!;
+    history[last + 1] = visit;
+  }
   if (e.probability === deal.probability) return moved(deal, e, history, deal.changes);
   const entry = change(e, 'probability', deal.probability, e.probability);
   return moved(deal, e, history, deal.changes === undefined ? [entry] : logged(deal, ownsLog, [entry]));
