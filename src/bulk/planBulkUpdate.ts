@@ -81,8 +81,9 @@ export const planBulkUpdate = /* @__PURE__ */ guarded(function planBulkUpdate(ws
 function checkDeals(deals: readonly Deal[]): void {
   if (!Array.isArray(deals)) fail('invalid_input', 'deals: expected an array of deals', { path: 'deals' });
   const seen = new Set<string>();
-  for (const [i, deal] of deals.entries()) {
-    assertDeal(deal, `deals[${i}]`);
+  for (let i = 0; i < deals.length; i++) {
+    const deal = deals[i];
+    assertDeal(deal, 'deals', i);
     if (seen.has(deal.id)) fail('invalid_input', `deals[${i}]: deal ${deal.id} is listed twice`, { path: `deals[${i}]`, dealId: deal.id });
     seen.add(deal.id);
   }

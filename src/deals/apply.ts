@@ -1,11 +1,11 @@
-import { guarded, malformed } from '../_internal/guard.js';
+import { guarded, malformed, toBoundaryError } from '../_internal/guard.js';
 import { PipelineError } from '../errors.js';
 import { DealCommand, type CommandContextInput, type DealCommandInput } from '../model/commands.js';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { parseContext, parseWith } from '../model/parse.js';
 import { quickMoveToStage } from '../model/quickParse.js';
-import { assertWorkspace } from '../workspace/validate.js';
+import { assertKnownWorkspace } from './scope.js';
 import { decideDealParsed } from './decide.js';
 import { assertDealEvent, evolveTrusted, stageChanged, updated } from './evolve.js';
 import type { DealEvent } from './events.js';
@@ -28,18 +28,25 @@ import { assertDeal } from './shape.js';
  * deal.stageId; // 'requirements' (the pipeline's first stage)
  * ```
  */
-export const applyDeal = /* @__PURE__ */ guarded(function applyDeal(
+export function applyDeal(
   ws: Workspace,
   deal: Deal | null,
   command: DealCommandInput,
   ctx: CommandContextInput,
 ): { deal: Deal; events: DealEvent[] } {
-  assertWorkspace(ws);
-  if (deal !== null) assertDeal(deal);
-  const c = quickMoveToStage(command) ?? parseWith(DealCommand, command, 'command');
-  const events = decideDealParsed(ws, deal, c, parseContext(ctx));
-  return { deal: applyEvents(deal, events, c.type), events };
-}, ['workspace', 'deal', 'command', 'ctx']);
+  // The boundary written out rather than through `guarded`: this is the hottest public call.
+  try {
+    assertKnownWorkspace(ws);
+    if (deal !== null) assertDeal(deal);
+    const c = quickMoveToStage(command) ?? parseWith(DealCommand, command, 'command');
+    const events = decideDealParsed(ws, deal, c, parseContext(ctx));
+    return { deal: applyEvents(deal, events, c.type), events };
+  } catch (e) {
+    throw toBoundaryError(e, 'applyDeal', APPLY_LABELS, [ws, deal, command, ctx]);
+  }
+}
+
+const APPLY_LABELS = ['workspace', 'deal', 'command', 'ctx'] as const;
 
 /** Applies decided events; used by applyDeal and bulk planning. */
 export function applyEvents(deal: Deal | null, events: readonly DealEvent[], label: string): Deal {

@@ -37,17 +37,39 @@ export function rulesOf(scope: StageScope): TransitionRules {
   return scope.pipeline?.rules ?? DEFAULT_RULES;
 }
 
-const DEAL_PROPS = new Set(['amount', 'currency', 'closingDate', 'ownerId', 'name', 'lostReason']);
-
-/** Whether a required field is present on the deal: not null, undefined or an empty string. */
-function present(deal: Pick<Deal, 'fields'> & Record<string, unknown>, field: string): boolean {
-  const value = DEAL_PROPS.has(field) ? deal[field] : Object.hasOwn(deal.fields, field) ? deal.fields[field] : undefined;
-  return value !== null && value !== undefined && value !== '';
+/** The value of a required field: a deal property it names, else the custom field. */
+function requiredValue(deal: Pick<Deal, 'fields'> & Record<string, unknown>, field: string): unknown {
+  // A switch rather than a keyed read: each case is a plain property load.
+  switch (field) {
+    case 'amount':
+      return deal.amount;
+    case 'currency':
+      return deal.currency;
+    case 'closingDate':
+      return deal.closingDate;
+    case 'ownerId':
+      return deal.ownerId;
+    case 'name':
+      return deal.name;
+    case 'lostReason':
+      return deal.lostReason;
+    default:
+      return Object.hasOwn(deal.fields, field) ? deal.fields[field] : undefined;
+  }
 }
 
-/** The required fields of `slot` that the deal lacks. */
-export function missingFields(deal: Pick<Deal, 'fields'> & Record<string, unknown>, slot: StageSlot): string[] {
-  return slot.requiredFields.length === 0 ? [] : slot.requiredFields.filter((f) => !present(deal, f));
+const NONE: readonly string[] = Object.freeze([]);
+
+/** The required fields of `slot` that the deal lacks: not null, undefined or an empty string. */
+export function missingFields(deal: Pick<Deal, 'fields'> & Record<string, unknown>, slot: StageSlot): readonly string[] {
+  const required = slot.requiredFields;
+  let missing: string[] | null = null;
+  for (let i = 0; i < required.length; i++) {
+    const field = required[i]!;
+    const value = requiredValue(deal, field);
+    if (value === null || value === undefined || value === '') (missing ??= []).push(field);
+  }
+  return missing ?? NONE;
 }
 
 /** What a move needs to know to be judged. */
@@ -110,8 +132,8 @@ function graphViolations(out: Violation[], rules: TransitionRules, from: StageSl
 /** Rules about entering a stage: its required fields, and the lost reason. */
 export function entryViolations(m: Pick<MoveInput, 'toScope' | 'to' | 'deal' | 'lostReason'>, out: Violation[] = []): Violation[] {
   const missing = missingFields(m.deal, m.to);
-  const where = m.toScope.pipeline ? ` of pipeline ${m.toScope.pipeline.id}` : '';
   if (missing.length > 0) {
+    const where = m.toScope.pipeline ? ` of pipeline ${m.toScope.pipeline.id}` : '';
     out.push({
       code: 'required_fields_missing',
       message: `stage ${m.to.stageId}${where} requires ${missing.join(', ')}; fill ${missing.length === 1 ? 'it' : 'them'} in before the move`,

@@ -43,12 +43,17 @@ function isVisit(value: unknown): boolean {
  * A cheap structural check of a deal handed to the reducers (full validation of every history row
  * would dominate bulk updates). It costs less than remembering which deals were checked.
  */
-export function assertDeal(deal: unknown, label = 'deal'): asserts deal is Deal {
+export function assertDeal(deal: unknown, label = 'deal', index?: number): asserts deal is Deal {
+  // `index`: the deal is `label[index]`, a label only spelled out when the deal is refused.
   if (typeof deal !== 'object' || deal === null || Array.isArray(deal)) {
-    throw new PipelineError('invalid_input', `${label}: expected a deal object`, { path: label });
+    const at = index === undefined ? label : `${label}[${index}]`;
+    throw new PipelineError('invalid_input', `${at}: expected a deal object`, { path: at });
   }
   const p = problem(deal as Record<string, unknown>);
-  if (p) throw new PipelineError('invalid_input', `${label}.${p[0]}: ${p[1]}`, { path: `${label}.${p[0]}` });
+  if (p) {
+    const at = index === undefined ? label : `${label}[${index}]`;
+    throw new PipelineError('invalid_input', `${at}.${p[0]}: ${p[1]}`, { path: `${at}.${p[0]}` });
+  }
 }
 
 

@@ -1,4 +1,4 @@
-import { guarded } from '../_internal/guard.js';
+import { guarded, toBoundaryError } from '../_internal/guard.js';
 import { PipelineError } from '../errors.js';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
@@ -7,10 +7,9 @@ import { parseWith } from '../model/parse.js';
 import { quickTarget } from '../model/quickParse.js';
 import * as z from 'zod';
 import { assertWorkspace } from '../workspace/validate.js';
-import type { StageScope } from '../workspace/lookup.js';
-import { judgeMove } from './decideMove.js';
-import type { Violation } from './rules.js';
-import { requireDealScope, requirePipelineScope, scopeOfDeal } from './scope.js';
+import type { StageScope, StageSlot } from '../workspace/lookup.js';
+import { moveViolations, type Violation } from './rules.js';
+import { assertKnownWorkspace, requireDealScope, requirePipelineScope, scopeOfDeal } from './scope.js';
 import { assertDeal } from './shape.js';
 
 /** A transition target: a stage, of the deal's pipeline or of `pipelineId`. */
@@ -32,30 +31,41 @@ export const TransitionTarget = z.strictObject({ pipelineId: Id.optional(), stag
  * //                                { code: 'required_fields_missing', message: 'stage negotiation requires amount', fields: ['amount'] }] }
  * ```
  */
-export const checkTransition = /* @__PURE__ */ guarded(function checkTransition(
+export function checkTransition(
   ws: Workspace,
   deal: Deal,
   target: { pipelineId?: string; stageId: string; lostReason?: string },
 ): { allowed: boolean; violations: Violation[] } {
-  assertWorkspace(ws);
-  assertDeal(deal);
-  const t = quickTarget(target) ?? parseWith(TransitionTarget, target, 'target');
-  const scope = t.pipelineId === undefined ? requireDealScope(ws, deal) : requirePipelineScope(ws, t.pipelineId);
-  if (!scope.slots.has(t.stageId)) {
-    const where = scope.pipeline ? `pipeline ${scope.pipeline.id}` : `layout ${scope.layout.id}`;
-    return { allowed: false, violations: [{ code: 'stage_not_in_pipeline', message: `stage ${t.stageId} is not in ${where}` }] };
+  // The boundary written out rather than through `guarded`: a board asks this for every card.
+  try {
+    assertKnownWorkspace(ws);
+    assertDeal(deal);
+    const t = quickTarget(target) ?? parseWith(TransitionTarget, target, 'target');
+    const scope = t.pipelineId === undefined ? requireDealScope(ws, deal) : requirePipelineScope(ws, t.pipelineId);
+    const to = scope.slots.get(t.stageId);
+    if (!to) {
+      const where = scope.pipeline ? `pipeline ${scope.pipeline.id}` : `layout ${scope.layout.id}`;
+      return { allowed: false, violations: [{ code: 'stage_not_in_pipeline', message: `stage ${t.stageId} is not in ${where}` }] };
+    }
+    const violations = violationsFor(ws, deal, scope, to, t.lostReason);
+    return { allowed: violations.length === 0, violations };
+  } catch (e) {
+    throw toBoundaryError(e, 'checkTransition', CHECK_LABELS, [ws, deal, target]);
   }
-  const violations = violationsFor(ws, deal, scope, t.stageId, t.lostReason);
-  return { allowed: violations.length === 0, violations };
-}, ['workspace', 'deal', 'target']);
+}
 
-/** Every rule a move of `deal` to `stageId` of `scope` breaks; none when it stays where it is. */
-function violationsFor(ws: Workspace, deal: Deal, scope: StageScope, stageId: string, lostReason: string | undefined): Violation[] {
-  const to = scope.slots.get(stageId);
+const CHECK_LABELS = ['workspace', 'deal', 'target'] as const;
+
+/** Every rule a move of `deal` to the stage `to` of `scope` breaks; none when it stays where it is. */
+function violationsFor(ws: Workspace, deal: Deal, scope: StageScope, to: StageSlot, lostReason: string | undefined): Violation[] {
   const own = (scope.pipeline?.id ?? null) === deal.pipelineId && scope.layout.id === deal.layoutId;
-  if (!to || (own && stageId === deal.stageId)) return [];
-  const reason = to.def.outcome === 'lost' ? lostReason : undefined;
-  return judgeMove(ws, deal, scope, stageId, reason, own ? scope : scopeOfDeal(ws, deal)).violations;
+  if (own && to.stageId === deal.stageId) return [];
+  // judgeMove without its checks of the command (a lost reason only for a lost stage holds here)
+  // and without building a Move: a board asks this for every card and every column.
+  const fromScope = own ? scope : scopeOfDeal(ws, deal);
+  const from = fromScope?.slots.get(deal.stageId) ?? null;
+  const reason = to.def.outcome === 'lost' ? (lostReason ?? deal.lostReason) : null;
+  return moveViolations({ fromScope, from, toScope: scope, to, deal: deal as never, lostReason: reason });
 }
 
 /**
@@ -78,7 +88,7 @@ export const allowedStages = /* @__PURE__ */ guarded(function allowedStages(ws: 
   assertDeal(deal);
   const scope = requireDealScope(ws, deal);
   return scope.order
-    .filter((slot) => slot.stageId !== deal.stageId && violationsFor(ws, deal, scope, slot.stageId, undefined).length === 0)
+    .filter((slot) => slot.stageId !== deal.stageId && violationsFor(ws, deal, scope, slot, undefined).length === 0)
     .map((slot) => slot.stageId);
 }, ['workspace', 'deal']);
 
@@ -125,7 +135,7 @@ export const stageOptions = /* @__PURE__ */ guarded(function stageOptions(ws: Wo
   assertDeal(deal);
   const scope = requireDealScope(ws, deal);
   return scope.order.map((slot): StageOption => {
-    const violations = violationsFor(ws, deal, scope, slot.stageId, undefined);
+    const violations = violationsFor(ws, deal, scope, slot, undefined);
     const fields = new Set<string>();
     let lostReason = false;
     for (const v of violations) {

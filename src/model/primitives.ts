@@ -8,14 +8,26 @@ export const MAX_TEXT = 255;
 
 // U+0000 and a lone half of a surrogate pair are not text: PostgreSQL refuses them, JSON
 // encoders replace them. One rule for every store: the library refuses them at the boundary.
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** The message given for a string with U+0000 or a lone surrogate. */
 export const UNSTORABLE_MESSAGE = 'U+0000 and unpaired surrogates are refused';
 
-/** Whether a string can be stored everywhere: no U+0000, no unpaired surrogate. */
+/**
+ * Whether a string can be stored everywhere: no U+0000, no unpaired surrogate. A loop over char
+ * codes rather than a regex with lookbehind: every id of every command passes through here.
+ */
 export function isStorableText(s: string): boolean {
-  return !UNSTORABLE.test(s);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0) return false;
+    if (c < 0xd800 || c > 0xdfff) continue;
+    // A high surrogate must be followed by a low one (NaN past the end compares false).
+    if (c > 0xdbff) return false;
+    const next = s.charCodeAt(i + 1);
+    if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
+    i++;
+  }
+  return true;
 }
 
 /** Any string the library stores: refuses U+0000 and unpaired surrogates. */

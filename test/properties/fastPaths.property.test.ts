@@ -4,6 +4,7 @@ import { CommandContext, DealCommand } from '../../src/index.js';
 import { quickContext } from '../../src/model/parse.js';
 import { quickMoveToStage, quickTarget } from '../../src/model/quickParse.js';
 import { TransitionTarget } from '../../src/deals/transitions.js';
+import { isStorableText } from '../../src/model/primitives.js';
 
 // The hand-written fast paths must never accept what the zod schemas refuse, nor change a value.
 
@@ -55,5 +56,19 @@ describe('fast paths agree with the schemas', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('the storable-text check refuses exactly U+0000 and unpaired surrogates, as the regex of the rule says', () => {
+    const unstorable = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+    const unit = fc.oneof(fc.constantFrom(0, 0xd7ff, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xe000, 0x61), fc.integer({ min: 0, max: 0xffff }));
+    const text = fc.array(unit, { maxLength: 12 }).map((codes) => String.fromCharCode(...codes));
+    fc.assert(
+      fc.property(fc.oneof(text, fc.string({ unit: 'binary' })), (s) => {
+        expect(isStorableText(s)).toBe(!unstorable.test(s));
+      }),
+      { numRuns: 5000 },
+    );
+    expect(['', 'quote', '\uD83D\uDE00', 'a\uD83D\uDE00b'].every(isStorableText)).toBe(true);
+    expect(['a\u0000b', 'x\uD800', '\uDC00y', '\uDE00\uD83D', '\uD83D\uD83D\uDE00'].some(isStorableText)).toBe(false);
   });
 });
