@@ -3,6 +3,9 @@ import type { SqliteDatabase, SqliteStatement } from './database.js';
 import { DEAL_INSERT, VISIT_INSERT, VISIT_UPSERT } from './schema.js';
 import { VISIT_COLUMNS } from './rows.js';
 
+/** Visit rows per multi-row INSERT (16 parameters each). */
+export const VISIT_BATCH = 32;
+
 /** What the repositories of one tenant share: the database, the tenant, and prepared statements. */
 export interface Context {
   readonly db: SqliteDatabase;
@@ -37,6 +40,7 @@ function prepareStatements(db: SqliteDatabase) {
       'INSERT INTO sp_workspace (tenant_id, version, body) VALUES (?, ?, ?) ON CONFLICT (tenant_id) DO UPDATE SET version = excluded.version, body = excluded.body',
     ),
     dealHead: db.prepare('SELECT version, visit_count, layout_id FROM sp_deals WHERE tenant_id = ? AND id = ?').raw(),
+    dealHeads: db.prepare('SELECT id, version, visit_count, layout_id FROM sp_deals WHERE tenant_id = ? AND id IN (SELECT value FROM json_each(?))').raw(),
     dealInsert: db.prepare(DEAL_INSERT),
     dealUpdateSameLayout: db.prepare(
       `UPDATE sp_deals SET pipeline_id = ?, stage_id = ?, stage_entered_at = ?, currency = ?, amount = ?, probability = ?,
@@ -55,6 +59,8 @@ function prepareStatements(db: SqliteDatabase) {
     visitUpsert: db.prepare(VISIT_UPSERT),
     visitInsert: db.prepare(VISIT_INSERT),
     visitExit: db.prepare('UPDATE sp_stage_visits SET exited_at = ? WHERE tenant_id = ? AND deal_id = ? AND seq = ?'),
+    visitExits: db.prepare('UPDATE sp_stage_visits SET exited_at = ? WHERE tenant_id = ? AND (deal_id, seq) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))'),
+    visitInsertMany: db.prepare(`${VISIT_INSERT}${', (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'.repeat(VISIT_BATCH - 1)}`),
     visitsTrim: db.prepare('DELETE FROM sp_stage_visits WHERE tenant_id = ? AND deal_id = ? AND seq >= ?'),
     visitsRelayout: db.prepare('UPDATE sp_stage_visits SET layout_id = ? WHERE tenant_id = ? AND deal_id = ?'),
     outboxInsert: db.prepare('INSERT INTO sp_outbox (tenant_id, event_id, deal_id, version, body) VALUES (?, ?, ?, ?, ?)'),

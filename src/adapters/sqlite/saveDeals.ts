@@ -1,10 +1,45 @@
 import { PipelineError, type Deal, type DealChange, type DealSaveOptions, type StageVisit } from '../../index.js';
-import type { Context } from './context.js';
+import { VISIT_BATCH, type Context } from './context.js';
 import { writeEvents } from './outbox.js';
 import { checkDeal, dealColumns, visitFromRow, visitParams } from './rows.js';
 import { workspaceVersion } from './workspace.js';
 
 type Head = [version: number, visitCount: number, layoutId: string];
+
+/**
+ * The visit rows a save writes after its deal rows: new rows go in multi-row INSERTs, closed
+ * visits in one UPDATE per exit instant (a bulk move closes every visit at the same instant).
+ */
+interface Pending {
+  readonly inserts: unknown[];
+  readonly exits: Map<number | null, [dealId: string, seq: number][]>;
+}
+
+function insertVisit(ctx: Context, pending: Pending, deal: Deal, seq: number, v: StageVisit): void {
+  const params = pending.inserts;
+  params.push(ctx.tenantId, deal.id, seq, deal.layoutId, v.pipelineId, v.stageId, v.enteredAt, v.exitedAt, v.amount, v.probability,
+    v.expectedRevenue, v.closingDate, v.forecastCategory, v.outcome, v.by, v.bypassedRules ? 1 : 0);
+  if (params.length === VISIT_BATCH * 16) {
+    ctx.sql.visitInsertMany.run(params);
+    params.length = 0;
+  }
+}
+
+function flush(ctx: Context, pending: Pending): void {
+  const params = pending.inserts;
+  for (let i = 0; i < params.length; i += 16) ctx.sql.visitInsert.run(params.slice(i, i + 16));
+  params.length = 0;
+  for (const [at, keys] of pending.exits) ctx.sql.visitExits.run(at, ctx.tenantId, JSON.stringify(keys));
+  pending.exits.clear();
+}
+
+/** The stored version, visit count and layout of each deal, by id: one SELECT for the whole save. */
+function headsOf(ctx: Context, changes: readonly DealChange[]): Map<string, Head> {
+  const ids = changes.map((c) => c.deal.id);
+  const heads = new Map<string, Head>();
+  for (const r of ctx.sql.dealHeads.all(ctx.tenantId, JSON.stringify(ids)) as [string, number, number, string][]) heads.set(r[0], [r[1], r[2], r[3]]);
+  return heads;
+}
 
 function checkChanges(changes: readonly DealChange[]): DealChange[] {
   if (!Array.isArray(changes)) throw new PipelineError('invalid_input', 'changes: expected an array', { path: 'changes' });
@@ -47,12 +82,12 @@ function sameExceptExit(a: StageVisit, b: StageVisit): boolean {
  * gets its exited_at, a changed one is rewritten, new ones are inserted, and stored visits past
  * the history are removed. Reducers append, so a move writes one exited_at and one new row.
  */
-function writeDeal(ctx: Context, deal: Deal, head: Head | undefined): void {
+function writeDeal(ctx: Context, pending: Pending, deal: Deal, head: Head | undefined): void {
   const { tenantId, sql } = ctx;
   const h = deal.history;
   if (head === undefined) {
     sql.dealInsert.run(tenantId, deal.id, ...dealColumns(deal));
-    for (let seq = 0; seq < h.length; seq++) sql.visitInsert.run(...visitParams(tenantId, deal, seq, h[seq]!));
+    for (let seq = 0; seq < h.length; seq++) insertVisit(ctx, pending, deal, seq, h[seq]!);
     return;
   }
   const columns = dealColumns(deal);
@@ -66,10 +101,14 @@ function writeDeal(ctx: Context, deal: Deal, head: Head | undefined): void {
   for (let seq = 0; seq < h.length; seq++) {
     const v = h[seq]!;
     const old = stored[seq];
-    if (old === undefined) sql.visitInsert.run(...visitParams(tenantId, deal, seq, v));
+    if (old === undefined) insertVisit(ctx, pending, deal, seq, v);
     else if (old === v) continue;
     else if (!sameExceptExit(old, v)) sql.visitUpsert.run(...visitParams(tenantId, deal, seq, v));
-    else if (old.exitedAt !== v.exitedAt) sql.visitExit.run(v.exitedAt, tenantId, deal.id, seq);
+    else if (old.exitedAt !== v.exitedAt) {
+      const keys = pending.exits.get(v.exitedAt);
+      if (keys) keys.push([deal.id, seq]);
+      else pending.exits.set(v.exitedAt, [[deal.id, seq]]);
+    }
   }
 }
 
@@ -90,15 +129,18 @@ export function saveDealsInTransaction(ctx: Context, input: readonly DealChange[
   }
   const heads: (Head | undefined)[] = new Array(changes.length);
   const conflicts: string[] = [];
+  const stored = changes.length === 1 ? null : headsOf(ctx, changes);
   for (let i = 0; i < changes.length; i++) {
     const { deal, expectedVersion } = changes[i]!;
-    const head = ctx.sql.dealHead.get(ctx.tenantId, deal.id) as Head | undefined;
+    const head = stored ? stored.get(deal.id) : (ctx.sql.dealHead.get(ctx.tenantId, deal.id) as Head | undefined);
     if ((head?.[0] ?? null) !== expectedVersion) conflicts.push(deal.id);
     heads[i] = head;
   }
   if (conflicts.length > 0) {
     throw new PipelineError('conflict', `deals changed since they were read: ${conflicts.slice(0, 10).join(', ')}${conflicts.length > 10 ? ', …' : ''}`, { ids: conflicts });
   }
-  for (let i = 0; i < changes.length; i++) writeDeal(ctx, changes[i]!.deal, heads[i]);
+  const pending: Pending = { inserts: [], exits: new Map() };
+  for (let i = 0; i < changes.length; i++) writeDeal(ctx, pending, changes[i]!.deal, heads[i]);
+  flush(ctx, pending);
   writeEvents(ctx, options.events ?? [], 'options.events');
 }
