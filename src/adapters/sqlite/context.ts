@@ -1,7 +1,7 @@
 import type { StageVisit } from '../../index.js';
 import type { SqliteDatabase, SqliteStatement } from './database.js';
 import { DEAL_INSERT, VISIT_INSERT, VISIT_UPSERT } from './schema.js';
-import { VISIT_COLUMNS } from './rows.js';
+import { VISIT_COLUMNS, VISITS_JSON } from './rows.js';
 
 /** Visit rows per multi-row INSERT (16 parameters each). */
 export const VISIT_BATCH = 32;
@@ -50,11 +50,7 @@ function prepareStatements(db: SqliteDatabase) {
       `UPDATE sp_deals SET layout_id = ?, pipeline_id = ?, stage_id = ?, stage_entered_at = ?, currency = ?, amount = ?, probability = ?,
          updated_at = ?, version = ?, visit_count = ?, body = ? WHERE tenant_id = ? AND id = ?`,
     ),
-    dealGet: db.prepare(
-      `SELECT CASE WHEN v.seq = 0 THEN d.body END, ${VISIT_COLUMNS} FROM sp_deals d
-         JOIN sp_stage_visits v ON v.tenant_id = d.tenant_id AND v.deal_id = d.id
-         WHERE d.tenant_id = ? AND d.id = ? ORDER BY v.seq`,
-    ).raw(),
+    dealGet: db.prepare(`SELECT d.body, ${VISITS_JSON} FROM sp_deals d WHERE d.tenant_id = ? AND d.id = ?`).raw(),
     visitsOfDeal: db.prepare(`SELECT ${VISIT_COLUMNS} FROM sp_stage_visits v WHERE v.tenant_id = ? AND v.deal_id = ? ORDER BY v.seq`).raw(),
     visitUpsert: db.prepare(VISIT_UPSERT),
     visitInsert: db.prepare(VISIT_INSERT),
