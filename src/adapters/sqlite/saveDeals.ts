@@ -29,7 +29,10 @@ function flush(ctx: Context, pending: Pending): void {
   const params = pending.inserts;
   for (let i = 0; i < params.length; i += 16) ctx.sql.visitInsert.run(params.slice(i, i + 16));
   params.length = 0;
-  for (const [at, keys] of pending.exits) ctx.sql.visitExits.run(at, ctx.tenantId, JSON.stringify(keys));
+  for (const [at, keys] of pending.exits) {
+    if (keys.length === 1) ctx.sql.visitExit.run(at, ctx.tenantId, keys[0]![0], keys[0]![1]);
+    else ctx.sql.visitExits.run(at, ctx.tenantId, JSON.stringify(keys));
+  }
   pending.exits.clear();
 }
 
@@ -41,12 +44,12 @@ function headsOf(ctx: Context, changes: readonly DealChange[]): Map<string, Head
   return heads;
 }
 
-function checkChanges(changes: readonly DealChange[]): DealChange[] {
+function checkChanges(ctx: Context, changes: readonly DealChange[]): DealChange[] {
   if (!Array.isArray(changes)) throw new PipelineError('invalid_input', 'changes: expected an array', { path: 'changes' });
   const seen = new Set<string>();
   changes.forEach((change, i) => {
     if (typeof change !== 'object' || change === null) throw new PipelineError('invalid_input', `changes[${i}]: expected { deal, expectedVersion }`, { path: `changes[${i}]` });
-    checkDeal(change.deal, `changes[${i}].deal`);
+    checkDeal(change.deal, `changes[${i}].deal`, 0, ctx.known);
     const ev = change.expectedVersion;
     if (ev !== null && !Number.isInteger(ev)) throw new PipelineError('invalid_input', `changes[${i}].expectedVersion: expected an integer or null`, { path: `changes[${i}].expectedVersion` });
     if (seen.has(change.deal.id)) throw new PipelineError('invalid_input', `changes: deal ${change.deal.id} appears twice`, { path: 'changes', dealId: change.deal.id });
@@ -117,7 +120,7 @@ function writeDeal(ctx: Context, pending: Pending, deal: Deal, head: Head | unde
  * deal version are checked before anything is written; a conflict throws and rolls back.
  */
 export function saveDealsInTransaction(ctx: Context, input: readonly DealChange[], options: DealSaveOptions): void {
-  const changes = checkChanges(input);
+  const changes = checkChanges(ctx, input);
   if (options.workspaceVersion !== undefined) {
     const stored = workspaceVersion(ctx);
     if (stored !== options.workspaceVersion) {
