@@ -13,9 +13,9 @@ export interface Context {
   readonly validate: boolean;
   readonly sql: Statements;
   /**
-   * The stage visits this object handed out, frozen, with the deal read they came from. A save
-   * whose history still holds them at the same places, over the version they were read at, knows
-   * those rows are stored unchanged without reading them again.
+   * The deal reads this object handed out (visits frozen), by the first visit of each. A save
+   * whose history still holds those visits at the same places, over the version they were read
+   * at, knows those rows are stored unchanged without reading or checking them again.
    */
   readonly known: WeakMap<StageVisit, DealRead>;
   /** Prepares a statement once per repositories object (variants of list queries). */

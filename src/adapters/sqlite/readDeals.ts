@@ -4,8 +4,10 @@ import { dealFrom, visitFromRow, visitsFromJson, VISITS_JSON } from './rows.js';
 
 /** Freezes the deal's visits and remembers them as stored at this version (see `Context.known`). */
 function remember(ctx: Context, deal: Deal): void {
-  const read = { id: deal.id, version: deal.version, visits: deal.history.slice() };
-  for (const visit of deal.history) ctx.known.set(Object.freeze(visit), read);
+  const h = deal.history;
+  for (let i = 0; i < h.length; i++) Object.freeze(h[i]);
+  // Saves look a deal's read up by its first visit (see storedVisits in saveDeals).
+  if (h.length > 0) ctx.known.set(h[0]!, { id: deal.id, version: deal.version, visits: h.slice() });
 }
 
 /** Re-validates a deal read from the database when the host asked for it (rows edited by hand). */

@@ -142,10 +142,10 @@ function badVisit(v: unknown): string | null {
 /**
  * A structural check of a deal handed to `save` (the reducers made it; hosts calling `save`
  * directly get `invalid_input` naming the field instead of a corrupt row). Visits from `from` on
- * are the ones written, so only they are checked, and of those only the ones not in `read` (the
- * frozen visits this store handed out).
+ * are the ones written, so only they are checked, and of those only the ones that are not the
+ * frozen visit this store handed out at the same place (`read`).
  */
-export function checkDeal(deal: unknown, label: string, from = 0, read?: WeakMap<StageVisit, unknown>): asserts deal is Deal {
+export function checkDeal(deal: unknown, label: string, from = 0, read: readonly StageVisit[] = []): asserts deal is Deal {
   const fail = (field: string, what: string): never => {
     throw new PipelineError('invalid_input', `${label}${field}: ${what}`, { path: `${label}${field}` });
   };
@@ -164,7 +164,7 @@ export function checkDeal(deal: unknown, label: string, from = 0, read?: WeakMap
   const history = h as unknown[];
   for (let i = from; i < history.length; i++) {
     // A visit this store handed out is frozen and was checked when it was written.
-    if (read !== undefined && read.has(history[i] as StageVisit)) continue;
+    if (history[i] === read[i]) continue;
     const bad = badVisit(history[i]);
     if (bad !== null) fail(`.history[${i}]${bad}`, 'expected a stage visit');
     const v = history[i] as StageVisit;

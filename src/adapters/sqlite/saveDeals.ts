@@ -44,12 +44,20 @@ function headsOf(ctx: Context, changes: readonly DealChange[]): Map<string, Head
   return heads;
 }
 
+/** The visits this object handed out with the deal's first visit, when it read this deal. */
+function readVisits(ctx: Context, deal: Deal): readonly StageVisit[] | undefined {
+  const h = typeof deal === 'object' && deal !== null && Array.isArray(deal.history) ? deal.history : [];
+  const first = h[0];
+  const read = typeof first === 'object' && first !== null ? ctx.known.get(first) : undefined;
+  return read && read.id === deal.id ? read.visits : undefined;
+}
+
 function checkChanges(ctx: Context, changes: readonly DealChange[]): DealChange[] {
   if (!Array.isArray(changes)) throw new PipelineError('invalid_input', 'changes: expected an array', { path: 'changes' });
   const seen = new Set<string>();
   changes.forEach((change, i) => {
     if (typeof change !== 'object' || change === null) throw new PipelineError('invalid_input', `changes[${i}]: expected { deal, expectedVersion }`, { path: `changes[${i}]` });
-    checkDeal(change.deal, `changes[${i}].deal`, 0, ctx.known);
+    checkDeal(change.deal, `changes[${i}].deal`, 0, readVisits(ctx, change.deal));
     const ev = change.expectedVersion;
     if (ev !== null && !Number.isInteger(ev)) throw new PipelineError('invalid_input', `changes[${i}].expectedVersion: expected an integer or null`, { path: `changes[${i}].expectedVersion` });
     if (seen.has(change.deal.id)) throw new PipelineError('invalid_input', `changes: deal ${change.deal.id} appears twice`, { path: 'changes', dealId: change.deal.id });
