@@ -129,3 +129,25 @@ describe('sqlite driver failures and hand-edited rows', () => {
     db.close();
   });
 });
+
+describe('deals read back (sqlite) carry every number bit for bit', () => {
+  const awkward = [0.1 + 0.2, 1 / 3, 123456789.12345678, 1e300, 5e-324, 2 ** 53 + 2, 12.5, 0.07, 19.99, -42.01, 1700000000000.25];
+  it('returns amounts, probabilities, revenues and instants exactly as saved, through get, getMany and list', async () => {
+    const { repos } = fresh();
+    const base = movedDeal();
+    const deals: Deal[] = awkward.map((n, i) => ({
+      ...base,
+      id: `n${i}`,
+      amount: n,
+      history: base.history.map((v, k) => (k === 1 ? { ...v, amount: n, probability: n, expectedRevenue: -n, enteredAt: v.enteredAt + (i % 2 ? 0.5 : 0) } : v)),
+    }));
+    deals.push({ ...base, id: 'plain' });
+    await repos.deals.save(deals.map((deal) => ({ deal, expectedVersion: null })));
+    for (const deal of deals) expect(Object.is((await repos.deals.get(deal.id))!.history[1]!.amount, deal.history[1]!.amount)).toBe(true);
+    for (const deal of deals) expect(await repos.deals.get(deal.id)).toEqual(deal);
+    expect(await repos.deals.getMany(deals.map((d) => d.id))).toEqual(deals);
+    const sorted = [...deals].sort((a, b) => (a.id < b.id ? -1 : 1));
+    expect((await repos.deals.list({ limit: 100 })).deals).toEqual(sorted);
+    expect((await repos.deals.list({ limit: 3 })).deals).toEqual(sorted.slice(0, 3));
+  });
+});

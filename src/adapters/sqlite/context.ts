@@ -1,7 +1,10 @@
 import type { StageVisit } from '../../index.js';
 import type { SqliteDatabase, SqliteStatement } from './database.js';
 import { DEAL_INSERT, VISIT_INSERT, VISIT_UPSERT } from './schema.js';
-import { VISIT_COLUMNS } from './rows.js';
+import { VISIT_COLUMNS, VISITS_JSON } from './rows.js';
+
+/** Visit rows per multi-row INSERT (16 parameters each). */
+export const VISIT_BATCH = 32;
 
 /** What the repositories of one tenant share: the database, the tenant, and prepared statements. */
 export interface Context {
@@ -10,9 +13,9 @@ export interface Context {
   readonly validate: boolean;
   readonly sql: Statements;
   /**
-   * The stage visits this object handed out, frozen, with the deal read they came from. A save
-   * whose history still holds them at the same places, over the version they were read at, knows
-   * those rows are stored unchanged without reading them again.
+   * The deal reads this object handed out (visits frozen), by the first visit of each. A save
+   * whose history still holds those visits at the same places, over the version they were read
+   * at, knows those rows are stored unchanged without reading or checking them again.
    */
   readonly known: WeakMap<StageVisit, DealRead>;
   /** Prepares a statement once per repositories object (variants of list queries). */
@@ -37,6 +40,7 @@ function prepareStatements(db: SqliteDatabase) {
       'INSERT INTO sp_workspace (tenant_id, version, body) VALUES (?, ?, ?) ON CONFLICT (tenant_id) DO UPDATE SET version = excluded.version, body = excluded.body',
     ),
     dealHead: db.prepare('SELECT version, visit_count, layout_id FROM sp_deals WHERE tenant_id = ? AND id = ?').raw(),
+    dealHeads: db.prepare('SELECT id, version, visit_count, layout_id FROM sp_deals WHERE tenant_id = ? AND id IN (SELECT value FROM json_each(?))').raw(),
     dealInsert: db.prepare(DEAL_INSERT),
     dealUpdateSameLayout: db.prepare(
       `UPDATE sp_deals SET pipeline_id = ?, stage_id = ?, stage_entered_at = ?, currency = ?, amount = ?, probability = ?,
@@ -46,15 +50,13 @@ function prepareStatements(db: SqliteDatabase) {
       `UPDATE sp_deals SET layout_id = ?, pipeline_id = ?, stage_id = ?, stage_entered_at = ?, currency = ?, amount = ?, probability = ?,
          updated_at = ?, version = ?, visit_count = ?, body = ? WHERE tenant_id = ? AND id = ?`,
     ),
-    dealGet: db.prepare(
-      `SELECT CASE WHEN v.seq = 0 THEN d.body END, ${VISIT_COLUMNS} FROM sp_deals d
-         JOIN sp_stage_visits v ON v.tenant_id = d.tenant_id AND v.deal_id = d.id
-         WHERE d.tenant_id = ? AND d.id = ? ORDER BY v.seq`,
-    ).raw(),
+    dealGet: db.prepare(`SELECT d.body, ${VISITS_JSON} FROM sp_deals d WHERE d.tenant_id = ? AND d.id = ?`).raw(),
     visitsOfDeal: db.prepare(`SELECT ${VISIT_COLUMNS} FROM sp_stage_visits v WHERE v.tenant_id = ? AND v.deal_id = ? ORDER BY v.seq`).raw(),
     visitUpsert: db.prepare(VISIT_UPSERT),
     visitInsert: db.prepare(VISIT_INSERT),
     visitExit: db.prepare('UPDATE sp_stage_visits SET exited_at = ? WHERE tenant_id = ? AND deal_id = ? AND seq = ?'),
+    visitExits: db.prepare('UPDATE sp_stage_visits SET exited_at = ? WHERE tenant_id = ? AND (deal_id, seq) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))'),
+    visitInsertMany: db.prepare(`${VISIT_INSERT}${', (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'.repeat(VISIT_BATCH - 1)}`),
     visitsTrim: db.prepare('DELETE FROM sp_stage_visits WHERE tenant_id = ? AND deal_id = ? AND seq >= ?'),
     visitsRelayout: db.prepare('UPDATE sp_stage_visits SET layout_id = ? WHERE tenant_id = ? AND deal_id = ?'),
     outboxInsert: db.prepare('INSERT INTO sp_outbox (tenant_id, event_id, deal_id, version, body) VALUES (?, ?, ?, ?, ?)'),

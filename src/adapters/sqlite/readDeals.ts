@@ -1,11 +1,13 @@
-import { Deal, PipelineError, type DealPage, type DealQuery, type StageVisit } from '../../index.js';
+import { Deal, PipelineError, type DealPage, type DealQuery } from '../../index.js';
 import type { Context } from './context.js';
-import { dealFrom, VISIT_COLUMNS, visitFromRow } from './rows.js';
+import { dealFrom, visitFromRow, visitsFromJson, VISITS_JSON } from './rows.js';
 
 /** Freezes the deal's visits and remembers them as stored at this version (see `Context.known`). */
 function remember(ctx: Context, deal: Deal): void {
-  const read = { id: deal.id, version: deal.version, visits: deal.history.slice() };
-  for (const visit of deal.history) ctx.known.set(Object.freeze(visit), read);
+  const h = deal.history;
+  for (let i = 0; i < h.length; i++) Object.freeze(h[i]);
+  // Saves look a deal's read up by its first visit (see storedVisits in saveDeals).
+  if (h.length > 0) ctx.known.set(h[0]!, { id: deal.id, version: deal.version, visits: h.slice() });
 }
 
 /** Re-validates a deal read from the database when the host asked for it (rows edited by hand). */
@@ -23,34 +25,16 @@ function checked(ctx: Context, deal: Deal): Deal {
   });
 }
 
-/**
- * Deals from joined rows `[id, body on the first visit, ...visit columns]`, ordered by deal and seq.
- * Stops after `limit` deals; returns whether more followed.
- */
-function assemble(ctx: Context, rows: readonly unknown[][], limit: number): { deals: Deal[]; more: boolean } {
-  const deals: Deal[] = [];
-  let body: string | null = null;
-  let history: StageVisit[] = [];
-  for (const r of rows) {
-    if (r[1] !== null) {
-      if (body !== null) deals.push(checked(ctx, dealFrom(body, history)));
-      if (deals.length === limit) return { deals, more: true };
-      body = r[1] as string;
-      history = [];
-    }
-    history.push(visitFromRow(r, 2));
-  }
-  if (body !== null) deals.push(checked(ctx, dealFrom(body, history)));
-  return { deals, more: false };
+/** A deal from its body and its visits as JSON (read by column when a number needs it). */
+function dealOf(ctx: Context, id: string, body: string, visits: string): Deal {
+  const history = visitsFromJson(visits) ?? (ctx.sql.visitsOfDeal.all(ctx.tenantId, id) as unknown[][]).map((r) => visitFromRow(r, 0));
+  return checked(ctx, dealFrom(body, history));
 }
 
 /** One deal with its history, or null. */
 export function getDeal(ctx: Context, id: string): Deal | null {
-  const rows = ctx.sql.dealGet.all(ctx.tenantId, id) as unknown[][];
-  if (rows.length === 0) return null;
-  const history: StageVisit[] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) history[i] = visitFromRow(rows[i]!, 1);
-  return checked(ctx, dealFrom(rows[0]![0] as string, history));
+  const row = ctx.sql.dealGet.get(ctx.tenantId, id) as [string, string] | undefined;
+  return row === undefined ? null : dealOf(ctx, id, row[0], row[1]);
 }
 
 function listSql(q: DealQuery): string {
@@ -60,9 +44,7 @@ function listSql(q: DealQuery): string {
   else if (q.pipelineId !== undefined) where.push('pipeline_id = ?');
   if (q.stageId !== undefined) where.push('stage_id = ?');
   if (q.after != null) where.push('id > ?');
-  return `WITH page AS (SELECT tenant_id, id, body FROM sp_deals WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?)
-    SELECT p.id, CASE WHEN v.seq = 0 THEN p.body END, ${VISIT_COLUMNS} FROM page p
-    JOIN sp_stage_visits v ON v.tenant_id = p.tenant_id AND v.deal_id = p.id ORDER BY p.id, v.seq`;
+  return `SELECT d.id, d.body, ${VISITS_JSON} FROM sp_deals d WHERE ${where.map((w) => `d.${w}`).join(' AND ')} ORDER BY d.id LIMIT ?`;
 }
 
 const isText = (v: unknown) => typeof v === 'string';
@@ -89,6 +71,9 @@ export function listDeals(ctx: Context, q: DealQuery): DealPage {
   if (q.stageId !== undefined) params.push(q.stageId);
   if (q.after != null) params.push(q.after);
   params.push(limit + 1);
-  const { deals, more } = assemble(ctx, stmt.all(...params) as unknown[][], limit);
+  const rows = stmt.all(...params) as [string, string, string][];
+  const more = rows.length > limit;
+  const deals: Deal[] = new Array(more ? limit : rows.length);
+  for (let i = 0; i < deals.length; i++) deals[i] = dealOf(ctx, rows[i]![0], rows[i]![1], rows[i]![2]);
   return { deals, next: more ? deals[deals.length - 1]!.id : null };
 }
