@@ -5,7 +5,7 @@ import { Id, Instant } from '../model/primitives.js';
 import { parseWith } from '../model/parse.js';
 import { assertWorkspace } from '../workspace/validate.js';
 import { parseOptions } from './common.js';
-import { assertDealShallow, assertDealsShallow, stateAt } from './dealAt.js';
+import { assertDealShallow, assertDealsShallow, readStateAt, stateSlot } from './dealAt.js';
 import type { WeightedCurrency, WeightedTotals } from './weightedPipeline.js';
 
 const SnapshotOptions = z.strictObject({ pipelineId: Id.optional() });
@@ -73,16 +73,22 @@ export function pipelineSnapshot(
   // Maps while summing, null-prototype records in the answer: keys come from the deals, and none
   // may reach Object.prototype.
   const acc = new Map<string, Group>();
+  // One state read into per call; the group last summed into, as deals of one currency follow each other.
+  const s = stateSlot();
+  let lastKey: string | undefined;
+  let g: Group | undefined;
   for (let i = 0; i < deals.length; i++) {
     const deal = deals[i]!;
     assertDealShallow(deal, i);
-    const s = stateAt(deal, t);
-    if (s === null || s.outcome !== 'open' || (pipelineId !== undefined && s.pipelineId !== pipelineId)) continue;
+    if (!readStateAt(deal, t, s) || s.outcome !== 'open' || (pipelineId !== undefined && s.pipelineId !== pipelineId)) continue;
     const amount = s.amount ?? 0;
     const weighted = (amount * s.probability) / 100;
     const key = s.currency ?? '';
-    let g = acc.get(key);
-    if (!g) acc.set(key, (g = { totals: emptyTotals(), byPipeline: new Map(), byStage: new Map(), byForecastCategory: new Map() }));
+    if (key !== lastKey || g === undefined) {
+      g = acc.get(key);
+      if (!g) acc.set(key, (g = { totals: emptyTotals(), byPipeline: new Map(), byStage: new Map(), byForecastCategory: new Map() }));
+      lastKey = key;
+    }
     g.totals.count++;
     g.totals.total += amount;
     g.totals.weighted += weighted;
