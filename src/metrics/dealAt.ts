@@ -82,19 +82,27 @@ export function assertChangeLog(deal: Deal, label = 'deal'): void {
 }
 
 
-/** Index of the visit in force at `t` (the last one entered at or before `t`), or -1. */
+/**
+ * Index of the visit in force at `t` (the last one entered at or before `t`), or -1. Searches from
+ * the end, in steps that double, then halves the last step: most instants asked about are recent,
+ * so the visits read are few and near the end, and a long history still costs O(log n) reads.
+ */
 export function visitIndexAt(history: readonly StageVisit[], t: number): number {
-  let lo = 0;
   let hi = history.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (enteredAt(history, mid) <= t) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
+  if (hi < 0 || enteredAt(history, hi) <= t) return hi;
+  // From here on: visit `hi` was entered after t, visit `lo` (or the start, -1) at or before t.
+  let lo = hi - 1;
+  for (let step = 1; lo >= 0 && enteredAt(history, lo) > t; step *= 2) {
+    hi = lo;
+    lo = hi - step;
   }
-  return found;
+  if (lo < 0) lo = -1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (enteredAt(history, mid) <= t) lo = mid;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** `enteredAt` of visit `i`, checked: metrics read visits without a pass over the whole history first. */
