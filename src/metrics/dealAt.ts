@@ -179,24 +179,29 @@ export function readStateAt(deal: Deal, t: number, into: StateSlot): boolean {
   if (log !== undefined) {
     for (let k = 0; k < log.length; k++) {
       const c = log[k]!;
-      // `from` is read only for currency and owner, below.
-      if (typeof c !== 'object' || c === null || typeof c.at !== 'number' || !valueFits(c.field, c.to)) badChange(k);
+      if (typeof c !== 'object' || c === null || typeof c.at !== 'number') badChange(k);
       // Before t: the latest value wins. After t: the first change's `from` is the value at t
-      // (used for currency and owner, which no visit snapshots).
+      // (used for currency and owner, which no visit snapshots). `to` is checked against its
+      // field here, `from` only where it is read, below.
       const past = c.at <= t;
+      const to = c.to;
       switch (c.field) {
         case 'amount':
-          if (past) amount = c.to as number | null;
+          if (to !== null && typeof to !== 'number') badChange(k);
+          if (past) amount = to;
           break;
         case 'probability':
-          if (past) probability = c.to as number;
+          if (typeof to !== 'number') badChange(k);
+          if (past) probability = to;
           break;
         case 'closingDate':
-          if (past) closingDate = c.to as string | null;
+          if (to !== null && typeof to !== 'string') badChange(k);
+          if (past) closingDate = to;
           break;
         case 'currency':
+          if (to !== null && typeof to !== 'string') badChange(k);
           if (past) {
-            currency = c.to as string | null;
+            currency = to;
             currencyLogged = true;
           } else if (!currencyLogged) {
             currency = fitting(c, k) as string | null;
@@ -204,8 +209,9 @@ export function readStateAt(deal: Deal, t: number, into: StateSlot): boolean {
           }
           break;
         case 'ownerId':
+          if (to !== null && typeof to !== 'string') badChange(k);
           if (past) {
-            ownerId = c.to as string | null;
+            ownerId = to;
             ownerLogged = true;
           } else if (!ownerLogged) {
             ownerId = fitting(c, k) as string | null;
