@@ -82,19 +82,27 @@ export function assertChangeLog(deal: Deal, label = 'deal'): void {
 }
 
 
-/** Index of the visit in force at `t` (the last one entered at or before `t`), or -1. */
+/**
+ * Index of the visit in force at `t` (the last one entered at or before `t`), or -1. Searches from
+ * the end, in steps that double, then halves the last step: most instants asked about are recent,
+ * so the visits read are few and near the end, and a long history still costs O(log n) reads.
+ */
 export function visitIndexAt(history: readonly StageVisit[], t: number): number {
-  let lo = 0;
   let hi = history.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (enteredAt(history, mid) <= t) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
+  if (hi < 0 || enteredAt(history, hi) <= t) return hi;
+  // From here on: visit `hi` was entered after t, visit `lo` (or the start, -1) at or before t.
+  let lo = hi - 1;
+  for (let step = 1; lo >= 0 && enteredAt(history, lo) > t; step *= 2) {
+    hi = lo;
+    lo = hi - step;
   }
-  return found;
+  if (lo < 0) lo = -1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (enteredAt(history, mid) <= t) lo = mid;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** `enteredAt` of visit `i`, checked: metrics read visits without a pass over the whole history first. */
@@ -131,70 +139,106 @@ export function assertDealShallow(d: unknown, i: number): asserts d is Deal {
   if (!ok) throw new PipelineError('invalid_input', `deals[${i}]: expected a deal with its history`, { path: `deals[${i}]` });
 }
 
-const UNSET = Symbol('unset');
+/** A {@link DealState} a reader fills in place: one per pass over many deals instead of one per deal. */
+export type StateSlot = { -readonly [K in keyof DealState]: DealState[K] };
 
-/** The `from` of a change, checked. */
-const fitting = (c: FieldChange, k: number): FieldChange['from'] => (valueFits(c.field, c.from) ? c.from : badChange(k));
-type Slot = FieldChange['to'] | typeof UNSET;
+/** A blank {@link StateSlot}, for {@link readStateAt} to fill. */
+export function stateSlot(): StateSlot {
+  return { dealId: '', pipelineId: null, stageId: '', outcome: 'open', forecastCategory: 'pipeline', amount: null, currency: null, probability: 0, closingDate: null, ownerId: null };
+}
 
 /** {@link dealAt} on a checked deal and an instant in epoch ms. */
 export function stateAt(deal: Deal, t: number): DealState | null {
+  const s = stateSlot();
+  return readStateAt(deal, t, s) ? s : null;
+}
+
+/**
+ * {@link stateAt} into `into`: fills it and gives true, or gives false (leaving it partly
+ * overwritten) when the deal did not exist or had ended at `t`. Checks the visit in force and every
+ * logged change as it reads them.
+ */
+export function readStateAt(deal: Deal, t: number, into: StateSlot): boolean {
   const h = deal.history;
   const i = visitIndexAt(h, t);
   const v = h[i];
-  if (v === undefined) return null;
+  if (v === undefined) return false;
   if ((v.exitedAt !== null && typeof v.exitedAt !== 'number') || typeof v.stageId !== 'string' || (v.pipelineId !== null && typeof v.pipelineId !== 'string')) badVisit(i);
-  if (v.exitedAt !== null && t >= v.exitedAt) return null;
+  if (v.exitedAt !== null && t >= v.exitedAt) return false;
   if ((v.amount !== null && typeof v.amount !== 'number') || typeof v.probability !== 'number') badVisit(i);
-  let amount: Slot = UNSET;
-  let probability: Slot = UNSET;
-  let closingDate: Slot = UNSET;
-  let currency: Slot = UNSET;
-  let ownerId: Slot = UNSET;
+  // Before the first logged change of a field, amount, probability and closing date are the visit's
+  // snapshot, currency and owner the deal's current value (or the first later change's `from`).
+  let amount = v.amount;
+  let probability = v.probability;
+  let closingDate = v.closingDate;
+  let currency = deal.currency;
+  let currencyLogged = false;
+  let ownerId = deal.ownerId;
+  let ownerLogged = false;
   const log = deal.changes;
   if (log !== undefined) {
     for (let k = 0; k < log.length; k++) {
       const c = log[k]!;
-      // `from` is read only for currency and owner, below.
-      if (typeof c !== 'object' || c === null || typeof c.at !== 'number' || !valueFits(c.field, c.to)) badChange(k);
+      if (typeof c !== 'object' || c === null || typeof c.at !== 'number') badChange(k);
       // Before t: the latest value wins. After t: the first change's `from` is the value at t
-      // (used for currency and owner, which no visit snapshots).
+      // (used for currency and owner, which no visit snapshots). `to` is checked against its
+      // field here, `from` only where it is read, below.
       const past = c.at <= t;
+      const to = c.to;
       switch (c.field) {
         case 'amount':
-          if (past) amount = c.to;
+          if (to !== null && typeof to !== 'number') badChange(k);
+          if (past) amount = to;
           break;
         case 'probability':
-          if (past) probability = c.to;
+          if (typeof to !== 'number') badChange(k);
+          if (past) probability = to;
           break;
         case 'closingDate':
-          if (past) closingDate = c.to;
+          if (to !== null && typeof to !== 'string') badChange(k);
+          if (past) closingDate = to;
           break;
         case 'currency':
-          if (past) currency = c.to;
-          else if (currency === UNSET) currency = fitting(c, k);
+          if (to !== null && typeof to !== 'string') badChange(k);
+          if (past) {
+            currency = to;
+            currencyLogged = true;
+          } else if (!currencyLogged) {
+            currency = fitting(c, k) as string | null;
+            currencyLogged = true;
+          }
           break;
         case 'ownerId':
-          if (past) ownerId = c.to;
-          else if (ownerId === UNSET) ownerId = fitting(c, k);
+          if (to !== null && typeof to !== 'string') badChange(k);
+          if (past) {
+            ownerId = to;
+            ownerLogged = true;
+          } else if (!ownerLogged) {
+            ownerId = fitting(c, k) as string | null;
+            ownerLogged = true;
+          }
           break;
         default:
           badChange(k);
       }
     }
   }
-  return {
-    dealId: deal.id,
-    pipelineId: v.pipelineId,
-    stageId: v.stageId,
-    outcome: v.outcome,
-    forecastCategory: v.forecastCategory,
-    amount: amount === UNSET ? v.amount : (amount as number | null),
-    currency: currency === UNSET ? deal.currency : (currency as string | null),
-    probability: probability === UNSET ? v.probability : (probability as number),
-    closingDate: closingDate === UNSET ? v.closingDate : (closingDate as string | null),
-    ownerId: ownerId === UNSET ? deal.ownerId : (ownerId as string | null),
-  };
+  into.dealId = deal.id;
+  into.pipelineId = v.pipelineId;
+  into.stageId = v.stageId;
+  into.outcome = v.outcome;
+  into.forecastCategory = v.forecastCategory;
+  into.amount = amount;
+  into.currency = currency;
+  into.probability = probability;
+  into.closingDate = closingDate;
+  into.ownerId = ownerId;
+  return true;
+}
+
+/** The `from` of a change, checked. */
+function fitting(c: FieldChange, k: number): FieldChange['from'] {
+  return valueFits(c.field, c.from) ? c.from : badChange(k);
 }
 
 /**

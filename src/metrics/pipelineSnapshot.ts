@@ -5,31 +5,45 @@ import { Id, Instant } from '../model/primitives.js';
 import { parseWith } from '../model/parse.js';
 import { assertWorkspace } from '../workspace/validate.js';
 import { parseOptions } from './common.js';
-import { assertDealShallow, assertDealsShallow, stateAt } from './dealAt.js';
+import { assertDealShallow, assertDealsShallow, readStateAt, stateSlot } from './dealAt.js';
 import type { WeightedCurrency, WeightedTotals } from './weightedPipeline.js';
 
 const SnapshotOptions = z.strictObject({ pipelineId: Id.optional() });
 
 const emptyTotals = (): WeightedTotals => ({ count: 0, total: 0, weighted: 0 });
 
-interface Group {
-  readonly totals: WeightedTotals;
-  readonly byPipeline: Map<string, WeightedTotals>;
-  readonly byStage: Map<string, WeightedTotals>;
-  readonly byForecastCategory: Map<string, WeightedTotals>;
+/** Totals by key while summing, with the entry last added to at hand: deals in a row often share it. */
+interface Tally {
+  readonly map: Map<string, WeightedTotals>;
+  lastKey: string | undefined;
+  last: WeightedTotals | undefined;
 }
 
-function add(into: Map<string, WeightedTotals>, key: string, amount: number, weighted: number): void {
-  let t = into.get(key);
-  if (!t) into.set(key, (t = emptyTotals()));
+interface Group {
+  readonly totals: WeightedTotals;
+  readonly byPipeline: Tally;
+  readonly byStage: Tally;
+  readonly byForecastCategory: Tally;
+}
+
+const emptyTally = (): Tally => ({ map: new Map(), lastKey: undefined, last: undefined });
+
+function add(into: Tally, key: string, amount: number, weighted: number): void {
+  let t = into.last;
+  if (key !== into.lastKey || t === undefined) {
+    t = into.map.get(key);
+    if (!t) into.map.set(key, (t = emptyTotals()));
+    into.lastKey = key;
+    into.last = t;
+  }
   t.count++;
   t.total += amount;
   t.weighted += weighted;
 }
 
-function record(map: Map<string, WeightedTotals>): Record<string, WeightedTotals> {
+function record(tally: Tally): Record<string, WeightedTotals> {
   const out: Record<string, WeightedTotals> = Object.create(null);
-  for (const [key, t] of map) out[key] = t;
+  for (const [key, t] of tally.map) out[key] = t;
   return out;
 }
 
@@ -73,16 +87,22 @@ export function pipelineSnapshot(
   // Maps while summing, null-prototype records in the answer: keys come from the deals, and none
   // may reach Object.prototype.
   const acc = new Map<string, Group>();
+  // One state read into per call; the group last summed into, as deals of one currency follow each other.
+  const s = stateSlot();
+  let lastKey: string | undefined;
+  let g: Group | undefined;
   for (let i = 0; i < deals.length; i++) {
     const deal = deals[i]!;
     assertDealShallow(deal, i);
-    const s = stateAt(deal, t);
-    if (s === null || s.outcome !== 'open' || (pipelineId !== undefined && s.pipelineId !== pipelineId)) continue;
+    if (!readStateAt(deal, t, s) || s.outcome !== 'open' || (pipelineId !== undefined && s.pipelineId !== pipelineId)) continue;
     const amount = s.amount ?? 0;
     const weighted = (amount * s.probability) / 100;
     const key = s.currency ?? '';
-    let g = acc.get(key);
-    if (!g) acc.set(key, (g = { totals: emptyTotals(), byPipeline: new Map(), byStage: new Map(), byForecastCategory: new Map() }));
+    if (key !== lastKey || g === undefined) {
+      g = acc.get(key);
+      if (!g) acc.set(key, (g = { totals: emptyTotals(), byPipeline: emptyTally(), byStage: emptyTally(), byForecastCategory: emptyTally() }));
+      lastKey = key;
+    }
     g.totals.count++;
     g.totals.total += amount;
     g.totals.weighted += weighted;

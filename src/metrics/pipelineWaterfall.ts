@@ -102,105 +102,185 @@ export function pipelineWaterfall(
   const o = parseOptions(WaterfallOptions, opts);
   checkWindow(o.from, o.to);
   assertDealsShallow(deals);
-  const inScope = membership(o.pipelineId, o.closingFrom, o.closingTo);
-  const out: Record<string, WaterfallCurrency> = Object.create(null);
-  const put: Put = (p, bucket, amount) => {
-    const c = (out[p.currency ?? ''] ??= emptyCurrency());
-    const b = c[bucket];
-    b.amount += amount;
-    if (b.dealIds[b.dealIds.length - 1] !== p.dealId) {
-      b.dealIds.push(p.dealId);
-      b.count++;
-    }
+  const w: Walk = {
+    from: o.from,
+    to: o.to,
+    pipelineId: o.pipelineId,
+    closingFrom: o.closingFrom,
+    closingTo: o.closingTo,
+    bounded: o.closingFrom !== undefined || o.closingTo !== undefined,
+    out: Object.create(null) as Record<string, WaterfallCurrency>,
+    byCurrency: new Map(),
+    lastCurrency: undefined,
+    lastBuckets: [],
   };
   for (let i = 0; i < deals.length; i++) {
     const deal = deals[i]!;
     assertDealShallow(deal, i);
-    walk(deal, o.from, o.to, inScope, put);
+    walk(w, deal);
   }
-  return out;
+  return w.out;
 }
 
-/** What the waterfall tracks of a deal while it walks its timeline. */
-interface Position {
-  dealId: string;
-  exists: boolean;
-  pipelineId: string | null;
-  outcome: string;
-  amount: number | null;
-  currency: string | null;
-  closingDate: string | null;
+/** The options of one waterfall, read once, and the buckets it fills. */
+interface Walk {
+  readonly from: number;
+  readonly to: number;
+  readonly pipelineId: string | undefined;
+  readonly closingFrom: string | undefined;
+  readonly closingTo: string | undefined;
+  /** Whether a closing bound is given (then a deal without a closing date is out). */
+  readonly bounded: boolean;
+  readonly out: Record<string, WaterfallCurrency>;
+  /** The buckets of each currency in {@link BUCKETS} order. */
+  readonly byCurrency: Map<string, WaterfallBucket[]>;
+  /** The currency last written to and its buckets: deals of one currency follow each other. */
+  lastCurrency: string | undefined;
+  lastBuckets: WaterfallBucket[];
 }
 
-type Put = (p: Position, bucket: BucketName, amount: number) => void;
+// Indexes into BUCKETS.
+const START = 0;
+const CREATED = 1;
+const PULLED_IN = 2;
+const INCREASED = 3;
+const REOPENED = 4;
+const MOVED_IN = 5;
+const DECREASED = 6;
+const PUSHED_OUT = 7;
+const WON = 8;
+const LOST = 9;
+const MOVED_OUT = 10;
+const END = 11;
 
-/** Copies `from` into `into`: one scratch object per deal instead of one per step. */
-function assign(into: Position, from: Position): Position {
-  into.dealId = from.dealId;
-  into.exists = from.exists;
-  into.pipelineId = from.pipelineId;
-  into.outcome = from.outcome;
-  into.amount = from.amount;
-  into.currency = from.currency;
-  into.closingDate = from.closingDate;
-  return into;
+/** Adds `amount` and the deal to a bucket of a currency (a deal is listed once per run of puts). */
+function put(w: Walk, currency: string | null, dealId: string, bucket: number, amount: number): void {
+  const key = currency ?? '';
+  let buckets = w.lastBuckets;
+  if (key !== w.lastCurrency) {
+    let found = w.byCurrency.get(key);
+    if (found === undefined) {
+      const c = emptyCurrency();
+      w.out[key] = c;
+      found = BUCKETS.map((name) => c[name]);
+      w.byCurrency.set(key, found);
+    }
+    w.lastCurrency = key;
+    w.lastBuckets = buckets = found;
+  }
+  const b = buckets[bucket]!;
+  b.amount += amount;
+  const ids = b.dealIds;
+  if (ids[ids.length - 1] !== dealId) {
+    ids.push(dealId);
+    b.count++;
+  }
+}
+
+/** Whether a state is in the pipeline the waterfall looks at. */
+function inScope(w: Walk, exists: boolean, outcome: string, pipelineId: string | null, closingDate: string | null): boolean {
+  if (!exists || outcome !== 'open' || (w.pipelineId !== undefined && pipelineId !== w.pipelineId)) return false;
+  if (!w.bounded) return true;
+  // 'YYYY-MM-DD' strings compare in calendar order.
+  return closingDate !== null && (w.closingFrom === undefined || closingDate >= w.closingFrom) && (w.closingTo === undefined || closingDate <= w.closingTo);
 }
 
 /**
  * One pass over a deal's visits and changes, merged by time: the state before `from` is the start,
  * each instant in `[from, to)` is a step, the state after the last one is the end. Reads the deal
- * exactly as {@link dealAt} does (a logged value wins over the visit's snapshot).
+ * exactly as {@link dealAt} does (a logged value wins over the visit's snapshot). Each visit and
+ * change is checked once, when it is first read; the state lives in locals, so nothing is
+ * allocated per deal.
  */
-function walk(deal: Deal, from: number, to: number, inScope: (p: Position) => boolean, put: Put): void {
+function walk(w: Walk, deal: Deal): void {
+  const id = deal.id;
   const h = deal.history;
-  const log = deal.changes ?? [];
+  const log = deal.changes;
+  const nVisits = h.length;
+  const nChanges = log === undefined ? 0 : log.length;
+  // The currency before the first logged change of it; changes below `checked` are checked already.
   let currency = deal.currency;
-  for (let k = 0; k < log.length; k++) {
-    const c = checkedChange(log, k);
+  let checked = 0;
+  while (checked < nChanges) {
+    const c = checkedChange(log!, checked++);
     if (c.field === 'currency') {
       currency = c.from as string | null;
       break;
     }
   }
-  const cur: Position = { dealId: deal.id, exists: false, pipelineId: null, outcome: 'open', amount: null, currency, closingDate: null };
-  const prev: Position = { ...cur };
+  let exists = false;
+  let pipelineId: string | null = null;
+  let outcome = 'open';
+  let amount: number | null = null;
+  let closingDate: string | null = null;
   let amountLogged = false;
   let closingLogged = false;
   let started = false;
+  // Whether the state before the current step is in scope (once started).
+  let was = false;
   let i = 0;
   let j = 0;
+  let tv = nVisits > 0 ? checkedVisit(h, 0).enteredAt : Infinity;
+  let tc = nChanges > 0 ? (checked > 0 ? log![0]!.at : checkedChange(log!, 0).at) : Infinity;
   for (;;) {
-    const tv = i < h.length ? checkedVisit(h, i).enteredAt : Infinity;
-    const tc = j < log.length ? checkedChange(log, j).at : Infinity;
     const t = tv < tc ? tv : tc;
-    if (t === Infinity || t >= to) break;
-    if (!started && t >= from) {
+    // Also stops at an instant that is not a number (NaN): nothing could be read at it.
+    if (!(t < w.to)) break;
+    if (!started && t >= w.from) {
       started = true;
-      if (inScope(cur)) put(cur, 'start', cur.amount ?? 0);
+      was = inScope(w, exists, outcome, pipelineId, closingDate);
+      if (was) put(w, currency, id, START, amount ?? 0);
     }
-    const before = started ? assign(prev, cur) : null;
-    while (i < h.length && checkedVisit(h, i).enteredAt === t) {
+    const prevExists = exists;
+    const prevPipelineId = pipelineId;
+    const prevOutcome = outcome;
+    const prevAmount = amount;
+    const prevCurrency = currency;
+    while (tv === t) {
       const v = h[i++]!;
-      cur.exists = true;
-      cur.pipelineId = v.pipelineId;
-      cur.outcome = v.outcome;
-      if (!amountLogged) cur.amount = v.amount;
-      if (!closingLogged) cur.closingDate = v.closingDate;
+      exists = true;
+      pipelineId = v.pipelineId;
+      outcome = v.outcome;
+      if (!amountLogged) amount = v.amount;
+      if (!closingLogged) closingDate = v.closingDate;
+      tv = i < nVisits ? checkedVisit(h, i).enteredAt : Infinity;
     }
-    while (j < log.length && checkedChange(log, j).at === t) {
-      const c = log[j++]!;
+    while (tc === t) {
+      const c = log![j++]!;
       if (c.field === 'amount') {
-        cur.amount = c.to as number | null;
+        amount = c.to as number | null;
         amountLogged = true;
       } else if (c.field === 'closingDate') {
-        cur.closingDate = c.to as string | null;
+        closingDate = c.to as string | null;
         closingLogged = true;
-      } else if (c.field === 'currency') cur.currency = c.to as string | null;
+      } else if (c.field === 'currency') currency = c.to as string | null;
+      tc = j < nChanges ? (j < checked ? log![j]!.at : checkedChange(log!, j).at) : Infinity;
     }
-    if (before) step(before, cur, inScope, put);
+    if (!started) continue;
+    // Classifies the step (see the definition above).
+    const is = inScope(w, exists, outcome, pipelineId, closingDate);
+    if (was && is) {
+      const before = prevAmount ?? 0;
+      const after = amount ?? 0;
+      if (prevCurrency !== currency) {
+        put(w, prevCurrency, id, DECREASED, before);
+        put(w, currency, id, INCREASED, after);
+      } else if (after > before) put(w, currency, id, INCREASED, after - before);
+      else if (after < before) put(w, currency, id, DECREASED, before - after);
+    } else if (is) {
+      const why = !prevExists ? CREATED : prevOutcome !== 'open' ? REOPENED : prevPipelineId !== pipelineId ? MOVED_IN : PULLED_IN;
+      put(w, currency, id, why, amount ?? 0);
+    } else if (was) {
+      const why = outcome === 'won' ? WON : outcome === 'lost' ? LOST : prevPipelineId !== pipelineId ? MOVED_OUT : PUSHED_OUT;
+      put(w, prevCurrency, id, why, prevAmount ?? 0);
+    }
+    was = is;
   }
-  if (!started && inScope(cur)) put(cur, 'start', cur.amount ?? 0);
-  if (inScope(cur)) put(cur, 'end', cur.amount ?? 0);
+  if (!started) {
+    was = inScope(w, exists, outcome, pipelineId, closingDate);
+    if (was) put(w, currency, id, START, amount ?? 0);
+  }
+  if (was) put(w, currency, id, END, amount ?? 0);
 }
 
 function checkedVisit(h: Deal['history'], i: number): Deal['history'][number] {
@@ -218,42 +298,6 @@ function checkedChange(log: readonly FieldChange[], k: number): FieldChange {
     throw new PipelineError('invalid_input', `deal.changes[${k}]: expected a field change`, { path: `deal.changes[${k}]` });
   }
   return log[k]!;
-}
-
-/** Classifies one change of a deal's state (see the definition above). */
-function step(prev: Position, next: Position, inScope: (p: Position) => boolean, put: Put): void {
-  const was = inScope(prev);
-  const is = inScope(next);
-  if (!was && !is) return;
-  if (was && is) {
-    const before = prev.amount ?? 0;
-    const after = next.amount ?? 0;
-    if (prev.currency !== next.currency) {
-      put(prev, 'decreased', before);
-      put(next, 'increased', after);
-    } else if (after > before) put(next, 'increased', after - before);
-    else if (after < before) put(next, 'decreased', before - after);
-    return;
-  }
-  if (is) {
-    const why: BucketName = !prev.exists ? 'created' : prev.outcome !== 'open' ? 'reopened' : prev.pipelineId !== next.pipelineId ? 'movedIn' : 'pulledIn';
-    put(next, why, next.amount ?? 0);
-    return;
-  }
-  const why: BucketName = next.outcome === 'won' ? 'won' : next.outcome === 'lost' ? 'lost' : prev.pipelineId !== next.pipelineId ? 'movedOut' : 'pushedOut';
-  put(prev, why, prev.amount ?? 0);
-}
-
-/** Whether a state is in the pipeline the waterfall looks at. */
-function membership(pipelineId: string | undefined, closingFrom: string | undefined, closingTo: string | undefined): (p: Position) => boolean {
-  const bounded = closingFrom !== undefined || closingTo !== undefined;
-  return (s) => {
-    if (!s.exists || s.outcome !== 'open' || (pipelineId !== undefined && s.pipelineId !== pipelineId)) return false;
-    if (!bounded) return true;
-    const d = s.closingDate;
-    // 'YYYY-MM-DD' strings compare in calendar order.
-    return d !== null && (closingFrom === undefined || d >= closingFrom) && (closingTo === undefined || d <= closingTo);
-  };
 }
 
 function emptyCurrency(): WaterfallCurrency {
