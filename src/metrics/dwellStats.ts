@@ -60,32 +60,40 @@ export const dwellStats = /* @__PURE__ */ guarded(function dwellStats(
 ): DwellRow[] {
   const o = parseOptions(DwellOptions, opts);
   assertDeals(deals);
-  const groups = collect(deals, o.now, o.pipelineId, o.includeOpen === true, workingTime(o.businessDays));
-  const rows: DwellRow[] = [];
-  for (const [pipelineId, stages] of groups) {
-    for (const [stageId, durations] of stages) rows.push(summarise(pipelineId, stageId, durations));
-  }
-  return rows.sort(byKey);
+  const groups = new DwellGroups(o.now, o.pipelineId, o.includeOpen === true, workingTime(o.businessDays));
+  for (const deal of deals) for (const v of deal.history) groups.add(v);
+  return groups.rows();
 }, ['deals', 'opts']);
 
-type Groups = Map<string | null, Map<string, number[]>>;
+/** Durations of visits per (pipeline, stage), counted as `dwellStats` counts them, and their rows. */
+export class DwellGroups {
+  private readonly groups = new Map<string | null, Map<string, number[]>>();
+  constructor(
+    private readonly now: number,
+    private readonly only: string | undefined,
+    private readonly includeOpen: boolean,
+    private readonly measure: WorkingTime,
+  ) {}
 
-function collect(deals: readonly Deal[], now: number, only: string | undefined, includeOpen: boolean, measure: WorkingTime): Groups {
-  const groups: Groups = new Map();
-  for (const deal of deals) {
-    for (const v of deal.history) {
-      if (only !== undefined && v.pipelineId !== only) continue;
-      const end = v.exitedAt ?? (includeOpen ? now : null);
-      if (end === null) continue;
-      const ms = measure(v.enteredAt, end);
-      let stages = groups.get(v.pipelineId);
-      if (!stages) groups.set(v.pipelineId, (stages = new Map()));
-      const list = stages.get(v.stageId);
-      if (list) list.push(ms);
-      else stages.set(v.stageId, [ms]);
-    }
+  add(v: { pipelineId: string | null; stageId: string; enteredAt: number; exitedAt: number | null }): void {
+    if (this.only !== undefined && v.pipelineId !== this.only) return;
+    const end = v.exitedAt ?? (this.includeOpen ? this.now : null);
+    if (end === null) return;
+    const ms = this.measure(v.enteredAt, end);
+    let stages = this.groups.get(v.pipelineId);
+    if (!stages) this.groups.set(v.pipelineId, (stages = new Map()));
+    const list = stages.get(v.stageId);
+    if (list) list.push(ms);
+    else stages.set(v.stageId, [ms]);
   }
-  return groups;
+
+  rows(): DwellRow[] {
+    const rows: DwellRow[] = [];
+    for (const [pipelineId, stages] of this.groups) {
+      for (const [stageId, durations] of stages) rows.push(summarise(pipelineId, stageId, durations));
+    }
+    return rows.sort(byKey);
+  }
 }
 
 export function summarise(pipelineId: string | null, stageId: string, durations: number[]): DwellRow {

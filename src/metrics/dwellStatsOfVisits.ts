@@ -2,7 +2,7 @@ import { PipelineError } from '../errors.js';
 import type { VisitRow } from '../ports/repositories.js';
 import { parseOptions } from './common.js';
 import { workingTime, type BusinessCalendar } from './calendar.js';
-import { byKey, DwellOptions, summarise, type DwellRow } from './dwellStats.js';
+import { DwellGroups, DwellOptions, type DwellRow } from './dwellStats.js';
 
 /**
  * {@link dwellStats} over stage visits instead of deals: the same rows, to the last digit, as
@@ -32,27 +32,13 @@ export function dwellStatsOfVisits(
   if (typeof visits !== 'object' || visits === null || typeof (visits as Iterable<VisitRow>)[Symbol.iterator] !== 'function') {
     throw new PipelineError('invalid_input', 'visits: expected an iterable of visit rows', { path: 'visits' });
   }
-  const measure = workingTime(o.businessDays);
-  const includeOpen = o.includeOpen === true;
-  const groups = new Map<string | null, Map<string, number[]>>();
+  const groups = new DwellGroups(o.now, o.pipelineId, o.includeOpen === true, workingTime(o.businessDays));
   let i = 0;
   for (const v of visits) {
     assertVisit(v, i++);
-    if (o.pipelineId !== undefined && v.pipelineId !== o.pipelineId) continue;
-    const end = v.exitedAt ?? (includeOpen ? o.now : null);
-    if (end === null) continue;
-    const ms = measure(v.enteredAt, end);
-    let stages = groups.get(v.pipelineId);
-    if (!stages) groups.set(v.pipelineId, (stages = new Map()));
-    const list = stages.get(v.stageId);
-    if (list) list.push(ms);
-    else stages.set(v.stageId, [ms]);
+    groups.add(v);
   }
-  const rows: DwellRow[] = [];
-  for (const [pipelineId, stages] of groups) {
-    for (const [stageId, durations] of stages) rows.push(summarise(pipelineId, stageId, durations));
-  }
-  return rows.sort(byKey);
+  return groups.rows();
 }
 
 function assertVisit(v: unknown, i: number): asserts v is VisitRow {
