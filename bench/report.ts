@@ -12,7 +12,7 @@ const groups = raw.files.flatMap((f) => f.groups);
 interface Row { measure: string; libraryMs: number; baselineMs: number; ratio: number; goal: number | null; ok: boolean | null }
 const rows: Row[] = [];
 const goals: [RegExp, number][] = [
-  [/^transition/, 3],
+  [/^transition/, 2],
   [/^bulk: .*100k/, 3],
   [/^dwell/, 1.5],
   [/^replay/, 3],
@@ -21,6 +21,11 @@ const goals: [RegExp, number][] = [
   [/^storage sqlite: single dispatch/, 1.3],
   [/^storage sqlite: dwell/, 1],
   [/^storage sqlite: tenants/, 1.1],
+  [/^postgres: bulk/, 2],
+  [/^postgres: one dispatch/, 1.3],
+  [/^postgres: 80 dispatches/, 1.1],
+  [/^postgres: dwell/, 1],
+  [/^postgres: tenants/, 1.1],
   [/^memory store/, 3],
   [/^analytics/, 2],
 ];
