@@ -92,17 +92,61 @@ export function moveViolations(m: MoveInput): Violation[] {
   const out: Violation[] = [];
   const samePipeline = m.fromScope !== null && m.fromScope === m.toScope;
   if (m.from && m.fromScope) {
-    const fromRules = rulesOf(m.fromScope);
-    const leavingClosed = m.from.def.outcome !== 'open';
-    const keepsOutcome = !samePipeline && m.from.def.outcome === m.to.def.outcome;
-    if (leavingClosed && !keepsOutcome && !fromRules.allowReopen) {
-      out.push({ code: 'reopen_not_allowed', message: `deals in closed stage ${m.from.stageId} cannot be reopened in this pipeline` });
+    if (samePipeline) {
+      // The rules of the two stages alone, judged once per pair and copied out.
+      const verdict = pairVerdict(m.toScope, m.from, m.to);
+      for (let i = 0; i < verdict.length; i++) out.push({ code: verdict[i]!.code, message: verdict[i]!.message });
+    } else {
+      const leavingClosed = m.from.def.outcome !== 'open';
+      const keepsOutcome = m.from.def.outcome === m.to.def.outcome;
+      if (leavingClosed && !keepsOutcome && !rulesOf(m.fromScope).allowReopen) out.push(reopenViolation(m.from));
     }
-    if (samePipeline && !leavingClosed) orderViolations(out, m.toScope, m.from, m.to);
-    if (samePipeline) graphViolations(out, fromRules, m.from, m.to);
   }
   entryViolations(m, out);
   return out;
+}
+
+const reopenViolation = (from: StageSlot): Violation => ({
+  code: 'reopen_not_allowed',
+  message: `deals in closed stage ${from.stageId} cannot be reopened in this pipeline`,
+});
+
+/**
+ * The violations of the rules that depend on the two stages alone, for a move from `from` to `to`
+ * inside `scope` (reopen, order, graph), in that order. Remembered in the scope: a board or a bulk
+ * move asks about the same few pairs again and again. The list is shared: copy before handing out.
+ */
+export function pairVerdict(scope: StageScope, from: StageSlot, to: StageSlot): readonly Violation[] {
+  const key = from.position * scope.order.length + to.position;
+  const known = scope.verdicts[key] as readonly Violation[] | undefined;
+  if (known !== undefined) return known;
+  const out: Violation[] = [];
+  const rules = rulesOf(scope);
+  const leavingClosed = from.def.outcome !== 'open';
+  if (leavingClosed && !rules.allowReopen) out.push(reopenViolation(from));
+  if (!leavingClosed) orderViolations(out, scope, from, to);
+  graphViolations(out, rules, from, to);
+  const verdict = out.length === 0 ? NO_VIOLATIONS : Object.freeze(out.map((v) => Object.freeze(v)));
+  // A slot's position is its index in `order`, so the key names the pair; a slot from another
+  // scope (never passed here) would only miss the table, not poison it.
+  if (scope.order[from.position] === from && scope.order[to.position] === to) scope.verdicts[key] = verdict;
+  return verdict;
+}
+
+const NO_VIOLATIONS: readonly Violation[] = Object.freeze([]);
+
+/**
+ * Whether a move inside `scope` breaks no rule, for the common case of an allowed move: no
+ * list is built. False does not say which rules break; {@link moveViolations} does.
+ */
+export function moveAllowed(scope: StageScope, from: StageSlot, to: StageSlot, deal: MoveInput['deal'], lostReason: string | null): boolean {
+  if (pairVerdict(scope, from, to).length > 0) return false;
+  const required = to.requiredFields;
+  for (let i = 0; i < required.length; i++) {
+    const value = requiredValue(deal, required[i]!);
+    if (value === null || value === undefined || value === '') return false;
+  }
+  return !(to.def.outcome === 'lost' && lostReason === null && rulesOf(scope).requireLostReason);
 }
 
 function orderViolations(out: Violation[], scope: StageScope, from: StageSlot, to: StageSlot): void {

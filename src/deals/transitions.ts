@@ -8,7 +8,7 @@ import { quickTarget } from '../model/quickParse.js';
 import * as z from 'zod';
 import { assertWorkspace } from '../workspace/validate.js';
 import type { StageScope, StageSlot } from '../workspace/lookup.js';
-import { moveViolations, type Violation } from './rules.js';
+import { moveAllowed, moveViolations, type Violation } from './rules.js';
 import { assertKnownWorkspace, requireDealScope, requirePipelineScope, scopeOfDeal } from './scope.js';
 import { assertDeal } from './shape.js';
 
@@ -65,6 +65,7 @@ function violationsFor(ws: Workspace, deal: Deal, scope: StageScope, to: StageSl
   const fromScope = own ? scope : scopeOfDeal(ws, deal);
   const from = fromScope?.slots.get(deal.stageId) ?? null;
   const reason = to.def.outcome === 'lost' ? (lostReason ?? deal.lostReason) : null;
+  if (own && from !== null && moveAllowed(scope, from, to, deal as never, reason)) return [];
   return moveViolations({ fromScope, from, toScope: scope, to, deal: deal as never, lostReason: reason });
 }
 

@@ -25,6 +25,12 @@ export interface StageScope {
   readonly slots: ReadonlyMap<string, StageSlot>;
   readonly order: readonly StageSlot[];
   readonly openCount: number;
+  /**
+   * The verdicts of the rules that depend on the two stages alone (reopen, order, graph) for a
+   * move inside this scope, at `from.position * order.length + to.position`, filled on first use
+   * by the rule checks. Owned by them: never handed out.
+   */
+  readonly verdicts: unknown[];
 }
 
 /** Lookups over a workspace, built once per workspace object. */
@@ -104,5 +110,5 @@ function buildScope(layout: Layout, pipeline: Pipeline | null, defs: ReadonlyMap
     });
     if (open) openCount++;
   }
-  return { layout, pipeline, slots: new Map(order.map((s) => [s.stageId, s])), order, openCount };
+  return { layout, pipeline, slots: new Map(order.map((s) => [s.stageId, s])), order, openCount, verdicts: [] };
 }
