@@ -5,6 +5,7 @@ import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { parseContext, parseWith } from '../model/parse.js';
 import { quickMoveToStage } from '../model/quickParse.js';
+import { applyAllowedMove } from './applyMove.js';
 import { assertKnownWorkspace } from './scope.js';
 import { decideDealParsed } from './decide.js';
 import { assertDealEvent, evolveTrusted, stageChanged, updated } from './evolve.js';
@@ -38,8 +39,13 @@ export function applyDeal(
   try {
     assertKnownWorkspace(ws);
     if (deal !== null) assertDeal(deal);
-    const c = quickMoveToStage(command) ?? parseWith(DealCommand, command, 'command');
-    const events = decideDealParsed(ws, deal, c, parseContext(ctx));
+    const quick = quickMoveToStage(command);
+    const c = quick ?? parseWith(DealCommand, command, 'command');
+    const context = parseContext(ctx);
+    // The command a board sends most, when it breaks no rule, skips the general path.
+    const moved = quick !== null && deal !== null ? applyAllowedMove(ws, deal, quick, context) : null;
+    if (moved !== null) return moved;
+    const events = decideDealParsed(ws, deal, c, context);
     return { deal: applyEvents(deal, events, c.type), events };
   } catch (e) {
     throw toBoundaryError(e, 'applyDeal', APPLY_LABELS, [ws, deal, command, ctx]);

@@ -2,6 +2,7 @@ import { fail, PipelineError } from '../errors.js';
 import type { Context, DealCommand } from '../model/commands.js';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
+import type { Outcome } from '../model/stage.js';
 import type { StageScope, StageSlot } from '../workspace/lookup.js';
 import { dealEventId, type DealEvent, type StageChangeReason } from './events.js';
 import { codeFor, moveViolations, type Violation } from './rules.js';
@@ -50,28 +51,36 @@ export function moveEvent(deal: Deal, move: Move, reason: StageChangeReason, byp
     });
   }
   const fromOutcome = move.from?.def.outcome ?? deal.history[deal.history.length - 1]?.outcome ?? 'open';
-  return [
-    {
-      type: 'dealStageChanged',
-      id: dealEventId(deal.id, deal.version + 1),
-      dealId: deal.id,
-      at: ctx.at,
-      by: ctx.by,
-      version: deal.version + 1,
-      reason,
-      from: { layoutId: deal.layoutId, pipelineId: deal.pipelineId, stageId: deal.stageId, outcome: fromOutcome },
-      to: {
-        layoutId: move.toScope.layout.id,
-        pipelineId: move.toScope.pipeline?.id ?? null,
-        stageId: move.to.stageId,
-        outcome: move.to.def.outcome,
-      },
-      probability: move.to.probability,
-      forecastCategory: move.to.def.forecastCategory,
-      lostReason: move.lostReason,
-      bypassedRules: bypass && move.violations.length > 0,
-    },
-  ];
+  return [stageChangedEvent(deal, move.toScope, move.to, fromOutcome, move.lostReason, reason, bypass && move.violations.length > 0, ctx)];
+}
+
+/** The `dealStageChanged` event of a decided move of `deal` to the stage `to` of `toScope`. */
+export function stageChangedEvent(
+  deal: Deal,
+  toScope: StageScope,
+  to: StageSlot,
+  fromOutcome: Outcome,
+  lostReason: string | null,
+  reason: StageChangeReason,
+  bypassedRules: boolean,
+  ctx: Context,
+): Extract<DealEvent, { type: 'dealStageChanged' }> {
+  const version = deal.version + 1;
+  return {
+    type: 'dealStageChanged',
+    id: dealEventId(deal.id, version),
+    dealId: deal.id,
+    at: ctx.at,
+    by: ctx.by,
+    version,
+    reason,
+    from: { layoutId: deal.layoutId, pipelineId: deal.pipelineId, stageId: deal.stageId, outcome: fromOutcome },
+    to: { layoutId: toScope.layout.id, pipelineId: toScope.pipeline?.id ?? null, stageId: to.stageId, outcome: to.def.outcome },
+    probability: to.probability,
+    forecastCategory: to.def.forecastCategory,
+    lostReason,
+    bypassedRules,
+  };
 }
 
 const isSamePlace = (deal: Deal, move: Move): boolean =>
