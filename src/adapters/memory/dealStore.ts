@@ -15,12 +15,16 @@ export class DealStore {
   }
 
   write(deals: readonly Deal[]): void {
-    for (const deal of deals) {
-      if (!this.byId.has(deal.id)) {
+    const byId = this.byId;
+    for (let i = 0; i < deals.length; i++) {
+      const deal = deals[i]!;
+      // One lookup rather than has() then set(): the map grows exactly when the id is new.
+      const size = byId.size;
+      byId.set(deal.id, deal);
+      if (byId.size !== size) {
         this.ids.push(deal.id);
         this.sorted = false;
       }
-      this.byId.set(deal.id, deal);
     }
   }
 }
