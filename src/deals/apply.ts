@@ -3,7 +3,7 @@ import { PipelineError } from '../errors.js';
 import { DealCommand, type CommandContextInput, type DealCommandInput } from '../model/commands.js';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
-import { parseContext, parseWith } from '../model/parse.js';
+import { isQuickContext, parseContext, parseWith } from '../model/parse.js';
 import { quickMoveToStage } from '../model/quickParse.js';
 import { applyAllowedMove } from './applyMove.js';
 import { assertKnownWorkspace } from './scope.js';
@@ -40,12 +40,13 @@ export function applyDeal(
     assertKnownWorkspace(ws);
     if (deal !== null) assertDeal(deal);
     const quick = quickMoveToStage(command);
-    const c = quick ?? parseWith(DealCommand, command, 'command');
-    const context = parseContext(ctx);
     // The command a board sends most, when it breaks no rule, skips the general path.
-    const moved = quick !== null && deal !== null ? applyAllowedMove(ws, deal, quick, context) : null;
-    if (moved !== null) return moved;
-    const events = decideDealParsed(ws, deal, c, context);
+    if (quick !== null && deal !== null && isQuickContext(ctx)) {
+      const moved = applyAllowedMove(ws, deal, quick, ctx.at, ctx.by ?? null);
+      if (moved !== null) return moved;
+    }
+    const c = quick ?? parseWith(DealCommand, command, 'command');
+    const events = decideDealParsed(ws, deal, c, parseContext(ctx));
     return { deal: applyEvents(deal, events, c.type), events };
   } catch (e) {
     throw toBoundaryError(e, 'applyDeal', APPLY_LABELS, [ws, deal, command, ctx]);

@@ -1,4 +1,4 @@
-import type { Context, DealCommand } from '../model/commands.js';
+import type { DealCommand } from '../model/commands.js';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { stageChangedEvent } from './decideMove.js';
@@ -17,9 +17,10 @@ export function applyAllowedMove(
   ws: Workspace,
   deal: Deal,
   c: Extract<DealCommand, { type: 'moveToStage' }>,
-  ctx: Context,
+  at: number,
+  by: string | null,
 ): { deal: Deal; events: DealEvent[] } | null {
-  if (ctx.at < deal.updatedAt) return null;
+  if (at < deal.updatedAt) return null;
   const scope = scopeOfDeal(ws, deal);
   if (scope === null || scope.layout.id !== deal.layoutId) return null;
   const to = scope.slots.get(c.stageId);
@@ -29,6 +30,6 @@ export function applyAllowedMove(
   if (c.lostReason !== undefined && !lost) return null;
   const lostReason = lost ? (c.lostReason ?? deal.lostReason) : null;
   if (!moveAllowed(scope, from, to, deal as never, lostReason)) return null;
-  const event = stageChangedEvent(deal, scope, to, from.def.outcome, lostReason, 'moveToStage', false, ctx);
+  const event = stageChangedEvent(deal, scope, to, from.def.outcome, lostReason, 'moveToStage', false, at, by);
   return { deal: stageChanged(deal, event), events: [event] };
 }

@@ -51,7 +51,7 @@ export function moveEvent(deal: Deal, move: Move, reason: StageChangeReason, byp
     });
   }
   const fromOutcome = move.from?.def.outcome ?? deal.history[deal.history.length - 1]?.outcome ?? 'open';
-  return [stageChangedEvent(deal, move.toScope, move.to, fromOutcome, move.lostReason, reason, bypass && move.violations.length > 0, ctx)];
+  return [stageChangedEvent(deal, move.toScope, move.to, fromOutcome, move.lostReason, reason, bypass && move.violations.length > 0, ctx.at, ctx.by)];
 }
 
 /** The `dealStageChanged` event of a decided move of `deal` to the stage `to` of `toScope`. */
@@ -63,15 +63,16 @@ export function stageChangedEvent(
   lostReason: string | null,
   reason: StageChangeReason,
   bypassedRules: boolean,
-  ctx: Context,
+  at: number,
+  by: string | null,
 ): Extract<DealEvent, { type: 'dealStageChanged' }> {
   const version = deal.version + 1;
   return {
     type: 'dealStageChanged',
     id: dealEventId(deal.id, version),
     dealId: deal.id,
-    at: ctx.at,
-    by: ctx.by,
+    at,
+    by,
     version,
     reason,
     from: { layoutId: deal.layoutId, pipelineId: deal.pipelineId, stageId: deal.stageId, outcome: fromOutcome },

@@ -49,12 +49,17 @@ export function parseContext(ctx: unknown): Context {
 
 /** `{ at: epoch ms, by?: id | null }` needs no zod; anything else returns null. */
 export function quickContext(ctx: unknown): Context | null {
-  if (typeof ctx !== 'object' || ctx === null) return null;
+  if (!isQuickContext(ctx)) return null;
+  return { at: ctx.at, by: ctx.by ?? null, limits: DEFAULT_LIMITS };
+}
+
+/** Whether `ctx` is a plain `{ at: epoch ms, by?: id | null }`, checked without building anything. */
+export function isQuickContext(ctx: unknown): ctx is { at: number; by?: string | null } {
+  if (typeof ctx !== 'object' || ctx === null) return false;
   const c = ctx as { at?: unknown; by?: unknown };
-  for (const key in c) if (key !== 'at' && key !== 'by') return null;
+  for (const key in c) if (key !== 'at' && key !== 'by') return false;
   const { at } = c;
   const by = c.by ?? null;
-  if (typeof at !== 'number' || !Number.isSafeInteger(at) || Math.abs(at) > 8.64e15) return null;
-  if (by !== null && !isId(by)) return null;
-  return { at, by: by as string | null, limits: DEFAULT_LIMITS };
+  if (typeof at !== 'number' || !Number.isSafeInteger(at) || Math.abs(at) > 8.64e15) return false;
+  return by === null || isId(by);
 }
