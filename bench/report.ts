@@ -65,6 +65,14 @@ try {
 } catch {
   // bench/heap.ts did not run
 }
+try {
+  const cold = JSON.parse(readFileSync('bench/transitionCold.json', 'utf8')) as { deals: number; libraryMs: number; baselineMs: number; ratio: number; goal: number };
+  const ok = cold.ratio <= cold.goal;
+  console.log(`transition in a plain Node process: applyDeal(moveToStage) on ${cold.deals / 1000}k deals ${cold.libraryMs.toFixed(2)} ms, hand-written spread ${cold.baselineMs.toFixed(2)} ms: ${cold.ratio.toFixed(2)}x (goal ≤ ${cold.goal}x ${ok ? 'met' : 'MISSED'})`);
+  rows.push({ measure: `transition, plain Node process: moveToStage on ${cold.deals / 1000}k deals`, libraryMs: cold.libraryMs, baselineMs: cold.baselineMs, ratio: cold.ratio, goal: cold.goal, ok });
+} catch {
+  // bench/transitionCold.ts did not run
+}
 const machine = `${os.cpus()[0]?.model ?? 'unknown cpu'} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 console.log(`\nmachine: ${machine}`);
 writeFileSync('bench/results.json', `${JSON.stringify({ machine, date: new Date().toISOString(), rows }, null, 2)}\n`);
