@@ -89,8 +89,51 @@ export interface HandPipeline {
   readonly requireLostReason: boolean;
 }
 
-/** Every rule checkTransition applies inside one pipeline, by hand, listing every violation. */
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isTextOrNull = (v: unknown): boolean => v === null || typeof v === 'string';
+// A stage id that is not in the pipeline is refused by the lookup that follows; this only keeps
+// what is not a string of an id's length from reaching it.
+const isIdText = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 255;
+
+/**
+ * The checks of its arguments that checkTransition owes by contract (a malformed deal or target is
+ * refused naming the field, never answered), by hand: the target stage is an id, the deal has its
+ * fields with their types and an open visit to read. Returns the field at fault, or null.
+ */
+export function handArgumentProblem(deal: Deal, stageId: unknown): string | null {
+  if (!isIdText(stageId)) return 'target.stageId';
+  const d = deal as unknown as Record<string, unknown>;
+  if (typeof d !== 'object' || d === null) return 'deal';
+  if (typeof d.id !== 'string' || d.id === '') return 'deal.id';
+  if (typeof d.layoutId !== 'string' || d.layoutId === '') return 'deal.layoutId';
+  if (typeof d.stageId !== 'string' || d.stageId === '') return 'deal.stageId';
+  if (d.pipelineId !== null && (typeof d.pipelineId !== 'string' || d.pipelineId === '')) return 'deal.pipelineId';
+  if (!Number.isSafeInteger(d.version) || (d.version as number) < 1) return 'deal.version';
+  if (!isNumber(d.createdAt)) return 'deal.createdAt';
+  if (!isNumber(d.updatedAt)) return 'deal.updatedAt';
+  if (d.amount !== null && !isNumber(d.amount)) return 'deal.amount';
+  if (!isNumber(d.probability)) return 'deal.probability';
+  if (!isTextOrNull(d.currency)) return 'deal.currency';
+  if (!isTextOrNull(d.closingDate)) return 'deal.closingDate';
+  if (!isTextOrNull(d.lostReason)) return 'deal.lostReason';
+  if (!isTextOrNull(d.ownerId)) return 'deal.ownerId';
+  if (typeof d.fields !== 'object' || d.fields === null) return 'deal.fields';
+  const h = d.history;
+  if (!Array.isArray(h) || h.length === 0) return 'deal.history';
+  const v = h[h.length - 1] as Record<string, unknown> | null;
+  if (typeof v !== 'object' || v === null || !isNumber(v.enteredAt) || typeof v.stageId !== 'string' || (v.exitedAt !== null && !isNumber(v.exitedAt)) ||
+    (v.pipelineId !== null && typeof v.pipelineId !== 'string') || (v.amount !== null && !isNumber(v.amount)) || !isNumber(v.probability) ||
+    (v.expectedRevenue !== null && !isNumber(v.expectedRevenue))) return `deal.history[${h.length - 1}]`;
+  return null;
+}
+
+/**
+ * Every rule checkTransition applies inside one pipeline, by hand, listing every violation, after
+ * the checks of its arguments the contract requires ({@link handArgumentProblem}).
+ */
 export function handCheck(deal: Deal, stageId: string, p: HandPipeline): { allowed: boolean; violations: { code: string; message: string }[] } {
+  const bad = handArgumentProblem(deal, stageId);
+  if (bad !== null) throw new Error(`${bad}: malformed`);
   const violations: { code: string; message: string }[] = [];
   const from = p.slots.get(deal.stageId);
   const to = p.slots.get(stageId);
