@@ -126,26 +126,19 @@ export function pairVerdict(scope: StageScope, from: StageSlot, to: StageSlot): 
   if (leavingClosed && !rules.allowReopen) out.push(reopenViolation(from));
   if (!leavingClosed) orderViolations(out, scope, from, to);
   graphViolations(out, rules, from, to);
-  const verdict = out.length === 0 ? NO_VIOLATIONS : Object.freeze(out.map((v) => Object.freeze(v)));
+  const verdict = Object.freeze(out.map((v) => Object.freeze(v)));
   // A slot's position is its index in `order`, so the key names the pair; a slot from another
   // scope (never passed here) would only miss the table, not poison it.
   if (scope.order[from.position] === from && scope.order[to.position] === to) scope.verdicts[key] = verdict;
   return verdict;
 }
 
-const NO_VIOLATIONS: readonly Violation[] = Object.freeze([]);
-
 /**
  * Whether a move inside `scope` breaks no rule, for the common case of an allowed move: no
  * list is built. False does not say which rules break; {@link moveViolations} does.
  */
 export function moveAllowed(scope: StageScope, from: StageSlot, to: StageSlot, deal: MoveInput['deal'], lostReason: string | null): boolean {
-  if (pairVerdict(scope, from, to).length > 0) return false;
-  const required = to.requiredFields;
-  for (let i = 0; i < required.length; i++) {
-    const value = requiredValue(deal, required[i]!);
-    if (value === null || value === undefined || value === '') return false;
-  }
+  if (pairVerdict(scope, from, to).length > 0 || missingFields(deal, to).length > 0) return false;
   return !(to.def.outcome === 'lost' && lostReason === null && rulesOf(scope).requireLostReason);
 }
 
