@@ -34,6 +34,9 @@ const loud = (fn: () => Promise<unknown>) => async () => {
   }
 };
 
+const stageOf = { lib: new Map<string, string>(), sql: new Map<string, string>() };
+const bulkIn: { lib: 'new-cars' | 'used-cars'; sql: 'new-cars' | 'used-cars' } = { lib: 'new-cars', sql: 'new-cars' };
+
 let clockAt = LATER;
 const clock = () => (clockAt += 1000);
 const serviceOf = (tenantId: string) => createPipelineService({ ...createPostgresRepositories(client!, { tenantId }), clock, chunkSize: 1000, maxRetries: 50 });
@@ -59,6 +62,15 @@ if (client && pool) {
   await Promise.all([seed('bench:one', big), seed('bench:dispatch:lib', mid), seed('bench:dispatch:sql', mid)]);
   for (let t = 0; t < 100; t += 10) await Promise.all(Array.from({ length: 10 }, (_, i) => seed(`bench:many:${t + i}`, small)));
   await pool.query('ANALYZE');
+  // Kept tenants start where the last run left them.
+  for (const [side, tenantId] of [['lib', 'bench:dispatch:lib'], ['sql', 'bench:dispatch:sql']] as const) {
+    const { rows } = await pool.query<{ id: string; stage_id: string }>('SELECT id, stage_id FROM sp_deals WHERE tenant_id = $1', [tenantId]);
+    for (const r of rows) stageOf[side].set(r.id, r.stage_id);
+  }
+  for (const [side, tenantId] of [['lib', 'bench:bulk:lib'], ['sql', 'bench:bulk:sql']] as const) {
+    const { rows } = await pool.query<{ pipeline_id: 'new-cars' | 'used-cars' }>('SELECT pipeline_id FROM sp_deals WHERE tenant_id = $1 LIMIT 1', [tenantId]);
+    bulkIn[side] = rows[0]!.pipeline_id;
+  }
   console.log(`420k deals (3.36M visits) ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
@@ -66,19 +78,17 @@ describe.runIf(URL)('storage on PostgreSQL', () => {
   // --- bulk move of 100k deals to the other pipeline with a stage map, and back ---------------
   const maps = { 'used-cars': { requirements: 'show-models' }, 'new-cars': { 'show-models': 'requirements' } } as const;
   const bulkLib = URL ? serviceOf('bench:bulk:lib') : null;
-  let libIn: 'new-cars' | 'used-cars' = 'new-cars';
-  let sqlIn: 'new-cars' | 'used-cars' = 'new-cars';
 
   describe('postgres: bulk move of 100k deals to another pipeline with a stage map', () => {
     bench('library: service.bulkUpdate by query (chunks of 1,000)', async () => {
-      const to = libIn === 'new-cars' ? 'used-cars' : 'new-cars';
-      const report = await bulkLib!.bulkUpdate({ query: { pipelineId: libIn }, change: { type: 'moveToPipeline', pipelineId: to, stageMap: maps[to] }, mode: 'bestEffort', by: 'bench' });
+      const to = bulkIn.lib === 'new-cars' ? 'used-cars' : 'new-cars';
+      const report = await bulkLib!.bulkUpdate({ query: { pipelineId: bulkIn.lib }, change: { type: 'moveToPipeline', pipelineId: to, stageMap: maps[to] }, mode: 'bestEffort', by: 'bench' });
       if (report.updated.length !== N) throw new Error(`moved ${report.updated.length}`);
-      libIn = to;
+      bulkIn.lib = to;
     }, once);
 
     bench('baseline: hand-written SQL (one statement: deals, close the open visit, insert the new one)', async () => {
-      const to = sqlIn === 'new-cars' ? 'used-cars' : 'new-cars';
+      const to = bulkIn.sql === 'new-cars' ? 'used-cars' : 'new-cars';
       await pool!.query(
         `WITH moved AS (
            UPDATE sp_deals d SET pipeline_id = $3, stage_id = coalesce($4::jsonb->>d.stage_id, d.stage_id), version = d.version + 1,
@@ -93,15 +103,14 @@ describe.runIf(URL)('storage on PostgreSQL', () => {
                                       expected_revenue, closing_date, forecast_category, outcome, "by", bypassed_rules)
          SELECT $1, m.id, m.visit_count - 1, m.layout_id, $3, m.stage_id, $5, NULL, m.amount, m.probability, m.amount * m.probability / 100,
                 '2026-06-30', 'commit', 'open', 'bench', false FROM moved m`,
-        ['bench:bulk:sql', sqlIn, to, JSON.stringify(maps[to]), clock()],
+        ['bench:bulk:sql', bulkIn.sql, to, JSON.stringify(maps[to]), clock()],
       );
-      sqlIn = to;
+      bulkIn.sql = to;
     }, once);
   });
 
   // --- one dispatch(moveToStage), back and forth between quote and negotiation ---------------
   const dispatchLib = URL ? serviceOf('bench:dispatch:lib') : null;
-  const stageOf = { lib: new Map<string, string>(), sql: new Map<string, string>() };
   const flip = (side: 'lib' | 'sql', id: string) => {
     const next = (stageOf[side].get(id) ?? 'negotiation') === 'negotiation' ? 'quote' : 'negotiation';
     stageOf[side].set(id, next);
