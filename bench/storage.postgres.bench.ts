@@ -172,6 +172,11 @@ describe.runIf(URL)('storage on PostgreSQL', () => {
   // --- dwell statistics over 100k stored deals ------------------------------------------------
   describe('postgres: dwell statistics over 100k stored deals (800k visits)', () => {
     const repos = URL ? createPostgresRepositories(client!, { tenantId: 'bench:one' }) : null;
+    const dwellService = URL ? serviceOf('bench:one') : null;
+    bench('library: service.dwellStats (visits.dwell: the statistics in SQL)', async () => {
+      const rows = await dwellService!.dwellStats({ now: LATER });
+      if (rows.length === 0) throw new Error('no dwell rows');
+    }, once);
     bench('library: deals.list pages of 1,000 + dwellStats', async () => {
       const deals: Deal[] = [];
       for (let page = await repos!.deals.list({ limit: 1000 }); ; page = await repos!.deals.list({ after: page.next, limit: 1000 })) {

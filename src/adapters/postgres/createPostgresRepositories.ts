@@ -43,7 +43,7 @@ export function createPostgresRepositories(client: PostgresQueryable, options: P
   readonly workspace: WorkspaceRepository;
   readonly deals: DealRepository & Required<Pick<DealRepository, 'summarize'>>;
   readonly outbox: OutboxRepository;
-  readonly visits: VisitRepository;
+  readonly visits: VisitRepository & Required<Pick<VisitRepository, 'dwell'>>;
 } {
   if (typeof client !== 'object' || client === null || typeof client.query !== 'function') {
     throw new PipelineError('invalid_input', 'client: expected a PostgreSQL client with query(sql, params)', { path: 'client' });
