@@ -121,10 +121,20 @@ function buildSave(parts: Parts): string {
   RETURNING 1
 )`);
   }
-  return `
+  return opaqueArrays(`
 WITH ${ctes.join(',\n')}
 SELECT (SELECT ok FROM verdict) AS ok, ARRAY(SELECT id FROM conflicts ORDER BY id) AS conflicts,
-       ${parts.ws ? '(SELECT version FROM ws)' : 'NULL::integer'} AS workspace_version`;
+       ${parts.ws ? '(SELECT version FROM ws)' : 'NULL::integer'} AS workspace_version`);
+}
+
+/**
+ * Puts every array parameter in a scalar subquery. A plan made for the values at hand (a custom
+ * plan) would otherwise count the elements of each array and always look cheaper than the plan
+ * for any values (the generic plan), so a prepared save would be planned again on every call;
+ * this way both plans estimate the same and the server keeps the generic one.
+ */
+function opaqueArrays(sql: string): string {
+  return sql.replace(/(?<!ANY\()(\$\d+::[a-z ]+\[\])/g, '(SELECT $1)');
 }
 
 /** Checks the shape of what `save` was handed: an array of { deal, expectedVersion }, ids unique. */
