@@ -116,6 +116,7 @@ export type {
   OutboxEntry,
   VisitRepository,
   VisitQuery,
+  DwellQuery,
   VisitPage,
   VisitRow,
   Repositories,

@@ -4,4 +4,4 @@
 
 export { createPostgresRepositories, type PostgresRepositoryOptions } from './adapters/postgres/createPostgresRepositories.js';
 export { migratePostgres } from './adapters/postgres/schema.js';
-export { fromPgPool, type PostgresClient, type PostgresQueryable, type PgPoolLike, type PgPoolConnection } from './adapters/postgres/client.js';
+export { fromPgPool, type PostgresClient, type PostgresQueryable, type PgPoolLike, type PgPoolConnection, type PgQueryConfig } from './adapters/postgres/client.js';

@@ -1,6 +1,7 @@
 import type { DealEvent } from '../deals/events.js';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
+import type { DwellRow } from '../metrics/dwellStats.js';
 import type { WorkspaceEvent } from '../workspace/events.js';
 
 /**
@@ -270,6 +271,30 @@ export interface VisitPage {
 export interface VisitRepository {
   /** One page of visits, ordered by deal id then position in the deal's history, after the cursor. */
   list(q: VisitQuery): Promise<VisitPage>;
+  /**
+   * Optional: dwell statistics computed by the store, the same rows to the last digit as
+   * `dwellStats` over the stored deals with `{ now, pipelineId, includeOpen }` (calendar time,
+   * no `businessDays`). `service.dwellStats` uses it when present.
+   */
+  dwell?(q: DwellQuery): Promise<DwellRow[]>;
+}
+
+/**
+ * What {@link VisitRepository.dwell} is asked: the options of `dwellStats` in calendar time,
+ * `now` as epoch milliseconds.
+ *
+ * @example
+ * ```ts
+ * const q: DwellQuery = { now: Date.now(), pipelineId: 'new-cars', includeOpen: true };
+ * ```
+ */
+export interface DwellQuery {
+  /** Where open visits end when `includeOpen` (epoch milliseconds). */
+  readonly now: number;
+  /** Only visits made in this pipeline. */
+  readonly pipelineId?: string;
+  /** Count open visits up to `now`; default false (completed visits only). */
+  readonly includeOpen?: boolean;
 }
 
 /**

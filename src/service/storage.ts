@@ -27,7 +27,7 @@ export function guardRepositories(repos: Repositories): Repositories {
           },
         }
       : {}),
-    ...(visits ? { visits: { list: (q) => guard('visits.list', () => visits.list(q)) } } : {}),
+    ...(visits ? { visits: { list: (q) => guard('visits.list', () => visits.list(q)), ...(visits.dwell ? { dwell: (q) => guard('visits.dwell', () => visits.dwell!(q)) } : {}) } } : {}),
   };
 }
 

@@ -1,6 +1,8 @@
 import type { BusinessCalendar } from '../metrics/calendar.js';
 import type { DwellRow } from '../metrics/dwellStats.js';
 import { dwellStatsOfVisits } from '../metrics/dwellStatsOfVisits.js';
+import { parseOptions } from '../metrics/common.js';
+import { DwellOptions } from '../metrics/dwellStats.js';
 import { PipelineError } from '../errors.js';
 import type { VisitRow } from '../ports/repositories.js';
 import type { Runtime } from './runtime.js';
@@ -16,14 +18,20 @@ export interface StoredDwellOptions {
 const PAGE = 10_000;
 
 /**
- * Dwell statistics over every stored deal, read as stage-visit rows from the store's visits table
- * when it has one (no deal is materialised), else from the deals page by page.
+ * Dwell statistics over every stored deal: computed by the store when it offers `visits.dwell`
+ * (calendar time), else read as stage-visit rows from the store's visits table when it has one
+ * (no deal is materialised), else from the deals page by page.
  */
 export async function storedDwellStats(rt: Runtime, input: StoredDwellOptions | undefined): Promise<DwellRow[]> {
   if (input !== undefined && (typeof input !== 'object' || input === null)) {
     throw new PipelineError('invalid_input', 'opts: expected an object', { path: 'opts' });
   }
   const opts = { ...input, now: input?.now ?? rt.now() };
+  // A store that computes the statistics itself (in calendar time) answers without a visit read here.
+  if (rt.visits?.dwell && (opts.businessDays === undefined || opts.businessDays === false)) {
+    const o = parseOptions(DwellOptions, opts);
+    return rt.visits.dwell({ now: o.now, ...(o.pipelineId === undefined ? {} : { pipelineId: o.pipelineId }), includeOpen: o.includeOpen === true });
+  }
   const rows: VisitRow[] = [];
   const pipelineId = typeof opts.pipelineId === 'string' ? opts.pipelineId : undefined;
   if (rt.visits) {

@@ -31,6 +31,46 @@ export interface PostgresClient extends PostgresQueryable {
 }
 
 /**
+ * A node-postgres query config: a named statement is parsed and planned once per connection.
+ *
+ * @example
+ * ```ts
+ * const config: PgQueryConfig = { name: 'sp_workspace_load', text: 'SELECT 1', values: [] };
+ * ```
+ */
+export interface PgQueryConfig {
+  readonly name: string;
+  readonly text: string;
+  readonly values?: unknown[];
+}
+
+// The adapter's fixed statement texts by their names (see `named`). A text is looked up by
+// identity of the string the adapter passes, so the lookup costs a hash of a cached string.
+const NAMES = new Map<string, string>();
+const TAKEN = new Set<string>();
+
+/**
+ * Gives one of the adapter's fixed statement texts a stable name, under which clients that can
+ * prepare statements (`fromPgPool`) run it as a named prepared statement. Returns the text.
+ */
+export function named(name: string, text: string): string {
+  if (NAMES.has(text)) return text;
+  // Each name belongs to one text: a server refuses a name prepared twice with different texts.
+  let unique = name;
+  for (let i = 2; TAKEN.has(unique); i++) unique = `${name}_${i}`;
+  TAKEN.add(unique);
+  NAMES.set(text, unique);
+  return text;
+}
+
+/** The statement as a pool runs it: a named query config for a fixed text, else the text itself. */
+function statement(sql: string, params: unknown[] | undefined): string | PgQueryConfig {
+  const name = NAMES.get(sql);
+  if (name === undefined) return sql;
+  return params === undefined ? { name, text: sql } : { name, text: sql, values: params };
+}
+
+/**
  * The part of a `pg` Pool that {@link fromPgPool} uses.
  *
  * @example
@@ -39,8 +79,12 @@ export interface PostgresClient extends PostgresQueryable {
  * ```
  */
 export interface PgPoolLike {
-  /** Runs one statement on any connection of the pool. */
-  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+  /**
+   * Runs one statement on any connection of the pool. The adapter's fixed statements come as a
+   * query config `{ name, text, values }` (node-postgres prepares a named statement once per
+   * connection and reuses it); everything else as `(sql, params)`.
+   */
+  query(sql: string | PgQueryConfig, params?: unknown[]): Promise<{ rows: unknown[] }>;
   /** Checks out one connection, for a transaction. */
   connect(): Promise<PgPoolConnection>;
 }
@@ -55,15 +99,16 @@ export interface PgPoolLike {
  * ```
  */
 export interface PgPoolConnection {
-  /** Runs one statement on this connection. */
-  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+  /** Runs one statement on this connection (a named query config for the adapter's fixed statements). */
+  query(sql: string | PgQueryConfig, params?: unknown[]): Promise<{ rows: unknown[] }>;
   /** Returns the connection to the pool; `true` (or an error) discards it instead. */
   release(error?: Error | boolean): void;
 }
 
 /**
  * Adapts a `pg` Pool (node-postgres 8) to {@link PostgresClient}: single statements go to the
- * pool, a transaction checks out one connection and runs BEGIN / COMMIT (ROLLBACK when the
+ * pool (the adapter's fixed statements as named prepared statements, parsed and planned once per
+ * connection), a transaction checks out one connection and runs BEGIN / COMMIT (ROLLBACK when the
  * function throws, then the connection is released, or discarded if the rollback failed too).
  *
  * @param pool - a `pg` Pool (or anything with `query` and `connect`)
@@ -78,10 +123,18 @@ export interface PgPoolConnection {
  */
 export function fromPgPool(pool: PgPoolLike): PostgresClient {
   return {
-    query: async <R>(sql: string, params?: unknown[]) => (await pool.query(sql, params)) as { rows: R[] },
+    query: async <R>(sql: string, params?: unknown[]) => {
+      const config = statement(sql, params);
+      return (await (typeof config === 'string' ? pool.query(config, params) : pool.query(config))) as { rows: R[] };
+    },
     async transaction<T>(fn: (tx: PostgresQueryable) => Promise<T>): Promise<T> {
       const connection = await pool.connect();
-      const tx: PostgresQueryable = { query: async <R>(sql: string, params?: unknown[]) => (await connection.query(sql, params)) as { rows: R[] } };
+      const tx: PostgresQueryable = {
+        query: async <R>(sql: string, params?: unknown[]) => {
+          const config = statement(sql, params);
+          return (await (typeof config === 'string' ? connection.query(config, params) : connection.query(config))) as { rows: R[] };
+        },
+      };
       let broken = false;
       try {
         await connection.query('BEGIN');

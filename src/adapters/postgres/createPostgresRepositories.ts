@@ -1,5 +1,6 @@
 import { PipelineError, type DealRepository, type OutboxRepository, type Repositories, type VisitRepository, type WorkspaceRepository } from 'sales-pipelines';
 import type { PostgresQueryable } from './client.js';
+import { createContext } from './context.js';
 import { getDeal, getDeals, listDeals, summarizeDeals } from './readDeals.js';
 import { saveDeals } from './saveDeals.js';
 import { postgresOutbox } from './outbox.js';
@@ -42,7 +43,7 @@ export function createPostgresRepositories(client: PostgresQueryable, options: P
   readonly workspace: WorkspaceRepository;
   readonly deals: DealRepository & Required<Pick<DealRepository, 'summarize'>>;
   readonly outbox: OutboxRepository;
-  readonly visits: VisitRepository;
+  readonly visits: VisitRepository & Required<Pick<VisitRepository, 'dwell'>>;
 } {
   if (typeof client !== 'object' || client === null || typeof client.query !== 'function') {
     throw new PipelineError('invalid_input', 'client: expected a PostgreSQL client with query(sql, params)', { path: 'client' });
@@ -51,15 +52,15 @@ export function createPostgresRepositories(client: PostgresQueryable, options: P
   const tenantId = options.tenantId ?? 'default';
   if (typeof tenantId !== 'string' || tenantId.length === 0) throw new PipelineError('invalid_input', 'options.tenantId: expected a non-empty string', { path: 'options.tenantId' });
   storableText(tenantId, 'options.tenantId');
-  const validate = options.validate === true;
+  const ctx = createContext(client, tenantId, options.validate === true);
   return {
-    workspace: postgresWorkspace(client, tenantId, validate),
+    workspace: postgresWorkspace(ctx),
     deals: {
-      get: (id) => getDeal(client, tenantId, id, validate),
-      getMany: (ids) => getDeals(client, tenantId, ids, validate),
-      list: (q) => listDeals(client, tenantId, q, validate),
-      save: (changes, saveOptions) => saveDeals(client, tenantId, changes, saveOptions),
-      summarize: (q) => summarizeDeals(client, tenantId, q),
+      get: (id) => getDeal(ctx, id),
+      getMany: (ids) => getDeals(ctx, ids),
+      list: (q) => listDeals(ctx, q),
+      save: (changes, saveOptions) => saveDeals(ctx, changes, saveOptions),
+      summarize: (q) => summarizeDeals(ctx, q),
     },
     outbox: postgresOutbox(client, tenantId),
     visits: postgresVisits(client, tenantId),

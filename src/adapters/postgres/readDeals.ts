@@ -1,11 +1,14 @@
 import { PipelineError, type Deal, type DealPage, type DealQuery, type StageSummaryRow, type SummaryQuery } from 'sales-pipelines';
-import type { PostgresQueryable } from './client.js';
+import { named } from './client.js';
+import type { Context } from './context.js';
 import { guarded } from './driverErrors.js';
 import { HISTORY, readDeal } from './rows.js';
 
 type BodyRow = { id: string; body: string; history: string | null };
 
 const SELECT = `SELECT d.id, d.body::text AS body, ${HISTORY} AS history FROM sp_deals d`;
+const GET = named('sp_deals_get', `${SELECT} WHERE d.tenant_id = $1 AND d.id = $2`);
+const GET_MANY = named('sp_deals_get_many', `${SELECT} WHERE d.tenant_id = $1 AND d.id = ANY($2::text[])`);
 
 function text(value: unknown, path: string): string {
   if (typeof value !== 'string') throw new PipelineError('invalid_input', `${path}: expected a string`, { path });
@@ -13,23 +16,23 @@ function text(value: unknown, path: string): string {
 }
 
 /** One deal, or null. */
-export async function getDeal(db: PostgresQueryable, tenantId: string, id: string, validate: boolean): Promise<Deal | null> {
+export async function getDeal(ctx: Context, id: string): Promise<Deal | null> {
   text(id, 'id');
-  const { rows } = await guarded('deals.get', () => db.query<BodyRow>(`${SELECT} WHERE d.tenant_id = $1 AND d.id = $2`, [tenantId, id]));
-  return rows[0] ? readDeal(rows[0], validate) : null;
+  const { rows } = await guarded('deals.get', () => ctx.db.query<BodyRow>(GET, [ctx.tenantId, id]));
+  return rows[0] ? readDeal(ctx, rows[0]) : null;
 }
 
 /** The deals with these ids that exist, in the order asked. */
-export async function getDeals(db: PostgresQueryable, tenantId: string, ids: readonly string[], validate: boolean): Promise<Deal[]> {
+export async function getDeals(ctx: Context, ids: readonly string[]): Promise<Deal[]> {
   if (!Array.isArray(ids)) throw new PipelineError('invalid_input', 'ids: expected an array of strings', { path: 'ids' });
   ids.forEach((id, i) => text(id, `ids[${i}]`));
   if (ids.length === 0) return [];
-  const { rows } = await guarded('deals.getMany', () => db.query<BodyRow>(`${SELECT} WHERE d.tenant_id = $1 AND d.id = ANY($2::text[])`, [tenantId, ids]));
+  const { rows } = await guarded('deals.getMany', () => ctx.db.query<BodyRow>(GET_MANY, [ctx.tenantId, ids]));
   const byId = new Map(rows.map((r) => [r.id, r]));
   const out: Deal[] = [];
   for (const id of ids) {
     const row = byId.get(id);
-    if (row) out.push(readDeal(row, validate));
+    if (row) out.push(readDeal(ctx, row));
   }
   return out;
 }
@@ -44,10 +47,27 @@ function checkQuery(q: DealQuery): number {
   return Math.min(Math.floor(q.limit), 100_000);
 }
 
+const SUMMARIZE = named('sp_deals_summarize', `SELECT d.stage_id, d.currency, count(*)::integer AS count, coalesce(sum(d.amount), 0)::double precision AS amount,
+              coalesce(sum(d.amount * d.probability / 100), 0)::double precision AS weighted,
+              count(*) FILTER (WHERE d.stage_entered_at < r.before)::integer AS rotting
+       FROM sp_deals d LEFT JOIN unnest($3::text[], $4::double precision[]) AS r(stage_id, before) ON r.stage_id = d.stage_id
+       WHERE d.tenant_id = $1 AND d.pipeline_id = $2
+       GROUP BY d.stage_id, d.currency ORDER BY d.stage_id, d.currency NULLS FIRST`);
+
+const LISTS = new Map<string, string>();
+
+/** The list statement for these filters: one fixed, named text per combination of filters. */
+function listStatement(where: readonly string[], limitParam: number): string {
+  const key = `${where.join(' AND ')} ORDER BY d.id LIMIT $${limitParam}`;
+  let sql = LISTS.get(key);
+  if (sql === undefined) LISTS.set(key, (sql = named(`sp_deals_list_${LISTS.size}`, `${SELECT} WHERE ${key}`)));
+  return sql;
+}
+
 /** One page by key: `id > after ORDER BY id`, on the (tenant, layout | pipeline, stage, id) indexes. */
-export async function listDeals(db: PostgresQueryable, tenantId: string, q: DealQuery, validate: boolean): Promise<DealPage> {
+export async function listDeals(ctx: Context, q: DealQuery): Promise<DealPage> {
   const limit = checkQuery(q);
-  const params: unknown[] = [tenantId];
+  const params: unknown[] = [ctx.tenantId];
   const where = ['d.tenant_id = $1'];
   const add = (column: string, value: unknown) => where.push(`${column} $${params.push(value)}`);
   if (q.layoutId !== undefined) add('d.layout_id =', q.layoutId);
@@ -55,14 +75,14 @@ export async function listDeals(db: PostgresQueryable, tenantId: string, q: Deal
   else if (q.pipelineId !== undefined) add('d.pipeline_id =', q.pipelineId);
   if (q.stageId !== undefined) add('d.stage_id =', q.stageId);
   if (q.after !== undefined && q.after !== null) add('d.id >', q.after);
-  const sql = `${SELECT} WHERE ${where.join(' AND ')} ORDER BY d.id LIMIT $${params.push(limit + 1)}`;
-  const { rows } = await guarded('deals.list', () => db.query<BodyRow>(sql, params));
+  const sql = listStatement(where, params.push(limit + 1));
+  const { rows } = await guarded('deals.list', () => ctx.db.query<BodyRow>(sql, params));
   const page = rows.length > limit ? rows.slice(0, limit) : rows;
-  return { deals: page.map((r) => readDeal(r, validate)), next: rows.length > limit ? page[page.length - 1]!.id : null };
+  return { deals: page.map((r) => readDeal(ctx, r)), next: rows.length > limit ? page[page.length - 1]!.id : null };
 }
 
 /** Per stage and currency of one pipeline: count, amounts, weighted amounts, rotting deals. */
-export async function summarizeDeals(db: PostgresQueryable, tenantId: string, q: SummaryQuery): Promise<StageSummaryRow[]> {
+export async function summarizeDeals(ctx: Context, q: SummaryQuery): Promise<StageSummaryRow[]> {
   if (typeof q !== 'object' || q === null) throw new PipelineError('invalid_input', 'query: expected { pipelineId, rottingBefore }', { path: 'query' });
   text(q.pipelineId, 'query.pipelineId');
   const rotting = q.rottingBefore ?? {};
@@ -74,14 +94,9 @@ export async function summarizeDeals(db: PostgresQueryable, tenantId: string, q:
     return t;
   });
   const { rows } = await guarded('deals.summarize', () =>
-    db.query<{ stage_id: string; currency: string | null; count: number; amount: number; weighted: number; rotting: number }>(
-      `SELECT d.stage_id, d.currency, count(*)::integer AS count, coalesce(sum(d.amount), 0)::double precision AS amount,
-              coalesce(sum(d.amount * d.probability / 100), 0)::double precision AS weighted,
-              count(*) FILTER (WHERE d.stage_entered_at < r.before)::integer AS rotting
-       FROM sp_deals d LEFT JOIN unnest($3::text[], $4::double precision[]) AS r(stage_id, before) ON r.stage_id = d.stage_id
-       WHERE d.tenant_id = $1 AND d.pipeline_id = $2
-       GROUP BY d.stage_id, d.currency ORDER BY d.stage_id, d.currency NULLS FIRST`,
-      [tenantId, q.pipelineId, stages, before],
+    ctx.db.query<{ stage_id: string; currency: string | null; count: number; amount: number; weighted: number; rotting: number }>(
+      SUMMARIZE,
+      [ctx.tenantId, q.pipelineId, stages, before],
     ),
   );
   return rows.map((r) => ({ stageId: r.stage_id, currency: r.currency, count: r.count, amount: r.amount, weighted: r.weighted, rotting: r.rotting }));

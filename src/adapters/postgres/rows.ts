@@ -1,4 +1,5 @@
 import { Deal, PipelineError, type DealEvent, type StageVisit, type WorkspaceEvent } from 'sales-pipelines';
+import { remember, type Context } from './context.js';
 import { storableJson, storableText } from './text.js';
 
 /**
@@ -74,14 +75,51 @@ function pushVisit(cols: VisitColumns, deal: Deal, seq: number, v: StageVisit, p
   cols.bypassedRules.push(v.bypassedRules === true);
 }
 
+/** Closed visits as column arrays: only their exited_at changed since they were read. */
+export interface ExitColumns {
+  readonly dealId: string[];
+  readonly seq: number[];
+  readonly exitedAt: (number | null)[];
+}
+
+/** Deals whose stored visits past their history's length are deleted. */
+export interface TrimColumns {
+  readonly dealId: string[];
+  readonly visitCount: number[];
+}
+
+/** What one save writes, as column arrays. */
+export interface SaveColumns {
+  readonly deals: DealColumns;
+  /** Visit rows written whole (upserted): every visit of a deal not read here, new and changed ones otherwise. */
+  readonly visits: VisitColumns;
+  readonly exits: ExitColumns;
+  readonly trims: TrimColumns;
+}
+
+function sameExceptExit(a: StageVisit, b: StageVisit): boolean {
+  return (
+    a.pipelineId === b.pipelineId && a.stageId === b.stageId && a.enteredAt === b.enteredAt && a.amount === b.amount &&
+    a.probability === b.probability && a.expectedRevenue === b.expectedRevenue && a.closingDate === b.closingDate &&
+    a.forecastCategory === b.forecastCategory && a.outcome === b.outcome && a.by === b.by && a.bypassedRules === b.bypassedRules
+  );
+}
+
 /**
  * Splits deals (sorted by id: the order row locks are taken in) into deal and visit columns.
- * The body is the deal without its history, which lives in the visits table.
+ * The body is the deal without its history, which lives in the visits table. For a deal read
+ * through these repositories at the version it is saved over (`stored`: its visits as read,
+ * same layout), only what differs is sent: new visits, the exited_at of visits that only
+ * closed, changed visits whole, and a trim when the history got shorter. The statement checks
+ * that version before writing, so the stored rows are those visits. Any other deal sends every
+ * visit (upserted where it differs) and a trim.
  */
-export function dealColumns(changes: readonly { deal: Deal; expectedVersion: number | null; path: string }[]): { deals: DealColumns; visits: VisitColumns } {
+export function saveColumns(changes: readonly { deal: Deal; expectedVersion: number | null; path: string; stored: readonly StageVisit[] | null }[]): SaveColumns {
   const deals = emptyDealColumns();
   const visits = emptyVisitColumns();
-  for (const { deal, expectedVersion, path } of changes) {
+  const exits: ExitColumns = { dealId: [], seq: [], exitedAt: [] };
+  const trims: TrimColumns = { dealId: [], visitCount: [] };
+  for (const { deal, expectedVersion, path, stored } of changes) {
     const { history, ...rest } = deal;
     const last = history[history.length - 1]!;
     deals.id.push(storableText(deal.id, `${path}.id`));
@@ -97,9 +135,31 @@ export function dealColumns(changes: readonly { deal: Deal; expectedVersion: num
     deals.version.push(deal.version);
     deals.visitCount.push(history.length);
     deals.body.push(storableJson(JSON.stringify(rest), path));
-    for (let seq = 0; seq < history.length; seq++) pushVisit(visits, deal, seq, history[seq]!, `${path}.history[${seq}]`);
+    if (stored === null) {
+      for (let seq = 0; seq < history.length; seq++) pushVisit(visits, deal, seq, history[seq]!, `${path}.history[${seq}]`);
+      if (expectedVersion !== null) {
+        trims.dealId.push(deal.id);
+        trims.visitCount.push(history.length);
+      }
+      continue;
+    }
+    for (let seq = 0; seq < history.length; seq++) {
+      const v = history[seq]!;
+      const old = stored[seq];
+      if (old === v) continue;
+      if (old !== undefined && sameExceptExit(old, v)) {
+        if (old.exitedAt === v.exitedAt) continue;
+        exits.dealId.push(deal.id);
+        exits.seq.push(seq);
+        exits.exitedAt.push(v.exitedAt);
+      } else pushVisit(visits, deal, seq, v, `${path}.history[${seq}]`);
+    }
+    if (history.length < stored.length) {
+      trims.dealId.push(deal.id);
+      trims.visitCount.push(history.length);
+    }
   }
-  return { deals, visits };
+  return { deals, visits, exits, trims };
 }
 
 /** Events as outbox columns; deal events carry their deal's id, workspace events none. */
@@ -146,11 +206,14 @@ function visit(t: VisitTuple): StageVisit {
   };
 }
 
-/** A deal from its body and history columns, fresh from JSON.parse; validated when asked. */
-export function readDeal(row: { body: string; history: string | null }, validate: boolean): Deal {
+/**
+ * A deal from its body and history columns, fresh from JSON.parse; validated when asked. Its
+ * visits are frozen and remembered as stored at its version (see `Context.known`).
+ */
+export function readDeal(ctx: Context, row: { body: string; history: string | null }): Deal {
   const deal = JSON.parse(row.body) as Deal;
   deal.history = row.history === null ? [] : (JSON.parse(row.history) as VisitTuple[]).map(visit);
-  if (validate) {
+  if (ctx.validate) {
     const parsed = Deal.safeParse(deal);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -158,5 +221,6 @@ export function readDeal(row: { body: string; history: string | null }, validate
       throw new PipelineError('storage_failed', `stored deal ${String(deal.id)} is not a valid deal: ${path} ${issue?.message ?? ''}`.trim(), { dealId: deal.id, path });
     }
   }
+  remember(ctx, deal.id, deal.version, deal.layoutId, deal.history);
   return deal;
 }

@@ -1,54 +1,83 @@
-import { PipelineError, type Deal, type DealChange, type DealSaveOptions } from 'sales-pipelines';
-import type { PostgresQueryable } from './client.js';
+import { PipelineError, type Deal, type DealChange, type DealSaveOptions, type StageVisit } from 'sales-pipelines';
+import { named } from './client.js';
+import { readOf, type Context } from './context.js';
 import { storageError } from './driverErrors.js';
-import { dealColumns, eventColumns } from './rows.js';
+import { eventColumns, saveColumns } from './rows.js';
 
 // One statement saves a chunk: it takes FOR SHARE on the tenant's workspace row (when the
 // decision's workspace version is to be checked), locks the stored rows of the chunk in id
 // order, compares versions, and only when everything matches writes the deals, their visits and
 // their events. A statement is atomic, so a conflict writes nothing, and a pool needs no
-// BEGIN/COMMIT round trips.
-const SAVE_DEALS = `
-WITH input AS MATERIALIZED (
+// BEGIN/COMMIT round trips. Parts a save does not need (no workspace check, no events, no
+// closed visits, ...) are left out of its variant of the statement; each variant is a fixed
+// text with a stable name, prepared once per connection by clients that can (`fromPgPool`).
+
+/** Which parts a save needs; one statement text per combination. */
+interface Parts {
+  readonly ws: boolean;
+  readonly visits: boolean;
+  readonly exits: boolean;
+  readonly trims: boolean;
+  readonly events: boolean;
+}
+
+const VARIANTS = new Map<string, string>();
+
+function saveStatement(parts: Parts): string {
+  const key = `${+parts.ws}${+parts.visits}${+parts.exits}${+parts.trims}${+parts.events}`;
+  let sql = VARIANTS.get(key);
+  if (sql === undefined) VARIANTS.set(key, (sql = named(`sp_save_deals_${key}`, buildSave(parts))));
+  return sql;
+}
+
+// $1 tenant, $2..$14 deal columns, then the parts' parameters in the order of `Parts`.
+function buildSave(parts: Parts): string {
+  let n = 14;
+  const p = () => `$${++n}`;
+  const ctes: string[] = [
+    `input AS MATERIALIZED (
   SELECT * FROM unnest($2::text[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[],
                        $9::double precision[], $10::double precision[], $11::bigint[], $12::integer[], $13::integer[], $14::text[])
     AS t(id, expected, layout_id, pipeline_id, stage_id, stage_entered_at, currency, amount, probability, updated_at, version, visit_count, body)
-),
-ws AS MATERIALIZED (
-  SELECT version FROM sp_workspace WHERE tenant_id = $1 AND $15::integer IS NOT NULL FOR SHARE
-),
-locked AS MATERIALIZED (
+)`,
+  ];
+  let wsCheck = 'true';
+  if (parts.ws) {
+    const expected = p();
+    ctes.push(`ws AS MATERIALIZED (
+  SELECT version FROM sp_workspace WHERE tenant_id = $1 FOR SHARE
+)`);
+    wsCheck = `coalesce((SELECT version FROM ws), 0) = ${expected}::integer`;
+  }
+  ctes.push(`locked AS MATERIALIZED (
   SELECT id, version FROM sp_deals WHERE tenant_id = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE
-),
-conflicts AS MATERIALIZED (
+)`, `conflicts AS MATERIALIZED (
   SELECT i.id FROM input i LEFT JOIN locked l ON l.id = i.id WHERE l.version IS DISTINCT FROM i.expected
-),
-verdict AS MATERIALIZED (
-  SELECT NOT EXISTS (SELECT 1 FROM conflicts)
-     AND ($15::integer IS NULL OR coalesce((SELECT version FROM ws), 0) = $15::integer) AS ok
-),
-updated AS (
+)`, `verdict AS MATERIALIZED (
+  SELECT NOT EXISTS (SELECT 1 FROM conflicts) AND ${wsCheck} AS ok
+)`, `updated AS (
   UPDATE sp_deals d SET layout_id = i.layout_id, pipeline_id = i.pipeline_id, stage_id = i.stage_id,
          stage_entered_at = i.stage_entered_at, currency = i.currency, amount = i.amount, probability = i.probability,
          updated_at = i.updated_at, version = i.version, visit_count = i.visit_count, body = i.body::jsonb
   FROM input i
   WHERE (SELECT ok FROM verdict) AND d.tenant_id = $1 AND d.id = i.id AND i.expected IS NOT NULL AND d.version = i.expected
   RETURNING d.id
-),
-inserted AS (
+)`, `inserted AS (
   INSERT INTO sp_deals (tenant_id, id, layout_id, pipeline_id, stage_id, stage_entered_at, currency, amount, probability,
                         updated_at, version, visit_count, body)
   SELECT $1, id, layout_id, pipeline_id, stage_id, stage_entered_at, currency, amount, probability, updated_at, version,
          visit_count, body::jsonb
   FROM input WHERE (SELECT ok FROM verdict) AND expected IS NULL ORDER BY id
   RETURNING id
-),
-visits AS (
+)`);
+  if (parts.visits) {
+    const v = Array.from({ length: 15 }, p);
+    ctes.push(`visits AS (
   INSERT INTO sp_stage_visits AS s (tenant_id, deal_id, seq, layout_id, pipeline_id, stage_id, entered_at, exited_at, amount,
                                     probability, expected_revenue, closing_date, forecast_category, outcome, "by", bypassed_rules)
-  SELECT $1, v.* FROM unnest($16::text[], $17::integer[], $18::text[], $19::text[], $20::text[], $21::bigint[], $22::bigint[],
-                             $23::double precision[], $24::double precision[], $25::double precision[], $26::text[], $27::text[],
-                             $28::text[], $29::text[], $30::boolean[]) AS v
+  SELECT $1, v.* FROM unnest(${v[0]}::text[], ${v[1]}::integer[], ${v[2]}::text[], ${v[3]}::text[], ${v[4]}::text[], ${v[5]}::bigint[], ${v[6]}::bigint[],
+                             ${v[7]}::double precision[], ${v[8]}::double precision[], ${v[9]}::double precision[], ${v[10]}::text[], ${v[11]}::text[],
+                             ${v[12]}::text[], ${v[13]}::text[], ${v[14]}::boolean[]) AS v
   WHERE (SELECT ok FROM verdict)
   ON CONFLICT (tenant_id, deal_id, seq) DO UPDATE SET
     layout_id = EXCLUDED.layout_id, pipeline_id = EXCLUDED.pipeline_id, stage_id = EXCLUDED.stage_id,
@@ -63,37 +92,69 @@ visits AS (
          EXCLUDED.probability, EXCLUDED.expected_revenue, EXCLUDED.closing_date, EXCLUDED.forecast_category, EXCLUDED.outcome,
          EXCLUDED."by", EXCLUDED.bypassed_rules)
   RETURNING 1
-),
-trimmed AS (
-  DELETE FROM sp_stage_visits s USING input i
-  WHERE (SELECT ok FROM verdict) AND s.tenant_id = $1 AND s.deal_id = i.id AND i.expected IS NOT NULL AND s.seq >= i.visit_count
+)`);
+  }
+  if (parts.exits) {
+    const [id, seq, at] = [p(), p(), p()];
+    ctes.push(`exits AS (
+  UPDATE sp_stage_visits s SET exited_at = x.exited_at
+  FROM unnest(${id}::text[], ${seq}::integer[], ${at}::bigint[]) AS x(deal_id, seq, exited_at)
+  WHERE (SELECT ok FROM verdict) AND s.tenant_id = $1 AND s.deal_id = x.deal_id AND s.seq = x.seq
   RETURNING 1
-),
-events AS (
+)`);
+  }
+  if (parts.trims) {
+    const [id, count] = [p(), p()];
+    ctes.push(`trimmed AS (
+  DELETE FROM sp_stage_visits s USING unnest(${id}::text[], ${count}::integer[]) AS t(deal_id, visit_count)
+  WHERE (SELECT ok FROM verdict) AND s.tenant_id = $1 AND s.deal_id = t.deal_id AND s.seq >= t.visit_count
+  RETURNING 1
+)`);
+  }
+  if (parts.events) {
+    const e = [p(), p(), p(), p()];
+    ctes.push(`events AS (
   INSERT INTO sp_outbox (tenant_id, event_id, deal_id, version, body)
   SELECT $1, e.event_id, e.deal_id, e.version, e.body::jsonb
-  FROM unnest($31::text[], $32::text[], $33::integer[], $34::text[]) WITH ORDINALITY AS e(event_id, deal_id, version, body, n)
+  FROM unnest(${e[0]}::text[], ${e[1]}::text[], ${e[2]}::integer[], ${e[3]}::text[]) WITH ORDINALITY AS e(event_id, deal_id, version, body, n)
   WHERE (SELECT ok FROM verdict) ORDER BY e.n
   RETURNING 1
-)
+)`);
+  }
+  return opaqueArrays(`
+WITH ${ctes.join(',\n')}
 SELECT (SELECT ok FROM verdict) AS ok, ARRAY(SELECT id FROM conflicts ORDER BY id) AS conflicts,
-       (SELECT version FROM ws) AS workspace_version`;
+       ${parts.ws ? '(SELECT version FROM ws)' : 'NULL::integer'} AS workspace_version`);
+}
+
+/**
+ * Puts every array parameter in a scalar subquery. A plan made for the values at hand (a custom
+ * plan) would otherwise count the elements of each array and always look cheaper than the plan
+ * for any values (the generic plan), so a prepared save would be planned again on every call;
+ * this way both plans estimate the same and the server keeps the generic one.
+ */
+function opaqueArrays(sql: string): string {
+  return sql.replace(/(?<!ANY\()(\$\d+::[a-z ]+\[\])/g, '(SELECT $1)');
+}
 
 /** Checks the shape of what `save` was handed: an array of { deal, expectedVersion }, ids unique. */
-function checkChanges(changes: readonly DealChange[]): { deal: Deal; expectedVersion: number | null; path: string }[] {
+function checkChanges(ctx: Context, changes: readonly DealChange[]): { deal: Deal; expectedVersion: number | null; path: string; stored: readonly StageVisit[] | null }[] {
   if (!Array.isArray(changes)) throw new PipelineError('invalid_input', 'changes: expected an array', { path: 'changes' });
   const seen = new Set<string>();
   return changes.map((change: unknown, i) => {
     const path = `changes[${i}]`;
     if (typeof change !== 'object' || change === null) throw new PipelineError('invalid_input', `${path}: expected { deal, expectedVersion }`, { path });
     const { deal, expectedVersion } = change as DealChange;
-    checkDeal(deal, `${path}.deal`);
+    const read = readOf(ctx, (deal as Deal | null)?.id, (deal as Deal | null)?.history?.[0]);
+    checkDeal(deal, `${path}.deal`, read?.visits ?? []);
     if (expectedVersion !== null && !Number.isInteger(expectedVersion)) {
       throw new PipelineError('invalid_input', `${path}.expectedVersion: expected an integer or null`, { path: `${path}.expectedVersion` });
     }
     if (seen.has(deal.id)) throw new PipelineError('invalid_input', `changes: deal ${deal.id} appears twice`, { path: 'changes', dealId: deal.id });
     seen.add(deal.id);
-    return { deal, expectedVersion, path: `${path}.deal` };
+    // The visits stored at the expected version, when this object read the deal at that version in the same layout.
+    const stored = read && read.version === expectedVersion && read.layoutId === deal.layoutId ? read.visits : null;
+    return { deal, expectedVersion, path: `${path}.deal`, stored };
   });
 }
 
@@ -101,7 +162,7 @@ const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /** The columns the adapter copies out must have their types; the rest is stored as given. */
-function checkDeal(deal: unknown, path: string): asserts deal is Deal {
+function checkDeal(deal: unknown, path: string, read: readonly StageVisit[]): asserts deal is Deal {
   const d = deal as Record<string, unknown> | null;
   const bad = (field: string, what: string): never => {
     throw new PipelineError('invalid_input', `${path}${field ? `.${field}` : ''}: expected ${what}`, { path: field ? `${path}.${field}` : path });
@@ -118,6 +179,7 @@ function checkDeal(deal: unknown, path: string): asserts deal is Deal {
   const h = d.history;
   if (!Array.isArray(h) || h.length === 0) return bad('history', 'a non-empty array');
   h.forEach((v: unknown, i) => {
+    if (v === read[i]) return; // frozen as read from the database
     const r = v as Record<string, unknown> | null;
     const ok = typeof r === 'object' && r !== null && isText(r.stageId) && Number.isInteger(r.enteredAt) &&
       (r.exitedAt === null || Number.isInteger(r.exitedAt)) && (r.pipelineId === null || isText(r.pipelineId)) &&
@@ -133,9 +195,9 @@ function checkDeal(deal: unknown, path: string): asserts deal is Deal {
  * Throws `conflict` naming the ids whose stored version differs, or with `workspaceVersion`
  * details when the workspace changed since the decision.
  */
-export async function saveDeals(db: PostgresQueryable, tenantId: string, changes: readonly DealChange[], options: DealSaveOptions = {}): Promise<void> {
+export async function saveDeals(ctx: Context, changes: readonly DealChange[], options: DealSaveOptions = {}): Promise<void> {
   if (typeof options !== 'object' || options === null) throw new PipelineError('invalid_input', 'options: expected { workspaceVersion?, events? }', { path: 'options' });
-  const checked = checkChanges(changes);
+  const checked = checkChanges(ctx, changes);
   if (checked.length === 0 && (options.events ?? []).length === 0) return;
   const { workspaceVersion, events = [] } = options;
   if (workspaceVersion !== undefined && !Number.isInteger(workspaceVersion)) {
@@ -144,18 +206,22 @@ export async function saveDeals(db: PostgresQueryable, tenantId: string, changes
   if (!Array.isArray(events)) throw new PipelineError('invalid_input', 'options.events: expected an array', { path: 'options.events' });
   // Id order: two saves over the same deals take their row locks in the same order.
   checked.sort((a, b) => (a.deal.id < b.deal.id ? -1 : a.deal.id > b.deal.id ? 1 : 0));
-  const { deals: d, visits: v } = dealColumns(checked);
+  const { deals: d, visits: v, exits: x, trims: t } = saveColumns(checked);
   const e = eventColumns(events, 'options.events');
+  const parts = { ws: workspaceVersion !== undefined, visits: v.dealId.length > 0, exits: x.dealId.length > 0, trims: t.dealId.length > 0, events: e.eventId.length > 0 };
+  const params: unknown[] = [ctx.tenantId, d.id, d.expected, d.layoutId, d.pipelineId, d.stageId, d.stageEnteredAt, d.currency, d.amount, d.probability, d.updatedAt, d.version, d.visitCount, d.body];
+  if (parts.ws) params.push(workspaceVersion);
+  if (parts.visits) {
+    params.push(v.dealId, v.seq, v.layoutId, v.pipelineId, v.stageId, v.enteredAt, v.exitedAt, v.amount, v.probability, v.expectedRevenue,
+      v.closingDate, v.forecastCategory, v.outcome, v.by, v.bypassedRules);
+  }
+  if (parts.exits) params.push(x.dealId, x.seq, x.exitedAt);
+  if (parts.trims) params.push(t.dealId, t.visitCount);
+  if (parts.events) params.push(e.eventId, e.dealId, e.version, e.body);
   const ids = d.id;
   let row: { ok: boolean; conflicts: string[]; workspace_version: number | null } | undefined;
   try {
-    ({ rows: [row] } = await db.query<{ ok: boolean; conflicts: string[]; workspace_version: number | null }>(SAVE_DEALS, [
-      tenantId, d.id, d.expected, d.layoutId, d.pipelineId, d.stageId, d.stageEnteredAt, d.currency, d.amount, d.probability,
-      d.updatedAt, d.version, d.visitCount, d.body, workspaceVersion ?? null,
-      v.dealId, v.seq, v.layoutId, v.pipelineId, v.stageId, v.enteredAt, v.exitedAt, v.amount, v.probability, v.expectedRevenue,
-      v.closingDate, v.forecastCategory, v.outcome, v.by, v.bypassedRules,
-      e.eventId, e.dealId, e.version, e.body,
-    ]));
+    ({ rows: [row] } = await ctx.db.query<{ ok: boolean; conflicts: string[]; workspace_version: number | null }>(saveStatement(parts), params));
   } catch (error) {
     // A deal inserted by a concurrent save between our check and our insert: a conflict on the new ids.
     if ((error as { code?: unknown } | null)?.code === '23505') {

@@ -1,5 +1,6 @@
 import { emptyWorkspace, PipelineError, Workspace, type WorkspaceRepository } from 'sales-pipelines';
-import type { PostgresQueryable } from './client.js';
+import { named } from './client.js';
+import type { Context } from './context.js';
 import { guarded, storageError } from './driverErrors.js';
 import { eventColumns } from './rows.js';
 import { storableJson } from './text.js';
@@ -26,17 +27,40 @@ events AS (
 SELECT (SELECT count(*) FROM saved)::integer AS saved,
        (SELECT version FROM sp_workspace WHERE tenant_id = $1) AS stored`;
 
-const SAVE_FIRST = saveWorkspace(SAVED.first);
-const SAVE_NEXT = saveWorkspace(SAVED.next);
+const SAVE_FIRST = named('sp_workspace_save_first', saveWorkspace(SAVED.first));
+const SAVE_NEXT = named('sp_workspace_save_next', saveWorkspace(SAVED.next));
 
-/** The workspace repository of one tenant. */
-export function postgresWorkspace(db: PostgresQueryable, tenantId: string, validate: boolean): WorkspaceRepository {
+// The row's tag (its version and the transaction that wrote it: a save that kept the version
+// number still changes the tag), and the body only when the tag differs from the one held.
+const LOAD = named('sp_workspace_load', `SELECT w.tag, CASE WHEN w.tag IS DISTINCT FROM $2::text THEN w.body::text END AS body
+  FROM (SELECT version || ':' || xmin::text AS tag, body FROM sp_workspace WHERE tenant_id = $1) w`);
+
+/** Freezes a workspace parsed from JSON (plain objects and arrays only), all the way down. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
+}
+
+/**
+ * The workspace repository of one tenant. The parsed workspace is kept (frozen) and handed out
+ * again while the stored version is the same: a load asks for the version and gets the body
+ * only when it changed.
+ */
+export function postgresWorkspace(ctx: Context): WorkspaceRepository {
+  const { db, tenantId, validate } = ctx;
   return {
     async load() {
-      const { rows } = await guarded('workspace.load', () => db.query<{ body: string }>('SELECT body::text AS body FROM sp_workspace WHERE tenant_id = $1', [tenantId]));
-      if (!rows[0]) return emptyWorkspace();
-      const ws = JSON.parse(rows[0].body) as Workspace;
+      const held = ctx.workspace;
+      const { rows } = await guarded('workspace.load', () => db.query<{ tag: string; body: string | null }>(LOAD, [tenantId, held?.tag ?? null]));
+      const row = rows[0];
+      if (!row) return emptyWorkspace();
+      if (row.body === null && held !== null && held.tag === row.tag) return held.ws;
+      const ws = JSON.parse(row.body ?? 'null') as Workspace;
       if (validate && !Workspace.safeParse(ws).success) throw new PipelineError('storage_failed', 'the stored workspace is not a valid workspace', {});
+      ctx.workspace = { tag: row.tag, ws: deepFreeze(ws) };
       return ws;
     },
     async save(ws, expectedVersion, options = {}) {

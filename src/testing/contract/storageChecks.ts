@@ -2,6 +2,7 @@ import { isPipelineError } from '../../errors.js';
 import { applyDeal } from '../../deals/apply.js';
 import { applyWorkspace } from '../../workspace/apply.js';
 import type { Deal } from '../../model/deal.js';
+import { dwellStats } from '../../metrics/dwellStats.js';
 import type { Repositories, VisitRow } from '../../ports/repositories.js';
 import { ensure, ensureEqual, thrown } from './assert.js';
 import { deal, insert, next, T, ws, type ContractCheck } from './fixtures.js';
@@ -88,6 +89,34 @@ export const storageChecks: readonly ContractCheck[] = [
       ensureEqual(await allVisits(repos, { pipelineId: 'p' }, 2), expected.filter((v) => v.pipelineId === 'p'), 'the visits of pipeline p');
       ensureEqual(await allVisits(repos, { pipelineId: null }, 2), expected.filter((v) => v.pipelineId === null), 'the visits of no pipeline');
       ensureEqual(await allVisits(repos, { layoutId: 'b' }, 2), expected.filter((v) => v.layoutId === 'b'), 'the visits of layout b');
+    },
+  },
+  {
+    name: 'visits.dwell, when offered, gives the rows dwellStats gives over the same deals, with and without includeOpen and pipelineId',
+    async run(make) {
+      const repos = await make();
+      const dwell = repos.visits?.dwell?.bind(repos.visits);
+      if (!dwell) return; // optional: the service then counts visits itself
+      // Odd and even visit counts per stage, equal durations, a stage left after 1 ms, open visits, deals of no pipeline.
+      const deals: Deal[] = [];
+      for (let i = 0; i < 7; i++) {
+        let d = deal(`d${i}`);
+        const steps = i % 3 === 0 ? ['quote', 'new', 'quote'] : i % 3 === 1 ? ['quote'] : ['won'];
+        let at = T;
+        for (const [k, stageId] of steps.entries()) {
+          at += i === 4 && k === 0 ? 1 : 3_600_000 * (1 + ((i * 7 + k * 3) % 5)) + i * 61_000;
+          d = moved(d, stageId, at).deal;
+        }
+        deals.push(d);
+      }
+      deals.push(deal('n0', 'b'), moved(deal('n1', 'b'), 'quote', T + 86_400_000).deal);
+      await insert(repos.deals, deals);
+      const now = T + 30 * 86_400_000 + 17;
+      for (const opts of [{}, { includeOpen: true }, { pipelineId: 'p' }, { pipelineId: 'p', includeOpen: true }, { pipelineId: 'none' }]) {
+        ensureEqual(await dwell({ now, ...opts }), dwellStats(deals, { now, ...opts }), `visits.dwell(${JSON.stringify(opts)}) against dwellStats`);
+      }
+      const error = await thrown(dwell({ now: 'soon' as never }));
+      ensure(isPipelineError(error, 'invalid_input'), `visits.dwell with a malformed now must fail with 'invalid_input', got ${error === null ? 'success' : String(error)}`);
     },
   },
   {
