@@ -10,7 +10,7 @@ import {
   type WorkspaceRepository,
 } from '../../index.js';
 import type { SqliteDatabase } from './database.js';
-import { createContext, type Context } from './context.js';
+import { createContext, rememberRecent, type Context } from './context.js';
 import { guarded, toPipelineError } from './errors.js';
 import { sqliteOutbox } from './outbox.js';
 import { getDeal, listDeals } from './readDeals.js';
@@ -77,7 +77,12 @@ function sqliteDeals(ctx: Context): SqliteRepositories['deals'] {
       return guarded('deals.save', () => {
         if (typeof options !== 'object' || options === null) invalid('options', 'expected an object');
         if (options.workspaceVersion !== undefined && !Number.isInteger(options.workspaceVersion)) invalid('options.workspaceVersion', 'expected an integer');
-        save.immediate(changes, options);
+        const reads = save.immediate(changes, options);
+        // Committed: the deals' visits as now stored are known (see Context.recent).
+        for (let i = 0; i < reads.length; i++) {
+          rememberRecent(ctx, reads[i]!, false);
+          ctx.known.set(reads[i]!.visits[0]!, reads[i]!);
+        }
       });
     },
     summarize(q) {
