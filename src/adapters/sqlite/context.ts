@@ -1,4 +1,4 @@
-import type { StageVisit } from '../../index.js';
+import type { StageVisit, Workspace } from '../../index.js';
 import type { SqliteDatabase, SqliteStatement } from './database.js';
 import { DEAL_INSERT, VISIT_INSERT, VISIT_UPSERT } from './schema.js';
 import { VISIT_COLUMNS, VISITS_JSON } from './rows.js';
@@ -24,6 +24,8 @@ export interface Context {
    * entry takes the visits from it instead of reading the visits table.
    */
   readonly recent: Map<string, DealRead>;
+  /** The workspace last parsed, deep-frozen, with the version and body it was parsed from. */
+  readonly workspace: { current: { readonly version: number; readonly body: string; readonly ws: Workspace } | null };
   /** Prepares a statement once per repositories object (variants of list queries). */
   cached(key: string, sql: () => string): SqliteStatement;
 }
@@ -96,6 +98,7 @@ export function createContext(db: SqliteDatabase, tenantId: string, validate: bo
     sql: prepareStatements(db),
     known: new WeakMap(),
     recent: new Map(),
+    workspace: { current: null },
     cached(key, sql) {
       let stmt = cache.get(key);
       if (!stmt) cache.set(key, (stmt = db.prepare(sql()).raw()));
