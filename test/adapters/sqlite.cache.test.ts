@@ -39,6 +39,21 @@ describe('sqlite repositories that remember what they read and saved', () => {
     expect(await a.deals.get('x')).toEqual(first);
   });
 
+  it('name every deal of a save that another writer moved on, and write none of them', async () => {
+    const { db, a, b } = twoConnections();
+    await a.deals.save(['p', 'q', 'r', 's'].map((id) => ({ deal: created(id), expectedVersion: null })));
+    const read = (await a.deals.list({ limit: 10 })).deals;
+    for (const id of ['q', 's']) {
+      const theirs = (await b.deals.get(id))!;
+      await b.deals.save([{ deal: applyDeal(ws, theirs, { type: 'moveToStage', stageId: 'test-drive' }, { at: T + 1000 }).deal, expectedVersion: theirs.version }]);
+    }
+    const before = (await createSqliteRepositories(db).deals.list({ limit: 10 })).deals;
+    const moved = read.map((d) => ({ deal: applyDeal(ws, d, { type: 'moveToStage', stageId: 'test-drive' }, { at: T + 2000 }).deal, expectedVersion: d.version }));
+    await expect(a.deals.save(moved)).rejects.toMatchObject({ code: 'conflict', details: { ids: ['q', 's'] } });
+    expect((await createSqliteRepositories(db).deals.list({ limit: 10 })).deals).toEqual(before);
+    expect(db.prepare("SELECT count(*) FROM sp_stage_visits WHERE tenant_id = 'default'").pluck().get()).toBe(6);
+  });
+
   it('hand back after a save exactly what a fresh read gives, signless zeros included', async () => {
     const { db, a } = twoConnections();
     await a.deals.save([{ deal: created(), expectedVersion: null }]);

@@ -129,14 +129,14 @@ function sameExceptExit(a: StageVisit, b: StageVisit): boolean {
  * gets its exited_at, a changed one is rewritten, new ones are inserted, and stored visits past
  * the history are removed. Reducers append, so a move writes one exited_at and one new row.
  */
-function writeDeal(ctx: Context, pending: Pending, deal: Deal, head: Head | undefined, after: DealRead[] | null): void {
+function writeDeal(ctx: Context, pending: Pending, deal: Deal, head: Head | undefined, after: DealRead[] | null): boolean {
   const { tenantId, sql } = ctx;
   const h = deal.history;
   if (head === undefined) {
     sql.dealInsert.run(tenantId, deal.id, ...dealColumns(deal));
     for (let seq = 0; seq < h.length; seq++) insertVisit(ctx, pending, deal, seq, h[seq]!);
     if (after !== null && ctx.recent.has(deal.id)) after.push(readAfterSave(deal, []));
-    return;
+    return true;
   }
   const columns = dealColumns(deal);
   let updated: number;
@@ -146,7 +146,7 @@ function writeDeal(ctx: Context, pending: Pending, deal: Deal, head: Head | unde
     sql.visitsRelayout.run(deal.layoutId, tenantId, deal.id);
   }
   // A head taken from what this object knows, not read in this transaction: the version check is the UPDATE's.
-  if (updated !== 1) throw conflict([deal.id]);
+  if (updated !== 1) return false;
   const stored = storedVisits(ctx, deal, head);
   if (after !== null && ctx.recent.has(deal.id)) after.push(readAfterSave(deal, stored));
   if (h.length < stored.length) sql.visitsTrim.run(tenantId, deal.id, h.length);
@@ -162,6 +162,49 @@ function writeDeal(ctx: Context, pending: Pending, deal: Deal, head: Head | unde
       else pending.exits.set(v.exitedAt, [[deal.id, seq]]);
     }
   }
+  return true;
+}
+
+/**
+ * The heads of deals this object read (or saved) at their expected versions, without reading
+ * them: each UPDATE checks its version. Undefined when one of them is new or not known so.
+ */
+function knownHeads(ctx: Context, changes: readonly DealChange[]): Head[] | undefined {
+  const heads = new Array<Head>(changes.length);
+  for (let i = 0; i < changes.length; i++) {
+    const { deal, expectedVersion } = changes[i]!;
+    const read = expectedVersion === null ? undefined : readAt(ctx, deal, expectedVersion);
+    if (read === undefined) return undefined;
+    heads[i] = [read.version, read.visits.length, read.layoutId];
+  }
+  return heads;
+}
+
+/** The stored heads, read in this transaction; throws `conflict` naming every deal not at its expected version. */
+function readHeads(ctx: Context, changes: readonly DealChange[]): (Head | undefined)[] {
+  const heads: (Head | undefined)[] = new Array(changes.length);
+  const conflicts: string[] = [];
+  const stored = changes.length === 1 ? null : headsOf(ctx, changes);
+  for (let i = 0; i < changes.length; i++) {
+    const { deal, expectedVersion } = changes[i]!;
+    const head = stored ? stored.get(deal.id) : (ctx.sql.dealHead.get(ctx.tenantId, deal.id) as Head | undefined);
+    if ((head?.[0] ?? null) !== expectedVersion) conflicts.push(deal.id);
+    heads[i] = head;
+  }
+  if (conflicts.length > 0) throw conflict(conflicts);
+  return heads;
+}
+
+/**
+ * After the UPDATE of `changes[from]` found another version: that deal and every later one not
+ * at its expected version (the ones before were written over their expected versions).
+ */
+function conflictsFrom(ctx: Context, changes: readonly DealChange[], from: number): string[] {
+  const rest = changes.slice(from);
+  const stored = headsOf(ctx, rest);
+  const ids: string[] = [];
+  for (const { deal, expectedVersion } of rest) if ((stored.get(deal.id)?.[0] ?? null) !== expectedVersion) ids.push(deal.id);
+  return ids;
 }
 
 function conflict(ids: string[]): PipelineError {
@@ -170,9 +213,10 @@ function conflict(ids: string[]): PipelineError {
 
 /**
  * The body of a deal save, run inside one IMMEDIATE transaction: the workspace version and every
- * deal version are checked (a single deal this object read at the expected version by its UPDATE
+ * deal version are checked (deals this object read at their expected versions by their UPDATE
  * `WHERE version = ?`, others by one SELECT of their heads before anything is written); a
- * conflict throws and rolls back. Returns the reads to remember once the transaction committed.
+ * conflict throws, naming every deal not at its expected version, and rolls back. Returns the
+ * reads to remember once the transaction committed.
  */
 export function saveDealsInTransaction(ctx: Context, input: readonly DealChange[], options: DealSaveOptions): DealRead[] {
   const changes = checkChanges(ctx, input);
@@ -185,24 +229,12 @@ export function saveDealsInTransaction(ctx: Context, input: readonly DealChange[
       });
     }
   }
-  const heads: (Head | undefined)[] = new Array(changes.length);
-  const conflicts: string[] = [];
-  const stored = changes.length === 1 ? null : headsOf(ctx, changes);
-  for (let i = 0; i < changes.length; i++) {
-    const { deal, expectedVersion } = changes[i]!;
-    const read = stored === null && expectedVersion !== null ? readAt(ctx, deal, expectedVersion) : undefined;
-    const head: Head | undefined = read
-      ? [read.version, read.visits.length, read.layoutId]
-      : stored
-        ? stored.get(deal.id)
-        : (ctx.sql.dealHead.get(ctx.tenantId, deal.id) as Head | undefined);
-    if ((head?.[0] ?? null) !== expectedVersion) conflicts.push(deal.id);
-    heads[i] = head;
-  }
-  if (conflicts.length > 0) throw conflict(conflicts);
+  const heads = knownHeads(ctx, changes) ?? readHeads(ctx, changes);
   const pending: Pending = { inserts: [], exits: new Map() };
   const after: DealRead[] = [];
-  for (let i = 0; i < changes.length; i++) writeDeal(ctx, pending, changes[i]!.deal, heads[i], ctx.validate ? null : after);
+  for (let i = 0; i < changes.length; i++) {
+    if (!writeDeal(ctx, pending, changes[i]!.deal, heads[i], ctx.validate ? null : after)) throw conflict(conflictsFrom(ctx, changes, i));
+  }
   flush(ctx, pending);
   writeEvents(ctx, options.events ?? [], 'options.events');
   return after;
