@@ -107,6 +107,8 @@ export type {
   WorkspaceSaveOptions,
   DealRepository,
   DealSaveOptions,
+  DealDecision,
+  DealTransactOptions,
   DealQuery,
   DealPage,
   DealChange,

@@ -178,6 +178,40 @@ export interface DealRepository {
    * `GROUP BY`). When absent, `service.board` pages through `list` instead.
    */
   summarize?(q: SummaryQuery): Promise<StageSummaryRow[]>;
+  /**
+   * Optional: one read-decide-write transaction. Reads deal `id` (null when it does not exist)
+   * and the workspace, calls `decide` with them, and saves the deal it returns as `save` would
+   * (against the version read; its events in the outbox when `options.events` is true) before any
+   * other writer can change either. `decide` is synchronous; what it throws rolls back and
+   * rejects the call unchanged; null saves nothing. Without it, the service reads with `get` and
+   * `workspace.load` and saves with `save`, checking the workspace version.
+   */
+  transact?(id: string, decide: (current: Deal | null, workspace: Workspace) => DealDecision | null, options?: DealTransactOptions): Promise<void>;
+}
+
+/**
+ * What a decision inside `DealRepository.transact` saves: the deal and the events that made it.
+ *
+ * @example
+ * ```ts
+ * const decision: DealDecision = applyDeal(ws, deal, { type: 'moveToStage', stageId: 'quote' }, { at: Date.now() });
+ * ```
+ */
+export interface DealDecision {
+  readonly deal: Deal;
+  readonly events: readonly DealEvent[];
+}
+
+/**
+ * Options of `DealRepository.transact`: `events: true` stores the decision's events in the outbox.
+ *
+ * @example
+ * ```ts
+ * const options: DealTransactOptions = { events: true };
+ * ```
+ */
+export interface DealTransactOptions {
+  readonly events?: boolean;
 }
 
 /**

@@ -2,6 +2,8 @@ import { isPipelineError, PipelineError } from '../errors.js';
 import { applyDeal } from '../deals/apply.js';
 import type { DealCommandInput } from '../model/commands.js';
 import type { Deal, DealInput } from '../model/deal.js';
+import type { DealEvent } from '../deals/events.js';
+import type { Workspace } from '../model/layout.js';
 import { parseWith } from '../model/parse.js';
 import { Id } from '../model/primitives.js';
 import type { DealQuery } from '../ports/repositories.js';
@@ -62,9 +64,14 @@ async function run<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (isPipelineError(e)) throw e;
-    throw new PipelineError('invalid_input', `input could not be read: ${e instanceof Error ? e.message : String(e)}`, {}, { cause: e });
+    throw readable(e);
   }
+}
+
+/** A `PipelineError` as it is; anything else (a getter that throws in the input) as `invalid_input`. */
+function readable(e: unknown): PipelineError {
+  if (isPipelineError(e)) return e;
+  return new PipelineError('invalid_input', `input could not be read: ${e instanceof Error ? e.message : String(e)}`, {}, { cause: e });
 }
 
 async function createDeal(rt: Runtime, input: DealInput, by: string | null): Promise<Deal> {
@@ -93,8 +100,7 @@ async function dispatch(rt: Runtime, dealId: string, command: DealCommandInput, 
   const bypassRules = opts.bypassRules === true || commandBypass;
   const action = typeof command === 'object' && command !== null && typeof command.type === 'string' ? command.type : 'unknown';
   await rt.authorize({ by, action, dealId: id, bypassRules });
-  return rt.retry(async () => {
-    const current = await rt.deals.get(id);
+  const check = (current: Deal | null): Deal => {
     if (command?.type === 'createDeal') {
       throw new PipelineError('invalid_input', 'command.type: use createDeal to create deals', { path: 'command.type' });
     }
@@ -107,9 +113,34 @@ async function dispatch(rt: Runtime, dealId: string, command: DealCommandInput, 
         expectedVersion: opts.expectedVersion,
       }));
     }
-    const ws = await rt.workspaces.load();
+    return current;
+  };
+  const decide = (current: Deal, ws: Workspace): { deal: Deal; events: readonly DealEvent[] } => {
     const c = bypassRules ? ({ ...command, bypassRules: true } as DealCommandInput) : command;
-    const { deal, events } = applyDeal(ws, current, c, { at: rt.atFor([current]), by });
+    return applyDeal(ws, current, c, { at: rt.atFor([current]), by });
+  };
+  const transact = rt.transact;
+  if (transact) {
+    // Read, decision and save in one storage transaction: nothing can come between them.
+    return rt.retry(async () => {
+      let result: Deal | null = null;
+      await transact(id, (current, ws) => {
+        try {
+          const read = check(current);
+          const { deal, events } = decide(read, ws);
+          result = events.length === 0 ? read : deal;
+          return events.length === 0 ? null : { deal, events };
+        } catch (e) {
+          throw readable(e);
+        }
+      });
+      return result!;
+    });
+  }
+  return rt.retry(async () => {
+    const current = check(await rt.deals.get(id));
+    const ws = await rt.workspaces.load();
+    const { deal, events } = decide(current, ws);
     if (events.length === 0) return current;
     await rt.commit([{ deal, events }], ws.version);
     return deal;

@@ -3,7 +3,8 @@ import type { DealEvent } from '../deals/events.js';
 import type { Deal } from '../model/deal.js';
 import { parseWith } from '../model/parse.js';
 import { Id } from '../model/primitives.js';
-import type { DealRepository, OutboxRepository, VisitRepository, WorkspaceRepository } from '../ports/repositories.js';
+import type { DealDecision, DealRepository, OutboxRepository, VisitRepository, WorkspaceRepository } from '../ports/repositories.js';
+import type { Workspace } from '../model/layout.js';
 import type { WorkspaceEvent } from '../workspace/events.js';
 import { guardRepositories } from './storage.js';
 import type { AuthorizationRequest, PipelineServiceOptions, RetryOptions } from './types.js';
@@ -28,6 +29,11 @@ export interface Runtime {
   saveWorkspace(ws: import('../model/layout.js').Workspace, expectedVersion: number, events: readonly WorkspaceEvent[]): Promise<void>;
   /** Saves planned deals in one all-or-nothing save against the version each was read at and the workspace version the plan read, then delivers their events. */
   commit(updated: readonly { deal: Deal; events: readonly DealEvent[] }[], workspaceVersion: number, expected?: (deal: Deal) => number | null): Promise<void>;
+  /**
+   * When the deal repository has `transact`: reads deal `id` and the workspace, decides and saves
+   * in one storage transaction, then delivers the events. Null when it has none.
+   */
+  readonly transact: ((id: string, decide: (current: Deal | null, ws: Workspace) => DealDecision | null) => Promise<void>) | null;
   /** Hands pending outbox events to `onEvents`, oldest first; returns how many. */
   deliverPending(): Promise<number>;
   /** Runs `attempt` again after a version conflict, with exponential backoff and jitter. */
@@ -153,6 +159,17 @@ export function createRuntime(o: PipelineServiceOptions): Runtime {
       await repos.deals.save(changes, outbox ? { workspaceVersion, events } : { workspaceVersion });
       await afterSave(events);
     },
+    transact: repos.deals.transact
+      ? async (id, decide) => {
+          let events: readonly DealEvent[] = [];
+          await repos.deals.transact!(id, (current, ws) => {
+            const decision = decide(current, ws);
+            events = decision === null ? [] : decision.events;
+            return decision;
+          }, { events: outbox !== null });
+          await afterSave(events);
+        }
+      : null,
     deliverPending,
     async retry(attempt) {
       for (let tries = 0; ; tries++) {

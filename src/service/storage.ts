@@ -18,6 +18,7 @@ export function guardRepositories(repos: Repositories): Repositories {
       list: (q) => guard('deals.list', () => deals.list(q)),
       save: (changes, options) => guard('deals.save', () => deals.save(changes, options)),
       ...(deals.summarize ? { summarize: (q) => guard('deals.summarize', () => deals.summarize!(q)) } : {}),
+      ...(deals.transact ? { transact: (id, decide, options) => guard('deals.transact', () => deals.transact!(id, decide, options)) } : {}),
     },
     ...(outbox
       ? {

@@ -11,10 +11,12 @@ export function holdingDealSaves(repos: Repositories) {
   let open: () => void = () => {};
   let reached = Promise.resolve();
   let gate = Promise.resolve();
+  // Without `transact`: a decision and its save are separate calls, so the save can be held.
+  const { transact: _oneTransaction, ...deals } = repos.deals;
   const wrapped: Repositories = {
     ...repos,
     deals: {
-      ...repos.deals,
+      ...deals,
       get: (id) => repos.deals.get(id),
       getMany: (ids) => repos.deals.getMany(ids),
       list: (q) => repos.deals.list(q),

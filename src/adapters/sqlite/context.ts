@@ -1,4 +1,4 @@
-import type { StageVisit } from '../../index.js';
+import type { StageVisit, Workspace } from '../../index.js';
 import type { SqliteDatabase, SqliteStatement } from './database.js';
 import { DEAL_INSERT, VISIT_INSERT, VISIT_UPSERT } from './schema.js';
 import { VISIT_COLUMNS, VISITS_JSON } from './rows.js';
@@ -18,17 +18,39 @@ export interface Context {
    * at, knows those rows are stored unchanged without reading or checking them again.
    */
   readonly known: WeakMap<StageVisit, DealRead>;
+  /**
+   * The stored visits of recently read or saved deals, by id (at most {@link RECENT_DEALS},
+   * oldest out first; empty when `validate` is on). A read whose deal row is at the version of an
+   * entry takes the visits from it instead of reading the visits table.
+   */
+  readonly recent: Map<string, DealRead>;
+  /** The workspace last parsed, deep-frozen, with the version and body it was parsed from. */
+  readonly workspace: { current: { readonly version: number; readonly body: string; readonly ws: Workspace } | null };
   /** Prepares a statement once per repositories object (variants of list queries). */
   cached(key: string, sql: () => string): SqliteStatement;
 }
 
 export type Statements = ReturnType<typeof prepareStatements>;
 
-/** One read of a deal: its id, the version read and the visits as stored at that version. */
+/** How many deals {@link Context.recent} remembers the stored visits of. */
+export const RECENT_DEALS = 4096;
+
+/** One read of a deal: its id, the version read, its layout and the visits (frozen) as stored at that version. */
 export interface DealRead {
   readonly id: string;
   readonly version: number;
+  readonly layoutId: string;
   readonly visits: readonly StageVisit[];
+}
+
+/** Remembers a deal's stored visits in {@link Context.recent}, dropping the oldest entry when full. */
+export function rememberRecent(ctx: Context, read: DealRead, add: boolean): void {
+  const recent = ctx.recent;
+  if (recent.has(read.id)) recent.set(read.id, read);
+  else if (add && !ctx.validate) {
+    if (recent.size >= RECENT_DEALS) recent.delete(recent.keys().next().value!);
+    recent.set(read.id, read);
+  }
 }
 
 /** Every fixed statement of the adapter; each filters by tenant_id (its first parameter). */
@@ -42,15 +64,17 @@ function prepareStatements(db: SqliteDatabase) {
     dealHead: db.prepare('SELECT version, visit_count, layout_id FROM sp_deals WHERE tenant_id = ? AND id = ?').raw(),
     dealHeads: db.prepare('SELECT id, version, visit_count, layout_id FROM sp_deals WHERE tenant_id = ? AND id IN (SELECT value FROM json_each(?))').raw(),
     dealInsert: db.prepare(DEAL_INSERT),
+    // Both updates check the version they expect: a save that did not read the head first learns a conflict from `changes`.
     dealUpdateSameLayout: db.prepare(
       `UPDATE sp_deals SET pipeline_id = ?, stage_id = ?, stage_entered_at = ?, currency = ?, amount = ?, probability = ?,
-         updated_at = ?, version = ?, visit_count = ?, body = ? WHERE tenant_id = ? AND id = ?`,
+         updated_at = ?, version = ?, visit_count = ?, body = ? WHERE tenant_id = ? AND id = ? AND version = ?`,
     ),
     dealUpdate: db.prepare(
       `UPDATE sp_deals SET layout_id = ?, pipeline_id = ?, stage_id = ?, stage_entered_at = ?, currency = ?, amount = ?, probability = ?,
-         updated_at = ?, version = ?, visit_count = ?, body = ? WHERE tenant_id = ? AND id = ?`,
+         updated_at = ?, version = ?, visit_count = ?, body = ? WHERE tenant_id = ? AND id = ? AND version = ?`,
     ),
     dealGet: db.prepare(`SELECT d.body, ${VISITS_JSON} FROM sp_deals d WHERE d.tenant_id = ? AND d.id = ?`).raw(),
+    dealRow: db.prepare('SELECT body, version, visit_count FROM sp_deals WHERE tenant_id = ? AND id = ?').raw(),
     visitsOfDeal: db.prepare(`SELECT ${VISIT_COLUMNS} FROM sp_stage_visits v WHERE v.tenant_id = ? AND v.deal_id = ? ORDER BY v.seq`).raw(),
     visitUpsert: db.prepare(VISIT_UPSERT),
     visitInsert: db.prepare(VISIT_INSERT),
@@ -73,6 +97,8 @@ export function createContext(db: SqliteDatabase, tenantId: string, validate: bo
     validate,
     sql: prepareStatements(db),
     known: new WeakMap(),
+    recent: new Map(),
+    workspace: { current: null },
     cached(key, sql) {
       let stmt = cache.get(key);
       if (!stmt) cache.set(key, (stmt = db.prepare(sql()).raw()));

@@ -1,5 +1,8 @@
 import {
   PipelineError,
+  type Deal,
+  type DealDecision,
+  type Workspace,
   type DealChange,
   type DealRepository,
   type DealSaveOptions,
@@ -10,7 +13,7 @@ import {
   type WorkspaceRepository,
 } from '../../index.js';
 import type { SqliteDatabase } from './database.js';
-import { createContext, type Context } from './context.js';
+import { createContext, rememberRecent, type Context, type DealRead } from './context.js';
 import { guarded, toPipelineError } from './errors.js';
 import { sqliteOutbox } from './outbox.js';
 import { getDeal, listDeals } from './readDeals.js';
@@ -19,7 +22,7 @@ import { saveDealsInTransaction } from './saveDeals.js';
 import { DEFAULT_TENANT } from './schema.js';
 import { summarizeDeals } from './summarize.js';
 import { sqliteVisits } from './visits.js';
-import { sqliteWorkspace } from './workspace.js';
+import { loadWorkspace, sqliteWorkspace } from './workspace.js';
 
 /**
  * Options of {@link createSqliteRepositories}.
@@ -47,13 +50,35 @@ export interface SqliteRepositoryOptions {
  */
 export interface SqliteRepositories {
   readonly workspace: WorkspaceRepository;
-  readonly deals: DealRepository & { summarize(q: SummaryQuery): Promise<StageSummaryRow[]> };
+  readonly deals: DealRepository & Required<Pick<DealRepository, 'summarize' | 'transact'>>;
   readonly outbox: OutboxRepository;
   readonly visits: VisitRepository;
 }
 
+/** Remembers, once their transaction committed, the deals' visits as the save stored them. */
+function rememberSaved(ctx: Context, reads: readonly DealRead[]): void {
+  for (let i = 0; i < reads.length; i++) {
+    rememberRecent(ctx, reads[i]!, false);
+    ctx.known.set(reads[i]!.visits[0]!, reads[i]!);
+  }
+}
+
+type Decide = (current: Deal | null, workspace: Workspace) => DealDecision | null;
+
+/** The body of `deals.transact`: read, decide and save inside one IMMEDIATE transaction. */
+function transactInTransaction(ctx: Context, id: string, decide: Decide, events: boolean): DealRead[] {
+  const current = getDeal(ctx, id);
+  const decision = decide(current, loadWorkspace(ctx));
+  if (decision === null) return [];
+  if (typeof decision !== 'object' || typeof decision.deal !== 'object' || decision.deal === null) invalid('decision.deal', 'expected a deal or null');
+  if (decision.deal.id !== id) invalid('decision.deal.id', `expected ${id}`);
+  // The workspace was read in this transaction: no other version can be stored.
+  return saveDealsInTransaction(ctx, [{ deal: decision.deal, expectedVersion: current === null ? null : current.version }], events ? { events: decision.events } : {});
+}
+
 function sqliteDeals(ctx: Context): SqliteRepositories['deals'] {
   const save = ctx.db.transaction((changes: readonly DealChange[], options: DealSaveOptions) => saveDealsInTransaction(ctx, changes, options));
+  const transact = ctx.db.transaction((id: string, decide: Decide, events: boolean) => transactInTransaction(ctx, id, decide, events));
   return {
     get(id) {
       return guarded('deals.get', () => (typeof id === 'string' ? getDeal(ctx, id) : invalid('id', 'expected a string')));
@@ -77,8 +102,30 @@ function sqliteDeals(ctx: Context): SqliteRepositories['deals'] {
       return guarded('deals.save', () => {
         if (typeof options !== 'object' || options === null) invalid('options', 'expected an object');
         if (options.workspaceVersion !== undefined && !Number.isInteger(options.workspaceVersion)) invalid('options.workspaceVersion', 'expected an integer');
-        save.immediate(changes, options);
+        rememberSaved(ctx, save.immediate(changes, options));
       });
+    },
+    transact(id, decide, options = {}) {
+      // What `decide` throws rejects the call as it is; only storage failures are mapped.
+      let thrown: { readonly error: unknown } | null = null;
+      const decideOnce: Decide = (current, ws) => {
+        try {
+          return decide(current, ws);
+        } catch (e) {
+          thrown = { error: e };
+          throw e;
+        }
+      };
+      try {
+        if (typeof id !== 'string') invalid('id', 'expected a string');
+        if (typeof decide !== 'function') invalid('decide', 'expected a function');
+        if (typeof options !== 'object' || options === null) invalid('options', 'expected an object');
+        rememberSaved(ctx, transact.immediate(id, decideOnce, options.events === true));
+        return Promise.resolve();
+      } catch (e) {
+        const failure = thrown as { readonly error: unknown } | null;
+        return Promise.reject(failure !== null && failure.error === e ? e : toPipelineError(e, 'deals.transact'));
+      }
     },
     summarize(q) {
       return guarded('deals.summarize', () => summarizeDeals(ctx, q));
@@ -92,7 +139,8 @@ function invalid(path: string, what: string): never {
 
 /**
  * The repositories of one tenant over a better-sqlite3 12 database: workspace, deals (with
- * `summarize` in SQL), the transactional outbox and the stage-visits table. Call
+ * `summarize` in SQL and `transact`, so that a service dispatch reads, decides and saves in one
+ * IMMEDIATE transaction), the transactional outbox and the stage-visits table. Call
  * {@link migrateSqlite} once first. Every statement is prepared once and filters by the tenant
  * id; a save is one IMMEDIATE transaction that checks versions (and the workspace version when
  * given), writes deals in id order, only the visit rows that changed, and the events.

@@ -1,19 +1,25 @@
 import { Deal, PipelineError, type DealPage, type DealQuery } from '../../index.js';
-import type { Context } from './context.js';
+import { rememberRecent, type Context } from './context.js';
 import { dealFrom, visitFromRow, visitsFromJson, VISITS_JSON } from './rows.js';
 
-/** Freezes the deal's visits and remembers them as stored at this version (see `Context.known`). */
-function remember(ctx: Context, deal: Deal): void {
+/**
+ * Freezes the deal's visits and remembers them as stored at this version (see `Context.known`
+ * and `Context.recent`; `add` puts the deal in `recent` when it is not there yet).
+ */
+function remember(ctx: Context, deal: Deal, add: boolean): void {
   const h = deal.history;
   for (let i = 0; i < h.length; i++) Object.freeze(h[i]);
-  // Saves look a deal's read up by its first visit (see storedVisits in saveDeals).
-  if (h.length > 0) ctx.known.set(h[0]!, { id: deal.id, version: deal.version, visits: h.slice() });
+  if (h.length === 0) return;
+  const read = { id: deal.id, version: deal.version, layoutId: deal.layoutId, visits: h.slice() };
+  // Saves look a deal's read up by its id, or by its first visit (see storedVisits in saveDeals).
+  ctx.known.set(h[0]!, read);
+  rememberRecent(ctx, read, add);
 }
 
 /** Re-validates a deal read from the database when the host asked for it (rows edited by hand). */
-function checked(ctx: Context, deal: Deal): Deal {
+function checked(ctx: Context, deal: Deal, add: boolean): Deal {
   if (!ctx.validate) {
-    remember(ctx, deal);
+    remember(ctx, deal, add);
     return deal;
   }
   const parsed = Deal.safeParse(deal);
@@ -26,15 +32,25 @@ function checked(ctx: Context, deal: Deal): Deal {
 }
 
 /** A deal from its body and its visits as JSON (read by column when a number needs it). */
-function dealOf(ctx: Context, id: string, body: string, visits: string): Deal {
+function dealOf(ctx: Context, id: string, body: string, visits: string, add: boolean): Deal {
   const history = visitsFromJson(visits) ?? (ctx.sql.visitsOfDeal.all(ctx.tenantId, id) as unknown[][]).map((r) => visitFromRow(r, 0));
-  return checked(ctx, dealFrom(body, history));
+  return checked(ctx, dealFrom(body, history), add);
 }
 
-/** One deal with its history, or null. */
+/**
+ * One deal with its history, or null. When this object knows the deal's visits at the version of
+ * its row (it read or saved the deal at that version), only the deal row is read.
+ */
 export function getDeal(ctx: Context, id: string): Deal | null {
+  if (!ctx.validate) {
+    const head = ctx.sql.dealRow.get(ctx.tenantId, id) as [body: string, version: number, visitCount: number] | undefined;
+    if (head === undefined) return null;
+    const read = ctx.recent.get(id);
+    // Versions only rise, and every save of a deal raises its version: the visits known at this version are the stored ones.
+    if (read !== undefined && read.version === head[1] && read.visits.length === head[2]) return dealFrom(head[0], read.visits.slice());
+  }
   const row = ctx.sql.dealGet.get(ctx.tenantId, id) as [string, string] | undefined;
-  return row === undefined ? null : dealOf(ctx, id, row[0], row[1]);
+  return row === undefined ? null : dealOf(ctx, id, row[0], row[1], true);
 }
 
 function listSql(q: DealQuery): string {
@@ -74,6 +90,6 @@ export function listDeals(ctx: Context, q: DealQuery): DealPage {
   const rows = stmt.all(...params) as [string, string, string][];
   const more = rows.length > limit;
   const deals: Deal[] = new Array(more ? limit : rows.length);
-  for (let i = 0; i < deals.length; i++) deals[i] = dealOf(ctx, rows[i]![0], rows[i]![1], rows[i]![2]);
+  for (let i = 0; i < deals.length; i++) deals[i] = dealOf(ctx, rows[i]![0], rows[i]![1], rows[i]![2], false);
   return { deals, next: more ? deals[deals.length - 1]!.id : null };
 }

@@ -91,8 +91,8 @@ export function visitParams(tenantId: string, deal: Deal, seq: number, v: StageV
 
 /** The deal without its history, as stored in `sp_deals.body`. */
 export function dealBody(deal: Deal): string {
-  const { history: _history, ...rest } = deal;
-  return JSON.stringify(rest);
+  // JSON.stringify leaves out undefined members; a spread copies faster than a rest pattern.
+  return JSON.stringify({ ...deal, history: undefined });
 }
 
 /** The copied-out columns of `sp_deals` after tenant and id, in insert order, then the body. */

@@ -1,5 +1,5 @@
 import { PipelineError, type Deal, type DealChange, type DealSaveOptions, type StageVisit } from '../../index.js';
-import { VISIT_BATCH, type Context } from './context.js';
+import { VISIT_BATCH, type Context, type DealRead } from './context.js';
 import { writeEvents } from './outbox.js';
 import { checkDeal, dealColumns, visitFromRow, visitParams } from './rows.js';
 import { workspaceVersion } from './workspace.js';
@@ -52,6 +52,43 @@ function readVisits(ctx: Context, deal: Deal): readonly StageVisit[] | undefined
   return read && read.id === deal.id ? read.visits : undefined;
 }
 
+/** What this object knows was stored for a (checked) deal at `version`: its recent entry, or the read its first visit came from. */
+function readAt(ctx: Context, deal: Deal, version: number, visitCount?: number): DealRead | undefined {
+  const recent = ctx.recent.get(deal.id);
+  if (recent !== undefined && recent.version === version && (visitCount === undefined || recent.visits.length === visitCount)) return recent;
+  const known = ctx.known.get(deal.history[0]!);
+  if (known !== undefined && known.id === deal.id && known.version === version && (visitCount === undefined || known.visits.length === visitCount)) return known;
+  return undefined;
+}
+
+const stored0 = (x: number) => (x === 0 ? 0 : x);
+
+/** A visit as a read of its row gives it back (a zero has no sign in SQLite), frozen. */
+function storedVisit(v: StageVisit): StageVisit {
+  return Object.freeze({
+    pipelineId: v.pipelineId,
+    stageId: v.stageId,
+    enteredAt: stored0(v.enteredAt),
+    exitedAt: v.exitedAt === null ? null : stored0(v.exitedAt),
+    amount: v.amount === null ? null : stored0(v.amount),
+    probability: stored0(v.probability),
+    expectedRevenue: v.expectedRevenue === null ? null : stored0(v.expectedRevenue),
+    closingDate: v.closingDate,
+    forecastCategory: v.forecastCategory,
+    outcome: v.outcome,
+    by: v.by,
+    bypassedRules: v.bypassedRules,
+  });
+}
+
+/** The read a save leaves behind: the deal's visits as now stored, reusing the frozen ones that were stored unchanged. */
+function readAfterSave(deal: Deal, stored: readonly StageVisit[]): DealRead {
+  const h = deal.history;
+  const visits = new Array<StageVisit>(h.length);
+  for (let i = 0; i < h.length; i++) visits[i] = h[i] === stored[i] ? stored[i]! : storedVisit(h[i]!);
+  return { id: deal.id, version: deal.version, layoutId: deal.layoutId, visits };
+}
+
 function checkChanges(ctx: Context, changes: readonly DealChange[]): DealChange[] {
   if (!Array.isArray(changes)) throw new PipelineError('invalid_input', 'changes: expected an array', { path: 'changes' });
   const seen = new Set<string>();
@@ -72,10 +109,9 @@ function checkChanges(ctx: Context, changes: readonly DealChange[]): DealChange[
  * starts with a visit it read at that version (no read), else read back from the table.
  */
 function storedVisits(ctx: Context, deal: Deal, head: Head): readonly StageVisit[] {
-  const h = deal.history;
-  const read = h.length > 0 ? ctx.known.get(h[0]!) : undefined;
   // Versions only rise, so the visits read at the stored version are the stored visits.
-  if (read && read.id === deal.id && read.version === head[0] && read.visits.length === head[1]) return read.visits;
+  const read = readAt(ctx, deal, head[0], head[1]);
+  if (read) return read.visits;
   const rows = ctx.sql.visitsOfDeal.all(ctx.tenantId, deal.id) as unknown[][];
   return rows.map((r) => visitFromRow(r, 0));
 }
@@ -93,21 +129,26 @@ function sameExceptExit(a: StageVisit, b: StageVisit): boolean {
  * gets its exited_at, a changed one is rewritten, new ones are inserted, and stored visits past
  * the history are removed. Reducers append, so a move writes one exited_at and one new row.
  */
-function writeDeal(ctx: Context, pending: Pending, deal: Deal, head: Head | undefined): void {
+function writeDeal(ctx: Context, pending: Pending, deal: Deal, head: Head | undefined, after: DealRead[] | null): boolean {
   const { tenantId, sql } = ctx;
   const h = deal.history;
   if (head === undefined) {
     sql.dealInsert.run(tenantId, deal.id, ...dealColumns(deal));
     for (let seq = 0; seq < h.length; seq++) insertVisit(ctx, pending, deal, seq, h[seq]!);
-    return;
+    if (after !== null && ctx.recent.has(deal.id)) after.push(readAfterSave(deal, []));
+    return true;
   }
   const columns = dealColumns(deal);
-  if (deal.layoutId === head[2]) sql.dealUpdateSameLayout.run(...columns.slice(1), tenantId, deal.id);
+  let updated: number;
+  if (deal.layoutId === head[2]) updated = sql.dealUpdateSameLayout.run(...columns.slice(1), tenantId, deal.id, head[0]).changes;
   else {
-    sql.dealUpdate.run(...columns, tenantId, deal.id);
+    updated = sql.dealUpdate.run(...columns, tenantId, deal.id, head[0]).changes;
     sql.visitsRelayout.run(deal.layoutId, tenantId, deal.id);
   }
+  // A head taken from what this object knows, not read in this transaction: the version check is the UPDATE's.
+  if (updated !== 1) return false;
   const stored = storedVisits(ctx, deal, head);
+  if (after !== null && ctx.recent.has(deal.id)) after.push(readAfterSave(deal, stored));
   if (h.length < stored.length) sql.visitsTrim.run(tenantId, deal.id, h.length);
   for (let seq = 0; seq < h.length; seq++) {
     const v = h[seq]!;
@@ -121,13 +162,63 @@ function writeDeal(ctx: Context, pending: Pending, deal: Deal, head: Head | unde
       else pending.exits.set(v.exitedAt, [[deal.id, seq]]);
     }
   }
+  return true;
+}
+
+/**
+ * The heads of deals this object read (or saved) at their expected versions, without reading
+ * them: each UPDATE checks its version. Undefined when one of them is new or not known so.
+ */
+function knownHeads(ctx: Context, changes: readonly DealChange[]): Head[] | undefined {
+  const heads = new Array<Head>(changes.length);
+  for (let i = 0; i < changes.length; i++) {
+    const { deal, expectedVersion } = changes[i]!;
+    const read = expectedVersion === null ? undefined : readAt(ctx, deal, expectedVersion);
+    if (read === undefined) return undefined;
+    heads[i] = [read.version, read.visits.length, read.layoutId];
+  }
+  return heads;
+}
+
+/** The stored heads, read in this transaction; throws `conflict` naming every deal not at its expected version. */
+function readHeads(ctx: Context, changes: readonly DealChange[]): (Head | undefined)[] {
+  const heads: (Head | undefined)[] = new Array(changes.length);
+  const conflicts: string[] = [];
+  const stored = changes.length === 1 ? null : headsOf(ctx, changes);
+  for (let i = 0; i < changes.length; i++) {
+    const { deal, expectedVersion } = changes[i]!;
+    const head = stored ? stored.get(deal.id) : (ctx.sql.dealHead.get(ctx.tenantId, deal.id) as Head | undefined);
+    if ((head?.[0] ?? null) !== expectedVersion) conflicts.push(deal.id);
+    heads[i] = head;
+  }
+  if (conflicts.length > 0) throw conflict(conflicts);
+  return heads;
+}
+
+/**
+ * After the UPDATE of `changes[from]` found another version: that deal and every later one not
+ * at its expected version (the ones before were written over their expected versions).
+ */
+function conflictsFrom(ctx: Context, changes: readonly DealChange[], from: number): string[] {
+  const rest = changes.slice(from);
+  const stored = headsOf(ctx, rest);
+  const ids: string[] = [];
+  for (const { deal, expectedVersion } of rest) if ((stored.get(deal.id)?.[0] ?? null) !== expectedVersion) ids.push(deal.id);
+  return ids;
+}
+
+function conflict(ids: string[]): PipelineError {
+  return new PipelineError('conflict', `deals changed since they were read: ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}`, { ids });
 }
 
 /**
  * The body of a deal save, run inside one IMMEDIATE transaction: the workspace version and every
- * deal version are checked before anything is written; a conflict throws and rolls back.
+ * deal version are checked (deals this object read at their expected versions by their UPDATE
+ * `WHERE version = ?`, others by one SELECT of their heads before anything is written); a
+ * conflict throws, naming every deal not at its expected version, and rolls back. Returns the
+ * reads to remember once the transaction committed.
  */
-export function saveDealsInTransaction(ctx: Context, input: readonly DealChange[], options: DealSaveOptions): void {
+export function saveDealsInTransaction(ctx: Context, input: readonly DealChange[], options: DealSaveOptions): DealRead[] {
   const changes = checkChanges(ctx, input);
   if (options.workspaceVersion !== undefined) {
     const stored = workspaceVersion(ctx);
@@ -138,20 +229,13 @@ export function saveDealsInTransaction(ctx: Context, input: readonly DealChange[
       });
     }
   }
-  const heads: (Head | undefined)[] = new Array(changes.length);
-  const conflicts: string[] = [];
-  const stored = changes.length === 1 ? null : headsOf(ctx, changes);
-  for (let i = 0; i < changes.length; i++) {
-    const { deal, expectedVersion } = changes[i]!;
-    const head = stored ? stored.get(deal.id) : (ctx.sql.dealHead.get(ctx.tenantId, deal.id) as Head | undefined);
-    if ((head?.[0] ?? null) !== expectedVersion) conflicts.push(deal.id);
-    heads[i] = head;
-  }
-  if (conflicts.length > 0) {
-    throw new PipelineError('conflict', `deals changed since they were read: ${conflicts.slice(0, 10).join(', ')}${conflicts.length > 10 ? ', …' : ''}`, { ids: conflicts });
-  }
+  const heads = knownHeads(ctx, changes) ?? readHeads(ctx, changes);
   const pending: Pending = { inserts: [], exits: new Map() };
-  for (let i = 0; i < changes.length; i++) writeDeal(ctx, pending, changes[i]!.deal, heads[i]);
+  const after: DealRead[] = [];
+  for (let i = 0; i < changes.length; i++) {
+    if (!writeDeal(ctx, pending, changes[i]!.deal, heads[i], ctx.validate ? null : after)) throw conflict(conflictsFrom(ctx, changes, i));
+  }
   flush(ctx, pending);
   writeEvents(ctx, options.events ?? [], 'options.events');
+  return after;
 }

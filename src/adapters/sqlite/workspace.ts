@@ -19,13 +19,38 @@ function deepFreeze<T>(value: T): T {
 }
 
 /**
+ * The tenant's workspace: one deep-frozen object for as long as the stored version (with
+ * `validate`, the stored body) is unchanged, reading only the version then.
+ */
+export function loadWorkspace(ctx: Context): Workspace {
+  const cache = ctx.workspace;
+  // Every save raises the version: while it stands, the workspace parsed at it is the stored one.
+  // With `validate` (rows edited by hand) the body itself is compared.
+  if (cache.current !== null && !ctx.validate) {
+    const head = ctx.sql.workspaceVersion.get(ctx.tenantId) as [number] | undefined;
+    if (head !== undefined && head[0] === cache.current.version) return cache.current.ws;
+  }
+  const row = ctx.sql.workspace.get(ctx.tenantId) as [number, string] | undefined;
+  if (!row) return emptyWorkspace();
+  if (cache.current?.body === row[1]) return cache.current.ws;
+  let ws = JSON.parse(row[1]) as Workspace;
+  if (ctx.validate) {
+    const parsed = Workspace.safeParse(ws);
+    if (!parsed.success) throw new PipelineError('storage_failed', `workspace: the stored workspace is malformed (${parsed.error.issues[0]?.message ?? ''})`, { issues: parsed.error.issues.slice(0, 10) });
+    ws = parsed.data;
+  }
+  cache.current = { version: row[0], body: row[1], ws: deepFreeze(ws) };
+  return cache.current.ws;
+}
+
+/**
  * The tenant's workspace row: load, and save with a version check and its events, in one
- * transaction. `load` hands out one deep-frozen workspace for as long as the stored body is
- * unchanged: nobody can change it, and the core's indexes, memoised on the workspace's identity,
- * are built once per configuration instead of once per command.
+ * transaction. `load` hands out one deep-frozen workspace for as long as the stored version (with
+ * `validate`, the stored body) is unchanged, reading only the version then: nobody can change it,
+ * and the core's indexes, memoised on the workspace's identity, are built once per configuration
+ * instead of once per command.
  */
 export function sqliteWorkspace(ctx: Context): WorkspaceRepository {
-  let cached: { readonly body: string; readonly ws: Workspace } | null = null;
   const save = ctx.db.transaction((ws: Workspace, expectedVersion: number, options: WorkspaceSaveOptions) => {
     const stored = workspaceVersion(ctx);
     if (stored !== expectedVersion) {
@@ -40,19 +65,7 @@ export function sqliteWorkspace(ctx: Context): WorkspaceRepository {
   });
   return {
     load() {
-      return guarded('workspace.load', () => {
-        const row = ctx.sql.workspace.get(ctx.tenantId) as [number, string] | undefined;
-        if (!row) return emptyWorkspace();
-        if (cached?.body === row[1]) return cached.ws;
-        let ws = JSON.parse(row[1]) as Workspace;
-        if (ctx.validate) {
-          const parsed = Workspace.safeParse(ws);
-          if (!parsed.success) throw new PipelineError('storage_failed', `workspace: the stored workspace is malformed (${parsed.error.issues[0]?.message ?? ''})`, { issues: parsed.error.issues.slice(0, 10) });
-          ws = parsed.data;
-        }
-        cached = { body: row[1], ws: deepFreeze(ws) };
-        return cached.ws;
-      });
+      return guarded('workspace.load', () => loadWorkspace(ctx));
     },
     save(ws, expectedVersion, options = {}) {
       return guarded('workspace.save', () => {
