@@ -1,3 +1,5 @@
+import { PipelineError } from 'sales-pipelines';
+
 /**
  * What the adapter needs from a PostgreSQL client: run one parameterised statement. PGlite
  * (`@electric-sql/pglite`) and a transaction of either have this shape.
@@ -64,7 +66,7 @@ export function named(name: string, text: string): string {
 }
 
 /** The statement as a pool runs it: a named query config for a fixed text, else the text itself. */
-function statement(sql: string, params: unknown[] | undefined): string | PgQueryConfig {
+function prepared(sql: string, params: unknown[] | undefined): string | PgQueryConfig {
   const name = NAMES.get(sql);
   if (name === undefined) return sql;
   return params === undefined ? { name, text: sql } : { name, text: sql, values: params };
@@ -112,6 +114,8 @@ export interface PgPoolConnection {
  * function throws, then the connection is released, or discarded if the rollback failed too).
  *
  * @param pool - a `pg` Pool (or anything with `query` and `connect`)
+ * @param options - `prepare: false` sends every statement unnamed, for connection poolers in
+ *   transaction mode that cannot keep prepared statements (default true)
  * @returns a client for {@link createPostgresRepositories} and {@link migratePostgres}
  * @example
  * ```ts
@@ -119,9 +123,14 @@ export interface PgPoolConnection {
  * const client = fromPgPool(new pg.Pool({ connectionString: process.env.DATABASE_URL }));
  * await migratePostgres(client);
  * const repos = createPostgresRepositories(client, { tenantId: 'acme' });
+ * const behindPgBouncer = fromPgPool(pool, { prepare: false });
  * ```
  */
-export function fromPgPool(pool: PgPoolLike): PostgresClient {
+export function fromPgPool(pool: PgPoolLike, options: { readonly prepare?: boolean } = {}): PostgresClient {
+  if (typeof options !== 'object' || options === null || (options.prepare !== undefined && typeof options.prepare !== 'boolean')) {
+    throw new PipelineError('invalid_input', 'options.prepare: expected a boolean', { path: 'options.prepare' });
+  }
+  const statement = options.prepare === false ? (sql: string) => sql : prepared;
   return {
     query: async <R>(sql: string, params?: unknown[]) => {
       const config = statement(sql, params);
