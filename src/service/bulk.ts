@@ -4,7 +4,7 @@ import { BulkChange, type BulkChangeInput } from '../model/commands.js';
 import type { Deal } from '../model/deal.js';
 import { parseWith } from '../model/parse.js';
 import { Id, safeRecord } from '../model/primitives.js';
-import { dealMatches, type DealFilter } from '../ports/repositories.js';
+import { dealMatches, type DealFilter, type DealPage } from '../ports/repositories.js';
 import * as z from 'zod';
 import { stripUndefinedKeys } from '../model/stripUndefinedKeys.js';
 import type { Runtime } from './runtime.js';
@@ -77,12 +77,20 @@ async function* chunks(rt: Runtime, r: Parsed): AsyncGenerator<Chunk> {
     for (let i = 0; i < r.dealIds.length; i += size) yield { ids: r.dealIds.slice(i, i + size) };
     return;
   }
-  let after: string | null = null;
-  do {
-    const page = await rt.deals.list({ ...stripUndefinedKeys(r.query ?? {}), after, limit: size });
+  const query = stripUndefinedKeys(r.query ?? {});
+  const list = (after: string | null): Promise<DealPage> => {
+    const reading = rt.deals.list({ ...query, after, limit: size });
+    // Handled where it is awaited; this keeps a read the caller never gets to from being reported unhandled.
+    reading.catch(() => undefined);
+    return reading;
+  };
+  // The next page is read while the caller plans and saves this one (its ids all come after this
+  // page's, so what this page's save changes cannot move deals into or out of it).
+  for (let reading: Promise<DealPage> | null = list(null); reading !== null; ) {
+    const page: DealPage = await reading;
+    reading = page.next === null ? null : list(page.next);
     yield { ids: page.deals.map((d) => d.id), deals: page.deals };
-    after = page.next;
-  } while (after !== null);
+  }
 }
 
 function change(job: Job): BulkChangeInput {
