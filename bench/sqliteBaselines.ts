@@ -4,7 +4,8 @@ import type Database from 'better-sqlite3';
 
 type Db = Database.Database;
 
-const PROBABILITY: Record<string, Record<string, number>> = {
+/** The probability of each stage of the dealer's two pipelines (examples/dealership.ts). */
+export const PROBABILITY: Record<string, Record<string, number>> = {
   'new-cars': { requirements: 10, 'test-drive': 30, quote: 60, negotiation: 80, won: 100, lost: 0 },
   'used-cars': { 'show-models': 15, 'test-drive': 30, quote: 50, negotiation: 80, won: 100, lost: 0 },
 };
@@ -16,10 +17,13 @@ export function sqlBulkMove(db: Db, tenantId: string, from: string, to: string, 
   const move = db.transaction(() => {
     db.prepare(`UPDATE sp_stage_visits SET exited_at = ? WHERE (tenant_id, deal_id, seq) IN
       (SELECT tenant_id, id, visit_count - 1 FROM sp_deals WHERE tenant_id = ? AND pipeline_id = ?)`).run(at, tenantId, from);
+    // The deal's change log records a probability the move changes, as the library's does.
+    const logged = `CASE WHEN ${probability} = probability THEN json(coalesce(json_extract(body, '$.changes'), '[]'))
+      ELSE json_insert(coalesce(json_extract(body, '$.changes'), '[]'), '$[#]', json_object('at', ?, 'by', 'manager', 'field', 'probability', 'from', probability, 'to', ${probability})) END`;
     const { changes } = db.prepare(`UPDATE sp_deals SET pipeline_id = ?, stage_id = ${mapped}, probability = ${probability}, stage_entered_at = ?,
         updated_at = ?, version = version + 1, visit_count = visit_count + 1,
-        body = json_set(body, '$.pipelineId', ?, '$.stageId', ${mapped}, '$.probability', ${probability}, '$.updatedAt', ?, '$.version', version + 1)
-      WHERE tenant_id = ? AND pipeline_id = ?`).run(to, at, at, to, at, tenantId, from);
+        body = json_set(body, '$.pipelineId', ?, '$.stageId', ${mapped}, '$.probability', ${probability}, '$.updatedAt', ?, '$.version', version + 1, '$.changes', ${logged})
+      WHERE tenant_id = ? AND pipeline_id = ?`).run(to, at, at, to, at, at, tenantId, from);
     db.prepare(`INSERT INTO sp_stage_visits (tenant_id, deal_id, seq, layout_id, pipeline_id, stage_id, entered_at, exited_at, amount, probability,
         expected_revenue, closing_date, forecast_category, outcome, "by", bypassed_rules)
       SELECT tenant_id, id, visit_count - 1, layout_id, pipeline_id, stage_id, ?, NULL, amount, probability, amount * probability / 100,
@@ -33,13 +37,18 @@ export function sqlBulkMove(db: Db, tenantId: string, from: string, to: string, 
 const prepared = new WeakMap<Db, ReturnType<typeof prepareDispatch>>();
 function prepareDispatch(db: Db) {
   return {
-    read: db.prepare<[string, string], { version: number; stage_id: string; pipeline_id: string; visit_count: number; amount: number | null; layout_id: string }>(
-      'SELECT version, stage_id, pipeline_id, visit_count, amount, layout_id FROM sp_deals WHERE tenant_id = ? AND id = ?'),
+    read: db.prepare<[string, string], { version: number; stage_id: string; pipeline_id: string; visit_count: number; amount: number | null; layout_id: string; probability: number }>(
+      'SELECT version, stage_id, pipeline_id, visit_count, amount, layout_id, probability FROM sp_deals WHERE tenant_id = ? AND id = ?'),
     close: db.prepare('UPDATE sp_stage_visits SET exited_at = ? WHERE tenant_id = ? AND deal_id = ? AND seq = ?'),
     open: db.prepare(`INSERT INTO sp_stage_visits (tenant_id, deal_id, seq, layout_id, pipeline_id, stage_id, entered_at, exited_at, amount, probability,
         expected_revenue, closing_date, forecast_category, outcome, "by", bypassed_rules) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, NULL, 'pipeline', 'open', 'rep', 0)`),
     update: db.prepare(`UPDATE sp_deals SET stage_id = ?, probability = ?, stage_entered_at = ?, updated_at = ?, version = version + 1, visit_count = visit_count + 1,
         body = json_set(body, '$.stageId', ?, '$.probability', ?, '$.updatedAt', ?, '$.version', version + 1)
+      WHERE tenant_id = ? AND id = ? AND version = ?`),
+    // The same, when the move changes the probability: the deal's change log records it, as the library's does.
+    updateLogged: db.prepare(`UPDATE sp_deals SET stage_id = ?, probability = ?, stage_entered_at = ?, updated_at = ?, version = version + 1, visit_count = visit_count + 1,
+        body = json_set(body, '$.stageId', ?, '$.probability', ?, '$.updatedAt', ?, '$.version', version + 1,
+          '$.changes', json_insert(coalesce(json_extract(body, '$.changes'), '[]'), '$[#]', json_object('at', ?, 'by', 'rep', 'field', 'probability', 'from', ?, 'to', ?)))
       WHERE tenant_id = ? AND id = ? AND version = ?`),
   };
 }
@@ -58,7 +67,10 @@ export function sqlDispatch(db: Db, tenantId: string, dealId: string, stageId: s
     if (deal.stage_id === stageId) return;
     q.close.run(at, tenantId, dealId, deal.visit_count - 1);
     q.open.run(tenantId, dealId, deal.visit_count, deal.layout_id, deal.pipeline_id, stageId, at, deal.amount, probability, deal.amount === null ? null : (deal.amount * probability) / 100);
-    if (q.update.run(stageId, probability, at, at, stageId, probability, at, tenantId, dealId, deal.version).changes !== 1) throw new Error('conflict');
+    const updated = deal.probability === probability
+      ? q.update.run(stageId, probability, at, at, stageId, probability, at, tenantId, dealId, deal.version)
+      : q.updateLogged.run(stageId, probability, at, at, stageId, probability, at, at, deal.probability, probability, tenantId, dealId, deal.version);
+    if (updated.changes !== 1) throw new Error('conflict');
   }).immediate();
 }
 

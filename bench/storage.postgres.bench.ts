@@ -5,8 +5,9 @@
 import pg from 'pg';
 import { afterAll, bench, describe } from 'vitest';
 import { createPipelineService, dwellStats, type Deal, type PipelineService } from 'sales-pipelines';
-import { createPostgresRepositories, fromPgPool, migratePostgres, type PostgresClient } from '../src/postgres.js';
+import { createPostgresRepositories, fromPgPool, migratePostgres, type PostgresClient } from 'sales-pipelines/postgres';
 import { LATER, makeDeals, ws } from './data.js';
+import { PROBABILITY } from './sqliteBaselines.js';
 
 const URL = process.env.SALES_PIPELINES_PG_URL;
 const N = 100_000;
@@ -95,7 +96,13 @@ describe.runIf(URL)('storage on PostgreSQL', () => {
         `WITH moved AS (
            UPDATE sp_deals d SET pipeline_id = $3, stage_id = coalesce($4::jsonb->>d.stage_id, d.stage_id), version = d.version + 1,
                   visit_count = d.visit_count + 1, stage_entered_at = $5, updated_at = $5,
-                  body = d.body || jsonb_build_object('pipelineId', $3::text, 'stageId', coalesce($4::jsonb->>d.stage_id, d.stage_id), 'version', d.version + 1, 'updatedAt', $5::bigint)
+                  probability = ($6::jsonb->>coalesce($4::jsonb->>d.stage_id, d.stage_id))::float8,
+                  body = d.body || jsonb_build_object('pipelineId', $3::text, 'stageId', coalesce($4::jsonb->>d.stage_id, d.stage_id), 'version', d.version + 1, 'updatedAt', $5::bigint,
+                                                      'probability', ($6::jsonb->>coalesce($4::jsonb->>d.stage_id, d.stage_id))::float8)
+                         -- the deal's change log records a probability the move changes, as the library's does
+                         || CASE WHEN ($6::jsonb->>coalesce($4::jsonb->>d.stage_id, d.stage_id))::float8 = d.probability THEN '{}'::jsonb
+                            ELSE jsonb_build_object('changes', coalesce(d.body->'changes', '[]'::jsonb) || jsonb_build_array(jsonb_build_object('at', $5::bigint, 'by', 'bench',
+                                 'field', 'probability', 'from', d.probability, 'to', ($6::jsonb->>coalesce($4::jsonb->>d.stage_id, d.stage_id))::float8))) END
            WHERE d.tenant_id = $1 AND d.pipeline_id = $2
            RETURNING d.id, d.visit_count, d.stage_id, d.layout_id, d.amount, d.probability),
          closed AS (
@@ -105,7 +112,7 @@ describe.runIf(URL)('storage on PostgreSQL', () => {
                                       expected_revenue, closing_date, forecast_category, outcome, "by", bypassed_rules)
          SELECT $1, m.id, m.visit_count - 1, m.layout_id, $3, m.stage_id, $5, NULL, m.amount, m.probability, m.amount * m.probability / 100,
                 '2026-06-30', 'commit', 'open', 'bench', false FROM moved m`,
-        ['bench:bulk:sql', bulkIn.sql, to, JSON.stringify(maps[to]), clock()],
+        ['bench:bulk:sql', bulkIn.sql, to, JSON.stringify(maps[to]), clock(), JSON.stringify(PROBABILITY[to])],
       );
       bulkIn.sql = to;
     }, once);
@@ -133,14 +140,17 @@ describe.runIf(URL)('storage on PostgreSQL', () => {
     const c = await pool!.connect();
     try {
       await c.query('BEGIN');
-      const { rows } = await c.query<{ version: number; stage_id: string; visit_count: number; amount: number | null }>(
-        'SELECT version, stage_id, visit_count, amount FROM sp_deals WHERE tenant_id = $1 AND id = $2 FOR UPDATE', ['bench:dispatch:sql', id]);
+      const { rows } = await c.query<{ version: number; stage_id: string; visit_count: number; amount: number | null; probability: number }>(
+        'SELECT version, stage_id, visit_count, amount, probability FROM sp_deals WHERE tenant_id = $1 AND id = $2 FOR UPDATE', ['bench:dispatch:sql', id]);
       const row = rows[0];
       if (!row || row.stage_id === to) throw new Error('unexpected state');
       const probability = to === 'quote' ? 60 : 80;
+      // The deal's change log records a probability the move changes, as the library's does.
+      const logged = row.probability === probability ? '' :
+        `|| jsonb_build_object('changes', coalesce(body->'changes', '[]'::jsonb) || jsonb_build_array(jsonb_build_object('at', $4::bigint, 'by', 'bench', 'field', 'probability', 'from', probability, 'to', $5::float8)))`;
       await c.query(
         `UPDATE sp_deals SET stage_id = $3, version = version + 1, visit_count = visit_count + 1, stage_entered_at = $4, updated_at = $4, probability = $5,
-                body = body || jsonb_build_object('stageId', $3::text, 'version', version + 1, 'updatedAt', $4::bigint, 'probability', $5::float8)
+                body = body || jsonb_build_object('stageId', $3::text, 'version', version + 1, 'updatedAt', $4::bigint, 'probability', $5::float8) ${logged}
          WHERE tenant_id = $1 AND id = $2`, ['bench:dispatch:sql', id, to, at, probability]);
       await c.query('UPDATE sp_stage_visits SET exited_at = $4 WHERE tenant_id = $1 AND deal_id = $2 AND seq = $3', ['bench:dispatch:sql', id, row.visit_count - 1, at]);
       await c.query(
