@@ -97,9 +97,13 @@ export class DwellGroups {
 }
 
 export function summarise(pipelineId: string | null, stageId: string, durations: number[]): DwellRow {
-  const sorted = Float64Array.from(durations).sort();
+  const n = durations.length;
+  const sorted = new Float64Array(n);
+  for (let i = 0; i < n; i++) sorted[i] = durations[i]!;
+  sorted.sort();
+  // Summed in ascending order, as the stores that compute these in SQL do.
   let sum = 0;
-  for (const d of sorted) sum += d;
+  for (let i = 0; i < n; i++) sum += sorted[i]!;
   const list = sorted as unknown as number[];
   return {
     pipelineId,
