@@ -4,14 +4,20 @@ import type { Deal } from '../../model/deal.js';
 import type { Workspace } from '../../model/layout.js';
 import type { DealDecision, Repositories } from '../../ports/repositories.js';
 import { ensure, ensureEqual, thrown } from './assert.js';
-import { deal, insert, T, ws, type ContractCheck } from './fixtures.js';
+import { deal, insert, T, ws, type ContractCheck, type MakeRepositories } from './fixtures.js';
 
 type Seen = { current: Deal | null; workspace: Workspace } | null;
 
-/** The store's `deals.transact`, bound, or null when it does not offer one (the service then reads, decides and saves in three calls). */
-function transactOf(repos: Repositories) {
+/**
+ * Fresh repositories holding the fixture workspace, with their `deals.transact` bound, or null
+ * when the store does not offer one (the service then reads, decides and saves in three calls).
+ */
+async function withTransact(make: MakeRepositories) {
+  const repos: Repositories = await make();
   const t = repos.deals.transact;
-  return t ? t.bind(repos.deals) : null;
+  if (!t) return null;
+  await repos.workspace.save(ws, 0);
+  return { repos, transact: t.bind(repos.deals) };
 }
 
 /** `deals.transact`, for stores that offer it: one read-decide-write, all or nothing. */
@@ -19,10 +25,9 @@ export const transactChecks: readonly ContractCheck[] = [
   {
     name: 'deals.transact hands decide the stored deal (or null) and the stored workspace, and saves the deal it returns',
     async run(make) {
-      const repos = await make();
-      const transact = transactOf(repos);
-      if (!transact) return;
-      await repos.workspace.save(ws, 0);
+      const store = await withTransact(make);
+      if (!store) return;
+      const { repos, transact } = store;
       let seen: Seen = null;
       await transact('t', (current, workspace) => {
         seen = { current, workspace };
@@ -46,10 +51,9 @@ export const transactChecks: readonly ContractCheck[] = [
   {
     name: 'deals.transact saves nothing when decide returns null or throws, and rejects with what decide threw',
     async run(make) {
-      const repos = await make();
-      const transact = transactOf(repos);
-      if (!transact) return;
-      await repos.workspace.save(ws, 0);
+      const store = await withTransact(make);
+      if (!store) return;
+      const { repos, transact } = store;
       const d = deal('u');
       await insert(repos.deals, [d]);
       await transact('u', () => null);
@@ -68,10 +72,9 @@ export const transactChecks: readonly ContractCheck[] = [
   {
     name: 'deals.transact refuses a decision for another deal with invalid_input and stores nothing',
     async run(make) {
-      const repos = await make();
-      const transact = transactOf(repos);
-      if (!transact) return;
-      await repos.workspace.save(ws, 0);
+      const store = await withTransact(make);
+      if (!store) return;
+      const { repos, transact } = store;
       const d = deal('v');
       await insert(repos.deals, [d]);
       const error = await thrown(transact('v', (current, workspace) => applyDeal(workspace, null, { type: 'createDeal', deal: { id: 'w', layoutId: 'a', name: 'W' } }, { at: T })));
@@ -83,15 +86,15 @@ export const transactChecks: readonly ContractCheck[] = [
   {
     name: 'deals.transact with events: true stores the decision\'s events in the outbox, in the same write',
     async run(make) {
-      const repos = await make();
-      const transact = transactOf(repos);
-      if (!transact || !repos.outbox) return;
-      await repos.workspace.save(ws, 0);
+      const store = await withTransact(make);
+      const outbox = store?.repos.outbox;
+      if (!store || !outbox) return;
+      const { transact } = store;
       let decision: DealDecision | null = null;
       await transact('e', (current, workspace) => (decision = applyDeal(workspace, current, { type: 'createDeal', deal: { id: 'e', layoutId: 'a', name: 'E' } }, { at: T })), { events: true });
       const events = (decision as DealDecision | null)?.events ?? [];
       ensure(events.length > 0, 'the createDeal decision must have events');
-      ensureEqual((await repos.outbox.pending(10)).map((p) => p.event), events, 'the outbox after a transact with events: true');
+      ensureEqual((await outbox.pending(10)).map((p) => p.event), events, 'the outbox after a transact with events: true');
     },
   },
 ];
