@@ -1,5 +1,6 @@
 import { Deal, PipelineError, type DealEvent, type StageVisit, type WorkspaceEvent } from 'sales-pipelines';
 import { remember, type Context } from './context.js';
+import { sameExceptExit } from '../storedRows.js';
 import { storableJson, storableText } from './text.js';
 
 /**
@@ -97,13 +98,6 @@ export interface SaveColumns {
   readonly trims: TrimColumns;
 }
 
-function sameExceptExit(a: StageVisit, b: StageVisit): boolean {
-  return (
-    a.pipelineId === b.pipelineId && a.stageId === b.stageId && a.enteredAt === b.enteredAt && a.amount === b.amount &&
-    a.probability === b.probability && a.expectedRevenue === b.expectedRevenue && a.closingDate === b.closingDate &&
-    a.forecastCategory === b.forecastCategory && a.outcome === b.outcome && a.by === b.by && a.bypassedRules === b.bypassedRules
-  );
-}
 
 /**
  * Splits deals (sorted by id: the order row locks are taken in) into deal and visit columns.

@@ -4,6 +4,7 @@ import type { Context } from './context.js';
 import { guarded, storageError } from './driverErrors.js';
 import { eventColumns } from './rows.js';
 import { storableJson } from './text.js';
+import { deepFreeze } from '../storedRows.js';
 
 // The workspace row is also the lock deal saves take FOR SHARE: updating it here waits for
 // in-flight deal saves, and deal saves that come after see the new version.
@@ -35,14 +36,6 @@ const SAVE_NEXT = named('sp_workspace_save_next', saveWorkspace(SAVED.next));
 const LOAD = named('sp_workspace_load', `SELECT w.tag, CASE WHEN w.tag IS DISTINCT FROM $2::text THEN w.body::text END AS body
   FROM (SELECT version || ':' || xmin::text AS tag, body FROM sp_workspace WHERE tenant_id = $1) w`);
 
-/** Freezes a workspace parsed from JSON (plain objects and arrays only), all the way down. */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-  }
-  return value;
-}
 
 /**
  * The workspace repository of one tenant. The parsed workspace is kept (frozen) and handed out

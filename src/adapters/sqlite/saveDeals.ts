@@ -3,6 +3,7 @@ import { VISIT_BATCH, type Context, type DealRead } from './context.js';
 import { writeEvents } from './outbox.js';
 import { checkDeal, dealColumns, visitFromRow, visitParams } from './rows.js';
 import { workspaceVersion } from './workspace.js';
+import { sameExceptExit } from '../storedRows.js';
 
 type Head = [version: number, visitCount: number, layoutId: string];
 
@@ -116,13 +117,6 @@ function storedVisits(ctx: Context, deal: Deal, head: Head): readonly StageVisit
   return rows.map((r) => visitFromRow(r, 0));
 }
 
-function sameExceptExit(a: StageVisit, b: StageVisit): boolean {
-  return (
-    a.pipelineId === b.pipelineId && a.stageId === b.stageId && a.enteredAt === b.enteredAt && a.amount === b.amount &&
-    a.probability === b.probability && a.expectedRevenue === b.expectedRevenue && a.closingDate === b.closingDate &&
-    a.forecastCategory === b.forecastCategory && a.outcome === b.outcome && a.by === b.by && a.bypassedRules === b.bypassedRules
-  );
-}
 
 /**
  * Writes a deal's row and the visit rows that differ from what is stored: a visit only closed

@@ -2,6 +2,7 @@ import { emptyWorkspace, PipelineError, Workspace, type WorkspaceRepository, typ
 import type { Context } from './context.js';
 import { guarded } from './errors.js';
 import { writeEvents } from './outbox.js';
+import { deepFreeze } from '../storedRows.js';
 
 /** The stored workspace version of the tenant, 0 when none is stored. */
 export function workspaceVersion(ctx: Context): number {
@@ -9,14 +10,6 @@ export function workspaceVersion(ctx: Context): number {
   return row ? row[0] : 0;
 }
 
-/** Freezes what JSON.parse made, all the way down. */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 /**
  * The tenant's workspace: one deep-frozen object for as long as the stored version (with
