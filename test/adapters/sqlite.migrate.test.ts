@@ -37,13 +37,13 @@ describe('migrateSqlite', () => {
     const before = await versionOneDatabase(file);
     expect(before.deals).toHaveLength(30);
     const db = new Database(file);
-    expect(migrateSqlite(db)).toBe(2);
+    expect(migrateSqlite(db)).toBe(3);
     const repos = createSqliteRepositories(db);
     expect(await allDeals(repos)).toEqual(before.deals);
     expect((await repos.workspace.load()).version).toBe(before.version);
     const visits = db.prepare("SELECT deal_id, seq, stage_id, entered_at, exited_at FROM sp_stage_visits WHERE tenant_id = 'default' ORDER BY deal_id, seq").all();
     expect(visits).toEqual(before.deals.flatMap((d) => d.history.map((v, seq) => ({ deal_id: d.id, seq, stage_id: v.stageId, entered_at: v.enteredAt, exited_at: v.exitedAt }))));
-    expect(db.prepare('SELECT version FROM sp_schema').all()).toEqual([{ version: 2 }]);
+    expect(db.prepare('SELECT version FROM sp_schema').all()).toEqual([{ version: 3 }]);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name LIKE '%_v1'").all()).toEqual([]);
     db.close();
   });
@@ -62,13 +62,33 @@ describe('migrateSqlite', () => {
     db.close();
   });
 
-  it('is idempotent and creates version 2 on an empty database', () => {
+  it('upgrades a version-2 database in place: adds the workspace version index and keeps every row', async () => {
     const db = new Database(':memory:');
-    expect(migrateSqlite(db)).toBe(2);
+    migrateSqlite(db);
+    // Version 2 is version 3 without the index.
+    db.exec('DROP INDEX sp_workspace_by_version; UPDATE sp_schema SET version = 2');
+    const service = createPipelineService({ ...createSqliteRepositories(db, { tenantId: 'acme' }), clock: steppingClock() });
+    for (const command of dealerCommands) await service.configure(command, { by: 'admin' });
+    await service.createDeal({ id: 'd1', layoutId: 'sales', name: 'Fleet', amount: 1000, currency: 'EUR' });
+    await service.dispatch('d1', { type: 'moveToStage', stageId: 'test-drive' });
+    const before = await allDeals(createSqliteRepositories(db, { tenantId: 'acme' }));
+    expect(before[0]!.history).toHaveLength(2);
+    expect(migrateSqlite(db)).toBe(3);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'sp_workspace_by_version'").pluck().get()).toBe('sp_workspace_by_version');
+    expect(db.prepare('SELECT version FROM sp_schema').pluck().all()).toEqual([3]);
+    const repos = createSqliteRepositories(db, { tenantId: 'acme' });
+    expect(await allDeals(repos)).toEqual(before);
+    expect((await repos.workspace.load()).version).toBe((await service.getWorkspace()).version);
+    db.close();
+  });
+
+  it('is idempotent and creates version 3 on an empty database', () => {
+    const db = new Database(':memory:');
+    expect(migrateSqlite(db)).toBe(3);
     const tables = () => db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
     const first = tables();
     expect(first).toEqual(expect.arrayContaining(['sp_schema', 'sp_workspace', 'sp_deals', 'sp_stage_visits', 'sp_outbox']));
-    expect(migrateSqlite(db)).toBe(2);
+    expect(migrateSqlite(db)).toBe(3);
     expect(tables()).toEqual(first);
     expect(db.prepare('SELECT count(*) FROM sp_schema').pluck().get()).toBe(1);
     db.close();
@@ -77,9 +97,9 @@ describe('migrateSqlite', () => {
   it('refuses a database of a newer schema version with storage_failed, touching nothing', () => {
     const db = new Database(':memory:');
     migrateSqlite(db);
-    db.prepare('UPDATE sp_schema SET version = 3').run();
+    db.prepare('UPDATE sp_schema SET version = 4').run();
     expect(() => migrateSqlite(db)).toThrow(expect.objectContaining({ code: 'storage_failed' }));
-    expect(db.prepare('SELECT version FROM sp_schema').pluck().get()).toBe(3);
+    expect(db.prepare('SELECT version FROM sp_schema').pluck().get()).toBe(4);
     db.close();
   });
 });

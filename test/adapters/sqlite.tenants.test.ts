@@ -5,7 +5,7 @@ import { createSqliteRepositories, migrateSqlite } from '../../src/sqlite.js';
 import { allDeals } from '../service/helpers.js';
 import { runWorkload } from './sqlite.workload.js';
 
-const CONTROL = /^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b/;
+const CONTROL = /^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b|\bFROM sqlite_master\b/;
 
 describe('createSqliteRepositories with tenants', () => {
   it('prepares only statements that filter by, insert or join on the tenant id', async () => {

@@ -55,9 +55,12 @@ export function rememberRecent(ctx: Context, read: DealRead, add: boolean): void
 
 /** Every fixed statement of the adapter; each filters by tenant_id (its first parameter). */
 function prepareStatements(db: SqliteDatabase) {
+  // A version-2 database (migrateSqlite not run since the upgrade) works, reading the version from the table.
+  const versionIndex = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'sp_workspace_by_version'").get() !== undefined;
   return {
     workspace: db.prepare('SELECT version, body FROM sp_workspace WHERE tenant_id = ?').raw(),
-    workspaceVersion: db.prepare('SELECT version FROM sp_workspace WHERE tenant_id = ?').raw(),
+    // The index holds the version in a small cell; the table's row spills its body to overflow pages.
+    workspaceVersion: db.prepare(`SELECT version FROM sp_workspace ${versionIndex ? 'INDEXED BY sp_workspace_by_version' : ''} WHERE tenant_id = ?`).raw(),
     workspaceUpsert: db.prepare(
       'INSERT INTO sp_workspace (tenant_id, version, body) VALUES (?, ?, ?) ON CONFLICT (tenant_id) DO UPDATE SET version = excluded.version, body = excluded.body',
     ),

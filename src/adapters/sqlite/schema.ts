@@ -11,7 +11,7 @@ import { dealColumns, visitParams } from './rows.js';
  * migrateSqlite(db) === SCHEMA_VERSION; // true
  * ```
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * The tenant of databases written before tenants existed, and of repositories made without `tenantId`.
@@ -32,6 +32,9 @@ const TABLES = `
     version   INTEGER NOT NULL,
     body      TEXT    NOT NULL
   ) WITHOUT ROWID;
+  -- Version 3: every service call reads the workspace version; this index holds it in a small
+  -- cell, so the read does not walk the workspace body's overflow pages.
+  CREATE INDEX IF NOT EXISTS sp_workspace_by_version ON sp_workspace (tenant_id, version);
   CREATE TABLE IF NOT EXISTS sp_deals (
     tenant_id        TEXT    NOT NULL,
     id               TEXT    NOT NULL,
@@ -108,7 +111,7 @@ function storedVersion(db: SqliteDatabase): number {
   return 0;
 }
 
-/** Moves a version-1 database (one workspace row, whole deals as JSON) into version 2, tenant 'default'. */
+/** Moves a version-1 database (one workspace row, whole deals as JSON) into the current version, tenant 'default'. */
 function upgradeFromVersion1(db: SqliteDatabase): void {
   db.exec(`
     ALTER TABLE sp_workspace RENAME TO sp_workspace_v1;
@@ -131,17 +134,19 @@ function upgradeFromVersion1(db: SqliteDatabase): void {
 }
 
 /**
- * Creates the schema (version 2) on an empty database, or upgrades a version-1 database (the
- * layout of 0.1's example adapter) in place, keeping every deal and stage visit under the tenant
- * `'default'`. Runs in one transaction; running it again does nothing.
+ * Creates the schema (version 3) on an empty database, or upgrades an older one in place: a
+ * version-1 database (the layout of 0.1's example adapter) keeps every deal and stage visit under
+ * the tenant `'default'`; a version-2 database gets the index `sp_workspace_by_version`. Runs in
+ * one transaction; running it again does nothing. Run it at startup: the repositories need the
+ * current version.
  *
  * @param db - a better-sqlite3 `Database`
- * @returns the schema version now stored (2)
+ * @returns the schema version now stored (3)
  * @example
  * ```ts
  * import Database from 'better-sqlite3';
  * const db = new Database('crm.db');
- * migrateSqlite(db); // 2
+ * migrateSqlite(db); // 3
  * ```
  */
 export function migrateSqlite(db: SqliteDatabase): number {
@@ -153,6 +158,7 @@ export function migrateSqlite(db: SqliteDatabase): number {
       }
       if (version === SCHEMA_VERSION) return;
       if (version === 1) upgradeFromVersion1(db);
+      // Version 2 differs from 3 by one index; every statement of TABLES is IF NOT EXISTS.
       else db.exec(TABLES);
       db.exec('DELETE FROM sp_schema');
       db.prepare('INSERT INTO sp_schema (version) VALUES (?)').run(SCHEMA_VERSION);
