@@ -5,6 +5,7 @@ import type { Deal, DealInput } from '../model/deal.js';
 import type { DealEvent } from '../deals/events.js';
 import type { Workspace } from '../model/layout.js';
 import { parseWith } from '../model/parse.js';
+import { isId } from '../model/quickParse.js';
 import { Id } from '../model/primitives.js';
 import type { DealQuery } from '../ports/repositories.js';
 import { applyConfiguration } from './applyConfiguration.js';
@@ -92,9 +93,22 @@ const DispatchOpts = z.strictObject({
   expectedVersion: z.number().int().min(1).optional(),
 });
 
+/** The options when they are plain and valid as they are, checked without zod; null means "ask zod". */
+function quickDispatchOpts(input: unknown): z.output<typeof DispatchOpts> | null {
+  if (input === undefined) return {};
+  if (typeof input !== 'object' || input === null || Object.getPrototypeOf(input) !== Object.prototype) return null;
+  const o = input as Record<string, unknown>;
+  for (const key in o) if (key !== 'by' && key !== 'bypassRules' && key !== 'expectedVersion') return null;
+  if (o.by !== undefined && o.by !== null && !isId(o.by)) return null;
+  if (o.bypassRules !== undefined && typeof o.bypassRules !== 'boolean') return null;
+  if (o.expectedVersion !== undefined && !(Number.isSafeInteger(o.expectedVersion) && (o.expectedVersion as number) >= 1)) return null;
+  return o as z.output<typeof DispatchOpts>;
+}
+
 async function dispatch(rt: Runtime, dealId: string, command: DealCommandInput, input: DispatchOptions | undefined): Promise<Deal> {
-  const id = parseWith(Id, dealId, 'dealId');
-  const opts = parseWith(DispatchOpts, input ?? {}, 'opts');
+  // The hottest service call: plain input skips zod (the same checks, written out).
+  const id = isId(dealId) ? dealId : parseWith(Id, dealId, 'dealId');
+  const opts = quickDispatchOpts(input) ?? parseWith(DispatchOpts, input ?? {}, 'opts');
   const by = opts.by ?? null;
   const commandBypass = typeof command === 'object' && command !== null && (command as { bypassRules?: unknown }).bypassRules === true;
   const bypassRules = opts.bypassRules === true || commandBypass;

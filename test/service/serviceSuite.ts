@@ -56,6 +56,33 @@ export function serviceSuite(name: string, make: () => Repositories | Promise<Re
       await rejects(service.dispatch(42 as never, { type: 'moveToStage', stageId: 'quote' }), 'invalid_input');
     });
 
+    it('refuses a malformed deal id or malformed options naming the field, and changes nothing', async () => {
+      const { service } = await dealerService();
+      const deal = await service.createDeal({ id: 'd1', layoutId: 'sales', name: 'SUV' });
+      const move = { type: 'moveToStage', stageId: 'test-drive' } as const;
+      const cases: [unknown, unknown, string][] = [
+        ['', undefined, 'dealId'],
+        ['__proto__', undefined, 'dealId'],
+        ['d1', { by: '' }, 'opts.by'],
+        ['d1', { by: 'constructor' }, 'opts.by'],
+        ['d1', { bypassRules: 'yes' }, 'opts.bypassRules'],
+        ['d1', { expectedVersion: 1.5 }, 'opts.expectedVersion'],
+        ['d1', { expectedVersion: 0 }, 'opts.expectedVersion'],
+        ['d1', { expectedVersion: 2 ** 60 }, 'opts.expectedVersion'],
+        ['d1', { color: 'red' }, 'opts'],
+        ['d1', JSON.parse('{"__proto__": {"polluted": true}}'), 'opts'],
+        ['d1', 'ann', 'opts'],
+      ];
+      for (const [id, opts, path] of cases) {
+        const e = await rejects(service.dispatch(id as string, move, opts as never), 'invalid_input');
+        expect(e.message, JSON.stringify(opts)).toContain(path);
+      }
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect(await service.getDeal('d1')).toEqual(deal);
+      // Plain, valid options take effect.
+      expect((await service.dispatch('d1', move, { by: 'ann', expectedVersion: 1 })).history[1]!.by).toBe('ann');
+    });
+
     it('returns the stored deal when a command changes nothing', async () => {
       const { service } = await dealerService();
       const deal = await service.createDeal({ id: 'd1', layoutId: 'sales', name: 'SUV' });
