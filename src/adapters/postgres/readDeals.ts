@@ -3,6 +3,7 @@ import { named } from './client.js';
 import type { Context } from './context.js';
 import { guarded } from './driverErrors.js';
 import { HISTORY, readDeal } from './rows.js';
+import { arrayLiteral } from './text.js';
 
 type BodyRow = { id: string; body: string; history: string | null };
 
@@ -27,7 +28,7 @@ export async function getDeals(ctx: Context, ids: readonly string[]): Promise<De
   if (!Array.isArray(ids)) throw new PipelineError('invalid_input', 'ids: expected an array of strings', { path: 'ids' });
   ids.forEach((id, i) => text(id, `ids[${i}]`));
   if (ids.length === 0) return [];
-  const { rows } = await guarded('deals.getMany', () => ctx.db.query<BodyRow>(GET_MANY, [ctx.tenantId, ids]));
+  const { rows } = await guarded('deals.getMany', () => ctx.db.query<BodyRow>(GET_MANY, [ctx.tenantId, arrayLiteral(ids)]));
   const byId = new Map(rows.map((r) => [r.id, r]));
   const out: Deal[] = [];
   for (const id of ids) {

@@ -3,6 +3,7 @@ import { named } from './client.js';
 import { readOf, type Context } from './context.js';
 import { storageError } from './driverErrors.js';
 import { eventColumns, saveColumns } from './rows.js';
+import { arrayLiteral as a } from './text.js';
 
 // One statement saves a chunk: it takes FOR SHARE on the tenant's workspace row (when the
 // decision's workspace version is to be checked), locks the stored rows of the chunk in id
@@ -209,15 +210,17 @@ export async function saveDeals(ctx: Context, changes: readonly DealChange[], op
   const { deals: d, visits: v, exits: x, trims: t } = saveColumns(checked);
   const e = eventColumns(events, 'options.events');
   const parts = { ws: workspaceVersion !== undefined, visits: v.dealId.length > 0, exits: x.dealId.length > 0, trims: t.dealId.length > 0, events: e.eventId.length > 0 };
-  const params: unknown[] = [ctx.tenantId, d.id, d.expected, d.layoutId, d.pipelineId, d.stageId, d.stageEnteredAt, d.currency, d.amount, d.probability, d.updatedAt, d.version, d.visitCount, d.body];
+  // Every array goes as one array literal (see arrayLiteral).
+  const params: unknown[] = [ctx.tenantId, a(d.id), a(d.expected), a(d.layoutId), a(d.pipelineId), a(d.stageId), a(d.stageEnteredAt), a(d.currency), a(d.amount),
+    a(d.probability), a(d.updatedAt), a(d.version), a(d.visitCount), a(d.body)];
   if (parts.ws) params.push(workspaceVersion);
   if (parts.visits) {
-    params.push(v.dealId, v.seq, v.layoutId, v.pipelineId, v.stageId, v.enteredAt, v.exitedAt, v.amount, v.probability, v.expectedRevenue,
-      v.closingDate, v.forecastCategory, v.outcome, v.by, v.bypassedRules);
+    params.push(a(v.dealId), a(v.seq), a(v.layoutId), a(v.pipelineId), a(v.stageId), a(v.enteredAt), a(v.exitedAt), a(v.amount), a(v.probability),
+      a(v.expectedRevenue), a(v.closingDate), a(v.forecastCategory), a(v.outcome), a(v.by), a(v.bypassedRules));
   }
-  if (parts.exits) params.push(x.dealId, x.seq, x.exitedAt);
-  if (parts.trims) params.push(t.dealId, t.visitCount);
-  if (parts.events) params.push(e.eventId, e.dealId, e.version, e.body);
+  if (parts.exits) params.push(a(x.dealId), a(x.seq), a(x.exitedAt));
+  if (parts.trims) params.push(a(t.dealId), a(t.visitCount));
+  if (parts.events) params.push(a(e.eventId), a(e.dealId), a(e.version), a(e.body));
   const ids = d.id;
   let row: { ok: boolean; conflicts: string[]; workspace_version: number | null } | undefined;
   try {

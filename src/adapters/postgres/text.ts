@@ -22,3 +22,27 @@ export function storableJson(json: string, path: string): string {
   }
   return json;
 }
+
+// In JSON text: an escape JSON.stringify writes for a control character (after an even number of backslashes).
+const CONTROL_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\[bfnrtu]/;
+
+/**
+ * An array parameter as a PostgreSQL array literal: the statement casts it (`$2::text[]`), and the
+ * driver sends one string instead of escaping every element with regular expressions.
+ * `JSON.stringify` writes the literal natively: a JSON string is a quoted array element (quotes
+ * and backslashes escaped by a backslash), `null` is NULL and numbers print in their shortest
+ * exact form, which PostgreSQL reads back to the same double. Only a control character, which
+ * JSON escapes differently, takes the element-by-element path.
+ */
+export function arrayLiteral(values: readonly (string | number | boolean | null)[]): string {
+  const json = JSON.stringify(values);
+  if (!json.includes('\\') || !CONTROL_ESCAPE.test(json)) return `{${json.slice(1, -1)}}`;
+  const parts = new Array<string>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) parts[i] = 'NULL';
+    else if (typeof v === 'string') parts[i] = `"${v.replace(/[\\"]/g, '\\$&')}"`;
+    else parts[i] = String(v);
+  }
+  return `{${parts.join(',')}}`;
+}

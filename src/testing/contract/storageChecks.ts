@@ -7,8 +7,8 @@ import type { Repositories, VisitRow } from '../../ports/repositories.js';
 import { ensure, ensureEqual, thrown } from './assert.js';
 import { deal, insert, next, T, ws, type ContractCheck } from './fixtures.js';
 
-/** Ids and text a store must keep exactly: quotes, SQL, LIKE wildcards, backslashes, unicode. */
-export const AWKWARD_IDS = ["o'brien", "'; DROP TABLE sp_deals; --", '100%', 'a_b', 'back\\slash', '"quoted"', 'tab\there', '東京', '😀', 'toString', 'hasOwnProperty'];
+/** Ids and text a store must keep exactly: quotes, SQL, LIKE wildcards, backslashes, unicode, array-literal syntax, control characters. */
+export const AWKWARD_IDS = ["o'brien", "'; DROP TABLE sp_deals; --", '100%', 'a_b', 'back\\slash', '"quoted"', 'tab\there', '東京', '😀', 'toString', 'hasOwnProperty', 'NULL', '{a,b}', ' padded ', 'line\nbreak'];
 
 /** Every visit of the deals, as the rows a visits table holds, sorted by deal then position. */
 export function visitRows(deals: readonly Deal[]): VisitRow[] {
