@@ -137,8 +137,8 @@ function upgradeFromVersion1(db: SqliteDatabase): void {
  * Creates the schema (version 3) on an empty database, or upgrades an older one in place: a
  * version-1 database (the layout of 0.1's example adapter) keeps every deal and stage visit under
  * the tenant `'default'`; a version-2 database gets the index `sp_workspace_by_version`. Runs in
- * one transaction; running it again does nothing. Run it at startup: the repositories need the
- * current version.
+ * one transaction; running it again does nothing. Run it at startup, so that an upgrade of the
+ * library finds its schema (repositories on a version-2 database still work, without the index).
  *
  * @param db - a better-sqlite3 `Database`
  * @returns the schema version now stored (3)
