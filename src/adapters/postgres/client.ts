@@ -72,6 +72,14 @@ function prepared(sql: string, params: unknown[] | undefined): string | PgQueryC
   return params === undefined ? { name, text: sql } : { name, text: sql, values: params };
 }
 
+/** `query` of a pool or of one of its connections, sending each statement as `statement` makes it. */
+function queryOn(target: Pick<PgPoolConnection, 'query'>, statement: (sql: string, params: unknown[] | undefined) => string | PgQueryConfig): PostgresQueryable['query'] {
+  return async <R>(sql: string, params?: unknown[]) => {
+    const config = statement(sql, params);
+    return (await (typeof config === 'string' ? target.query(config, params) : target.query(config))) as { rows: R[] };
+  };
+}
+
 /**
  * The part of a `pg` Pool that {@link fromPgPool} uses.
  *
@@ -132,18 +140,10 @@ export function fromPgPool(pool: PgPoolLike, options: { readonly prepare?: boole
   }
   const statement = options.prepare === false ? (sql: string) => sql : prepared;
   return {
-    query: async <R>(sql: string, params?: unknown[]) => {
-      const config = statement(sql, params);
-      return (await (typeof config === 'string' ? pool.query(config, params) : pool.query(config))) as { rows: R[] };
-    },
+    query: queryOn(pool, statement),
     async transaction<T>(fn: (tx: PostgresQueryable) => Promise<T>): Promise<T> {
       const connection = await pool.connect();
-      const tx: PostgresQueryable = {
-        query: async <R>(sql: string, params?: unknown[]) => {
-          const config = statement(sql, params);
-          return (await (typeof config === 'string' ? connection.query(config, params) : connection.query(config))) as { rows: R[] };
-        },
-      };
+      const tx: PostgresQueryable = { query: queryOn(connection, statement) };
       let broken = false;
       try {
         await connection.query('BEGIN');
