@@ -1,6 +1,6 @@
-// Helpers both SQL adapters share. Type-only imports: each adapter's bundle inlines this file and
+// Helpers both SQL adapters share: row comparisons, and the reads they remember. Type-only imports: each adapter's bundle inlines this file and
 // still loads the core once, by its package name.
-import type { StageVisit } from '../model/deal.js';
+import type { Deal, StageVisit } from '../model/deal.js';
 
 /** Freezes what JSON.parse made (plain objects and arrays only), all the way down. */
 export function deepFreeze<T>(value: T): T {
@@ -18,4 +18,34 @@ export function sameExceptExit(a: StageVisit, b: StageVisit): boolean {
     a.probability === b.probability && a.expectedRevenue === b.expectedRevenue && a.closingDate === b.closingDate &&
     a.forecastCategory === b.forecastCategory && a.outcome === b.outcome && a.by === b.by && a.bypassedRules === b.bypassedRules
   );
+}
+
+/** One read of a deal: its id, the version and layout read, and its visits (frozen) as stored at that version. */
+export interface DealRead {
+  readonly id: string;
+  readonly version: number;
+  readonly layoutId: string;
+  readonly visits: readonly StageVisit[];
+}
+
+/**
+ * Freezes a deal's visits and remembers them in `known`, by the first, as stored at the deal's
+ * version. Returns the read, or undefined for an empty history.
+ */
+export function rememberRead(known: WeakMap<StageVisit, DealRead>, deal: Pick<Deal, 'id' | 'version' | 'layoutId' | 'history'>): DealRead | undefined {
+  const h = deal.history;
+  for (let i = 0; i < h.length; i++) Object.freeze(h[i]);
+  if (h.length === 0) return undefined;
+  const read: DealRead = { id: deal.id, version: deal.version, layoutId: deal.layoutId, visits: h.slice() };
+  known.set(h[0]!, read);
+  return read;
+}
+
+/** The read `known` holds for a deal handed to a save (not checked yet) by its first visit, when it is this deal's. */
+export function knownRead(known: WeakMap<StageVisit, DealRead>, deal: unknown): DealRead | undefined {
+  const d = deal as { id?: unknown; history?: unknown } | null;
+  const first: unknown = typeof d === 'object' && d !== null && Array.isArray(d.history) ? d.history[0] : undefined;
+  if (typeof first !== 'object' || first === null) return undefined;
+  const read = known.get(first as StageVisit);
+  return read && read.id === d!.id ? read : undefined;
 }

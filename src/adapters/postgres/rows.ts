@@ -1,6 +1,6 @@
 import { Deal, PipelineError, type DealEvent, type StageVisit, type WorkspaceEvent } from 'sales-pipelines';
-import { remember, type Context } from './context.js';
-import { sameExceptExit } from '../storedRows.js';
+import type { Context } from './context.js';
+import { rememberRead, sameExceptExit } from '../storedRows.js';
 import { storableJson, storableText } from './text.js';
 
 /**
@@ -215,6 +215,6 @@ export function readDeal(ctx: Context, row: { body: string; history: string | nu
       throw new PipelineError('storage_failed', `stored deal ${String(deal.id)} is not a valid deal: ${path} ${issue?.message ?? ''}`.trim(), { dealId: deal.id, path });
     }
   }
-  remember(ctx, deal.id, deal.version, deal.layoutId, deal.history);
+  rememberRead(ctx.known, deal);
   return deal;
 }

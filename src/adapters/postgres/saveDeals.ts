@@ -1,6 +1,7 @@
 import { PipelineError, type Deal, type DealChange, type DealSaveOptions, type StageVisit } from 'sales-pipelines';
 import { named } from './client.js';
-import { readOf, type Context } from './context.js';
+import type { Context } from './context.js';
+import { knownRead } from '../storedRows.js';
 import { storageError } from './driverErrors.js';
 import { eventColumns, saveColumns } from './rows.js';
 import { arrayLiteral as a } from './text.js';
@@ -146,7 +147,7 @@ function checkChanges(ctx: Context, changes: readonly DealChange[]): { deal: Dea
     const path = `changes[${i}]`;
     if (typeof change !== 'object' || change === null) throw new PipelineError('invalid_input', `${path}: expected { deal, expectedVersion }`, { path });
     const { deal, expectedVersion } = change as DealChange;
-    const read = readOf(ctx, (deal as Deal | null)?.id, (deal as Deal | null)?.history?.[0]);
+    const read = knownRead(ctx.known, deal);
     checkDeal(deal, `${path}.deal`, read?.visits ?? []);
     if (expectedVersion !== null && !Number.isInteger(expectedVersion)) {
       throw new PipelineError('invalid_input', `${path}.expectedVersion: expected an integer or null`, { path: `${path}.expectedVersion` });

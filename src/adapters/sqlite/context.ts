@@ -1,5 +1,6 @@
 import type { StageVisit, Workspace } from '../../index.js';
 import type { SqliteDatabase, SqliteStatement } from './database.js';
+import type { DealRead } from '../storedRows.js';
 import { DEAL_INSERT, VISIT_INSERT, VISIT_UPSERT } from './schema.js';
 import { VISIT_COLUMNS, VISITS_JSON } from './rows.js';
 
@@ -35,13 +36,7 @@ export type Statements = ReturnType<typeof prepareStatements>;
 /** How many deals {@link Context.recent} remembers the stored visits of. */
 export const RECENT_DEALS = 4096;
 
-/** One read of a deal: its id, the version read, its layout and the visits (frozen) as stored at that version. */
-export interface DealRead {
-  readonly id: string;
-  readonly version: number;
-  readonly layoutId: string;
-  readonly visits: readonly StageVisit[];
-}
+export type { DealRead };
 
 /** Remembers a deal's stored visits in {@link Context.recent}, dropping the oldest entry when full. */
 export function rememberRecent(ctx: Context, read: DealRead, add: boolean): void {

@@ -1,19 +1,16 @@
 import { Deal, PipelineError, type DealPage, type DealQuery } from '../../index.js';
 import { rememberRecent, type Context } from './context.js';
 import { dealFrom, visitFromRow, visitsFromJson, VISITS_JSON } from './rows.js';
+import { rememberRead } from '../storedRows.js';
 
 /**
  * Freezes the deal's visits and remembers them as stored at this version (see `Context.known`
  * and `Context.recent`; `add` puts the deal in `recent` when it is not there yet).
  */
 function remember(ctx: Context, deal: Deal, add: boolean): void {
-  const h = deal.history;
-  for (let i = 0; i < h.length; i++) Object.freeze(h[i]);
-  if (h.length === 0) return;
-  const read = { id: deal.id, version: deal.version, layoutId: deal.layoutId, visits: h.slice() };
   // Saves look a deal's read up by its id, or by its first visit (see storedVisits in saveDeals).
-  ctx.known.set(h[0]!, read);
-  rememberRecent(ctx, read, add);
+  const read = rememberRead(ctx.known, deal);
+  if (read !== undefined) rememberRecent(ctx, read, add);
 }
 
 /** Re-validates a deal read from the database when the host asked for it (rows edited by hand). */

@@ -3,7 +3,7 @@ import { VISIT_BATCH, type Context, type DealRead } from './context.js';
 import { writeEvents } from './outbox.js';
 import { checkDeal, dealColumns, visitFromRow, visitParams } from './rows.js';
 import { workspaceVersion } from './workspace.js';
-import { sameExceptExit } from '../storedRows.js';
+import { knownRead, sameExceptExit } from '../storedRows.js';
 
 type Head = [version: number, visitCount: number, layoutId: string];
 
@@ -45,20 +45,12 @@ function headsOf(ctx: Context, changes: readonly DealChange[]): Map<string, Head
   return heads;
 }
 
-/** The visits this object handed out with the deal's first visit, when it read this deal. */
-function readVisits(ctx: Context, deal: Deal): readonly StageVisit[] | undefined {
-  const h = typeof deal === 'object' && deal !== null && Array.isArray(deal.history) ? deal.history : [];
-  const first = h[0];
-  const read = typeof first === 'object' && first !== null ? ctx.known.get(first) : undefined;
-  return read && read.id === deal.id ? read.visits : undefined;
-}
-
 /** What this object knows was stored for a (checked) deal at `version`: its recent entry, or the read its first visit came from. */
 function readAt(ctx: Context, deal: Deal, version: number, visitCount?: number): DealRead | undefined {
   const recent = ctx.recent.get(deal.id);
   if (recent !== undefined && recent.version === version && (visitCount === undefined || recent.visits.length === visitCount)) return recent;
-  const known = ctx.known.get(deal.history[0]!);
-  if (known !== undefined && known.id === deal.id && known.version === version && (visitCount === undefined || known.visits.length === visitCount)) return known;
+  const known = knownRead(ctx.known, deal);
+  if (known !== undefined && known.version === version && (visitCount === undefined || known.visits.length === visitCount)) return known;
   return undefined;
 }
 
@@ -95,7 +87,7 @@ function checkChanges(ctx: Context, changes: readonly DealChange[]): DealChange[
   const seen = new Set<string>();
   changes.forEach((change, i) => {
     if (typeof change !== 'object' || change === null) throw new PipelineError('invalid_input', `changes[${i}]: expected { deal, expectedVersion }`, { path: `changes[${i}]` });
-    checkDeal(change.deal, `changes[${i}].deal`, 0, readVisits(ctx, change.deal));
+    checkDeal(change.deal, `changes[${i}].deal`, 0, knownRead(ctx.known, change.deal)?.visits);
     const ev = change.expectedVersion;
     if (ev !== null && !Number.isInteger(ev)) throw new PipelineError('invalid_input', `changes[${i}].expectedVersion: expected an integer or null`, { path: `changes[${i}].expectedVersion` });
     if (seen.has(change.deal.id)) throw new PipelineError('invalid_input', `changes: deal ${change.deal.id} appears twice`, { path: 'changes', dealId: change.deal.id });
