@@ -98,7 +98,6 @@ export interface SaveColumns {
   readonly trims: TrimColumns;
 }
 
-
 /**
  * Splits deals (sorted by id: the order row locks are taken in) into deal and visit columns.
  * The body is the deal without its history, which lives in the visits table. For a deal read

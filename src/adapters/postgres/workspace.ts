@@ -36,7 +36,6 @@ const SAVE_NEXT = named('sp_workspace_save_next', saveWorkspace(SAVED.next));
 const LOAD = named('sp_workspace_load', `SELECT w.tag, CASE WHEN w.tag IS DISTINCT FROM $2::text THEN w.body::text END AS body
   FROM (SELECT version || ':' || xmin::text AS tag, body FROM sp_workspace WHERE tenant_id = $1) w`);
 
-
 /**
  * The workspace repository of one tenant. The parsed workspace is kept (frozen) and handed out
  * again while the stored version is the same: a load asks for the version and gets the body

@@ -109,7 +109,6 @@ function storedVisits(ctx: Context, deal: Deal, head: Head): readonly StageVisit
   return rows.map((r) => visitFromRow(r, 0));
 }
 
-
 /**
  * Writes a deal's row and the visit rows that differ from what is stored: a visit only closed
  * gets its exited_at, a changed one is rewritten, new ones are inserted, and stored visits past

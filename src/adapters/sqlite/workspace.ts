@@ -10,7 +10,6 @@ export function workspaceVersion(ctx: Context): number {
   return row ? row[0] : 0;
 }
 
-
 /**
  * The tenant's workspace: one deep-frozen object for as long as the stored version (with
  * `validate`, the stored body) is unchanged, reading only the version then.
