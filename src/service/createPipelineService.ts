@@ -99,10 +99,12 @@ function quickDispatchOpts(input: unknown): z.output<typeof DispatchOpts> | null
   if (typeof input !== 'object' || input === null || Object.getPrototypeOf(input) !== Object.prototype) return null;
   const o = input as Record<string, unknown>;
   for (const key in o) if (key !== 'by' && key !== 'bypassRules' && key !== 'expectedVersion') return null;
-  if (o.by !== undefined && o.by !== null && !isId(o.by)) return null;
-  if (o.bypassRules !== undefined && typeof o.bypassRules !== 'boolean') return null;
-  if (o.expectedVersion !== undefined && !(Number.isSafeInteger(o.expectedVersion) && (o.expectedVersion as number) >= 1)) return null;
-  return o as z.output<typeof DispatchOpts>;
+  // Each value read once, and the checked values handed back: a getter cannot answer differently later.
+  const { by, bypassRules, expectedVersion } = o;
+  if (by !== undefined && by !== null && !isId(by)) return null;
+  if (bypassRules !== undefined && typeof bypassRules !== 'boolean') return null;
+  if (expectedVersion !== undefined && !(Number.isSafeInteger(expectedVersion) && (expectedVersion as number) >= 1)) return null;
+  return { by, bypassRules, expectedVersion } as z.output<typeof DispatchOpts>;
 }
 
 async function dispatch(rt: Runtime, dealId: string, command: DealCommandInput, input: DispatchOptions | undefined): Promise<Deal> {

@@ -83,6 +83,21 @@ export function serviceSuite(name: string, make: () => Repositories | Promise<Re
       expect((await service.dispatch('d1', move, { by: 'ann', expectedVersion: 1 })).history[1]!.by).toBe('ann');
     });
 
+    it('reads each option once: a getter cannot slip a value past the checks', async () => {
+      const { service } = await dealerService();
+      await service.createDeal({ id: 'd1', layoutId: 'sales', name: 'SUV' });
+      let reads = 0;
+      const opts = {
+        get by() {
+          reads++;
+          return reads === 1 ? 'ann' : '';
+        },
+      };
+      const moved = await service.dispatch('d1', { type: 'moveToStage', stageId: 'test-drive' }, opts);
+      expect(moved.history[1]!.by).toBe('ann');
+      expect(reads).toBe(1);
+    });
+
     it('returns the stored deal when a command changes nothing', async () => {
       const { service } = await dealerService();
       const deal = await service.createDeal({ id: 'd1', layoutId: 'sales', name: 'SUV' });
