@@ -1,9 +1,9 @@
 import { guarded, malformed, toBoundaryError } from '../_internal/guard.js';
 import { PipelineError } from '../errors.js';
-import { DealCommand, type CommandContextInput, type DealCommandInput } from '../model/commands.js';
+import { DealCommand, type CommandContextInput, type Context, type DealCommandInput } from '../model/commands.js';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
-import { isQuickContext, parseContext, parseWith } from '../model/parse.js';
+import { parseContext, parseWith, quickContext } from '../model/parse.js';
 import { quickMoveToStage } from '../model/quickParse.js';
 import { applyAllowedMove } from './applyMove.js';
 import { assertKnownWorkspace } from './scope.js';
@@ -41,12 +41,15 @@ export function applyDeal(
     if (deal !== null) assertDeal(deal);
     const quick = quickMoveToStage(command);
     // The command a board sends most, when it breaks no rule, skips the general path.
-    if (quick !== null && deal !== null && isQuickContext(ctx)) {
-      const moved = applyAllowedMove(ws, deal, quick, ctx.at, ctx.by ?? null);
+    // The context is read once, whichever path runs.
+    let read: Context | null = null;
+    if (quick !== null && deal !== null) {
+      read = quickContext(ctx);
+      const moved = read === null ? null : applyAllowedMove(ws, deal, quick, read.at, read.by);
       if (moved !== null) return moved;
     }
     const c = quick ?? parseWith(DealCommand, command, 'command');
-    const events = decideDealParsed(ws, deal, c, parseContext(ctx));
+    const events = decideDealParsed(ws, deal, c, read ?? parseContext(ctx));
     return { deal: applyEvents(deal, events, c.type), events };
   } catch (e) {
     throw toBoundaryError(e, 'applyDeal', APPLY_LABELS, [ws, deal, command, ctx]);

@@ -47,19 +47,17 @@ export function parseContext(ctx: unknown): Context {
   return { at: parsed.at, by: parsed.by ?? null, limits: { ...DEFAULT_LIMITS, ...stripUndefinedKeys(parsed.limits ?? {}) } };
 }
 
-/** `{ at: epoch ms, by?: id | null }` needs no zod; anything else returns null. */
+/**
+ * `{ at: epoch ms, by?: id | null }` needs no zod; anything else returns null. Each member is read
+ * once and the checked values are what it returns: a getter cannot answer differently later.
+ */
 export function quickContext(ctx: unknown): Context | null {
-  if (!isQuickContext(ctx)) return null;
-  return { at: ctx.at, by: ctx.by ?? null, limits: DEFAULT_LIMITS };
-}
-
-/** Whether `ctx` is a plain `{ at: epoch ms, by?: id | null }`, checked without building anything. */
-export function isQuickContext(ctx: unknown): ctx is { at: number; by?: string | null } {
-  if (typeof ctx !== 'object' || ctx === null) return false;
+  if (typeof ctx !== 'object' || ctx === null) return null;
   const c = ctx as { at?: unknown; by?: unknown };
-  for (const key in c) if (key !== 'at' && key !== 'by') return false;
+  for (const key in c) if (key !== 'at' && key !== 'by') return null;
   const { at } = c;
   const by = c.by ?? null;
-  if (typeof at !== 'number' || !Number.isSafeInteger(at) || Math.abs(at) > 8.64e15) return false;
-  return by === null || isId(by);
+  if (typeof at !== 'number' || !Number.isSafeInteger(at) || Math.abs(at) > 8.64e15) return null;
+  if (by !== null && !isId(by)) return null;
+  return { at, by, limits: DEFAULT_LIMITS };
 }

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { applyDeal } from '../../src/index.js';
+import { newDeal, T0, ws } from '../helpers/dealer.js';
+
+/** An object whose every key answers its first value on the first read and its second on every later one. */
+function flipping(values: Record<string, [first: unknown, then: unknown]>): object {
+  const out = {};
+  for (const [key, [first, then]] of Object.entries(values)) {
+    let reads = 0;
+    Object.defineProperty(out, key, { enumerable: true, get: () => (reads++ === 0 ? first : then) });
+  }
+  return out;
+}
+
+describe('inputs are read once: a getter cannot slip a value past the checks', () => {
+  it('applyDeal reads the context once: the instant and the actor it checked are the ones it uses', () => {
+    const ctx = flipping({ at: [T0 + 1, Number.NaN], by: ['ann', ''] });
+    const { deal } = applyDeal(ws, newDeal(), { type: 'moveToStage', stageId: 'test-drive' }, ctx as never);
+    expect(deal.updatedAt).toBe(T0 + 1);
+    expect(deal.history.at(-1)!.by).toBe('ann');
+  });
+});
