@@ -111,6 +111,8 @@ export type {
   DealTransactOptions,
   DealQuery,
   DealPage,
+  DealTail,
+  DealTailPage,
   DealChange,
   SummaryQuery,
   StageSummaryRow,

@@ -20,11 +20,15 @@ export function sameExceptExit(a: StageVisit, b: StageVisit): boolean {
   );
 }
 
-/** One read of a deal: its id, the version and layout read, and its visits (frozen) as stored at that version. */
+/**
+ * One read of a deal: its id, the version and layout read, and its visits (frozen) as stored at
+ * that version from position `start` on (0 for a whole history, more for a tail).
+ */
 export interface DealRead {
   readonly id: string;
   readonly version: number;
   readonly layoutId: string;
+  readonly start: number;
   readonly visits: readonly StageVisit[];
 }
 
@@ -36,9 +40,26 @@ export function rememberRead(known: WeakMap<StageVisit, DealRead>, deal: Pick<De
   const h = deal.history;
   for (let i = 0; i < h.length; i++) Object.freeze(h[i]);
   if (h.length === 0) return undefined;
-  const read: DealRead = { id: deal.id, version: deal.version, layoutId: deal.layoutId, visits: h.slice() };
+  const read: DealRead = { id: deal.id, version: deal.version, layoutId: deal.layoutId, start: 0, visits: h.slice() };
   known.set(h[0]!, read);
   return read;
+}
+
+/** How many tail reads a repositories object remembers by deal id (oldest out first). */
+export const TAIL_READS = 16_384;
+
+/**
+ * Freezes a tail's visits and remembers them in `tails`, by deal id, as stored at the deal's
+ * version from position `start` on (dropping the oldest read when full). Tails are looked up by
+ * id, not by their first visit: a move closes that visit, so the saved history starts with a new
+ * object.
+ */
+export function rememberTail(tails: Map<string, DealRead>, deal: Pick<Deal, 'id' | 'version' | 'layoutId' | 'history'>, start: number): void {
+  const h = deal.history;
+  for (let i = 0; i < h.length; i++) Object.freeze(h[i]);
+  if (tails.has(deal.id)) tails.delete(deal.id);
+  else if (tails.size >= TAIL_READS) tails.delete(tails.keys().next().value!);
+  tails.set(deal.id, { id: deal.id, version: deal.version, layoutId: deal.layoutId, start, visits: h.slice() });
 }
 
 /** The read `known` holds for a deal handed to a save (not checked yet) by its first visit, when it is this deal's. */
@@ -48,4 +69,18 @@ export function knownRead(known: WeakMap<StageVisit, DealRead>, deal: unknown): 
   if (typeof first !== 'object' || first === null) return undefined;
   const read = known.get(first as StageVisit);
   return read && read.id === d!.id ? read : undefined;
+}
+
+/**
+ * Where a change's history starts in the stored history (`DealChange.historyStart`), or the
+ * problem with it as `[path, what]`: an integer of at least 0, and above 0 only over an expected
+ * version (the version check is what keeps the visits before it).
+ */
+export function historyStartOf(change: { readonly historyStart?: unknown; readonly expectedVersion: unknown }, i: number): number | [path: string, what: string] {
+  const start = change.historyStart;
+  if (start === undefined) return 0;
+  const path = `changes[${i}].historyStart`;
+  if (typeof start !== 'number' || !Number.isSafeInteger(start) || start < 0) return [path, 'expected an integer of at least 0'];
+  if (start > 0 && change.expectedVersion === null) return [path, 'needs an expectedVersion: only a stored deal has visits to keep'];
+  return start;
 }

@@ -14,26 +14,31 @@ const isForbiddenKey = (v: string): boolean => v === '__proto__' || v === 'const
 
 const isLostReason = (v: unknown): boolean => typeof v === 'string' && v.length > 0 && v.length <= 1000 && isStorableText(v);
 
-/** Returns the command when it is a plain, valid `moveToStage`; null means "ask zod". */
+/**
+ * The command when it is a plain, valid `moveToStage`, as a new object of the values checked
+ * (each member is read once, so a getter cannot answer differently later); null means "ask zod".
+ */
 export function quickMoveToStage(c: unknown): Extract<DealCommand, { type: 'moveToStage' }> | null {
   if (typeof c !== 'object' || c === null) return null;
   const m = c as Record<string, unknown>;
-  if (m.type !== 'moveToStage' || !isId(m.stageId)) return null;
   // Comparisons rather than a Set: keys are internalized strings, compared by identity first.
   for (const key in m) if (key !== 'type' && key !== 'stageId' && key !== 'lostReason' && key !== 'bypassRules') return null;
-  const { lostReason, bypassRules } = m;
+  const { type, stageId, lostReason, bypassRules } = m;
+  if (type !== 'moveToStage' || !isId(stageId)) return null;
+  if (lostReason === undefined && bypassRules === undefined) return { type, stageId };
   if (lostReason !== undefined && !isLostReason(lostReason)) return null;
   if (bypassRules !== undefined && typeof bypassRules !== 'boolean') return null;
-  return m as Extract<DealCommand, { type: 'moveToStage' }>;
+  // Members left undefined stand for absent ones, as in a caller's object with such keys.
+  return { type, stageId, lostReason, bypassRules } as Extract<DealCommand, { type: 'moveToStage' }>;
 }
 
-/** Returns a plain, valid transition target as is; null means "ask zod". */
+/** A plain, valid transition target, as a new object of the values checked (read once); null means "ask zod". */
 export function quickTarget(t: unknown): { pipelineId?: string; stageId: string; lostReason?: string } | null {
   if (typeof t !== 'object' || t === null) return null;
   const m = t as Record<string, unknown>;
-  if (!isId(m.stageId) || (m.pipelineId !== undefined && !isId(m.pipelineId))) return null;
   for (const key in m) if (key !== 'stageId' && key !== 'pipelineId' && key !== 'lostReason') return null;
-  const { lostReason } = m;
+  const { stageId, pipelineId, lostReason } = m;
+  if (!isId(stageId) || (pipelineId !== undefined && !isId(pipelineId))) return null;
   if (lostReason !== undefined && !isLostReason(lostReason)) return null;
-  return m as { pipelineId?: string; stageId: string; lostReason?: string };
+  return { stageId, pipelineId, lostReason } as { pipelineId?: string; stageId: string; lostReason?: string };
 }

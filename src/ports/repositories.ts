@@ -92,6 +92,45 @@ export interface DealPage {
 export interface DealChange {
   readonly deal: Deal;
   readonly expectedVersion: number | null;
+  /**
+   * Where `deal.history` starts in the stored history (0 when absent): the deal was read as a
+   * {@link DealTail}, and the stored visits before this position stay as they are. Needs an
+   * `expectedVersion` (the version check is what guarantees those visits); a position past the
+   * stored visits is `invalid_input`. Only a store that offers `listTails`/`getTails` is handed
+   * one by the service, but every store accepts it.
+   */
+  readonly historyStart?: number;
+}
+
+/**
+ * A deal read with only the end of its history: `deal.history` holds the stored visits from
+ * position `historyStart` on, at least the last one. The reducers decide and apply every command
+ * from the last visit alone, so a bulk update plans with tails and saves them with
+ * `DealChange.historyStart`, without reading or writing the closed visits.
+ *
+ * @example
+ * ```ts
+ * const [tail] = await deals.getTails!(['d1']);
+ * tail.historyStart + tail.deal.history.length; // the number of stored visits
+ * await deals.save([{ deal: moved, expectedVersion: tail.deal.version, historyStart: tail.historyStart }]);
+ * ```
+ */
+export interface DealTail {
+  readonly deal: Deal;
+  readonly historyStart: number;
+}
+
+/**
+ * One page of deal tails, in id order, and the cursor of the next page.
+ *
+ * @example
+ * ```ts
+ * const { tails, next }: DealTailPage = await deals.listTails!({ pipelineId: 'new-cars', limit: 500 });
+ * ```
+ */
+export interface DealTailPage {
+  readonly tails: DealTail[];
+  readonly next: string | null;
 }
 
 /**
@@ -167,6 +206,14 @@ export interface DealRepository {
   getMany(ids: readonly string[]): Promise<Deal[]>;
   /** One page of the deals matching the filters, in id order, after the cursor. */
   list(q: DealQuery): Promise<DealPage>;
+  /**
+   * Optional: like `getMany`, each deal with only its last visit (see {@link DealTail}). A store
+   * that offers it accepts `DealChange.historyStart`; `service.bulkUpdate` then reads and writes
+   * only the visits a change touches.
+   */
+  getTails?(ids: readonly string[]): Promise<DealTail[]>;
+  /** Optional: like `list`, each deal with only its last visit (see {@link DealTail}). */
+  listTails?(q: DealQuery): Promise<DealTailPage>;
   /**
    * Writes every change (and `options.events`, in the outbox) or none; throws `conflict` naming
    * the ids whose stored version differs, or when `options.workspaceVersion` is given and the

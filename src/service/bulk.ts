@@ -4,10 +4,11 @@ import { BulkChange, type BulkChangeInput } from '../model/commands.js';
 import type { Deal } from '../model/deal.js';
 import { parseWith } from '../model/parse.js';
 import { Id, safeRecord } from '../model/primitives.js';
-import { dealMatches, type DealFilter, type DealPage } from '../ports/repositories.js';
+import { dealMatches, type DealFilter } from '../ports/repositories.js';
 import * as z from 'zod';
 import { stripUndefinedKeys } from '../model/stripUndefinedKeys.js';
 import type { Runtime } from './runtime.js';
+import { pageForPlanning, readForPlanning, type PlanningRead } from './tails.js';
 import type { BulkReport, BulkRequest } from './types.js';
 
 const Request = z.strictObject({
@@ -67,8 +68,10 @@ interface Job {
 /** A chunk of deal ids to work on, with the deals themselves when a query page already read them. */
 interface Chunk {
   readonly ids: string[];
-  readonly deals?: Deal[];
+  readonly read?: PlanningRead;
 }
+
+type Page = { readonly read: PlanningRead; readonly next: string | null };
 
 /** The given ids in chunks, or the query page by page. */
 async function* chunks(rt: Runtime, r: Parsed): AsyncGenerator<Chunk> {
@@ -78,18 +81,18 @@ async function* chunks(rt: Runtime, r: Parsed): AsyncGenerator<Chunk> {
     return;
   }
   const query = stripUndefinedKeys(r.query ?? {});
-  const list = (after: string | null): Promise<DealPage> => {
-    const reading = rt.deals.list({ ...query, after, limit: size });
+  const list = (after: string | null): Promise<Page> => {
+    const reading = pageForPlanning(rt, { ...query, after, limit: size });
     // Handled where it is awaited; this keeps a read the caller never gets to from being reported unhandled.
     reading.catch(() => undefined);
     return reading;
   };
   // The next page is read while the caller plans and saves this one (its ids all come after this
   // page's, so what this page's save changes cannot move deals into or out of it).
-  for (let reading: Promise<DealPage> | null = list(null); reading !== null; ) {
-    const page: DealPage = await reading;
+  for (let reading: Promise<Page> | null = list(null); reading !== null; ) {
+    const page: Page = await reading;
     reading = page.next === null ? null : list(page.next);
-    yield { ids: page.deals.map((d) => d.id), deals: page.deals };
+    yield { ids: page.read.deals.map((d) => d.id), read: page.read };
   }
 }
 
@@ -99,7 +102,7 @@ function change(job: Job): BulkChangeInput {
 
 async function chunk(job: Job, page: Chunk): Promise<void> {
   const { rt, report } = job;
-  let fresh = page.deals ?? null;
+  let fresh = page.read ?? null;
   try {
     await rt.retry(async () => {
       // The first attempt uses what the query page read; a retry after a conflict reads again.
@@ -108,7 +111,7 @@ async function chunk(job: Job, page: Chunk): Promise<void> {
       const { deals, refused } = await permitted(job, found);
       const ws = await rt.workspaces.load();
       const plan = planBulkUpdate(ws, deals, change(job), { at: rt.atFor(deals), by: job.by, mode: 'bestEffort' });
-      await rt.commit(plan.updated, ws.version);
+      await rt.commit(plan.updated, ws.version, undefined, found.starts);
       for (const u of plan.updated) report.updated.push(u.deal.id);
       append(report.unchanged, plan.unchanged);
       append(report.unchanged, found.left);
@@ -137,7 +140,7 @@ async function atomic(job: Job): Promise<void> {
         abort(report, all, rejected);
         return;
       }
-      await rt.commit(plan.updated, ws.version);
+      await rt.commit(plan.updated, ws.version, undefined, found.starts);
       for (const u of plan.updated) report.updated.push(u.deal.id);
       append(report.unchanged, plan.unchanged);
       append(report.unchanged, found.left);
@@ -180,11 +183,13 @@ interface Found {
   readonly rejected: Rejected[];
   /** Deals that no longer match the query: left alone, reported unchanged. */
   readonly left: string[];
+  /** Where the history of deals read as tails starts, by id. */
+  readonly starts: Map<string, number> | null;
 }
 
 /** Reads deals by id (or takes a page already read), in the order asked, checking the query and expected versions. */
-async function read(job: Job, ids: readonly string[], already: readonly Deal[] | null): Promise<Found> {
-  const list = already ?? (await job.rt.deals.getMany(ids));
+async function read(job: Job, ids: readonly string[], already: PlanningRead | null): Promise<Found> {
+  const { deals: list, starts } = already ?? (await readForPlanning(job.rt, ids));
   const found = new Map<string, Deal>();
   for (const d of list) found.set(d.id, d);
   const deals: Deal[] = [];
@@ -199,5 +204,5 @@ async function read(job: Job, ids: readonly string[], already: readonly Deal[] |
       rejected.push({ dealId: id, code: 'conflict', message: `deal ${id} is at version ${d.version}, not ${expected[id]}: it changed since it was read` });
     } else deals.push(d);
   }
-  return { deals, rejected, left };
+  return { deals, rejected, left, starts };
 }

@@ -3,7 +3,7 @@ import type { DealEvent } from '../deals/events.js';
 import type { Deal } from '../model/deal.js';
 import { parseWith } from '../model/parse.js';
 import { Id } from '../model/primitives.js';
-import type { DealDecision, DealRepository, OutboxRepository, VisitRepository, WorkspaceRepository } from '../ports/repositories.js';
+import type { DealChange, DealDecision, DealRepository, OutboxRepository, VisitRepository, WorkspaceRepository } from '../ports/repositories.js';
 import type { Workspace } from '../model/layout.js';
 import type { WorkspaceEvent } from '../workspace/events.js';
 import { guardRepositories } from './storage.js';
@@ -27,8 +27,17 @@ export interface Runtime {
   allows(request: AuthorizationRequest): Promise<boolean>;
   /** Saves a workspace decided on `expectedVersion`, with its events, then delivers them. */
   saveWorkspace(ws: import('../model/layout.js').Workspace, expectedVersion: number, events: readonly WorkspaceEvent[]): Promise<void>;
-  /** Saves planned deals in one all-or-nothing save against the version each was read at and the workspace version the plan read, then delivers their events. */
-  commit(updated: readonly { deal: Deal; events: readonly DealEvent[] }[], workspaceVersion: number, expected?: (deal: Deal) => number | null): Promise<void>;
+  /**
+   * Saves planned deals in one all-or-nothing save against the version each was read at and the
+   * workspace version the plan read, then delivers their events. `starts`: where the history of
+   * deals planned from tails starts, by id.
+   */
+  commit(
+    updated: readonly { deal: Deal; events: readonly DealEvent[] }[],
+    workspaceVersion: number,
+    expected?: (deal: Deal) => number | null,
+    starts?: ReadonlyMap<string, number> | null,
+  ): Promise<void>;
   /**
    * When the deal repository has `transact`: reads deal `id` and the workspace, decides and saves
    * in one storage transaction, then delivers the events. Null when it has none.
@@ -147,13 +156,14 @@ export function createRuntime(o: PipelineServiceOptions): Runtime {
       await repos.workspace.save(ws, expectedVersion, outbox ? { events } : {});
       await afterSave(events);
     },
-    async commit(updated, workspaceVersion, expected = (d) => d.version - 1) {
+    async commit(updated, workspaceVersion, expected = (d) => d.version - 1, starts = null) {
       if (updated.length === 0) return;
-      const changes = new Array<{ deal: Deal; expectedVersion: number | null }>(updated.length);
-      const events: (DealEvent)[] = [];
+      const changes = new Array<DealChange>(updated.length);
+      const events: DealEvent[] = [];
       for (let i = 0; i < updated.length; i++) {
         const u = updated[i]!;
-        changes[i] = { deal: u.deal, expectedVersion: expected(u.deal) };
+        const historyStart = starts === null ? undefined : starts.get(u.deal.id);
+        changes[i] = historyStart ? { deal: u.deal, expectedVersion: expected(u.deal), historyStart } : { deal: u.deal, expectedVersion: expected(u.deal) };
         for (const e of u.events) events.push(e);
       }
       await repos.deals.save(changes, outbox ? { workspaceVersion, events } : { workspaceVersion });

@@ -17,6 +17,10 @@ export function guardRepositories(repos: Repositories): Repositories {
       getMany: (ids) => guard('deals.getMany', () => deals.getMany(ids)),
       list: (q) => guard('deals.list', () => deals.list(q)),
       save: (changes, options) => guard('deals.save', () => deals.save(changes, options)),
+      // Tails are used only when the store offers both reads (and so accepts `historyStart`).
+      ...(deals.getTails && deals.listTails
+        ? { getTails: (ids) => guard('deals.getTails', () => deals.getTails!(ids)), listTails: (q) => guard('deals.listTails', () => deals.listTails!(q)) }
+        : {}),
       ...(deals.summarize ? { summarize: (q) => guard('deals.summarize', () => deals.summarize!(q)) } : {}),
       ...(deals.transact ? { transact: (id, decide, options) => guard('deals.transact', () => deals.transact!(id, decide, options)) } : {}),
     },

@@ -4,6 +4,7 @@ import type { BulkChangeInput } from '../model/commands.js';
 import type { Deal } from '../model/deal.js';
 import { dealMatches, type DealFilter } from '../ports/repositories.js';
 import type { Runtime } from './runtime.js';
+import { pageForPlanning, readForPlanning, type PlanningRead } from './tails.js';
 
 /**
  * Moves every deal that matches `query` with `change` (rules bypassed: this is the system
@@ -14,8 +15,8 @@ export async function sweep(rt: Runtime, query: DealFilter, change: (deal: Deal)
   let moved = 0;
   let after: string | null = null;
   do {
-    const page = await rt.deals.list({ ...query, after, limit: rt.chunkSize });
-    moved += await movePage(rt, query, page.deals, change, by);
+    const page = await pageForPlanning(rt, { ...query, after, limit: rt.chunkSize });
+    moved += await movePage(rt, query, page.read, change, by);
     after = page.next;
   } while (after !== null);
   return moved;
@@ -24,11 +25,11 @@ export async function sweep(rt: Runtime, query: DealFilter, change: (deal: Deal)
 async function movePage(
   rt: Runtime,
   query: DealFilter,
-  first: readonly Deal[],
+  first: PlanningRead,
   change: (deal: Deal) => BulkChangeInput,
   by: string | null,
 ): Promise<number> {
-  let deals = first;
+  let { deals, starts } = first;
   return rt.retry(async () => {
     const plans = groupByChange(deals, change);
     const ws = await rt.workspaces.load();
@@ -42,10 +43,12 @@ async function movePage(
       for (const u of plan.updated) updated.push(u);
     }
     try {
-      await rt.commit(updated, ws.version);
+      await rt.commit(updated, ws.version, undefined, starts);
     } catch (e) {
       // Someone else changed some of these deals: read them again, keep those still concerned.
-      deals = (await rt.deals.getMany(deals.map((d) => d.id))).filter((d) => dealMatches(d, query));
+      const again = await readForPlanning(rt, deals.map((d) => d.id));
+      deals = again.deals.filter((d) => dealMatches(d, query));
+      starts = again.starts;
       throw e;
     }
     return updated.length;
@@ -71,8 +74,8 @@ export async function usage(rt: Runtime, query: DealFilter, sampleSize = 10): Pr
   let count = 0;
   let after: string | null = null;
   do {
-    const page = await rt.deals.list({ ...query, after, limit: rt.chunkSize });
-    for (const d of page.deals) {
+    const page = await pageForPlanning(rt, { ...query, after, limit: rt.chunkSize });
+    for (const d of page.read.deals) {
       if (sample.length < sampleSize) sample.push(d.id);
       count++;
     }

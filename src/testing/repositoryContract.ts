@@ -2,6 +2,7 @@ import { describe, it } from './vitestApi.js';
 import { basicChecks } from './contract/basicChecks.js';
 import type { ContractCheck, MakeRepositories } from './contract/fixtures.js';
 import { storageChecks } from './contract/storageChecks.js';
+import { tailChecks } from './contract/tailChecks.js';
 import { transactChecks } from './contract/transactChecks.js';
 import { tenantChecks, type MakeTenant, type TenantCheck } from './contract/tenantChecks.js';
 
@@ -9,14 +10,14 @@ export type { ContractCheck, MakeRepositories, MakeTenant, TenantCheck };
 
 /**
  * Every check of the contract, runnable on their own (the suite wraps each in `it`). Checks of
- * the optional ports (`outbox`, `visits`, `deals.summarize`, `deals.transact`) pass at once when a store lacks them.
+ * the optional ports (`outbox`, `visits`, `deals.summarize`, `deals.transact`, `deals.getTails`/`listTails`) pass at once when a store lacks them.
  *
  * @example
  * ```ts
  * repositoryContractChecks.map((c) => c.name); // the sentences describeRepositoryContract runs
  * ```
  */
-export const repositoryContractChecks: readonly ContractCheck[] = [...basicChecks, ...storageChecks, ...transactChecks];
+export const repositoryContractChecks: readonly ContractCheck[] = [...basicChecks, ...storageChecks, ...tailChecks, ...transactChecks];
 
 /**
  * The checks that two tenants of one store never see each other's data, for adapters that hold

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyDeal } from '../../src/index.js';
+import { applyDeal, checkTransition } from '../../src/index.js';
 import { newDeal, T0, ws } from '../helpers/dealer.js';
 
 /** An object whose every key answers its first value on the first read and its second on every later one. */
@@ -18,5 +18,17 @@ describe('inputs are read once: a getter cannot slip a value past the checks', (
     const { deal } = applyDeal(ws, newDeal(), { type: 'moveToStage', stageId: 'test-drive' }, ctx as never);
     expect(deal.updatedAt).toBe(T0 + 1);
     expect(deal.history.at(-1)!.by).toBe('ann');
+  });
+
+  it('applyDeal reads a moveToStage command once: the lost reason it checked is the one it stores', () => {
+    const command = flipping({ type: ['moveToStage', 'moveToStage'], stageId: ['lost', 'lost'], lostReason: ['Budget', 'x'.repeat(5000)] });
+    const { deal } = applyDeal(ws, newDeal(), command as never, { at: T0 + 1 });
+    expect(deal.stageId).toBe('lost');
+    expect(deal.lostReason).toBe('Budget');
+  });
+
+  it('checkTransition reads its target once: the lost reason it checked is the one it judges', () => {
+    const target = flipping({ stageId: ['lost', 'lost'], lostReason: ['Budget', undefined] });
+    expect(checkTransition(ws, newDeal(), target as never)).toMatchObject({ allowed: true });
   });
 });

@@ -21,6 +21,7 @@ import { DealStore, upperBound } from './dealStore.js';
 import { freezeJson } from './freeze.js';
 import { checkEvents, MemoryOutbox } from './outbox.js';
 import { listVisits, summarize } from './memoryQueries.js';
+import { historyStartOf } from '../storedRows.js';
 
 /**
  * The memory store's repositories: the ports, with the outbox and visits always present.
@@ -171,15 +172,27 @@ function memoryDeals(state: State): MemoryRepositories['deals'] {
         throw new PipelineError('conflict', `deals changed since they were read: ${conflicts.slice(0, 10).join(', ')}${conflicts.length > 10 ? ', …' : ''}`, { ids: conflicts });
       }
       // Check and freeze everything before writing anything: a save is all or nothing.
-      for (let i = 0; i < changes.length; i++) freezeJson(changes[i]!.deal, `changes[${i}].deal`);
+      const deals = new Array<Deal>(changes.length);
+      for (let i = 0; i < changes.length; i++) deals[i] = freezeJson(whole(changes[i]!, store.byId.get(changes[i]!.deal.id), i), `changes[${i}].deal`);
       freezeJson(events, 'options.events');
-      store.write(changes.map((c) => c.deal));
+      store.write(deals);
       state.outbox.append(events);
     },
     async summarize(q) {
       return summarize(store, q);
     },
   };
+}
+
+/** The deal to store: the one saved, or for a tail (`historyStart`) the stored visits before it followed by its history. */
+function whole(change: DealChange, stored: Deal | undefined, i: number): Deal {
+  const start = change.historyStart ?? 0;
+  if (start === 0) return change.deal;
+  const kept = stored!.history;
+  if (start > kept.length) {
+    throw new PipelineError('invalid_input', `changes[${i}].historyStart: ${start} is past the ${kept.length} stored visits`, { path: `changes[${i}].historyStart` });
+  }
+  return { ...change.deal, history: kept.slice(0, start).concat(change.deal.history) };
 }
 
 function checkChanges(changes: readonly DealChange[]): void {
@@ -192,6 +205,8 @@ function checkChanges(changes: readonly DealChange[]): void {
     if (change.expectedVersion !== null && typeof change.expectedVersion !== 'number') {
       throw new PipelineError('invalid_input', `changes[${i}].expectedVersion: expected a number or null`, { path: `changes[${i}].expectedVersion` });
     }
+    const start = historyStartOf(change, i);
+    if (typeof start !== 'number') throw new PipelineError('invalid_input', `${start[0]}: ${start[1]}`, { path: start[0] });
     if (seen.has(change.deal.id)) throw new PipelineError('invalid_input', `changes: deal ${change.deal.id} appears twice`, { path: 'changes', dealId: change.deal.id });
     seen.add(change.deal.id);
   }

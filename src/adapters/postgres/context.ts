@@ -14,10 +14,12 @@ export interface Context {
    * check in the same statement makes that safe.
    */
   readonly known: WeakMap<StageVisit, DealRead>;
+  /** The tails this object handed out, by deal id (at most `TAIL_READS`; see `rememberTail`). */
+  readonly tails: Map<string, DealRead>;
   /** The workspace last read through this object (frozen) and the tag of its row, read again only when the tag changed. */
   workspace: { readonly tag: string; readonly ws: Workspace } | null;
 }
 
 export function createContext(db: PostgresQueryable, tenantId: string, validate: boolean): Context {
-  return { db, tenantId, validate, known: new WeakMap(), workspace: null };
+  return { db, tenantId, validate, known: new WeakMap(), tails: new Map(), workspace: null };
 }

@@ -1,7 +1,7 @@
 import { PipelineError, type DealRepository, type OutboxRepository, type Repositories, type VisitRepository, type WorkspaceRepository } from 'sales-pipelines';
 import type { PostgresQueryable } from './client.js';
 import { createContext } from './context.js';
-import { getDeal, getDeals, listDeals, summarizeDeals } from './readDeals.js';
+import { getDeal, getDeals, getTails, listDeals, listTails, summarizeDeals } from './readDeals.js';
 import { saveDeals } from './saveDeals.js';
 import { postgresOutbox } from './outbox.js';
 import { postgresVisits } from './visits.js';
@@ -41,7 +41,7 @@ export interface PostgresRepositoryOptions {
  */
 export function createPostgresRepositories(client: PostgresQueryable, options: PostgresRepositoryOptions = {}): Repositories & {
   readonly workspace: WorkspaceRepository;
-  readonly deals: DealRepository & Required<Pick<DealRepository, 'summarize'>>;
+  readonly deals: DealRepository & Required<Pick<DealRepository, 'summarize' | 'getTails' | 'listTails'>>;
   readonly outbox: OutboxRepository;
   readonly visits: VisitRepository & Required<Pick<VisitRepository, 'dwell'>>;
 } {
@@ -59,6 +59,8 @@ export function createPostgresRepositories(client: PostgresQueryable, options: P
       get: (id) => getDeal(ctx, id),
       getMany: (ids) => getDeals(ctx, ids),
       list: (q) => listDeals(ctx, q),
+      getTails: (ids) => getTails(ctx, ids),
+      listTails: (q) => listTails(ctx, q),
       save: (changes, saveOptions) => saveDeals(ctx, changes, saveOptions),
       summarize: (q) => summarizeDeals(ctx, q),
     },

@@ -1,15 +1,18 @@
-import { PipelineError, type Deal, type DealPage, type DealQuery, type StageSummaryRow, type SummaryQuery } from 'sales-pipelines';
+import { PipelineError, type Deal, type DealPage, type DealQuery, type DealTail, type DealTailPage, type StageSummaryRow, type SummaryQuery } from 'sales-pipelines';
 import { named } from './client.js';
 import type { Context } from './context.js';
 import { guarded } from './driverErrors.js';
-import { HISTORY, readDeal } from './rows.js';
+import { HISTORY, LAST_VISIT, readDeal, readTail } from './rows.js';
 import { arrayLiteral } from './text.js';
 
 type BodyRow = { id: string; body: string; history: string | null };
+type TailRow = { id: string; body: string; visit_count: number; last: string | null };
 
 const SELECT = `SELECT d.id, d.body::text AS body, ${HISTORY} AS history FROM sp_deals d`;
+const TAIL_SELECT = `SELECT d.id, d.body::text AS body, d.visit_count, ${LAST_VISIT} AS last FROM sp_deals d`;
 const GET = named('sp_deals_get', `${SELECT} WHERE d.tenant_id = $1 AND d.id = $2`);
 const GET_MANY = named('sp_deals_get_many', `${SELECT} WHERE d.tenant_id = $1 AND d.id = ANY($2::text[])`);
+const GET_TAILS = named('sp_deals_get_tails', `${TAIL_SELECT} WHERE d.tenant_id = $1 AND d.id = ANY($2::text[]) ORDER BY d.id`);
 
 function text(value: unknown, path: string): string {
   if (typeof value !== 'string') throw new PipelineError('invalid_input', `${path}: expected a string`, { path });
@@ -38,6 +41,15 @@ export async function getDeals(ctx: Context, ids: readonly string[]): Promise<De
   return out;
 }
 
+/** The tails of the deals with these ids that exist, in id order. */
+export async function getTails(ctx: Context, ids: readonly string[]): Promise<DealTail[]> {
+  if (!Array.isArray(ids)) throw new PipelineError('invalid_input', 'ids: expected an array of strings', { path: 'ids' });
+  ids.forEach((id, i) => text(id, `ids[${i}]`));
+  if (ids.length === 0) return [];
+  const { rows } = await guarded('deals.getTails', () => ctx.db.query<TailRow>(GET_TAILS, [ctx.tenantId, arrayLiteral(ids)]));
+  return rows.map((r) => readTail(ctx, r));
+}
+
 function checkQuery(q: DealQuery): number {
   if (typeof q !== 'object' || q === null) throw new PipelineError('invalid_input', 'query: expected { limit, layoutId?, pipelineId?, stageId?, after? }', { path: 'query' });
   if (q.layoutId !== undefined) text(q.layoutId, 'query.layoutId');
@@ -57,16 +69,17 @@ const SUMMARIZE = named('sp_deals_summarize', `SELECT d.stage_id, d.currency, co
 
 const LISTS = new Map<string, string>();
 
-/** The list statement for these filters: one fixed, named text per combination of filters. */
-function listStatement(where: readonly string[], limitParam: number): string {
+/** The list statement for these filters: one fixed, named text per combination of filters and kind of read. */
+function listStatement(select: string, where: readonly string[], limitParam: number): string {
   const key = `${where.join(' AND ')} ORDER BY d.id LIMIT $${limitParam}`;
-  let sql = LISTS.get(key);
-  if (sql === undefined) LISTS.set(key, (sql = named(`sp_deals_list_${LISTS.size}`, `${SELECT} WHERE ${key}`)));
+  const tails = select === TAIL_SELECT;
+  let sql = LISTS.get(`${+tails}${key}`);
+  if (sql === undefined) LISTS.set(`${+tails}${key}`, (sql = named(`sp_deals_${tails ? 'tails' : 'list'}_${LISTS.size}`, `${select} WHERE ${key}`)));
   return sql;
 }
 
-/** One page by key: `id > after ORDER BY id`, on the (tenant, layout | pipeline, stage, id) indexes. */
-export async function listDeals(ctx: Context, q: DealQuery): Promise<DealPage> {
+/** The rows of one page by key (one more than `limit`): `id > after ORDER BY id`, on the (tenant, layout | pipeline, stage, id) indexes. */
+async function pageRows<Row extends { id: string }>(ctx: Context, q: DealQuery, select: string, operation: string): Promise<{ rows: Row[]; next: string | null }> {
   const limit = checkQuery(q);
   const params: unknown[] = [ctx.tenantId];
   const where = ['d.tenant_id = $1'];
@@ -76,10 +89,22 @@ export async function listDeals(ctx: Context, q: DealQuery): Promise<DealPage> {
   else if (q.pipelineId !== undefined) add('d.pipeline_id =', q.pipelineId);
   if (q.stageId !== undefined) add('d.stage_id =', q.stageId);
   if (q.after !== undefined && q.after !== null) add('d.id >', q.after);
-  const sql = listStatement(where, params.push(limit + 1));
-  const { rows } = await guarded('deals.list', () => ctx.db.query<BodyRow>(sql, params));
+  const sql = listStatement(select, where, params.push(limit + 1));
+  const { rows } = await guarded(operation, () => ctx.db.query<Row>(sql, params));
   const page = rows.length > limit ? rows.slice(0, limit) : rows;
-  return { deals: page.map((r) => readDeal(ctx, r)), next: rows.length > limit ? page[page.length - 1]!.id : null };
+  return { rows: page, next: rows.length > limit ? page[page.length - 1]!.id : null };
+}
+
+/** One page of deals matching the filters, by id after the cursor. */
+export async function listDeals(ctx: Context, q: DealQuery): Promise<DealPage> {
+  const { rows, next } = await pageRows<BodyRow>(ctx, q, SELECT, 'deals.list');
+  return { deals: rows.map((r) => readDeal(ctx, r)), next };
+}
+
+/** One page of tails of the deals matching the filters, by id after the cursor. */
+export async function listTails(ctx: Context, q: DealQuery): Promise<DealTailPage> {
+  const { rows, next } = await pageRows<TailRow>(ctx, q, TAIL_SELECT, 'deals.listTails');
+  return { tails: rows.map((r) => readTail(ctx, r)), next };
 }
 
 /** Per stage and currency of one pipeline: count, amounts, weighted amounts, rotting deals. */

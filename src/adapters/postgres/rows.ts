@@ -1,6 +1,6 @@
-import { Deal, PipelineError, type DealEvent, type StageVisit, type WorkspaceEvent } from 'sales-pipelines';
+import { Deal, PipelineError, type DealEvent, type DealTail, type StageVisit, type WorkspaceEvent } from 'sales-pipelines';
 import type { Context } from './context.js';
-import { rememberRead, sameExceptExit } from '../storedRows.js';
+import { rememberRead, rememberTail, sameExceptExit } from '../storedRows.js';
 import { storableJson, storableText } from './text.js';
 
 /**
@@ -89,6 +89,28 @@ export interface TrimColumns {
   readonly visitCount: number[];
 }
 
+/** Deals saved from a tail whose stored visits before it take the deal's layout. */
+export interface RelayoutColumns {
+  readonly dealId: string[];
+  readonly before: number[];
+  readonly layoutId: string[];
+}
+
+/** Stored visits from position `from` on: `visits[k]` is the visit at `from + k`. */
+export interface StoredVisits {
+  readonly from: number;
+  readonly visits: readonly StageVisit[];
+}
+
+/** One checked change of a save: where the deal's history starts, and what this object knows is stored. */
+export interface CheckedChange {
+  readonly deal: Deal;
+  readonly expectedVersion: number | null;
+  readonly path: string;
+  readonly start: number;
+  readonly stored: StoredVisits | null;
+}
+
 /** What one save writes, as column arrays. */
 export interface SaveColumns {
   readonly deals: DealColumns;
@@ -96,6 +118,7 @@ export interface SaveColumns {
   readonly visits: VisitColumns;
   readonly exits: ExitColumns;
   readonly trims: TrimColumns;
+  readonly relayouts: RelayoutColumns;
 }
 
 /**
@@ -107,12 +130,13 @@ export interface SaveColumns {
  * that version before writing, so the stored rows are those visits. Any other deal sends every
  * visit (upserted where it differs) and a trim.
  */
-export function saveColumns(changes: readonly { deal: Deal; expectedVersion: number | null; path: string; stored: readonly StageVisit[] | null }[]): SaveColumns {
+export function saveColumns(changes: readonly CheckedChange[]): SaveColumns {
   const deals = emptyDealColumns();
   const visits = emptyVisitColumns();
   const exits: ExitColumns = { dealId: [], seq: [], exitedAt: [] };
   const trims: TrimColumns = { dealId: [], visitCount: [] };
-  for (const { deal, expectedVersion, path, stored } of changes) {
+  const relayouts: RelayoutColumns = { dealId: [], before: [], layoutId: [] };
+  for (const { deal, expectedVersion, path, start, stored } of changes) {
     const { history, ...rest } = deal;
     const last = history[history.length - 1]!;
     deals.id.push(storableText(deal.id, `${path}.id`));
@@ -126,33 +150,39 @@ export function saveColumns(changes: readonly { deal: Deal; expectedVersion: num
     deals.probability.push(deal.probability);
     deals.updatedAt.push(deal.updatedAt);
     deals.version.push(deal.version);
-    deals.visitCount.push(history.length);
+    deals.visitCount.push(start + history.length);
     deals.body.push(storableJson(JSON.stringify(rest), path));
     if (stored === null) {
-      for (let seq = 0; seq < history.length; seq++) pushVisit(visits, deal, seq, history[seq]!, `${path}.history[${seq}]`);
+      for (let i = 0; i < history.length; i++) pushVisit(visits, deal, start + i, history[i]!, `${path}.history[${i}]`);
       if (expectedVersion !== null) {
         trims.dealId.push(deal.id);
-        trims.visitCount.push(history.length);
+        trims.visitCount.push(start + history.length);
+      }
+      if (start > 0) {
+        relayouts.dealId.push(deal.id);
+        relayouts.before.push(start);
+        relayouts.layoutId.push(deal.layoutId);
       }
       continue;
     }
-    for (let seq = 0; seq < history.length; seq++) {
-      const v = history[seq]!;
-      const old = stored[seq];
+    for (let i = 0; i < history.length; i++) {
+      const seq = start + i;
+      const v = history[i]!;
+      const old = stored.visits[seq - stored.from];
       if (old === v) continue;
       if (old !== undefined && sameExceptExit(old, v)) {
         if (old.exitedAt === v.exitedAt) continue;
         exits.dealId.push(deal.id);
         exits.seq.push(seq);
         exits.exitedAt.push(v.exitedAt);
-      } else pushVisit(visits, deal, seq, v, `${path}.history[${seq}]`);
+      } else pushVisit(visits, deal, seq, v, `${path}.history[${i}]`);
     }
-    if (history.length < stored.length) {
+    if (start + history.length < stored.from + stored.visits.length) {
       trims.dealId.push(deal.id);
-      trims.visitCount.push(history.length);
+      trims.visitCount.push(start + history.length);
     }
   }
-  return { deals, visits, exits, trims };
+  return { deals, visits, exits, trims, relayouts };
 }
 
 /** Events as outbox columns; deal events carry their deal's id, workspace events none. */
@@ -199,6 +229,16 @@ function visit(t: VisitTuple): StageVisit {
   };
 }
 
+/** Refuses a stored deal that is not a valid deal (rows edited by hand), when the host asked for validation. */
+function checkRead(deal: Deal): void {
+  const parsed = Deal.safeParse(deal);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue ? issue.path.join('.') : '';
+    throw new PipelineError('storage_failed', `stored deal ${String(deal.id)} is not a valid deal: ${path} ${issue?.message ?? ''}`.trim(), { dealId: deal.id, path });
+  }
+}
+
 /**
  * A deal from its body and history columns, fresh from JSON.parse; validated when asked. Its
  * visits are frozen and remembered as stored at its version (see `Context.known`).
@@ -206,14 +246,24 @@ function visit(t: VisitTuple): StageVisit {
 export function readDeal(ctx: Context, row: { body: string; history: string | null }): Deal {
   const deal = JSON.parse(row.body) as Deal;
   deal.history = row.history === null ? [] : (JSON.parse(row.history) as VisitTuple[]).map(visit);
-  if (ctx.validate) {
-    const parsed = Deal.safeParse(deal);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const path = issue ? issue.path.join('.') : '';
-      throw new PipelineError('storage_failed', `stored deal ${String(deal.id)} is not a valid deal: ${path} ${issue?.message ?? ''}`.trim(), { dealId: deal.id, path });
-    }
-  }
+  if (ctx.validate) checkRead(deal);
   rememberRead(ctx.known, deal);
   return deal;
+}
+
+/** The SQL for a deal's last visit (a {@link VisitTuple} as JSON text) beside a row of sp_deals aliased `d`. */
+export const LAST_VISIT = `(SELECT ${VISIT_TUPLE} FROM sp_stage_visits v
+  WHERE v.tenant_id = $1 AND v.tenant_id = d.tenant_id AND v.deal_id = d.id AND v.seq = d.visit_count - 1)::text`; // $1: the tenant
+
+/**
+ * A deal with only its last visit, and where that visit sits in the stored history; validated
+ * when asked, its visit frozen and remembered as stored from that position (see `Context.known`).
+ */
+export function readTail(ctx: Context, row: { body: string; visit_count: number; last: string | null }): DealTail {
+  const deal = JSON.parse(row.body) as Deal;
+  deal.history = row.last === null ? [] : [visit(JSON.parse(row.last) as VisitTuple)];
+  if (ctx.validate) checkRead(deal);
+  const historyStart = row.visit_count - 1;
+  rememberTail(ctx.tails, deal, historyStart);
+  return { deal, historyStart };
 }

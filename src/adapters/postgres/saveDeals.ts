@@ -1,9 +1,9 @@
 import { PipelineError, type Deal, type DealChange, type DealSaveOptions, type StageVisit } from 'sales-pipelines';
 import { named } from './client.js';
 import type { Context } from './context.js';
-import { knownRead } from '../storedRows.js';
+import { historyStartOf, knownRead } from '../storedRows.js';
 import { storageError } from './driverErrors.js';
-import { eventColumns, saveColumns } from './rows.js';
+import { eventColumns, saveColumns, type CheckedChange } from './rows.js';
 import { arrayLiteral as a } from './text.js';
 
 // One statement saves a chunk: it takes FOR SHARE on the tenant's workspace row (when the
@@ -20,13 +20,14 @@ interface Parts {
   readonly visits: boolean;
   readonly exits: boolean;
   readonly trims: boolean;
+  readonly relayouts: boolean;
   readonly events: boolean;
 }
 
 const VARIANTS = new Map<string, string>();
 
 function saveStatement(parts: Parts): string {
-  const key = `${+parts.ws}${+parts.visits}${+parts.exits}${+parts.trims}${+parts.events}`;
+  const key = `${+parts.ws}${+parts.visits}${+parts.exits}${+parts.trims}${+parts.relayouts}${+parts.events}`;
   let sql = VARIANTS.get(key);
   if (sql === undefined) VARIANTS.set(key, (sql = named(`sp_save_deals_${key}`, buildSave(parts))));
   return sql;
@@ -113,6 +114,15 @@ function buildSave(parts: Parts): string {
   RETURNING 1
 )`);
   }
+  if (parts.relayouts) {
+    const [id, before, layout] = [p(), p(), p()];
+    ctes.push(`relayout AS (
+  UPDATE sp_stage_visits s SET layout_id = r.layout_id
+  FROM unnest(${id}::text[], ${before}::integer[], ${layout}::text[]) AS r(deal_id, before, layout_id)
+  WHERE (SELECT ok FROM verdict) AND s.tenant_id = $1 AND s.deal_id = r.deal_id AND s.seq < r.before AND s.layout_id <> r.layout_id
+  RETURNING 1
+)`);
+  }
   if (parts.events) {
     const e = [p(), p(), p(), p()];
     ctes.push(`events AS (
@@ -139,25 +149,49 @@ function opaqueArrays(sql: string): string {
   return sql.replace(/(?<!ANY\()(\$\d+::[a-z ]+\[\])/g, '(SELECT $1)');
 }
 
-/** Checks the shape of what `save` was handed: an array of { deal, expectedVersion }, ids unique. */
-function checkChanges(ctx: Context, changes: readonly DealChange[]): { deal: Deal; expectedVersion: number | null; path: string; stored: readonly StageVisit[] | null }[] {
+/** Checks the shape of what `save` was handed: an array of { deal, expectedVersion, historyStart? }, ids unique. */
+function checkChanges(ctx: Context, changes: readonly DealChange[]): CheckedChange[] {
   if (!Array.isArray(changes)) throw new PipelineError('invalid_input', 'changes: expected an array', { path: 'changes' });
   const seen = new Set<string>();
   return changes.map((change: unknown, i) => {
     const path = `changes[${i}]`;
     if (typeof change !== 'object' || change === null) throw new PipelineError('invalid_input', `${path}: expected { deal, expectedVersion }`, { path });
     const { deal, expectedVersion } = change as DealChange;
-    const read = knownRead(ctx.known, deal);
+    const read = knownRead(ctx.known, deal) ?? (typeof deal === 'object' && deal !== null ? ctx.tails.get(deal.id) : undefined);
     checkDeal(deal, `${path}.deal`, read?.visits ?? []);
     if (expectedVersion !== null && !Number.isInteger(expectedVersion)) {
       throw new PipelineError('invalid_input', `${path}.expectedVersion: expected an integer or null`, { path: `${path}.expectedVersion` });
     }
+    const start = historyStartOf(change as DealChange, i);
+    if (typeof start !== 'number') throw new PipelineError('invalid_input', `${start[0]}: ${start[1]}`, { path: start[0] });
     if (seen.has(deal.id)) throw new PipelineError('invalid_input', `changes: deal ${deal.id} appears twice`, { path: 'changes', dealId: deal.id });
     seen.add(deal.id);
-    // The visits stored at the expected version, when this object read the deal at that version in the same layout.
-    const stored = read && read.version === expectedVersion && read.layoutId === deal.layoutId ? read.visits : null;
-    return { deal, expectedVersion, path: `${path}.deal`, stored };
+    // The visits stored at the expected version from `start` on, when this object read the deal at that version in the same layout.
+    const known = read !== undefined && read.version === expectedVersion && read.layoutId === deal.layoutId && read.start <= start;
+    if (known && start > read.start + read.visits.length) pastStored(`${path}.historyStart`, start, read.start + read.visits.length);
+    return { deal, expectedVersion, path: `${path}.deal`, start, stored: known ? { from: read.start, visits: read.visits } : null };
   });
+}
+
+function pastStored(path: string, start: number, count: number): never {
+  throw new PipelineError('invalid_input', `${path}: ${start} is past the ${count} stored visits`, { path });
+}
+
+const VISIT_COUNTS = named('sp_deals_visit_counts', 'SELECT id, version, visit_count FROM sp_deals WHERE tenant_id = $1 AND id = ANY($2::text[])');
+
+/**
+ * Refuses a tail this object did not read whose `historyStart` is past the visits stored at its
+ * expected version. A deal at another version is left to the save, which reports the conflict.
+ */
+async function checkStarts(ctx: Context, changes: readonly CheckedChange[]): Promise<void> {
+  const unknown = changes.filter((c) => c.start > 0 && c.stored === null);
+  if (unknown.length === 0) return;
+  const { rows } = await ctx.db.query<{ id: string; version: number; visit_count: number }>(VISIT_COUNTS, [ctx.tenantId, a(unknown.map((c) => c.deal.id))]);
+  const counts = new Map(rows.map((r) => [r.id, r]));
+  for (const c of unknown) {
+    const head = counts.get(c.deal.id);
+    if (head !== undefined && head.version === c.expectedVersion && c.start > head.visit_count) pastStored(`${c.path.slice(0, -'.deal'.length)}.historyStart`, c.start, head.visit_count);
+  }
 }
 
 const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
@@ -192,6 +226,15 @@ function checkDeal(deal: unknown, path: string, read: readonly StageVisit[]): as
   });
 }
 
+async function guardedStarts(ctx: Context, changes: readonly CheckedChange[], ids: readonly string[]): Promise<void> {
+  try {
+    await checkStarts(ctx, changes);
+  } catch (error) {
+    if (error instanceof PipelineError) throw error;
+    throw storageError(error, 'deals.save', ids);
+  }
+}
+
 /**
  * Saves deals (and their events) in one statement: all or nothing, rows locked in id order.
  * Throws `conflict` naming the ids whose stored version differs, or with `workspaceVersion`
@@ -208,9 +251,13 @@ export async function saveDeals(ctx: Context, changes: readonly DealChange[], op
   if (!Array.isArray(events)) throw new PipelineError('invalid_input', 'options.events: expected an array', { path: 'options.events' });
   // Id order: two saves over the same deals take their row locks in the same order.
   checked.sort((a, b) => (a.deal.id < b.deal.id ? -1 : a.deal.id > b.deal.id ? 1 : 0));
-  const { deals: d, visits: v, exits: x, trims: t } = saveColumns(checked);
+  const { deals: d, visits: v, exits: x, trims: t, relayouts: r } = saveColumns(checked);
   const e = eventColumns(events, 'options.events');
-  const parts = { ws: workspaceVersion !== undefined, visits: v.dealId.length > 0, exits: x.dealId.length > 0, trims: t.dealId.length > 0, events: e.eventId.length > 0 };
+  await guardedStarts(ctx, checked, d.id);
+  const parts = {
+    ws: workspaceVersion !== undefined, visits: v.dealId.length > 0, exits: x.dealId.length > 0, trims: t.dealId.length > 0,
+    relayouts: r.dealId.length > 0, events: e.eventId.length > 0,
+  };
   // Every array goes as one array literal (see arrayLiteral).
   const params: unknown[] = [ctx.tenantId, a(d.id), a(d.expected), a(d.layoutId), a(d.pipelineId), a(d.stageId), a(d.stageEnteredAt), a(d.currency), a(d.amount),
     a(d.probability), a(d.updatedAt), a(d.version), a(d.visitCount), a(d.body)];
@@ -221,6 +268,7 @@ export async function saveDeals(ctx: Context, changes: readonly DealChange[], op
   }
   if (parts.exits) params.push(a(x.dealId), a(x.seq), a(x.exitedAt));
   if (parts.trims) params.push(a(t.dealId), a(t.visitCount));
+  if (parts.relayouts) params.push(a(r.dealId), a(r.before), a(r.layoutId));
   if (parts.events) params.push(a(e.eventId), a(e.dealId), a(e.version), a(e.body));
   const ids = d.id;
   let row: { ok: boolean; conflicts: string[]; workspace_version: number | null } | undefined;
@@ -235,7 +283,11 @@ export async function saveDeals(ctx: Context, changes: readonly DealChange[], op
     throw storageError(error, 'deals.save', ids);
   }
   if (!row) throw new PipelineError('storage_failed', 'deals.save: the database returned no result');
-  if (row.ok) return;
+  if (row.ok) {
+    // The deals' versions rose: their tail reads are stale.
+    for (const id of ids) ctx.tails.delete(id);
+    return;
+  }
   if (row.conflicts.length > 0) {
     throw new PipelineError('conflict', `deals changed since they were read: ${row.conflicts.slice(0, 10).join(', ')}`, { ids: row.conflicts });
   }

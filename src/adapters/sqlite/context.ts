@@ -25,6 +25,8 @@ export interface Context {
    * entry takes the visits from it instead of reading the visits table.
    */
   readonly recent: Map<string, DealRead>;
+  /** The tails this object handed out, by deal id (at most `TAIL_READS`; see `rememberTail`). */
+  readonly tails: Map<string, DealRead>;
   /** The workspace last parsed, deep-frozen, with the version and body it was parsed from. */
   readonly workspace: { current: { readonly version: number; readonly body: string; readonly ws: Workspace } | null };
   /** Prepares a statement once per repositories object (variants of list queries). */
@@ -41,6 +43,8 @@ export type { DealRead };
 /** Remembers a deal's stored visits in {@link Context.recent}, dropping the oldest entry when full. */
 export function rememberRecent(ctx: Context, read: DealRead, add: boolean): void {
   const recent = ctx.recent;
+  // Only whole histories: a read of this map stands for every stored visit.
+  if (read.start !== 0) return;
   if (recent.has(read.id)) recent.set(read.id, read);
   else if (add && !ctx.validate) {
     if (recent.size >= RECENT_DEALS) recent.delete(recent.keys().next().value!);
@@ -74,6 +78,7 @@ function prepareStatements(db: SqliteDatabase) {
     dealGet: db.prepare(`SELECT d.body, ${VISITS_JSON} FROM sp_deals d WHERE d.tenant_id = ? AND d.id = ?`).raw(),
     dealRow: db.prepare('SELECT body, version, visit_count FROM sp_deals WHERE tenant_id = ? AND id = ?').raw(),
     visitsOfDeal: db.prepare(`SELECT ${VISIT_COLUMNS} FROM sp_stage_visits v WHERE v.tenant_id = ? AND v.deal_id = ? ORDER BY v.seq`).raw(),
+    visitsOfDealFrom: db.prepare(`SELECT ${VISIT_COLUMNS} FROM sp_stage_visits v WHERE v.tenant_id = ? AND v.deal_id = ? AND v.seq >= ? ORDER BY v.seq`).raw(),
     visitUpsert: db.prepare(VISIT_UPSERT),
     visitInsert: db.prepare(VISIT_INSERT),
     visitExit: db.prepare('UPDATE sp_stage_visits SET exited_at = ? WHERE tenant_id = ? AND deal_id = ? AND seq = ?'),
@@ -96,6 +101,7 @@ export function createContext(db: SqliteDatabase, tenantId: string, validate: bo
     sql: prepareStatements(db),
     known: new WeakMap(),
     recent: new Map(),
+    tails: new Map(),
     workspace: { current: null },
     cached(key, sql) {
       let stmt = cache.get(key);

@@ -16,7 +16,7 @@ import type { SqliteDatabase } from './database.js';
 import { createContext, rememberRecent, type Context, type DealRead } from './context.js';
 import { guarded, toPipelineError } from './errors.js';
 import { sqliteOutbox } from './outbox.js';
-import { getDeal, listDeals } from './readDeals.js';
+import { getDeal, getTails, listDeals, listTails } from './readDeals.js';
 import { checkText } from './rows.js';
 import { saveDealsInTransaction } from './saveDeals.js';
 import { DEFAULT_TENANT } from './schema.js';
@@ -50,7 +50,7 @@ export interface SqliteRepositoryOptions {
  */
 export interface SqliteRepositories {
   readonly workspace: WorkspaceRepository;
-  readonly deals: DealRepository & Required<Pick<DealRepository, 'summarize' | 'transact'>>;
+  readonly deals: DealRepository & Required<Pick<DealRepository, 'summarize' | 'transact' | 'getTails' | 'listTails'>>;
   readonly outbox: OutboxRepository;
   readonly visits: VisitRepository;
 }
@@ -97,6 +97,12 @@ function sqliteDeals(ctx: Context): SqliteRepositories['deals'] {
     },
     list(q) {
       return guarded('deals.list', () => listDeals(ctx, q));
+    },
+    getTails(ids) {
+      return guarded('deals.getTails', () => getTails(ctx, ids));
+    },
+    listTails(q) {
+      return guarded('deals.listTails', () => listTails(ctx, q));
     },
     save(changes, options = {}) {
       return guarded('deals.save', () => {

@@ -1,7 +1,7 @@
-import { Deal, PipelineError, type DealPage, type DealQuery } from '../../index.js';
+import { Deal, PipelineError, type DealPage, type DealQuery, type DealTail, type DealTailPage } from '../../index.js';
 import { rememberRecent, type Context } from './context.js';
-import { dealFrom, visitFromRow, visitsFromJson, VISITS_JSON } from './rows.js';
-import { rememberRead } from '../storedRows.js';
+import { dealFrom, visitFromRow, visitsFromJson, VISIT_COLUMNS, VISITS_JSON } from './rows.js';
+import { rememberRead, rememberTail } from '../storedRows.js';
 
 /**
  * Freezes the deal's visits and remembers them as stored at this version (see `Context.known`
@@ -50,14 +50,38 @@ export function getDeal(ctx: Context, id: string): Deal | null {
   return row === undefined ? null : dealOf(ctx, id, row[0], row[1], true);
 }
 
-function listSql(q: DealQuery): string {
+/** The columns of a tail read: id, body, visit count, then the last visit's columns. */
+const TAIL_SELECT = `SELECT d.id, d.body, d.visit_count, ${VISIT_COLUMNS} FROM sp_deals d
+  JOIN sp_stage_visits v ON v.tenant_id = d.tenant_id AND v.deal_id = d.id AND v.seq = d.visit_count - 1`;
+
+type TailRow = [id: string, body: string, visitCount: number, ...visit: unknown[]];
+
+/** A deal with only its last visit, read by column (numbers exact), remembered as a read from that position. */
+function tailOf(ctx: Context, row: TailRow): DealTail {
+  const historyStart = row[2] - 1;
+  const deal = dealFrom(row[1], [visitFromRow(row, 3)]);
+  if (ctx.validate) return { deal: checked(ctx, deal, false), historyStart };
+  rememberTail(ctx.tails, deal, historyStart);
+  return { deal, historyStart };
+}
+
+/** The tails of the deals with these ids that exist, in id order. */
+export function getTails(ctx: Context, ids: readonly string[]): DealTail[] {
+  if (!Array.isArray(ids) || !ids.every(isText)) throw new PipelineError('invalid_input', 'ids: expected an array of strings', { path: 'ids' });
+  const stmt = ctx.cached('tails', () => `${TAIL_SELECT} WHERE d.tenant_id = ? AND d.id IN (SELECT value FROM json_each(?)) ORDER BY d.id`);
+  const rows = stmt.all(ctx.tenantId, JSON.stringify(ids)) as TailRow[];
+  return rows.map((r) => tailOf(ctx, r));
+}
+
+/** The WHERE clause of a page over `sp_deals d`, and its parameters after the tenant. */
+function pageWhere(q: DealQuery): string {
   const where = ['tenant_id = ?'];
   if (q.layoutId !== undefined) where.push('layout_id = ?');
   if (q.pipelineId === null) where.push('pipeline_id IS NULL');
   else if (q.pipelineId !== undefined) where.push('pipeline_id = ?');
   if (q.stageId !== undefined) where.push('stage_id = ?');
   if (q.after != null) where.push('id > ?');
-  return `SELECT d.id, d.body, ${VISITS_JSON} FROM sp_deals d WHERE ${where.map((w) => `d.${w}`).join(' AND ')} ORDER BY d.id LIMIT ?`;
+  return `WHERE ${where.map((w) => `d.${w}`).join(' AND ')} ORDER BY d.id LIMIT ?`;
 }
 
 const isText = (v: unknown) => typeof v === 'string';
@@ -73,20 +97,35 @@ function checkQuery(q: DealQuery): number {
   return Math.min(Math.floor(q.limit), 1_000_000);
 }
 
-/** One page of the tenant's deals matching the filters, by id after the cursor. */
-export function listDeals(ctx: Context, q: DealQuery): DealPage {
-  const limit = checkQuery(q);
-  const key = `list:${q.layoutId !== undefined}:${q.pipelineId === null ? 'null' : q.pipelineId !== undefined}:${q.stageId !== undefined}:${q.after != null}`;
-  const stmt = ctx.cached(key, () => listSql(q));
+/** The rows of one page (one more than `limit`, to tell whether another follows), whole deals or tails. */
+function pageRows<Row>(ctx: Context, q: DealQuery, limit: number, tails: boolean): Row[] {
+  const key = `${tails ? 'tails' : 'list'}:${q.layoutId !== undefined}:${q.pipelineId === null ? 'null' : q.pipelineId !== undefined}:${q.stageId !== undefined}:${q.after != null}`;
+  const stmt = ctx.cached(key, () => `${tails ? TAIL_SELECT : `SELECT d.id, d.body, ${VISITS_JSON} FROM sp_deals d`} ${pageWhere(q)}`);
   const params: unknown[] = [ctx.tenantId];
   if (q.layoutId !== undefined) params.push(q.layoutId);
   if (q.pipelineId != null) params.push(q.pipelineId);
   if (q.stageId !== undefined) params.push(q.stageId);
   if (q.after != null) params.push(q.after);
   params.push(limit + 1);
-  const rows = stmt.all(...params) as [string, string, string][];
+  return stmt.all(...params) as Row[];
+}
+
+/** One page of the tenant's deals matching the filters, by id after the cursor. */
+export function listDeals(ctx: Context, q: DealQuery): DealPage {
+  const limit = checkQuery(q);
+  const rows = pageRows<[string, string, string]>(ctx, q, limit, false);
   const more = rows.length > limit;
   const deals: Deal[] = new Array(more ? limit : rows.length);
   for (let i = 0; i < deals.length; i++) deals[i] = dealOf(ctx, rows[i]![0], rows[i]![1], rows[i]![2], false);
   return { deals, next: more ? deals[deals.length - 1]!.id : null };
+}
+
+/** One page of tails of the tenant's deals matching the filters, by id after the cursor. */
+export function listTails(ctx: Context, q: DealQuery): DealTailPage {
+  const limit = checkQuery(q);
+  const rows = pageRows<TailRow>(ctx, q, limit, true);
+  const more = rows.length > limit;
+  const tails: DealTail[] = new Array(more ? limit : rows.length);
+  for (let i = 0; i < tails.length; i++) tails[i] = tailOf(ctx, rows[i]!);
+  return { tails, next: more ? tails[tails.length - 1]!.deal.id : null };
 }

@@ -95,12 +95,15 @@ export function dealBody(deal: Deal): string {
   return JSON.stringify({ ...deal, history: undefined });
 }
 
-/** The copied-out columns of `sp_deals` after tenant and id, in insert order, then the body. */
-export function dealColumns(deal: Deal): unknown[] {
+/**
+ * The copied-out columns of `sp_deals` after tenant and id, in insert order, then the body.
+ * `start`: where the deal's history starts in the stored one (a tail's `historyStart`).
+ */
+export function dealColumns(deal: Deal, start = 0): unknown[] {
   const last = deal.history[deal.history.length - 1]!;
   return [
     deal.layoutId, deal.pipelineId, deal.stageId, last.enteredAt, deal.currency, deal.amount, deal.probability,
-    deal.updatedAt, deal.version, deal.history.length, dealBody(deal),
+    deal.updatedAt, deal.version, start + deal.history.length, dealBody(deal),
   ];
 }
 

@@ -3,9 +3,22 @@ import { VISIT_BATCH, type Context, type DealRead } from './context.js';
 import { writeEvents } from './outbox.js';
 import { checkDeal, dealColumns, visitFromRow, visitParams } from './rows.js';
 import { workspaceVersion } from './workspace.js';
-import { knownRead, sameExceptExit } from '../storedRows.js';
+import { historyStartOf, knownRead, sameExceptExit } from '../storedRows.js';
 
 type Head = [version: number, visitCount: number, layoutId: string];
+
+/** A checked change: the deal, the version it was read at, and where its history starts in the stored one. */
+interface Change {
+  readonly deal: Deal;
+  readonly expectedVersion: number | null;
+  readonly start: number;
+}
+
+/** Stored visits from position `from` on: `visits[k]` is the visit at `from + k`. */
+interface StoredVisits {
+  readonly from: number;
+  readonly visits: readonly StageVisit[];
+}
 
 /**
  * The visit rows a save writes after its deal rows: new rows go in multi-row INSERTs, closed
@@ -38,19 +51,29 @@ function flush(ctx: Context, pending: Pending): void {
 }
 
 /** The stored version, visit count and layout of each deal, by id: one SELECT for the whole save. */
-function headsOf(ctx: Context, changes: readonly DealChange[]): Map<string, Head> {
+function headsOf(ctx: Context, changes: readonly Change[]): Map<string, Head> {
   const ids = changes.map((c) => c.deal.id);
   const heads = new Map<string, Head>();
   for (const r of ctx.sql.dealHeads.all(ctx.tenantId, JSON.stringify(ids)) as [string, number, number, string][]) heads.set(r[0], [r[1], r[2], r[3]]);
   return heads;
 }
 
-/** What this object knows was stored for a (checked) deal at `version`: its recent entry, or the read its first visit came from. */
-function readAt(ctx: Context, deal: Deal, version: number, visitCount?: number): DealRead | undefined {
+/** Whether a read holds what was stored at `version` from position `start` on (and `visitCount` visits in all, when given). */
+function holds(read: DealRead | undefined, version: number, start: number, visitCount: number | undefined): read is DealRead {
+  return read !== undefined && read.version === version && read.start <= start && (visitCount === undefined || read.start + read.visits.length === visitCount);
+}
+
+/**
+ * What this object knows was stored for a (checked) deal at `version` from position `start` on:
+ * its recent entry, the read its first visit came from, or the tail it read.
+ */
+function readAt(ctx: Context, deal: Deal, version: number, start: number, visitCount?: number): DealRead | undefined {
   const recent = ctx.recent.get(deal.id);
-  if (recent !== undefined && recent.version === version && (visitCount === undefined || recent.visits.length === visitCount)) return recent;
+  if (holds(recent, version, start, visitCount)) return recent;
   const known = knownRead(ctx.known, deal);
-  if (known !== undefined && known.version === version && (visitCount === undefined || known.visits.length === visitCount)) return known;
+  if (holds(known, version, start, visitCount)) return known;
+  const tail = ctx.tails.get(deal.id);
+  if (holds(tail, version, start, visitCount)) return tail;
   return undefined;
 }
 
@@ -79,34 +102,40 @@ function readAfterSave(deal: Deal, stored: readonly StageVisit[]): DealRead {
   const h = deal.history;
   const visits = new Array<StageVisit>(h.length);
   for (let i = 0; i < h.length; i++) visits[i] = h[i] === stored[i] ? stored[i]! : storedVisit(h[i]!);
-  return { id: deal.id, version: deal.version, layoutId: deal.layoutId, visits };
+  return { id: deal.id, version: deal.version, layoutId: deal.layoutId, start: 0, visits };
 }
 
-function checkChanges(ctx: Context, changes: readonly DealChange[]): DealChange[] {
+function checkChanges(ctx: Context, changes: readonly DealChange[]): Change[] {
   if (!Array.isArray(changes)) throw new PipelineError('invalid_input', 'changes: expected an array', { path: 'changes' });
   const seen = new Set<string>();
-  changes.forEach((change, i) => {
+  const checked = changes.map((change: DealChange, i): Change => {
     if (typeof change !== 'object' || change === null) throw new PipelineError('invalid_input', `changes[${i}]: expected { deal, expectedVersion }`, { path: `changes[${i}]` });
-    checkDeal(change.deal, `changes[${i}].deal`, 0, knownRead(ctx.known, change.deal)?.visits);
-    const ev = change.expectedVersion;
-    if (ev !== null && !Number.isInteger(ev)) throw new PipelineError('invalid_input', `changes[${i}].expectedVersion: expected an integer or null`, { path: `changes[${i}].expectedVersion` });
-    if (seen.has(change.deal.id)) throw new PipelineError('invalid_input', `changes: deal ${change.deal.id} appears twice`, { path: 'changes', dealId: change.deal.id });
-    seen.add(change.deal.id);
+    const { deal, expectedVersion } = change;
+    checkDeal(deal, `changes[${i}].deal`, 0, knownRead(ctx.known, deal)?.visits);
+    if (expectedVersion !== null && !Number.isInteger(expectedVersion)) {
+      throw new PipelineError('invalid_input', `changes[${i}].expectedVersion: expected an integer or null`, { path: `changes[${i}].expectedVersion` });
+    }
+    const start = historyStartOf(change, i);
+    if (typeof start !== 'number') throw new PipelineError('invalid_input', `${start[0]}: ${start[1]}`, { path: start[0] });
+    if (seen.has(deal.id)) throw new PipelineError('invalid_input', `changes: deal ${deal.id} appears twice`, { path: 'changes', dealId: deal.id });
+    seen.add(deal.id);
+    return { deal, expectedVersion, start };
   });
   // Rows are written in id order, so that saves over the same deals take their locks in one order.
-  return [...changes].sort((a, b) => (a.deal.id < b.deal.id ? -1 : a.deal.id > b.deal.id ? 1 : 0));
+  return checked.sort((a, b) => (a.deal.id < b.deal.id ? -1 : a.deal.id > b.deal.id ? 1 : 0));
 }
 
 /**
- * The visits stored for a deal at version `head`: what this object handed out when the history
- * starts with a visit it read at that version (no read), else read back from the table.
+ * The visits stored for a deal at version `head` from position `start` on: what this object
+ * handed out when the history starts with a visit it read at that version (no read), else read
+ * back from the table.
  */
-function storedVisits(ctx: Context, deal: Deal, head: Head): readonly StageVisit[] {
+function storedVisits(ctx: Context, deal: Deal, head: Head, start: number): StoredVisits {
   // Versions only rise, so the visits read at the stored version are the stored visits.
-  const read = readAt(ctx, deal, head[0], head[1]);
-  if (read) return read.visits;
-  const rows = ctx.sql.visitsOfDeal.all(ctx.tenantId, deal.id) as unknown[][];
-  return rows.map((r) => visitFromRow(r, 0));
+  const read = readAt(ctx, deal, head[0], start, head[1]);
+  if (read) return { from: read.start, visits: read.visits };
+  const rows = ctx.sql.visitsOfDealFrom.all(ctx.tenantId, deal.id, start) as unknown[][];
+  return { from: start, visits: rows.map((r) => visitFromRow(r, 0)) };
 }
 
 /**
@@ -114,16 +143,20 @@ function storedVisits(ctx: Context, deal: Deal, head: Head): readonly StageVisit
  * gets its exited_at, a changed one is rewritten, new ones are inserted, and stored visits past
  * the history are removed. Reducers append, so a move writes one exited_at and one new row.
  */
-function writeDeal(ctx: Context, pending: Pending, deal: Deal, head: Head | undefined, after: DealRead[] | null): boolean {
+function writeDeal(ctx: Context, pending: Pending, change: Change, head: Head | undefined, after: DealRead[] | null): boolean {
   const { tenantId, sql } = ctx;
+  const { deal, start } = change;
   const h = deal.history;
+  if (head !== undefined && start > head[1]) {
+    throw new PipelineError('invalid_input', `deal ${deal.id}: historyStart ${start} is past its ${head[1]} stored visits`, { path: 'historyStart', dealId: deal.id });
+  }
   if (head === undefined) {
     sql.dealInsert.run(tenantId, deal.id, ...dealColumns(deal));
     for (let seq = 0; seq < h.length; seq++) insertVisit(ctx, pending, deal, seq, h[seq]!);
     if (after !== null && ctx.recent.has(deal.id)) after.push(readAfterSave(deal, []));
     return true;
   }
-  const columns = dealColumns(deal);
+  const columns = dealColumns(deal, start);
   let updated: number;
   if (deal.layoutId === head[2]) updated = sql.dealUpdateSameLayout.run(...columns.slice(1), tenantId, deal.id, head[0]).changes;
   else {
@@ -132,12 +165,19 @@ function writeDeal(ctx: Context, pending: Pending, deal: Deal, head: Head | unde
   }
   // A head taken from what this object knows, not read in this transaction: the version check is the UPDATE's.
   if (updated !== 1) return false;
-  const stored = storedVisits(ctx, deal, head);
-  if (after !== null && ctx.recent.has(deal.id)) after.push(readAfterSave(deal, stored));
-  if (h.length < stored.length) sql.visitsTrim.run(tenantId, deal.id, h.length);
-  for (let seq = 0; seq < h.length; seq++) {
-    const v = h[seq]!;
-    const old = stored[seq];
+  const stored = storedVisits(ctx, deal, head, start);
+  // The deal's version rose: its tail read is stale.
+  ctx.tails.delete(deal.id);
+  if (after !== null && ctx.recent.has(deal.id)) {
+    // Only a whole history is remembered as the deal's stored visits.
+    if (start === 0 && stored.from === 0) after.push(readAfterSave(deal, stored.visits));
+    else ctx.recent.delete(deal.id);
+  }
+  if (start + h.length < head[1]) sql.visitsTrim.run(tenantId, deal.id, start + h.length);
+  for (let i = 0; i < h.length; i++) {
+    const seq = start + i;
+    const v = h[i]!;
+    const old = stored.visits[seq - stored.from];
     if (old === undefined) insertVisit(ctx, pending, deal, seq, v);
     else if (old === v) continue;
     else if (!sameExceptExit(old, v)) sql.visitUpsert.run(...visitParams(tenantId, deal, seq, v));
@@ -154,19 +194,19 @@ function writeDeal(ctx: Context, pending: Pending, deal: Deal, head: Head | unde
  * The heads of deals this object read (or saved) at their expected versions, without reading
  * them: each UPDATE checks its version. Undefined when one of them is new or not known so.
  */
-function knownHeads(ctx: Context, changes: readonly DealChange[]): Head[] | undefined {
+function knownHeads(ctx: Context, changes: readonly Change[]): Head[] | undefined {
   const heads = new Array<Head>(changes.length);
   for (let i = 0; i < changes.length; i++) {
-    const { deal, expectedVersion } = changes[i]!;
-    const read = expectedVersion === null ? undefined : readAt(ctx, deal, expectedVersion);
+    const { deal, expectedVersion, start } = changes[i]!;
+    const read = expectedVersion === null ? undefined : readAt(ctx, deal, expectedVersion, start);
     if (read === undefined) return undefined;
-    heads[i] = [read.version, read.visits.length, read.layoutId];
+    heads[i] = [read.version, read.start + read.visits.length, read.layoutId];
   }
   return heads;
 }
 
 /** The stored heads, read in this transaction; throws `conflict` naming every deal not at its expected version. */
-function readHeads(ctx: Context, changes: readonly DealChange[]): (Head | undefined)[] {
+function readHeads(ctx: Context, changes: readonly Change[]): (Head | undefined)[] {
   const heads: (Head | undefined)[] = new Array(changes.length);
   const conflicts: string[] = [];
   const stored = changes.length === 1 ? null : headsOf(ctx, changes);
@@ -184,7 +224,7 @@ function readHeads(ctx: Context, changes: readonly DealChange[]): (Head | undefi
  * After the UPDATE of `changes[from]` found another version: that deal and every later one not
  * at its expected version (the ones before were written over their expected versions).
  */
-function conflictsFrom(ctx: Context, changes: readonly DealChange[], from: number): string[] {
+function conflictsFrom(ctx: Context, changes: readonly Change[], from: number): string[] {
   const rest = changes.slice(from);
   const stored = headsOf(ctx, rest);
   const ids: string[] = [];
@@ -218,7 +258,7 @@ export function saveDealsInTransaction(ctx: Context, input: readonly DealChange[
   const pending: Pending = { inserts: [], exits: new Map() };
   const after: DealRead[] = [];
   for (let i = 0; i < changes.length; i++) {
-    if (!writeDeal(ctx, pending, changes[i]!.deal, heads[i], ctx.validate ? null : after)) throw conflict(conflictsFrom(ctx, changes, i));
+    if (!writeDeal(ctx, pending, changes[i]!, heads[i], ctx.validate ? null : after)) throw conflict(conflictsFrom(ctx, changes, i));
   }
   flush(ctx, pending);
   writeEvents(ctx, options.events ?? [], 'options.events');
