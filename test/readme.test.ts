@@ -30,6 +30,8 @@ describe('README', () => {
     expect(output).toContain('true 1');
     expect(output).toContain("[ 'deletePipeline', 'removeStage' ] 0");
     expect(output).toContain('invariants hold');
+    expect(output).toContain("tail 2 [ 'quote' ]");
+    expect(output).toContain("[ 'requirements', 'test-drive', 'quote', 'test-drive' ]");
     expect(output).toContain('layout nope does not exist');
     expect(output).toContain('hs cumulative 1904400000');
     expect(output).toContain("[ [ '1', 2, 1 ], [ '2', 1, 1 ], [ 'won', 1, 1 ], [ 'lost', 0, 0 ] ]");
