@@ -7,11 +7,12 @@ import { historyStartOf, knownRead, sameExceptExit } from '../storedRows.js';
 
 type Head = [version: number, visitCount: number, layoutId: string];
 
-/** A checked change: the deal, the version it was read at, and where its history starts in the stored one. */
+/** A checked change: the deal, the version it was read at, where its history starts in the stored one, and its index in the save. */
 interface Change {
   readonly deal: Deal;
   readonly expectedVersion: number | null;
   readonly start: number;
+  readonly index: number;
 }
 
 /** Stored visits from position `from` on: `visits[k]` is the visit at `from + k`. */
@@ -72,6 +73,7 @@ function readAt(ctx: Context, deal: Deal, version: number, start: number, visitC
   if (holds(recent, version, start, visitCount)) return recent;
   const known = knownRead(ctx.known, deal);
   if (holds(known, version, start, visitCount)) return known;
+  if (ctx.tails.size === 0) return undefined;
   const tail = ctx.tails.get(deal.id);
   if (holds(tail, version, start, visitCount)) return tail;
   return undefined;
@@ -115,11 +117,11 @@ function checkChanges(ctx: Context, changes: readonly DealChange[]): Change[] {
     if (expectedVersion !== null && !Number.isInteger(expectedVersion)) {
       throw new PipelineError('invalid_input', `changes[${i}].expectedVersion: expected an integer or null`, { path: `changes[${i}].expectedVersion` });
     }
-    const start = historyStartOf(change, i);
+    const start = change.historyStart === undefined ? 0 : historyStartOf(change, i);
     if (typeof start !== 'number') throw new PipelineError('invalid_input', `${start[0]}: ${start[1]}`, { path: start[0] });
     if (seen.has(deal.id)) throw new PipelineError('invalid_input', `changes: deal ${deal.id} appears twice`, { path: 'changes', dealId: deal.id });
     seen.add(deal.id);
-    return { deal, expectedVersion, start };
+    return { deal, expectedVersion, start, index: i };
   });
   // Rows are written in id order, so that saves over the same deals take their locks in one order.
   return checked.sort((a, b) => (a.deal.id < b.deal.id ? -1 : a.deal.id > b.deal.id ? 1 : 0));
@@ -148,7 +150,8 @@ function writeDeal(ctx: Context, pending: Pending, change: Change, head: Head | 
   const { deal, start } = change;
   const h = deal.history;
   if (head !== undefined && start > head[1]) {
-    throw new PipelineError('invalid_input', `deal ${deal.id}: historyStart ${start} is past its ${head[1]} stored visits`, { path: 'historyStart', dealId: deal.id });
+    const path = `changes[${change.index}].historyStart`;
+    throw new PipelineError('invalid_input', `${path}: ${start} is past the ${head[1]} stored visits of deal ${deal.id}`, { path, dealId: deal.id });
   }
   if (head === undefined) {
     sql.dealInsert.run(tenantId, deal.id, ...dealColumns(deal));
@@ -167,7 +170,7 @@ function writeDeal(ctx: Context, pending: Pending, change: Change, head: Head | 
   if (updated !== 1) return false;
   const stored = storedVisits(ctx, deal, head, start);
   // The deal's version rose: its tail read is stale.
-  ctx.tails.delete(deal.id);
+  if (ctx.tails.size > 0) ctx.tails.delete(deal.id);
   if (after !== null && ctx.recent.has(deal.id)) {
     // Only a whole history is remembered as the deal's stored visits.
     if (start === 0 && stored.from === 0) after.push(readAfterSave(deal, stored.visits));

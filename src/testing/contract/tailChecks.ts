@@ -66,7 +66,8 @@ export const tailChecks: readonly ContractCheck[] = [
       for (const [what, change] of bad) {
         const error = await thrown(repos.deals.save([change, { deal: deal('z'), expectedVersion: null }]));
         ensure(isPipelineError(error, 'invalid_input'), `a save with historyStart ${what} must fail with 'invalid_input', got ${error === null ? 'success' : String(error)}`);
-        ensure(/historyStart/.test((error as Error).message), `the error for historyStart ${what} must name historyStart, got: ${(error as Error).message}`);
+        const path = (error as { details?: { path?: unknown } }).details?.path;
+        ensure(path === 'changes[0].historyStart', `the error for historyStart ${what} must name changes[0].historyStart in details.path, got ${String(path)}`);
       }
       ensureEqual(await repos.deals.get('x'), stored, 'deal x after refused saves');
       ensure((await repos.deals.get('y')) === null && (await repos.deals.get('z')) === null, 'a refused save must create no deal');
