@@ -107,6 +107,8 @@ const acme = createSqliteRepositories(db, { tenantId: 'acme' });
 if ((await acme.deals.get('d1')).name !== 'Deal of acme') throw new Error('ESM sqlite: tenant isolation');
 const e = await acme.deals.save([{ deal: await acme.deals.get('d1'), expectedVersion: null }]).catch((err) => err);
 if (!isPipelineError(e, 'conflict') || !(e instanceof PipelineError)) throw new Error('ESM sqlite: conflict is not the core PipelineError');
+const [tail] = await acme.deals.getTails(['d1']);
+if (tail.historyStart !== 0 || tail.deal.history.length !== 1) throw new Error('ESM sqlite: getTails');
 db.close();
 console.log('sqlite esm ok');
 JS
