@@ -96,8 +96,9 @@ export interface DealChange {
    * Where `deal.history` starts in the stored history (0 when absent): the deal was read as a
    * {@link DealTail}, and the stored visits before this position stay as they are. Needs an
    * `expectedVersion` (the version check is what guarantees those visits); a position past the
-   * stored visits is `invalid_input`. Only a store that offers `listTails`/`getTails` is handed
-   * one by the service, but every store accepts it.
+   * stored visits is `invalid_input` naming `changes[i].historyStart`. A store that offers
+   * `getTails` and `listTails` must accept it; the service sends it to no other store (the
+   * shipped memory store accepts it too).
    */
   readonly historyStart?: number;
 }
@@ -207,12 +208,13 @@ export interface DealRepository {
   /** One page of the deals matching the filters, in id order, after the cursor. */
   list(q: DealQuery): Promise<DealPage>;
   /**
-   * Optional: like `getMany`, each deal with only its last visit (see {@link DealTail}). A store
-   * that offers it accepts `DealChange.historyStart`; `service.bulkUpdate` then reads and writes
-   * only the visits a change touches.
+   * Optional, together with `listTails`: like `getMany`, each deal with only its last visit (see
+   * {@link DealTail}). A store that offers both accepts `DealChange.historyStart`;
+   * `service.bulkUpdate` and the configuration sweeps then read and write only the visits a
+   * change touches. With only one of the two, the service reads whole deals.
    */
   getTails?(ids: readonly string[]): Promise<DealTail[]>;
-  /** Optional: like `list`, each deal with only its last visit (see {@link DealTail}). */
+  /** Optional, together with `getTails`: like `list`, each deal with only its last visit (see {@link DealTail}). */
   listTails?(q: DealQuery): Promise<DealTailPage>;
   /**
    * Writes every change (and `options.events`, in the outbox) or none; throws `conflict` naming

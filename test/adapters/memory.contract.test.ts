@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryRepositories, PipelineError, type Repositories } from '../../src/index.js';
 import { repositoryContractChecks, tenantIsolationChecks } from '../../src/testing.js';
 import { describeRepositoryContract } from '../../src/testing/vitest.js';
+import { memoryWithTails } from '../helpers/memoryWithTails.js';
 
 // The memory store holds one tenant; a map of stores is how a host keeps many.
 const tenants = new Map<string, Repositories>();
 describeRepositoryContract('memory', () => createMemoryRepositories(), {
   makeTenant: (id) => tenants.get(id) ?? tenants.set(id, createMemoryRepositories()).get(id)!,
 });
+// Handing out tails (as a host's store might), which runs the historyStart checks on the memory store's save.
+describeRepositoryContract('memory, handing out tails', () => memoryWithTails().repos);
 
 /** An adapter that ignores versions: it must fail the contract. */
 function versionBlind(): Repositories {

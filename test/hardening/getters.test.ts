@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { applyDeal, checkTransition } from '../../src/index.js';
+import Database from 'better-sqlite3';
+import { applyDeal, checkTransition, createMemoryRepositories, type Repositories } from '../../src/index.js';
+import { configureSqlite, createSqliteRepositories, migrateSqlite } from '../../src/sqlite.js';
+import { createPostgresRepositories } from '../../src/postgres.js';
+import { freshTenant, pgliteDatabase } from '../adapters/postgresDatabases.js';
 import { newDeal, T0, ws } from '../helpers/dealer.js';
 
 /** An object whose every key answers its first value on the first read and its second on every later one. */
@@ -30,5 +34,24 @@ describe('inputs are read once: a getter cannot slip a value past the checks', (
   it('checkTransition reads its target once: the lost reason it checked is the one it judges', () => {
     const target = flipping({ stageId: ['lost', 'lost'], lostReason: ['Budget', undefined] });
     expect(checkTransition(ws, newDeal(), target as never)).toMatchObject({ allowed: true });
+  });
+
+  const pglite = pgliteDatabase();
+  const stores: [string, () => Repositories | Promise<Repositories>][] = [
+    ['memory', () => createMemoryRepositories()],
+    ['postgres (PGlite)', async () => createPostgresRepositories(await pglite(), { tenantId: freshTenant() })],
+    ['sqlite', () => {
+      const db = new Database(':memory:');
+      configureSqlite(db);
+      migrateSqlite(db);
+      return createSqliteRepositories(db);
+    }],
+  ];
+  it.each(stores)('%s: a deal save reads historyStart once: the position it checked is the one it writes from', async (_name, make) => {
+    const repos = await make();
+    const created = newDeal();
+    const change = flipping({ deal: [created, created], expectedVersion: [null, null], historyStart: [0, 2] });
+    await repos.deals.save([change as never]);
+    expect(await repos.deals.get(created.id)).toEqual(created);
   });
 });

@@ -1,38 +1,11 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { createMemoryRepositories, type BulkRequest, type DealChange, type DealTail, type Repositories } from '../../src/index.js';
+import { createMemoryRepositories, type BulkRequest, type Repositories } from '../../src/index.js';
+import { memoryWithTails } from '../helpers/memoryWithTails.js';
 import { configureSqlite, createSqliteRepositories, migrateSqlite } from '../../src/sqlite.js';
 import { createPostgresRepositories } from '../../src/postgres.js';
 import { freshTenant, pgliteDatabase } from '../adapters/postgresDatabases.js';
 import { allDeals, dealerService } from './helpers.js';
-
-/**
- * Memory repositories that also hand out tails (built from whole deals, as a host's store might),
- * and record what each deal save was given.
- */
-function memoryWithTails(): { repos: Repositories; starts: [historyStart: number, storedVisits: number][] } {
-  const inner = createMemoryRepositories();
-  const starts: [number, number][] = [];
-  const tail = (d: NonNullable<Awaited<ReturnType<typeof inner.deals.get>>>): DealTail => ({ deal: { ...d, history: d.history.slice(-1) }, historyStart: d.history.length - 1 });
-  return {
-    starts,
-    repos: {
-      ...inner,
-      deals: {
-        ...inner.deals,
-        getTails: async (ids) => (await inner.deals.getMany(ids)).map(tail),
-        listTails: async (q) => {
-          const page = await inner.deals.list(q);
-          return { tails: page.deals.map(tail), next: page.next };
-        },
-        save: async (changes: readonly DealChange[], options) => {
-          for (const c of changes) if (c.historyStart !== undefined) starts.push([c.historyStart, (await inner.deals.get(c.deal.id))!.history.length]);
-          return inner.deals.save(changes, options);
-        },
-      },
-    },
-  };
-}
 
 async function sqlite(): Promise<Repositories> {
   const db = new Database(':memory:');

@@ -154,8 +154,8 @@ function memoryDeals(state: State): MemoryRepositories['deals'] {
       }
       return { deals: page, next: null };
     },
-    async save(changes, options) {
-      checkChanges(changes);
+    async save(input, options) {
+      const changes = checkChanges(input);
       const events = checkEvents<DealEvent>(options?.events, 'options.events');
       const expectedWs = options?.workspaceVersion;
       if (expectedWs !== undefined && expectedWs !== state.workspace.version) {
@@ -173,7 +173,7 @@ function memoryDeals(state: State): MemoryRepositories['deals'] {
       }
       // Check and freeze everything before writing anything: a save is all or nothing.
       const deals = new Array<Deal>(changes.length);
-      for (let i = 0; i < changes.length; i++) deals[i] = freezeJson(whole(changes[i]!, store.byId.get(changes[i]!.deal.id), i), `changes[${i}].deal`);
+      for (let i = 0; i < changes.length; i++) deals[i] = freezeJson(whole(changes[i]!, store.byId.get(changes[i]!.deal.id)), `changes[${i}].deal`);
       freezeJson(events, 'options.events');
       store.write(deals);
       state.outbox.append(events);
@@ -184,30 +184,45 @@ function memoryDeals(state: State): MemoryRepositories['deals'] {
   };
 }
 
-/** The deal to store: the one saved, or for a tail (`historyStart`) the stored visits before it followed by its history. */
-function whole(change: DealChange, stored: Deal | undefined, i: number): Deal {
-  const start = change.historyStart ?? 0;
-  if (start === 0) return change.deal;
-  const kept = stored!.history;
-  if (start > kept.length) {
-    throw new PipelineError('invalid_input', `changes[${i}].historyStart: ${start} is past the ${kept.length} stored visits`, { path: `changes[${i}].historyStart` });
-  }
-  return { ...change.deal, history: kept.slice(0, start).concat(change.deal.history) };
+/** A change as checked: each member read once, so that what is written is what was checked. */
+interface Checked {
+  readonly deal: Deal;
+  readonly expectedVersion: number | null;
+  /** Where the deal's history starts in the stored one (`historyStart`, 0 when absent). */
+  readonly start: number;
+  readonly index: number;
 }
 
-function checkChanges(changes: readonly DealChange[]): void {
+/** The deal to store: the one saved, or for a tail (`historyStart`) the stored visits before it followed by its history. */
+function whole(change: Checked, stored: Deal | undefined): Deal {
+  const { deal, start } = change;
+  if (start === 0) return deal;
+  // A start above 0 comes with an expected version, which matched: the deal is stored.
+  const kept = stored!.history;
+  if (start > kept.length) {
+    const path = `changes[${change.index}].historyStart`;
+    throw new PipelineError('invalid_input', `${path}: ${start} is past the ${kept.length} stored visits`, { path });
+  }
+  return { ...deal, history: kept.slice(0, start).concat(deal.history) };
+}
+
+function checkChanges(changes: readonly DealChange[]): Checked[] {
   if (!Array.isArray(changes)) throw new PipelineError('invalid_input', 'changes: expected an array', { path: 'changes' });
   const seen = new Set<string>();
+  const checked = new Array<Checked>(changes.length);
   for (let i = 0; i < changes.length; i++) {
     const change = changes[i];
     if (typeof change !== 'object' || change === null) throw new PipelineError('invalid_input', `changes[${i}]: expected { deal, expectedVersion }`, { path: `changes[${i}]` });
-    assertDeal(change.deal, `changes[${i}].deal`);
-    if (change.expectedVersion !== null && typeof change.expectedVersion !== 'number') {
+    const { deal, expectedVersion, historyStart } = change;
+    assertDeal(deal, `changes[${i}].deal`);
+    if (expectedVersion !== null && typeof expectedVersion !== 'number') {
       throw new PipelineError('invalid_input', `changes[${i}].expectedVersion: expected a number or null`, { path: `changes[${i}].expectedVersion` });
     }
-    const start = historyStartOf(change, i);
+    const start = historyStart === undefined ? 0 : historyStartOf({ historyStart, expectedVersion }, i);
     if (typeof start !== 'number') throw new PipelineError('invalid_input', `${start[0]}: ${start[1]}`, { path: start[0] });
-    if (seen.has(change.deal.id)) throw new PipelineError('invalid_input', `changes: deal ${change.deal.id} appears twice`, { path: 'changes', dealId: change.deal.id });
-    seen.add(change.deal.id);
+    if (seen.has(deal.id)) throw new PipelineError('invalid_input', `changes: deal ${deal.id} appears twice`, { path: 'changes', dealId: deal.id });
+    seen.add(deal.id);
+    checked[i] = { deal, expectedVersion, start, index: i };
   }
+  return checked;
 }

@@ -261,7 +261,11 @@ export const LAST_VISIT = `(SELECT ${VISIT_TUPLE} FROM sp_stage_visits v
  */
 export function readTail(ctx: Context, row: { body: string; visit_count: number; last: string | null }): DealTail {
   const deal = JSON.parse(row.body) as Deal;
-  deal.history = row.last === null ? [] : [visit(JSON.parse(row.last) as VisitTuple)];
+  if (row.last === null) {
+    // A deal row without its last visit row was edited by hand: refused, not handed out without a visit.
+    throw new PipelineError('storage_failed', `deal ${String(deal.id)}: the stored deal has no visit at position ${row.visit_count - 1} (visit_count ${row.visit_count})`, { dealId: deal.id });
+  }
+  deal.history = [visit(JSON.parse(row.last) as VisitTuple)];
   if (ctx.validate) checkRead(deal);
   const historyStart = row.visit_count - 1;
   rememberTail(ctx.tails, deal, historyStart);

@@ -156,13 +156,13 @@ function checkChanges(ctx: Context, changes: readonly DealChange[]): CheckedChan
   return changes.map((change: unknown, i) => {
     const path = `changes[${i}]`;
     if (typeof change !== 'object' || change === null) throw new PipelineError('invalid_input', `${path}: expected { deal, expectedVersion }`, { path });
-    const { deal, expectedVersion } = change as DealChange;
+    const { deal, expectedVersion, historyStart } = change as DealChange;
     const read = knownRead(ctx.known, deal) ?? (typeof deal === 'object' && deal !== null ? ctx.tails.get(deal.id) : undefined);
     checkDeal(deal, `${path}.deal`, read?.visits ?? []);
     if (expectedVersion !== null && !Number.isInteger(expectedVersion)) {
       throw new PipelineError('invalid_input', `${path}.expectedVersion: expected an integer or null`, { path: `${path}.expectedVersion` });
     }
-    const start = historyStartOf(change as DealChange, i);
+    const start = historyStart === undefined ? 0 : historyStartOf({ historyStart, expectedVersion }, i);
     if (typeof start !== 'number') throw new PipelineError('invalid_input', `${start[0]}: ${start[1]}`, { path: start[0] });
     if (seen.has(deal.id)) throw new PipelineError('invalid_input', `changes: deal ${deal.id} appears twice`, { path: 'changes', dealId: deal.id });
     seen.add(deal.id);

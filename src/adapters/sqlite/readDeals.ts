@@ -52,17 +52,23 @@ export function getDeal(ctx: Context, id: string): Deal | null {
 
 /** The columns of a tail read: id, body, visit count, then the last visit's columns. */
 const TAIL_SELECT = `SELECT d.id, d.body, d.visit_count, ${VISIT_COLUMNS} FROM sp_deals d
-  JOIN sp_stage_visits v ON v.tenant_id = d.tenant_id AND v.deal_id = d.id AND v.seq = d.visit_count - 1`;
+  LEFT JOIN sp_stage_visits v ON v.tenant_id = d.tenant_id AND v.deal_id = d.id AND v.seq = d.visit_count - 1`;
 
 type TailRow = [id: string, body: string, visitCount: number, ...visit: unknown[]];
 
 /** A deal with only its last visit, read by column (numbers exact), remembered as a read from that position. */
 function tailOf(ctx: Context, row: TailRow): DealTail {
+  // A deal row without its last visit row was edited by hand: refused, not skipped.
+  if (row[4] === null) throw lastVisitMissing(row[0], row[2]);
   const historyStart = row[2] - 1;
   const deal = dealFrom(row[1], [visitFromRow(row, 3)]);
   if (ctx.validate) return { deal: checked(ctx, deal, false), historyStart };
   rememberTail(ctx.tails, deal, historyStart);
   return { deal, historyStart };
+}
+
+function lastVisitMissing(id: string, visitCount: number): PipelineError {
+  return new PipelineError('storage_failed', `deal ${id}: the stored deal has no visit at position ${visitCount - 1} (visit_count ${visitCount})`, { dealId: id });
 }
 
 /** The tails of the deals with these ids that exist, in id order. */

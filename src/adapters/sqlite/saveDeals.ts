@@ -112,12 +112,12 @@ function checkChanges(ctx: Context, changes: readonly DealChange[]): Change[] {
   const seen = new Set<string>();
   const checked = changes.map((change: DealChange, i): Change => {
     if (typeof change !== 'object' || change === null) throw new PipelineError('invalid_input', `changes[${i}]: expected { deal, expectedVersion }`, { path: `changes[${i}]` });
-    const { deal, expectedVersion } = change;
+    const { deal, expectedVersion, historyStart } = change;
     checkDeal(deal, `changes[${i}].deal`, 0, knownRead(ctx.known, deal)?.visits);
     if (expectedVersion !== null && !Number.isInteger(expectedVersion)) {
       throw new PipelineError('invalid_input', `changes[${i}].expectedVersion: expected an integer or null`, { path: `changes[${i}].expectedVersion` });
     }
-    const start = change.historyStart === undefined ? 0 : historyStartOf(change, i);
+    const start = historyStart === undefined ? 0 : historyStartOf({ historyStart, expectedVersion }, i);
     if (typeof start !== 'number') throw new PipelineError('invalid_input', `${start[0]}: ${start[1]}`, { path: start[0] });
     if (seen.has(deal.id)) throw new PipelineError('invalid_input', `changes: deal ${deal.id} appears twice`, { path: 'changes', dealId: deal.id });
     seen.add(deal.id);
