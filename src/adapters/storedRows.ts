@@ -32,16 +32,23 @@ export interface DealRead {
   readonly visits: readonly StageVisit[];
 }
 
+type ReadDeal = Pick<Deal, 'id' | 'version' | 'layoutId' | 'history'>;
+
+/** Freezes a deal's visits and makes its read, as stored at the deal's version from position `start` on. */
+function freezeRead(deal: ReadDeal, start: number): DealRead {
+  const h = deal.history;
+  for (let i = 0; i < h.length; i++) Object.freeze(h[i]);
+  return { id: deal.id, version: deal.version, layoutId: deal.layoutId, start, visits: h.slice() };
+}
+
 /**
  * Freezes a deal's visits and remembers them in `known`, by the first, as stored at the deal's
  * version. Returns the read, or undefined for an empty history.
  */
-export function rememberRead(known: WeakMap<StageVisit, DealRead>, deal: Pick<Deal, 'id' | 'version' | 'layoutId' | 'history'>): DealRead | undefined {
-  const h = deal.history;
-  for (let i = 0; i < h.length; i++) Object.freeze(h[i]);
-  if (h.length === 0) return undefined;
-  const read: DealRead = { id: deal.id, version: deal.version, layoutId: deal.layoutId, start: 0, visits: h.slice() };
-  known.set(h[0]!, read);
+export function rememberRead(known: WeakMap<StageVisit, DealRead>, deal: ReadDeal): DealRead | undefined {
+  const read = freezeRead(deal, 0);
+  if (read.visits.length === 0) return undefined;
+  known.set(read.visits[0]!, read);
   return read;
 }
 
@@ -54,12 +61,11 @@ export const TAIL_READS = 16_384;
  * id, not by their first visit: a move closes that visit, so the saved history starts with a new
  * object.
  */
-export function rememberTail(tails: Map<string, DealRead>, deal: Pick<Deal, 'id' | 'version' | 'layoutId' | 'history'>, start: number): void {
-  const h = deal.history;
-  for (let i = 0; i < h.length; i++) Object.freeze(h[i]);
-  if (tails.has(deal.id)) tails.delete(deal.id);
+export function rememberTail(tails: Map<string, DealRead>, deal: ReadDeal, start: number): void {
+  const read = freezeRead(deal, start);
+  if (tails.has(read.id)) tails.delete(read.id);
   else if (tails.size >= TAIL_READS) tails.delete(tails.keys().next().value!);
-  tails.set(deal.id, { id: deal.id, version: deal.version, layoutId: deal.layoutId, start, visits: h.slice() });
+  tails.set(read.id, read);
 }
 
 /** The read `known` holds for a deal handed to a save (not checked yet) by its first visit, when it is this deal's. */
@@ -72,15 +78,15 @@ export function knownRead(known: WeakMap<StageVisit, DealRead>, deal: unknown): 
 }
 
 /**
- * Where a change's history starts in the stored history (`DealChange.historyStart`), or the
- * problem with it as `[path, what]`: an integer of at least 0, and above 0 only over an expected
- * version (the version check is what keeps the visits before it).
+ * Where `changes[i]`'s history starts in the stored history (its `historyStart`, 0 when absent),
+ * or the problem with it as `[path, what]`: an integer of at least 0, and above 0 only over an
+ * expected version (the version check is what keeps the visits before it). Takes the values the
+ * caller read once from the change.
  */
-export function historyStartOf(change: { readonly historyStart?: unknown; readonly expectedVersion: unknown }, i: number): number | [path: string, what: string] {
-  const start = change.historyStart;
+export function historyStartOf(start: unknown, expectedVersion: unknown, i: number): number | [path: string, what: string] {
   if (start === undefined) return 0;
   const path = `changes[${i}].historyStart`;
   if (typeof start !== 'number' || !Number.isSafeInteger(start) || start < 0) return [path, 'expected an integer of at least 0'];
-  if (start > 0 && change.expectedVersion === null) return [path, 'needs an expectedVersion: only a stored deal has visits to keep'];
+  if (start > 0 && expectedVersion === null) return [path, 'needs an expectedVersion: only a stored deal has visits to keep'];
   return start;
 }

@@ -218,7 +218,7 @@ function checkChanges(changes: readonly DealChange[]): Checked[] {
     if (expectedVersion !== null && typeof expectedVersion !== 'number') {
       throw new PipelineError('invalid_input', `changes[${i}].expectedVersion: expected a number or null`, { path: `changes[${i}].expectedVersion` });
     }
-    const start = historyStart === undefined ? 0 : historyStartOf({ historyStart, expectedVersion }, i);
+    const start = historyStartOf(historyStart, expectedVersion, i);
     if (typeof start !== 'number') throw new PipelineError('invalid_input', `${start[0]}: ${start[1]}`, { path: start[0] });
     if (seen.has(deal.id)) throw new PipelineError('invalid_input', `changes: deal ${deal.id} appears twice`, { path: 'changes', dealId: deal.id });
     seen.add(deal.id);

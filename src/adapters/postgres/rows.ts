@@ -106,6 +106,9 @@ export interface StoredVisits {
 export interface CheckedChange {
   readonly deal: Deal;
   readonly expectedVersion: number | null;
+  /** Its index in the save: `changes[index]`. */
+  readonly index: number;
+  /** The deal's path in errors: `changes[index].deal`. */
   readonly path: string;
   readonly start: number;
   readonly stored: StoredVisits | null;

@@ -162,14 +162,14 @@ function checkChanges(ctx: Context, changes: readonly DealChange[]): CheckedChan
     if (expectedVersion !== null && !Number.isInteger(expectedVersion)) {
       throw new PipelineError('invalid_input', `${path}.expectedVersion: expected an integer or null`, { path: `${path}.expectedVersion` });
     }
-    const start = historyStart === undefined ? 0 : historyStartOf({ historyStart, expectedVersion }, i);
+    const start = historyStartOf(historyStart, expectedVersion, i);
     if (typeof start !== 'number') throw new PipelineError('invalid_input', `${start[0]}: ${start[1]}`, { path: start[0] });
     if (seen.has(deal.id)) throw new PipelineError('invalid_input', `changes: deal ${deal.id} appears twice`, { path: 'changes', dealId: deal.id });
     seen.add(deal.id);
     // The visits stored at the expected version from `start` on, when this object read the deal at that version in the same layout.
     const known = read !== undefined && read.version === expectedVersion && read.layoutId === deal.layoutId && read.start <= start;
     if (known && start > read.start + read.visits.length) pastStored(`${path}.historyStart`, start, read.start + read.visits.length);
-    return { deal, expectedVersion, path: `${path}.deal`, start, stored: known ? { from: read.start, visits: read.visits } : null };
+    return { deal, expectedVersion, index: i, path: `${path}.deal`, start, stored: known ? { from: read.start, visits: read.visits } : null };
   });
 }
 
@@ -190,7 +190,7 @@ async function checkStarts(ctx: Context, changes: readonly CheckedChange[]): Pro
   const counts = new Map(rows.map((r) => [r.id, r]));
   for (const c of unknown) {
     const head = counts.get(c.deal.id);
-    if (head !== undefined && head.version === c.expectedVersion && c.start > head.visit_count) pastStored(`${c.path.slice(0, -'.deal'.length)}.historyStart`, c.start, head.visit_count);
+    if (head !== undefined && head.version === c.expectedVersion && c.start > head.visit_count) pastStored(`changes[${c.index}].historyStart`, c.start, head.visit_count);
   }
 }
 

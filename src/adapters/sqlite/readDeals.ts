@@ -79,7 +79,7 @@ export function getTails(ctx: Context, ids: readonly string[]): DealTail[] {
   return rows.map((r) => tailOf(ctx, r));
 }
 
-/** The WHERE clause of a page over `sp_deals d`, and its parameters after the tenant. */
+/** The WHERE clause of a page over `sp_deals d` (its parameters are bound by `pageRows`). */
 function pageWhere(q: DealQuery): string {
   const where = ['tenant_id = ?'];
   if (q.layoutId !== undefined) where.push('layout_id = ?');
