@@ -75,17 +75,29 @@ export async function expectConflict(promise: Promise<unknown>, ids: readonly st
   ensureEqual(Array.isArray(named) ? [...(named as string[])].sort() : named, [...ids].sort(), `${what}: the conflict's details.ids`);
 }
 
-export async function listAll(repo: DealRepository, q: { layoutId?: string; pipelineId?: string | null; stageId?: string }, limit: number): Promise<string[]> {
-  const out: string[] = [];
+/**
+ * Every item of a paged read, page by page from the cursor `null`: each page at most `limit`
+ * items, and the read must end (`next: null`). `what` names the read in failures.
+ */
+export async function readAllPages<T>(what: string, limit: number, read: (after: string | null) => Promise<{ items: readonly T[]; next: string | null }>): Promise<T[]> {
+  const out: T[] = [];
   let after: string | null = null;
   for (let guard = 0; guard < 10_000; guard++) {
-    const page = await repo.list({ ...q, after, limit });
-    ensure(page.deals.length <= limit, `list returned ${page.deals.length} deals for limit ${limit}`);
-    for (const d of page.deals) out.push(d.id);
+    const page = await read(after);
+    ensure(page.items.length <= limit, `${what} returned ${page.items.length} items for limit ${limit}`);
+    for (const item of page.items) out.push(item);
     if (page.next === null) return out;
     after = page.next;
   }
-  throw new Error('repository contract: list never returned next: null');
+  throw new Error(`repository contract: ${what} never returned next: null`);
+}
+
+export async function listAll(repo: DealRepository, q: { layoutId?: string; pipelineId?: string | null; stageId?: string }, limit: number): Promise<string[]> {
+  const deals = await readAllPages('list', limit, async (after) => {
+    const page = await repo.list({ ...q, after, limit });
+    return { items: page.deals, next: page.next };
+  });
+  return deals.map((d) => d.id);
 }
 
 export const ids = (n: number) => Array.from({ length: n }, (_, i) => `deal-${String(i).padStart(3, '0')}`);

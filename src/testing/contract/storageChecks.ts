@@ -5,7 +5,7 @@ import type { Deal } from '../../model/deal.js';
 import { dwellStats } from '../../metrics/dwellStats.js';
 import type { Repositories, VisitRow } from '../../ports/repositories.js';
 import { ensure, ensureEqual, thrown } from './assert.js';
-import { deal, insert, next, T, ws, type ContractCheck } from './fixtures.js';
+import { deal, insert, next, readAllPages, T, ws, type ContractCheck } from './fixtures.js';
 
 /** Ids and text a store must keep exactly: quotes, SQL, LIKE wildcards, backslashes, unicode, array-literal syntax, control characters. */
 export const AWKWARD_IDS = ["o'brien", "'; DROP TABLE sp_deals; --", '100%', 'a_b', 'back\\slash', '"quoted"', 'tab\there', '東京', '😀', 'toString', 'hasOwnProperty', 'NULL', '{a,b}', ' padded ', 'line\nbreak'];
@@ -18,16 +18,11 @@ export function visitRows(deals: readonly Deal[]): VisitRow[] {
 }
 
 async function allVisits(repos: Repositories, q: { pipelineId?: string | null; layoutId?: string }, limit: number): Promise<VisitRow[]> {
-  const out: VisitRow[] = [];
-  let after: string | null = null;
-  for (let guard = 0; guard < 10_000; guard++) {
+  const rows = await readAllPages('visits.list', limit, async (after) => {
     const page = await repos.visits!.list({ ...q, after, limit });
-    ensure(page.visits.length <= limit, `visits.list returned ${page.visits.length} rows for limit ${limit}`);
-    for (const v of page.visits) out.push({ dealId: v.dealId, layoutId: v.layoutId, pipelineId: v.pipelineId, stageId: v.stageId, enteredAt: v.enteredAt, exitedAt: v.exitedAt });
-    if (page.next === null) return out;
-    after = page.next;
-  }
-  throw new Error('repository contract: visits.list never returned next: null');
+    return { items: page.visits, next: page.next };
+  });
+  return rows.map((v) => ({ dealId: v.dealId, layoutId: v.layoutId, pipelineId: v.pipelineId, stageId: v.stageId, enteredAt: v.enteredAt, exitedAt: v.exitedAt }));
 }
 
 const moved = (d: Deal, stageId: string, at: number) => applyDeal(ws, d, { type: 'moveToStage', stageId }, { at });

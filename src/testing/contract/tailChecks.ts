@@ -3,7 +3,7 @@ import { applyDeal } from '../../deals/apply.js';
 import type { Deal } from '../../model/deal.js';
 import type { DealChange, DealRepository, DealTail, Repositories } from '../../ports/repositories.js';
 import { ensure, ensureEqual, thrown } from './assert.js';
-import { deal, insert, listAll, next, tryWrite, ws, type ContractCheck } from './fixtures.js';
+import { deal, insert, listAll, next, readAllPages, tryWrite, ws, type ContractCheck, type MakeRepositories } from './fixtures.js';
 import { visitRows } from './storageChecks.js';
 
 /** The deal as a tail from position `start`: what `getTails` hands out when `start` is the last visit. */
@@ -18,30 +18,34 @@ async function threeVisits(repo: DealRepository, id: string): Promise<Deal> {
   return d;
 }
 
-async function allTails(repo: DealRepository, q: { layoutId?: string; pipelineId?: string | null; stageId?: string }, limit: number): Promise<DealTail[]> {
-  const out: DealTail[] = [];
-  let after: string | null = null;
-  for (let guard = 0; guard < 10_000; guard++) {
-    const page = await repo.listTails!({ ...q, after, limit });
-    ensure(page.tails.length <= limit, `listTails returned ${page.tails.length} tails for limit ${limit}`);
-    out.push(...page.tails);
-    if (page.next === null) return out;
-    after = page.next;
-  }
-  throw new Error('repository contract: listTails never returned next: null');
-}
-
 /** Whether the store hands out tails: both reads, and then its save takes `historyStart`. */
 const hasTails = (repos: Repositories) => repos.deals.getTails !== undefined && repos.deals.listTails !== undefined;
+
+/**
+ * Fresh repositories holding deal `x` with three visits, or null when the store hands out no
+ * tails: `historyStart` is sent only to stores that do.
+ */
+async function tailStoreWithX(make: MakeRepositories): Promise<{ repos: Repositories; stored: Deal } | null> {
+  const repos = await make();
+  if (!hasTails(repos)) return null;
+  return { repos, stored: await threeVisits(repos.deals, 'x') };
+}
+
+function allTails(repo: DealRepository, q: { layoutId?: string; pipelineId?: string | null; stageId?: string }, limit: number): Promise<DealTail[]> {
+  return readAllPages('listTails', limit, async (after) => {
+    const page = await repo.listTails!({ ...q, after, limit });
+    return { items: page.tails, next: page.next };
+  });
+}
 
 /** `getTails`/`listTails` and `DealChange.historyStart`, on the stores that offer tails (both reads). */
 export const tailChecks: readonly ContractCheck[] = [
   {
     name: 'a save with historyStart keeps the stored visits before it and writes the ones from it on',
     async run(make) {
-      const repos = await make();
-      if (!hasTails(repos)) return; // historyStart is sent only to stores that hand out tails
-      const stored = await threeVisits(repos.deals, 'x');
+      const store = await tailStoreWithX(make);
+      if (store === null) return;
+      const { repos, stored } = store;
       const moved = next(stored, 'quote');
       await repos.deals.save([{ deal: tailOf(moved, 2), expectedVersion: stored.version, historyStart: 2 }]);
       ensureEqual(await repos.deals.get('x'), moved, 'deal x after a save of its history from position 2');
@@ -55,9 +59,9 @@ export const tailChecks: readonly ContractCheck[] = [
   {
     name: 'a historyStart that is negative, fractional, not a number, without an expectedVersion or past the stored visits is invalid_input and writes nothing',
     async run(make) {
-      const repos = await make();
-      if (!hasTails(repos)) return; // historyStart is sent only to stores that hand out tails
-      const stored = await threeVisits(repos.deals, 'x');
+      const store = await tailStoreWithX(make);
+      if (store === null) return;
+      const { repos, stored } = store;
       const moved = next(stored, 'quote');
       const bad: [string, DealChange][] = [
         ['-1', { deal: tailOf(moved, 2), expectedVersion: stored.version, historyStart: -1 }],
@@ -79,9 +83,9 @@ export const tailChecks: readonly ContractCheck[] = [
   {
     name: 'a save with historyStart over a version that is no longer stored is a conflict and writes nothing',
     async run(make) {
-      const repos = await make();
-      if (!hasTails(repos)) return; // historyStart is sent only to stores that hand out tails
-      const stored = await threeVisits(repos.deals, 'x');
+      const store = await tailStoreWithX(make);
+      if (store === null) return;
+      const { repos, stored } = store;
       const other = next(stored, 'new');
       await repos.deals.save([{ deal: other, expectedVersion: stored.version }]);
       const stale = next(stored, 'quote');
@@ -93,9 +97,9 @@ export const tailChecks: readonly ContractCheck[] = [
   {
     name: 'a deal saved from a tail into another layout has every stored visit in that layout',
     async run(make) {
-      const repos = await make();
-      if (!hasTails(repos)) return; // historyStart is sent only to stores that hand out tails
-      const stored = await threeVisits(repos.deals, 'x');
+      const store = await tailStoreWithX(make);
+      if (store === null) return;
+      const { repos, stored } = store;
       const at = stored.updatedAt + 1000;
       const last = stored.history[2]!;
       const tail: Deal = {
