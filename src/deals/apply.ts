@@ -1,10 +1,10 @@
 import { guarded, malformed, toBoundaryError } from '../_internal/guard.js';
 import { PipelineError } from '../errors.js';
-import { DealCommand, type CommandContextInput, type Context, type DealCommandInput } from '../model/commands.js';
+import { DEFAULT_LIMITS, DealCommand, type CommandContextInput, type Context, type DealCommandInput } from '../model/commands.js';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
-import { parseContext, parseWith, quickContext } from '../model/parse.js';
-import { quickMoveToStage } from '../model/quickParse.js';
+import { parseContext, parseWith, quickActor, quickInstant } from '../model/parse.js';
+import { quickMove } from '../model/quickParse.js';
 import { applyAllowedMove } from './applyMove.js';
 import { assertKnownWorkspace } from './scope.js';
 import { decideDealParsed } from './decide.js';
@@ -39,16 +39,23 @@ export function applyDeal(
   try {
     assertKnownWorkspace(ws);
     if (deal !== null) assertDeal(deal);
-    const quick = quickMoveToStage(command);
-    // The command a board sends most, when it breaks no rule, skips the general path.
-    // The context is read once, whichever path runs.
+    const quick = quickMove(command);
+    // The command a board sends most, when it breaks no rule, skips the general path; its checked
+    // command and context stay in locals, so no object is made for either. The context is read
+    // once, whichever path runs.
     let read: Context | null = null;
     if (quick !== null && deal !== null) {
-      read = quickContext(ctx);
-      const moved = read === null ? null : applyAllowedMove(ws, deal, quick, read.at, read.by);
-      if (moved !== null) return moved;
+      const at = quickInstant(ctx);
+      if (!Number.isNaN(at)) {
+        const by = quickActor; // taken before any other code could reach a host's getter
+        const moved = typeof quick === 'string'
+          ? applyAllowedMove(ws, deal, quick, undefined, at, by)
+          : applyAllowedMove(ws, deal, quick.stageId, quick.lostReason, at, by);
+        if (moved !== null) return moved;
+        read = { at, by, limits: DEFAULT_LIMITS };
+      }
     }
-    const c = quick ?? parseWith(DealCommand, command, 'command');
+    const c = typeof quick === 'string' ? { type: 'moveToStage' as const, stageId: quick } : (quick ?? parseWith(DealCommand, command, 'command'));
     const events = decideDealParsed(ws, deal, c, read ?? parseContext(ctx));
     return { deal: applyEvents(deal, events, c.type), events };
   } catch (e) {

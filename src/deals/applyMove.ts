@@ -1,4 +1,3 @@
-import type { DealCommand } from '../model/commands.js';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { stageChangedEvent } from './decideMove.js';
@@ -16,19 +15,20 @@ import { scopeOfDeal } from './scope.js';
 export function applyAllowedMove(
   ws: Workspace,
   deal: Deal,
-  c: Extract<DealCommand, { type: 'moveToStage' }>,
+  stageId: string,
+  lostReasonInput: string | undefined,
   at: number,
   by: string | null,
 ): { deal: Deal; events: DealEvent[] } | null {
   if (at < deal.updatedAt) return null;
   const scope = scopeOfDeal(ws, deal);
   if (scope === null || scope.layout.id !== deal.layoutId) return null;
-  const to = scope.slots.get(c.stageId);
+  const to = scope.slots.get(stageId);
   const from = scope.slots.get(deal.stageId);
   if (to === undefined || from === undefined || to === from) return null;
   const lost = to.def.outcome === 'lost';
-  if (c.lostReason !== undefined && !lost) return null;
-  const lostReason = lost ? (c.lostReason ?? deal.lostReason) : null;
+  if (lostReasonInput !== undefined && !lost) return null;
+  const lostReason = lost ? (lostReasonInput ?? deal.lostReason) : null;
   if (!moveAllowed(scope, from, to, deal as never, lostReason)) return null;
   const event = stageChangedEvent(deal, scope, to, from.def.outcome, lostReason, 'moveToStage', false, at, by);
   return { deal: stageChanged(deal, event), events: [event] };

@@ -52,12 +52,28 @@ export function parseContext(ctx: unknown): Context {
  * once and the checked values are what it returns: a getter cannot answer differently later.
  */
 export function quickContext(ctx: unknown): Context | null {
-  if (typeof ctx !== 'object' || ctx === null) return null;
+  const at = quickInstant(ctx);
+  return Number.isNaN(at) ? null : { at, by: quickActor, limits: DEFAULT_LIMITS };
+}
+
+/**
+ * The actor `quickInstant` checked last. Read it right after `quickInstant`, before any other code
+ * that could reach a host's getters runs.
+ */
+export let quickActor: string | null = null;
+
+/**
+ * `quickContext` without an object: the instant of a plain context, NaN when it needs zod. The
+ * checked actor is left in `quickActor`, written after every member has been read.
+ */
+export function quickInstant(ctx: unknown): number {
+  if (typeof ctx !== 'object' || ctx === null) return NaN;
   const c = ctx as { at?: unknown; by?: unknown };
-  for (const key in c) if (key !== 'at' && key !== 'by') return null;
+  for (const key in c) if (key !== 'at' && key !== 'by') return NaN;
   const { at } = c;
   const by = c.by ?? null;
-  if (typeof at !== 'number' || !Number.isSafeInteger(at) || Math.abs(at) > 8.64e15) return null;
-  if (by !== null && !isId(by)) return null;
-  return { at, by, limits: DEFAULT_LIMITS };
+  if (typeof at !== 'number' || !Number.isSafeInteger(at) || Math.abs(at) > 8.64e15) return NaN;
+  if (by !== null && !isId(by)) return NaN;
+  quickActor = by as string | null;
+  return at;
 }

@@ -19,13 +19,23 @@ const isLostReason = (v: unknown): boolean => typeof v === 'string' && v.length 
  * (each member is read once, so a getter cannot answer differently later); null means "ask zod".
  */
 export function quickMoveToStage(c: unknown): Extract<DealCommand, { type: 'moveToStage' }> | null {
+  const quick = quickMove(c);
+  return typeof quick === 'string' ? { type: 'moveToStage', stageId: quick } : quick;
+}
+
+/**
+ * `quickMoveToStage` without an object for the command a board sends most: the stage id alone
+ * when the command is `{ type: 'moveToStage', stageId }`, the checked copy when it also has a
+ * lost reason or `bypassRules`, null when it needs zod.
+ */
+export function quickMove(c: unknown): string | Extract<DealCommand, { type: 'moveToStage' }> | null {
   if (typeof c !== 'object' || c === null) return null;
   const m = c as Record<string, unknown>;
   // Comparisons rather than a Set: keys are internalized strings, compared by identity first.
   for (const key in m) if (key !== 'type' && key !== 'stageId' && key !== 'lostReason' && key !== 'bypassRules') return null;
   const { type, stageId, lostReason, bypassRules } = m;
   if (type !== 'moveToStage' || !isId(stageId)) return null;
-  if (lostReason === undefined && bypassRules === undefined) return { type, stageId };
+  if (lostReason === undefined && bypassRules === undefined) return stageId;
   if (lostReason !== undefined && !isLostReason(lostReason)) return null;
   if (bypassRules !== undefined && typeof bypassRules !== 'boolean') return null;
   // Members left undefined stand for absent ones, as in a caller's object with such keys.

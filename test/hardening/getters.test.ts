@@ -36,6 +36,25 @@ describe('inputs are read once: a getter cannot slip a value past the checks', (
     expect(checkTransition(ws, newDeal(), target as never)).toMatchObject({ allowed: true });
   });
 
+
+  it('applyDeal keeps its own actor when a getter on the context runs another applyDeal', () => {
+    const inner = () => applyDeal(ws, newDeal(), { type: 'moveToStage', stageId: 'test-drive' }, { at: T0 + 2, by: 'bob' });
+    const ctx = {
+      get at() {
+        inner();
+        return T0 + 1;
+      },
+      get by() {
+        inner();
+        return 'ann';
+      },
+    };
+    const { deal, events } = applyDeal(ws, newDeal(), { type: 'moveToStage', stageId: 'test-drive' }, ctx);
+    expect(deal.history.at(-1)!.by).toBe('ann');
+    expect(events[0]!.by).toBe('ann');
+    expect(deal.updatedAt).toBe(T0 + 1);
+  });
+
   const pglite = pgliteDatabase();
   const stores: [string, () => Repositories | Promise<Repositories>][] = [
     ['memory', () => createMemoryRepositories()],
