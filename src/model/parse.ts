@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { PipelineError } from '../errors.js';
 import { CommandContext, DEFAULT_LIMITS, type Context } from './commands.js';
-import { isId } from './quickParse.js';
+import { isActor } from './quickParse.js';
 import { stripUndefinedKeys } from './stripUndefinedKeys.js';
 
 interface Issue {
@@ -73,7 +73,7 @@ export function quickInstant(ctx: unknown): number {
   const { at } = c;
   const by = c.by ?? null;
   if (typeof at !== 'number' || !Number.isSafeInteger(at) || Math.abs(at) > 8.64e15) return NaN;
-  if (by !== null && !isId(by)) return NaN;
+  if (by !== null && !isActor(by)) return NaN;
   quickActor = by as string | null;
   return at;
 }

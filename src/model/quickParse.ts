@@ -12,6 +12,30 @@ export const isId = (v: unknown): v is string =>
 // FORBIDDEN_KEYS (primitives.ts) spelled out: three comparisons (most fail on the length) cost less than a hash lookup.
 const isForbiddenKey = (v: string): boolean => v === '__proto__' || v === 'constructor' || v === 'prototype';
 
+/**
+ * The last stage id and actor the fast paths accepted. Whether a string is a valid id depends on
+ * its characters alone, so a string equal to one of them is valid: comparing costs less than
+ * scanning it again (a board sends the same few ids over and over).
+ */
+let lastStageId = 'stage';
+let lastActor = 'actor';
+
+/** `isId` for a command's stage id, remembering the last one accepted. */
+export function isStageId(v: unknown): v is string {
+  if (v === lastStageId) return true;
+  if (!isId(v)) return false;
+  lastStageId = v;
+  return true;
+}
+
+/** `isId` for a context's actor, remembering the last one accepted. */
+export function isActor(v: unknown): v is string {
+  if (v === lastActor) return true;
+  if (!isId(v)) return false;
+  lastActor = v;
+  return true;
+}
+
 const isLostReason = (v: unknown): boolean => typeof v === 'string' && v.length > 0 && v.length <= 1000 && isStorableText(v);
 
 /**
@@ -34,7 +58,7 @@ export function quickMove(c: unknown): string | Extract<DealCommand, { type: 'mo
   // Comparisons rather than a Set: keys are internalized strings, compared by identity first.
   for (const key in m) if (key !== 'type' && key !== 'stageId' && key !== 'lostReason' && key !== 'bypassRules') return null;
   const { type, stageId, lostReason, bypassRules } = m;
-  if (type !== 'moveToStage' || !isId(stageId)) return null;
+  if (type !== 'moveToStage' || !isStageId(stageId)) return null;
   if (lostReason === undefined && bypassRules === undefined) return stageId;
   if (lostReason !== undefined && !isLostReason(lostReason)) return null;
   if (bypassRules !== undefined && typeof bypassRules !== 'boolean') return null;

@@ -71,4 +71,15 @@ describe('fast paths agree with the schemas', () => {
     expect(['', 'quote', '\uD83D\uDE00', 'a\uD83D\uDE00b'].every(isStorableText)).toBe(true);
     expect(['a\u0000b', 'x\uD800', '\uDC00y', '\uDE00\uD83D', '\uD83D\uD83D\uDE00'].some(isStorableText)).toBe(false);
   });
+
+  it('a stage id or actor accepted last does not make a different, invalid one pass', () => {
+    const command = (stageId: unknown) => quickMoveToStage({ type: 'moveToStage', stageId });
+    const context = (by: unknown) => quickContext({ at: 1, by });
+    for (const bad of ['', '__proto__', 'quote\u0000', 'x'.repeat(256), '\uD800', 7, null]) {
+      expect(command('quote')).toEqual({ type: 'moveToStage', stageId: 'quote' });
+      expect(command(bad)).toBeNull();
+      expect(context('ann')).toEqual(expect.objectContaining({ by: 'ann' }));
+      expect(context(bad === null ? 'constructor' : bad)).toBeNull();
+    }
+  });
 });
