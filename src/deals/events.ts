@@ -109,13 +109,19 @@ export type DealEvent = DealEventMeta &
  */
 export type DealEventType = DealEvent['type'];
 
-/** `deal/<version>/0/`, by version: the prefix of every id `dealEventId` makes with index 0. */
+/**
+ * `deal/<version>/0/` at position `version`: the prefix of every id `dealEventId` makes with
+ * index 0. Filled in order without holes, so a lookup never reaches `Array.prototype`.
+ */
 const PREFIXES: string[] = [];
 
 /** The stable id of the `index`-th event of the command that produced `version` of deal `dealId`. */
 export function dealEventId(dealId: string, version: number, index = 0): string {
   // A deal's first event at each version is the common case: its prefix is made once, and the
   // id is one concatenation instead of one per part.
-  if (index === 0 && version < 4096) return (PREFIXES[version] ??= `deal/${version}/0/`) + dealId;
+  if (index === 0 && version >= 0 && version < 4096 && (version | 0) === version) {
+    while (PREFIXES.length <= version) PREFIXES.push(`deal/${PREFIXES.length}/0/`);
+    return PREFIXES[version]! + dealId;
+  }
   return `deal/${version}/${index}/${dealId}`;
 }

@@ -67,7 +67,7 @@ export let quickActor: string | null = null;
  * checked actor is left in `quickActor`, written after every member has been read.
  */
 export function quickInstant(ctx: unknown): number {
-  if (typeof ctx !== 'object' || ctx === null) return NaN;
+  if (typeof ctx !== 'object' || ctx === null || Array.isArray(ctx)) return NaN;
   const c = ctx as { at?: unknown; by?: unknown };
   for (const key in c) if (key !== 'at' && key !== 'by') return NaN;
   const { at } = c;

@@ -53,7 +53,7 @@ export function quickMoveToStage(c: unknown): Extract<DealCommand, { type: 'move
  * lost reason or `bypassRules`, null when it needs zod.
  */
 export function quickMove(c: unknown): string | Extract<DealCommand, { type: 'moveToStage' }> | null {
-  if (typeof c !== 'object' || c === null) return null;
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) return null;
   const m = c as Record<string, unknown>;
   // Comparisons rather than a Set: keys are internalized strings, compared by identity first.
   for (const key in m) if (key !== 'type' && key !== 'stageId' && key !== 'lostReason' && key !== 'bypassRules') return null;
@@ -68,7 +68,7 @@ export function quickMove(c: unknown): string | Extract<DealCommand, { type: 'mo
 
 /** A plain, valid transition target, as a new object of the values checked (read once); null means "ask zod". */
 export function quickTarget(t: unknown): { pipelineId?: string; stageId: string; lostReason?: string } | null {
-  if (typeof t !== 'object' || t === null) return null;
+  if (typeof t !== 'object' || t === null || Array.isArray(t)) return null;
   const m = t as Record<string, unknown>;
   for (const key in m) if (key !== 'stageId' && key !== 'pipelineId' && key !== 'lostReason') return null;
   const { stageId, pipelineId, lostReason } = m;

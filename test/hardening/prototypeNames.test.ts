@@ -47,3 +47,18 @@ describe('ids named like Object.prototype members', () => {
     expect(suggestStageMap(ws, 'p1', 'p2')).toEqual({ constructor2: 'constructor2', __defineGetter__: '__defineGetter__', propertyIsEnumerable: 'propertyIsEnumerable' });
   });
 });
+
+describe('an index set on Array.prototype by other code', () => {
+  it('does not reach event ids', () => {
+    const ws = workspaceWith(['a', 'b']);
+    const deal = applyDeal(ws, null, { type: 'createDeal', deal: { id: 'd1', layoutId: 'sales', pipelineId: 'p1', name: 'One' } }, { at: 1 }).deal;
+    const proto = Array.prototype as unknown as Record<number, unknown>;
+    proto[2] = 'x/';
+    try {
+      const { events } = applyDeal(ws, deal, { type: 'moveToStage', stageId: 'b' }, { at: 2 });
+      expect(events[0]!.id).toBe('deal/2/0/d1');
+    } finally {
+      delete proto[2];
+    }
+  });
+});

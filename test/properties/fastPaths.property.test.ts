@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CommandContext, DealCommand } from '../../src/index.js';
+import { applyDeal, CommandContext, DealCommand } from '../../src/index.js';
+import { newDeal, T0, ws } from '../helpers/dealer.js';
 import { quickContext } from '../../src/model/parse.js';
 import { quickMoveToStage, quickTarget } from '../../src/model/quickParse.js';
 import { TransitionTarget } from '../../src/deals/transitions.js';
@@ -81,5 +82,20 @@ describe('fast paths agree with the schemas', () => {
       expect(context('ann')).toEqual(expect.objectContaining({ by: 'ann' }));
       expect(context(bad === null ? 'constructor' : bad)).toBeNull();
     }
+  });
+
+  it('fast paths refuse arrays, as the schemas do', () => {
+    const cmd = Object.assign([], { type: 'moveToStage', stageId: 'quote' });
+    const ctx = Object.assign([], { at: 1 });
+    expect(DealCommand.safeParse(cmd).success).toBe(false);
+    expect(CommandContext.safeParse(ctx).success).toBe(false);
+    expect(quickMoveToStage(cmd)).toBeNull();
+    expect(quickContext(ctx)).toBeNull();
+    expect(quickTarget(Object.assign([], { stageId: 'quote' }))).toBeNull();
+    const move = Object.assign([], { type: 'moveToStage', stageId: 'test-drive' });
+    expect(() => applyDeal(ws, newDeal(), move as never, { at: T0 + 1 })).toThrow(expect.objectContaining({ code: 'invalid_input', details: expect.objectContaining({ path: 'command' }) }));
+    expect(() => applyDeal(ws, newDeal(), { type: 'moveToStage', stageId: 'test-drive' }, Object.assign([], { at: T0 + 1 }) as never)).toThrow(
+      expect.objectContaining({ code: 'invalid_input', details: expect.objectContaining({ path: 'ctx' }) }),
+    );
   });
 });
