@@ -3,7 +3,7 @@ import { applyDeal } from '../../deals/apply.js';
 import type { Deal } from '../../model/deal.js';
 import type { DealChange, DealRepository, DealTail, Repositories } from '../../ports/repositories.js';
 import { ensure, ensureEqual, thrown } from './assert.js';
-import { deal, insert, listAll, next, readAllPages, tryWrite, ws, type ContractCheck, type MakeRepositories } from './fixtures.js';
+import { deal, insert, listAll, next, readAllPages, tryWrite, ws, type ContractCheck } from './fixtures.js';
 import { visitRows } from './storageChecks.js';
 
 /** The deal as a tail from position `start`: what `getTails` hands out when `start` is the last visit. */
@@ -22,13 +22,15 @@ async function threeVisits(repo: DealRepository, id: string): Promise<Deal> {
 const hasTails = (repos: Repositories) => repos.deals.getTails !== undefined && repos.deals.listTails !== undefined;
 
 /**
- * Fresh repositories holding deal `x` with three visits, or null when the store hands out no
- * tails: `historyStart` is sent only to stores that do.
+ * A check's run on fresh repositories holding deal `x` with three visits (`stored`). It passes
+ * without running on a store that hands out no tails: `historyStart` is sent only to stores that do.
  */
-async function tailStoreWithX(make: MakeRepositories): Promise<{ repos: Repositories; stored: Deal } | null> {
-  const repos = await make();
-  if (!hasTails(repos)) return null;
-  return { repos, stored: await threeVisits(repos.deals, 'x') };
+function withX(body: (repos: Repositories, stored: Deal) => Promise<void>): ContractCheck['run'] {
+  return async (make) => {
+    const repos = await make();
+    if (!hasTails(repos)) return;
+    await body(repos, await threeVisits(repos.deals, 'x'));
+  };
 }
 
 function allTails(repo: DealRepository, q: { layoutId?: string; pipelineId?: string | null; stageId?: string }, limit: number): Promise<DealTail[]> {
@@ -42,10 +44,7 @@ function allTails(repo: DealRepository, q: { layoutId?: string; pipelineId?: str
 export const tailChecks: readonly ContractCheck[] = [
   {
     name: 'a save with historyStart keeps the stored visits before it and writes the ones from it on',
-    async run(make) {
-      const store = await tailStoreWithX(make);
-      if (store === null) return;
-      const { repos, stored } = store;
+    run: withX(async (repos, stored) => {
       const moved = next(stored, 'quote');
       await repos.deals.save([{ deal: tailOf(moved, 2), expectedVersion: stored.version, historyStart: 2 }]);
       ensureEqual(await repos.deals.get('x'), moved, 'deal x after a save of its history from position 2');
@@ -54,14 +53,11 @@ export const tailChecks: readonly ContractCheck[] = [
       const again = next(moved, 'new');
       await repos.deals.save([{ deal: again, expectedVersion: moved.version, historyStart: 0 }]);
       ensureEqual(await repos.deals.get('x'), again, 'deal x after a save with historyStart 0');
-    },
+    }),
   },
   {
     name: 'a historyStart that is negative, fractional, not a number, without an expectedVersion or past the stored visits is invalid_input and writes nothing',
-    async run(make) {
-      const store = await tailStoreWithX(make);
-      if (store === null) return;
-      const { repos, stored } = store;
+    run: withX(async (repos, stored) => {
       const moved = next(stored, 'quote');
       const bad: [string, DealChange][] = [
         ['-1', { deal: tailOf(moved, 2), expectedVersion: stored.version, historyStart: -1 }],
@@ -78,28 +74,22 @@ export const tailChecks: readonly ContractCheck[] = [
       }
       ensureEqual(await repos.deals.get('x'), stored, 'deal x after refused saves');
       ensure((await repos.deals.get('y')) === null && (await repos.deals.get('z')) === null, 'a refused save must create no deal');
-    },
+    }),
   },
   {
     name: 'a save with historyStart over a version that is no longer stored is a conflict and writes nothing',
-    async run(make) {
-      const store = await tailStoreWithX(make);
-      if (store === null) return;
-      const { repos, stored } = store;
+    run: withX(async (repos, stored) => {
       const other = next(stored, 'new');
       await repos.deals.save([{ deal: other, expectedVersion: stored.version }]);
       const stale = next(stored, 'quote');
       const error = await thrown(repos.deals.save([{ deal: tailOf(stale, 2), expectedVersion: stored.version, historyStart: 2 }]));
       ensure(isPipelineError(error, 'conflict'), `a tail saved over version ${stored.version} after the deal moved on must fail with 'conflict', got ${error === null ? 'success' : String(error)}`);
       ensureEqual(await repos.deals.get('x'), other, 'deal x after a refused tail save');
-    },
+    }),
   },
   {
     name: 'a deal saved from a tail into another layout has every stored visit in that layout',
-    async run(make) {
-      const store = await tailStoreWithX(make);
-      if (store === null) return;
-      const { repos, stored } = store;
+    run: withX(async (repos, stored) => {
       const at = stored.updatedAt + 1000;
       const last = stored.history[2]!;
       const tail: Deal = {
@@ -113,7 +103,7 @@ export const tailChecks: readonly ContractCheck[] = [
         ensureEqual((await repos.visits.list({ layoutId: 'b', limit: 100 })).visits.map((v) => ({ ...v })), visitRows([whole]), 'the visit rows of layout b');
         ensureEqual((await repos.visits.list({ layoutId: 'a', limit: 100 })).visits, [], 'the visit rows of layout a');
       }
-    },
+    }),
   },
   {
     name: 'getTails and listTails give each deal with only its last visit and its position, in id order, like getMany and list',
@@ -143,10 +133,7 @@ export const tailChecks: readonly ContractCheck[] = [
   },
   {
     name: 'a move decided on a tail and saved with its historyStart stores the same deal as the move decided on the whole deal',
-    async run(make) {
-      const repos = await make();
-      if (!hasTails(repos)) return;
-      const stored = await threeVisits(repos.deals, 'x');
+    run: withX(async (repos, stored) => {
       const command = { type: 'moveToStage', stageId: 'quote' } as const;
       const whole = applyDeal(ws, stored, command, { at: stored.updatedAt + 1000 }).deal;
       const [tail] = await repos.deals.getTails!(['x']);
@@ -155,6 +142,6 @@ export const tailChecks: readonly ContractCheck[] = [
       ensureEqual(await repos.deals.get('x'), whole, 'deal x after a move decided on its tail');
       const [after] = (await repos.deals.listTails!({ limit: 10 })).tails;
       ensureEqual(after, { deal: tailOf(whole), historyStart: 3 }, 'the tail after the move');
-    },
+    }),
   },
 ];
