@@ -13,28 +13,26 @@ export const isId = (v: unknown): v is string =>
 const isForbiddenKey = (v: string): boolean => v === '__proto__' || v === 'constructor' || v === 'prototype';
 
 /**
- * The last stage id and actor the fast paths accepted. Whether a string is a valid id depends on
- * its characters alone, so a string equal to one of them is valid: comparing costs less than
- * scanning it again (a board sends the same few ids over and over).
+ * `isId` remembering the last string it accepted. Whether a string is a valid id depends on its
+ * characters alone, so a string equal to that one is valid: comparing costs less than scanning
+ * it again (a board sends the same few ids over and over). One per kind of id, so that a stage
+ * id and an actor checked in turn do not push each other out.
  */
-let lastStageId = 'stage';
-let lastActor = 'actor';
+function rememberingIsId(): (v: unknown) => v is string {
+  let last = 'id'; // a valid id: before the first acceptance, only valid strings can equal it
+  return (v: unknown): v is string => {
+    if (v === last) return true;
+    if (!isId(v)) return false;
+    last = v;
+    return true;
+  };
+}
 
 /** `isId` for a command's stage id, remembering the last one accepted. */
-export function isStageId(v: unknown): v is string {
-  if (v === lastStageId) return true;
-  if (!isId(v)) return false;
-  lastStageId = v;
-  return true;
-}
+export const isStageId = /* @__PURE__ */ rememberingIsId();
 
 /** `isId` for a context's actor, remembering the last one accepted. */
-export function isActor(v: unknown): v is string {
-  if (v === lastActor) return true;
-  if (!isId(v)) return false;
-  lastActor = v;
-  return true;
-}
+export const isActor = /* @__PURE__ */ rememberingIsId();
 
 const isLostReason = (v: unknown): boolean => typeof v === 'string' && v.length > 0 && v.length <= 1000 && isStorableText(v);
 
