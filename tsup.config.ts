@@ -1,36 +1,27 @@
-import { defineConfig, type Options } from 'tsup';
+import { defineConfig } from 'tsup';
 
-const shared: Options = {
-  entry: { index: 'src/index.ts', testing: 'src/testing.ts', 'testing/vitest': 'src/testing/vitest.ts', import: 'src/import.ts', sqlite: 'src/sqlite.ts' },
-  sourcemap: true,
-  target: 'node20',
-  treeshake: true,
-  external: ['vitest', 'fast-check', 'better-sqlite3'],
-};
-
-// The adapters import the core through src/index.ts; in the build that import is the package
-// itself, so dist/sqlite.* load the one copy of the core (one PipelineError, one schema).
-const coreAsPackage = {
-  name: 'core-as-package',
-  setup(build: { onResolve(o: { filter: RegExp }, cb: (args: { importer: string }) => { path: string; external: boolean } | undefined): void }) {
-    build.onResolve({ filter: /^\.\.\/\.\.\/index\.js$/ }, (args) =>
-      /[\\/]src[\\/]adapters[\\/]/.test(args.importer) ? { path: 'sales-pipelines', external: true } : undefined);
+// One build of every entry point, ESM and CommonJS, with code splitting in both formats: the core
+// (PipelineError, the schemas, the identity caches) is one shared chunk that every entry loads,
+// so an error thrown through `sales-pipelines/import` is `instanceof` the `PipelineError` of
+// `sales-pipelines`, whichever format a host requires.
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    testing: 'src/testing.ts',
+    'testing/vitest': 'src/testing/vitest.ts',
+    import: 'src/import.ts',
+    sqlite: 'src/sqlite.ts',
+    postgres: 'src/postgres.ts',
   },
-};
-
-// The PostgreSQL adapter imports the core by its package name and keeps it external, so a host
-// has one copy of the core (one PipelineError) whichever entry points it loads.
-const postgres: Options = {
-  entry: { postgres: 'src/postgres.ts' },
+  format: ['esm', 'cjs'],
+  splitting: true,
+  dts: true,
   sourcemap: true,
   target: 'node20',
   treeshake: true,
-  external: ['sales-pipelines', 'pg'],
-};
-
-export default defineConfig([
-  { ...shared, format: ['esm'], dts: true, esbuildPlugins: [coreAsPackage] },
-  { ...shared, format: ['cjs'], dts: true, esbuildPlugins: [coreAsPackage] },
-  { ...postgres, format: ['esm'], dts: true },
-  { ...postgres, format: ['cjs'], dts: true },
-]);
+  // The adapters' imports of the package name resolve to the core's own source (one chunk).
+  esbuildOptions(options) {
+    options.alias = { ...options.alias, 'sales-pipelines': './src/index.ts' };
+  },
+  external: ['vitest', 'fast-check', 'better-sqlite3', 'pg'],
+});

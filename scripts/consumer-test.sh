@@ -142,6 +142,49 @@ if (fromPipedrive({ pipelines: [], stages: [], deals: [] }).deals.length !== 0) 
 console.log('import ok');
 JS
 
+
+cat > one-core.cjs <<'JS'
+// One core in the CommonJS build: an error thrown through any entry point is an instance of the
+// PipelineError of `sales-pipelines`, and a workspace sealed by one entry is not re-validated by another.
+const core = require('sales-pipelines');
+const { fromHubSpot } = require('sales-pipelines/import');
+const { createSqliteRepositories } = require('sales-pipelines/sqlite');
+const { createPostgresRepositories } = require('sales-pipelines/postgres');
+const { checkInvariants } = require('sales-pipelines/testing');
+const thrown = (f) => { try { f(); } catch (e) { return e; } throw new Error('expected a throw'); };
+const errors = {
+  import: thrown(() => fromHubSpot(null)),
+  sqlite: thrown(() => createSqliteRepositories(null)),
+  postgres: thrown(() => createPostgresRepositories(null)),
+  testing: thrown(() => checkInvariants(null, [], { now: 0 })),
+};
+for (const [entry, e] of Object.entries(errors)) {
+  if (!(e instanceof core.PipelineError)) throw new Error(`CJS: an error from sales-pipelines/${entry} is not instanceof PipelineError: ${e}`);
+}
+console.log('one core (cjs) ok');
+JS
+
+cat > one-core.mjs <<'JS'
+import { PipelineError } from 'sales-pipelines';
+import { fromHubSpot } from 'sales-pipelines/import';
+import { createSqliteRepositories } from 'sales-pipelines/sqlite';
+import { createPostgresRepositories } from 'sales-pipelines/postgres';
+import { checkInvariants } from 'sales-pipelines/testing';
+const thrown = (f) => { try { f(); } catch (e) { return e; } throw new Error('expected a throw'); };
+for (const [entry, f] of Object.entries({ import: () => fromHubSpot(null), sqlite: () => createSqliteRepositories(null),
+  postgres: () => createPostgresRepositories(null), testing: () => checkInvariants(null, [], { now: 0 }) })) {
+  if (!(thrown(f) instanceof PipelineError)) throw new Error(`ESM: an error from sales-pipelines/${entry} is not instanceof PipelineError`);
+}
+console.log('one core (esm) ok');
+JS
+
+# Each format defines the error class, and so the identity caches beside it, in one file.
+for ext in js cjs; do
+  n=$(grep -l -E 'PipelineError = class|class PipelineError' node_modules/sales-pipelines/dist/*.$ext node_modules/sales-pipelines/dist/testing/*.$ext | wc -l)
+  if [ "$n" != "1" ]; then echo "dist/*.$ext defines PipelineError in $n files, expected 1" >&2; exit 1; fi
+done
+echo "one PipelineError per format"
+
 node esm.mjs
 node cjs.cjs
 node dual.mjs
@@ -150,6 +193,8 @@ node postgres.cjs
 node sqlite.mjs
 node sqlite.cjs
 node import.mjs
+node one-core.cjs
+node one-core.mjs
 
 # With vitest: the contract suite from its own entry point, run by the host's vitest.
 npm install --no-audit --no-fund --silent "vitest@$vitest" > /dev/null
