@@ -21,18 +21,31 @@ export interface Board {
   readonly columns: { stageId: string; name: string; cards: { id: string; amount: number | null; daysInStage: number; stalled: boolean }[] }[];
 }
 
+/** A stalled deal as the demo shows it: the library's row, with the names a manager reads. */
+export interface StalledRow {
+  readonly dealId: string;
+  readonly dealName: string;
+  readonly pipeline: string;
+  readonly stage: string;
+  readonly dwellDays: number;
+  readonly limitDays: number;
+}
+
+/** A slipping deal with its name and the closing date it had when the period began, or when it was created in the period. */
+export type SlippingRow = ReturnType<typeof slippage>['deals'][number] & { readonly name: string; readonly firstClosingDate: string | null };
+
 export interface Report {
   readonly now: string;
   readonly log: string[];
   readonly boards: Board[];
-  readonly stalled: ReturnType<typeof stalledDeals>;
-  readonly dwell: { pipelineId: string | null; stageId: string; name: string; visits: number; meanDays: number; medianDays: number; p90Days: number }[];
+  readonly stalled: StalledRow[];
+  readonly dwell: { pipelineId: string | null; pipeline: string; stageId: string; name: string; visits: number; meanDays: number; medianDays: number; p90Days: number }[];
   readonly weighted: ReturnType<typeof weightedPipeline>;
-  readonly funnels: ReturnType<typeof conversionFunnel>[];
+  readonly funnels: (ReturnType<typeof conversionFunnel> & { readonly pipeline: string; readonly stageNames: Record<string, string> })[];
   readonly cycle: ReturnType<typeof salesCycle>;
-  readonly history: { dealId: string; rows: { pipelineId: string | null; stage: string; enteredAt: string; days: number; by: string | null; bypassedRules: boolean }[] };
+  readonly history: { dealId: string; rows: { pipelineId: string | null; pipeline: string; stage: string; enteredAt: string; days: number; by: string | null; bypassedRules: boolean }[] };
   readonly waterfall: { from: string; to: string; closingFrom: string; closingTo: string; bars: { bucket: string; count: number; amount: number; dealIds: string[] }[] };
-  readonly slipping: ReturnType<typeof slippage>;
+  readonly slipping: { readonly deals: SlippingRow[]; readonly totals: ReturnType<typeof slippage>['totals'] };
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;
@@ -45,11 +58,30 @@ function stageName(ws: Workspace, stageId: string): string {
   return stageId;
 }
 
+function pipelineName(ws: Workspace, pipelineId: string | null): string {
+  if (pipelineId === null) return '(no pipeline)';
+  for (const l of ws.layouts) {
+    const p = l.pipelines.find((x) => x.id === pipelineId);
+    if (p) return p.name;
+  }
+  // A deleted pipeline still names the visits made in it.
+  return pipelineId === 'fleet' ? 'Fleet (deleted)' : pipelineId;
+}
+
 /** Builds the report from the final state of the story. */
 export function buildReport(story: Story): Report {
   const { workspace: ws, deals, now } = story;
-  const stalled = stalledDeals(ws, deals, { now });
-  const stalledIds = new Set(stalled.map((s) => s.dealId));
+  const stalledRows = stalledDeals(ws, deals, { now });
+  const stalledIds = new Set(stalledRows.map((s) => s.dealId));
+  const byId = new Map(deals.map((d) => [d.id, d]));
+  const stalled = stalledRows.map((s) => ({
+    dealId: s.dealId,
+    dealName: byId.get(s.dealId)?.name ?? '',
+    pipeline: pipelineName(ws, s.pipelineId),
+    stage: stageName(ws, s.stageId),
+    dwellDays: round(s.dwellMs / DAY),
+    limitDays: s.thresholdMs / DAY,
+  }));
   const boards: Board[] = ws.layouts.flatMap((layout) =>
     layout.pipelines
       .filter((p) => deals.some((d) => d.pipelineId === p.id))
@@ -74,8 +106,12 @@ export function buildReport(story: Story): Report {
   const dwell = dwellStats(deals, { now })
     .filter((r) => r.pipelineId !== null)
     .sort((a, b) => rank(a) - rank(b))
-    .map((r) => ({ pipelineId: r.pipelineId, stageId: r.stageId, name: stageName(ws, r.stageId), visits: r.visits, meanDays: round(r.meanMs / DAY), medianDays: round(r.medianMs / DAY), p90Days: round(r.p90Ms / DAY) }));
-  const funnels = ['new-cars', 'used-cars', 'repair'].map((pipelineId) => conversionFunnel(ws, deals, { pipelineId }));
+    .map((r) => ({ pipelineId: r.pipelineId, pipeline: pipelineName(ws, r.pipelineId), stageId: r.stageId, name: stageName(ws, r.stageId), visits: r.visits, meanDays: round(r.meanMs / DAY), medianDays: round(r.medianMs / DAY), p90Days: round(r.p90Ms / DAY) }));
+  const funnels = ['new-cars', 'used-cars', 'repair'].map((pipelineId) => {
+    const funnel = conversionFunnel(ws, deals, { pipelineId });
+    return { ...funnel, pipeline: pipelineName(ws, pipelineId), stageNames: Object.fromEntries(funnel.stages.map((st) => [st.stageId, stageName(ws, st.stageId)])) };
+  });
+  const slipped = slippage(deals, { from: now - 42 * DAY, to: now });
   return {
     now: new Date(now).toISOString(),
     log: [...new Set(story.log)],
@@ -87,7 +123,7 @@ export function buildReport(story: Story): Report {
     cycle: salesCycle(deals, { from: now - 42 * DAY, to: now }),
     history: historyOf(ws, deals.find((d) => d.id === story.movedDealId)!, now),
     waterfall: waterfallOf(ws, deals, now),
-    slipping: slippage(deals, { from: now - 42 * DAY, to: now }),
+    slipping: { totals: slipped.totals, deals: slipped.deals.map((d) => ({ ...d, name: byId.get(d.dealId)?.name ?? '', firstClosingDate: firstClosingDate(byId.get(d.dealId)!, now - 42 * DAY, d.closingDateBefore) })) },
   };
 }
 
@@ -115,6 +151,7 @@ function historyOf(ws: Workspace, deal: Deal, now: number): Report['history'] {
     dealId: deal.id,
     rows: deal.history.map((v) => ({
       pipelineId: v.pipelineId,
+      pipeline: pipelineName(ws, v.pipelineId),
       stage: stageName(ws, v.stageId),
       enteredAt: new Date(v.enteredAt).toISOString().slice(0, 16).replace('T', ' '),
       days: round(((v.exitedAt ?? now) - v.enteredAt) / DAY),
@@ -122,4 +159,15 @@ function historyOf(ws: Workspace, deal: Deal, now: number): Report['history'] {
       bypassedRules: v.bypassedRules,
     })),
   };
+}
+
+/** The closing date a deal had before its first push in the period (the one it had when the period began, or was given in it). */
+function firstClosingDate(deal: Deal, from: number, before: string | null): string | null {
+  let current = before;
+  for (const c of deal.changes ?? []) {
+    if (c.field !== 'closingDate' || c.at < from) continue;
+    if (current !== null && c.to !== null && (c.to as string) > current) return current;
+    current = c.to as string | null;
+  }
+  return before;
 }

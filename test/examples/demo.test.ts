@@ -38,3 +38,50 @@ describe('the demo', () => {
     expect(text).toContain('Slipping deals');
   });
 });
+
+describe('the demo as a newcomer reads it', () => {
+  const text = async () => render(buildReport(await simulate()), false);
+
+  it('shows every board header whole, with its deal count on a line of its own', async () => {
+    const report = buildReport(await simulate());
+    const out = render(report, false);
+    for (const board of report.boards) {
+      const section = out.slice(out.indexOf(`Board: ${board.name}`));
+      for (const column of board.columns) {
+        for (const word of column.name.split(' ')) expect(section).toContain(word);
+      }
+      const counts = board.columns.map((c) => `${c.cards.length} deal${c.cards.length === 1 ? '' : 's'}`);
+      expect(section).toMatch(new RegExp(counts.map((c) => c.replace(/ /g, ' ')).join(' +')));
+    }
+  });
+
+  it('says how many cards a column leaves out', async () => {
+    const report = buildReport(await simulate());
+    const full = report.boards.flatMap((b) => b.columns).find((c) => c.cards.length > 6)!;
+    expect(full).toBeDefined();
+    expect(await text()).toContain(`+${full.cards.length - 5} more`);
+  });
+
+  it('draws funnel bars as long as the percentage beside them', async () => {
+    const lines = (await text()).split('\n').filter((l) => /entered +\d+ +went on/.test(l));
+    expect(lines.length).toBeGreaterThan(10);
+    for (const line of lines) {
+      const percent = Number(/(\d+)%/.exec(line)![1]);
+      const bar = (line.match(/▇/g) ?? []).length;
+      expect(Math.abs(bar - (percent / 100) * 30)).toBeLessThanOrEqual(0.5);
+    }
+  });
+
+  it('names pipelines and stages by their names, and slipping deals in sentences', async () => {
+    const out = await text();
+    const stalled = out.slice(out.indexOf('Stalled deals'), out.indexOf('Time in stage'));
+    expect(stalled).toContain('New cars');
+    expect(stalled).not.toMatch(/ new-cars /);
+    const slipping = out.slice(out.indexOf('Slipping deals')).split('\n').filter((l) => l.startsWith('  D-'));
+    expect(slipping.length).toBeGreaterThan(0);
+    for (const line of slipping) {
+      expect(line).toMatch(/pushed (once|\d+ times), \d+ days later, from \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}/);
+      expect(line).not.toContain('—');
+    }
+  });
+});
