@@ -7,9 +7,13 @@
  * ```
  */
 export interface SqliteStatement {
+  /** Runs the statement; `changes` is the number of rows it wrote. */
   run(...params: unknown[]): { changes: number };
+  /** The first row, or undefined. */
   get(...params: unknown[]): unknown;
+  /** Every row. */
   all(...params: unknown[]): unknown[];
+  /** Rows as arrays of column values (true) or objects (false). */
   raw(toggle?: boolean): SqliteStatement;
 }
 
@@ -24,11 +28,19 @@ export interface SqliteStatement {
  * ```
  */
 export interface SqliteDatabase {
+  /** Compiles one statement. */
   prepare(sql: string): SqliteStatement;
+  /** Runs statements without parameters (the schema). */
   exec(sql: string): unknown;
+  /**
+   * Wraps `fn` so that it runs inside one transaction.
+   *
+   * @typeParam F - the wrapped function
+   */
   // The driver's own signature: `any[]` so that better-sqlite3's Database is assignable.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   transaction<F extends (...params: any[]) => unknown>(fn: F): SqliteTransaction<F>;
+  /** Reads or sets a pragma. */
   pragma(source: string, options?: { simple?: boolean }): unknown;
 }
 
@@ -39,6 +51,7 @@ type Arguments<F extends (...params: any[]) => unknown> = F extends (...args: in
 /**
  * A function wrapped by `db.transaction`: calling `immediate(...)` runs it inside BEGIN IMMEDIATE.
  *
+ * @typeParam F - the wrapped function
  * @example
  * ```ts
  * const save: SqliteTransaction<(n: number) => void> = db.transaction((n: number) => insert.run(n));
@@ -48,5 +61,6 @@ type Arguments<F extends (...params: any[]) => unknown> = F extends (...args: in
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface SqliteTransaction<F extends (...params: any[]) => unknown> {
   (...params: Arguments<F>): ReturnType<F>;
+  /** Runs the function inside BEGIN IMMEDIATE (takes the write lock first). */
   immediate(...params: Arguments<F>): ReturnType<F>;
 }
