@@ -140,6 +140,8 @@ export {
   type BoardColumn,
   type BoardOptions,
   type StoredDwellOptions,
+  type DealInclude,
+  type DealListQuery,
 } from './service/index.js';
 
 export { toProblem, PROBLEM_STATUS, PROBLEM_TYPE_BASE, type Problem, type ToProblemOptions } from './problem.js';

@@ -10,11 +10,12 @@ import { Id } from '../model/primitives.js';
 import type { DealQuery } from '../ports/repositories.js';
 import { applyConfiguration } from './applyConfiguration.js';
 import { board } from './board.js';
+import { Include, leanDeals } from './lean.js';
 import { storedDwellStats } from './storedMetrics.js';
 import { bulkUpdate } from './bulk.js';
 import { configure } from './configure.js';
 import { actor, createRuntime, finalConflict, type Runtime } from './runtime.js';
-import type { DispatchOptions, PipelineService, PipelineServiceOptions } from './types.js';
+import type { DealListQuery, DispatchOptions, PipelineService, PipelineServiceOptions } from './types.js';
 import * as z from 'zod';
 
 /**
@@ -169,14 +170,16 @@ const Query = z.strictObject({
   stageId: Id.optional(),
   after: z.string().nullable().optional(),
   limit: z.number().int().min(1).max(1000),
+  include: Include.optional(),
 });
 
-async function listDeals(rt: Runtime, input: DealQuery) {
+async function listDeals(rt: Runtime, input: DealListQuery) {
   const q = parseWith(Query, input, 'query');
   const query: { -readonly [K in keyof DealQuery]: DealQuery[K] } = { limit: q.limit };
   if (q.layoutId !== undefined) query.layoutId = q.layoutId;
   if (q.pipelineId !== undefined) query.pipelineId = q.pipelineId;
   if (q.stageId !== undefined) query.stageId = q.stageId;
   if (q.after !== undefined) query.after = q.after;
-  return rt.deals.list(query);
+  const page = await rt.deals.list(query);
+  return { deals: leanDeals(page.deals, q.include), next: page.next };
 }

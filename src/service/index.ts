@@ -11,5 +11,7 @@ export type {
   Board,
   BoardColumn,
   BoardOptions,
+  DealListQuery,
 } from './types.js';
+export type { DealInclude } from './lean.js';
 export type { StoredDwellOptions } from './storedMetrics.js';

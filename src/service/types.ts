@@ -11,6 +11,7 @@ import type { Workspace } from '../model/layout.js';
 import type { Deal } from '../model/deal.js';
 import type { DealFilter, DealPage, DealQuery, Repositories } from '../ports/repositories.js';
 import type { WorkspaceEvent } from '../workspace/events.js';
+import type { DealInclude } from './lean.js';
 
 /**
  * What `authorize` is asked before every command.
@@ -189,7 +190,20 @@ export interface BoardOptions {
   readonly perStage?: number;
   /** The instant rotting is judged at (default the service clock). */
   readonly now?: Date | number | string;
+  /** What the cards carry besides their current visit: `history` (every visit), `changes` (the change log). Default none. */
+  readonly include?: readonly DealInclude[];
 }
+
+/**
+ * A listing query of {@link PipelineService.listDeals}: the store's filters and paging, and what
+ * the deals carry besides their current visit.
+ *
+ * @example
+ * ```ts
+ * const query: DealListQuery = { pipelineId: 'new-cars', stageId: 'quote', include: ['history'], limit: 50 };
+ * ```
+ */
+export type DealListQuery = DealQuery & { readonly include?: readonly DealInclude[] };
 
 /**
  * The service a host calls: loads, decides, saves with optimistic concurrency, publishes.
@@ -213,9 +227,13 @@ export interface PipelineService {
   getDeal(id: string): Promise<Deal | null>;
   /** The stored workspace. */
   getWorkspace(): Promise<Workspace>;
-  /** One page of deals matching the filters, in id order (`limit` 1..1000). */
-  listDeals(query: DealQuery): Promise<DealPage>;
-  /** A pipeline as a kanban board: per stage its definition, count, totals per currency, rotting count and first deals. */
+  /**
+   * One page of deals matching the filters, in id order (`limit` 1..1000). The deals are lean
+   * cards unless `include` asks for more: `history` holds only the current visit and there is no
+   * `changes` key (see {@link DealInclude}).
+   */
+  listDeals(query: DealListQuery): Promise<DealPage>;
+  /** A pipeline as a kanban board: per stage its definition, count, totals per currency, rotting count and first deals (lean cards unless `include` asks for more). */
   board(pipelineId: string, options?: BoardOptions): Promise<Board>;
   /** Hands the outbox's pending events to `onEvents`, oldest first, and marks them delivered; returns how many. */
   deliverPending(): Promise<number>;
