@@ -162,7 +162,10 @@ function abort(report: Report, all: readonly string[], rejected: readonly Reject
   report.aborted = true;
 }
 
-/** Asks `authorize` about each deal, as for a single command; refused deals are reported `forbidden`. */
+/**
+ * Asks `authorize` about each deal as read (the save then expects that version, so a change in
+ * between conflicts and the retry asks again); refused deals are reported `forbidden`.
+ */
 async function permitted(job: Job, found: Found): Promise<{ deals: Deal[]; refused: Rejected[] }> {
   // Without an authorize function every deal is allowed (a bypass was refused up front).
   if (!job.rt.authorizes) return { deals: found.deals, refused: found.rejected };
@@ -170,7 +173,7 @@ async function permitted(job: Job, found: Found): Promise<{ deals: Deal[]; refus
   const refused = [...found.rejected];
   const action = job.r.change.type;
   for (const deal of found.deals) {
-    if (await job.rt.allows({ by: job.by, action, dealId: deal.id, bypassRules: job.bypass, bulk: true })) deals.push(deal);
+    if (await job.rt.allows({ by: job.by, action, dealId: deal.id, bypassRules: job.bypass, bulk: true, deal })) deals.push(deal);
     else refused.push({ dealId: deal.id, code: 'forbidden', message: `${job.by ?? 'anonymous'} may not ${action} deal ${deal.id}` });
   }
   return { deals, refused };

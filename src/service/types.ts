@@ -14,11 +14,15 @@ import type { WorkspaceEvent } from '../workspace/events.js';
 import type { DealInclude } from './lean.js';
 
 /**
- * What `authorize` is asked before every command.
+ * What `authorize` is asked before every command. For a command on a stored deal it also gets
+ * the deal as the decision reads it (owner, pipeline, stage), inside the same read-decide-write:
+ * the answer is used only while the deal is at that version, so a row-level rule ("a seller
+ * moves only their own deals") cannot race a concurrent change; a retry asks again.
  *
  * @example
  * ```ts
- * createPipelineService({ ...repos, authorize: (r: AuthorizationRequest) => !r.bypassRules || r.by === 'manager' });
+ * createPipelineService({ ...repos, authorize: (r: AuthorizationRequest) =>
+ *   (!r.bypassRules || r.by === 'manager') && (r.deal === undefined || r.by === 'manager' || r.deal.ownerId === r.by) });
  * ```
  */
 export interface AuthorizationRequest {
@@ -29,6 +33,13 @@ export interface AuthorizationRequest {
   readonly bypassRules: boolean;
   /** True when the command is part of a `bulkUpdate` (asked once per deal). */
   readonly bulk?: boolean;
+  /**
+   * The stored deal the command applies to, as read for the decision (absent for configuration,
+   * `createDeal` and a deal that does not exist). In a bulk update its `history` may hold only
+   * the last visit. A synchronous answer is given inside the storage transaction of stores with
+   * `transact`; a promise is awaited outside it and used only while the deal keeps that version.
+   */
+  readonly deal?: Deal;
 }
 
 /**
@@ -42,7 +53,7 @@ export interface AuthorizationRequest {
 export interface PipelineServiceOptions extends Repositories {
   /** The clock (default `Date.now`). */
   readonly clock?: () => Date | number;
-  /** Asked before every command; false gives `forbidden`. Required for `bypassRules`. */
+  /** Asked before every command, with the deal it applies to (see {@link AuthorizationRequest}); false gives `forbidden`. Required for `bypassRules`. */
   readonly authorize?: (request: AuthorizationRequest) => boolean | Promise<boolean>;
   /**
    * Receives events after the save that stored them, in commit order. With an `outbox` in the
