@@ -136,6 +136,7 @@ export {
   type RetryOptions,
   type BulkRequest,
   type BulkReport,
+  type BulkProgress,
   type Board,
   type BoardColumn,
   type BoardOptions,

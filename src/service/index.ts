@@ -8,6 +8,7 @@ export type {
   RetryOptions,
   BulkRequest,
   BulkReport,
+  BulkProgress,
   Board,
   BoardColumn,
   BoardOptions,

@@ -121,6 +121,13 @@ export type BulkRequest = {
   readonly bypassRules?: boolean;
   /** With `dealIds`: the version the caller saw per deal; a deal at another version is rejected with `conflict` (no retry). */
   readonly expectedVersions?: Readonly<Record<string, number>>;
+  /** Told after each chunk is committed (and once at the end of an atomic update): for a progress bar. */
+  readonly onProgress?: (progress: BulkProgress) => void;
+  /**
+   * Stops the update between chunks: chunks already committed stay committed and are in the
+   * report, which says `cancelled: true`; deals not reached are in none of its lists.
+   */
+  readonly signal?: AbortSignal;
 } & ({ readonly dealIds: readonly string[]; readonly query?: undefined } | { readonly query: DealFilter; readonly dealIds?: undefined });
 
 /**
@@ -138,6 +145,27 @@ export interface BulkReport {
   readonly unchanged: string[];
   /** Atomic mode only: true when a rejection stopped the whole update and nothing was saved. */
   readonly aborted?: boolean;
+  /**
+   * True when the request's `signal` stopped the update between chunks. The lists hold the chunks
+   * committed before it; deals not reached are in none of them. (Not `aborted`, which says that
+   * nothing was saved.)
+   */
+  readonly cancelled?: boolean;
+}
+
+/**
+ * How far a bulk update is: deals reported so far (updated, rejected or unchanged) and how many
+ * there are in all (null while a query is still being paged through in `bestEffort` mode).
+ *
+ * @example
+ * ```ts
+ * await service.bulkUpdate({ dealIds, change, mode: 'bestEffort', chunkSize: 100,
+ *   onProgress: ({ done, total }: BulkProgress) => console.log(`${done} of ${total ?? '?'}`) });
+ * ```
+ */
+export interface BulkProgress {
+  readonly done: number;
+  readonly total: number | null;
 }
 
 /**
