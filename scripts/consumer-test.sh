@@ -142,6 +142,37 @@ if (fromPipedrive({ pipelines: [], stages: [], deals: [] }).deals.length !== 0) 
 console.log('import ok');
 JS
 
+cat > http.mjs <<'JS'
+// The HTTP entry point from ESM: the handler over a service on the core, run on a port, called with the client.
+import { createMemoryRepositories, createPipelineService, isPipelineError, PipelineError } from 'sales-pipelines';
+import { createHttpClient, createHttpHandler, startHttpServer } from 'sales-pipelines/http';
+const service = createPipelineService(createMemoryRepositories());
+await service.configure({ type: 'addLayout', layoutId: 'sales', name: 'Sales', stages: [{ id: 'new', name: 'New', probability: 10, outcome: 'open', forecastCategory: 'pipeline' }] });
+const { url, close } = await startHttpServer(createHttpHandler(service), { port: 0 });
+const client = createHttpClient(url);
+if ((await client.createDeal({ id: 'd1', layoutId: 'sales', name: 'A' })).version !== 1) throw new Error('ESM http: createDeal');
+const e = await client.dispatch('d1', { type: 'moveToStage', stageId: 'nope' }).catch((err) => err);
+if (!isPipelineError(e) || !(e instanceof PipelineError)) throw new Error('ESM http: the client does not throw the core PipelineError');
+await close();
+console.log('http esm ok');
+JS
+
+cat > http.cjs <<'JS'
+const { createMemoryRepositories, createPipelineService, PipelineError } = require('sales-pipelines');
+const { createHttpClient, createHttpHandler } = require('sales-pipelines/http');
+(async () => {
+  const handler = createHttpHandler(createPipelineService(createMemoryRepositories()));
+  const res = await handler(new Request('http://localhost/deals', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' }));
+  if (res.status !== 415) throw new Error(`CJS http: text/plain gave ${res.status}`);
+  const client = createHttpClient('http://localhost', { fetch: (input, init) => handler(new Request(input, init)) });
+  const e = await client.getWorkspace().then(() => null, (err) => err);
+  if (e !== null) throw e;
+  const missing = await client.board('nope').catch((err) => err);
+  if (!(missing instanceof PipelineError) || missing.code !== 'not_found') throw new Error('CJS http: errors are not the core PipelineError');
+  console.log('http cjs ok');
+})().catch((e) => { console.error(e); process.exit(1); });
+JS
+
 node esm.mjs
 node cjs.cjs
 node dual.mjs
@@ -150,6 +181,8 @@ node postgres.cjs
 node sqlite.mjs
 node sqlite.cjs
 node import.mjs
+node http.mjs
+node http.cjs
 
 # With vitest: the contract suite from its own entry point, run by the host's vitest.
 npm install --no-audit --no-fund --silent "vitest@$vitest" > /dev/null
