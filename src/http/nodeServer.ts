@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { NODE_DEFAULTS, toNodeListener, type NodeListenerOptions } from './nodeListener.js';
 
@@ -51,6 +51,8 @@ export async function startHttpServer(handler: (request: Request) => Promise<Res
   const { port = 0, host = '127.0.0.1', ...bridge } = options;
   const headersTimeout = bridge.headersTimeoutMs ?? NODE_DEFAULTS.headersTimeoutMs;
   // Node checks its timeouts every connectionsCheckingInterval: often enough for the header timeout.
+  // Taken from the running Node rather than imported, so that a page bundling the client never meets node:http.
+  const { createServer } = process.getBuiltinModule('node:http');
   const server = createServer({ headersTimeout, requestTimeout: 0, connectionsCheckingInterval: Math.max(10, Math.min(30_000, Math.floor(headersTimeout / 4))) }, toNodeListener(handler, bridge));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
