@@ -6,7 +6,8 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^sales-pipelines$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
-      { find: /^sales-pipelines\/http$/, replacement: fileURLToPath(new URL('./src/http.ts', import.meta.url)) },
+      // Every other entry point, 'sales-pipelines/x', is src/x.ts (examples import them by name).
+      { find: /^sales-pipelines\/(.+)$/, replacement: fileURLToPath(new URL('./src/$1.ts', import.meta.url)) },
     ],
   },
   test: {
