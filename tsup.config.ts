@@ -12,6 +12,7 @@ export default defineConfig({
     import: 'src/import.ts',
     sqlite: 'src/sqlite.ts',
     postgres: 'src/postgres.ts',
+    http: 'src/http.ts',
   },
   format: ['esm', 'cjs'],
   splitting: true,

@@ -151,12 +151,14 @@ const { fromHubSpot } = require('sales-pipelines/import');
 const { createSqliteRepositories } = require('sales-pipelines/sqlite');
 const { createPostgresRepositories } = require('sales-pipelines/postgres');
 const { checkInvariants } = require('sales-pipelines/testing');
+const { createHttpHandler } = require('sales-pipelines/http');
 const thrown = (f) => { try { f(); } catch (e) { return e; } throw new Error('expected a throw'); };
 const errors = {
   import: thrown(() => fromHubSpot(null)),
   sqlite: thrown(() => createSqliteRepositories(null)),
   postgres: thrown(() => createPostgresRepositories(null)),
   testing: thrown(() => checkInvariants(null, [], { now: 0 })),
+  http: thrown(() => createHttpHandler(null)),
 };
 for (const [entry, e] of Object.entries(errors)) {
   if (!(e instanceof core.PipelineError)) throw new Error(`CJS: an error from sales-pipelines/${entry} is not instanceof PipelineError: ${e}`);
@@ -170,9 +172,10 @@ import { fromHubSpot } from 'sales-pipelines/import';
 import { createSqliteRepositories } from 'sales-pipelines/sqlite';
 import { createPostgresRepositories } from 'sales-pipelines/postgres';
 import { checkInvariants } from 'sales-pipelines/testing';
+import { createHttpHandler } from 'sales-pipelines/http';
 const thrown = (f) => { try { f(); } catch (e) { return e; } throw new Error('expected a throw'); };
 for (const [entry, f] of Object.entries({ import: () => fromHubSpot(null), sqlite: () => createSqliteRepositories(null),
-  postgres: () => createPostgresRepositories(null), testing: () => checkInvariants(null, [], { now: 0 }) })) {
+  postgres: () => createPostgresRepositories(null), testing: () => checkInvariants(null, [], { now: 0 }), http: () => createHttpHandler(null) })) {
   if (!(thrown(f) instanceof PipelineError)) throw new Error(`ESM: an error from sales-pipelines/${entry} is not instanceof PipelineError`);
 }
 console.log('one core (esm) ok');
@@ -185,6 +188,37 @@ for ext in js cjs; do
 done
 echo "one PipelineError per format"
 
+cat > http.mjs <<'JS'
+// The HTTP entry point from ESM: the handler over a service on the core, run on a port, called with the client.
+import { createMemoryRepositories, createPipelineService, isPipelineError, PipelineError } from 'sales-pipelines';
+import { createHttpClient, createHttpHandler, startHttpServer } from 'sales-pipelines/http';
+const service = createPipelineService(createMemoryRepositories());
+await service.configure({ type: 'addLayout', layoutId: 'sales', name: 'Sales', stages: [{ id: 'new', name: 'New', probability: 10, outcome: 'open', forecastCategory: 'pipeline' }] });
+const { url, close } = await startHttpServer(createHttpHandler(service), { port: 0 });
+const client = createHttpClient(url);
+if ((await client.createDeal({ id: 'd1', layoutId: 'sales', name: 'A' })).version !== 1) throw new Error('ESM http: createDeal');
+const e = await client.dispatch('d1', { type: 'moveToStage', stageId: 'nope' }).catch((err) => err);
+if (!isPipelineError(e) || !(e instanceof PipelineError)) throw new Error('ESM http: the client does not throw the core PipelineError');
+await close();
+console.log('http esm ok');
+JS
+
+cat > http.cjs <<'JS'
+const { createMemoryRepositories, createPipelineService, PipelineError } = require('sales-pipelines');
+const { createHttpClient, createHttpHandler } = require('sales-pipelines/http');
+(async () => {
+  const handler = createHttpHandler(createPipelineService(createMemoryRepositories()));
+  const res = await handler(new Request('http://localhost/deals', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' }));
+  if (res.status !== 415) throw new Error(`CJS http: text/plain gave ${res.status}`);
+  const client = createHttpClient('http://localhost', { fetch: (input, init) => handler(new Request(input, init)) });
+  const e = await client.getWorkspace().then(() => null, (err) => err);
+  if (e !== null) throw e;
+  const missing = await client.board('nope').catch((err) => err);
+  if (!(missing instanceof PipelineError) || missing.code !== 'not_found') throw new Error('CJS http: errors are not the core PipelineError');
+  console.log('http cjs ok');
+})().catch((e) => { console.error(e); process.exit(1); });
+JS
+
 node esm.mjs
 node cjs.cjs
 node dual.mjs
@@ -195,6 +229,8 @@ node sqlite.cjs
 node import.mjs
 node one-core.cjs
 node one-core.mjs
+node http.mjs
+node http.cjs
 
 # With vitest: the contract suite from its own entry point, run by the host's vitest.
 npm install --no-audit --no-fund --silent "vitest@$vitest" > /dev/null

@@ -136,10 +136,13 @@ export {
   type RetryOptions,
   type BulkRequest,
   type BulkReport,
+  type BulkProgress,
   type Board,
   type BoardColumn,
   type BoardOptions,
   type StoredDwellOptions,
+  type DealInclude,
+  type DealListQuery,
 } from './service/index.js';
 
 export { toProblem, PROBLEM_STATUS, PROBLEM_TYPE_BASE, type Problem, type ToProblemOptions } from './problem.js';

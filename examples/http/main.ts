@@ -10,4 +10,4 @@ for (const command of planConfiguration(await service.getWorkspace(), configurat
   await service.configure(command, { by: 'admin' });
 }
 const { url } = await startServer(service, { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 3000) });
-console.log(`sales-pipelines HTTP API on ${url}: GET /deals, GET /pipelines/new-cars/board, POST /deals, …`);
+console.log(`sales-pipelines HTTP API on ${url}: GET /deals, GET /pipelines/new-cars/board, POST /deals, GET /reports/dwellStats, …`);

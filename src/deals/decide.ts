@@ -8,6 +8,7 @@ import { quickMoveToStage } from '../model/quickParse.js';
 import { assertWorkspace } from '../workspace/validate.js';
 import { decideCreateDeal } from './decideCreate.js';
 import { decideCloseDeal, decideMoveToPipeline, decideMoveToStage, decideReopenDeal } from './decideMove.js';
+import { decidePatchedMove } from './decidePatchedMove.js';
 import { decideUpdateDeal } from './decideUpdate.js';
 import type { DealEvent } from './events.js';
 import { assertDeal } from './shape.js';
@@ -52,7 +53,7 @@ export function decideDealParsed(ws: Workspace, deal: Deal | null, c: DealComman
   }
   switch (c.type) {
     case 'moveToStage':
-      return decideMoveToStage(ws, deal, c, ctx);
+      return c.patch === undefined ? decideMoveToStage(ws, deal, c, ctx) : decidePatchedMove(ws, deal, c, ctx);
     case 'moveToPipeline':
       return decideMoveToPipeline(ws, deal, c, ctx);
     case 'closeDeal':

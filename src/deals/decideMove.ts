@@ -84,7 +84,8 @@ export function stageChangedEvent(
   };
 }
 
-const isSamePlace = (deal: Deal, move: Move): boolean =>
+/** Whether a judged move would leave the deal where it is. */
+export const isSamePlace = (deal: Deal, move: Move): boolean =>
   move.toScope.pipeline?.id === (deal.pipelineId ?? undefined) && move.to.stageId === deal.stageId && move.toScope.layout.id === deal.layoutId;
 
 export function decideMoveToStage(ws: Workspace, deal: Deal, c: Cmd<'moveToStage'>, ctx: Context): DealEvent[] {

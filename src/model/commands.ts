@@ -85,7 +85,8 @@ export type WorkspaceCommandInput = z.input<typeof WorkspaceCommand>;
 const Bypass = { bypassRules: z.boolean().optional() };
 const LostReason = LostReasonText;
 
-const MoveToStage = z.strictObject({ type: z.literal('moveToStage'), stageId: Id, lostReason: LostReason.optional(), ...Bypass });
+// `patch`: fields set in the same decision as the move, judged with the target stage's rules.
+const MoveToStage = z.strictObject({ type: z.literal('moveToStage'), stageId: Id, lostReason: LostReason.optional(), patch: DealPatch.optional(), ...Bypass });
 const MoveToPipeline = z.strictObject({
   type: z.literal('moveToPipeline'),
   pipelineId: Id,

@@ -48,15 +48,16 @@ export function quickMoveToStage(c: unknown): Extract<DealCommand, { type: 'move
 /**
  * `quickMoveToStage` without an object for the command a board sends most: the stage id alone
  * when the command is `{ type: 'moveToStage', stageId }`, the checked copy when it also has a
- * lost reason or `bypassRules`, null when it needs zod.
+ * lost reason or `bypassRules`, null when it needs zod (a `patch` always does).
  */
 export function quickMove(c: unknown): string | Extract<DealCommand, { type: 'moveToStage' }> | null {
   if (typeof c !== 'object' || c === null || Array.isArray(c)) return null;
   const m = c as Record<string, unknown>;
   // Comparisons rather than a Set: keys are internalized strings, compared by identity first.
-  for (const key in m) if (key !== 'type' && key !== 'stageId' && key !== 'lostReason' && key !== 'bypassRules') return null;
-  const { type, stageId, lostReason, bypassRules } = m;
-  if (type !== 'moveToStage' || !isStageId(stageId)) return null;
+  for (const key in m) if (key !== 'type' && key !== 'stageId' && key !== 'lostReason' && key !== 'bypassRules' && key !== 'patch') return null;
+  const { type, stageId, lostReason, bypassRules, patch } = m;
+  // A move with a patch is decided by the general path (zod checks the patch).
+  if (type !== 'moveToStage' || !isStageId(stageId) || patch !== undefined) return null;
   if (lostReason === undefined && bypassRules === undefined) return stageId;
   if (lostReason !== undefined && !isLostReason(lostReason)) return null;
   if (bypassRules !== undefined && typeof bypassRules !== 'boolean') return null;

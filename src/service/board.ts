@@ -3,12 +3,13 @@ import { parseWith } from '../model/parse.js';
 import { Id, Instant } from '../model/primitives.js';
 import type { StageSummaryRow } from '../ports/repositories.js';
 import { StageSummary } from '../ports/summarizeDeals.js';
+import { Include, leanDeals } from './lean.js';
 import type { Runtime } from './runtime.js';
 import type { Board, BoardColumn, BoardOptions } from './types.js';
 import * as z from 'zod';
 
 const DAY = 86_400_000;
-const Options = z.strictObject({ perStage: z.number().int().min(0).max(500).optional(), now: Instant.optional() });
+const Options = z.strictObject({ perStage: z.number().int().min(0).max(500).optional(), now: Instant.optional(), include: Include.optional() });
 
 /** Builds a board from the store: one summary (or one scan) for the totals, one page per column. */
 export async function board(rt: Runtime, pipelineIdInput: string, input: BoardOptions | undefined): Promise<Board> {
@@ -39,7 +40,7 @@ export async function board(rt: Runtime, pipelineIdInput: string, input: BoardOp
   const columns: BoardColumn[] = [];
   for (const stage of stages) {
     const page = perStage === 0 ? { deals: [], next: null } : await rt.deals.list({ pipelineId, stageId: stage.id, after: null, limit: perStage });
-    columns.push({ stage, ...totalsOf(rows, stage.id), deals: page.deals, next: page.next });
+    columns.push({ stage, ...totalsOf(rows, stage.id), deals: leanDeals(page.deals, opts.include), next: page.next });
   }
   return { pipeline, columns };
 }

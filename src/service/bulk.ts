@@ -24,7 +24,7 @@ const Request = z.strictObject({
 
 type Parsed = z.output<typeof Request>;
 type Rejected = BulkReport['rejected'][number];
-type Report = { updated: string[]; rejected: Rejected[]; unchanged: string[]; aborted?: boolean };
+type Report = { updated: string[]; rejected: Rejected[]; unchanged: string[]; aborted?: boolean; cancelled?: boolean };
 
 /** Appends without spreading: reports of a million ids must not hit argument-count limits. */
 function append<T>(target: T[], items: readonly T[]): void {
@@ -33,11 +33,13 @@ function append<T>(target: T[], items: readonly T[]): void {
 
 /**
  * A bulk update through the repositories. `bestEffort` plans and saves chunk by chunk (a chunk
- * that keeps conflicting reports its deals as `conflict`); `atomic` reads every deal, plans once
- * and saves everything in one all-or-nothing save, or nothing (`aborted: true`).
+ * that keeps conflicting reports its deals as `conflict`), telling `onProgress` after each and
+ * stopping between chunks once `signal` is aborted (`cancelled: true`); `atomic` reads every deal,
+ * plans once and saves everything in one all-or-nothing save, or nothing (`aborted: true`).
  */
 export async function bulkUpdate(rt: Runtime, request: BulkRequest): Promise<BulkReport> {
-  const r = parseWith(Request, request, 'request');
+  const { onProgress, signal, rest } = controlsOf(request);
+  const r = parseWith(Request, rest, 'request');
   if ((r.dealIds === undefined) === (r.query === undefined)) {
     fail('invalid_input', 'request: give either dealIds or query', { path: 'request' });
   }
@@ -50,9 +52,35 @@ export async function bulkUpdate(rt: Runtime, request: BulkRequest): Promise<Bul
   if (bypassRules) await rt.authorize({ by, action: r.change.type, bypassRules, bulk: true });
   const report: Report = { updated: [], rejected: [], unchanged: [] };
   const job: Job = { rt, r, by, bypass: bypassRules, filter: r.query ? stripUndefinedKeys(r.query) : null, report };
-  if (r.mode === 'atomic') await atomic(job);
-  else for await (const page of chunks(rt, r)) await chunk(job, page);
+  const total = r.dealIds ? r.dealIds.length : null;
+  const progress = (all: number | null) => onProgress?.({ done: report.updated.length + report.rejected.length + report.unchanged.length, total: all });
+  if (signal?.aborted) report.cancelled = true;
+  else if (r.mode === 'atomic') {
+    await atomic(job);
+    progress(report.updated.length + report.rejected.length + report.unchanged.length);
+  } else {
+    for await (const page of chunks(rt, r)) {
+      // Between chunks: what is committed stays committed, the rest is not started.
+      if (signal?.aborted) {
+        report.cancelled = true;
+        break;
+      }
+      await chunk(job, page);
+      progress(total);
+    }
+  }
   return report;
+}
+
+/** Takes `onProgress` and `signal` (not data, so not for zod) out of the request, checked. */
+function controlsOf(request: BulkRequest): { onProgress: BulkRequest['onProgress']; signal: AbortSignal | undefined; rest: unknown } {
+  if (typeof request !== 'object' || request === null) return { onProgress: undefined, signal: undefined, rest: request };
+  const { onProgress, signal, ...rest } = request;
+  if (onProgress !== undefined && typeof onProgress !== 'function') fail('invalid_input', 'request.onProgress: expected a function', { path: 'request.onProgress' });
+  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof (signal as { aborted?: unknown }).aborted !== 'boolean')) {
+    fail('invalid_input', 'request.signal: expected an AbortSignal', { path: 'request.signal' });
+  }
+  return { onProgress, signal, rest };
 }
 
 interface Job {
@@ -162,7 +190,10 @@ function abort(report: Report, all: readonly string[], rejected: readonly Reject
   report.aborted = true;
 }
 
-/** Asks `authorize` about each deal, as for a single command; refused deals are reported `forbidden`. */
+/**
+ * Asks `authorize` about each deal as read (the save then expects that version, so a change in
+ * between conflicts and the retry asks again); refused deals are reported `forbidden`.
+ */
 async function permitted(job: Job, found: Found): Promise<{ deals: Deal[]; refused: Rejected[] }> {
   // Without an authorize function every deal is allowed (a bypass was refused up front).
   if (!job.rt.authorizes) return { deals: found.deals, refused: found.rejected };
@@ -170,7 +201,7 @@ async function permitted(job: Job, found: Found): Promise<{ deals: Deal[]; refus
   const refused = [...found.rejected];
   const action = job.r.change.type;
   for (const deal of found.deals) {
-    if (await job.rt.allows({ by: job.by, action, dealId: deal.id, bypassRules: job.bypass, bulk: true })) deals.push(deal);
+    if (await job.rt.allows({ by: job.by, action, dealId: deal.id, bypassRules: job.bypass, bulk: true, deal })) deals.push(deal);
     else refused.push({ dealId: deal.id, code: 'forbidden', message: `${job.by ?? 'anonymous'} may not ${action} deal ${deal.id}` });
   }
   return { deals, refused };

@@ -7,14 +7,15 @@ import type { Workspace } from '../model/layout.js';
 import { parseWith } from '../model/parse.js';
 import { isId } from '../model/quickParse.js';
 import { Id } from '../model/primitives.js';
-import type { DealQuery } from '../ports/repositories.js';
+import type { DealDecision, DealQuery } from '../ports/repositories.js';
 import { applyConfiguration } from './applyConfiguration.js';
 import { board } from './board.js';
+import { Include, leanDeals } from './lean.js';
 import { storedDwellStats } from './storedMetrics.js';
 import { bulkUpdate } from './bulk.js';
 import { configure } from './configure.js';
 import { actor, createRuntime, finalConflict, type Runtime } from './runtime.js';
-import type { DispatchOptions, PipelineService, PipelineServiceOptions } from './types.js';
+import type { AuthorizationRequest, DealListQuery, DispatchOptions, PipelineService, PipelineServiceOptions } from './types.js';
 import * as z from 'zod';
 
 /**
@@ -115,7 +116,8 @@ async function dispatch(rt: Runtime, dealId: string, command: DealCommandInput, 
   const commandBypass = typeof command === 'object' && command !== null && (command as { bypassRules?: unknown }).bypassRules === true;
   const bypassRules = opts.bypassRules === true || commandBypass;
   const action = typeof command === 'object' && command !== null && typeof command.type === 'string' ? command.type : 'unknown';
-  await rt.authorize({ by, action, dealId: id, bypassRules });
+  // authorize sees the deal the decision reads: asked again whenever a retry reads it again.
+  const request = (current: Deal | null): AuthorizationRequest => ({ by, action, dealId: id, bypassRules, ...(current ? { deal: current } : {}) });
   const check = (current: Deal | null): Deal => {
     if (command?.type === 'createDeal') {
       throw new PipelineError('invalid_input', 'command.type: use createDeal to create deals', { path: 'command.type' });
@@ -135,31 +137,67 @@ async function dispatch(rt: Runtime, dealId: string, command: DealCommandInput, 
     const c = bypassRules ? ({ ...command, bypassRules: true } as DealCommandInput) : command;
     return applyDeal(ws, current, c, { at: rt.atFor([current]), by });
   };
-  const transact = rt.transact;
-  if (transact) {
-    // Read, decision and save in one storage transaction: nothing can come between them.
-    return rt.retry(async () => {
-      let result: Deal | null = null;
-      await transact(id, (current, ws) => {
-        try {
-          const read = check(current);
-          const { deal, events } = decide(read, ws);
-          result = events.length === 0 ? read : deal;
-          return events.length === 0 ? null : { deal, events };
-        } catch (e) {
-          throw readable(e);
-        }
-      });
-      return result!;
-    });
-  }
+  if (rt.transact) return dispatchInTransaction(rt, id, request, (current, ws) => {
+    const read = check(current);
+    const { deal, events } = decide(read, ws);
+    return events.length === 0 ? { deal: read, events } : { deal, events };
+  });
   return rt.retry(async () => {
-    const current = check(await rt.deals.get(id));
+    const read = await rt.deals.get(id);
+    // Asked on the deal that is then saved against its version: a change in between makes the
+    // save conflict, and the retry asks again about the deal as it is then.
+    if (!(await rt.ask(request(read)))) throw rt.refusal(request(read));
+    const current = check(read);
     const ws = await rt.workspaces.load();
     const { deal, events } = decide(current, ws);
     if (events.length === 0) return current;
     await rt.commit([{ deal, events }], ws.version);
     return deal;
+  });
+}
+
+/**
+ * A dispatch in one storage transaction: read, authorization, decision and save, so nothing can
+ * come between them. A synchronous `authorize` is asked inside it; a promise cannot be awaited
+ * there (the decision is synchronous), so its answer is awaited outside, pinned to the version
+ * of the deal it was asked about, and the transaction runs again: it uses the answer only while
+ * the deal is still at that version, and asks again otherwise.
+ */
+function dispatchInTransaction(
+  rt: Runtime,
+  id: string,
+  request: (current: Deal | null) => AuthorizationRequest,
+  decide: (current: Deal | null, ws: Workspace) => DealDecision,
+): Promise<Deal> {
+  const transact = rt.transact!;
+  let answered: { version: number | null; allowed: boolean } | null = null;
+  return rt.retry(async () => {
+    for (;;) {
+      let result: Deal | null = null;
+      let pending: { version: number | null; answer: Promise<boolean> } | null = null;
+      await transact(id, (current, ws) => {
+        try {
+          const version = current?.version ?? null;
+          if (answered === null || answered.version !== version) {
+            const answer = rt.ask(request(current));
+            if (typeof answer !== 'boolean') {
+              pending = { version, answer };
+              return null;
+            }
+            answered = { version, allowed: answer };
+          }
+          if (!answered.allowed) throw rt.refusal(request(current));
+          const decision = decide(current, ws);
+          result = decision.deal;
+          return decision.events.length === 0 ? null : decision;
+        } catch (e) {
+          throw readable(e);
+        }
+      });
+      if (pending === null) return result!;
+      const { version, answer } = pending as { version: number | null; answer: Promise<boolean> };
+      answered = { version, allowed: await answer };
+    }
   });
 }
 
@@ -169,14 +207,16 @@ const Query = z.strictObject({
   stageId: Id.optional(),
   after: z.string().nullable().optional(),
   limit: z.number().int().min(1).max(1000),
+  include: Include.optional(),
 });
 
-async function listDeals(rt: Runtime, input: DealQuery) {
+async function listDeals(rt: Runtime, input: DealListQuery) {
   const q = parseWith(Query, input, 'query');
   const query: { -readonly [K in keyof DealQuery]: DealQuery[K] } = { limit: q.limit };
   if (q.layoutId !== undefined) query.layoutId = q.layoutId;
   if (q.pipelineId !== undefined) query.pipelineId = q.pipelineId;
   if (q.stageId !== undefined) query.stageId = q.stageId;
   if (q.after !== undefined) query.after = q.after;
-  return rt.deals.list(query);
+  const page = await rt.deals.list(query);
+  return { deals: leanDeals(page.deals, q.include), next: page.next };
 }

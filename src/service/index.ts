@@ -8,8 +8,11 @@ export type {
   RetryOptions,
   BulkRequest,
   BulkReport,
+  BulkProgress,
   Board,
   BoardColumn,
   BoardOptions,
+  DealListQuery,
 } from './types.js';
+export type { DealInclude } from './lean.js';
 export type { StoredDwellOptions } from './storedMetrics.js';

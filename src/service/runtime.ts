@@ -25,6 +25,13 @@ export interface Runtime {
   authorize(request: AuthorizationRequest): Promise<void>;
   /** Whether the host allows a request (true when it gave no authorize function and no bypass is asked). */
   allows(request: AuthorizationRequest): Promise<boolean>;
+  /**
+   * {@link Runtime.allows} without waiting: a boolean when the host's answer is synchronous (so it
+   * can be asked inside a storage transaction), else the promise of one.
+   */
+  ask(request: AuthorizationRequest): boolean | Promise<boolean>;
+  /** The `forbidden` error of a refused request. */
+  refusal(request: AuthorizationRequest): PipelineError;
   /** Saves a workspace decided on `expectedVersion`, with its events, then delivers them. */
   saveWorkspace(ws: import('../model/layout.js').Workspace, expectedVersion: number, events: readonly WorkspaceEvent[]): Promise<void>;
   /**
@@ -128,29 +135,39 @@ export function createRuntime(o: PipelineServiceOptions): Runtime {
       return at;
     },
     async allows(request) {
+      return this.ask(request);
+    },
+    ask(request) {
       if (!o.authorize) return !request.bypassRules;
-      try {
-        return (await o.authorize(request)) === true;
-      } catch (e) {
+      // Fail closed: an authorizer that cannot answer refuses.
+      const failed = (e: unknown): never => {
         if (isPipelineError(e)) throw e;
-        // Fail closed: an authorizer that cannot answer refuses.
         throw new PipelineError('forbidden', `authorize failed for ${request.action}; the request is refused`, { action: request.action }, { cause: e });
+      };
+      let answer: boolean | Promise<boolean>;
+      try {
+        answer = o.authorize(request);
+      } catch (e) {
+        return failed(e);
       }
+      if (typeof answer === 'boolean') return answer;
+      return Promise.resolve(answer).then((a) => a === true, failed);
+    },
+    refusal(request) {
+      if (request.bypassRules && !o.authorize) {
+        return new PipelineError('forbidden', `${request.action} with bypassRules: needs an authorize function that allows it`, { action: request.action, bypassRules: true });
+      }
+      const target = request.dealId ? ` deal ${request.dealId}` : '';
+      const what = request.bypassRules ? `${request.action}${target} with bypassRules (bypassing the pipeline's rules)` : `${request.action}${target}`;
+      return new PipelineError('forbidden', `${request.by ?? 'anonymous'} may not ${what}`, {
+        action: request.action,
+        by: request.by,
+        bypassRules: request.bypassRules,
+        ...(request.dealId ? { dealId: request.dealId } : {}),
+      });
     },
     async authorize(request) {
-      if (request.bypassRules && !o.authorize) {
-        throw new PipelineError('forbidden', `${request.action} with bypassRules: needs an authorize function that allows it`, { action: request.action, bypassRules: true });
-      }
-      if (!(await this.allows(request))) {
-        const target = request.dealId ? ` deal ${request.dealId}` : '';
-        const what = request.bypassRules ? `${request.action}${target} with bypassRules (bypassing the pipeline's rules)` : `${request.action}${target}`;
-        throw new PipelineError('forbidden', `${request.by ?? 'anonymous'} may not ${what}`, {
-          action: request.action,
-          by: request.by,
-          bypassRules: request.bypassRules,
-          ...(request.dealId ? { dealId: request.dealId } : {}),
-        });
-      }
+      if (!(await this.allows(request))) throw this.refusal(request);
     },
     async saveWorkspace(ws, expectedVersion, events) {
       await repos.workspace.save(ws, expectedVersion, outbox ? { events } : {});

@@ -11,13 +11,18 @@ import type { Workspace } from '../model/layout.js';
 import type { Deal } from '../model/deal.js';
 import type { DealFilter, DealPage, DealQuery, Repositories } from '../ports/repositories.js';
 import type { WorkspaceEvent } from '../workspace/events.js';
+import type { DealInclude } from './lean.js';
 
 /**
- * What `authorize` is asked before every command.
+ * What `authorize` is asked before every command. For a command on a stored deal it also gets
+ * the deal as the decision reads it (owner, pipeline, stage), inside the same read-decide-write:
+ * the answer is used only while the deal is at that version, so a row-level rule ("a seller
+ * moves only their own deals") cannot race a concurrent change; a retry asks again.
  *
  * @example
  * ```ts
- * createPipelineService({ ...repos, authorize: (r: AuthorizationRequest) => !r.bypassRules || r.by === 'manager' });
+ * createPipelineService({ ...repos, authorize: (r: AuthorizationRequest) =>
+ *   (!r.bypassRules || r.by === 'manager') && (r.deal === undefined || r.by === 'manager' || r.deal.ownerId === r.by) });
  * ```
  */
 export interface AuthorizationRequest {
@@ -28,6 +33,13 @@ export interface AuthorizationRequest {
   readonly bypassRules: boolean;
   /** True when the command is part of a `bulkUpdate` (asked once per deal). */
   readonly bulk?: boolean;
+  /**
+   * The stored deal the command applies to, as read for the decision (absent for configuration,
+   * `createDeal` and a deal that does not exist). In a bulk update its `history` may hold only
+   * the last visit. A synchronous answer is given inside the storage transaction of stores with
+   * `transact`; a promise is awaited outside it and used only while the deal keeps that version.
+   */
+  readonly deal?: Deal;
 }
 
 /**
@@ -41,7 +53,7 @@ export interface AuthorizationRequest {
 export interface PipelineServiceOptions extends Repositories {
   /** The clock (default `Date.now`). */
   readonly clock?: () => Date | number;
-  /** Asked before every command; false gives `forbidden`. Required for `bypassRules`. */
+  /** Asked before every command, with the deal it applies to (see {@link AuthorizationRequest}); false gives `forbidden`. Required for `bypassRules`. */
   readonly authorize?: (request: AuthorizationRequest) => boolean | Promise<boolean>;
   /**
    * Receives events after the save that stored them, in commit order. With an `outbox` in the
@@ -109,6 +121,13 @@ export type BulkRequest = {
   readonly bypassRules?: boolean;
   /** With `dealIds`: the version the caller saw per deal; a deal at another version is rejected with `conflict` (no retry). */
   readonly expectedVersions?: Readonly<Record<string, number>>;
+  /** Told after each chunk is committed (and once at the end of an atomic update): for a progress bar. */
+  readonly onProgress?: (progress: BulkProgress) => void;
+  /**
+   * Stops the update between chunks: chunks already committed stay committed and are in the
+   * report, which says `cancelled: true`; deals not reached are in none of its lists.
+   */
+  readonly signal?: AbortSignal;
 } & ({ readonly dealIds: readonly string[]; readonly query?: undefined } | { readonly query: DealFilter; readonly dealIds?: undefined });
 
 /**
@@ -126,6 +145,27 @@ export interface BulkReport {
   readonly unchanged: string[];
   /** Atomic mode only: true when a rejection stopped the whole update and nothing was saved. */
   readonly aborted?: boolean;
+  /**
+   * True when the request's `signal` stopped the update between chunks. The lists hold the chunks
+   * committed before it; deals not reached are in none of them. (Not `aborted`, which says that
+   * nothing was saved.)
+   */
+  readonly cancelled?: boolean;
+}
+
+/**
+ * How far a bulk update is: deals reported so far (updated, rejected or unchanged) and how many
+ * there are in all (null while a query is still being paged through in `bestEffort` mode).
+ *
+ * @example
+ * ```ts
+ * await service.bulkUpdate({ dealIds, change, mode: 'bestEffort', chunkSize: 100,
+ *   onProgress: ({ done, total }: BulkProgress) => console.log(`${done} of ${total ?? '?'}`) });
+ * ```
+ */
+export interface BulkProgress {
+  readonly done: number;
+  readonly total: number | null;
 }
 
 /**
@@ -189,7 +229,20 @@ export interface BoardOptions {
   readonly perStage?: number;
   /** The instant rotting is judged at (default the service clock). */
   readonly now?: Date | number | string;
+  /** What the cards carry besides their current visit: `history` (every visit), `changes` (the change log). Default none. */
+  readonly include?: readonly DealInclude[];
 }
+
+/**
+ * A listing query of {@link PipelineService.listDeals}: the store's filters and paging, and what
+ * the deals carry besides their current visit.
+ *
+ * @example
+ * ```ts
+ * const query: DealListQuery = { pipelineId: 'new-cars', stageId: 'quote', include: ['history'], limit: 50 };
+ * ```
+ */
+export type DealListQuery = DealQuery & { readonly include?: readonly DealInclude[] };
 
 /**
  * The service a host calls: loads, decides, saves with optimistic concurrency, publishes.
@@ -213,9 +266,13 @@ export interface PipelineService {
   getDeal(id: string): Promise<Deal | null>;
   /** The stored workspace. */
   getWorkspace(): Promise<Workspace>;
-  /** One page of deals matching the filters, in id order (`limit` 1..1000). */
-  listDeals(query: DealQuery): Promise<DealPage>;
-  /** A pipeline as a kanban board: per stage its definition, count, totals per currency, rotting count and first deals. */
+  /**
+   * One page of deals matching the filters, in id order (`limit` 1..1000). The deals are lean
+   * cards unless `include` asks for more: `history` holds only the current visit and there is no
+   * `changes` key (see {@link DealInclude}).
+   */
+  listDeals(query: DealListQuery): Promise<DealPage>;
+  /** A pipeline as a kanban board: per stage its definition, count, totals per currency, rotting count and first deals (lean cards unless `include` asks for more). */
   board(pipelineId: string, options?: BoardOptions): Promise<Board>;
   /** Hands the outbox's pending events to `onEvents`, oldest first, and marks them delivered; returns how many. */
   deliverPending(): Promise<number>;

@@ -1,11 +1,13 @@
-// The kanban example page, built with Vite and driven in Debian's Chromium through playwright-core.
+// The kanban example page, built with Vite and driven in Debian's Chromium through playwright-core,
+// against its backend (examples/kanban/server.ts: a SQLite file served by sales-pipelines/http).
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page, type Route } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startKanbanServer, type KanbanServer } from '../../examples/kanban/server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -14,6 +16,7 @@ const config = join(import.meta.dirname, '../../examples/kanban/vite.config.ts')
 describe.skipIf(!hasChromium)(`the kanban page in Chromium${hasChromium ? '' : ` (skipped: ${CHROMIUM} is missing; install Debian's chromium package)`}`, () => {
   let dir = '';
   let server: PreviewServer | undefined;
+  let api: KanbanServer | undefined;
   let browser: Browser | undefined;
   let page: Page;
   let url = '';
@@ -21,6 +24,9 @@ describe.skipIf(!hasChromium)(`the kanban page in Chromium${hasChromium ? '' : `
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'kanban-'));
+    api = await startKanbanServer({ file: join(dir, 'kanban.db') });
+    // The preview server proxies the page's /api to this backend.
+    process.env['KANBAN_API'] = api.url;
     const outDir = join(dir, 'dist');
     await build({ configFile: config, logLevel: 'silent', build: { outDir, emptyOutDir: true } });
     server = await preview({ configFile: config, logLevel: 'silent', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: true, open: false } });
@@ -31,18 +37,21 @@ describe.skipIf(!hasChromium)(`the kanban page in Chromium${hasChromium ? '' : `
     });
     page = await browser.newPage({ viewport: { width: 1360, height: 700 } });
     page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+    // A refused command is a 4xx answer, which Chromium logs as a failed resource load: expected.
+    page.on('console', (m) => void (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text()) && errors.push(m.text())));
     page.setDefaultTimeout(10_000);
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    await api?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   beforeEach(async () => {
-    // Every test starts from a freshly seeded store: the page keeps its data in memory.
+    // Every test starts from a freshly seeded store.
+    await api!.reset();
     await page.goto(url);
     await page.waitForSelector('#app[data-ready="true"]');
   });
@@ -114,9 +123,11 @@ describe.skipIf(!hasChromium)(`the kanban page in Chromium${hasChromium ? '' : `
   });
 
   it('refuses a move made from a stale board and shows the deal as it is now', async () => {
-    type Console = { kanban: { service: { dispatch(id: string, command: object, opts: object): Promise<unknown> } } };
     // A second user changes the deal after the board was drawn.
-    await page.evaluate(() => (globalThis as unknown as Console).kanban.service.dispatch('D-101', { type: 'updateDeal', patch: { amount: 35_000 } }, { by: 'bob' }).then(() => null));
+    const res = await fetch(`${api!.url}/api/deals/D-101/commands`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-user': 'bob' }, body: JSON.stringify({ type: 'updateDeal', patch: { amount: 35_000 } }),
+    });
+    expect(res.status).toBe(200);
     await card('D-101').focus();
     await page.keyboard.press('Shift+ArrowRight');
     const dialog = page.locator('dialog[open]');
@@ -161,6 +172,45 @@ describe.skipIf(!hasChromium)(`the kanban page in Chromium${hasChromium ? '' : `
     await dialog.getByRole('button', { name: 'Save and move' }).click();
     await cardIn('quote', 'D-102').waitFor();
     await expect(cardIn('quote', 'D-102').locator('.card-amount').textContent()).resolves.toBe('21,000');
+    // One command: the field and the move at one version (created, test drive, quote).
+    const deal = (await (await fetch(`${api!.url}/api/deals/D-102`)).json()) as { version: number; history: unknown[]; amount: number };
+    expect(deal).toMatchObject({ version: 3, amount: 21_000 });
+    expect(deal.history).toHaveLength(3);
+  });
+
+  it('shows the progress of a bulk move and cancels it between requests, keeping what was saved', async () => {
+    await page.goto(`${url}?bulkChunk=1`);
+    await page.waitForSelector('#app[data-ready="true"]');
+    let held: Route | null = null;
+    let holding = () => {};
+    const reached = new Promise<void>((resolve) => (holding = resolve));
+    let requests = 0;
+    // The second request waits until Cancel was clicked: the first deal is saved, the second is on its way.
+    await page.route('**/api/deals/bulk', async (route) => {
+      if (++requests === 2) {
+        held = route;
+        holding();
+      } else await route.continue();
+    });
+    for (const id of ['D-105', 'D-106', 'D-101']) await card(id).locator('input.select').check();
+    await page.locator('#bulk-stage').selectOption('test-drive');
+    await page.locator('#bulk-move').click();
+    await reached;
+    await expect(page.locator('#bulk-progress').evaluate((el) => (el as unknown as { value: number }).value)).resolves.toBe(1);
+    await expect(page.locator('.progress-label').textContent()).resolves.toBe('1 of 3 deals');
+    await page.locator('#bulk-cancel').click();
+    await held!.continue();
+    const dialog = page.locator('dialog[open]');
+    await expect(dialog.locator('.cancelled').textContent()).resolves.toContain('1 of 3 deals were not moved');
+    await expect(dialog.locator('.report-updated h3').textContent()).resolves.toBe('Updated: 2');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await page.unroute('**/api/deals/bulk');
+    expect(requests).toBe(2);
+    await cardIn('test-drive', 'D-105').waitFor();
+    await cardIn('test-drive', 'D-106').waitFor();
+    await cardIn('requirements', 'D-101').waitFor();
+    // The deal the cancel left behind stays selected.
+    await expect(page.locator('#selection-count').textContent()).resolves.toBe('1 selected');
   });
 
   it('asks for a lost reason when the move menu loses a deal, then moves it', async () => {

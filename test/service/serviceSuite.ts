@@ -106,7 +106,7 @@ export function serviceSuite(name: string, make: () => Repositories | Promise<Re
   });
 
   describe('authorize', () => {
-    it('is asked before every command with by, action, dealId and bypassRules', async () => {
+    it('is asked before every command with by, action, dealId, bypassRules and the stored deal', async () => {
       const authorize = vi.fn((_request: AuthorizationRequest) => true);
       const { service } = await dealerService({ authorize });
       await service.createDeal({ id: 'd1', layoutId: 'sales', name: 'SUV' }, { by: 'ann' });
@@ -114,7 +114,7 @@ export function serviceSuite(name: string, make: () => Repositories | Promise<Re
       expect(authorize.mock.calls.map((c) => c[0])).toEqual([
         ...Array.from({ length: 5 }, () => expect.objectContaining({ by: 'admin', bypassRules: false })),
         { by: 'ann', action: 'createDeal', dealId: 'd1', bypassRules: false },
-        { by: 'boss', action: 'moveToStage', dealId: 'd1', bypassRules: true },
+        { by: 'boss', action: 'moveToStage', dealId: 'd1', bypassRules: true, deal: expect.objectContaining({ id: 'd1', version: 1, stageId: 'requirements' }) },
       ]);
       expect((await service.getDeal('d1'))!.history.at(-1)).toMatchObject({ by: 'boss', bypassedRules: true });
     });
@@ -124,6 +124,46 @@ export function serviceSuite(name: string, make: () => Repositories | Promise<Re
       await service.createDeal({ id: 'd1', layoutId: 'sales', name: 'SUV' }, { by: 'ann' });
       await rejects(service.dispatch('d1', { type: 'moveToStage', stageId: 'quote', bypassRules: true }, { by: 'ann' }), 'forbidden');
       expect((await service.getDeal('d1'))!.version).toBe(1);
+    });
+
+    it('lets a seller move only their own deals, deciding on the deal it read', async () => {
+      const authorize = (r: AuthorizationRequest) => r.deal === undefined || r.by === 'boss' || r.deal.ownerId === r.by;
+      const { service } = await dealerService({ authorize });
+      await service.createDeal({ id: 'd1', layoutId: 'sales', name: 'SUV', ownerId: 'ann' }, { by: 'ann' });
+      await service.createDeal({ id: 'd2', layoutId: 'sales', name: 'Van', ownerId: 'bob' }, { by: 'bob' });
+      expect((await service.dispatch('d1', { type: 'moveToStage', stageId: 'test-drive' }, { by: 'ann' })).stageId).toBe('test-drive');
+      await rejects(service.dispatch('d2', { type: 'moveToStage', stageId: 'test-drive' }, { by: 'ann' }), 'forbidden');
+      expect((await service.getDeal('d2'))!.version).toBe(1);
+    });
+
+    it('asks again about the deal as it is when it changed while authorize was answering, so the rule cannot race', async () => {
+      let arrive = () => {};
+      let release = () => {};
+      const reached = new Promise<void>((resolve) => (arrive = resolve));
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const asked: (string | null | undefined)[] = [];
+      let held = false;
+      const authorize = async (r: AuthorizationRequest) => {
+        const ann = r.by === 'ann' && r.action === 'moveToStage';
+        if (ann) asked.push(r.deal?.ownerId);
+        if (ann && !held) {
+          // The first answer for ann waits while the boss hands the deal to bob.
+          held = true;
+          arrive();
+          await gate;
+        }
+        return r.deal === undefined || r.by === 'boss' || r.deal.ownerId === r.by;
+      };
+      const { service } = await dealerService({ authorize });
+      await service.createDeal({ id: 'd1', layoutId: 'sales', name: 'SUV', ownerId: 'ann' }, { by: 'ann' });
+      const move = service.dispatch('d1', { type: 'moveToStage', stageId: 'test-drive' }, { by: 'ann' });
+      await reached;
+      await service.dispatch('d1', { type: 'updateDeal', patch: { ownerId: 'bob' } }, { by: 'boss' });
+      release();
+      await rejects(move, 'forbidden');
+      // Asked about ann's deal (allowed, but it changed before the save), then about bob's.
+      expect(asked).toEqual(['ann', 'bob']);
+      expect(await service.getDeal('d1')).toMatchObject({ stageId: 'requirements', ownerId: 'bob', version: 2 });
     });
 
     it('refuses bypassRules when the host gave no authorize function', async () => {
@@ -246,7 +286,7 @@ export function serviceSuite(name: string, make: () => Repositories | Promise<Re
       const report = await service.bulkUpdate({ dealIds: ['d0', 'd1', 'd2'], change: { type: 'updateDeal', patch: { ownerId: 'eve' } }, mode: 'bestEffort', by: 'boss' });
       expect(report.updated).toEqual(['d0', 'd2']);
       expect(report.rejected.map((r) => [r.dealId, r.code])).toEqual([['d1', 'forbidden']]);
-      expect(requests).toEqual(['d0', 'd1', 'd2'].map((dealId) => ({ by: 'boss', action: 'updateDeal', dealId, bypassRules: false, bulk: true })));
+      expect(requests).toEqual(['d0', 'd1', 'd2'].map((dealId) => ({ by: 'boss', action: 'updateDeal', dealId, bypassRules: false, bulk: true, deal: expect.objectContaining({ id: dealId, version: 1 }) })));
       const atomic = await service.bulkUpdate({ dealIds: ['d0', 'd1'], change: { type: 'updateDeal', patch: { ownerId: 'max' } }, mode: 'atomic', by: 'boss' });
       expect(atomic).toEqual({ updated: [], rejected: [expect.objectContaining({ dealId: 'd1', code: 'forbidden' })], unchanged: ['d0'], aborted: true });
     });

@@ -1,21 +1,28 @@
 // The kanban page: pipelines of a layout as boards, cards moved by drag and drop or keyboard,
-// refusals explained, moves to other pipelines, and bulk moves of selected cards.
+// refusals explained, moves to other pipelines, and bulk moves of selected cards, all through
+// the backend's HTTP API.
 import { isPipelineError, stageOptions, type BulkChangeInput, type Deal, type DealCommandInput, type Workspace } from 'sales-pipelines';
+import type { HttpClient } from 'sales-pipelines/http';
 import { findPipeline, loadBoard, type BoardView } from './board.js';
 import { renderColumn, type CardHandlers } from './columns.js';
-import { errorDialog, moveMenu, refusalDialog, reportDialog, stageMapDialog } from './dialogs.js';
+import { errorDialog, moveMenu, progressDialog, refusalDialog, reportDialog, stageMapDialog } from './dialogs.js';
 import { h } from './dom.js';
 import { violationsOf } from './explain.js';
-import type { Backend } from './seed.js';
 
 /** Who acts on this page (a real host takes it from its session). */
-const USER = 'ann';
+export const USER = 'ann';
+
+/** How the page loads: deals per column at first, deals per request of a bulk move. */
+export interface KanbanOptions {
+  readonly perStage: number;
+  readonly bulkChunk: number;
+}
 
 type MoveCommand = Extract<DealCommandInput, { type: 'moveToStage' | 'moveToPipeline' }>;
 
-/** Renders the page into `root` and keeps it in step with the service; `perStage` deals per column at first. */
-export async function startKanban(root: HTMLElement, backend: Backend, perStage = 20): Promise<void> {
-  const { service, now } = backend;
+/** Renders the page into `root` and keeps it in step with the backend through `service`, the HTTP client. */
+export async function startKanban(root: HTMLElement, service: HttpClient, { perStage, bulkChunk }: KanbanOptions): Promise<void> {
+  const now = () => Date.now();
   let ws: Workspace = await service.getWorkspace();
   let pipelineId = ws.layouts[0]?.defaultPipelineId ?? '';
   let board: BoardView;
@@ -238,7 +245,7 @@ export async function startKanban(root: HTMLElement, backend: Backend, perStage 
     let attempt: MoveCommand = command;
     // The version on screen: if someone changed the deal since, the move is refused, not applied blindly.
     let seen = dealById(dealId)?.version;
-    const as = () => (seen === undefined ? { by: USER } : { by: USER, expectedVersion: seen });
+    const as = () => (seen === undefined ? {} : { expectedVersion: seen });
     for (;;) {
       try {
         const moved = await service.dispatch(dealId, attempt, as());
@@ -264,8 +271,13 @@ export async function startKanban(root: HTMLElement, backend: Backend, perStage 
         say(`Refused: “${deal.name}” to ${targetName} (${violations.map((v) => v.code).join(', ')}).`);
         const fix = await refusalDialog(deal, targetName, violations, error.message);
         if (!fix) return refresh();
+        if (attempt.type === 'moveToStage') {
+          // "Save and move": one command, so the fields and the move are saved together or not at all.
+          attempt = { ...attempt, ...(fix.patch ? { patch: fix.patch } : {}), ...(fix.lostReason === undefined ? {} : { lostReason: fix.lostReason }) };
+          continue;
+        }
         try {
-          // Two commands, not one: the fields are saved even if the move is refused again.
+          // A move to another pipeline takes no patch: the fields are saved first.
           if (fix.patch) seen = (await service.dispatch(dealId, { type: 'updateDeal', patch: fix.patch }, as())).version;
         } catch (e) {
           await errorDialog(`Cannot update ${deal.name}`, e);
@@ -288,21 +300,29 @@ export async function startKanban(root: HTMLElement, backend: Backend, perStage 
     await bulk({ type: 'moveToPipeline', pipelineId: choice.pipelineId, stageMap: choice.stageMap }, `move to ${name}`);
   }
 
-  /** Applies one change to the selected deals with `service.bulkUpdate` and shows the report. */
+  /**
+   * Applies one change to the selected deals with the client's `bulkUpdate`, `bulkChunk` deals per
+   * request, with a progress bar and a Cancel button, and shows the report.
+   */
   async function bulk(change: BulkChangeInput, what: string): Promise<void> {
     const names = new Map(board.columns.flatMap((c) => c.deals.map((d) => [d.id, d.name] as const)));
     try {
       const ids = [...selected];
       // The versions on screen: a deal changed since is reported as a conflict, not moved blindly.
       const expectedVersions = Object.fromEntries(ids.flatMap((id) => (dealById(id) ? [[id, dealById(id)!.version]] : [])));
-      const report = await service.bulkUpdate({ dealIds: ids, change, mode: bulkMode, by: USER, expectedVersions });
-      // Refused deals stay selected, so they can be fixed and moved again.
+      const progress = progressDialog(`Bulk ${what}`, ids.length);
+      const report = await service
+        .bulkUpdate({ dealIds: ids, change, mode: bulkMode, expectedVersions, chunkSize: bulkChunk, signal: progress.signal, onProgress: progress.update })
+        .finally(progress.close);
+      // Refused deals, and deals a cancel left where they were, stay selected: they can be moved again.
+      const reached = new Set([...report.updated, ...report.unchanged]);
       selected.clear();
-      for (const r of report.rejected) selected.add(r.dealId);
+      for (const id of ids) if (!reached.has(id)) selected.add(id);
       focusId = null;
       await refresh();
-      say(`Bulk ${what}: ${report.aborted ? 'nothing saved, ' : ''}${report.updated.length} updated, ${report.unchanged.length} unchanged, ${report.rejected.length} refused.`);
-      await reportDialog(report, names, what);
+      const outcome = report.aborted ? 'nothing saved, ' : report.cancelled ? 'cancelled, ' : '';
+      say(`Bulk ${what}: ${outcome}${report.updated.length} updated, ${report.unchanged.length} unchanged, ${report.rejected.length} refused.`);
+      await reportDialog(report, names, what, ids.length);
     } catch (error) {
       await errorDialog(`Bulk ${what} failed`, error);
       await refresh();

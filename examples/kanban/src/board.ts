@@ -1,6 +1,7 @@
 // What a board shows: the pipeline's stages in order, and per column the deals, their count,
 // totals per currency, rotting deals and the median time deals spend in the stage.
-import { dwellStats, stalledDeals, type BoardColumn, type Layout, type Pipeline, type PipelineService, type StageDef, type Workspace } from 'sales-pipelines';
+import { stalledDeals, type BoardColumn, type Layout, type Pipeline, type StageDef, type Workspace } from 'sales-pipelines';
+import type { HttpClient } from 'sales-pipelines/http';
 
 /** A stage as the pipeline shows it: the picklist definition with the pipeline's overrides. */
 export interface ColumnStage extends StageDef {
@@ -9,7 +10,7 @@ export interface ColumnStage extends StageDef {
 
 /** One column of a board: the service's column, with the deals shown and their median dwell. */
 export interface Column extends BoardColumn {
-  /** Median time in this stage over every visit the shown deals made to it, open ones up to now; null if none. */
+  /** Median time in this stage over every visit stored deals made to it, open ones up to now; null if none. */
   readonly medianDwellMs: number | null;
 }
 
@@ -31,11 +32,11 @@ export interface BoardRequest {
 }
 
 /**
- * Loads a board with `service.board` (counts, totals and rotting counts come from the store, one
- * page of deals per column), pages further into the columns where more were asked for with
- * `service.listDeals`, and adds the median time in stage of the shown deals (`dwellStats`).
+ * Loads a board with `board` (counts, totals and rotting counts come from the store, one page of
+ * lean cards per column), pages further into the columns where more were asked for with
+ * `listDeals`, and adds the median time in stage over the stored deals (the `dwellStats` report).
  */
-export async function loadBoard(service: PipelineService, ws: Workspace, pipelineId: string, request: BoardRequest): Promise<BoardView> {
+export async function loadBoard(service: HttpClient, ws: Workspace, pipelineId: string, request: BoardRequest): Promise<BoardView> {
   const found = findPipeline(ws, pipelineId);
   if (!found) throw new Error(`pipeline ${pipelineId} is not in the workspace`);
   const board = await service.board(pipelineId, { perStage: request.perStage, now: request.now });
@@ -48,8 +49,10 @@ export async function loadBoard(service: PipelineService, ws: Workspace, pipelin
     }),
   );
   const shown = columns.flatMap((c) => c.deals);
+  // A lean card's one visit is its current one: enough to tell whether it is rotting.
   const rotting = new Set(stalledDeals(ws, shown, { now: request.now }).map((s) => s.dealId));
-  const dwell = new Map(dwellStats(shown, { now: request.now, pipelineId, includeOpen: true }).map((row) => [row.stageId, row.medianMs]));
+  const rows = await service.report('dwellStats', { now: request.now, pipelineId, includeOpen: true });
+  const dwell = new Map(rows.map((row) => [row.stageId, row.medianMs]));
   return {
     ...found,
     columns: columns.map((column) => ({ ...column, medianDwellMs: dwell.get(column.stage.id) ?? null })),

@@ -1,6 +1,6 @@
 // Modal dialogs: the move menu, the stage map for moves to another pipeline, the explanation of a
 // refused move (with the form that fixes it when data is all it needs), and the bulk report.
-import { checkTransition, suggestStageMap, type BulkReport, type Deal, type DealPatch, type Violation, type Workspace } from 'sales-pipelines';
+import { checkTransition, suggestStageMap, type BulkProgress, type BulkReport, type Deal, type DealPatch, type Violation, type Workspace } from 'sales-pipelines';
 import { columnStages, findPipeline } from './board.js';
 import { h } from './dom.js';
 import { explain, fieldInput, fieldLabel, fixable } from './explain.js';
@@ -192,13 +192,55 @@ export function errorDialog(title: string, error: unknown): Promise<null> {
   ]);
 }
 
-/** The report of a bulk update: every deal in exactly one list, rejections with their reason. */
-export function reportDialog(report: BulkReport, names: ReadonlyMap<string, string>, what: string): Promise<null> {
+/** A running bulk update: a progress bar and a Cancel button that aborts `signal`. */
+export interface Progress {
+  readonly signal: AbortSignal;
+  update(progress: BulkProgress): void;
+  close(): void;
+}
+
+/**
+ * Shows the progress of a bulk update of `total` deals. Cancel stops it between requests: the
+ * deals already saved stay saved (the report says which).
+ */
+export function progressDialog(title: string, total: number): Progress {
+  const controller = new AbortController();
+  const bar = h('progress', { id: 'bulk-progress', max: total, value: 0, 'aria-label': 'Deals done' });
+  const label = h('p', { class: 'progress-label', role: 'status' }, `0 of ${total} deals`);
+  const cancelButton = h('button', { type: 'button', class: 'secondary', id: 'bulk-cancel' }, 'Cancel');
+  cancelButton.addEventListener('click', () => {
+    controller.abort();
+    cancelButton.disabled = true;
+    label.textContent = `Cancelling after the deals being saved now…`;
+  });
+  const dialog = h('dialog', { class: 'dialog progress-dialog', 'aria-label': title }, h('h2', {}, title), bar, label, h('div', { class: 'actions' }, cancelButton));
+  // Escape would close the dialog without stopping the update: it cancels instead.
+  dialog.addEventListener('cancel', (e) => (e.preventDefault(), cancelButton.click()));
+  document.body.append(dialog);
+  dialog.showModal();
+  return {
+    signal: controller.signal,
+    update: ({ done }) => {
+      bar.value = done;
+      if (!controller.signal.aborted) label.textContent = `${done} of ${total} deals`;
+    },
+    close: () => {
+      dialog.close();
+      dialog.remove();
+    },
+  };
+}
+
+/** The report of a bulk update: every deal reached in exactly one list, rejections with their reason. */
+export function reportDialog(report: BulkReport, names: ReadonlyMap<string, string>, what: string, total: number): Promise<null> {
   const name = (id: string) => `${names.get(id) ?? id} (${id})`;
   const section = (title: string, cls: string, items: Node[]) =>
     h('section', { class: `report-${cls}` }, h('h3', {}, `${title}: ${items.length}`), items.length > 0 ? h('ul', {}, items) : null);
   return modal<null>(`Bulk update: ${what}`, (finish) => [
     report.aborted ? h('p', { class: 'aborted', role: 'alert' }, 'Nothing was saved: in all-or-nothing mode one refusal stops the whole update.') : null,
+    report.cancelled
+      ? h('p', { class: 'cancelled', role: 'alert' }, `Cancelled: ${total - report.updated.length - report.unchanged.length - report.rejected.length} of ${total} deals were not moved; the ones below were saved before the cancel.`)
+      : null,
     h(
       'div',
       { class: 'report', role: 'status' },

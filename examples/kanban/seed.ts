@@ -1,7 +1,7 @@
-// The page's data: the library's service over the in-memory store, configured as the car dealer
+// The board's data: the library's service over the server's store, configured as the car dealer
 // and seeded with deals whose histories span the last four weeks.
-import { createMemoryRepositories, createPipelineService, type PipelineService } from 'sales-pipelines';
-import { dealerCommands } from '../../dealership.js';
+import { createPipelineService, type PipelineService, type Repositories } from 'sales-pipelines';
+import { dealerCommands } from '../dealership.js';
 
 const DAY = 86_400_000;
 
@@ -41,7 +41,7 @@ const DEALS = [
   seed(repair('D-305', 'Repair: tyres · Andersen', 600, 'carl'), [[12, 'analysis'], [11, 'repair'], [10, 'quality-check'], [9, 'billing'], [8, 'closed']]),
 ];
 
-/** The service, as a host page would hold it. */
+/** The service, as the server holds it. */
 export interface Backend {
   readonly service: PipelineService;
   /** The service's clock. */
@@ -49,13 +49,18 @@ export interface Backend {
 }
 
 /**
- * Creates the service over the memory store, configures the dealer and replays the seeded
- * deals' histories in time order (with the clock set back), then lets the clock run.
+ * Creates the service over `repositories`, configures the dealer and replays the seeded deals'
+ * histories in time order (with the clock set back), then lets the clock run. A store that
+ * already holds a configuration is used as it is.
  */
-export async function createBackend(start: number = Date.now()): Promise<Backend> {
+export async function createBackend(repositories: Repositories, start: number = Date.now()): Promise<Backend> {
   let simulated: number | null = start - 35 * DAY;
   const now = () => simulated ?? Math.max(Date.now(), start);
-  const service = createPipelineService({ ...createMemoryRepositories(), clock: now, authorize: (r) => !r.bypassRules });
+  const service = createPipelineService({ ...repositories, clock: now, authorize: (r) => !r.bypassRules });
+  if ((await service.getWorkspace()).layouts.length > 0) {
+    simulated = null;
+    return { service, now };
+  }
   for (const command of dealerCommands) await service.configure(command, { by: 'admin' });
 
   const day = (daysAgo: number) => start - daysAgo * DAY + 9 * 3_600_000 - (daysAgo % 3) * 3_600_000;

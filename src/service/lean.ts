@@ -1,0 +1,33 @@
+import type { Deal } from '../model/deal.js';
+import * as z from 'zod';
+
+/**
+ * What a listing or a board adds to its deals on request: `history` (every stage visit, not just
+ * the current one) and `changes` (the change log). Without them a deal is a lean card.
+ *
+ * @example
+ * ```ts
+ * const include: DealInclude[] = ['history'];
+ * await service.listDeals({ pipelineId: 'new-cars', include, limit: 50 });
+ * ```
+ */
+export type DealInclude = 'history' | 'changes';
+
+/** The `include` option as parsed: the parts listed, once each. */
+export const Include = z.array(z.enum(['history', 'changes'])).max(2);
+
+/**
+ * A deal as a card: unless asked, `history` holds only the current (last, open) visit and there is
+ * no `changes` key. The Deal type is kept: a lean deal's first visit is its current one.
+ */
+export function leanDeal(deal: Deal, include: readonly DealInclude[] | undefined): Deal {
+  const history = include?.includes('history') === true;
+  const changes = include?.includes('changes') === true;
+  if (history && (changes || deal.changes === undefined)) return deal;
+  const { changes: log, ...rest } = deal;
+  const lean: Deal = history ? rest : { ...rest, history: deal.history.slice(-1) };
+  return changes && log !== undefined ? { ...lean, changes: log } : lean;
+}
+
+/** {@link leanDeal} over a list. */
+export const leanDeals = (deals: readonly Deal[], include: readonly DealInclude[] | undefined): Deal[] => deals.map((d) => leanDeal(d, include));
