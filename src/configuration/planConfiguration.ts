@@ -70,9 +70,20 @@ class Plan {
       this.commands.push(command);
     } catch (e) {
       if (!isPipelineError(e)) throw e;
-      throw new PipelineError(e.code, `${path}: ${e.message}`, { ...e.details, path, command: command.type }, { cause: e });
+      const inner = e.details.path;
+      const renamed = typeof inner === 'string' && inner.startsWith(TRANSFER) ? renameTransfer(inner, path) : null;
+      const message = renameTransfer(e.message, path);
+      const text = renamed !== null && message.startsWith(renamed) ? message : `${path}: ${message}`;
+      throw new PipelineError(e.code, text, { ...e.details, path: renamed ?? path, command: command.type }, { cause: e });
     }
   }
+}
+
+const TRANSFER = 'command.transferTo';
+
+/** A reducer's `command.transferTo…` in the desired configuration's terms: the deletion was planned from `transfers[k]`, whose target is `to`. */
+function renameTransfer(text: string, path: string): string {
+  return text.replaceAll(`${TRANSFER}.pipelineId`, `${path}.to`).replaceAll(TRANSFER, path);
 }
 
 function planLayout(plan: Plan, d: DesiredLayout, path: string): void {

@@ -189,6 +189,21 @@ describe('planConfiguration', () => {
       expect(error.details.path).toBe('desired.layouts[0].transfers[0]');
     });
 
+    it('a transfer whose stage map names a stage the removed pipeline lacks, by the desired key (transfers, not transferTo)', () => {
+      const desired = sales([newCars], { transfers: [{ pipelineId: 'used-cars', to: 'new-cars', stageMap: { lost: 'lost', requirements: 'won' } }] });
+      const error = expectPipelineError(() => planConfiguration(dealerWorkspace(), desired), 'invalid_input');
+      expect(error.details.path).toBe('desired.layouts[0].transfers[0].stageMap.requirements');
+      expect(error.message).not.toContain('transferTo');
+      expect(error.message).toContain('desired.layouts[0].transfers[0].stageMap');
+    });
+
+    it('a transfer whose stage map sends a stage outside the target, by the desired key', () => {
+      const desired = sales([newCars], { transfers: [{ pipelineId: 'used-cars', to: 'new-cars', stageMap: { 'show-models': 'requirements', quote: 'show-models' } }] });
+      const error = expectPipelineError(() => planConfiguration(dealerWorkspace(), desired), 'stage_not_in_pipeline');
+      expect(error.details.path).toBe('desired.layouts[0].transfers[0].stageMap.quote');
+      expect(error.message).not.toContain('transferTo');
+    });
+
     it.each<[string, DesiredConfiguration, string, string]>([
       ['a layout listed twice', { layouts: [{ id: 'a', name: 'A', stages: salesStages, pipelines: [] }, { id: 'a', name: 'A', stages: salesStages, pipelines: [] }] }, 'duplicate_id', 'desired.layouts[1].id'],
       ['a pipeline naming a stage outside the picklist', sales([{ id: 'p', name: 'P', stages: ['nope'] }]), 'invalid_input', 'desired.layouts[0].pipelines[0].stages[0]'],
