@@ -244,4 +244,36 @@ describe('configurationOf', () => {
     desired.layouts[0]!.stages[0]!.name = 'changed';
     expect(ws.layouts[0]!.stages[0]!.name).toBe('Collect requirements');
   });
+
+  describe('size', () => {
+    const open = (id: string) => ({ id, name: id, probability: 10, outcome: 'open' as const, forecastCategory: 'pipeline' as const });
+    const layout = (i: number) => ({ id: `l${i}`, name: `L${i}`, stages: [open('a')], pipelines: [{ id: `p${i}`, name: 'P', stages: ['a'] }] });
+
+    it.each<[string, () => DesiredConfiguration, string]>([
+      ['more layouts than a workspace holds', () => ({ layouts: Array.from({ length: 1001 }, (_, i) => layout(i)) }), 'desired.layouts'],
+      ['more stages than a layout holds', () => ({ layouts: [{ ...layout(0), stages: Array.from({ length: 101 }, (_, i) => open(`s${i}`)) }] }), 'desired.layouts[0].stages'],
+      ['more pipelines than a layout holds', () => ({ layouts: [{ ...layout(0), pipelines: Array.from({ length: 51 }, (_, i) => ({ id: `p${i}`, name: 'P', stages: ['a'] })) }] }), 'desired.layouts[0].pipelines'],
+      ['a pipeline listing more stages than a layout holds', () => ({ layouts: [{ ...layout(0), pipelines: [{ id: 'p', name: 'P', stages: Array.from({ length: 101 }, () => 'a') }] }] }), 'desired.layouts[0].pipelines[0].stages'],
+    ])('refuses %s while parsing, before planning anything, with limit_exceeded', (_, make, path) => {
+      const error = expectPipelineError(() => planConfiguration(emptyWorkspace(), make()), 'limit_exceeded');
+      expect(error.details.path).toBe(path);
+    });
+
+    it('plans a thousand layouts, and refuses one more than the workspace holds as the reducers would', () => {
+      const desired: DesiredConfiguration = { layouts: Array.from({ length: 1000 }, (_, i) => layout(i)) };
+      const commands = planConfiguration(emptyWorkspace(), desired);
+      expect(commands).toHaveLength(2000);
+      const full: Workspace = { version: 1, layouts: Array.from({ length: 1000 }, (_, i) => ({ id: `l${i}`, name: `L${i}`, stages: [open('a')], pipelines: [], defaultPipelineId: null })) };
+      const error = expectPipelineError(() => planConfiguration(full, { layouts: [layout(1000)] }), 'limit_exceeded');
+      expect(error.details.path).toBe('desired.layouts[0]');
+      expect(planConfiguration(full, { layouts: [layout(999)] }).map((c) => c.type)).toEqual(['createPipeline']);
+    });
+
+    it('refuses a new layout whose standard pipeline id another layout uses, as the reducers would', () => {
+      const ws = run(dealerWorkspace(), [{ type: 'createPipeline', layoutId: 'sales', pipelineId: 'fleet:standard', name: 'Fleet', stages: ['requirements', 'won'] }]);
+      const error = expectPipelineError(() => planConfiguration(ws, { layouts: [{ id: 'fleet', name: 'Fleet', stages: [open('a')], pipelines: [{ id: 'fleet-main', name: 'Main', stages: ['a'] }] }] }), 'duplicate_id');
+      expect(error.details.path).toBe('desired.layouts[0].pipelines[0]');
+      expect(error.message).toContain('fleet:standard');
+    });
+  });
 });
