@@ -7,7 +7,7 @@ import { parseWith } from '../model/parse.js';
 import type { StageDef, StagePatch } from '../model/stage.js';
 import { stripUndefinedKeys } from '../model/stripUndefinedKeys.js';
 import { applyWorkspace } from '../workspace/apply.js';
-import { assertWorkspace } from '../workspace/validate.js';
+import { checkedWorkspace } from '../workspace/validate.js';
 import { checkDesired, DesiredConfiguration, stageIdOf, type DesiredLayout, type DesiredPipeline } from './desired.js';
 import { sameData } from './sameData.js';
 
@@ -40,7 +40,7 @@ import { sameData } from './sameData.js';
  * ```
  */
 export function planConfiguration(ws: Workspace, desired: DesiredConfiguration): WorkspaceCommand[] {
-  assertWorkspace(ws);
+  ws = checkedWorkspace(ws);
   const parsed = parseWith(DesiredConfiguration, desired, 'desired');
   checkDesired(parsed);
   const plan = new Plan(ws);

@@ -3,7 +3,7 @@ import { PipelineError } from '../errors.js';
 import type { Deal, FieldChange } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { CalendarDate, Id } from '../model/primitives.js';
-import { assertWorkspace } from '../workspace/validate.js';
+import { checkedWorkspace } from '../workspace/validate.js';
 import { checkWindow, parseOptions, WindowShape } from './common.js';
 import { assertDealShallow, assertDealsShallow } from './dealAt.js';
 import { valueFits } from './valueFits.js';
@@ -98,7 +98,7 @@ export function pipelineWaterfall(
   deals: readonly Deal[],
   opts: { from: Date | number | string; to: Date | number | string; pipelineId?: string; closingFrom?: string; closingTo?: string },
 ): Record<string, WaterfallCurrency> {
-  assertWorkspace(ws);
+  ws = checkedWorkspace(ws);
   const o = parseOptions(WaterfallOptions, opts);
   checkWindow(o.from, o.to);
   assertDealsShallow(deals);
