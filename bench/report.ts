@@ -28,6 +28,8 @@ const goals: [RegExp, number][] = [
   [/^postgres: tenants/, 1.1],
   [/^memory store/, 3],
   [/^analytics/, 2],
+  [/^slippage/, 3],
+  [/^planConfiguration scaling/, 1.5],
 ];
 
 const libraryOf = (g: { benchmarks: Bench[] }) => g.benchmarks.find((b) => b.name.startsWith('library'));

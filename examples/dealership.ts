@@ -1,4 +1,4 @@
-// The car dealer of DESIGN.md section 1: new cars and used cars share a "Sales" layout,
+// The car dealer the examples and tests share: new cars and used cars share a "Sales" layout,
 // repair service has a "Service" layout of its own.
 import { applyWorkspace, emptyWorkspace, type StageDef, type Workspace, type WorkspaceCommandInput } from '../src/index.js';
 

@@ -1,4 +1,4 @@
-// npm run demo [-- --json]: the car dealer of DESIGN.md section 1, six simulated weeks on the
+// npm run demo [-- --json]: the car dealer of examples/dealership.ts, six simulated weeks on the
 // service with the embedded memory store, as a sales manager would see it.
 import { buildReport } from './demo/report.js';
 import { render } from './demo/render.js';

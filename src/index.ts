@@ -29,7 +29,7 @@ export {
   type CommandContextInput,
   type Limits,
 } from './model/commands.js';
-export type { JsonValue } from './model/primitives.js';
+export { MAX_AMOUNT, type JsonValue } from './model/primitives.js';
 
 export {
   emptyWorkspace,

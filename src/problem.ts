@@ -18,11 +18,13 @@ export interface Problem {
   readonly title: string;
   /** The HTTP status code. */
   readonly status: number;
-  /** What went wrong this time: the error's message, which names the field or ids concerned. */
+  /** What went wrong this time: the error's message, which names the field or ids concerned (a generic sentence for 5xx). */
   readonly detail: string;
   /** The {@link PipelineErrorCode}, or `internal_error` for anything else. */
   readonly code: string;
-  /** The error's `details` (paths, violations, blocking deal ids, the current version, …). */
+  /** The id to quote when reporting the problem: always present on a 5xx, on a 4xx when the host gave one. */
+  readonly correlationId?: string;
+  /** The error's `details` (paths, violations, blocking deal ids, the current version, …); never on a 5xx. */
   readonly [extension: string]: unknown;
 }
 
@@ -103,41 +105,111 @@ export const PROBLEM_TYPE_BASE = 'urn:sales-pipelines:problem:';
 export interface ToProblemOptions {
   /** Prefix of `type`, followed by the code (default {@link PROBLEM_TYPE_BASE}). */
   readonly typeBase?: string;
+  /**
+   * The id to quote in the problem (`correlationId`): the host's request id, the one it logs
+   * with the error. 1 to 200 characters of letters, digits and `_ . : / + = -`; anything else is
+   * ignored and an id is derived from the error instead (see {@link toProblem}).
+   */
+  readonly correlationId?: string;
 }
 
 /**
  * Turns anything thrown into an RFC 9457 problem-details object with the HTTP status of its
- * code ({@link PROBLEM_STATUS}). A {@link PipelineError} keeps its message as `detail` and its
- * `details` as extension members next to `code`. Anything else is a 500 that tells nothing about
- * the error (no message, no stack): log the original yourself.
+ * code ({@link PROBLEM_STATUS}). A {@link PipelineError} of a 4xx code keeps its message as
+ * `detail` and its `details` as extension members next to `code`.
+ *
+ * A 5xx problem is opaque: `storage_failed` (503) says only that the storage is unavailable, and
+ * anything that is not a PipelineError is a 500 that tells nothing about the error. Neither
+ * carries the message or the details (a driver's message names hosts, ports and SQL; `sqlState`
+ * and `driverCode` describe the database), only a `correlationId`: the one given in `options`
+ * (your request id), else one derived from the error itself (a hash of its code, message, stack
+ * and cause: the same error object always gets the same id, and nothing random is drawn). Log
+ * the error, its `cause` (the driver's error) and `problem.correlationId` together.
  *
  * @param error - anything caught
- * @param options - `{ typeBase? }`
+ * @param options - `{ typeBase?, correlationId? }`
  * @returns the problem, ready for `JSON.stringify`
  * @example
  * ```ts
  * toProblem(new PipelineError('conflict', 'deal d1 is at version 5', { ids: ['d1'], currentVersion: 5 }));
  * // { type: 'urn:sales-pipelines:problem:conflict', title: 'Version conflict', status: 409,
  * //   detail: 'deal d1 is at version 5', code: 'conflict', ids: ['d1'], currentVersion: 5 }
- * toProblem(new TypeError('x is undefined'));
- * // { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'An unexpected error occurred.', code: 'internal_error' }
+ * toProblem(new TypeError('x is undefined'), { correlationId: 'req-42' });
+ * // { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'An unexpected error occurred.',
+ * //   code: 'internal_error', correlationId: 'req-42' }
  * ```
  */
 export function toProblem(error: unknown, options: ToProblemOptions = {}): Problem {
+  const given = readOption(options, 'correlationId');
+  const correlationId = typeof given === 'string' && CORRELATION_ID.test(given) ? given : undefined;
   try {
-    if (isPipelineError(error)) return fromPipelineError(error, options);
+    if (isPipelineError(error)) return fromPipelineError(error, options, correlationId);
   } catch {
     // an object that looks like a PipelineError but throws when read is treated as unknown
   }
-  return { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'An unexpected error occurred.', code: 'internal_error' };
+  return {
+    type: 'about:blank',
+    title: 'Internal Server Error',
+    status: 500,
+    detail: 'An unexpected error occurred.',
+    code: 'internal_error',
+    correlationId: correlationId ?? derivedId(error),
+  };
 }
 
-function fromPipelineError(error: PipelineError, options: ToProblemOptions): Problem {
+/** What a correlation id may hold: it is echoed to clients and written to logs. */
+const CORRELATION_ID = /^[\w.:/+=-]{1,200}$/;
+
+/** The generic `detail` of each 5xx code: what a client may know. */
+const OPAQUE_DETAIL: Readonly<Partial<Record<PipelineErrorCode, string>>> = { storage_failed: 'The storage is unavailable; try again later.' };
+
+function fromPipelineError(error: PipelineError, options: ToProblemOptions, correlationId: string | undefined): Problem {
   const code = error.code;
+  const status = PROBLEM_STATUS[code];
+  const typeBase = readOption(options, 'typeBase');
+  const type = `${typeof typeBase === 'string' ? typeBase : PROBLEM_TYPE_BASE}${code}`;
+  if (status >= 500) {
+    const detail = OPAQUE_DETAIL[code] ?? 'An unexpected error occurred.';
+    return { type, title: TITLES[code], status, detail, code, correlationId: correlationId ?? derivedId(error) };
+  }
   const details = plainDetails(error.details);
   const detail = typeof error.message === 'string' ? error.message : TITLES[code];
-  const typeBase = typeof options?.typeBase === 'string' ? options.typeBase : PROBLEM_TYPE_BASE;
-  return { ...details, type: `${typeBase}${code}`, title: TITLES[code], status: PROBLEM_STATUS[code], detail, code };
+  return { ...details, type, title: TITLES[code], status, detail, code, ...(correlationId === undefined ? {} : { correlationId }) };
+}
+
+/** An option, or undefined when the options cannot be read (toProblem runs in error handlers: it never throws). */
+function readOption(options: unknown, key: keyof ToProblemOptions): unknown {
+  try {
+    return typeof options === 'object' && options !== null ? (options as Record<string, unknown>)[key] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** 16 hex digits from the error's code, message, stack and cause: stable for one error object, no randomness. */
+function derivedId(error: unknown): string {
+  let text = typeof error;
+  try {
+    if (typeof error === 'object' && error !== null) {
+      const e = error as { code?: unknown; message?: unknown; stack?: unknown; cause?: unknown };
+      const cause = e.cause as { message?: unknown; stack?: unknown } | undefined;
+      text += `|${String(e.code)}|${String(e.message)}|${String(e.stack)}`;
+      if (typeof cause === 'object' && cause !== null) text += `|${String(cause.message)}|${String(cause.stack)}`;
+    } else text += `|${String(error)}`;
+  } catch {
+    // an error that cannot be read still gets an id, from what was read before the throw
+  }
+  return fnv1a(text, 0x811c9dc5) + fnv1a(text, 0x01000193);
+}
+
+/** The 32-bit FNV-1a hash of `text` from `seed`, as 8 hex digits. */
+function fnv1a(text: string, seed: number): string {
+  let h = seed >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
 }
 
 // Details come from a PipelineError, possibly of another copy of the package: copy own

@@ -32,7 +32,7 @@ const EXPECTED_STATUS = {
 } as const;
 
 describe('toProblem', () => {
-  it.each([...ERROR_CODES])('maps %s to its documented status, a stable type and a title', (code) => {
+  it.each(ERROR_CODES.filter((code) => EXPECTED_STATUS[code] < 500))('maps %s to its documented status, a stable type and a title', (code) => {
     const problem = toProblem(new PipelineError(code, `something about ${code}`, { path: 'command.x' }));
     expect(problem.status).toBe(EXPECTED_STATUS[code]);
     expect(PROBLEM_STATUS[code]).toBe(EXPECTED_STATUS[code]);
@@ -119,6 +119,7 @@ describe('toProblem', () => {
       status: 500,
       detail: 'An unexpected error occurred.',
       code: 'internal_error',
+      correlationId: expect.stringMatching(/^[0-9a-f]{16}$/),
     });
     expect(JSON.stringify(problem)).not.toMatch(/secret|ECONNREFUSED|hunter2|\/srv|trap|stack/);
   });
@@ -129,5 +130,58 @@ describe('toProblem', () => {
     expect(Object.getPrototypeOf(problem)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(problem.path).toBe('x');
+  });
+
+  describe('a storage failure', () => {
+    const driverError = Object.assign(new Error('connect ECONNREFUSED db-primary.internal:5432'), { code: 'ECONNREFUSED' });
+    const failures = [
+      ['a PostgreSQL failure', new PipelineError('storage_failed', 'deals.save: relation "sp_deals" does not exist', { sqlState: '42P01' }, { cause: driverError })],
+      ['a SQLite failure', new PipelineError('storage_failed', 'deals.save: SQLITE_CORRUPT: database disk image is malformed', { driverCode: 'SQLITE_CORRUPT' })],
+      ['a host repository failure', new PipelineError('storage_failed', 'deals.get failed: connect ECONNREFUSED db-primary.internal:5432', { operation: 'deals.get' }, { cause: driverError })],
+      ['a stored row that does not parse', new PipelineError('storage_failed', 'stored deal d1 is not a valid deal: amount expected number', { dealId: 'd1', path: 'amount' })],
+    ] as const;
+
+    it.each(failures)('answers %s with a 503 that names no host, port, SQL text or driver code', (_, error) => {
+      const problem = toProblem(error);
+      expect(problem).toEqual({
+        type: `${PROBLEM_TYPE_BASE}storage_failed`,
+        title: 'Storage unavailable',
+        status: 503,
+        detail: 'The storage is unavailable; try again later.',
+        code: 'storage_failed',
+        correlationId: expect.stringMatching(/^[0-9a-f]{16}$/),
+      });
+      expect(JSON.stringify(problem)).not.toMatch(/ECONNREFUSED|db-primary|5432|sp_deals|42P01|SQLITE|sqlState|driverCode|operation|dealId|does not exist|malformed/);
+    });
+
+    it('keeps the driver error on the PipelineError for the host to log', () => {
+      const [, error] = failures[0];
+      toProblem(error);
+      expect(error.cause).toBeInstanceOf(Error);
+      expect(error.details).toEqual({ sqlState: '42P01' });
+    });
+
+    it('uses the correlation id the host gives, so a log line and the answer can be matched', () => {
+      const [, error] = failures[0];
+      expect(toProblem(error, { correlationId: 'req-42' }).correlationId).toBe('req-42');
+      expect(toProblem(new TypeError('x'), { correlationId: 'req-43' }).correlationId).toBe('req-43');
+      expect(toProblem(new PipelineError('not_found', 'deal d1 does not exist'), { correlationId: 'req-44' })).toMatchObject({ status: 404, correlationId: 'req-44' });
+    });
+
+    it('derives a stable correlation id from the error when none is given: the same error, the same id; another error, another id', () => {
+      const [, first] = failures[0];
+      const [, second] = failures[1];
+      expect(toProblem(first).correlationId).toBe(toProblem(first).correlationId);
+      expect(toProblem(first).correlationId).not.toBe(toProblem(second).correlationId);
+    });
+
+    it('never throws on a correlation id that is not a short printable string: it derives one instead', () => {
+      const [, error] = failures[0];
+      const derived = toProblem(error).correlationId;
+      for (const correlationId of [42, '', 'x'.repeat(201), 'a\nb', '<script>']) {
+        expect(toProblem(error, { correlationId } as never).correlationId).toBe(derived);
+      }
+      expect(toProblem(error, { correlationId: 'req_1.a-b:c' }).correlationId).toBe('req_1.a-b:c');
+    });
   });
 });

@@ -1,5 +1,5 @@
 // npx tsx examples/http/main.ts: the HTTP API over the memory store, configured as the car dealer
-// of DESIGN.md section 1. PORT (default 3000) and HOST (default 127.0.0.1) choose where it listens.
+// of examples/dealership.ts. PORT (default 3000) and HOST (default 127.0.0.1) choose where it listens.
 import { configurationOf, createMemoryRepositories, createPipelineService, planConfiguration } from '../../src/index.js';
 import { dealerWorkspace } from '../dealership.js';
 import { startServer } from './server.js';

@@ -8,7 +8,7 @@ import { applyEvents } from '../deals/apply.js';
 import { decideDealParsed } from '../deals/decide.js';
 import type { DealEvent } from '../deals/events.js';
 import { assertDeal } from '../deals/shape.js';
-import { assertWorkspace } from '../workspace/validate.js';
+import { checkedWorkspace } from '../workspace/validate.js';
 
 /**
  * What {@link planBulkUpdate} returns: every input deal in exactly one list, in input order.
@@ -52,7 +52,7 @@ export interface BulkPlan {
  * ```
  */
 export const planBulkUpdate = /* @__PURE__ */ guarded(function planBulkUpdate(ws: Workspace, deals: readonly Deal[], change: BulkChangeInput, ctx: BulkContextInput): BulkPlan {
-  assertWorkspace(ws);
+  ws = checkedWorkspace(ws);
   const parsedChange = parseWith(BulkChange, change, 'change');
   const parsedCtx = parseWith(BulkContext, ctx, 'ctx');
   const context: Context = { at: parsedCtx.at, by: parsedCtx.by ?? null, limits: DEFAULT_LIMITS };

@@ -1,6 +1,6 @@
 import { PipelineError } from '../errors.js';
 import type { Workspace } from '../model/layout.js';
-import { assertWorkspace } from '../workspace/validate.js';
+import { checkedWorkspace } from '../workspace/validate.js';
 import type { DesiredConfiguration } from './desired.js';
 
 /**
@@ -19,7 +19,7 @@ import type { DesiredConfiguration } from './desired.js';
  * ```
  */
 export function configurationOf(ws: Workspace, layoutIds?: readonly string[]): DesiredConfiguration {
-  assertWorkspace(ws);
+  ws = checkedWorkspace(ws);
   if (layoutIds !== undefined && (!Array.isArray(layoutIds) || !layoutIds.every((id) => typeof id === 'string'))) {
     throw new PipelineError('invalid_input', 'layoutIds: expected an array of layout ids', { path: 'layoutIds' });
   }

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { fail } from '../errors.js';
-import { StageMap } from '../model/commands.js';
+import { DEFAULT_LIMITS, StageMap } from '../model/commands.js';
 import { PipelineStage, TransitionRules } from '../model/pipeline.js';
 import { Id, Name, safeRecord } from '../model/primitives.js';
 import { StageDef } from '../model/stage.js';
@@ -11,10 +11,14 @@ import { StageDef } from '../model/stage.js';
  * marks the layout's default pipeline; `standard` marks the standard pipeline (see
  * {@link DesiredConfiguration}).
  */
+// The sizes are the limits the reducers apply (DEFAULT_LIMITS): a larger configuration could
+// only be refused after planning, so it is refused while parsing, before any element is read.
+const { maxLayouts, maxPipelinesPerLayout, maxStagesPerLayout } = DEFAULT_LIMITS;
+
 const DesiredPipeline = z.strictObject({
   id: Id,
   name: Name,
-  stages: z.array(z.union([Id, PipelineStage])).min(1).max(10000),
+  stages: z.array(z.union([Id, PipelineStage])).min(1).max(maxStagesPerLayout),
   rules: TransitionRules.optional(),
   default: z.boolean().optional(),
   standard: z.boolean().optional(),
@@ -27,9 +31,9 @@ const DesiredTransfer = z.strictObject({ pipelineId: Id, to: Id, stageMap: Stage
 const DesiredLayout = z.strictObject({
   id: Id,
   name: Name,
-  stages: z.array(StageDef).min(1).max(10000),
-  pipelines: z.array(DesiredPipeline).max(10000),
-  transfers: z.array(DesiredTransfer).max(10000).optional(),
+  stages: z.array(StageDef).min(1).max(maxStagesPerLayout),
+  pipelines: z.array(DesiredPipeline).max(maxPipelinesPerLayout),
+  transfers: z.array(DesiredTransfer).max(maxPipelinesPerLayout).optional(),
   stageReplacements: safeRecord(Id).optional(),
 });
 
@@ -52,7 +56,7 @@ const DesiredLayout = z.strictObject({
  * }] };
  * ```
  */
-export const DesiredConfiguration = z.strictObject({ layouts: z.array(DesiredLayout).max(100000) });
+export const DesiredConfiguration = z.strictObject({ layouts: z.array(DesiredLayout).max(maxLayouts) });
 /** @see {@link DesiredConfiguration} */
 export type DesiredConfiguration = z.input<typeof DesiredConfiguration>;
 /** A parsed {@link DesiredConfiguration}. */

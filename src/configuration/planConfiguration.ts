@@ -1,13 +1,13 @@
 import { fail, isPipelineError, PipelineError } from '../errors.js';
-import type { TransitionRulesPatch, WorkspaceCommand } from '../model/commands.js';
+import { DEFAULT_LIMITS, type TransitionRulesPatch, type WorkspaceCommand } from '../model/commands.js';
+import { plural } from '../_internal/plural.js';
 import type { Layout, Workspace } from '../model/layout.js';
 import type { Pipeline, PipelineStage, TransitionRules } from '../model/pipeline.js';
 import { parseWith } from '../model/parse.js';
 import type { StageDef, StagePatch } from '../model/stage.js';
 import { stripUndefinedKeys } from '../model/stripUndefinedKeys.js';
 import { applyWorkspace } from '../workspace/apply.js';
-import { indexOf } from '../workspace/lookup.js';
-import { assertWorkspace } from '../workspace/validate.js';
+import { checkedWorkspace } from '../workspace/validate.js';
 import { checkDesired, DesiredConfiguration, stageIdOf, type DesiredLayout, type DesiredPipeline } from './desired.js';
 import { sameData } from './sameData.js';
 
@@ -40,7 +40,7 @@ import { sameData } from './sameData.js';
  * ```
  */
 export function planConfiguration(ws: Workspace, desired: DesiredConfiguration): WorkspaceCommand[] {
-  assertWorkspace(ws);
+  ws = checkedWorkspace(ws);
   const parsed = parseWith(DesiredConfiguration, desired, 'desired');
   checkDesired(parsed);
   const plan = new Plan(ws);
@@ -48,31 +48,80 @@ export function planConfiguration(ws: Workspace, desired: DesiredConfiguration):
   return plan.commands;
 }
 
-/** The commands so far and the workspace they lead to: every command is tried on the reducers. */
+/**
+ * The commands so far and the configuration they lead to: every command is tried on the
+ * reducers. Each layout is kept as a workspace of its own, and a command is applied to its
+ * layout's alone: the reducers index the whole workspace they are given, so applying every
+ * command to the whole workspace would make a plan quadratic in the number of layouts. What the
+ * reducers would check across layouts (how many layouts there are, pipeline ids used by another
+ * layout) is checked here.
+ */
 class Plan {
   readonly commands: WorkspaceCommand[] = [];
-  constructor(public ws: Workspace) {}
+  /** Each layout as a workspace holding it alone. */
+  private readonly views = new Map<string, Workspace>();
+  /** The layout of each pipeline id. */
+  private readonly owners = new Map<string, string>();
+
+  constructor(ws: Workspace) {
+    for (const layout of ws.layouts) this.keep({ version: ws.version, layouts: [layout] });
+  }
 
   layout(id: string): Layout | undefined {
-    return indexOf(this.ws).layouts.get(id);
+    return this.views.get(id)?.layouts[0];
   }
 
   pipeline(id: string): Pipeline | undefined {
-    return indexOf(this.ws).pipelines.get(id);
+    const layoutId = this.owners.get(id);
+    return layoutId === undefined ? undefined : this.layout(layoutId)?.pipelines.find((p) => p.id === id);
+  }
+
+  private keep(view: Workspace): void {
+    const layout = view.layouts[0]!;
+    this.views.set(layout.id, view);
+    for (const p of layout.pipelines) this.owners.set(p.id, layout.id);
+  }
+
+  /** The workspace to decide `command` on: its layout's view, with any layout whose pipeline ids it would reuse. */
+  private viewFor(command: WorkspaceCommand): Workspace {
+    const layoutId = 'layoutId' in command ? command.layoutId : this.owners.get(command.pipelineId);
+    const view = layoutId === undefined ? undefined : this.views.get(layoutId);
+    if (command.type === 'addLayout' && view === undefined && this.views.size >= DEFAULT_LIMITS.maxLayouts) {
+      fail('limit_exceeded', `a workspace can hold at most ${plural(DEFAULT_LIMITS.maxLayouts, 'layout')}`, { limit: DEFAULT_LIMITS.maxLayouts });
+    }
+    const base = view ?? { version: 0, layouts: [] };
+    if (command.type !== 'createPipeline') return base;
+    // A pipeline id taken in another layout: decided on both, so that the reducers refuse it as they would.
+    const others = [command.pipelineId, command.standardPipelineId]
+      .map((id) => (id === undefined ? undefined : this.owners.get(id)))
+      .filter((owner): owner is string => owner !== undefined && owner !== command.layoutId);
+    if (others.length === 0) return base;
+    return { version: base.version, layouts: [...base.layouts, ...new Set(others)].map((l) => (typeof l === 'string' ? this.layout(l)! : l)) };
   }
 
   /** Adds `command` when it changes anything; a refusal names the path it was planned for. */
   step(path: string, command: WorkspaceCommand): void {
     try {
-      const { workspace, events } = applyWorkspace(this.ws, command, { at: 0 });
+      const { workspace, events } = applyWorkspace(this.viewFor(command), command, { at: 0 });
       if (events.length === 0) return;
-      this.ws = workspace;
+      this.keep(workspace);
       this.commands.push(command);
     } catch (e) {
       if (!isPipelineError(e)) throw e;
-      throw new PipelineError(e.code, `${path}: ${e.message}`, { ...e.details, path, command: command.type }, { cause: e });
+      const inner = e.details.path;
+      const renamed = typeof inner === 'string' && inner.startsWith(TRANSFER) ? renameTransfer(inner, path) : null;
+      const message = renameTransfer(e.message, path);
+      const text = renamed !== null && message.startsWith(renamed) ? message : `${path}: ${message}`;
+      throw new PipelineError(e.code, text, { ...e.details, path: renamed ?? path, command: command.type }, { cause: e });
     }
   }
+}
+
+const TRANSFER = 'command.transferTo';
+
+/** A reducer's `command.transferTo…` in the desired configuration's terms: the deletion was planned from `transfers[k]`, whose target is `to`. */
+function renameTransfer(text: string, path: string): string {
+  return text.replaceAll(`${TRANSFER}.pipelineId`, `${path}.to`).replaceAll(TRANSFER, path);
 }
 
 function planLayout(plan: Plan, d: DesiredLayout, path: string): void {

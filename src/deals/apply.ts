@@ -6,7 +6,7 @@ import type { Workspace } from '../model/layout.js';
 import { parseContext, parseWith, quickActor, quickInstant } from '../model/parse.js';
 import { quickMove } from '../model/quickParse.js';
 import { applyAllowedMove } from './applyMove.js';
-import { assertKnownWorkspace } from './scope.js';
+import { knownWorkspace } from './scope.js';
 import { decideDealParsed } from './decide.js';
 import { assertDealEvent, evolveTrusted, stageChanged, updated } from './evolve.js';
 import type { DealEvent } from './events.js';
@@ -37,7 +37,7 @@ export function applyDeal(
 ): { deal: Deal; events: DealEvent[] } {
   // The boundary written out rather than through `guarded`: this is the hottest public call.
   try {
-    assertKnownWorkspace(ws);
+    ws = knownWorkspace(ws);
     if (deal !== null) assertDeal(deal);
     const quick = quickMove(command);
     // The command a board sends most, when it breaks no rule, skips the general path; its checked

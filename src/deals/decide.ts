@@ -5,7 +5,7 @@ import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { parseContext, parseWith } from '../model/parse.js';
 import { quickMoveToStage } from '../model/quickParse.js';
-import { assertWorkspace } from '../workspace/validate.js';
+import { checkedWorkspace } from '../workspace/validate.js';
 import { decideCreateDeal } from './decideCreate.js';
 import { decideCloseDeal, decideMoveToPipeline, decideMoveToStage, decideReopenDeal } from './decideMove.js';
 import { decidePatchedMove } from './decidePatchedMove.js';
@@ -31,7 +31,7 @@ import { assertDeal } from './shape.js';
  * ```
  */
 export const decideDeal = /* @__PURE__ */ guarded(function decideDeal(ws: Workspace, deal: Deal | null, command: DealCommandInput, ctx: CommandContextInput): DealEvent[] {
-  assertWorkspace(ws);
+  ws = checkedWorkspace(ws);
   if (deal !== null) assertDeal(deal);
   const c = quickMoveToStage(command) ?? parseWith(DealCommand, command, 'command');
   return decideDealParsed(ws, deal, c, parseContext(ctx));

@@ -1,7 +1,7 @@
 import { fail } from '../errors.js';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
-import { assertWorkspace } from '../workspace/validate.js';
+import { checkedWorkspace } from '../workspace/validate.js';
 import { indexOf, isSealedWorkspace, type StageScope, type StageSlot, type WorkspaceIndex } from '../workspace/lookup.js';
 
 // The index of the sealed workspace asked about last: boards and bulk loops ask about one
@@ -21,12 +21,12 @@ function indexFor(ws: Workspace): WorkspaceIndex {
 }
 
 /**
- * {@link assertWorkspace}, answered by one identity comparison for the sealed workspace used last
+ * {@link checkedWorkspace}, answered by one identity comparison for the sealed workspace used last
  * (it was validated and frozen when it was first seen).
  */
-export function assertKnownWorkspace(ws: unknown): asserts ws is Workspace {
-  if (ws === lastWorkspace && ws !== null) return;
-  assertWorkspace(ws);
+export function knownWorkspace(ws: unknown): Workspace {
+  if (ws === lastWorkspace && ws !== null) return ws as Workspace;
+  return checkedWorkspace(ws);
 }
 
 /** The scope a deal sits in: its pipeline, or its layout's picklist while the layout has no pipeline. */

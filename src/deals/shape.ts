@@ -1,9 +1,12 @@
 import { PipelineError } from '../errors.js';
 import type { Deal } from '../model/deal.js';
+import { MAX_AMOUNT } from '../model/primitives.js';
 
 const isStr = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isStrOrNull = (v: unknown): boolean => v === null || typeof v === 'string';
+/** An amount as the Amount schema has it: finite and within MAX_AMOUNT, so that expected revenue stays finite. */
+const isAmount = (v: unknown): boolean => isNum(v) && Math.abs(v) <= MAX_AMOUNT;
 
 function problem(d: Record<string, unknown>): [string, string] | null {
   if (!isStr(d.id)) return ['id', 'expected a non-empty string'];
@@ -14,7 +17,7 @@ function problem(d: Record<string, unknown>): [string, string] | null {
   if (!isNum(d.createdAt)) return ['createdAt', 'expected epoch milliseconds'];
   if (!isNum(d.updatedAt)) return ['updatedAt', 'expected epoch milliseconds'];
   // Numbers are numbers: a NUMERIC column read back as the string '1000' would concatenate.
-  if (d.amount !== null && !isNum(d.amount)) return ['amount', 'expected a finite number or null'];
+  if (d.amount !== null && !isAmount(d.amount)) return ['amount', `expected a number from -${MAX_AMOUNT} to ${MAX_AMOUNT}, or null`];
   if (!isNum(d.probability)) return ['probability', 'expected a finite number'];
   if (!isStrOrNull(d.currency)) return ['currency', 'expected a string or null'];
   if (!isStrOrNull(d.closingDate)) return ['closingDate', 'expected a string or null'];
@@ -34,8 +37,8 @@ function isVisit(value: unknown): boolean {
   const v = value as Record<string, unknown>;
   return (
     isNum(v.enteredAt) && typeof v.stageId === 'string' && (v.exitedAt === null || isNum(v.exitedAt)) &&
-    (v.pipelineId === null || typeof v.pipelineId === 'string') && (v.amount === null || isNum(v.amount)) &&
-    isNum(v.probability) && (v.expectedRevenue === null || isNum(v.expectedRevenue))
+    (v.pipelineId === null || typeof v.pipelineId === 'string') && (v.amount === null || isAmount(v.amount)) &&
+    isNum(v.probability) && (v.expectedRevenue === null || isAmount(v.expectedRevenue))
   );
 }
 

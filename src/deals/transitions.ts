@@ -6,10 +6,10 @@ import { Id, LostReasonText } from '../model/primitives.js';
 import { parseWith } from '../model/parse.js';
 import { quickTarget } from '../model/quickParse.js';
 import * as z from 'zod';
-import { assertWorkspace } from '../workspace/validate.js';
+import { checkedWorkspace } from '../workspace/validate.js';
 import type { StageScope, StageSlot } from '../workspace/lookup.js';
 import { moveAllowed, moveViolations, type Violation } from './rules.js';
-import { assertKnownWorkspace, requireDealScope, requirePipelineScope, scopeOfDeal } from './scope.js';
+import { knownWorkspace, requireDealScope, requirePipelineScope, scopeOfDeal } from './scope.js';
 import { assertDeal } from './shape.js';
 
 /** A transition target: a stage, of the deal's pipeline or of `pipelineId`. */
@@ -38,7 +38,7 @@ export function checkTransition(
 ): { allowed: boolean; violations: Violation[] } {
   // The boundary written out rather than through `guarded`: a board asks this for every card.
   try {
-    assertKnownWorkspace(ws);
+    ws = knownWorkspace(ws);
     assertDeal(deal);
     const t = quickTarget(target) ?? parseWith(TransitionTarget, target, 'target');
     const scope = t.pipelineId === undefined ? requireDealScope(ws, deal) : requirePipelineScope(ws, t.pipelineId);
@@ -85,7 +85,7 @@ function violationsFor(ws: Workspace, deal: Deal, scope: StageScope, to: StageSl
  * ```
  */
 export const allowedStages = /* @__PURE__ */ guarded(function allowedStages(ws: Workspace, deal: Deal): string[] {
-  assertWorkspace(ws);
+  ws = checkedWorkspace(ws);
   assertDeal(deal);
   const scope = requireDealScope(ws, deal);
   return scope.order
@@ -132,7 +132,7 @@ export interface StageOption {
  * ```
  */
 export const stageOptions = /* @__PURE__ */ guarded(function stageOptions(ws: Workspace, deal: Deal): StageOption[] {
-  assertWorkspace(ws);
+  ws = checkedWorkspace(ws);
   assertDeal(deal);
   const scope = requireDealScope(ws, deal);
   return scope.order.map((slot): StageOption => {
@@ -163,7 +163,7 @@ export const stageOptions = /* @__PURE__ */ guarded(function stageOptions(ws: Wo
  * ```
  */
 export const suggestStageMap = /* @__PURE__ */ guarded(function suggestStageMap(ws: Workspace, fromPipelineId: string, toPipelineId: string): Record<string, string> {
-  assertWorkspace(ws);
+  ws = checkedWorkspace(ws);
   const from = requirePipelineScope(ws, parseWith(Id, fromPipelineId, 'fromPipelineId'));
   const to = requirePipelineScope(ws, parseWith(Id, toPipelineId, 'toPipelineId'));
   const map: Record<string, string> = {};

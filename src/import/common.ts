@@ -2,6 +2,7 @@ import { isPipelineError, PipelineError } from '../errors.js';
 import type { ForecastCategory } from '../model/stage.js';
 import type { ImportResult } from './types.js';
 import type { Warnings } from './draft.js';
+import { MAX_AMOUNT } from '../model/primitives.js';
 import { cleanName, looseNumber, optStr } from './read.js';
 import { readCalendarDate, readInstant } from './time.js';
 
@@ -22,6 +23,10 @@ export function instantOf(v: unknown, path: string, w: Warnings, zoneRule = 'rea
 /** An amount, or null (with a warning) when unreadable. */
 export function amountOf(v: unknown, path: string, w: Warnings): number | null {
   const n = looseNumber(v);
+  if (n !== undefined && n !== null && Math.abs(n) > MAX_AMOUNT) {
+    w.add('value_dropped', path, `${JSON.stringify(v)?.slice(0, 60)} is larger than the largest amount (${MAX_AMOUNT}); left out`);
+    return null;
+  }
   if (n === undefined) {
     w.add('value_dropped', path, `${JSON.stringify(v)?.slice(0, 60)} is not an amount; left out`);
     return null;

@@ -5,7 +5,7 @@ import { Id, Instant } from '../model/primitives.js';
 import { conversionFunnel } from '../metrics/conversionFunnel.js';
 import { movementStats } from '../metrics/movementStats.js';
 import { assertDeals, checkWindow, DAY_MS, parseOptions } from '../metrics/common.js';
-import { assertWorkspace } from '../workspace/validate.js';
+import { checkedWorkspace } from '../workspace/validate.js';
 import { indexOf } from '../workspace/lookup.js';
 
 /**
@@ -62,7 +62,7 @@ const Options = z.strictObject({ pipelineId: Id, from: Instant, to: Instant });
  * ```
  */
 export function toPipedriveStatistics(ws: Workspace, deals: readonly Deal[], opts: { pipelineId: string; from: Date | number | string; to: Date | number | string }): PipedriveStatistics {
-  assertWorkspace(ws);
+  ws = checkedWorkspace(ws);
   const o = parseOptions(Options, opts);
   checkWindow(o.from, o.to);
   assertDeals(deals);

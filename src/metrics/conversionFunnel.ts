@@ -5,7 +5,7 @@ import type { Deal, StageVisit } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { Id, Instant } from '../model/primitives.js';
 import { indexOf, type StageScope } from '../workspace/lookup.js';
-import { assertWorkspace } from '../workspace/validate.js';
+import { checkedWorkspace } from '../workspace/validate.js';
 import { assertDeals, checkWindow, parseOptions } from './common.js';
 
 /**
@@ -75,7 +75,7 @@ const FunnelOptions = z.strictObject({ pipelineId: Id, from: Instant.optional(),
  * ```
  */
 export const conversionFunnel = /* @__PURE__ */ guarded(function conversionFunnel(ws: Workspace, deals: readonly Deal[], opts: { pipelineId: string; from?: Date | number | string; to?: Date | number | string }): Funnel {
-  assertWorkspace(ws);
+  ws = checkedWorkspace(ws);
   const o = parseOptions(FunnelOptions, opts);
   assertDeals(deals);
   const from = o.from ?? -Infinity;

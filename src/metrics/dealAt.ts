@@ -75,7 +75,7 @@ export function assertChangeLog(deal: Deal, label = 'deal'): void {
   if (!Array.isArray(log)) throw new PipelineError('invalid_input', `${label}.changes: expected an array of field changes`, { path: `${label}.changes` });
   for (let i = 0; i < log.length; i++) {
     const c = log[i] as Record<string, unknown> | null;
-    if (typeof c !== 'object' || c === null || typeof c.at !== 'number' || !valueFits(c.field, c.to) || !valueFits(c.field, c.from)) {
+    if (typeof c !== 'object' || c === null || !Number.isFinite(c.at) || !valueFits(c.field, c.to) || !valueFits(c.field, c.from)) {
       throw new PipelineError('invalid_input', `${label}.changes[${i}]: expected a field change`, { path: `${label}.changes[${i}]` });
     }
   }
@@ -108,7 +108,7 @@ export function visitIndexAt(history: readonly StageVisit[], t: number): number 
 /** `enteredAt` of visit `i`, checked: metrics read visits without a pass over the whole history first. */
 function enteredAt(history: readonly StageVisit[], i: number): number {
   const v = history[i] as unknown as Record<string, unknown> | null;
-  if (typeof v !== 'object' || v === null || typeof v.enteredAt !== 'number') badVisit(i);
+  if (typeof v !== 'object' || v === null || !Number.isFinite(v.enteredAt)) badVisit(i);
   return v!.enteredAt as number;
 }
 
@@ -129,14 +129,17 @@ export function assertDealsShallow(deals: unknown): asserts deals is readonly De
   if (!Array.isArray(deals)) throw new PipelineError('invalid_input', 'deals: expected an array of deals', { path: 'deals' });
 }
 
-/** The per-deal half of {@link assertDealsShallow}, done in the metric's own pass over the deals. */
+/**
+ * The per-deal half of {@link assertDealsShallow}, done in the metric's own pass over the deals:
+ * the deal's own fields and its open visit as every other function checks them (finite numbers,
+ * epoch-ms instants), then the change log's type; the earlier visits and the changes are checked
+ * as they are read.
+ */
 export function assertDealShallow(d: unknown, i: number): asserts d is Deal {
-  const r = d as Record<string, unknown> | null;
-  const ok =
-    typeof r === 'object' && r !== null && typeof r.id === 'string' && Array.isArray(r.history) && r.history.length > 0 &&
-    (r.changes === undefined || Array.isArray(r.changes)) && (r.currency === null || typeof r.currency === 'string') &&
-    (r.ownerId === null || typeof r.ownerId === 'string');
-  if (!ok) throw new PipelineError('invalid_input', `deals[${i}]: expected a deal with its history`, { path: `deals[${i}]` });
+  assertDeal(d, 'deals', i);
+  if (d.changes !== undefined && !Array.isArray(d.changes)) {
+    throw new PipelineError('invalid_input', `deals[${i}].changes: expected an array of field changes`, { path: `deals[${i}].changes` });
+  }
 }
 
 /** A {@link DealState} a reader fills in place: one per pass over many deals instead of one per deal. */
@@ -163,9 +166,9 @@ export function readStateAt(deal: Deal, t: number, into: StateSlot): boolean {
   const i = visitIndexAt(h, t);
   const v = h[i];
   if (v === undefined) return false;
-  if ((v.exitedAt !== null && typeof v.exitedAt !== 'number') || typeof v.stageId !== 'string' || (v.pipelineId !== null && typeof v.pipelineId !== 'string')) badVisit(i);
+  if ((v.exitedAt !== null && !Number.isFinite(v.exitedAt)) || typeof v.stageId !== 'string' || (v.pipelineId !== null && typeof v.pipelineId !== 'string')) badVisit(i);
   if (v.exitedAt !== null && t >= v.exitedAt) return false;
-  if ((v.amount !== null && typeof v.amount !== 'number') || typeof v.probability !== 'number') badVisit(i);
+  if ((v.amount !== null && !Number.isFinite(v.amount)) || !Number.isFinite(v.probability)) badVisit(i);
   // Before the first logged change of a field, amount, probability and closing date are the visit's
   // snapshot, currency and owner the deal's current value (or the first later change's `from`).
   let amount = v.amount;
@@ -179,19 +182,19 @@ export function readStateAt(deal: Deal, t: number, into: StateSlot): boolean {
   if (log !== undefined) {
     for (let k = 0; k < log.length; k++) {
       const c = log[k]!;
-      if (typeof c !== 'object' || c === null || typeof c.at !== 'number') badChange(k);
+      if (typeof c !== 'object' || c === null || !Number.isFinite(c.at)) badChange(k);
       // Before t: the latest value wins. After t: the first change's `from` is the value at t
       // (used for currency and owner, which no visit snapshots). `to` is checked against its
-      // field here, `from` only where it is read, below.
+      // field here, a number's `from` too, a text's `from` only where it is read, below.
       const past = c.at <= t;
       const to = c.to;
       switch (c.field) {
         case 'amount':
-          if (to !== null && typeof to !== 'number') badChange(k);
+          if ((to !== null && !isFiniteNumber(to)) || (c.from !== null && !isFiniteNumber(c.from))) badChange(k);
           if (past) amount = to;
           break;
         case 'probability':
-          if (typeof to !== 'number') badChange(k);
+          if (!isFiniteNumber(to) || !isFiniteNumber(c.from)) badChange(k);
           if (past) probability = to;
           break;
         case 'closingDate':
@@ -236,6 +239,8 @@ export function readStateAt(deal: Deal, t: number, into: StateSlot): boolean {
   return true;
 }
 
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
 /** The `from` of a change, checked. */
 function fitting(c: FieldChange, k: number): FieldChange['from'] {
   return valueFits(c.field, c.from) ? c.from : badChange(k);
@@ -256,7 +261,7 @@ export function changeInstants(deal: Deal, from: number, to: number): number[] {
   for (;;) {
     const tv = i < h.length ? enteredAt(h, i) : Infinity;
     const c = log[j];
-    if (j < log.length && (typeof c !== 'object' || c === null || typeof c.at !== 'number')) badChange(j);
+    if (j < log.length && (typeof c !== 'object' || c === null || !Number.isFinite(c.at))) badChange(j);
     const tc = j < log.length ? c!.at : Infinity;
     let t: number;
     if (tv <= tc) {

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { Id, Instant } from '../model/primitives.js';
-import { assertWorkspace } from '../workspace/validate.js';
+import { checkedWorkspace } from '../workspace/validate.js';
 import { assertDeals, checkWindow, parseOptions } from './common.js';
 
 /**
@@ -64,7 +64,7 @@ const MovementOptions = z.strictObject({ from: Instant, to: Instant, pipelineId:
  * ```
  */
 export const movementStats = /* @__PURE__ */ guarded(function movementStats(ws: Workspace, deals: readonly Deal[], opts: { from: Date | number | string; to: Date | number | string; pipelineId?: string }): MovementStats {
-  assertWorkspace(ws);
+  ws = checkedWorkspace(ws);
   const { from, to, pipelineId } = parseOptions(MovementOptions, opts);
   checkWindow(from, to);
   assertDeals(deals);

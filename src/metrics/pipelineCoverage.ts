@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { Amount, Currency, Id, Instant } from '../model/primitives.js';
-import { assertWorkspace } from '../workspace/validate.js';
+import { checkedWorkspace } from '../workspace/validate.js';
 import { checkWindow, parseOptions, WindowShape } from './common.js';
 import { assertTimelines, stateAt } from './dealAt.js';
 
@@ -65,7 +65,7 @@ export function pipelineCoverage(
   deals: readonly Deal[],
   opts: { from: Date | number | string; to: Date | number | string; target: number | Record<string, number>; pipelineId?: string; asOf?: Date | number | string },
 ): Record<string, Coverage> {
-  assertWorkspace(ws);
+  ws = checkedWorkspace(ws);
   const o = parseOptions(CoverageOptions, opts);
   checkWindow(o.from, o.to);
   assertTimelines(deals);

@@ -3,7 +3,7 @@ import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { Id, Instant } from '../model/primitives.js';
 import { parseWith } from '../model/parse.js';
-import { assertWorkspace } from '../workspace/validate.js';
+import { checkedWorkspace } from '../workspace/validate.js';
 import { parseOptions } from './common.js';
 import { assertDealShallow, assertDealsShallow, readStateAt, stateSlot } from './dealAt.js';
 import type { WeightedCurrency, WeightedTotals } from './weightedPipeline.js';
@@ -80,7 +80,7 @@ export function pipelineSnapshot(
   instant: Date | number | string,
   opts: { pipelineId?: string } = {},
 ): Record<string, WeightedCurrency> {
-  assertWorkspace(ws);
+  ws = checkedWorkspace(ws);
   const t = parseWith(Instant, instant, 'instant');
   const { pipelineId } = parseOptions(SnapshotOptions, opts);
   assertDealsShallow(deals);

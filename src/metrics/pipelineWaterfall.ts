@@ -3,7 +3,7 @@ import { PipelineError } from '../errors.js';
 import type { Deal, FieldChange } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { CalendarDate, Id } from '../model/primitives.js';
-import { assertWorkspace } from '../workspace/validate.js';
+import { checkedWorkspace } from '../workspace/validate.js';
 import { checkWindow, parseOptions, WindowShape } from './common.js';
 import { assertDealShallow, assertDealsShallow } from './dealAt.js';
 import { valueFits } from './valueFits.js';
@@ -98,7 +98,7 @@ export function pipelineWaterfall(
   deals: readonly Deal[],
   opts: { from: Date | number | string; to: Date | number | string; pipelineId?: string; closingFrom?: string; closingTo?: string },
 ): Record<string, WaterfallCurrency> {
-  assertWorkspace(ws);
+  ws = checkedWorkspace(ws);
   const o = parseOptions(WaterfallOptions, opts);
   checkWindow(o.from, o.to);
   assertDealsShallow(deals);
@@ -286,15 +286,16 @@ function walk(w: Walk, deal: Deal): void {
 function checkedVisit(h: Deal['history'], i: number): Deal['history'][number] {
   const v = h[i] as unknown as Record<string, unknown> | null;
   const ok =
-    typeof v === 'object' && v !== null && typeof v.enteredAt === 'number' && (v.pipelineId === null || typeof v.pipelineId === 'string') &&
-    typeof v.outcome === 'string' && (v.amount === null || typeof v.amount === 'number') && (v.closingDate === null || typeof v.closingDate === 'string');
+    typeof v === 'object' && v !== null && Number.isFinite(v.enteredAt) && (v.exitedAt === null || Number.isFinite(v.exitedAt)) &&
+    (v.pipelineId === null || typeof v.pipelineId === 'string') && typeof v.outcome === 'string' && Number.isFinite(v.probability) &&
+    (v.amount === null || Number.isFinite(v.amount)) && (v.closingDate === null || typeof v.closingDate === 'string');
   if (!ok) throw new PipelineError('invalid_input', `deal.history[${i}]: expected a stage visit`, { path: `deal.history[${i}]` });
   return h[i]!;
 }
 
 function checkedChange(log: readonly FieldChange[], k: number): FieldChange {
   const c = log[k] as unknown as Record<string, unknown> | null;
-  if (typeof c !== 'object' || c === null || typeof c.at !== 'number' || !valueFits(c.field, c.to) || !valueFits(c.field, c.from)) {
+  if (typeof c !== 'object' || c === null || !Number.isFinite(c.at) || !valueFits(c.field, c.to) || !valueFits(c.field, c.from)) {
     throw new PipelineError('invalid_input', `deal.changes[${k}]: expected a field change`, { path: `deal.changes[${k}]` });
   }
   return log[k]!;

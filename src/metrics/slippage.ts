@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { Deal } from '../model/deal.js';
 import { assertDeals, checkWindow, DAY_MS, parseOptions, WindowShape } from './common.js';
-import { assertChangeLog, changeInstants, stateAt } from './dealAt.js';
+import { assertChangeLog, changeInstants } from './dealAt.js';
 
 /**
  * How one deal's closing date slipped during a period.
@@ -41,6 +41,56 @@ export interface Slippage {
 
 const SlippageOptions = z.strictObject(WindowShape);
 
+/**
+ * The closing date of a deal at rising instants, read as {@link dealAt} reads it (the latest
+ * logged change at or before the instant, else the snapshot of the visit in force) by two
+ * cursors that only move forward over the visits and the change log, both in time order: one
+ * pass over a deal's log for all the instants of a period, where a {@link dealAt} per instant
+ * would read the whole log each time.
+ */
+function closingDateReader(deal: Deal): (t: number) => string | null {
+  const h = deal.history;
+  const log = deal.changes ?? [];
+  let visit = -1;
+  let next = 0;
+  let logged = false;
+  let value: string | null = null;
+  return (t) => {
+    while (visit + 1 < h.length && h[visit + 1]!.enteredAt <= t) visit++;
+    for (; next < log.length && log[next]!.at <= t; next++) {
+      const c = log[next]!;
+      if (c.field === 'closingDate') {
+        logged = true;
+        value = c.to as string | null;
+      }
+    }
+    const v = h[visit];
+    // Before the deal existed, or after a last visit that was closed: no state, no closing date.
+    if (v === undefined || (v.exitedAt !== null && t >= v.exitedAt)) return null;
+    return logged ? value : v.closingDate;
+  };
+}
+
+/** One deal's slippage in `[from, to)`, or null when it was not pushed. */
+function slipped(deal: Deal, from: number, to: number, first: string, last: string): SlippingDeal | null {
+  const closingAt = closingDateReader(deal);
+  const before = closingAt(from - 1);
+  let current = before;
+  let pushes = 0;
+  let daysPushed = 0;
+  let pushedOut = false;
+  for (const t of changeInstants(deal, from, to)) {
+    const next = closingAt(t);
+    if (current !== null && next !== null && next > current) {
+      pushes++;
+      daysPushed += dayOf(next) - dayOf(current);
+      if (current >= first && current <= last && next > last) pushedOut = true;
+    }
+    current = next;
+  }
+  return pushes > 0 ? { dealId: deal.id, pushes, daysPushed, closingDateBefore: before, closingDateAfter: current, pushedOut } : null;
+}
+
 const dayOf = (date: string): number => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
 const dateOf = (t: number): string => new Date(t).toISOString().slice(0, 10);
 
@@ -77,21 +127,8 @@ export function slippage(deals: readonly Deal[], opts: { from: Date | number | s
   for (let i = 0; i < deals.length; i++) {
     const deal = deals[i]!;
     assertChangeLog(deal, `deals[${i}]`);
-    const before = stateAt(deal, from - 1)?.closingDate ?? null;
-    let current = before;
-    let pushes = 0;
-    let daysPushed = 0;
-    let pushedOut = false;
-    for (const t of changeInstants(deal, from, to)) {
-      const next = stateAt(deal, t)!.closingDate;
-      if (current !== null && next !== null && next > current) {
-        pushes++;
-        daysPushed += dayOf(next) - dayOf(current);
-        if (current >= first && current <= last && next > last) pushedOut = true;
-      }
-      current = next;
-    }
-    if (pushes > 0) rows.push({ dealId: deal.id, pushes, daysPushed, closingDateBefore: before, closingDateAfter: current, pushedOut });
+    const row = slipped(deal, from, to, first, last);
+    if (row) rows.push(row);
   }
   rows.sort((a, b) => b.daysPushed - a.daysPushed || (a.dealId < b.dealId ? -1 : a.dealId > b.dealId ? 1 : 0));
   const out = rows.filter((r) => r.pushedOut).map((r) => r.dealId);

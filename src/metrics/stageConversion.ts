@@ -4,7 +4,7 @@ import type { Deal, StageVisit } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { Id } from '../model/primitives.js';
 import { indexOf, type StageScope, type StageSlot } from '../workspace/lookup.js';
-import { assertWorkspace } from '../workspace/validate.js';
+import { checkedWorkspace } from '../workspace/validate.js';
 import { assertDeals, checkWindow, parseOptions, WindowShape } from './common.js';
 
 /**
@@ -82,7 +82,7 @@ export function stageConversion(
   deals: readonly Deal[],
   opts: { pipelineId: string; from: Date | number | string; to: Date | number | string },
 ): StageConversionStats {
-  assertWorkspace(ws);
+  ws = checkedWorkspace(ws);
   const o = parseOptions(ConversionOptions, opts);
   checkWindow(o.from, o.to);
   assertDeals(deals);

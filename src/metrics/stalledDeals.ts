@@ -2,7 +2,7 @@ import { guarded } from '../_internal/guard.js';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { scopeOfDeal } from '../deals/scope.js';
-import { assertWorkspace } from '../workspace/validate.js';
+import { checkedWorkspace } from '../workspace/validate.js';
 import * as z from 'zod';
 import { Instant } from '../model/primitives.js';
 import { assertDeals, DAY_MS, parseOptions } from './common.js';
@@ -62,7 +62,7 @@ export const stalledDeals = /* @__PURE__ */ guarded(function stalledDeals(
   deals: readonly Deal[],
   opts: { now: Date | number | string; since?: 'stageEntry' | 'lastUpdate'; businessDays?: boolean | BusinessCalendar },
 ): StalledDeal[] {
-  assertWorkspace(ws);
+  ws = checkedWorkspace(ws);
   const o = parseOptions(StalledOptions, opts);
   const now = o.now;
   const measure = workingTime(o.businessDays);

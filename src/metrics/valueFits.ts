@@ -1,10 +1,10 @@
-/** Whether a logged value has the type of its field. */
+/** Whether a logged value has the type of its field; numbers are finite, as on the deal itself. */
 export function valueFits(field: unknown, value: unknown): boolean {
   switch (field) {
     case 'amount':
-      return value === null || typeof value === 'number';
+      return value === null || Number.isFinite(value);
     case 'probability':
-      return typeof value === 'number';
+      return Number.isFinite(value);
     case 'closingDate':
     case 'currency':
     case 'ownerId':

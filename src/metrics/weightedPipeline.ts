@@ -2,7 +2,7 @@ import { guarded } from '../_internal/guard.js';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { scopeOfDeal } from '../deals/scope.js';
-import { assertWorkspace } from '../workspace/validate.js';
+import { checkedWorkspace } from '../workspace/validate.js';
 import { assertDeals } from './common.js';
 import { ownOrSet } from '../_internal/records.js';
 
@@ -60,7 +60,7 @@ function add(into: Record<string, WeightedTotals>, key: string, amount: number, 
  * ```
  */
 export const weightedPipeline = /* @__PURE__ */ guarded(function weightedPipeline(ws: Workspace, deals: readonly Deal[]): Record<string, WeightedCurrency> {
-  assertWorkspace(ws);
+  ws = checkedWorkspace(ws);
   assertDeals(deals);
   const out: Record<string, WeightedCurrency> = {};
   const sorted = [...deals].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

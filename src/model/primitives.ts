@@ -141,8 +141,24 @@ function isCalendarDate(s: string): boolean {
 /** A probability in percent, 0 to 100. */
 export const Probability = z.number().min(0).max(100);
 
-/** An amount of money: a finite number. */
-export const Amount = z.number().refine(Number.isFinite, { message: 'expected a finite number' });
+/**
+ * The largest amount of money a deal, a patch, an import or a coverage target may hold, either
+ * sign: 10^15 (a quadrillion). Expected revenue (amount × probability / 100) and the totals of
+ * the metrics stay finite, far from the number limit where a product overflows to `Infinity`;
+ * whole amounts up to it are exact. A larger amount is `invalid_input` naming the field.
+ *
+ * @example
+ * ```ts
+ * MAX_AMOUNT; // 1e15
+ * ```
+ */
+export const MAX_AMOUNT = 1e15;
+
+/** An amount of money: a finite number from -{@link MAX_AMOUNT} to {@link MAX_AMOUNT}. */
+export const Amount = z
+  .number()
+  .refine(Number.isFinite, { message: 'expected a finite number' })
+  .refine((n) => Math.abs(n) <= MAX_AMOUNT, { message: `expected an amount from -${MAX_AMOUNT} to ${MAX_AMOUNT}` });
 
 /** An ISO-4217 style currency code: three capital letters. */
 export const Currency = z.string().regex(/^[A-Z]{3}$/, { message: 'expected a 3-letter currency code like EUR' });

@@ -47,6 +47,7 @@ export async function bulkUpdate(rt: Runtime, request: BulkRequest): Promise<Bul
     fail('invalid_input', 'request.dealIds: an id is listed twice', { path: 'request.dealIds' });
   }
   if (r.expectedVersions && !r.dealIds) fail('invalid_input', 'request.expectedVersions: only with dealIds', { path: 'request.expectedVersions' });
+  if (r.expectedVersions && r.dealIds) refuseUnlisted(r.expectedVersions, r.dealIds);
   const by = r.by ?? null;
   const bypassRules = r.bypassRules === true || r.change.bypassRules === true;
   if (bypassRules) await rt.authorize({ by, action: r.change.type, bypassRules, bulk: true });
@@ -81,6 +82,16 @@ function controlsOf(request: BulkRequest): { onProgress: BulkRequest['onProgress
     fail('invalid_input', 'request.signal: expected an AbortSignal', { path: 'request.signal' });
   }
   return { onProgress, signal, rest };
+}
+
+/** A version for a deal the request does not change is a caller's mistake, not something to ignore. */
+function refuseUnlisted(expected: Readonly<Record<string, number>>, dealIds: readonly string[]): void {
+  const listed = new Set(dealIds);
+  for (const id of Object.keys(expected)) {
+    if (!listed.has(id)) {
+      fail('invalid_input', `request.expectedVersions.${id}: deal ${id} is not in request.dealIds`, { path: `request.expectedVersions.${id}`, dealId: id });
+    }
+  }
 }
 
 interface Job {

@@ -1,3 +1,4 @@
+import { own } from '../_internal/records.js';
 import { fail, PipelineError } from '../errors.js';
 import { WorkspaceCommand, type WorkspaceCommandInput } from '../model/commands.js';
 import type { Workspace } from '../model/layout.js';
@@ -64,8 +65,11 @@ async function deletePipeline(rt: Runtime, input: WorkspaceCommandInput, c: Cmd<
   if (!pipelineIn(ws, c.pipelineId)) {
     // A rerun after the pipeline went: move any deal still naming it, then report success.
     if (c.transferTo && pipelineIn(ws, c.transferTo.pipelineId)) {
-      const map = c.transferTo.stageMap ?? {};
-      await sweep(rt, { pipelineId: c.pipelineId }, (d) => ({ type: 'moveToPipeline', pipelineId: c.transferTo!.pipelineId, ...(map[d.stageId] ? { stageId: map[d.stageId]! } : {}) }), by);
+      const map = c.transferTo.stageMap;
+      await sweep(rt, { pipelineId: c.pipelineId }, (d) => {
+        const stageId = own(map, d.stageId); // own keys only: a stage may be called toString
+        return { type: 'moveToPipeline', pipelineId: c.transferTo!.pipelineId, ...(stageId ? { stageId } : {}) };
+      }, by);
       return ws;
     }
     return fail('not_found', `pipeline ${c.pipelineId} does not exist`, { pipelineId: c.pipelineId });
@@ -78,7 +82,7 @@ async function deletePipeline(rt: Runtime, input: WorkspaceCommandInput, c: Cmd<
     });
     return saveCommand(rt, input, by);
   }
-  const move = () => sweep(rt, { pipelineId: c.pipelineId }, (d) => ({ type: 'moveToPipeline', pipelineId: transfer.pipelineId, stageId: transfer.stageMap[d.stageId] ?? d.stageId }), by);
+  const move = () => sweep(rt, { pipelineId: c.pipelineId }, (d) => ({ type: 'moveToPipeline', pipelineId: transfer.pipelineId, stageId: own(transfer.stageMap, d.stageId) ?? d.stageId }), by);
   await move();
   const next = await saveCommand(rt, input, by);
   await move(); // deals created in the pipeline while it was being emptied

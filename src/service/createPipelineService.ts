@@ -14,6 +14,7 @@ import { Include, leanDeals } from './lean.js';
 import { storedDwellStats } from './storedMetrics.js';
 import { bulkUpdate } from './bulk.js';
 import { configure } from './configure.js';
+import { checkServiceOptions } from './options.js';
 import { actor, createRuntime, finalConflict, type Runtime } from './runtime.js';
 import type { AuthorizationRequest, DealListQuery, DispatchOptions, PipelineService, PipelineServiceOptions } from './types.js';
 import * as z from 'zod';
@@ -28,7 +29,8 @@ import * as z from 'zod';
  * crash to finish. Nothing but `PipelineError` escapes: junk input is `invalid_input`, a storage
  * failure `storage_failed` with the driver's error as `cause`.
  *
- * @param options - repositories, and optionally `clock`, `authorize`, `onEvents`, `retry`, `chunkSize`
+ * @param options - repositories, and optionally `clock`, `authorize`, `onEvents`, `retry`, `chunkSize`;
+ *   each is checked here (`invalid_input` naming `options.<name>`), and read once
  * @returns the service
  * @example
  * ```ts
@@ -39,10 +41,7 @@ import * as z from 'zod';
  * ```
  */
 export function createPipelineService(options: PipelineServiceOptions): PipelineService {
-  if (typeof options !== 'object' || options === null || !options.workspace || !options.deals) {
-    throw new PipelineError('invalid_input', 'options: workspace and deals repositories are required', { path: 'options' });
-  }
-  const rt = createRuntime(options);
+  const rt = createRuntime(checkServiceOptions(options));
   return {
     configure: (command, opts) => run(() => configure(rt, command, actor(opts))),
     createDeal: (input, opts) => run(() => createDeal(rt, input, actor(opts))),

@@ -8,14 +8,29 @@ import { indexOf } from '../workspace/lookup.js';
 import { workspaceViolations, type InvariantViolation } from '../workspace/invariants.js';
 
 /**
- * Checks every invariant of the model that can be seen on a snapshot (1-6 of DESIGN.md section 2)
- * and returns each one that is broken, naming the deal; an empty list means all hold. A deal that
+ * Checks every invariant of the model that can be seen on a snapshot and returns each one that
+ * is broken, naming the deal; an empty list means all hold. The invariants, by number:
+ *
+ * 1. Stage ids are unique in a layout; each pipeline's stages are a non-empty, duplicate-free
+ *    subset of its layout's picklist with at least one open stage.
+ * 2. A layout with pipelines has exactly one standard and exactly one default pipeline.
+ * 3. Every deal's layout exists. If the layout has pipelines, the deal's pipeline is one of them
+ *    and its stage is in that pipeline; otherwise `pipelineId` is null and the stage is in the
+ *    picklist.
+ * 4. History is non-empty, ordered and contiguous; only the last visit is open and it names the
+ *    deal's current pipeline and stage; the first visit starts at `createdAt`.
+ * 5. Dwell is conserved: the visits' durations (the open one up to `now`) sum to `now - createdAt`.
+ * 6. `lostReason` is set only on a deal in a lost stage.
+ *
+ * A deal that
  * does not have the shape of a deal (an amount that is a string, a missing history, …) is
  * reported under invariant `'shape'` with the path, and its other invariants are not checked.
  * Invariant `changes` checks a deal's change log when it has one: entries in time order within
  * `[createdAt, updatedAt]`, each a real change, and the last entry of each field naming the deal's
  * current value.
- * Invariants 7-9 are about commands and are checked by the property tests.
+ * Invariants 7-9 are about commands (a version rises by one per accepted command, replaying a
+ * deal's events gives the same deal, a bulk update loses and duplicates no deal) and are checked
+ * by the property tests.
  *
  * @param ws - the workspace
  * @param deals - every deal to check

@@ -6,7 +6,7 @@ import { parseContext, parseWith } from '../model/parse.js';
 import { decideParsed } from './decide.js';
 import { evolveCheckedEvent, evolveTrusted } from './evolve.js';
 import type { WorkspaceEvent } from './events.js';
-import { assertWorkspace, deepFreezeState, trustWorkspace } from './validate.js';
+import { checkedWorkspace, frozenCopy, trustWorkspace } from './validate.js';
 
 /**
  * A workspace with no layouts, version 0.
@@ -45,7 +45,7 @@ export const applyWorkspace = /* @__PURE__ */ guarded(function applyWorkspace(
   command: WorkspaceCommandInput,
   ctx: CommandContextInput,
 ): { workspace: Workspace; events: WorkspaceEvent[] } {
-  assertWorkspace(ws);
+  ws = checkedWorkspace(ws);
   const c = parseWith(WorkspaceCommand, command, 'command');
   const events = decideParsed(ws, c, parseContext(ctx));
   const workspace = events.reduce(evolveTrusted, ws);
@@ -68,6 +68,6 @@ export const replayWorkspace = /* @__PURE__ */ guarded(function replayWorkspace(
   if (!Array.isArray(events)) throw new PipelineError('invalid_input', 'events: expected an array', { path: 'events' });
   let ws = emptyWorkspace();
   for (let i = 0; i < events.length; i++) ws = evolveCheckedEvent(ws, events[i]!, `events[${i}]`);
-  deepFreezeState(ws, 'workspace');
-  return ws;
+  // A copy: the workspace holds objects of the host's events, which stay unfrozen.
+  return frozenCopy(ws, 'workspace');
 }, ['events']);

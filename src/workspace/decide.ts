@@ -19,7 +19,7 @@ import {
   decideSetPipelineStages,
   decideSetTransitionRules,
 } from './decidePipeline.js';
-import { assertWorkspace } from './validate.js';
+import { checkedWorkspace } from './validate.js';
 
 /**
  * Decides a workspace command: checks the business rules and returns the events it produces,
@@ -40,7 +40,7 @@ import { assertWorkspace } from './validate.js';
  * ```
  */
 export const decideWorkspace = /* @__PURE__ */ guarded(function decideWorkspace(ws: Workspace, command: WorkspaceCommandInput, ctx: CommandContextInput): WorkspaceEvent[] {
-  assertWorkspace(ws);
+  ws = checkedWorkspace(ws);
   const c = parseWith(WorkspaceCommand, command, 'command');
   return decideParsed(ws, c, parseContext(ctx));
 }, ['workspace', 'command', 'ctx']);

@@ -154,10 +154,12 @@ export function resolveTransfer(
   const stageMap: Record<string, string> = {};
   const missing: string[] = [];
   for (const { stageId } of from.stages) {
-    const to = own(given, stageId) ?? (targetStages.has(stageId) ? stageId : undefined);
+    const mapped = own(given, stageId);
+    const to = mapped ?? (targetStages.has(stageId) ? stageId : undefined);
     if (to === undefined) missing.push(stageId);
     else if (!targetStages.has(to)) {
-      fail('stage_not_in_pipeline', `stage ${to} is not in pipeline ${target.id}`, { pipelineId: target.id, stageId: to });
+      const path = `command.transferTo.stageMap.${stageId}`;
+      fail('stage_not_in_pipeline', `${path}: stage ${to} is not in pipeline ${target.id}`, { path, pipelineId: target.id, stageId: to });
     } else stageMap[stageId] = to;
   }
   if (missing.length > 0) {

@@ -4,7 +4,7 @@ import type { Layout, Workspace } from '../model/layout.js';
 import type { Pipeline } from '../model/pipeline.js';
 import { WORKSPACE_EVENT_TYPES, type WorkspaceEvent } from './events.js';
 import { PipelineError } from '../errors.js';
-import { deepFreezeState } from './validate.js';
+import { frozenCopy } from './validate.js';
 import { renameInRules, replaceStage } from './decideLayout.js';
 
 const immer = /* @__PURE__ */ new Immer({ autoFreeze: false });
@@ -30,9 +30,9 @@ export const evolveWorkspace = /* @__PURE__ */ guarded(function evolveWorkspace(
   if (typeof ws !== 'object' || ws === null || !Array.isArray(ws.layouts)) {
     throw new PipelineError('invalid_input', 'workspace: expected a workspace', { path: 'workspace' });
   }
-  const next = evolveCheckedEvent(ws, event, 'event');
-  deepFreezeState(next, 'workspace');
-  return next;
+  // Frozen as a copy of what is not frozen yet: `next` shares objects with the host's workspace
+  // and event, which stay as the host left them.
+  return frozenCopy(evolveCheckedEvent(ws, event, 'event'), 'workspace');
 }, ['workspace', 'event']);
 
 /** Checks an event (named `label` in errors), then applies it; anything malformed is `invalid_input`. */

@@ -1,7 +1,8 @@
 import type { Workspace } from '../model/layout.js';
 
 /**
- * One broken invariant of DESIGN.md section 2.
+ * One broken invariant of the model, by number (see {@link checkInvariants} for the list), or
+ * `'shape'` for a deal that does not have the shape of a deal.
  *
  * @example
  * ```ts

@@ -46,7 +46,7 @@ const cache = new WeakMap<Workspace, WorkspaceIndex>();
 
 /**
  * Returns the index of `ws`. It is memoised on identity only for a workspace that was validated
- * and deep-frozen ({@link assertWorkspace}): such an object cannot change, so its index cannot go
+ * and deep-frozen ({@link checkedWorkspace}): such an object cannot change, so its index cannot go
  * stale. Any other workspace is indexed afresh.
  */
 export function indexOf(ws: Workspace): WorkspaceIndex {

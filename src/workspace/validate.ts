@@ -5,20 +5,37 @@ import { workspaceViolations } from './invariants.js';
 import { isSealedWorkspace, markSealed } from './lookup.js';
 
 /**
- * Refuses a workspace that is not well-formed or breaks invariants 1-2, with `invalid_input`.
- * A workspace that passes is deep-frozen and remembered by identity: it is checked once, and
- * since it can no longer be edited in place, what was checked (and the index built from it)
- * stays true.
+ * Refuses a workspace that is not well-formed or breaks invariants 1-2, with `invalid_input`, and
+ * returns it sealed: validated, deep-frozen and remembered by identity, so that it is checked
+ * once and, since it can no longer be edited in place, what was checked (and the index built from
+ * it) stays true. A host's own objects are never frozen: a workspace that is not deep-frozen
+ * already is sealed as a copy (the one the schema parse makes), and the host keeps its object as
+ * it was. One the library returned, or a store froze, is sealed as it is (nothing changes for its
+ * holder), so it keeps its identity and is not checked again.
  */
-export function assertWorkspace(ws: unknown): asserts ws is Workspace {
-  if (isSealedWorkspace(ws)) return;
-  parseWith(Workspace, ws, 'workspace');
-  const violations = workspaceViolations(ws as Workspace);
+export function checkedWorkspace(ws: unknown): Workspace {
+  if (isSealedWorkspace(ws)) return ws as Workspace;
+  const parsed = parseWith(Workspace, ws, 'workspace');
+  const violations = workspaceViolations(parsed);
   const first = violations[0];
   if (first) {
     throw new PipelineError('invalid_input', `workspace: ${first.message}`, { path: 'workspace', violations });
   }
-  sealWorkspace(ws as Workspace);
+  const sealed = isDeepFrozen(ws) ? (ws as Workspace) : parsed;
+  sealWorkspace(sealed);
+  return sealed;
+}
+
+/** Whether every object inside `value` is frozen already: sealing it then changes nothing its holder could see. */
+function isDeepFrozen(value: unknown): boolean {
+  const todo: unknown[] = [value];
+  while (todo.length > 0) {
+    const v = todo.pop();
+    if (typeof v !== 'object' || v === null || frozen.has(v)) continue;
+    if (!Object.isFrozen(v)) return false;
+    for (const key of Object.keys(v)) todo.push((v as Record<string, unknown>)[key]);
+  }
+  return true;
 }
 
 /** Deep-freezes a workspace produced by an accepted command and remembers it as checked. */
@@ -52,6 +69,26 @@ export function deepFreezeState(value: unknown, label: string): void {
     Object.freeze(v);
     frozen.add(v);
   }
+}
+
+/**
+ * A deep-frozen copy of plain data that shares every part this library froze before and copies
+ * the rest, so that nothing a host handed in (a workspace of its own, the objects inside its
+ * events) is frozen. Accessor properties are refused as {@link deepFreezeState} refuses them.
+ */
+export function frozenCopy<T>(value: T, label: string): T {
+  if (typeof value !== 'object' || value === null || frozen.has(value)) return value;
+  const copy: Record<string, unknown> | unknown[] = Array.isArray(value) ? [] : {};
+  for (const key of Object.keys(value)) {
+    const d = Object.getOwnPropertyDescriptor(value, key)!;
+    const at = Array.isArray(value) ? `${label}[${key}]` : `${label}.${key}`;
+    if (!('value' in d)) throw new PipelineError('invalid_input', `${at}: expected plain data, not an accessor`, { path: at });
+    // defineProperty: a key such as __proto__ stays a plain data property of the copy.
+    Object.defineProperty(copy, key, { value: frozenCopy(d.value, at), enumerable: true, writable: true, configurable: true });
+  }
+  Object.freeze(copy);
+  frozen.add(copy);
+  return copy as T;
 }
 
 function sealWorkspace(ws: Workspace): void {

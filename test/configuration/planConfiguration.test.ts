@@ -189,6 +189,21 @@ describe('planConfiguration', () => {
       expect(error.details.path).toBe('desired.layouts[0].transfers[0]');
     });
 
+    it('a transfer whose stage map names a stage the removed pipeline lacks, by the desired key (transfers, not transferTo)', () => {
+      const desired = sales([newCars], { transfers: [{ pipelineId: 'used-cars', to: 'new-cars', stageMap: { lost: 'lost', requirements: 'won' } }] });
+      const error = expectPipelineError(() => planConfiguration(dealerWorkspace(), desired), 'invalid_input');
+      expect(error.details.path).toBe('desired.layouts[0].transfers[0].stageMap.requirements');
+      expect(error.message).not.toContain('transferTo');
+      expect(error.message).toContain('desired.layouts[0].transfers[0].stageMap');
+    });
+
+    it('a transfer whose stage map sends a stage outside the target, by the desired key', () => {
+      const desired = sales([newCars], { transfers: [{ pipelineId: 'used-cars', to: 'new-cars', stageMap: { 'show-models': 'requirements', quote: 'show-models' } }] });
+      const error = expectPipelineError(() => planConfiguration(dealerWorkspace(), desired), 'stage_not_in_pipeline');
+      expect(error.details.path).toBe('desired.layouts[0].transfers[0].stageMap.quote');
+      expect(error.message).not.toContain('transferTo');
+    });
+
     it.each<[string, DesiredConfiguration, string, string]>([
       ['a layout listed twice', { layouts: [{ id: 'a', name: 'A', stages: salesStages, pipelines: [] }, { id: 'a', name: 'A', stages: salesStages, pipelines: [] }] }, 'duplicate_id', 'desired.layouts[1].id'],
       ['a pipeline naming a stage outside the picklist', sales([{ id: 'p', name: 'P', stages: ['nope'] }]), 'invalid_input', 'desired.layouts[0].pipelines[0].stages[0]'],
@@ -228,5 +243,37 @@ describe('configurationOf', () => {
     const desired = configurationOf(ws);
     desired.layouts[0]!.stages[0]!.name = 'changed';
     expect(ws.layouts[0]!.stages[0]!.name).toBe('Collect requirements');
+  });
+
+  describe('size', () => {
+    const open = (id: string) => ({ id, name: id, probability: 10, outcome: 'open' as const, forecastCategory: 'pipeline' as const });
+    const layout = (i: number) => ({ id: `l${i}`, name: `L${i}`, stages: [open('a')], pipelines: [{ id: `p${i}`, name: 'P', stages: ['a'] }] });
+
+    it.each<[string, () => DesiredConfiguration, string]>([
+      ['more layouts than a workspace holds', () => ({ layouts: Array.from({ length: 1001 }, (_, i) => layout(i)) }), 'desired.layouts'],
+      ['more stages than a layout holds', () => ({ layouts: [{ ...layout(0), stages: Array.from({ length: 101 }, (_, i) => open(`s${i}`)) }] }), 'desired.layouts[0].stages'],
+      ['more pipelines than a layout holds', () => ({ layouts: [{ ...layout(0), pipelines: Array.from({ length: 51 }, (_, i) => ({ id: `p${i}`, name: 'P', stages: ['a'] })) }] }), 'desired.layouts[0].pipelines'],
+      ['a pipeline listing more stages than a layout holds', () => ({ layouts: [{ ...layout(0), pipelines: [{ id: 'p', name: 'P', stages: Array.from({ length: 101 }, () => 'a') }] }] }), 'desired.layouts[0].pipelines[0].stages'],
+    ])('refuses %s while parsing, before planning anything, with limit_exceeded', (_, make, path) => {
+      const error = expectPipelineError(() => planConfiguration(emptyWorkspace(), make()), 'limit_exceeded');
+      expect(error.details.path).toBe(path);
+    });
+
+    it('plans a thousand layouts, and refuses one more than the workspace holds as the reducers would', () => {
+      const desired: DesiredConfiguration = { layouts: Array.from({ length: 1000 }, (_, i) => layout(i)) };
+      const commands = planConfiguration(emptyWorkspace(), desired);
+      expect(commands).toHaveLength(2000);
+      const full: Workspace = { version: 1, layouts: Array.from({ length: 1000 }, (_, i) => ({ id: `l${i}`, name: `L${i}`, stages: [open('a')], pipelines: [], defaultPipelineId: null })) };
+      const error = expectPipelineError(() => planConfiguration(full, { layouts: [layout(1000)] }), 'limit_exceeded');
+      expect(error.details.path).toBe('desired.layouts[0]');
+      expect(planConfiguration(full, { layouts: [layout(999)] }).map((c) => c.type)).toEqual(['createPipeline']);
+    });
+
+    it('refuses a new layout whose standard pipeline id another layout uses, as the reducers would', () => {
+      const ws = run(dealerWorkspace(), [{ type: 'createPipeline', layoutId: 'sales', pipelineId: 'fleet:standard', name: 'Fleet', stages: ['requirements', 'won'] }]);
+      const error = expectPipelineError(() => planConfiguration(ws, { layouts: [{ id: 'fleet', name: 'Fleet', stages: [open('a')], pipelines: [{ id: 'fleet-main', name: 'Main', stages: ['a'] }] }] }), 'duplicate_id');
+      expect(error.details.path).toBe('desired.layouts[0].pipelines[0]');
+      expect(error.message).toContain('fleet:standard');
+    });
   });
 });

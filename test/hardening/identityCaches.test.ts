@@ -15,13 +15,13 @@ describe('workspaces the library has seen cannot go stale', () => {
     expect(pipeline.stages.map((s) => s.stageId)).toContain('test-drive');
   });
 
-  it('a host workspace is frozen once validated, so editing it afterwards cannot fool the cache', () => {
+  it('a host workspace is left unfrozen (the library seals a copy), so an edit afterwards is seen, not hidden by the cache', () => {
     const hostCopy = structuredClone(ws) as Workspace;
     applyDeal(hostCopy, newDeal(), { type: 'moveToStage', stageId: 'test-drive' }, { at: T0 + 1 });
-    expect(Object.isFrozen(hostCopy.layouts[0]!.stages)).toBe(true);
-    expect(() => {
-      (hostCopy.layouts[0] as { stages: unknown }).stages = null;
-    }).toThrow(TypeError);
+    expect(Object.isFrozen(hostCopy.layouts[0]!.stages)).toBe(false);
+    (hostCopy.layouts[0] as { stages: unknown }).stages = null;
+    const e = expectPipelineError(() => applyDeal(hostCopy, newDeal(), { type: 'moveToStage', stageId: 'test-drive' }, { at: T0 + 1 }), 'invalid_input');
+    expect(e.details.path).toBe('workspace.layouts[0].stages');
   });
 
   it('an edited copy is validated afresh: a workspace whose stages is null is refused', () => {
@@ -39,11 +39,27 @@ describe('workspaces the library has seen cannot go stale', () => {
     expectPipelineError(() => applyDeal(edited, newDeal(), { type: 'moveToStage', stageId: 'test-drive' }, { at: T0 + 1 }), 'stage_not_in_pipeline');
   });
 
-  it('refuses a workspace with accessor properties, whose answers could change after the check', () => {
+  it('reads a workspace with accessor properties once, into its own copy: a getter cannot answer differently after the check', () => {
     const sneaky = structuredClone(ws) as Workspace;
     let calls = 0;
     const stages = sneaky.layouts[0]!.stages;
     Object.defineProperty(sneaky.layouts[0]!, 'stages', { get: () => (calls++ < 1 ? stages : null), enumerable: true });
+    const moved = applyDeal(sneaky, newDeal(), { type: 'moveToStage', stageId: 'test-drive' }, { at: T0 + 1 }).deal;
+    expect(moved.stageId).toBe('test-drive');
+    expect(calls).toBe(1);
+  });
+
+  it('refuses a deep-frozen workspace with accessor properties, which it would otherwise use as it is', () => {
+    const sneaky = structuredClone(ws) as Workspace;
+    const stages = sneaky.layouts[0]!.stages;
+    Object.defineProperty(sneaky.layouts[0]!, 'stages', { get: () => stages, enumerable: true });
+    const freeze = (v: unknown): void => {
+      if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
+        Object.freeze(v);
+        for (const key of Object.keys(v)) freeze((v as Record<string, unknown>)[key]);
+      }
+    };
+    freeze(sneaky);
     expectPipelineError(() => applyDeal(sneaky, newDeal(), { type: 'moveToStage', stageId: 'test-drive' }, { at: T0 + 1 }), 'invalid_input');
   });
 

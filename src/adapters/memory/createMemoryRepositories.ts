@@ -15,7 +15,7 @@ import {
 } from '../../ports/repositories.js';
 import { emptyWorkspace } from '../../workspace/apply.js';
 import type { WorkspaceEvent } from '../../workspace/events.js';
-import { assertWorkspace } from '../../workspace/validate.js';
+import { checkedWorkspace } from '../../workspace/validate.js';
 import { assertDeal } from '../../deals/shape.js';
 import { DealStore, upperBound } from './dealStore.js';
 import { freezeJson } from './freeze.js';
@@ -68,7 +68,7 @@ interface State {
  * Good for tests, demos, single-process tools and browsers, and the reference for adapters of
  * your own.
  *
- * @param seed - optional initial workspace and deals (frozen in place)
+ * @param seed - optional initial workspace (kept as a frozen copy) and deals (frozen in place)
  * @returns `{ workspace, deals, outbox, visits }` repositories
  * @example
  * ```ts
@@ -78,7 +78,8 @@ interface State {
  */
 export function createMemoryRepositories(seed: { workspace?: Workspace; deals?: readonly Deal[] } = {}): MemoryRepositories {
   if (typeof seed !== 'object' || seed === null) throw new PipelineError('invalid_input', 'seed: expected { workspace?, deals? }', { path: 'seed' });
-  if (seed.workspace !== undefined) assertWorkspace(seed.workspace);
+  // A seed workspace of the host's own is kept as a sealed copy: the host's object stays unfrozen.
+  const seeded = seed.workspace === undefined ? emptyWorkspace() : checkedWorkspace(seed.workspace);
   const deals = seed.deals ?? [];
   if (!Array.isArray(deals)) throw new PipelineError('invalid_input', 'seed.deals: expected an array', { path: 'seed.deals' });
   const store = new DealStore();
@@ -92,7 +93,7 @@ export function createMemoryRepositories(seed: { workspace?: Workspace; deals?: 
     freezeJson(d, `seed.deals[${i}]`);
   }
   store.write(deals);
-  const state: State = { workspace: freezeJson(seed.workspace ?? emptyWorkspace(), 'seed.workspace'), deals: store, outbox: new MemoryOutbox() };
+  const state: State = { workspace: freezeJson(seeded, 'seed.workspace'), deals: store, outbox: new MemoryOutbox() };
   return {
     workspace: memoryWorkspace(state),
     deals: memoryDeals(state),
@@ -107,7 +108,7 @@ function memoryWorkspace(state: State): WorkspaceRepository {
       return state.workspace;
     },
     async save(ws, expectedVersion, options) {
-      assertWorkspace(ws);
+      ws = checkedWorkspace(ws);
       const events = checkEvents<WorkspaceEvent>(options?.events, 'options.events');
       if (state.workspace.version !== expectedVersion) {
         throw new PipelineError('conflict', `workspace: stored version ${state.workspace.version}, expected ${expectedVersion}`, {
