@@ -99,6 +99,8 @@ export {
   type Coverage,
   type CurrencyWinRate,
   type BusinessCalendar,
+  type Weekday,
+  rotsAt,
   dwellStatsOfVisits,
 } from './metrics/index.js';
 
@@ -140,6 +142,8 @@ export {
   type BoardColumn,
   type BoardOptions,
   type StoredDwellOptions,
+  type RottingDeal,
+  type RottingBetweenOptions,
 } from './service/index.js';
 
 export { toProblem, PROBLEM_STATUS, PROBLEM_TYPE_BASE, type Problem, type ToProblemOptions } from './problem.js';

@@ -1,11 +1,11 @@
 import { guarded } from '../_internal/guard.js';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
-import { scopeOfDeal } from '../deals/scope.js';
 import { assertWorkspace } from '../workspace/validate.js';
 import * as z from 'zod';
 import { Instant } from '../model/primitives.js';
-import { assertDeals, DAY_MS, parseOptions } from './common.js';
+import { assertDeals, parseOptions } from './common.js';
+import { rotClock } from './dueInstant.js';
 import { BusinessDaysOption, workingTime, type BusinessCalendar } from './calendar.js';
 
 /**
@@ -70,11 +70,10 @@ export const stalledDeals = /* @__PURE__ */ guarded(function stalledDeals(
   assertDeals(deals);
   const out: StalledDeal[] = [];
   for (const deal of deals) {
-    const slot = scopeOfDeal(ws, deal)?.slots.get(deal.stageId);
-    if (!slot || slot.def.outcome !== 'open' || !slot.rotAfterDays) continue;
-    const visit = deal.history[deal.history.length - 1]!;
-    const dwellMs = measure(byUpdate ? Math.max(deal.updatedAt, visit.enteredAt) : visit.enteredAt, now);
-    const thresholdMs = slot.rotAfterDays * DAY_MS;
+    const clock = rotClock(ws, deal, byUpdate);
+    if (!clock) continue;
+    const dwellMs = measure(clock.start, now);
+    const thresholdMs = clock.thresholdMs;
     if (dwellMs > thresholdMs) out.push({ dealId: deal.id, pipelineId: deal.pipelineId, stageId: deal.stageId, dwellMs, thresholdMs });
   }
   return out.sort((a, b) => b.dwellMs - b.thresholdMs - (a.dwellMs - a.thresholdMs) || (a.dealId < b.dealId ? -1 : a.dealId > b.dealId ? 1 : 0));

@@ -11,6 +11,7 @@ import type { DealQuery } from '../ports/repositories.js';
 import { applyConfiguration } from './applyConfiguration.js';
 import { board } from './board.js';
 import { storedDwellStats } from './storedMetrics.js';
+import { rottingBetween } from './rotting.js';
 import { bulkUpdate } from './bulk.js';
 import { configure } from './configure.js';
 import { actor, createRuntime, finalConflict, type Runtime } from './runtime.js';
@@ -53,6 +54,7 @@ export function createPipelineService(options: PipelineServiceOptions): Pipeline
     board: (pipelineId, opts) => run(() => board(rt, pipelineId, opts)),
     deliverPending: () => run(() => rt.deliverPending()),
     dwellStats: (opts) => run(() => storedDwellStats(rt, opts)),
+    rottingBetween: (from, to, opts) => run(() => rottingBetween(rt, from, to, opts)),
     applyConfiguration: (desired, opts) => run(() => applyConfiguration(rt, desired, opts, actor(opts))),
   };
 }

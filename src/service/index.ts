@@ -13,3 +13,4 @@ export type {
   BoardOptions,
 } from './types.js';
 export type { StoredDwellOptions } from './storedMetrics.js';
+export type { RottingDeal, RottingBetweenOptions } from './rotting.js';

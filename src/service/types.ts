@@ -5,7 +5,9 @@ import type { StageDef } from '../model/stage.js';
 import type { BulkChangeInput, DealCommandInput, WorkspaceCommand, WorkspaceCommandInput } from '../model/commands.js';
 import type { DesiredConfiguration } from '../configuration/desired.js';
 import type { DwellRow } from '../metrics/dwellStats.js';
+import type { BusinessCalendar } from '../metrics/calendar.js';
 import type { StoredDwellOptions } from './storedMetrics.js';
+import type { RottingBetweenOptions, RottingDeal } from './rotting.js';
 import type { DealInput } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import type { Deal } from '../model/deal.js';
@@ -189,6 +191,8 @@ export interface BoardOptions {
   readonly perStage?: number;
   /** The instant rotting is judged at (default the service clock). */
   readonly now?: Date | number | string;
+  /** Count rotting in working time, as `stalledDeals` does (`true` or a {@link BusinessCalendar}). */
+  readonly businessDays?: boolean | BusinessCalendar;
 }
 
 /**
@@ -225,6 +229,11 @@ export interface PipelineService {
    * visits port. The same rows as `dwellStats(allDeals, opts)`; `now` defaults to the clock.
    */
   dwellStats(opts?: StoredDwellOptions): Promise<DwellRow[]>;
+  /**
+   * The stored deals that start to rot in [from, to) with the instant each does (see `rotsAt`),
+   * soonest first: what a scheduler asks for the next slot instead of polling every deal.
+   */
+  rottingBetween(from: Date | number | string, to: Date | number | string, opts?: RottingBetweenOptions): Promise<RottingDeal[]>;
   /**
    * Makes the stored configuration look like `desired` (see `planConfiguration`), running each
    * planned command through {@link PipelineService.configure}; `dryRun` only plans. Returns the
