@@ -12,6 +12,7 @@ import { applyConfiguration } from './applyConfiguration.js';
 import { board } from './board.js';
 import { storedDwellStats } from './storedMetrics.js';
 import { rottingBetween } from './rotting.js';
+import { storedBacktest, storedForecast, storedLearnPipeline } from './forecast.js';
 import { bulkUpdate } from './bulk.js';
 import { configure } from './configure.js';
 import { actor, createRuntime, finalConflict, type Runtime } from './runtime.js';
@@ -55,6 +56,9 @@ export function createPipelineService(options: PipelineServiceOptions): Pipeline
     deliverPending: () => run(() => rt.deliverPending()),
     dwellStats: (opts) => run(() => storedDwellStats(rt, opts)),
     rottingBetween: (from, to, opts) => run(() => rottingBetween(rt, from, to, opts)),
+    learnPipeline: (opts) => run(() => storedLearnPipeline(rt, opts)),
+    forecast: (opts) => run(() => storedForecast(rt, opts)),
+    backtest: (opts) => run(() => storedBacktest(rt, opts)),
     applyConfiguration: (desired, opts) => run(() => applyConfiguration(rt, desired, opts, actor(opts))),
   };
 }

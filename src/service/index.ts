@@ -14,3 +14,4 @@ export type {
 } from './types.js';
 export type { StoredDwellOptions } from './storedMetrics.js';
 export type { RottingDeal, RottingBetweenOptions } from './rotting.js';
+export type { StoredLearnOptions, StoredForecastOptions } from './forecast.js';
