@@ -1,4 +1,5 @@
-import { tz, TZDate } from '@date-fns/tz';
+import { TZDate } from '@date-fns/tz/date';
+import { tz } from '@date-fns/tz/tz';
 import { addMonths, addWeeks, startOfMonth, startOfQuarter, startOfWeek } from 'date-fns';
 import { PipelineError } from '../errors.js';
 

@@ -30,8 +30,10 @@ export const RotsAtOptions = z.strictObject({
  * @returns epoch ms, or null
  * @example
  * ```ts
- * rotsAt(ws, deal, { businessDays: { timeZone: 'America/New_York', hours: { 1: [['09:00', '17:00']] } } });
- * // 1773752400001
+ * // entered 'requirements' (rots after 7 days) on 2 March 2026 09:00 UTC
+ * rotsAt(ws, deal); // 1773046800001 (9 March 09:00:00.001 UTC)
+ * const hours = [['09:00', '17:00']] as const;
+ * rotsAt(ws, deal, { businessDays: { timeZone: 'America/New_York', hours: { 1: hours, 2: hours, 3: hours, 4: hours, 5: hours } } });
  * ```
  */
 export const rotsAt = /* @__PURE__ */ guarded(function rotsAt(

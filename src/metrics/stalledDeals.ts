@@ -40,8 +40,10 @@ const StalledOptions = z.strictObject({
  *
  * The clock starts at stage entry (`since: 'stageEntry'`, the default, as Odoo) or at the deal's
  * last update (`since: 'lastUpdate'`, Pipedrive's "deals not updated in this stage": any accepted
- * command restarts it). With `businessDays` (`true`, or a calendar `{ weekendDays?, holidays? }` as in
- * {@link dwellStats}) only working time counts and the threshold is in working days. Worked example:
+ * command restarts it). With `businessDays` (`true`, or a {@link BusinessCalendar} as in
+ * {@link dwellStats}: weekend days, holidays, and optionally a time zone and working hours) only
+ * working time counts and the threshold is in working days. {@link rotsAt} gives the first instant
+ * a deal is listed. Worked example:
  * a stage rots after 3 days; a deal entered it on Friday 09:00 and was updated on Monday 09:00. On
  * Wednesday 12:00 it has rotted counted from stage entry (5 days 3 hours), not counted from the last
  * update (2 days 3 hours); counted from stage entry in business days it has 3 days 3 hours (Friday

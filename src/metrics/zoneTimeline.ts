@@ -1,4 +1,4 @@
-import { tzOffset } from '@date-fns/tz';
+import { tzOffset } from '@date-fns/tz/tzOffset';
 
 /** A change of a zone's UTC offset: from `at` on, the offset is `offset` ms. */
 export interface OffsetChange {
