@@ -43,7 +43,15 @@ const BacktestOptions = z.strictObject({
   ...SimulationOptions,
 });
 
-/** Options of {@link backtest}, as given. */
+/**
+ * Options of {@link backtest}: the past instants, how many periods after each, their length, and
+ * the `window` (days), `runs`, `seed` and `timeZone` of the learning and the simulation.
+ *
+ * @example
+ * ```ts
+ * const opts: BacktestOptions = { at: ['2026-01-01T00:00:00Z', '2026-04-01T00:00:00Z'], horizon: 3, period: 'month', seed: 1 };
+ * ```
+ */
 export interface BacktestOptions {
   readonly at: readonly (Date | number | string)[];
   readonly horizon: number;

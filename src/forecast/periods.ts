@@ -3,7 +3,14 @@ import { tz } from '@date-fns/tz/tz';
 import { addMonths, addWeeks, startOfMonth, startOfQuarter, startOfWeek } from 'date-fns';
 import { PipelineError } from '../errors.js';
 
-/** The length of the periods a forecast is reported in. */
+/**
+ * The length of the periods a forecast is reported in: calendar weeks (from Monday), months or quarters.
+ *
+ * @example
+ * ```ts
+ * const period: PeriodUnit = 'quarter';
+ * ```
+ */
 export type PeriodUnit = 'week' | 'month' | 'quarter';
 
 /** A half-open span of time [from, to), epoch ms. */

@@ -6,7 +6,14 @@ import { localWorkingTime } from './localWorkingTime.js';
 
 export { BusinessDaysOption } from './calendarOption.js';
 
-/** A weekday: 0 = Sunday … 6 = Saturday. */
+/**
+ * A weekday: 0 = Sunday … 6 = Saturday (the keys of {@link BusinessCalendar} `hours`).
+ *
+ * @example
+ * ```ts
+ * const saturday: Weekday = 6;
+ * ```
+ */
 export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
 /**
