@@ -30,6 +30,8 @@ const goals: [RegExp, number][] = [
   [/^analytics/, 2],
   [/^slippage/, 3],
   [/^planConfiguration scaling/, 1.5],
+  [/^forecast/, 1.5],
+  [/^learn/, 2],
 ];
 
 const libraryOf = (g: { benchmarks: Bench[] }) => g.benchmarks.find((b) => b.name.startsWith('library'));
@@ -77,6 +79,11 @@ try {
   rows.push({ measure: `transition, plain Node process: moveToStage on ${cold.deals / 1000}k deals, after a forced full collection`, libraryMs: after.libraryMs, baselineMs: after.baselineMs, ratio: after.ratio, goal: null, ok: null });
 } catch {
   // bench/transitionCold.ts did not run
+}
+try {
+  console.log(`\nbacktest (bench/backtest.md):\n${readFileSync('bench/backtest.md', 'utf8')}`);
+} catch {
+  // bench/backtest.ts did not run
 }
 const machine = `${os.cpus()[0]?.model ?? 'unknown cpu'} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 console.log(`\nmachine: ${machine}`);

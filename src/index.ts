@@ -99,6 +99,8 @@ export {
   type Coverage,
   type CurrencyWinRate,
   type BusinessCalendar,
+  type Weekday,
+  rotsAt,
   dwellStatsOfVisits,
 } from './metrics/index.js';
 
@@ -143,7 +145,23 @@ export {
   type StoredDwellOptions,
   type DealInclude,
   type DealListQuery,
+  type RottingDeal,
+  type RottingBetweenOptions,
+  type StoredLearnOptions,
+  type StoredForecastOptions,
 } from './service/index.js';
+
+export {
+  learnPipeline,
+  forecast,
+  backtest,
+  type PipelineModel,
+  type StageModel,
+  type ForecastRow,
+  type BacktestRow,
+  type BacktestOptions,
+  type PeriodUnit,
+} from './forecast/index.js';
 
 export { toProblem, PROBLEM_STATUS, PROBLEM_TYPE_BASE, type Problem, type ToProblemOptions } from './problem.js';
 export { planConfiguration, configurationOf, DesiredConfiguration } from './configuration/index.js';

@@ -44,6 +44,9 @@ export const DwellOptions = z.strictObject({
  *   week off (0 = Sunday … 6 = Saturday; default `[0, 6]`) and holidays (`'YYYY-MM-DD'`, UTC days).
  *   Worked example: a visit from Thursday 24 December 2026 12:00 to Monday 28 December 12:00 with
  *   holidays 24 and 25 December counts 12 hours (Monday morning).
+ * - A calendar with `timeZone` and `hours` (see {@link BusinessCalendar}) counts local days and
+ *   working hours: each working day counts 86 400 000 ms spread over its hours (4 of 8 working
+ *   hours count 43 200 000), correct across daylight-saving changes.
  *
  * @param deals - deals with their history
  * @param opts - `{ now, pipelineId?, includeOpen?, businessDays? }`

@@ -12,5 +12,6 @@ export { slippage, type Slippage, type SlippingDeal } from './slippage.js';
 export { stageConversion, type StageConversion, type StageConversionStats } from './stageConversion.js';
 export { salesVelocity, type SalesVelocity } from './salesVelocity.js';
 export { pipelineCoverage, type Coverage } from './pipelineCoverage.js';
-export { type BusinessCalendar } from './calendar.js';
+export { type BusinessCalendar, type Weekday } from './calendar.js';
+export { rotsAt } from './rotsAt.js';
 export { dwellStatsOfVisits } from './dwellStatsOfVisits.js';

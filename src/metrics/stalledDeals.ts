@@ -5,7 +5,8 @@ import { scopeOfDeal } from '../deals/scope.js';
 import { checkedWorkspace } from '../workspace/validate.js';
 import * as z from 'zod';
 import { Instant } from '../model/primitives.js';
-import { assertDeals, DAY_MS, parseOptions } from './common.js';
+import { assertDeals, parseOptions } from './common.js';
+import { rotClock } from './dueInstant.js';
 import { BusinessDaysOption, workingTime, type BusinessCalendar } from './calendar.js';
 
 /**
@@ -40,8 +41,10 @@ const StalledOptions = z.strictObject({
  *
  * The clock starts at stage entry (`since: 'stageEntry'`, the default, as Odoo) or at the deal's
  * last update (`since: 'lastUpdate'`, Pipedrive's "deals not updated in this stage": any accepted
- * command restarts it). With `businessDays` (`true`, or a calendar `{ weekendDays?, holidays? }` as in
- * {@link dwellStats}) only working time counts and the threshold is in working days. Worked example:
+ * command restarts it). With `businessDays` (`true`, or a {@link BusinessCalendar} as in
+ * {@link dwellStats}: weekend days, holidays, and optionally a time zone and working hours) only
+ * working time counts and the threshold is in working days. {@link rotsAt} gives the first instant
+ * a deal is listed. Worked example:
  * a stage rots after 3 days; a deal entered it on Friday 09:00 and was updated on Monday 09:00. On
  * Wednesday 12:00 it has rotted counted from stage entry (5 days 3 hours), not counted from the last
  * update (2 days 3 hours); counted from stage entry in business days it has 3 days 3 hours (Friday
@@ -70,11 +73,10 @@ export const stalledDeals = /* @__PURE__ */ guarded(function stalledDeals(
   assertDeals(deals);
   const out: StalledDeal[] = [];
   for (const deal of deals) {
-    const slot = scopeOfDeal(ws, deal)?.slots.get(deal.stageId);
-    if (!slot || slot.def.outcome !== 'open' || !slot.rotAfterDays) continue;
-    const visit = deal.history[deal.history.length - 1]!;
-    const dwellMs = measure(byUpdate ? Math.max(deal.updatedAt, visit.enteredAt) : visit.enteredAt, now);
-    const thresholdMs = slot.rotAfterDays * DAY_MS;
+    const clock = rotClock(ws, deal, byUpdate);
+    if (!clock) continue;
+    const dwellMs = measure(clock.start, now);
+    const thresholdMs = clock.thresholdMs;
     if (dwellMs > thresholdMs) out.push({ dealId: deal.id, pipelineId: deal.pipelineId, stageId: deal.stageId, dwellMs, thresholdMs });
   }
   return out.sort((a, b) => b.dwellMs - b.thresholdMs - (a.dwellMs - a.thresholdMs) || (a.dealId < b.dealId ? -1 : a.dealId > b.dealId ? 1 : 0));

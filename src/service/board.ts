@@ -7,9 +7,11 @@ import { Include, leanDeals } from './lean.js';
 import type { Runtime } from './runtime.js';
 import type { Board, BoardColumn, BoardOptions } from './types.js';
 import * as z from 'zod';
+import { BusinessDaysOption, workingTime } from '../metrics/calendar.js';
+import { rottingCutoff } from '../metrics/dueInstant.js';
 
 const DAY = 86_400_000;
-const Options = z.strictObject({ perStage: z.number().int().min(0).max(500).optional(), now: Instant.optional(), include: Include.optional() });
+const Options = z.strictObject({ perStage: z.number().int().min(0).max(500).optional(), now: Instant.optional(), include: Include.optional(), businessDays: BusinessDaysOption });
 
 /** Builds a board from the store: one summary (or one scan) for the totals, one page per column. */
 export async function board(rt: Runtime, pipelineIdInput: string, input: BoardOptions | undefined): Promise<Board> {
@@ -32,7 +34,10 @@ export async function board(rt: Runtime, pipelineIdInput: string, input: BoardOp
     } satisfies BoardColumn['stage'];
   });
   const rottingBefore = new Map<string, number>();
-  for (const s of stages) if (s.rotAfterDays !== undefined) rottingBefore.set(s.id, now - s.rotAfterDays * DAY);
+  const measure = workingTime(opts.businessDays);
+  const plain = opts.businessDays === undefined || opts.businessDays === false;
+  // A deal rots when its stage entry is before the cutoff: the working time from it to now passes the threshold.
+  for (const s of stages) if (s.rotAfterDays !== undefined) rottingBefore.set(s.id, rottingCutoff(measure, now, s.rotAfterDays * DAY, plain));
   const rows = rt.deals.summarize
     ? await rt.deals.summarize({ pipelineId, rottingBefore: Object.fromEntries(rottingBefore) })
     : await scan(rt, pipelineId, rottingBefore);

@@ -12,6 +12,8 @@ import { applyConfiguration } from './applyConfiguration.js';
 import { board } from './board.js';
 import { Include, leanDeals } from './lean.js';
 import { storedDwellStats } from './storedMetrics.js';
+import { rottingBetween } from './rotting.js';
+import { storedBacktest, storedForecast, storedLearnPipeline } from './forecast.js';
 import { bulkUpdate } from './bulk.js';
 import { configure } from './configure.js';
 import { checkServiceOptions } from './options.js';
@@ -53,6 +55,10 @@ export function createPipelineService(options: PipelineServiceOptions): Pipeline
     board: (pipelineId, opts) => run(() => board(rt, pipelineId, opts)),
     deliverPending: () => run(() => rt.deliverPending()),
     dwellStats: (opts) => run(() => storedDwellStats(rt, opts)),
+    rottingBetween: (from, to, opts) => run(() => rottingBetween(rt, from, to, opts)),
+    learnPipeline: (opts) => run(() => storedLearnPipeline(rt, opts)),
+    forecast: (opts) => run(() => storedForecast(rt, opts)),
+    backtest: (opts) => run(() => storedBacktest(rt, opts)),
     applyConfiguration: (desired, opts) => run(() => applyConfiguration(rt, desired, opts, actor(opts))),
   };
 }

@@ -16,3 +16,5 @@ export type {
 } from './types.js';
 export type { DealInclude } from './lean.js';
 export type { StoredDwellOptions } from './storedMetrics.js';
+export type { RottingDeal, RottingBetweenOptions } from './rotting.js';
+export type { StoredLearnOptions, StoredForecastOptions } from './forecast.js';

@@ -5,7 +5,13 @@ import type { StageDef } from '../model/stage.js';
 import type { BulkChangeInput, DealCommandInput, WorkspaceCommand, WorkspaceCommandInput } from '../model/commands.js';
 import type { DesiredConfiguration } from '../configuration/desired.js';
 import type { DwellRow } from '../metrics/dwellStats.js';
+import type { BusinessCalendar } from '../metrics/calendar.js';
 import type { StoredDwellOptions } from './storedMetrics.js';
+import type { RottingBetweenOptions, RottingDeal } from './rotting.js';
+import type { StoredForecastOptions, StoredLearnOptions } from './forecast.js';
+import type { BacktestOptions, BacktestRow } from '../forecast/backtest.js';
+import type { ForecastRow } from '../forecast/forecast.js';
+import type { PipelineModel } from '../forecast/pipelineModel.js';
 import type { DealInput } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import type { Deal } from '../model/deal.js';
@@ -231,6 +237,8 @@ export interface BoardOptions {
   readonly now?: Date | number | string;
   /** What the cards carry besides their current visit: `history` (every visit), `changes` (the change log). Default none. */
   readonly include?: readonly DealInclude[];
+  /** Count rotting in working time, as `stalledDeals` does (`true` or a {@link BusinessCalendar}). */
+  readonly businessDays?: boolean | BusinessCalendar;
 }
 
 /**
@@ -282,6 +290,17 @@ export interface PipelineService {
    * visits port. The same rows as `dwellStats(allDeals, opts)`; `now` defaults to the clock.
    */
   dwellStats(opts?: StoredDwellOptions): Promise<DwellRow[]>;
+  /**
+   * The stored deals that start to rot in [from, to) with the instant each does (see `rotsAt`),
+   * soonest first: what a scheduler asks for the next slot instead of polling every deal.
+   */
+  rottingBetween(from: Date | number | string, to: Date | number | string, opts?: RottingBetweenOptions): Promise<RottingDeal[]>;
+  /** `learnPipeline` over every stored deal, read page by page (none is kept); `until` defaults to the clock. */
+  learnPipeline(opts?: StoredLearnOptions): Promise<PipelineModel>;
+  /** `forecast` of the deals open at `from` (default the clock), with the model learned from the store as of `from`. */
+  forecast(opts: StoredForecastOptions): Promise<ForecastRow[]>;
+  /** `backtest` over every stored deal (all are held in memory: each instant replays every history). */
+  backtest(opts: BacktestOptions): Promise<BacktestRow[]>;
   /**
    * Makes the stored configuration look like `desired` (see `planConfiguration`), running each
    * planned command through {@link PipelineService.configure}; `dryRun` only plans. Returns the

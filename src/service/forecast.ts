@@ -1,0 +1,100 @@
+import * as z from 'zod';
+import { PipelineError } from '../errors.js';
+import type { Deal } from '../model/deal.js';
+import { parseWith } from '../model/parse.js';
+import { Instant } from '../model/primitives.js';
+import { DAY_MS } from '../metrics/common.js';
+import { backtest, type BacktestOptions, type BacktestRow } from '../forecast/backtest.js';
+import { forecast, type ForecastRow } from '../forecast/forecast.js';
+import { DEFAULT_WINDOW_DAYS } from '../forecast/learnPipeline.js';
+import { ModelBuilder } from '../forecast/modelBuilder.js';
+import type { PeriodUnit } from '../forecast/periods.js';
+import type { PipelineModel } from '../forecast/pipelineModel.js';
+import type { Runtime } from './runtime.js';
+
+/**
+ * Options of {@link PipelineService.learnPipeline}: those of `learnPipeline`, `until` defaulting to the clock.
+ *
+ * @example
+ * ```ts
+ * const opts: StoredLearnOptions = { window: 180 };
+ * ```
+ */
+export interface StoredLearnOptions {
+  readonly until?: Date | number | string;
+  readonly window?: number;
+}
+
+/**
+ * Options of {@link PipelineService.forecast}: those of `forecast`, with `from` defaulting to the
+ * clock, and `window` for the model learned from the store as of `from`.
+ *
+ * @example
+ * ```ts
+ * const opts: StoredForecastOptions = { to: '2026-12-31T00:00:00Z', period: 'quarter', seed: 7 };
+ * ```
+ */
+export interface StoredForecastOptions {
+  readonly from?: Date | number | string;
+  readonly to: Date | number | string;
+  readonly period: PeriodUnit;
+  readonly window?: number;
+  readonly runs?: number;
+  readonly seed?: number;
+  readonly timeZone?: string;
+}
+
+const Options = z.object({ until: Instant.optional(), from: Instant.optional(), window: z.number().finite().positive().max(36_500).optional() });
+
+/** Every stored deal, page by page, handed to `visit` (the page is dropped after). */
+async function eachDeal(rt: Runtime, visit: (deal: Deal) => void): Promise<void> {
+  let after: string | null = null;
+  do {
+    const page = await rt.deals.list({ after, limit: rt.chunkSize });
+    for (const d of page.deals) visit(d);
+    after = page.next;
+  } while (after !== null);
+}
+
+/** `learnPipeline` over the store: the deals are counted page by page, none is kept. */
+export async function storedLearnPipeline(rt: Runtime, input: StoredLearnOptions | undefined): Promise<PipelineModel> {
+  const o = parseWith(Options, input ?? {}, 'opts');
+  const ws = await rt.workspaces.load();
+  const builder = new ModelBuilder(o.until ?? rt.now(), (o.window ?? DEFAULT_WINDOW_DAYS) * DAY_MS);
+  await eachDeal(rt, (d) => builder.add(d));
+  return builder.build(ws);
+}
+
+/**
+ * `forecast` over the store: learns the model as of `from` page by page and keeps only the
+ * deals open at `from`, then simulates them.
+ */
+export async function storedForecast(rt: Runtime, input: StoredForecastOptions): Promise<ForecastRow[]> {
+  if (typeof input !== 'object' || input === null) throw new PipelineError('invalid_input', 'opts: expected an object', { path: 'opts' });
+  const o = parseWith(Options, { from: input.from, window: input.window }, 'opts');
+  const from = o.from ?? rt.now();
+  const ws = await rt.workspaces.load();
+  const builder = new ModelBuilder(from, (o.window ?? DEFAULT_WINDOW_DAYS) * DAY_MS);
+  const open: Deal[] = [];
+  await eachDeal(rt, (d) => {
+    builder.add(d);
+    if (d.history[0]!.enteredAt <= from && openAt(d, from)) open.push(d);
+  });
+  const { window: _window, ...rest } = input;
+  return forecast(builder.build(ws), open, { ...rest, from });
+}
+
+/** `backtest` over the store: every deal's history is needed for every instant, so all are read. */
+export async function storedBacktest(rt: Runtime, input: BacktestOptions): Promise<BacktestRow[]> {
+  const ws = await rt.workspaces.load();
+  const deals: Deal[] = [];
+  await eachDeal(rt, (d) => deals.push(d));
+  return backtest(ws, deals, input);
+}
+
+/** Whether the deal was in an open stage at `t` (or is now, when no visit has ended after `t`). */
+function openAt(deal: Deal, t: number): boolean {
+  const h = deal.history;
+  for (let i = h.length - 1; i >= 0; i--) if (h[i]!.enteredAt <= t) return h[i]!.outcome === 'open';
+  return false;
+}

@@ -1,0 +1,81 @@
+import { PipelineError } from '../errors.js';
+import type { Workspace } from '../model/layout.js';
+import { parseWith } from '../model/parse.js';
+import { Instant } from '../model/primitives.js';
+import { workingTime, type BusinessCalendar } from '../metrics/calendar.js';
+import { firstPast, rotClock } from '../metrics/dueInstant.js';
+import { RotsAtOptions } from '../metrics/rotsAt.js';
+import type { Runtime } from './runtime.js';
+
+/**
+ * A deal that starts to rot in the window asked about, and when.
+ *
+ * @example
+ * ```ts
+ * const due: RottingDeal[] = await service.rottingBetween(now, now + 3_600_000);
+ * for (const d of due) schedule(d.rotsAt, () => remind(d.ownerId, `${d.name} goes stale`));
+ * ```
+ */
+export interface RottingDeal {
+  readonly dealId: string;
+  readonly name: string;
+  readonly ownerId: string | null;
+  readonly amount: number | null;
+  readonly currency: string | null;
+  readonly pipelineId: string | null;
+  readonly stageId: string;
+  /** The first millisecond the deal counts as rotting (see `rotsAt`). */
+  readonly rotsAt: number;
+}
+
+/**
+ * Options of {@link PipelineService.rottingBetween}: those of `rotsAt`.
+ *
+ * @example
+ * ```ts
+ * const opts: RottingBetweenOptions = { businessDays: { timeZone: 'Europe/Berlin' } };
+ * ```
+ */
+export interface RottingBetweenOptions {
+  readonly since?: 'stageEntry' | 'lastUpdate';
+  readonly businessDays?: boolean | BusinessCalendar;
+}
+
+/**
+ * The stored deals whose `rotsAt` falls in [from, to), soonest first (ties by id): the stages with
+ * a threshold are read page by page, so memory holds one page and the answer.
+ */
+export async function rottingBetween(rt: Runtime, fromInput: unknown, toInput: unknown, input: RottingBetweenOptions | undefined): Promise<RottingDeal[]> {
+  const from = parseWith(Instant, fromInput, 'from');
+  const to = parseWith(Instant, toInput, 'to');
+  if (to < from) throw new PipelineError('invalid_input', 'to: must not be before from', { path: 'to' });
+  const o = parseWith(RotsAtOptions, input ?? {}, 'opts');
+  const measure = workingTime(o.businessDays);
+  const plain = o.businessDays === undefined || o.businessDays === false;
+  const ws = await rt.workspaces.load();
+  const out: RottingDeal[] = [];
+  for (const stageId of stagesThatRot(ws)) {
+    let after: string | null = null;
+    do {
+      const page = await rt.deals.list({ stageId, after, limit: rt.chunkSize });
+      for (const d of page.deals) {
+        const clock = rotClock(ws, d, o.since === 'lastUpdate');
+        const due = clock && firstPast(measure, clock.start, clock.thresholdMs, plain);
+        if (due === null || due < from || due >= to) continue;
+        out.push({ dealId: d.id, name: d.name, ownerId: d.ownerId, amount: d.amount, currency: d.currency, pipelineId: d.pipelineId, stageId: d.stageId, rotsAt: due });
+      }
+      after = page.next;
+    } while (after !== null);
+  }
+  return out.sort((a, b) => a.rotsAt - b.rotsAt || (a.dealId < b.dealId ? -1 : a.dealId > b.dealId ? 1 : 0));
+}
+
+/** Stage ids with a rotting threshold in some layout or pipeline. */
+function stagesThatRot(ws: Workspace): string[] {
+  const ids = new Set<string>();
+  for (const layout of ws.layouts) {
+    for (const s of layout.stages) if (s.rotAfterDays) ids.add(s.id);
+    for (const p of layout.pipelines) for (const ps of p.stages) if (ps.rotAfterDays) ids.add(ps.stageId);
+  }
+  return [...ids].sort();
+}
