@@ -84,6 +84,8 @@ export interface DraftDeal {
   readonly amounts: readonly Point<number | null>[];
   readonly closingDates: readonly Point<string | null>[];
   readonly probabilities: readonly Point<number>[];
+  /** Payload paths of the deal's fields (by the deal's field name, such as `name`), for warnings. */
+  readonly sources?: Readonly<Record<string, string>>;
 }
 
 /** Collects warnings; each importer owns one. */
