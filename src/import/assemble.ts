@@ -174,8 +174,9 @@ function finishLayout(work: Work, warnings: Warnings | null): Layout | null {
     if (!ids.some((id) => outcomes.get(id) === 'open')) {
       const open = stages.find((s) => s.outcome === 'open');
       if (!open || !p.kept) {
-        const listed = p.draft.stages.length === 0 ? 'lists no stage' : 'has no open stage';
-        warnings?.add('pipeline_skipped', p.draft.path, `pipeline ${p.draft.id} ${listed} the import can place, so it is left out (no deal is in it)`);
+        const listsOpen = p.draft.stages.some((s) => work.stages.get(s.stageId)?.outcome === 'open');
+        const why = listsOpen ? 'its open stages are all deleted' : 'the payload names no open stage in it';
+        warnings?.add('pipeline_skipped', p.draft.path, `pipeline ${p.draft.id} is left out: ${why}, and a pipeline needs one`);
         continue;
       }
       ids.unshift(open.id);

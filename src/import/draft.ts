@@ -97,6 +97,11 @@ export class Warnings {
     this.list.push({ code, path, message });
   }
 
+  /** The warnings added since the last call (a streaming import hands them out page by page). */
+  take(): ImportWarning[] {
+    return this.list.splice(0);
+  }
+
   /** Adds a warning once per key (a stage kept, a zone assumed for a whole list). */
   once(key: string, code: ImportWarning['code'], path: string, message: string): void {
     if (this.seen.has(key)) return;
