@@ -173,100 +173,169 @@ function gapsOf(placed: readonly Placed[], pool: ReadonlyMap<string, number>, do
 }
 
 const MAX_STEPS = 20_000;
+/** How often one stage may come back within one gap in the arrangements searched. */
+const MAX_REPEAT = 2;
 
 /**
- * Every way (up to `limit`) to fill the gaps with earlier stays: each gap a sequence of distinct
- * stages (no stage next to itself), each stage's stays adding up to what its pool holds, each
- * before that stage's latest stay. Only arrangements whose lengths are forced (the graph of
- * stages and gaps is a forest) are counted: any other leaves the lengths free, and its extremes
- * are themselves forced arrangements, so two of those are found instead.
+ * The ways to fill the gaps with the fewest earlier stays: each gap a sequence of stages (never
+ * one next to itself, nor next to the placed stay on either side), each stage's stays adding up
+ * to what its pool holds, each before that stage's latest stay. More stays can always fit too (a
+ * deal may go back and forth more often than it must); the importer takes the fewest, and the
+ * history is determined when only one arrangement with that many fits and its lengths are forced
+ * (its graph of stages and gaps is a forest, each stage once per gap). An arrangement that leaves
+ * lengths free counts twice. The search stops at `limit`.
  */
 function solve(gaps: readonly Gap[], pool: ReadonlyMap<string, number>, latestStart: ReadonlyMap<string, number>, limit: number): { found: Stay[][]; complete: boolean } {
   const stages = [...pool.keys()];
   if (gaps.length === 0 || stages.length === 0) return { found: gaps.length === 0 && stages.length === 0 ? [[]] : [], complete: true };
-  const out: Stay[][] = [];
+  const found: Stay[][] = [];
   const seqs: string[][] = [];
+  const allowed = gaps.map((gap) => stages.filter((s) => latestStart.get(s)! >= gap.start + gap.length));
   let steps = 0;
-  const choose = (g: number): void => {
-    if (out.length >= limit || ++steps > MAX_STEPS) return;
+  let size = 0;
+  const done = (): boolean => found.length >= limit || steps > MAX_STEPS;
+  const choose = (g: number, used: number): void => {
+    if (done() || ++steps > MAX_STEPS) return;
     if (g === gaps.length) {
-      const stays = lengths(gaps, seqs, pool);
-      if (stays) out.push(stays);
+      const fit = used === size ? arrange(gaps, seqs, pool) : null;
+      if (fit !== null) for (let k = 0; k < fit.ways && found.length < limit; k++) found.push(fit.stays);
       return;
     }
     const gap = gaps[g]!;
-    const allowed = stages.filter((s) => latestStart.get(s)! >= gap.start + gap.length);
     const seq: string[] = [];
     const extend = (): void => {
-      if (seq.length > 0 && seq[seq.length - 1] !== gap.after) {
+      const last = seq[seq.length - 1];
+      // Every later gap needs a stay at least.
+      if (used + seq.length + (gaps.length - g - 1) > size) return;
+      if (last !== undefined && last !== gap.after) {
         seqs[g] = [...seq];
-        choose(g + 1);
+        choose(g + 1, used + seq.length);
       }
-      for (const s of allowed) {
-        if (seq.includes(s) || (seq.length === 0 && s === gap.before)) continue;
+      for (const s of allowed[g]!) {
+        if (s === (last ?? gap.before) || seq.filter((x) => x === s).length >= MAX_REPEAT) continue;
         seq.push(s);
         extend();
         seq.pop();
-        if (out.length >= limit || steps > MAX_STEPS) return;
+        if (done()) return;
       }
     };
     extend();
   };
-  choose(0);
+  // The fewest stays first: each stage has one at least, each gap too.
+  const most = stages.length * gaps.length * MAX_REPEAT;
+  for (size = Math.max(stages.length, gaps.length); size <= most && found.length === 0 && steps <= MAX_STEPS; size++) choose(0, 0);
   // A search cut short cannot tell one arrangement from several.
-  return { found: out, complete: steps <= MAX_STEPS };
+  return { found, complete: steps <= MAX_STEPS };
 }
 
-/** The forced lengths of an arrangement (leaves first), or null when not forced, not positive or not adding up. */
-function lengths(gaps: readonly Gap[], seqs: readonly string[][], pool: ReadonlyMap<string, number>): Stay[] | null {
-  const edges: { g: number; s: string; len: number | null }[] = [];
-  const left = new Map<string, number>([...pool].map(([s, r]) => [`s:${s}`, r]));
-  const degree = new Map<string, number>();
-  gaps.forEach((gap, g) => left.set(`g:${g}`, gap.length));
-  seqs.forEach((seq, g) => seq.forEach((s) => edges.push({ g, s, len: null })));
-  for (const e of edges) for (const n of [`g:${e.g}`, `s:${e.s}`]) degree.set(n, (degree.get(n) ?? 0) + 1);
-  for (const s of pool.keys()) if (!degree.has(`s:${s}`)) return null;
-  if (edges.length !== left.size - components(edges)) return null;
-  let open = edges.length;
-  while (open > 0) {
-    const e = edges.find((x) => x.len === null && (degree.get(`g:${x.g}`) === 1 || degree.get(`s:${x.s}`) === 1));
-    if (!e) return null;
-    const leaf = degree.get(`g:${e.g}`) === 1 ? `g:${e.g}` : `s:${e.s}`;
-    const other = leaf === `g:${e.g}` ? `s:${e.s}` : `g:${e.g}`;
-    e.len = left.get(leaf)!;
-    if (e.len <= 0) return null;
-    left.set(leaf, 0);
-    left.set(other, left.get(other)! - e.len);
-    degree.set(leaf, 0);
-    degree.set(other, degree.get(other)! - 1);
-    open--;
-  }
-  for (const r of left.values()) if (r !== 0) return null;
+/**
+ * The lengths of one arrangement, when it fits: every stay at least 1 ms, found as a flow from
+ * the stages' pools to the gaps. `ways` is 1 when the lengths are forced, 2 when they are not.
+ */
+function arrange(gaps: readonly Gap[], seqs: readonly string[][], pool: ReadonlyMap<string, number>): { stays: Stay[]; ways: number } | null {
+  const stages = [...pool.keys()];
+  const sIndex = new Map(stages.map((s, i) => [s, i]));
+  const G = gaps.length;
+  const S = stages.length;
+  // Pieces per (gap, stage), and what is left of pools and gaps once each piece has its 1 ms.
+  const count = Array.from({ length: G }, () => new Array<number>(S).fill(0));
+  const supply = stages.map((s) => pool.get(s)!);
+  const demand = gaps.map((g) => g.length);
+  seqs.forEach((seq, g) => seq.forEach((s) => {
+    count[g]![sIndex.get(s)!]!++;
+    supply[sIndex.get(s)!]!--;
+    demand[g]!--;
+  }));
+  if (supply.some((x, i) => x < 0 || count.every((row) => row[i] === 0)) || demand.some((x) => x < 0)) return null;
+  const flow = maxFlow(supply, demand, count);
+  if (flow === null) return null;
+  let pairs = 0;
+  let repeated = false;
+  for (const row of count) for (const c of row) if (c > 0) (pairs++, (repeated ||= c > 1));
+  const forced = !repeated && pairs === G + S - components(count);
   const stays: Stay[] = [];
   seqs.forEach((seq, g) => {
     let at = gaps[g]!.start;
+    const left = count[g]!.map((c, i) => c + flow[g]![i]!);
+    const pieces = [...count[g]!];
     for (const s of seq) {
+      const i = sIndex.get(s)!;
       stays.push({ stageId: s, at });
-      at += edges.find((e) => e.g === g && e.s === s)!.len!;
+      // Each piece but the stage's last in this gap keeps 1 ms; the last takes the rest.
+      const len = --pieces[i]! === 0 ? left[i]! : 1;
+      left[i]! -= len;
+      at += len;
     }
   });
-  return stays;
+  return { stays, ways: forced ? 1 : 2 };
 }
 
-/** Connected components of the stage–gap graph, counting only nodes with edges. */
-function components(edges: readonly { g: number; s: string }[]): number {
-  const parent = new Map<string, string>();
-  const find = (x: string): string => {
-    let r = x;
-    while (parent.get(r) !== r) r = parent.get(r)!;
-    return r;
-  };
-  let count = 0;
-  for (const e of edges) {
-    for (const n of [`g:${e.g}`, `s:${e.s}`]) if (!parent.has(n)) (parent.set(n, n), count++);
-    const a = find(`g:${e.g}`);
-    const b = find(`s:${e.s}`);
-    if (a !== b) (parent.set(a, b), count--);
+/** A flow from stages (`supply`) to gaps (`demand`) along the pairs with pieces, meeting both exactly; null when none does. */
+function maxFlow(supply: readonly number[], demand: readonly number[], count: readonly (readonly number[])[]): number[][] | null {
+  const S = supply.length;
+  const G = demand.length;
+  const flow = Array.from({ length: G }, () => new Array<number>(S).fill(0));
+  const restS = [...supply];
+  const restG = [...demand];
+  // Augmenting paths source → stage → (gap → stage)* → gap → sink, found breadth first.
+  for (;;) {
+    const fromS = new Array<number>(S).fill(-2);
+    const fromG = new Array<number>(G).fill(-2);
+    const queue: number[] = [];
+    restS.forEach((r, i) => {
+      if (r > 0) (fromS[i] = -1, queue.push(i));
+    });
+    let end = -1;
+    while (queue.length > 0 && end < 0) {
+      const s = queue.shift()!;
+      for (let g = 0; g < G && end < 0; g++) {
+        if (count[g]![s] === 0 || fromG[g] !== -2) continue;
+        fromG[g] = s;
+        if (restG[g]! > 0) end = g;
+        else for (let t = 0; t < S; t++) if (fromS[t] === -2 && flow[g]![t]! > 0) (fromS[t] = g, queue.push(t));
+      }
+    }
+    if (end < 0) break;
+    // The bottleneck, then the push along the path.
+    let amount = restG[end]!;
+    for (let g = end, s = fromG[g]!; ; ) {
+      const back = fromS[s]!;
+      if (back === -1) {
+        amount = Math.min(amount, restS[s]!);
+        break;
+      }
+      amount = Math.min(amount, flow[back]![s]!);
+      g = back;
+      s = fromG[g]!;
+    }
+    restG[end]! -= amount;
+    for (let g = end, s = fromG[g]!; ; ) {
+      flow[g]![s]! += amount;
+      const back = fromS[s]!;
+      if (back === -1) {
+        restS[s]! -= amount;
+        break;
+      }
+      flow[back]![s]! -= amount;
+      g = back;
+      s = fromG[g]!;
+    }
   }
-  return count;
+  return restS.every((r) => r === 0) && restG.every((r) => r === 0) ? flow : null;
+}
+
+/** Connected components of the stage–gap graph (every node has a pair). */
+function components(count: readonly (readonly number[])[]): number {
+  const G = count.length;
+  const S = count[0]?.length ?? 0;
+  const parent = Array.from({ length: G + S }, (_, i) => i);
+  const find = (x: number): number => (parent[x] === x ? x : (parent[x] = find(parent[x]!)));
+  let n = G + S;
+  count.forEach((row, g) => row.forEach((c, s) => {
+    if (c === 0) return;
+    const a = find(g);
+    const b = find(G + s);
+    if (a !== b) (parent[a] = b, n--);
+  }));
+  return n;
 }
