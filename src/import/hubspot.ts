@@ -66,7 +66,7 @@ export const HUBSPOT_LAYOUT_ID = 'deals';
 export function fromHubSpot(payload: HubSpotPayload, options?: HubSpotOptions): ImportResult {
   return guarded(() => {
     const p = obj(payload, 'payload');
-    const run = hubSpotImporter(p.pipelines, options, 'options');
+    const run = hubSpotImporter(p.pipelines, options, { pipelines: 'payload.pipelines', options: 'options' });
     const batch = run.page(p.deals, 'payload.deals');
     const last = run.finish();
     return { workspace: last.workspace, deals: batch.deals, warnings: [...batch.warnings, ...last.warnings] };
@@ -131,15 +131,15 @@ export interface HubSpotSetup {
 export function streamHubSpot(setup: HubSpotSetup, pages: Pages): AsyncGenerator<ImportBatch> {
   return streamPages(() => {
     const s = obj(setup, 'setup');
-    return hubSpotImporter(s.pipelines, s.options, 'setup.options');
+    return hubSpotImporter(s.pipelines, s.options, { pipelines: 'setup.pipelines', options: 'setup.options' });
   }, pages);
 }
 
 /** An import of HubSpot deals in progress: one page at a time, then the end. */
-function hubSpotImporter(pipelines: unknown, options: unknown, optionsPath: string): Importer {
-  const { defaultCurrency } = importOptions(options, optionsPath);
+function hubSpotImporter(pipelines: unknown, options: unknown, paths: { pipelines: string; options: string }): Importer {
+  const { defaultCurrency } = importOptions(options, paths.options);
   const w = new Warnings();
-  const layout = readPipelines(pipelines, w);
+  const layout = readPipelines(pipelines, paths.pipelines, w);
   const assembly = new Assembly([layout.draft], w);
   return {
     page(body, path) {
@@ -180,8 +180,8 @@ interface HubPipelines extends HubLayout {
   readonly draft: DraftLayout;
 }
 
-function readPipelines(v: unknown, w: Warnings): HubPipelines {
-  const { items, path } = records(v, 'payload.pipelines', 'results');
+function readPipelines(v: unknown, at: string, w: Warnings): HubPipelines {
+  const { items, path } = records(v, at, 'results');
   const read = items.map((item, i) => readPipeline(item, `${path}[${i}]`, w));
   read.sort((a, b) => a.order - b.order || a.pipeline.name.localeCompare(b.pipeline.name));
   const stages = new Map<string, DraftStage>();
