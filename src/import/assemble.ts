@@ -1,9 +1,10 @@
 import { isPipelineError, PipelineError } from '../errors.js';
-import { Deal as DealSchema, type Deal } from '../model/deal.js';
+import type { Deal } from '../model/deal.js';
 import type { Layout, Workspace } from '../model/layout.js';
 import { DEFAULT_RULES, type Pipeline, type PipelineStage } from '../model/pipeline.js';
 import type { StageDef } from '../model/stage.js';
-import { checkInvariants } from '../testing/checkInvariants.js';
+import { shapedInvariantViolations } from '../testing/checkInvariants.js';
+import { dealProblem } from './dealCheck.js';
 import type { DraftDeal, DraftLayout, DraftPipeline, DraftPipelineStage, DraftStage, Warnings } from './draft.js';
 import { buildDeal } from './dealHistory.js';
 import { cleanName } from './read.js';
@@ -61,7 +62,7 @@ export class Assembly {
       this.warnings.add('deal_skipped', deal.path, `deal ${deal.id} cannot be imported (${e.message}); left out`);
       return null;
     }
-    const problem = dealShapeProblem(built);
+    const problem = dealProblem(built);
     if (problem === null) return built;
     this.warnings.add('deal_skipped', problemPath(deal, problem), `deal ${deal.id} cannot be imported (${problem.message}); left out`);
     return null;
@@ -215,14 +216,6 @@ function pipelineStage(stageId: string, o: { probability?: number; rotAfterDays?
   return out;
 }
 
-/** A deal's shape problem (from the model's schema), or null. */
-function dealShapeProblem(deal: Deal): { path: string; message: string } | null {
-  const result = DealSchema.safeParse(deal);
-  if (result.success) return null;
-  const issue = result.error.issues[0];
-  return { path: (issue?.path ?? []).map(String).join('.'), message: `${(issue?.path ?? []).map(String).join('.') || 'deal'}: ${issue?.message ?? 'invalid'}` };
-}
-
 /** Where in the payload a problem with a built deal's field comes from: the field the draft read it from when known. */
 function problemPath(deal: DraftDeal, problem: { path: string }): string {
   const field = problem.path.split('.')[0] ?? '';
@@ -233,7 +226,7 @@ function problemPath(deal: DraftDeal, problem: { path: string }): string {
 function verify(workspace: Workspace, deals: Deal[], drafts: ReadonlyMap<string, DraftDeal>, warnings: Warnings): Deal[] {
   let now = 0;
   for (const d of deals) now = Math.max(now, d.updatedAt, d.history[d.history.length - 1]!.enteredAt);
-  const violations = checkInvariants(workspace, deals, { now });
+  const violations = shapedInvariantViolations(workspace, deals, now);
   if (violations.length === 0) return deals;
   const bad = new Set<string>();
   for (const v of violations) {
