@@ -1,9 +1,8 @@
 import { Assembly } from './assemble.js';
 import { guarded, probabilityOf } from './common.js';
-import type { Deal } from '../model/deal.js';
-import { Warnings, type DraftDeal, type DraftLayout, type DraftPipeline, type DraftStage } from './draft.js';
+import { Warnings, type DraftLayout, type DraftPipeline, type DraftStage } from './draft.js';
 import { compareFigures, readDeal, type HubLayout } from './hubspotDeal.js';
-import { streamPages, type Importer, type Pages } from './stream.js';
+import { pagedImporter, streamPages, type Importer, type Pages } from './stream.js';
 import { arr, cleanName, id, isObj, obj, optBool, records, refuse } from './read.js';
 import type { ImportBatch, ImportResult } from './types.js';
 
@@ -140,29 +139,9 @@ function hubSpotImporter(pipelines: unknown, options: unknown, paths: { pipeline
   const { defaultCurrency } = importOptions(options, paths.options);
   const w = new Warnings();
   const layout = readPipelines(pipelines, paths.pipelines, w);
-  const assembly = new Assembly([layout.draft], w);
-  return {
-    page(body, path) {
-      const key = isObj(body) && body.results === undefined && Array.isArray(body.deals) ? 'deals' : 'results';
-      const { items, path: listPath } = records(body, path, key);
-      const deals: Deal[] = [];
-      const drafts = new Map<string, DraftDeal>();
-      for (let i = 0; i < items.length; i++) {
-        const read = readDeal(items[i], `${listPath}[${i}]`, layout, w, defaultCurrency);
-        if (read === null) continue;
-        const deal = assembly.add(read.draft);
-        if (deal === null) continue;
-        compareFigures(deal, read, w);
-        deals.push(deal);
-        drafts.set(deal.id, read.draft);
-      }
-      const workspace = assembly.workspace();
-      return { workspace, deals: assembly.verify(workspace, deals, drafts), warnings: w.take() };
-    },
-    finish() {
-      return { workspace: assembly.finish(), deals: [], warnings: w.take() };
-    },
-  };
+  const list = (body: unknown, path: string) => records(body, path, isObj(body) && body.results === undefined && Array.isArray(body.deals) ? 'deals' : 'results');
+  const read = (item: unknown, path: string) => readDeal(item, path, layout, w, defaultCurrency);
+  return pagedImporter(new Assembly([layout.draft], w), w, list, read, (deal, r) => compareFigures(deal, r, w));
 }
 
 /** The options, checked: only `defaultCurrency`, a 3-letter code. */

@@ -1,9 +1,8 @@
-import type { Deal } from '../model/deal.js';
 import { Assembly } from './assemble.js';
 import { guarded, probabilityOf } from './common.js';
-import { Warnings, type DraftDeal, type DraftPipeline, type DraftStage } from './draft.js';
+import { Warnings, type DraftPipeline, type DraftStage } from './draft.js';
 import { compareStays, PIPEDRIVE_LOST_STAGE, PIPEDRIVE_WON_STAGE, readDeal, type PdLayout } from './pipedriveDeal.js';
-import { streamPages, type Importer, type Pages } from './stream.js';
+import { pagedImporter, streamPages, type Importer, type Pages } from './stream.js';
 import { cleanName, id, keyed, looseNumber, obj, optBool, records, refuse, type Obj } from './read.js';
 import type { ImportBatch, ImportResult } from './types.js';
 
@@ -123,30 +122,15 @@ export function streamPipedrive(setup: PipedriveSetup, pages: Pages): AsyncGener
 function pipedriveImporter(config: Obj, configPath = 'payload'): Importer {
   const w = new Warnings();
   const layout = readConfiguration(config, configPath, w);
-  const assembly = new Assembly([layout.draft], w);
-  return {
-    page(body, path) {
-      const page = obj(body, path);
-      const flows = keyed(page.flows, `${path}.flows`);
-      const { items, path: listPath } = records(page.deals, `${path}.deals`, 'data');
-      const deals: Deal[] = [];
-      const drafts = new Map<string, DraftDeal>();
-      for (let i = 0; i < items.length; i++) {
-        const read = readDeal(items[i], `${listPath}[${i}]`, layout, flows, `${path}.flows`, w);
-        if (read === null) continue;
-        const deal = assembly.add(read.draft);
-        if (deal === null) continue;
-        compareStays(deal, read, w);
-        deals.push(deal);
-        drafts.set(deal.id, read.draft);
-      }
-      const workspace = assembly.workspace();
-      return { workspace, deals: assembly.verify(workspace, deals, drafts), warnings: w.take() };
-    },
-    finish() {
-      return { workspace: assembly.finish(), deals: [], warnings: w.take() };
-    },
+  // A page is `{ deals, flows }`: its deals are read, one after the other, with its flows.
+  let flows: { readonly of: Obj; readonly path: string } = { of: {}, path: '' };
+  const list = (body: unknown, path: string) => {
+    const page = obj(body, path);
+    flows = { of: keyed(page.flows, `${path}.flows`), path: `${path}.flows` };
+    return records(page.deals, `${path}.deals`, 'data');
   };
+  const read = (item: unknown, path: string) => readDeal(item, path, layout, flows.of, flows.path, w);
+  return pagedImporter(new Assembly([layout.draft], w), w, list, read, (deal, r) => compareStays(deal, r, w));
 }
 
 const deletedFlag = (o: Obj, path: string): boolean =>

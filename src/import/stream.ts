@@ -1,4 +1,7 @@
 import { isPipelineError, PipelineError } from '../errors.js';
+import type { Deal } from '../model/deal.js';
+import type { Assembly } from './assemble.js';
+import type { DraftDeal, Warnings } from './draft.js';
 import type { ImportBatch } from './types.js';
 
 // The shared machinery of the streaming importers: pages in, batches out.
@@ -12,6 +15,42 @@ export interface Importer {
   page(body: unknown, path: string): ImportBatch;
   /** The final workspace and the warnings only the whole import can tell. */
   finish(): ImportBatch;
+}
+
+/**
+ * An importer of one vendor's pages: `list` finds a page's records, `read` turns one into a
+ * draft (with what the vendor reported of it), and `compare` checks the built deal against that.
+ * Each deal is read, placed, built and compared in turn, so that its warnings come together and
+ * a page's batch does not depend on the pages before it but through the workspace.
+ */
+export function pagedImporter<R extends { readonly draft: DraftDeal }>(
+  assembly: Assembly,
+  w: Warnings,
+  list: (body: unknown, path: string) => { items: readonly unknown[]; path: string },
+  read: (item: unknown, path: string) => R | null,
+  compare: (deal: Deal, read: R) => void,
+): Importer {
+  return {
+    page(body, path) {
+      const { items, path: listPath } = list(body, path);
+      const deals: Deal[] = [];
+      const drafts = new Map<string, DraftDeal>();
+      for (let i = 0; i < items.length; i++) {
+        const r = read(items[i], `${listPath}[${i}]`);
+        if (r === null) continue;
+        const deal = assembly.add(r.draft);
+        if (deal === null) continue;
+        compare(deal, r);
+        deals.push(deal);
+        drafts.set(deal.id, r.draft);
+      }
+      const workspace = assembly.workspace();
+      return { workspace, deals: assembly.verify(workspace, deals, drafts), warnings: w.take() };
+    },
+    finish() {
+      return { workspace: assembly.finish(), deals: [], warnings: w.take() };
+    },
+  };
 }
 
 /** Anything but a PipelineError thrown while importing becomes `invalid_input` on `path`. */
