@@ -32,6 +32,7 @@ const goals: [RegExp, number][] = [
   [/^planConfiguration scaling/, 1.5],
   [/^forecast/, 1.5],
   [/^learn/, 2],
+  [/^import/, 2],
 ];
 
 const libraryOf = (g: { benchmarks: Bench[] }) => g.benchmarks.find((b) => b.name.startsWith('library'));
@@ -68,6 +69,17 @@ try {
   console.log(`\nmemory store: ${heap.bytesPerStoredDeal} heap bytes per stored 8-visit deal (JSON.parse of the same deal: ${heap.bytesPerDealFromJson}; goal ≤ ${heap.goal} ${heap.bytesPerStoredDeal <= heap.goal ? 'met' : 'MISSED'})`);
 } catch {
   // bench/heap.ts did not run
+}
+try {
+  type Mem = { peakAboveMB: { library: number; baseline: number; ratio: number }; retainedMB: { library: number; baseline: number; ratio: number }; streamPeakAboveMB: Record<string, number> };
+  const mem = JSON.parse(readFileSync('bench/importHeap.json', 'utf8')) as { deals: number; page: number; goal: number } & Record<'hubspot' | 'pipedrive', Mem>;
+  for (const vendor of ['hubspot', 'pipedrive'] as const) {
+    const m = mem[vendor];
+    const ok = m.peakAboveMB.ratio <= mem.goal && m.retainedMB.ratio <= mem.goal;
+    console.log(`import memory, ${vendor}, ${mem.deals / 1000}k deals: peak above the payload ${m.peakAboveMB.library} MB against ${m.peakAboveMB.baseline} MB (${m.peakAboveMB.ratio}x), retained ${m.retainedMB.library} MB against ${m.retainedMB.baseline} MB (${m.retainedMB.ratio}x), goal ≤ ${mem.goal}x ${ok ? 'met' : 'MISSED'}; streaming in pages of ${mem.page}: peak ${Object.entries(m.streamPeakAboveMB).map(([k, v]) => `${v} MB for ${k}`).join(', ')}`);
+  }
+} catch {
+  // bench/importHeap.ts did not run
 }
 try {
   type Side = { libraryMs: number; baselineMs: number; ratio: number };

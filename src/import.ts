@@ -1,11 +1,11 @@
 // The public surface of sales-pipelines/import: importers of CRM exports and the stage-row export.
 
-export { fromHubSpot, HUBSPOT_LAYOUT_ID, type HubSpotPayload } from './import/hubspot.js';
+export { fromHubSpot, streamHubSpot, HUBSPOT_LAYOUT_ID, type HubSpotPayload, type HubSpotOptions, type HubSpotSetup } from './import/hubspot.js';
 export { toHubSpotTimeProperties } from './import/hubspotFigures.js';
 export { toStageRows, STAGE_ROW_COLUMNS, type StageRow } from './import/stageRows.js';
 export { toCsv } from './import/csv.js';
-export type { ImportResult, ImportWarning, ImportWarningCode } from './import/types.js';
-export { fromPipedrive, PIPEDRIVE_LAYOUT_ID, PIPEDRIVE_WON_STAGE, PIPEDRIVE_LOST_STAGE, type PipedrivePayload } from './import/pipedrive.js';
+export type { ImportBatch, ImportResult, ImportWarning, ImportWarningCode } from './import/types.js';
+export { fromPipedrive, streamPipedrive, PIPEDRIVE_LAYOUT_ID, PIPEDRIVE_WON_STAGE, PIPEDRIVE_LOST_STAGE, type PipedrivePayload, type PipedriveSetup } from './import/pipedrive.js';
 export { toPipedriveStatistics, type PipedriveStatistics } from './import/pipedriveFigures.js';
 export { fromSalesforce, SALESFORCE_LAYOUT_ID, SALESFORCE_STANDARD_PIPELINE_ID, type SalesforcePayload } from './import/salesforce.js';
 export { fromZoho, type ZohoPayload } from './import/zoho.js';

@@ -35,5 +35,8 @@ describe('README', () => {
     expect(output).toContain('layout nope does not exist');
     expect(output).toContain('hs cumulative 1904400000');
     expect(output).toContain("[ [ '1', 2, 1 ], [ '2', 1, 1 ], [ 'won', 1, 1 ], [ 'lost', 0, 0 ] ]");
+    expect(output).toContain("'appointmentscheduled 2024-03-01',\n  'qualifiedtobuy 2024-03-04',\n  'appointmentscheduled 2024-03-08',\n  'closedwon 2024-03-10'");
+    expect(output).toContain('USD []');
+    expect(output).toContain('9 2024-05-01T08:00:00.000Z');
   }, 60_000);
 });

@@ -2,8 +2,8 @@ import { isPipelineError, PipelineError } from '../errors.js';
 import type { ForecastCategory } from '../model/stage.js';
 import type { ImportResult } from './types.js';
 import type { Warnings } from './draft.js';
-import { MAX_AMOUNT } from '../model/primitives.js';
-import { cleanName, looseNumber, optStr } from './read.js';
+import { cleanName, looseNumber, optStr, truncate } from './read.js';
+import { isStorableText, MAX_AMOUNT, MAX_TEXT } from '../model/primitives.js';
 import { readCalendarDate, readInstant } from './time.js';
 
 // Value readers shared by the importers: what cannot be read is dropped with a warning.
@@ -75,12 +75,20 @@ export function reasonOf(v: unknown, path: string, w: Warnings): string | null {
   const s = typeof v === 'string' ? v.trim() : null;
   if (v !== null && v !== undefined && s === null) w.add('value_dropped', path, 'the lost reason is not text; left out');
   if (s === null || s.length === 0) return null;
-  return s.length > 1000 ? s.slice(0, 1000) : s;
+  if (!isStorableText(s)) {
+    w.add('value_dropped', path, 'the lost reason holds U+0000 or an unpaired surrogate; left out');
+    return null;
+  }
+  return truncate(s, 1000);
 }
 
-/** A deal's name, or `Deal <id>` with a warning. */
+/**
+ * A deal's name (trimmed, cut to 255 characters between code points), or `Deal <id>` with a
+ * warning. A name the model cannot store (U+0000, an unpaired surrogate) is returned as it is:
+ * building the deal then leaves that one deal out with a `deal_skipped` warning at `path`.
+ */
 export function dealName(v: unknown, id: string, path: string, w: Warnings): string {
-  const name = cleanName(v, '');
+  const name = typeof v === 'string' ? truncate(v.trim(), MAX_TEXT).trim() : '';
   if (name === '') {
     w.add('value_dropped', path, `deal ${id} has no name; "Deal ${id}" is used`);
     return `Deal ${id}`;

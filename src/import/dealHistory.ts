@@ -1,5 +1,4 @@
 import type { Deal, FieldChange, StageVisit, TrackedField } from '../model/deal.js';
-import type { Pipeline } from '../model/pipeline.js';
 import type { StageDef } from '../model/stage.js';
 import type { DraftDeal, DraftVisit, Point, Warnings } from './draft.js';
 
@@ -18,13 +17,13 @@ type Value = number | string | null;
  * - `version` counts the distinct instants at which the deal changed (creation, later moves,
  *   logged changes): one accepted command per instant.
  */
-export function buildDeal(d: DraftDeal, defs: ReadonlyMap<string, StageDef>, pipelines: ReadonlyMap<string, Pipeline>, warnings: Warnings): Deal {
+export function buildDeal(d: DraftDeal, defs: ReadonlyMap<string, StageDef>, slots: ReadonlyMap<string, ReadonlyMap<string, { readonly probability?: number }>>, warnings: Warnings): Deal {
   const visits = orderedVisits(d, warnings);
   const createdAt = visits[0]!.at;
   const lastVisitAt = visits[visits.length - 1]!.at;
   const latest = Math.max(lastVisitAt, d.updatedAt ?? lastVisitAt);
   const stageProbability = (v: DraftVisit): number => {
-    const slot = v.pipelineId === null ? undefined : pipelines.get(v.pipelineId)?.stages.find((s) => s.stageId === v.stageId);
+    const slot = v.pipelineId === null ? undefined : slots.get(v.pipelineId)?.get(v.stageId);
     return slot?.probability ?? defs.get(v.stageId)?.probability ?? 0;
   };
   const amount = track('amount', d.amounts, createdAt, d.amount, latest, d, warnings);

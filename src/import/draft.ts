@@ -84,6 +84,8 @@ export interface DraftDeal {
   readonly amounts: readonly Point<number | null>[];
   readonly closingDates: readonly Point<string | null>[];
   readonly probabilities: readonly Point<number>[];
+  /** Payload paths of the deal's fields (by the deal's field name, such as `name`), for warnings. */
+  readonly sources?: Readonly<Record<string, string>>;
 }
 
 /** Collects warnings; each importer owns one. */
@@ -93,6 +95,11 @@ export class Warnings {
 
   add(code: ImportWarning['code'], path: string, message: string): void {
     this.list.push({ code, path, message });
+  }
+
+  /** The warnings added since the last call (a streaming import hands them out page by page). */
+  take(): ImportWarning[] {
+    return this.list.splice(0);
   }
 
   /** Adds a warning once per key (a stage kept, a zone assumed for a whole list). */

@@ -1,10 +1,10 @@
-import type { Deal } from '../model/deal.js';
-import { assemble } from './assemble.js';
-import { amountOf, currencyOf, dateOf, dealName, guarded, instantOf, probabilityOf, reasonOf } from './common.js';
-import { Warnings, type DraftDeal, type DraftLayout, type DraftPipeline, type DraftStage, type DraftVisit, type Point } from './draft.js';
-import { hubSpotStageProperties } from './hubspotFigures.js';
-import { arr, cleanName, id, isObj, obj, optBool, optId, records, type Obj } from './read.js';
-import type { ImportResult } from './types.js';
+import { Assembly } from './assemble.js';
+import { guarded, probabilityOf } from './common.js';
+import { Warnings, type DraftLayout, type DraftPipeline, type DraftStage } from './draft.js';
+import { compareFigures, readDeal, type HubLayout } from './hubspotDeal.js';
+import { pagedImporter, streamPages, type Importer, type Pages } from './stream.js';
+import { arr, cleanName, id, isObj, obj, optBool, records, refuse } from './read.js';
+import type { ImportBatch, ImportResult } from './types.js';
 
 /**
  * The responses a host fetched from HubSpot (pages concatenated): `GET /crm/v3/pipelines/deals`
@@ -62,33 +62,105 @@ export const HUBSPOT_LAYOUT_ID = 'deals';
  * dwellStats(deals, { now: Date.now(), pipelineId: 'default' });
  * ```
  */
-export function fromHubSpot(payload: HubSpotPayload): ImportResult {
+export function fromHubSpot(payload: HubSpotPayload, options?: HubSpotOptions): ImportResult {
   return guarded(() => {
-    const w = new Warnings();
     const p = obj(payload, 'payload');
-    const layout = readPipelines(p.pipelines, w);
-    const { items, path } = records(p.deals, 'payload.deals', 'results');
-    const drafts: DraftDeal[] = [];
-    const reported = new Map<string, Map<string, { ms: number; path: string }>>();
-    items.forEach((item, i) => {
-      const draft = readDeal(item, `${path}[${i}]`, layout, w, reported);
-      if (draft) drafts.push(draft);
-    });
-    const { workspace, deals } = assemble([layout.draft], drafts, w);
-    for (const deal of deals) compareFigures(deal, reported.get(deal.id), w);
-    return { workspace, deals, warnings: w.list };
+    const run = hubSpotImporter(p.pipelines, options, { pipelines: 'payload.pipelines', options: 'options' });
+    const batch = run.page(p.deals, 'payload.deals');
+    const last = run.finish();
+    return { workspace: last.workspace, deals: batch.deals, warnings: [...batch.warnings, ...last.warnings] };
   });
 }
 
-interface HubLayout {
-  readonly draft: DraftLayout;
-  /** Stage id → the pipelines listing it. */
-  readonly owners: ReadonlyMap<string, readonly string[]>;
-  readonly defaultId: string | null;
+/**
+ * The options of {@link fromHubSpot} and {@link streamHubSpot}.
+ *
+ * @example
+ * ```ts
+ * const options: HubSpotOptions = { defaultCurrency: 'EUR' };
+ * ```
+ */
+export interface HubSpotOptions {
+  /**
+   * The portal's company currency: HubSpot leaves `deal_currency_code` empty on deals in it
+   * (single-currency portals, or deals created before multi-currency was switched on).
+   */
+  readonly defaultCurrency?: string;
 }
 
-function readPipelines(v: unknown, w: Warnings): HubLayout {
-  const { items, path } = records(v, 'payload.pipelines', 'results');
+/**
+ * The configuration part of a HubSpot payload, for {@link streamHubSpot}: the pipelines
+ * response, and the options.
+ *
+ * @example
+ * ```ts
+ * const setup: HubSpotSetup = { pipelines: { results: [] }, options: { defaultCurrency: 'USD' } };
+ * ```
+ */
+export interface HubSpotSetup {
+  readonly pipelines: unknown;
+  readonly options?: HubSpotOptions;
+}
+
+/**
+ * Imports HubSpot deals page by page, as they are fetched: memory is bounded by a page (and the
+ * ids of the deals seen, to leave out a deal listed twice). Each page is a deals response
+ * (`{ results }`, `{ deals }` of the legacy v1 list, or a bare array); each yields a batch with
+ * that page's deals and warnings and the workspace they need. A last batch without deals holds
+ * the final workspace and the warnings only the whole import can tell. Concatenated, the batches
+ * give what {@link fromHubSpot} gives on the pages put together (warning paths name the page:
+ * `pages[2].results[7]`).
+ *
+ * @param setup - `{ pipelines, options? }`: the pipelines response and the options of {@link fromHubSpot}
+ * @param pages - the deals pages, as an iterable or an async iterable (such as an async generator fetching them)
+ * @returns the batches
+ * @throws PipelineError `invalid_input` naming the JSON path of what cannot be read (thrown by the generator)
+ * @example
+ * ```ts
+ * async function* pages() {
+ *   for (let after: string | undefined; ; ) {
+ *     const body = await hubspot.get('/crm/v3/objects/deals', { after, propertiesWithHistory: 'dealstage,pipeline' });
+ *     yield body;
+ *     if (!(after = body.paging?.next?.after)) return;
+ *   }
+ * }
+ * for await (const { deals, warnings } of streamHubSpot({ pipelines: pipelinesBody }, pages())) await store(deals, warnings);
+ * ```
+ */
+export function streamHubSpot(setup: HubSpotSetup, pages: Pages): AsyncGenerator<ImportBatch> {
+  return streamPages(() => {
+    const s = obj(setup, 'setup');
+    return hubSpotImporter(s.pipelines, s.options, { pipelines: 'setup.pipelines', options: 'setup.options' });
+  }, pages);
+}
+
+/** An import of HubSpot deals in progress: one page at a time, then the end. */
+function hubSpotImporter(pipelines: unknown, options: unknown, paths: { pipelines: string; options: string }): Importer {
+  const { defaultCurrency } = importOptions(options, paths.options);
+  const w = new Warnings();
+  const layout = readPipelines(pipelines, paths.pipelines, w);
+  const list = (body: unknown, path: string) => records(body, path, isObj(body) && body.results === undefined && Array.isArray(body.deals) ? 'deals' : 'results');
+  const read = (item: unknown, path: string) => readDeal(item, path, layout, w, defaultCurrency);
+  return pagedImporter(new Assembly([layout.draft], w), w, list, read, (deal, r) => compareFigures(deal, r, w));
+}
+
+/** The options, checked: only `defaultCurrency`, a 3-letter code. */
+function importOptions(v: unknown, path: string): { defaultCurrency: string | null } {
+  if (v === undefined || v === null) return { defaultCurrency: null };
+  const o = obj(v, path);
+  for (const key of Object.keys(o)) if (key !== 'defaultCurrency') refuse(`${path}.${key}`, 'unknown option');
+  const c = o.defaultCurrency;
+  if (c === undefined) return { defaultCurrency: null };
+  if (typeof c !== 'string' || !/^[A-Z]{3}$/.test(c)) refuse(`${path}.defaultCurrency`, 'expected a 3-letter currency code such as "EUR"');
+  return { defaultCurrency: c };
+}
+
+interface HubPipelines extends HubLayout {
+  readonly draft: DraftLayout;
+}
+
+function readPipelines(v: unknown, at: string, w: Warnings): HubPipelines {
+  const { items, path } = records(v, at, 'results');
   const read = items.map((item, i) => readPipeline(item, `${path}[${i}]`, w));
   read.sort((a, b) => a.order - b.order || a.pipeline.name.localeCompare(b.pipeline.name));
   const stages = new Map<string, DraftStage>();
@@ -105,7 +177,7 @@ function readPipelines(v: unknown, w: Warnings): HubLayout {
     w.add('standard_guessed', standard.pipeline.path, `no pipeline "default"; pipeline ${standard.pipeline.id}, first by displayOrder, is the standard and default pipeline`);
   }
   const pipelines = read.map((r) => (r === standard ? { ...r.pipeline, standard: true, isDefault: true } : r.pipeline));
-  return { draft: { id: HUBSPOT_LAYOUT_ID, name: 'Deals', stages: [...stages.values()], pipelines }, owners, defaultId: standard?.pipeline.id ?? null };
+  return { layoutId: HUBSPOT_LAYOUT_ID, draft: { id: HUBSPOT_LAYOUT_ID, name: 'Deals', stages: [...stages.values()], pipelines }, owners, defaultId: standard?.pipeline.id ?? null };
 }
 
 function readPipeline(v: unknown, path: string, w: Warnings): { pipeline: DraftPipeline; stages: DraftStage[]; order: number } {
@@ -157,130 +229,4 @@ function readStage(v: unknown, path: string, w: Warnings): { stage: DraftStage; 
     },
     order: typeof s.displayOrder === 'number' ? s.displayOrder : Number.MAX_SAFE_INTEGER,
   };
-}
-
-interface Entry {
-  readonly value: unknown;
-  readonly at: number;
-  readonly by: string | null;
-  readonly path: string;
-}
-
-/** A property's history (`ValueWithTimestamp[]`), oldest first; unreadable entries are skipped. */
-function history(h: Obj | null, key: string, path: string, w: Warnings): Entry[] {
-  if (h === null || h[key] === undefined || h[key] === null) return [];
-  const list = arr(h[key], `${path}.${key}`);
-  const out: { e: Entry; i: number }[] = [];
-  list.forEach((item, i) => {
-    const p = `${path}.${key}[${i}]`;
-    const e = obj(item, p);
-    const at = instantOf(e.timestamp, `${p}.timestamp`, w);
-    if (at === null) {
-      w.add('row_skipped', p, 'history entry without a readable timestamp; left out');
-      return;
-    }
-    const by = optId(e.updatedByUserId ?? null, `${p}.updatedByUserId`);
-    out.push({ e: { value: e.value, at, by, path: p }, i });
-  });
-  // HubSpot lists newest first; ties keep the reverse of the listed order.
-  return out.sort((a, b) => a.e.at - b.e.at || b.i - a.i).map((x) => x.e);
-}
-
-function readDeal(v: unknown, path: string, layout: HubLayout, w: Warnings, reported: Map<string, Map<string, { ms: number; path: string }>>): DraftDeal | null {
-  const d = obj(v, path);
-  const dealId = id(d.id ?? d.dealId, `${path}.id`);
-  const props = d.properties === undefined || d.properties === null ? {} : obj(d.properties, `${path}.properties`);
-  const pp = `${path}.properties`;
-  const withHistory = isObj(d.propertiesWithHistory) ? obj(d.propertiesWithHistory, `${path}.propertiesWithHistory`) : null;
-  const hp = `${path}.propertiesWithHistory`;
-  const stageId = optId(props.dealstage, `${pp}.dealstage`);
-  if (stageId === null) {
-    w.add('deal_skipped', path, `deal ${dealId} has no dealstage; left out`);
-    return null;
-  }
-  const owners = layout.owners.get(stageId) ?? [];
-  const pipelineId = optId(props.pipeline, `${pp}.pipeline`) ?? owners[0] ?? layout.defaultId;
-  const createdAt = instantOf(props.createdate ?? d.createdAt, `${pp}.createdate`, w);
-  const updatedAt = instantOf(props.hs_lastmodifieddate ?? d.updatedAt, `${pp}.hs_lastmodifieddate`, w);
-  const stages = history(withHistory, 'dealstage', hp, w);
-  const pipes = history(withHistory, 'pipeline', hp, w);
-  let visits: DraftVisit[];
-  if (stages.length > 0) visits = visitsFromHistory(stages, pipes, layout, pipelineId, w);
-  else visits = visitsFromDates(props, pp, dealId, layout, w);
-  const figures = new Map<string, { ms: number; path: string }>();
-  for (const [key, value] of Object.entries(props)) {
-    const m = /^hs_v2_cumulative_time_in_(.+)$/.exec(key);
-    const ms = typeof value === 'string' || typeof value === 'number' ? Number(value) : Number.NaN;
-    if (m && value !== '' && Number.isFinite(ms)) figures.set(m[1]!, { ms, path: `${pp}.${key}` });
-  }
-  reported.set(dealId, figures);
-  return {
-    path,
-    id: dealId,
-    layoutId: HUBSPOT_LAYOUT_ID,
-    name: dealName(props.dealname, dealId, `${pp}.dealname`, w),
-    currency: currencyOf(props.deal_currency_code, `${pp}.deal_currency_code`, w),
-    ownerId: optId(props.hubspot_owner_id, `${pp}.hubspot_owner_id`),
-    lostReason: reasonOf(props.closed_lost_reason, `${pp}.closed_lost_reason`, w),
-    fields: {},
-    pipelineId,
-    stageId,
-    amount: amountOf(props.amount, `${pp}.amount`, w),
-    closingDate: dateOf(props.closedate, `${pp}.closedate`, w),
-    probability: null,
-    createdAt,
-    updatedAt,
-    visits,
-    amounts: points(history(withHistory, 'amount', hp, w), (e) => amountOf(e.value, `${e.path}.value`, w)),
-    closingDates: points(history(withHistory, 'closedate', hp, w), (e) => dateOf(e.value, `${e.path}.value`, w)),
-    probabilities: [],
-  };
-}
-
-function points<V>(entries: readonly Entry[], read: (e: Entry) => V): Point<V>[] {
-  return entries.map((e) => ({ at: e.at, by: e.by, to: read(e) }));
-}
-
-function visitsFromHistory(stages: readonly Entry[], pipes: readonly Entry[], layout: HubLayout, current: string | null, w: Warnings): DraftVisit[] {
-  return stages.map((e) => {
-    const stageId = id(e.value, `${e.path}.value`);
-    const owners = layout.owners.get(stageId) ?? [];
-    const named = [...pipes].reverse().find((p) => p.at <= e.at) ?? pipes[0];
-    let pipelineId = named ? id(named.value, `${named.path}.value`) : (owners[0] ?? current);
-    if (owners.length === 1 && !owners.includes(pipelineId ?? '')) pipelineId = owners[0]!;
-    return { pipelineId, stageId, at: e.at, by: e.by };
-  });
-}
-
-function visitsFromDates(props: Obj, path: string, dealId: string, layout: HubLayout, w: Warnings): DraftVisit[] {
-  const visits: { visit: DraftVisit; exited: number | null }[] = [];
-  for (const [key, value] of Object.entries(props)) {
-    const m = /^hs_(?:v2_)?date_entered_(.+)$/.exec(key);
-    if (!m || m[1] === 'current_stage' || value === null || value === '') continue;
-    const stageId = m[1]!;
-    const at = instantOf(value, `${path}.${key}`, w);
-    if (at === null) continue;
-    const exitedKey = key.startsWith('hs_v2_') ? `hs_v2_date_exited_${stageId}` : `hs_date_exited_${stageId}`;
-    const exited = instantOf(props[exitedKey], `${path}.${exitedKey}`, w);
-    const pipelineId = layout.owners.get(stageId)?.[0] ?? layout.defaultId;
-    if (visits.some((v) => v.visit.stageId === stageId)) continue;
-    visits.push({ visit: { pipelineId, stageId, at, by: null }, exited });
-  }
-  if (visits.length === 0) return [];
-  visits.sort((a, b) => a.visit.at - b.visit.at);
-  const gaps = visits.some((v, i) => v.exited !== null && visits[i + 1] !== undefined && v.exited !== visits[i + 1]!.visit.at);
-  w.add('history_approximated', path, `deal ${dealId}: history rebuilt from hs_v2_date_entered_* (one visit per stage, revisits before the last are lost${gaps ? '; exits that do not meet the next entry are moved to it' : ''})`);
-  return visits.map((v) => v.visit);
-}
-
-function compareFigures(deal: Deal, reported: ReadonlyMap<string, { ms: number; path: string }> | undefined, w: Warnings): void {
-  if (!reported || reported.size === 0) return;
-  const computed = hubSpotStageProperties(deal);
-  for (const [stageId, figure] of reported) {
-    if (stageId === deal.stageId) continue;
-    const ours = computed[`hs_v2_cumulative_time_in_${stageId}`];
-    if (ours === undefined || Math.abs(Number(ours) - figure.ms) > 1000) {
-      w.add('figure_mismatch', figure.path, `deal ${deal.id}: HubSpot reports ${figure.ms} ms in stage ${stageId}, the imported history gives ${ours ?? 'no visit'}`);
-    }
-  }
 }

@@ -1,8 +1,10 @@
-import { assemble } from './assemble.js';
-import { amountOf, currencyOf, dateOf, dealName, guarded, instantOf, probabilityOf, reasonOf } from './common.js';
-import { Warnings, type DraftDeal, type DraftLayout, type DraftPipeline, type DraftStage, type DraftVisit, type Point } from './draft.js';
-import { cleanName, id, isObj, keyed, looseNumber, obj, optBool, optId, refId, records, refuse, type Obj } from './read.js';
-import type { ImportResult } from './types.js';
+import { Assembly } from './assemble.js';
+import { guarded, probabilityOf } from './common.js';
+import { Warnings, type DraftPipeline, type DraftStage } from './draft.js';
+import { compareStays, PIPEDRIVE_LOST_STAGE, PIPEDRIVE_WON_STAGE, readDeal, type PdLayout } from './pipedriveDeal.js';
+import { pagedImporter, streamPages, type Importer, type Pages } from './stream.js';
+import { cleanName, id, keyed, looseNumber, obj, optBool, records, refuse, type Obj } from './read.js';
+import type { ImportBatch, ImportResult } from './types.js';
 
 /**
  * The responses a host fetched from Pipedrive (pages concatenated): `GET /api/v2/pipelines`,
@@ -30,26 +32,7 @@ export interface PipedrivePayload {
  * ```
  */
 export const PIPEDRIVE_LAYOUT_ID = 'deals';
-/**
- * The stage a won Pipedrive deal is in (Pipedrive keeps won/lost as a deal status).
- *
- * @example
- * ```ts
- * const won = deals.filter((d) => d.stageId === PIPEDRIVE_WON_STAGE);
- * ```
- */
-export const PIPEDRIVE_WON_STAGE = 'won';
-/**
- * The stage a lost Pipedrive deal is in.
- *
- * @example
- * ```ts
- * const lost = deals.filter((d) => d.stageId === PIPEDRIVE_LOST_STAGE);
- * ```
- */
-export const PIPEDRIVE_LOST_STAGE = 'lost';
-
-const TRACKED = new Set(['stage_id', 'pipeline_id', 'status', 'value', 'expected_close_date']);
+export { PIPEDRIVE_WON_STAGE, PIPEDRIVE_LOST_STAGE };
 
 /**
  * Imports Pipedrive pipelines, stages, deals and deal flows (v1 or v2 shapes).
@@ -83,25 +66,71 @@ const TRACKED = new Set(['stage_id', 'pipeline_id', 'status', 'value', 'expected
  */
 export function fromPipedrive(payload: PipedrivePayload): ImportResult {
   return guarded(() => {
-    const w = new Warnings();
     const p = obj(payload, 'payload');
-    const layout = readConfiguration(p, w);
-    const flows = keyed(p.flows, 'payload.flows');
-    const { items, path } = records(p.deals, 'payload.deals', 'data');
-    const drafts: DraftDeal[] = [];
-    items.forEach((item, i) => {
-      const draft = readDeal(item, `${path}[${i}]`, layout, flows, w);
-      if (draft) drafts.push(draft);
-    });
-    const { workspace, deals } = assemble([layout.draft], drafts, w);
-    return { workspace, deals, warnings: w.list };
+    const run = pipedriveImporter(p);
+    const batch = run.page({ deals: p.deals, flows: p.flows }, 'payload');
+    const last = run.finish();
+    return { workspace: last.workspace, deals: batch.deals, warnings: [...batch.warnings, ...last.warnings] };
   });
 }
 
-interface PdLayout {
-  readonly draft: DraftLayout;
-  readonly stagePipeline: ReadonlyMap<string, string>;
-  readonly names: Map<string, string>;
+/**
+ * The configuration part of a Pipedrive payload, for {@link streamPipedrive}: the pipelines and
+ * stages responses.
+ *
+ * @example
+ * ```ts
+ * const setup: PipedriveSetup = { pipelines: { data: [] }, stages: { data: [] } };
+ * ```
+ */
+export interface PipedriveSetup {
+  readonly pipelines: unknown;
+  readonly stages: unknown;
+}
+
+/**
+ * Imports Pipedrive deals page by page, as they are fetched: memory is bounded by a page (and the
+ * ids of the deals seen, to leave out a deal listed twice). Each page is `{ deals, flows }`: a
+ * deals response (`{ data }` or a bare array) and the flows of those deals keyed by deal id. Each
+ * yields a batch with that page's deals and warnings and the workspace they need; a last batch
+ * without deals holds the final workspace and the warnings only the whole import can tell.
+ * Concatenated, the batches give what {@link fromPipedrive} gives on the pages put together
+ * (warning paths name the page: `pages[2].deals.data[7]`).
+ *
+ * @param setup - `{ pipelines, stages }`, as for {@link fromPipedrive}
+ * @param pages - the `{ deals, flows }` pages, as an iterable or an async iterable
+ * @returns the batches
+ * @throws PipelineError `invalid_input` naming the JSON path of what cannot be read (thrown by the generator)
+ * @example
+ * ```ts
+ * async function* pages() {
+ *   for (let cursor: string | undefined; ; ) {
+ *     const deals = await pipedrive.get('/api/v2/deals', { cursor });
+ *     const flows = Object.fromEntries(await Promise.all(deals.data.map(async (d) => [d.id, await pipedrive.get(`/api/v1/deals/${d.id}/flow`)])));
+ *     yield { deals, flows };
+ *     if (!(cursor = deals.additional_data?.next_cursor)) return;
+ *   }
+ * }
+ * for await (const batch of streamPipedrive({ pipelines, stages }, pages())) await store(batch.deals);
+ * ```
+ */
+export function streamPipedrive(setup: PipedriveSetup, pages: Pages): AsyncGenerator<ImportBatch> {
+  return streamPages(() => pipedriveImporter(obj(setup, 'setup'), 'setup'), pages);
+}
+
+/** An import of Pipedrive deals in progress: one `{ deals, flows }` page at a time, then the end. */
+function pipedriveImporter(config: Obj, configPath = 'payload'): Importer {
+  const w = new Warnings();
+  const layout = readConfiguration(config, configPath, w);
+  // A page is `{ deals, flows }`: its deals are read, one after the other, with its flows.
+  let flows: { readonly of: Obj; readonly path: string } = { of: {}, path: '' };
+  const list = (body: unknown, path: string) => {
+    const page = obj(body, path);
+    flows = { of: keyed(page.flows, `${path}.flows`), path: `${path}.flows` };
+    return records(page.deals, `${path}.deals`, 'data');
+  };
+  const read = (item: unknown, path: string) => readDeal(item, path, layout, flows.of, flows.path, w);
+  return pagedImporter(new Assembly([layout.draft], w), w, list, read, (deal, r) => compareStays(deal, r, w));
 }
 
 const deletedFlag = (o: Obj, path: string): boolean =>
@@ -109,15 +138,15 @@ const deletedFlag = (o: Obj, path: string): boolean =>
 
 const order = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : Number.MAX_SAFE_INTEGER);
 
-function readConfiguration(p: Obj, w: Warnings): PdLayout {
-  const pl = records(p.pipelines, 'payload.pipelines', 'data');
+function readConfiguration(p: Obj, at: string, w: Warnings): PdLayout {
+  const pl = records(p.pipelines, `${at}.pipelines`, 'data');
   const pipelines = pl.items.map((item, i) => {
     const path = `${pl.path}[${i}]`;
     const o = obj(item, path);
     return { id: id(o.id, `${path}.id`), name: cleanName(o.name, String(o.id)), order: order(o.order_nr), deleted: deletedFlag(o, path), path };
   });
   pipelines.sort((a, b) => a.order - b.order);
-  const st = records(p.stages, 'payload.stages', 'data');
+  const st = records(p.stages, `${at}.stages`, 'data');
   const stages = st.items.map((item, i) => readStage(item, `${st.path}[${i}]`, w));
   const rank = new Map(pipelines.map((x, i) => [x.id, i]));
   stages.sort((a, b) => (rank.get(a.pipelineId) ?? 1e9) - (rank.get(b.pipelineId) ?? 1e9) || a.order - b.order);
@@ -137,6 +166,7 @@ function readConfiguration(p: Obj, w: Warnings): PdLayout {
   ];
   const names = new Map<string, string>();
   return {
+    layoutId: PIPEDRIVE_LAYOUT_ID,
     draft: { id: PIPEDRIVE_LAYOUT_ID, name: 'Deals', stages: [...stages.map((s) => s.stage), ...closed], pipelines: drafts, stageNames: names },
     stagePipeline: new Map(stages.map((s) => [s.stage.id, s.pipelineId])),
     names,
@@ -160,125 +190,4 @@ function readStage(item: unknown, path: string, w: Warnings): { stage: DraftStag
     pipelineId: id(o.pipeline_id, `${path}.pipeline_id`),
     order: order(o.order_nr),
   };
-}
-
-type Status = 'open' | 'won' | 'lost';
-const statusOf = (v: unknown): Status | 'deleted' | null => (v === 'open' || v === 'won' || v === 'lost' || v === 'deleted' ? v : null);
-
-interface Change {
-  readonly key: string;
-  readonly from: unknown;
-  readonly to: unknown;
-  readonly at: number;
-  readonly by: string | null;
-  readonly path: string;
-}
-
-function readDeal(item: unknown, path: string, layout: PdLayout, flows: Obj, w: Warnings): DraftDeal | null {
-  const d = obj(item, path);
-  const dealId = id(d.id, `${path}.id`);
-  const status = statusOf(d.status);
-  if (status === 'deleted' || optBool(d.is_deleted, `${path}.is_deleted`) === true) {
-    w.add('deal_skipped', path, `deal ${dealId} is deleted in Pipedrive; left out`);
-    return null;
-  }
-  if (status === null && d.status !== undefined && d.status !== null) w.add('value_dropped', `${path}.status`, `deal ${dealId} has status ${String(d.status)}; taken as open`);
-  const current: Status = status ?? 'open';
-  const stageId = id(d.stage_id, `${path}.stage_id`);
-  const pipelineId = optId(d.pipeline_id, `${path}.pipeline_id`) ?? layout.stagePipeline.get(stageId) ?? null;
-  if (pipelineId === null) {
-    w.add('deal_skipped', path, `deal ${dealId}: stage ${stageId} belongs to no known pipeline; left out`);
-    return null;
-  }
-  const createdAt = instantOf(d.add_time, `${path}.add_time`, w);
-  const updatedAt = instantOf(d.update_time, `${path}.update_time`, w);
-  const changes = flowOf(flows, dealId, w, layout.names);
-  const visits = walk(changes, { pipelineId, stageId, status: current }, createdAt, d, path, w);
-  const amounts: Point<number | null>[] = changes.filter((c) => c.key === 'value').map((c) => ({ at: c.at, by: c.by, to: amountOf(c.to, `${c.path}.new_value`, w), from: amountOf(c.from, `${c.path}.old_value`, w) }));
-  const dates: Point<string | null>[] = changes.filter((c) => c.key === 'expected_close_date').map((c) => ({ at: c.at, by: c.by, to: dateOf(c.to, `${c.path}.new_value`, w), from: dateOf(c.from, `${c.path}.old_value`, w) }));
-  const own = current === 'open' ? probabilityOf(d.probability, `${path}.probability`, w, 100) : null;
-  return {
-    path,
-    id: dealId,
-    layoutId: PIPEDRIVE_LAYOUT_ID,
-    name: dealName(d.title, dealId, `${path}.title`, w),
-    currency: currencyOf(d.currency, `${path}.currency`, w),
-    ownerId: refId(d.owner_id ?? d.user_id ?? null, `${path}.user_id`),
-    lostReason: current === 'lost' ? reasonOf(d.lost_reason, `${path}.lost_reason`, w) : null,
-    fields: {},
-    pipelineId,
-    stageId: position(stageId, current),
-    amount: amountOf(d.value, `${path}.value`, w),
-    closingDate: dateOf(d.expected_close_date, `${path}.expected_close_date`, w),
-    probability: own,
-    createdAt,
-    updatedAt,
-    visits,
-    amounts,
-    closingDates: dates,
-    probabilities: [],
-  };
-}
-
-const position = (stageId: string, status: Status): string =>
-  status === 'won' ? PIPEDRIVE_WON_STAGE : status === 'lost' ? PIPEDRIVE_LOST_STAGE : stageId;
-
-/** The tracked `dealChange` rows of a deal's flow, oldest first. */
-function flowOf(flows: Obj, dealId: string, w: Warnings, names: Map<string, string>): Change[] {
-  if (!Object.hasOwn(flows, dealId)) return [];
-  const { items, path } = records(flows[dealId], `payload.flows.${dealId}`, 'data');
-  const out: { c: Change; i: number }[] = [];
-  items.forEach((item, i) => {
-    const rowPath = `${path}[${i}]`;
-    const row = obj(item, rowPath);
-    if (row.object !== undefined && row.object !== 'dealChange') return;
-    const data = obj(row.data, `${rowPath}.data`);
-    const key = data.field_key;
-    if (typeof key !== 'string' || !TRACKED.has(key)) return;
-    const at = instantOf(data.log_time ?? row.timestamp, `${rowPath}.data.log_time`, w);
-    if (at === null) {
-      w.add('row_skipped', rowPath, 'change without a readable time; left out');
-      return;
-    }
-    if (key === 'stage_id') rememberNames(data, names);
-    out.push({ c: { key, from: data.old_value, to: data.new_value, at, by: optId(data.user_id ?? null, `${rowPath}.data.user_id`), path: `${rowPath}.data` }, i });
-  });
-  // Pipedrive lists the flow newest first; rows at one instant keep their listed order reversed.
-  return out.sort((a, b) => a.c.at - b.c.at || b.i - a.i).map((x) => x.c);
-}
-
-function rememberNames(data: Obj, names: Map<string, string>): void {
-  const extra = isObj(data.additional_data) ? data.additional_data : {};
-  for (const [value, label] of [[data.old_value, extra.old_value_formatted], [data.new_value, extra.new_value_formatted]] as const) {
-    if ((typeof value === 'string' || typeof value === 'number') && typeof label === 'string' && label.trim() !== '' && !names.has(String(value))) names.set(String(value), cleanName(label, String(value)));
-  }
-}
-
-/** Replays the flow from the deal's state before its first change; one visit per instant that moved it. */
-function walk(changes: readonly Change[], now: { pipelineId: string; stageId: string; status: Status }, createdAt: number | null, d: Obj, path: string, w: Warnings): DraftVisit[] {
-  const moves = changes.filter((c) => c.key === 'stage_id' || c.key === 'pipeline_id' || c.key === 'status');
-  const first = (key: string): Change | undefined => moves.find((c) => c.key === key);
-  const state = {
-    pipelineId: first('pipeline_id') ? id(first('pipeline_id')!.from, `${first('pipeline_id')!.path}.old_value`) : now.pipelineId,
-    stageId: first('stage_id') ? id(first('stage_id')!.from, `${first('stage_id')!.path}.old_value`) : now.stageId,
-    status: first('status') ? (statusOf(first('status')!.from) ?? 'open') : 'open',
-  } as { pipelineId: string; stageId: string; status: Status | 'deleted' };
-  const start = createdAt ?? moves[0]?.at ?? null;
-  if (start === null) return [];
-  const visits: DraftVisit[] = [{ pipelineId: state.pipelineId, stageId: position(state.stageId, state.status === 'deleted' ? 'open' : state.status), at: start, by: null }];
-  for (let i = 0; i < moves.length; i++) {
-    const c = moves[i]!;
-    if (c.key === 'pipeline_id') state.pipelineId = id(c.to, `${c.path}.new_value`);
-    else if (c.key === 'stage_id') state.stageId = id(c.to, `${c.path}.new_value`);
-    else state.status = statusOf(c.to) ?? state.status;
-    if (moves[i + 1]?.at === c.at) continue;
-    const status = state.status === 'deleted' ? 'open' : state.status;
-    visits.push({ pipelineId: state.pipelineId, stageId: position(state.stageId, status), at: Math.max(c.at, start), by: c.by });
-  }
-  if (first('status') === undefined && now.status !== 'open') {
-    const closedAt = instantOf(now.status === 'won' ? d.won_time ?? d.close_time : d.lost_time ?? d.close_time, `${path}.${now.status}_time`, w);
-    if (closedAt !== null) visits.push({ pipelineId: now.pipelineId, stageId: position(now.stageId, now.status), at: Math.max(closedAt, start), by: null });
-  }
-  if (changes.length === 0 && moves.length === 0) w.add('history_missing', path, `deal ${String(d.id)} has no stage changes in its flow; it is taken to be in its stage since add_time`);
-  return visits;
 }

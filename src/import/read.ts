@@ -1,5 +1,5 @@
 import { PipelineError } from '../errors.js';
-import { FORBIDDEN_KEYS, MAX_TEXT } from '../model/primitives.js';
+import { FORBIDDEN_KEYS, isStorableText, MAX_TEXT } from '../model/primitives.js';
 
 // Readers of vendor payloads. Each takes the JSON path of the value it reads, so that a bad
 // payload is refused with `invalid_input` naming exactly where it went wrong.
@@ -107,9 +107,21 @@ export function refName(v: unknown, path: string): string | null {
   return typeof v === 'string' ? v : null;
 }
 
-/** A display name: trimmed, at most 255 characters; `fallback` when empty or not a string. */
+/**
+ * A display name: trimmed, at most 255 characters; `fallback` when empty, not a string or not
+ * storable (U+0000, an unpaired surrogate).
+ */
 export function cleanName(v: unknown, fallback: string): string {
-  const s = typeof v === 'string' ? v.trim() : '';
-  const name = s.length === 0 ? fallback : s;
-  return name.length > MAX_TEXT ? name.slice(0, MAX_TEXT) : name;
+  const s = typeof v === 'string' ? truncate(v.trim(), MAX_TEXT).trim() : '';
+  return s.length === 0 || !isStorableText(s) ? truncate(fallback, MAX_TEXT) : s;
+}
+
+/**
+ * The first `max` UTF-16 units of `s`, cut between code points: a surrogate pair is never split
+ * (the cut moves before it), so a well-formed text stays well formed.
+ */
+export function truncate(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const c = s.charCodeAt(max - 1);
+  return s.slice(0, c >= 0xd800 && c <= 0xdbff ? max - 1 : max);
 }

@@ -17,6 +17,10 @@ export interface ReadInstant {
  * Returns null for anything else.
  */
 export function readInstant(v: unknown): ReadInstant | null {
+  if (typeof v === 'string') {
+    const ms = canonicalUtc(v);
+    if (ms !== null) return { ms, zoneless: false };
+  }
   if (typeof v === 'number') return Number.isFinite(v) && Math.abs(v) <= MAX_MS ? { ms: Math.round(v), zoneless: false } : null;
   if (typeof v !== 'string') return null;
   const text = v.trim();
@@ -33,6 +37,40 @@ export function readInstant(v: unknown): ReadInstant | null {
   const out = local - offset;
   if (Math.abs(out) > MAX_MS) return null;
   return { ms: out, zoneless: zone === undefined && !dateOnly };
+}
+
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** `d` digits of `s` from `at` as a number, or -1 when one is not a digit. */
+function digits(s: string, at: number, d: number): number {
+  let n = 0;
+  for (let i = at; i < at + d; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/**
+ * The fast path for what the APIs write most: `YYYY-MM-DDTHH:MM:SS.sssZ` or
+ * `YYYY-MM-DDTHH:MM:SSZ` (years 1000-9999). Null for anything else, which the general reader
+ * takes. Dates that do not exist (February 30th) are refused here as there.
+ */
+function canonicalUtc(s: string): number | null {
+  const n = s.length;
+  if ((n !== 24 && n !== 20) || s.charCodeAt(n - 1) !== 90 || s[4] !== '-' || s[7] !== '-' || s[10] !== 'T' || s[13] !== ':' || s[16] !== ':') return null;
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  const h = digits(s, 11, 2);
+  const mi = digits(s, 14, 2);
+  const sec = digits(s, 17, 2);
+  const ms = n === 24 ? (s[19] === '.' ? digits(s, 20, 3) : -1) : 0;
+  if (y < 1000 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || ms < 0) return null;
+  const leap = mo === 2 && (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0));
+  if (d > DAYS[mo - 1]! + (leap ? 1 : 0)) return null;
+  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
 }
 
 function sameFields(t: number, y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {

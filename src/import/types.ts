@@ -29,8 +29,11 @@ import type { Workspace } from '../model/layout.js';
  * - `pipeline_guessed`: a deal's pipeline cannot be told from the payload (an unknown record
  *   type or pipeline name); the layout's standard pipeline is used.
  * - `standard_guessed`: which pipeline holds the whole picklist (the standard one) was derived.
- * - `figure_mismatch`: a figure the vendor reported (HubSpot's cumulative time in a stage)
- *   differs from the one computed from the imported history.
+ * - `pipeline_skipped`: a pipeline that lists no stage the import can place (none at all, or
+ *   only closed ones) and that no deal is in, is left out.
+ * - `figure_mismatch`: a figure the vendor reported (HubSpot's cumulative or latest time in a
+ *   stage, Pipedrive's `stay_in_pipeline_stages`) differs from the one computed from the
+ *   imported history.
  *
  * @example
  * ```ts
@@ -70,6 +73,7 @@ export type ImportWarningCode =
   | 'layout_guessed'
   | 'pipeline_guessed'
   | 'standard_guessed'
+  | 'pipeline_skipped'
   | 'figure_mismatch';
 
 /**
@@ -91,3 +95,17 @@ export interface ImportResult {
   readonly deals: Deal[];
   readonly warnings: ImportWarning[];
 }
+
+/**
+ * One batch of a streaming import (`streamHubSpot`, `streamPipedrive`): the deals of one page of
+ * the payload, the warnings about them, and the workspace the deals imported so far need. The
+ * last batch holds no deals: its workspace is the final one, and its warnings those only the
+ * whole import can tell (pipelines left out). Concatenated, the batches' deals and warnings are
+ * the one-shot import's, and the last workspace is its workspace.
+ *
+ * @example
+ * ```ts
+ * for await (const batch of streamHubSpot({ pipelines }, pages)) await save(batch.deals);
+ * ```
+ */
+export interface ImportBatch { readonly workspace: Workspace; readonly deals: Deal[]; readonly warnings: ImportWarning[] }

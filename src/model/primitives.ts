@@ -128,7 +128,7 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 /** A calendar date `'YYYY-MM-DD'` that exists (no February 30th). */
 export const CalendarDate = z.string().refine(isCalendarDate, { message: "expected a calendar date 'YYYY-MM-DD'" });
 
-function isCalendarDate(s: string): boolean {
+export function isCalendarDate(s: string): boolean {
   if (!CALENDAR_DATE.test(s)) return false;
   const year = Number(s.slice(0, 4));
   const month = Number(s.slice(5, 7));

@@ -55,6 +55,18 @@ export const checkInvariants = /* @__PURE__ */ guarded(function checkInvariants(
   return out;
 }, ['workspace', 'deals', 'opts']);
 
+/**
+ * The invariants of a workspace and of deals already known to have the model's shape (the
+ * importers build theirs so): `checkInvariants` without the per-deal schema walk. Internal.
+ */
+export function shapedInvariantViolations(ws: Workspace, deals: readonly Deal[], now: number): InvariantViolation[] {
+  parseWith(WorkspaceSchema, ws, 'workspace');
+  const out = workspaceViolations(ws);
+  const index = indexOf(ws);
+  for (const deal of deals) for (const p of dealProblems(index, deal, now)) out.push({ invariant: p[0], message: p[1], dealId: deal.id });
+  return out;
+}
+
 function shapeProblem(deal: unknown, label: string): InvariantViolation | null {
   const result = DealSchema.safeParse(deal);
   if (result.success) return null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conversionFunnel, dwellStats, stalledDeals } from '../../src/index.js';
+import { conversionFunnel, dwellStats, stalledDeals, timeInStages } from '../../src/index.js';
 import { fromPipedrive, toPipedriveStatistics } from '../../src/import.js';
 import { at, codes, expectValid, fixture } from './helpers.js';
 
@@ -116,5 +116,34 @@ describe('fromPipedrive', () => {
     const badFlow = structuredClone(payload);
     (badFlow.flows['103'] as { data: unknown }[])[0]!.data = 'x';
     expect(() => fromPipedrive(badFlow)).toThrow(expect.objectContaining({ details: { path: 'payload.flows.103[0].data' } }));
+  });
+});
+
+describe('fromPipedrive on deals with stay_in_pipeline_stages (GET /v1/deals/{id})', () => {
+  const stays = fixture('pipedrive-stays.json') as never;
+  const result = fromPipedrive(stays);
+  const deal = (id: string) => result.deals.find((d) => d.id === id)!;
+
+  it('matches the golden output', async () => {
+    expectValid(result);
+    await expect(JSON.stringify(result, null, 2)).toMatchFileSnapshot('fixtures/pipedrive-stays.expected.json');
+  });
+
+  it("recomputes Pipedrive's seconds in each stage, revisits and the stay ended by winning included", () => {
+    const seconds = (id: string, stageId: string) => timeInStages(deal(id), { now: deal(id).updatedAt }).filter((r) => r.stageId === stageId).reduce((s, r) => s + r.cumulativeMs, 0) / 1000;
+    expect([seconds('201', '1'), seconds('201', '2')]).toEqual([26 * 3600 + 25 * 3600, 24 * 3600]);
+    expect(seconds('202', '2')).toBe(40 * 3600);
+  });
+
+  it('warns figure_mismatch only where the flow and the figures disagree, not for the open stay', () => {
+    expect(result.warnings.filter((w) => w.code === 'figure_mismatch').map((w) => w.path)).toEqual(['payload.deals.data[2].stay_in_pipeline_stages.times_in_stages.2']);
+  });
+
+  it("dates a deal without add_time from its flow's add_time row", () => {
+    expect(deal('204').createdAt).toBe(at('2024-02-13T21:00:00Z'));
+  });
+
+  it('reports the pipeline the payload gives no stage under pipeline_skipped', () => {
+    expect(result.warnings.filter((w) => w.code === 'pipeline_skipped' || w.code === 'stage_kept').map((w) => [w.code, w.path])).toEqual([['pipeline_skipped', 'payload.pipelines.data[1]']]);
   });
 });

@@ -92,7 +92,7 @@ describe('toCsv', () => {
       fc.property(arbScenario({ maxDeals: 4, maxSteps: 20 }), fc.string(), (s, name) => {
         const deals = s.deals.map((d, i) => (i === 0 && name.trim() !== '' ? { ...d, name: `${name}, "q"\r\nx` } : d));
         const rows = toStageRows(deals);
-        expect(parseCsv(toCsv(rows))).toEqual(rows);
+        expect(parseCsv(toCsv(rows, { escapeFormulas: false }))).toEqual(rows);
       }),
       { numRuns: 100 },
     );
@@ -108,6 +108,18 @@ describe('toCsv', () => {
       'dealId,dealName,layoutId,pipelineId,stageId,visit,enteredAt,exitedAt,current,outcome,forecastCategory,amount,currency,probability,expectedRevenue,closingDate,by\r\n' +
         'd1,"Fleet, ""large""",deals,default,quote,0,2024-05-02T10:00:00.000Z,,true,open,pipeline,1500.5,EUR,40,600.2,2024-06-30,\r\n',
     );
+  });
+
+  it('prefixes text cells a spreadsheet would run as a formula with a single quote, unless told not to', () => {
+    const base: StageRow = {
+      dealId: 'd1', dealName: '=HYPERLINK("http://x","y")', layoutId: 'deals', pipelineId: '+1', stageId: '-s', visit: 0, enteredAt: 0, exitedAt: null, current: true,
+      outcome: 'open', forecastCategory: 'pipeline', amount: -5, currency: 'EUR', probability: 40, expectedRevenue: -2, closingDate: null, by: '@me',
+    };
+    const [, line] = toCsv([base]).split('\r\n');
+    expect(line).toBe(`d1,"'=HYPERLINK(""http://x"",""y"")",deals,'+1,'-s,0,1970-01-01T00:00:00.000Z,,true,open,pipeline,-5,EUR,40,-2,,'@me`);
+    expect(toCsv([{ ...base, dealName: '\tx', by: '\r=1' }]).split('\r\n')[1]).toMatch(/^d1,'\tx,.*,"'\r=1"$/);
+    expect(toCsv([base], { escapeFormulas: false }).split('\r\n')[1]).toBe('d1,"=HYPERLINK(""http://x"",""y"")",deals,+1,-s,0,1970-01-01T00:00:00.000Z,,true,open,pipeline,-5,EUR,40,-2,,@me');
+    expect(() => toCsv([base], { escapeFormulas: 'no' } as never)).toThrow(expect.objectContaining({ code: 'invalid_input', details: { path: 'options.escapeFormulas' } }));
   });
 
   it('refuses cells that are not plain values', () => {
