@@ -91,3 +91,14 @@ export interface ImportResult {
   readonly deals: Deal[];
   readonly warnings: ImportWarning[];
 }
+
+/**
+ * One page of a streaming import: the workspace as far as the deals so far need it, the page's
+ * deals, and the warnings raised while reading it.
+ *
+ * @example
+ * ```ts
+ * for await (const batch of streamZoho(setup, pages)) console.log(batch.deals.length, batch.warnings.length);
+ * ```
+ */
+export interface ImportBatch { readonly workspace: Workspace; readonly deals: Deal[]; readonly warnings: ImportWarning[] }
