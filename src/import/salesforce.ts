@@ -14,10 +14,15 @@ import type { ImportBatch, ImportResult } from './types.js';
  * - `opportunities`: `SELECT Id, Name, StageName, Amount, Probability, CloseDate, RecordTypeId, OwnerId, CreatedDate, LastModifiedDate FROM Opportunity`
  *   (add `CurrencyIsoCode` in multi-currency orgs);
  * - `history`: `SELECT OpportunityId, StageName, Amount, Probability, CloseDate, PrevAmount, PrevCloseDate, CreatedDate, CreatedById FROM OpportunityHistory`;
+ *   (add `FromOpportunityStageName, FromForecastCategory, PrevOpportunityStageUpdate, ValidThroughDate`
+ *   to order rows that share a `CreatedDate`);
  * - `businessProcesses` (optional): sales processes, from the Tooling API
- *   (`SELECT Id, Name, IsActive, TableEnumOrId, Metadata FROM BusinessProcess`) or the Metadata
- *   API (`{ fullName, isActive, values: [{ fullName }] }`);
- * - `recordTypes` (optional): `SELECT Id, Name, BusinessProcessId, SobjectType FROM RecordType`.
+ *   (`SELECT Id, Name, IsActive, TableEnumOrId, Metadata FROM BusinessProcess`), the Metadata
+ *   API (`{ fullName: 'Opportunity.Name', isActive, values: [{ fullName }] }`) or the Salesforce
+ *   CLI's source format (`fullName: 'Name'`, without the object; its pipeline id is still
+ *   `Opportunity.Name`, and a process whose values are no OpportunityStage is left out);
+ * - `recordTypes` (optional): `SELECT Id, Name, BusinessProcessId, SobjectType FROM RecordType`,
+ *   or record types whose `businessProcess` names the process (as the metadata does) with their `Id`.
  *
  * @example
  * ```ts
@@ -66,8 +71,15 @@ export const SALESFORCE_STANDARD_PIPELINE_ID = STANDARD_ID;
  * - History: the rows of each opportunity by `CreatedDate`. A row whose `StageName` is the
  *   stage the opportunity is already in (written because Amount, Probability or CloseDate changed)
  *   adds no visit: its values go to the change log, `PrevCloseDate` → `CloseDate` as a
- *   `closingDate` change (a push or a pull-in). Rows carry no record type, so every visit is in the
- *   opportunity's current pipeline. Deleted rows (`IsDeleted`) are left out.
+ *   `closingDate` change (a push or a pull-in). Rows of one transaction share their `CreatedDate`:
+ *   a row valid through an earlier instant (`ValidThroughDate`) or following an earlier stage
+ *   update (`PrevOpportunityStageUpdate`) comes first, and each row follows the row whose stage
+ *   (`FromOpportunityStageName`) or forecast category (`FromForecastCategory`) it names. Deleted
+ *   rows (`IsDeleted`) are left out.
+ * - Rows carry no record type. Walking back from the opportunity's process, a visit stays in the
+ *   process the opportunity was in next while it lists the stage; otherwise (the record type was
+ *   changed) it goes to the one active process that lists the stage, or the standard pipeline when
+ *   several or none do, with a `pipeline_guessed` warning.
  * - Instants are read with their offset (`2024-04-01T08:00:00.000+0000`); `CloseDate` is a date.
  *
  * @param payload - `{ stages, opportunities, history, businessProcesses?, recordTypes? }`

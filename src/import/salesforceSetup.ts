@@ -1,7 +1,7 @@
 import { forecastOf, probabilityOf } from './common.js';
 import type { DraftLayout, DraftPipeline, DraftStage, Warnings } from './draft.js';
 import { arr, cleanName, id, isObj, obj, optBool, optId, records, type Obj } from './read.js';
-import type { PipelineIndex } from './visitPipelines.js';
+import { indexPipelines, type PipelineIndex } from './visitPipelines.js';
 
 // Salesforce's configuration: the OpportunityStage picklist, the sales processes (business
 // processes) that are subsets of it, and the record types that name a process.
@@ -36,21 +36,7 @@ export function readSalesforceSetup(p: Obj, w: Warnings): SalesforceSetup {
   const layout: DraftLayout = { id: LAYOUT_ID, name: 'Opportunities', stages, pipelines: [standard, ...processes.map((x) => x.pipeline)] };
   const refs = new Map<string, string>();
   for (const x of processes) for (const ref of x.refs) if (!refs.has(ref)) refs.set(ref, x.pipeline.id);
-  return { layout, recordTypes: readRecordTypes(p.recordTypes), processes: refs, hasProcesses: processes.length > 0, index: indexOf(standard, processes.map((x) => x.pipeline)) };
-}
-
-/** Visits go to the one active process listing their stage; the standard pipeline lists every active stage. */
-function indexOf(standard: DraftPipeline, processes: readonly DraftPipeline[]): PipelineIndex {
-  const stagesOf = new Map<string, Set<string>>();
-  const holders = new Map<string, string[]>();
-  stagesOf.set(standard.id, new Set(standard.stages.map((s) => s.stageId)));
-  for (const p of processes) {
-    stagesOf.set(p.id, new Set(p.stages.map((s) => s.stageId)));
-    // An inactive process keeps its opportunities, but no visit is moved into it.
-    if (p.deleted) continue;
-    for (const s of p.stages) holders.set(s.stageId, [...(holders.get(s.stageId) ?? []), p.id]);
-  }
-  return { stagesOf, holders, standardId: standard.id };
+  return { layout, recordTypes: readRecordTypes(p.recordTypes), processes: refs, hasProcesses: processes.length > 0, index: indexPipelines(layout.pipelines, STANDARD_ID, (x) => !x.standard) };
 }
 
 function readStages(v: unknown, w: Warnings): DraftStage[] {

@@ -90,16 +90,23 @@ export type Pages<P> = Iterable<P> | AsyncIterable<P>;
 
 /**
  * Runs a streaming import: `read` turns each page into drafts (numbering its records after the
- * earlier pages'), and each page becomes one batch. Setup warnings go with the first batch; no
+ * earlier pages'), `built` sees each page's deals once assembled (to compare the vendor's figures),
+ * and each page becomes one batch. Setup warnings go with the first batch; no
  * pages at all still give one batch, with the workspace and no deals.
  */
-export async function* streamPages<P>(start: (w: Warnings) => DraftLayout[], pages: Pages<P>, read: (page: unknown, index: number, w: Warnings) => DraftDeal[]): AsyncGenerator<ImportBatch> {
+export async function* streamPages<P>(
+  start: (w: Warnings) => DraftLayout[],
+  pages: Pages<P>,
+  read: (page: unknown, index: number, w: Warnings) => DraftDeal[],
+  built?: (deals: readonly Deal[], w: Warnings) => void,
+): AsyncGenerator<ImportBatch> {
   const w = new Warnings();
   const assembler = await run(() => new PageAssembler(start(w)));
   let index = 0;
   for await (const page of iterate(pages)) {
     const batch = await run(() => {
       const { workspace, deals } = assembler.add(read(page, index, w), w);
+      built?.(deals, w);
       return { workspace, deals, warnings: w.list.splice(0) };
     });
     index++;

@@ -1,4 +1,4 @@
-import type { Warnings } from './draft.js';
+import type { DraftPipeline, Warnings } from './draft.js';
 
 // Vendors whose history rows carry no pipeline (Salesforce's OpportunityHistory, Zoho's
 // Stage_History) still say which stage each row entered, and a stage belongs to the pipelines
@@ -13,6 +13,26 @@ export interface PipelineIndex {
   readonly holders: ReadonlyMap<string, readonly string[]>;
   /** Where a visit goes when several pipelines or none list its stage. */
   readonly standardId: string;
+}
+
+/**
+ * The index of a layout's pipelines: a visit can be placed in a live pipeline that `holds` it
+ * (Salesforce leaves its standard pipeline out, which lists every stage; Zoho counts every
+ * pipeline). Deleted pipelines keep their deals but receive no visit.
+ */
+export function indexPipelines(pipelines: readonly DraftPipeline[], standardId: string, counts: (p: DraftPipeline) => boolean): PipelineIndex {
+  const stagesOf = new Map<string, Set<string>>();
+  const holders = new Map<string, string[]>();
+  for (const p of pipelines) {
+    stagesOf.set(p.id, new Set(p.stages.map((s) => s.stageId)));
+    if (p.deleted || !counts(p)) continue;
+    for (const s of p.stages) {
+      const list = holders.get(s.stageId);
+      if (list) list.push(p.id);
+      else holders.set(s.stageId, [p.id]);
+    }
+  }
+  return { stagesOf, holders, standardId };
 }
 
 /** One row to place: its stage, and its own pipeline when the row names one. */
