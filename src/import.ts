@@ -4,8 +4,11 @@ export { fromHubSpot, HUBSPOT_LAYOUT_ID, type HubSpotPayload } from './import/hu
 export { toHubSpotTimeProperties } from './import/hubspotFigures.js';
 export { toStageRows, STAGE_ROW_COLUMNS, type StageRow } from './import/stageRows.js';
 export { toCsv } from './import/csv.js';
-export type { ImportResult, ImportWarning, ImportWarningCode } from './import/types.js';
+export type { ImportBatch, ImportResult, ImportWarning, ImportWarningCode } from './import/types.js';
 export { fromPipedrive, PIPEDRIVE_LAYOUT_ID, PIPEDRIVE_WON_STAGE, PIPEDRIVE_LOST_STAGE, type PipedrivePayload } from './import/pipedrive.js';
 export { toPipedriveStatistics, type PipedriveStatistics } from './import/pipedriveFigures.js';
-export { fromSalesforce, SALESFORCE_LAYOUT_ID, SALESFORCE_STANDARD_PIPELINE_ID, type SalesforcePayload } from './import/salesforce.js';
-export { fromZoho, type ZohoPayload } from './import/zoho.js';
+export {
+  fromSalesforce, streamSalesforce, SALESFORCE_LAYOUT_ID, SALESFORCE_STANDARD_PIPELINE_ID,
+  type SalesforcePayload, type SalesforceSetupPayload, type SalesforcePage,
+} from './import/salesforce.js';
+export { fromZoho, streamZoho, type ZohoPayload, type ZohoSetupPayload, type ZohoPage } from './import/zoho.js';
