@@ -2,7 +2,7 @@ import { amountOf, currencyOf, dateOf, dealName, instantOf, probabilityOf, reaso
 import type { DraftDeal, DraftVisit, Point, Warnings } from './draft.js';
 import { id, obj, optBool, optId, optStr, records, type Obj } from './read.js';
 import { LAYOUT_ID, STANDARD_ID, type SalesforceSetup } from './salesforceSetup.js';
-import { orderTies } from './tieOrder.js';
+import { byTime, orderTies } from './tieOrder.js';
 import { placeVisits } from './visitPipelines.js';
 
 // Opportunities and their OpportunityHistory rows, read into drafts.
@@ -83,6 +83,7 @@ function readHistory(v: unknown, offset: number, w: Warnings): { rows: Map<strin
  * forecast category) it names as its From value.
  */
 function ordered(rows: readonly Row[]): Row[] {
+  if (!rows.some((r) => r.validThrough !== null || r.prevStageUpdate !== null)) return orderTies(byTime(rows), follows);
   const sorted = rows.map((r, i) => [r, i] as const).sort(([a, i], [b, j]) =>
     a.at - b.at || (a.validThrough ?? Infinity) - (b.validThrough ?? Infinity) || (a.prevStageUpdate ?? -Infinity) - (b.prevStageUpdate ?? -Infinity) || i - j);
   return orderTies(sorted.map(([r]) => r), follows);

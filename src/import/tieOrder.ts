@@ -9,6 +9,9 @@
  * so cyclic stage graphs and contradictory chains cannot make it loop.
  */
 export function orderTies<R extends { readonly at: number }>(rows: readonly R[], follows: (row: R, previous: R | null, pending: readonly R[]) => boolean): R[] {
+  let tied = false;
+  for (let k = 1; k < rows.length && !tied; k++) tied = rows[k]!.at === rows[k - 1]!.at;
+  if (!tied) return rows as R[];
   const out: R[] = [];
   let i = 0;
   while (i < rows.length) {
@@ -26,4 +29,21 @@ export function orderTies<R extends { readonly at: number }>(rows: readonly R[],
     i = j;
   }
   return out;
+}
+
+/**
+ * Rows by time, ties in the order given: without sorting when they already are in order (SOQL's
+ * `ORDER BY CreatedDate`) or in reverse order (Zoho lists the newest first), the common cases.
+ */
+export function byTime<R extends { readonly at: number }>(rows: readonly R[]): R[] {
+  let up = true;
+  let down = true;
+  for (let i = 1; i < rows.length && (up || down); i++) {
+    const d = rows[i]!.at - rows[i - 1]!.at;
+    if (d <= 0) up = false;
+    if (d >= 0) down = false;
+  }
+  if (up) return rows as R[];
+  if (down) return [...rows].reverse();
+  return rows.map((r, i) => [r, i] as const).sort(([a, i], [b, j]) => a.at - b.at || i - j).map(([r]) => r);
 }

@@ -1,7 +1,7 @@
 import { amountOf, currencyOf, dateOf, dealName, instantOf, probabilityOf, reasonOf } from './common.js';
 import type { DraftDeal, DraftVisit, Point, Warnings } from './draft.js';
 import { id, isObj, keyed, looseNumber, obj, records, refId, refName, type Obj } from './read.js';
-import { orderTies } from './tieOrder.js';
+import { byTime, orderTies } from './tieOrder.js';
 import { placeVisits, type PipelineIndex } from './visitPipelines.js';
 import type { ZohoLayout } from './zohoLayouts.js';
 
@@ -166,8 +166,7 @@ function readRows(rows: readonly HistoryRow[], ctx: ZohoLayoutContext, w: Warnin
  * first is the one the row before moved to (or that no row of the instant moved to).
  */
 function ordered(rows: readonly Row[]): Row[] {
-  const sorted = rows.map((r, i) => [r, i] as const).sort(([a, i], [b, j]) => a.at - b.at || i - j).map(([r]) => r);
-  return orderTies(sorted, (r, previous, pending) =>
+  return orderTies(byTime(rows), (r, previous, pending) =>
     previous ? previous.movedTo !== undefined && previous.movedTo === r.stageId : !pending.some((o) => o !== r && o.movedTo === r.stageId));
 }
 
