@@ -14,8 +14,8 @@ import type { ImportBatch, ImportResult } from './types.js';
  * - `opportunities`: `SELECT Id, Name, StageName, Amount, Probability, CloseDate, RecordTypeId, OwnerId, CreatedDate, LastModifiedDate FROM Opportunity`
  *   (add `CurrencyIsoCode` in multi-currency orgs);
  * - `history`: `SELECT OpportunityId, StageName, Amount, Probability, CloseDate, PrevAmount, PrevCloseDate, CreatedDate, CreatedById FROM OpportunityHistory`;
- *   (add `FromOpportunityStageName, FromForecastCategory, PrevOpportunityStageUpdate, ValidThroughDate`
- *   to order rows that share a `CreatedDate`);
+ *   (`FromOpportunityStageName`, `FromForecastCategory`, `PrevOpportunityStageUpdate` and
+ *   `ValidThroughDate`, where the export carries them, order rows that share a `CreatedDate`);
  * - `businessProcesses` (optional): sales processes, from the Tooling API
  *   (`SELECT Id, Name, IsActive, TableEnumOrId, Metadata FROM BusinessProcess`), the Metadata
  *   API (`{ fullName: 'Opportunity.Name', isActive, values: [{ fullName }] }`) or the Salesforce
