@@ -44,7 +44,7 @@ describe('streamZoho', () => {
       }),
       { numRuns: 60 },
     );
-  });
+  }, 120_000);
 
   it('streams the fixture one deal a page, keeping a stage deleted in Zoho once a page needs it', async () => {
     // The layout with pipelines: a layout without them takes its picklist from all the deals at once.
@@ -85,7 +85,7 @@ describe('streamSalesforce', () => {
       }),
       { numRuns: 60 },
     );
-  });
+  }, 120_000);
 
   it('streams the fixture one opportunity a page, a deal listed again on a later page left out as at once', async () => {
     const payload = fixture('salesforce.json') as { stages: unknown; businessProcesses: unknown; recordTypes: unknown; opportunities: { records: { Id: string }[] }; history: { records: { OpportunityId: string }[] } };

@@ -44,5 +44,5 @@ describe('fromZoho and Duration_Days', () => {
       }),
       { numRuns: 150 },
     );
-  });
+  }, 120_000);
 });
