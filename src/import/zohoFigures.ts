@@ -20,6 +20,6 @@ export function compareZohoFigures(deal: Deal, figures: readonly ZohoFigure[] | 
     if (!stay || stay.exitedAt === null) continue;
     const days = (stay.exitedAt - stay.enteredAt) / DAY_MS;
     if (days > f.days - 1 && days < f.days + 1) continue;
-    w.add('figure_mismatch', f.path, `deal ${deal.id}: Zoho reports ${f.days} days in stage ${f.stageId}, the imported history gives ${Math.round(days * 1000) / 1000}`);
+    w.add('figure_mismatch', `${f.path}.${f.key}`, `deal ${deal.id}: Zoho reports ${f.days} days in stage ${f.stageId}, the imported history gives ${Math.round(days * 1000) / 1000}`);
   }
 }

@@ -18,7 +18,9 @@ export interface HistoryRow {
 /** Zoho writes an empty picklist value as "-None-" (and exports show it as None). */
 export function isEmptyStage(v: unknown): boolean {
   const name = isObj(v) ? v.name : v;
-  return name === null || name === undefined || (typeof name === 'string' && /^\s*(-?none-?)?\s*$/i.test(name));
+  if (name === null || name === undefined) return true;
+  // A stage name longer than a padded "-None-" is a stage: no pattern to run on every row.
+  return typeof name === 'string' && name.length <= 16 && /^\s*(-?none-?)?\s*$/i.test(name);
 }
 
 /**
@@ -55,12 +57,15 @@ export function readStageHistory(v: unknown, offset: number, w: Warnings): { row
   return { count: items.length, rowsOf: (dealId) => byDeal.get(dealId) ?? [] };
 }
 
-/** A figure Zoho reported: the days a stay that began at `at` lasted. */
+type FigureKey = 'Duration_Days' | 'Stage_Duration_Calendar_Days';
+
+/** A figure Zoho reported: the days a stay that began at `at` lasted, in field `key` of the row at `path`. */
 export interface ZohoFigure {
   readonly stageId: string;
   readonly at: number;
   readonly days: number;
   readonly path: string;
+  readonly key: FigureKey;
 }
 
 /** What reading a deal of one layout needs. */
@@ -107,8 +112,9 @@ export function readZohoDeal(d: Obj, path: string, rows: readonly HistoryRow[], 
     if ('Amount' in row) amounts.push({ at: time, by, to: amountOf(row.Amount, `${at}.Amount`, w) });
     const closeKey = 'Closing_Date' in row ? 'Closing_Date' : 'Close_Date' in row ? 'Close_Date' : null;
     if (closeKey) dates.push({ at: time, by, to: dateOf(row[closeKey], `${at}.${closeKey}`, w) });
-    const figure = figureOf(row, at, w);
-    if (figure) figures.push({ stageId: s, at: time, ...figure });
+    const key = figureKey(row);
+    const figure = key === null ? null : figureOf(row, key, at, w);
+    if (figure !== null) figures.push({ stageId: s, at: time, days: figure, path: at, key: key! });
   });
   const draft: DraftDeal = {
     path,
@@ -180,16 +186,19 @@ function warnGaps(rows: readonly Row[], w: Warnings): void {
 }
 
 /** Duration_Days (Stage_Duration_Calendar_Days in some orgs); none while the stay is open. */
-function figureOf(row: Obj, path: string, w: Warnings): { days: number; path: string } | null {
-  const key = 'Duration_Days' in row ? 'Duration_Days' : 'Stage_Duration_Calendar_Days' in row ? 'Stage_Duration_Calendar_Days' : null;
-  if (key === null) return null;
+function figureOf(row: Obj, key: FigureKey, path: string, w: Warnings): number | null {
   const days = looseNumber(row[key]);
   if (days === null) return null;
   if (days === undefined || days < 0) {
     w.add('value_dropped', `${path}.${key}`, `${JSON.stringify(row[key])?.slice(0, 60)} is not a number of days; left out`);
     return null;
   }
-  return { days, path: `${path}.${key}` };
+  return days;
+}
+
+/** Which field of a row holds Zoho's dwell figure. */
+function figureKey(row: Obj): FigureKey | null {
+  return 'Duration_Days' in row ? 'Duration_Days' : 'Stage_Duration_Calendar_Days' in row ? 'Stage_Duration_Calendar_Days' : null;
 }
 
 function nameToId(name: string | null, stageIds: ReadonlyMap<string, string>): string | null {
