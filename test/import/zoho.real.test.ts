@@ -30,6 +30,18 @@ describe('fromZoho on stage history in the shape real orgs return', () => {
     expect(fromZoho(off).warnings.filter((w) => w.code === 'figure_mismatch').map((w) => w.path)).toEqual(['payload.stageHistory.3652397000004411001.data[1].Duration_Days']);
   });
 
+  it('reads the figure from Stage_Duration_Calendar_Days, as some orgs name it', () => {
+    const renamed = structuredClone(payload);
+    for (const body of Object.values(renamed.stageHistory)) {
+      for (const r of body.data) {
+        r.Stage_Duration_Calendar_Days = r.Duration_Days;
+        delete r.Duration_Days;
+      }
+    }
+    renamed.stageHistory['3652397000004411001']!.data[1]!.Stage_Duration_Calendar_Days = 4;
+    expect(fromZoho(renamed).warnings.filter((w) => w.code === 'figure_mismatch').map((w) => w.path)).toEqual(['payload.stageHistory.3652397000004411001.data[1].Stage_Duration_Calendar_Days']);
+  });
+
   it('gives the same deals from the DealHistory module as one flat list', () => {
     const flat = Object.entries(payload.stageHistory).flatMap(([dealId, body]) => body.data.map((r) => ({ ...r, Potential_Name: { id: dealId, name: 'deal' } })));
     expect(fromZoho({ ...payload, stageHistory: { data: flat } }).deals).toEqual(result.deals);
