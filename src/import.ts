@@ -7,5 +7,8 @@ export { toCsv } from './import/csv.js';
 export type { ImportBatch, ImportResult, ImportWarning, ImportWarningCode } from './import/types.js';
 export { fromPipedrive, streamPipedrive, PIPEDRIVE_LAYOUT_ID, PIPEDRIVE_WON_STAGE, PIPEDRIVE_LOST_STAGE, type PipedrivePayload, type PipedriveSetup } from './import/pipedrive.js';
 export { toPipedriveStatistics, type PipedriveStatistics } from './import/pipedriveFigures.js';
-export { fromSalesforce, SALESFORCE_LAYOUT_ID, SALESFORCE_STANDARD_PIPELINE_ID, type SalesforcePayload } from './import/salesforce.js';
-export { fromZoho, type ZohoPayload } from './import/zoho.js';
+export {
+  fromSalesforce, streamSalesforce, SALESFORCE_LAYOUT_ID, SALESFORCE_STANDARD_PIPELINE_ID,
+  type SalesforcePayload, type SalesforceSetupPayload, type SalesforcePage,
+} from './import/salesforce.js';
+export { fromZoho, streamZoho, type ZohoPayload, type ZohoSetupPayload, type ZohoPage } from './import/zoho.js';

@@ -1,9 +1,14 @@
+import type { Deal } from '../model/deal.js';
 import { assemble } from './assemble.js';
-import { amountOf, currencyOf, dateOf, dealName, guarded, instantOf, probabilityOf, reasonOf } from './common.js';
-import { Warnings, type DraftDeal, type DraftLayout, type DraftVisit, type Point } from './draft.js';
-import { id, isObj, keyed, obj, records, refId, refName, refuse, type Obj } from './read.js';
-import type { ImportResult } from './types.js';
-import { historyOf, layoutDraft, readLayouts, readProbabilities, type ZohoLayout } from './zohoLayouts.js';
+import { guarded } from './common.js';
+import { Warnings, type DraftDeal, type DraftLayout } from './draft.js';
+import { id, obj, records, refId, refuse, type Obj } from './read.js';
+import { streamPages, type Pages } from './pageAssembler.js';
+import type { ImportBatch, ImportResult } from './types.js';
+import { indexPipelines } from './visitPipelines.js';
+import { compareZohoFigures } from './zohoFigures.js';
+import { readStageHistory, readZohoDeal, type HistoryRow, type ZohoFigure, type ZohoLayoutContext } from './zohoHistory.js';
+import { layoutDraft, readLayouts, readProbabilities, type ZohoLayout } from './zohoLayouts.js';
 
 /**
  * The responses a host fetched from Zoho CRM (pages concatenated):
@@ -12,7 +17,10 @@ import { historyOf, layoutDraft, readLayouts, readProbabilities, type ZohoLayout
  * - `pipelines`: per layout id, the body of `GET /crm/v8/settings/pipeline?layout_id=…`
  *   (`{ pipeline }`, the bare array, or null for a layout without pipelines, HTTP 204);
  * - `deals`: `GET /crm/v8/Deals?fields=Deal_Name,Stage,Pipeline,Amount,Closing_Date,Probability,Layout,Owner,Currency,Created_Time,Modified_Time`;
- * - `stageHistory`: per deal id, the body of `GET /crm/v8/Deals/{id}/Stage_History?fields=Stage,Modified_Time,Modified_By,Amount,Probability,Closing_Date`;
+ * - `stageHistory`: per deal id, the body of `GET /crm/v8/Deals/{id}/Stage_History?fields=Stage,Modified_Time,Modified_By,Amount,Probability,Closing_Date,Moved_To__s,Duration_Days`;
+ *   or the DealHistory module as one flat list (`{ data }` or the bare array) from COQL
+ *   (`select Potential_Name, Stage, Modified_Time, Moved_To__s, Duration_Days, … from DealHistory`)
+ *   or Bulk read, each row naming its deal in `Potential_Name` (`{ id }` or the id);
  * - `stageProbabilities` (optional): stage name → probability in percent, from the Stage
  *   field's `pick_list_values` (`GET /crm/v8/settings/fields?module=Deals`).
  *
@@ -45,8 +53,17 @@ export interface ZohoPayload {
  * - Deals name their stage and pipeline by name; `Layout` (`{ id }`) names the layout (a single
  *   layout is used when missing). History: `Stage_History` rows by `Modified_Time`, each entering
  *   its `Stage`; rows that repeat the stage (written for amount, probability or closing-date
- *   changes) add to the change log. Rows carry no pipeline, so each visit is in the deal's current
- *   pipeline unless the row has a `Pipeline` field.
+ *   changes) add to the change log. Rows of one instant follow their `Moved_To__s` chain; a row
+ *   whose `Moved_To__s` is not the next row's stage warns `history_approximated`. Rows with the
+ *   empty stage (`None`) and DealHistory rows whose `Potential_Name` is empty are left out, a deal
+ *   without a stage too, with warnings.
+ * - Rows carry no pipeline. Walking back from the deal's current pipeline, a visit stays in the
+ *   pipeline the deal was in next while it lists the stage; otherwise (the deal was moved between
+ *   pipelines) it goes to the one pipeline that lists the stage, or the standard pipeline when
+ *   several or none do, with a `pipeline_guessed` warning. A row's own `Pipeline` field wins.
+ * - `Duration_Days` (Zoho's days in the stage; `Stage_Duration_Calendar_Days` in some orgs) is
+ *   compared with the stay the import built: a difference of a day or more warns
+ *   `figure_mismatch`.
  * - Instants keep their offset (`2024-05-02T10:11:12+05:30`); `Closing_Date` is a date.
  *
  * @param payload - `{ layouts, pipelines, deals, stageHistory, stageProbabilities? }`
@@ -63,95 +80,166 @@ export function fromZoho(payload: ZohoPayload): ImportResult {
     const w = new Warnings();
     const p = obj(payload, 'payload');
     const probabilities = readProbabilities(p.stageProbabilities);
-    const histories = keyed(p.stageHistory, 'payload.stageHistory');
-    const { items: dealItems, path: dealsPath } = records(p.deals, 'payload.deals', 'data');
+    const history = readStageHistory(p.stageHistory, 0, w);
+    const { items, path } = records(p.deals, 'payload.deals', 'data');
     const layouts = readLayouts(p, w);
-    const firstLayout = layouts[0];
-    const drafts: DraftDeal[] = [];
-    const raw = dealItems.map((item, i) => ({ d: obj(item, `${dealsPath}[${i}]`), path: `${dealsPath}[${i}]` }));
-    const byLayout = new Map<ZohoLayout, { d: Obj; path: string }[]>();
-    for (const r of raw) {
-      const named = refId(r.d.Layout, `${r.path}.Layout`);
-      let layout = layouts.find((l) => l.id === named);
-      if (!layout) {
-        if (!firstLayout) refuse('payload.layouts', 'expected at least one layout for the deals');
-        layout = firstLayout;
-        if (named !== null || layouts.length > 1) w.add('layout_guessed', `${r.path}.Layout`, `deal ${String(r.d.id)} names ${named === null ? 'no layout' : `layout ${named}, which is not in the payload`}; layout ${layout.id} is used`);
-      }
-      const list = byLayout.get(layout);
-      if (list) list.push(r);
-      else byLayout.set(layout, [r]);
-    }
+    const raw = items.map((item, i) => {
+      const at = `${path}[${i}]`;
+      const d = obj(item, at);
+      return { d, path: at, index: i, rows: history.rowsOf(id(d.id, `${at}.id`)) };
+    });
+    const byLayout = groupByLayout(raw, layouts, w);
     const drafted: DraftLayout[] = [];
+    const read: { index: number; draft: DraftDeal }[] = [];
+    const figures = new Map<string, ZohoFigure[]>();
     for (const layout of layouts) {
-      const deals = (byLayout.get(layout) ?? []).map((r) => ({ ...r, rows: historyOf(histories, r.d, r.path) }));
-      const draft = layoutDraft(layout, deals, probabilities, w);
-      drafted.push(draft.layout);
-      for (const r of deals) drafts.push(readDeal(r.d, r.path, r.rows, layout, draft.stageIds, w));
+      const deals = byLayout.get(layout) ?? [];
+      const ctx = contextOf(layout, layoutDraft(layout, deals, probabilities, w));
+      drafted.push(ctx.draft);
+      for (const r of deals) {
+        const deal = readZohoDeal(r.d, r.path, r.rows, ctx, w);
+        if (!deal) continue;
+        read.push({ index: r.index, draft: deal.draft });
+        if (!figures.has(deal.draft.id)) figures.set(deal.draft.id, deal.figures);
+      }
     }
+    // Deals in the order of the payload, whatever their layout.
+    const drafts = read.sort((a, b) => a.index - b.index).map((r) => r.draft);
     const { workspace, deals } = assemble(drafted, drafts, w);
+    for (const deal of deals) compareZohoFigures(deal, figures.get(deal.id), w);
     return { workspace, deals, warnings: w.list };
   });
 }
 
-function pipelineOf(v: unknown, path: string, layout: ZohoLayout, w: Warnings): string | null {
-  if (layout.pipelines.length === 0) return null;
-  const named = refName(v, path);
-  const byId = isObj(v) ? refId(v, path) : null;
-  const found = layout.pipelines.find((p) => p.id === byId || (named !== null && p.names.includes(named)));
-  if (found) return found.id;
-  const fallback = layout.pipelines.find((p) => p.isDefault) ?? layout.pipelines[0]!;
-  w.add('pipeline_guessed', path, `${named === null ? 'no pipeline' : `pipeline "${named}"`} is not a pipeline of layout ${layout.id}; the default pipeline ${fallback.id} is used`);
-  return fallback.id;
+interface RawDeal {
+  readonly d: Obj;
+  readonly path: string;
+  readonly index: number;
+  readonly rows: HistoryRow[];
 }
 
-function stageIdOf(v: unknown, path: string, stageIds: ReadonlyMap<string, string>): string {
-  const name = refName(v, path);
-  if (name === null) return id(v, path);
-  return stageIds.get(name) ?? id(name, path);
-}
-
-function readDeal(d: Obj, path: string, rows: readonly { row: Obj; path: string }[], layout: ZohoLayout, stageIds: ReadonlyMap<string, string>, w: Warnings): DraftDeal {
-  const dealId = id(d.id, `${path}.id`);
-  const pipelineId = pipelineOf(d.Pipeline, `${path}.Pipeline`, layout, w);
-  const visits: DraftVisit[] = [];
-  const amounts: Point<number | null>[] = [];
-  const dates: Point<string | null>[] = [];
-  const probabilities: Point<number>[] = [];
-  for (const { row, path: at } of rows) {
-    const time = instantOf(row.Modified_Time ?? row.Last_Modified_Time, `${at}.Modified_Time`, w);
-    if (time === null) {
-      w.add('row_skipped', at, 'stage history row without a readable Modified_Time; left out');
-      continue;
+/** The deals of each layout: the one `Layout` names, else the first with a `layout_guessed` warning. */
+function groupByLayout(raw: readonly RawDeal[], layouts: readonly ZohoLayout[], w: Warnings): Map<ZohoLayout, RawDeal[]> {
+  const byId = new Map(layouts.map((l) => [l.id, l]));
+  const out = new Map<ZohoLayout, RawDeal[]>();
+  for (const r of raw) {
+    const named = refId(r.d.Layout, `${r.path}.Layout`);
+    let layout = named === null ? undefined : byId.get(named);
+    if (!layout) {
+      const first = layouts[0];
+      if (!first) refuse('payload.layouts', 'expected at least one layout for the deals');
+      layout = first;
+      if (named !== null || layouts.length > 1) w.add('layout_guessed', `${r.path}.Layout`, `deal ${String(r.d.id)} names ${named === null ? 'no layout' : `layout ${named}, which is not in the payload`}; layout ${layout.id} is used`);
     }
-    const by = refId(row.Modified_By ?? row.Changed_By ?? null, `${at}.Modified_By`);
-    const rowPipeline = row.Pipeline === undefined || row.Pipeline === null ? pipelineId : pipelineOf(row.Pipeline, `${at}.Pipeline`, layout, w);
-    const probability = probabilityOf(row.Probability, `${at}.Probability`, w, 100);
-    visits.push({ pipelineId: rowPipeline, stageId: stageIdOf(row.Stage, `${at}.Stage`, stageIds), at: time, by, ...(probability === null ? {} : { probability }) });
-    if (probability !== null) probabilities.push({ at: time, by, to: probability });
-    if ('Amount' in row) amounts.push({ at: time, by, to: amountOf(row.Amount, `${at}.Amount`, w) });
-    const closeKey = 'Closing_Date' in row ? 'Closing_Date' : 'Close_Date' in row ? 'Close_Date' : null;
-    if (closeKey) dates.push({ at: time, by, to: dateOf(row[closeKey], `${at}.${closeKey}`, w) });
+    const list = out.get(layout);
+    if (list) list.push(r);
+    else out.set(layout, [r]);
   }
+  return out;
+}
+
+function contextOf(layout: ZohoLayout, drafted: ReturnType<typeof layoutDraft>): ZohoLayoutContext & { draft: DraftLayout } {
+  const standard = drafted.layout.pipelines.find((x) => x.standard);
   return {
-    path,
-    id: dealId,
-    layoutId: layout.id,
-    name: dealName(d.Deal_Name, dealId, `${path}.Deal_Name`, w),
-    currency: currencyOf(d.Currency, `${path}.Currency`, w),
-    ownerId: refId(d.Owner ?? null, `${path}.Owner`),
-    lostReason: reasonOf(d.Reason_For_Loss__s ?? d.Reason_For_Loss ?? null, `${path}.Reason_For_Loss__s`, w),
-    fields: {},
-    pipelineId,
-    stageId: stageIdOf(d.Stage, `${path}.Stage`, stageIds),
-    amount: amountOf(d.Amount, `${path}.Amount`, w),
-    closingDate: dateOf(d.Closing_Date, `${path}.Closing_Date`, w),
-    probability: probabilityOf(d.Probability, `${path}.Probability`, w, 100),
-    createdAt: instantOf(d.Created_Time, `${path}.Created_Time`, w),
-    updatedAt: instantOf(d.Modified_Time, `${path}.Modified_Time`, w),
-    visits,
-    amounts,
-    closingDates: dates,
-    probabilities,
+    layout,
+    draft: drafted.layout,
+    stageIds: drafted.stageIds,
+    index: standard ? indexPipelines(drafted.layout.pipelines, standard.id, () => true) : null,
   };
+}
+
+/**
+ * The configuration part of a {@link ZohoPayload}: what {@link streamZoho} reads once.
+ *
+ * @example
+ * ```ts
+ * const setup: ZohoSetupPayload = { layouts: [{ id: '1', name: 'Standard' }], pipelines: { 1: { pipeline: [] } }, stageProbabilities: { Qualification: 10 } };
+ * ```
+ */
+export interface ZohoSetupPayload {
+  readonly layouts: unknown;
+  readonly pipelines: unknown;
+  readonly stageProbabilities?: unknown;
+}
+
+/**
+ * One page of a streamed Zoho import: a page of deals (`{ data }` or the bare array) and their
+ * stage history, keyed by deal id or as a flat DealHistory list of the page's deals.
+ *
+ * @example
+ * ```ts
+ * const page: ZohoPage = { deals: { data: [] }, stageHistory: [] };
+ * ```
+ */
+export interface ZohoPage {
+  readonly deals: unknown;
+  readonly stageHistory?: unknown;
+}
+
+/**
+ * {@link fromZoho} one page at a time: layouts, pipelines and stage probabilities are read once
+ * from `setup`, then each page of deals (with the stage history of those deals) becomes one
+ * {@link ImportBatch}. Memory holds one page, the configuration and the deal ids seen. The
+ * batches' deals and warnings, concatenated, are those of `fromZoho` on the pages concatenated
+ * (warning paths number records as in that payload), and the last batch's workspace is that
+ * import's, wherever the configuration settles the picklist: `setup` has no deals, so give
+ * `stageProbabilities` (else open stages get probability 0, where `fromZoho` takes the one deals
+ * report most often), and a layout without pipelines gets the stages its deals name as they come.
+ *
+ * @param setup - `{ layouts, pipelines, stageProbabilities? }`, as for `fromZoho`
+ * @param pages - an array, iterable or async iterable of `{ deals, stageHistory }`
+ * @returns an async generator of `{ workspace, deals, warnings }`, one per page
+ * @throws PipelineError `invalid_input` (from the generator) naming the JSON path of what cannot be read
+ * @example
+ * ```ts
+ * for await (const { deals } of streamZoho({ layouts, pipelines, stageProbabilities }, pagesOfDeals())) {
+ *   await saveDeals(deals);
+ * }
+ * ```
+ */
+export function streamZoho(setup: ZohoSetupPayload, pages: Pages<ZohoPage>): AsyncGenerator<ImportBatch> {
+  let layouts: ZohoLayout[] = [];
+  const contexts = new Map<ZohoLayout, ZohoLayoutContext>();
+  let figures = new Map<string, ZohoFigure[]>();
+  const offsets = { deals: 0, history: 0 };
+  return streamPages(
+    (w) => {
+      const p = obj(setup, 'payload');
+      const probabilities = readProbabilities(p.stageProbabilities);
+      layouts = readLayouts(p, w);
+      return layouts.map((layout) => {
+        const ctx = contextOf(layout, layoutDraft(layout, [], probabilities, w));
+        contexts.set(layout, ctx);
+        return ctx.draft;
+      });
+    },
+    pages,
+    (page, index, w) => {
+      const p = obj(page, `pages[${index}]`);
+      const history = readStageHistory(p.stageHistory, offsets.history, w);
+      const { items, path } = records(p.deals, 'payload.deals', 'data');
+      const raw = items.map((item, i) => {
+        const at = `${path}[${offsets.deals + i}]`;
+        const d = obj(item, at);
+        return { d, path: at, index: i, rows: history.rowsOf(id(d.id, `${at}.id`)) };
+      });
+      const byLayout = groupByLayout(raw, layouts, w);
+      const read: { index: number; draft: DraftDeal }[] = [];
+      figures = new Map();
+      for (const layout of layouts) {
+        for (const r of byLayout.get(layout) ?? []) {
+          const deal = readZohoDeal(r.d, r.path, r.rows, contexts.get(layout)!, w);
+          if (!deal) continue;
+          read.push({ index: r.index, draft: deal.draft });
+          if (!figures.has(deal.draft.id)) figures.set(deal.draft.id, deal.figures);
+        }
+      }
+      offsets.deals += items.length;
+      offsets.history += history.count;
+      return read.sort((a, b) => a.index - b.index).map((r) => r.draft);
+    },
+    (deals: readonly Deal[], w) => {
+      for (const deal of deals) compareZohoFigures(deal, figures.get(deal.id), w);
+    },
+  );
 }

@@ -2,6 +2,7 @@ import { cleanName, arr, id, isObj, keyed, looseNumber, obj, optBool, records, t
 import { forecastOf, probabilityOf } from './common.js';
 import type { DraftLayout, DraftPipeline, DraftStage, Warnings } from './draft.js';
 import { readInstant } from './time.js';
+import { isEmptyStage } from './zohoHistory.js';
 
 // Zoho's layouts and pipelines: the Stage picklist of each layout and its ordered subsets.
 
@@ -98,13 +99,6 @@ export interface DealRows {
   readonly rows: { row: Obj; path: string }[];
 }
 
-export function historyOf(histories: Obj, d: Obj, path: string): { row: Obj; path: string }[] {
-  const dealId = id(d.id, `${path}.id`);
-  if (!Object.hasOwn(histories, dealId)) return [];
-  const { items, path: at } = records(histories[dealId], `payload.stageHistory.${dealId}`, 'data');
-  return items.map((item, i) => ({ row: obj(item, `${at}[${i}]`), path: `${at}[${i}]` }));
-}
-
 /** The layout's picklist and pipelines; `stageIds` maps a stage name to its id. */
 export function layoutDraft(layout: ZohoLayout, deals: readonly DealRows[], probabilities: ReadonlyMap<string, unknown>, w: Warnings): { layout: DraftLayout; stageIds: Map<string, string> } {
   const standard = layout.pipelines.find(isStandardName) ?? [...layout.pipelines].sort((a, b) => b.maps.length - a.maps.length || Number(b.isDefault) - Number(a.isDefault))[0];
@@ -143,7 +137,7 @@ export function layoutDraft(layout: ZohoLayout, deals: readonly DealRows[], prob
 function namesInUse(deals: readonly DealRows[]): string[] {
   const first = new Map<string, number>();
   const see = (name: unknown, t: unknown): void => {
-    if (typeof name !== 'string') return;
+    if (typeof name !== 'string' || isEmptyStage(name)) return;
     const ms = readInstant(t)?.ms ?? Number.MAX_SAFE_INTEGER;
     first.set(name, Math.min(first.get(name) ?? ms, ms));
   };

@@ -3,6 +3,7 @@ import { Deal as DealSchema, type Deal } from '../model/deal.js';
 import { fail } from '../errors.js';
 import { Workspace as WorkspaceSchema, type Workspace } from '../model/layout.js';
 import { parseWith } from '../model/parse.js';
+import { isSurelyValidDeal } from '../model/quickDeal.js';
 import { Instant } from '../model/primitives.js';
 import { indexOf } from '../workspace/lookup.js';
 import { workspaceViolations, type InvariantViolation } from '../workspace/invariants.js';
@@ -68,6 +69,7 @@ export function shapedInvariantViolations(ws: Workspace, deals: readonly Deal[],
 }
 
 function shapeProblem(deal: unknown, label: string): InvariantViolation | null {
+  if (isSurelyValidDeal(deal)) return null;
   const result = DealSchema.safeParse(deal);
   if (result.success) return null;
   const issue = result.error.issues[0];
