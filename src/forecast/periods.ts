@@ -43,8 +43,10 @@ export function periodsBetween(from: number, to: number, unit: PeriodUnit, timeZ
   const whole: Period[] = [];
   for (let start = periodStart(from, unit, timeZone); start < to; ) {
     const end = addPeriods(start, unit, 1, timeZone);
-    cut.push({ from: Math.max(start, from), to: Math.min(end, to) });
-    whole.push({ from: start, to: end });
+    if (Math.max(start, from) < Math.min(end, to)) {
+      cut.push({ from: Math.max(start, from), to: Math.min(end, to) });
+      whole.push({ from: start, to: end });
+    }
     if (cut.length > MAX_PERIODS) {
       throw new PipelineError('limit_exceeded', `opts.to: more than ${MAX_PERIODS} periods`, { path: 'opts.to' });
     }

@@ -44,7 +44,9 @@ export interface StoredForecastOptions {
   readonly timeZone?: string;
 }
 
-const Options = z.object({ until: Instant.optional(), from: Instant.optional(), window: z.number().finite().positive().max(36_500).optional() });
+const Window = z.number().finite().positive().max(36_500).optional();
+const LearnOptions = z.strictObject({ until: Instant.optional(), window: Window });
+const ForecastStart = z.object({ from: Instant.optional(), window: Window });
 
 /** Every stored deal, page by page, handed to `visit` (the page is dropped after). */
 async function eachDeal(rt: Runtime, visit: (deal: Deal) => void): Promise<void> {
@@ -58,7 +60,7 @@ async function eachDeal(rt: Runtime, visit: (deal: Deal) => void): Promise<void>
 
 /** `learnPipeline` over the store: the deals are counted page by page, none is kept. */
 export async function storedLearnPipeline(rt: Runtime, input: StoredLearnOptions | undefined): Promise<PipelineModel> {
-  const o = parseWith(Options, input ?? {}, 'opts');
+  const o = parseWith(LearnOptions, input ?? {}, 'opts');
   const ws = await rt.workspaces.load();
   const builder = new ModelBuilder(o.until ?? rt.now(), (o.window ?? DEFAULT_WINDOW_DAYS) * DAY_MS);
   await eachDeal(rt, (d) => builder.add(d));
@@ -71,7 +73,7 @@ export async function storedLearnPipeline(rt: Runtime, input: StoredLearnOptions
  */
 export async function storedForecast(rt: Runtime, input: StoredForecastOptions): Promise<ForecastRow[]> {
   if (typeof input !== 'object' || input === null) throw new PipelineError('invalid_input', 'opts: expected an object', { path: 'opts' });
-  const o = parseWith(Options, { from: input.from, window: input.window }, 'opts');
+  const o = parseWith(ForecastStart, { from: input.from, window: input.window }, 'opts');
   const from = o.from ?? rt.now();
   const ws = await rt.workspaces.load();
   const builder = new ModelBuilder(from, (o.window ?? DEFAULT_WINDOW_DAYS) * DAY_MS);

@@ -50,6 +50,10 @@ describe('forecast', () => {
     expect(forecast(coinModel(1, 1), one, { from, to, period: 'quarter' })[0]!.expected).toBe(0);
   });
 
+  it('has no rows for an empty span', () => {
+    expect(forecast(model, deals, { from: from + 5 * DAY, to: from + 5 * DAY, period: 'month' })).toEqual([]);
+  });
+
   it('leaves out deals closed or not yet created at from', () => {
     const early = Date.parse('2025-01-01T00:00:00Z');
     const rows = forecast(model, deals.filter((d) => d.createdAt > early), { from: early, to: early + 30 * DAY, period: 'month' });

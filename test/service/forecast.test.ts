@@ -39,5 +39,6 @@ describe('the service forecasts over the store', () => {
     await expect(service.forecast({ to: end, period: 'year' as 'month' })).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'opts.period' } });
     await expect(service.forecast(null as never)).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'opts' } });
     await expect(service.learnPipeline({ window: 0 })).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'opts.window' } });
+    await expect(service.learnPipeline({ since: end } as never)).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'opts' } });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rotsAt, stalledDeals, type BusinessCalendar } from '../../src/index.js';
+import { dwellStats, rotsAt, stalledDeals, type BusinessCalendar } from '../../src/index.js';
 import { allDeals, dealerService, HOUR, T0 } from './helpers.js';
 
 const DAY = 24 * HOUR;
@@ -55,5 +55,15 @@ describe('service.board with a business calendar', () => {
     const plain = await service.board('new-cars', { now: T0 + 8 * DAY });
     expect(early.columns[0]!.rotting).toBe(0);
     expect(plain.columns[0]!.rotting).toBeGreaterThan(0);
+  });
+});
+
+describe('service.dwellStats with a calendar in a time zone', () => {
+  it('gives the rows dwellStats gives over the stored deals', async () => {
+    const { service, repos } = await withDeals(9);
+    const now = T0 + 12 * DAY;
+    const rows = await service.dwellStats({ now, includeOpen: true, businessDays: calendar });
+    expect(rows).toEqual(dwellStats(await allDeals(repos), { now, includeOpen: true, businessDays: calendar }));
+    expect(rows[0]!.meanMs).not.toBe(dwellStats(await allDeals(repos), { now, includeOpen: true })[0]!.meanMs);
   });
 });
