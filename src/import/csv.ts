@@ -1,3 +1,4 @@
+import { guarded } from '../_internal/guard.js';
 import { PipelineError } from '../errors.js';
 import { STAGE_ROW_COLUMNS, type StageRow } from './stageRows.js';
 
@@ -18,7 +19,7 @@ const INSTANT_COLUMNS: ReadonlySet<string> = new Set(['enteredAt', 'exitedAt']);
  * // 'dealId,dealName,layoutId,pipelineId,stageId,visit,enteredAt,exitedAt,current,outcome,...'
  * ```
  */
-export function toCsv(rows: readonly StageRow[]): string {
+export const toCsv = /* @__PURE__ */ guarded(function toCsv(rows: readonly StageRow[]): string {
   if (!Array.isArray(rows)) throw new PipelineError('invalid_input', 'rows: expected an array of stage rows', { path: 'rows' });
   const lines = [STAGE_ROW_COLUMNS.join(',')];
   rows.forEach((row, i) => {
@@ -26,7 +27,7 @@ export function toCsv(rows: readonly StageRow[]): string {
     lines.push(STAGE_ROW_COLUMNS.map((column) => cell(row[column], column, `rows[${i}].${column}`)).join(','));
   });
   return `${lines.join('\r\n')}\r\n`;
-}
+}, ['rows']);
 
 function cell(value: unknown, column: string, path: string): string {
   if (value === null || value === undefined) return '';
