@@ -184,9 +184,9 @@ const Step = z.strictObject({
   kind: z.enum(['create', 'moveToStage', 'moveToPipeline', 'closeWon', 'closeLost', 'reopen', 'update']),
   deal: z.number().int().min(0),
   target: z.number().int().min(0),
-  days: z.number().int().min(0),
+  days: z.number().refine(Number.isFinite, { message: 'expected a finite number' }),
   bypass: z.boolean(),
-  amount: z.number().int().min(0).max(MAX_AMOUNT).nullable(),
+  amount: z.number().min(-MAX_AMOUNT).max(MAX_AMOUNT).nullable(),
   reason: z.boolean(),
 });
 
