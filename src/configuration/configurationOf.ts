@@ -1,3 +1,4 @@
+import { guarded } from '../_internal/guard.js';
 import { PipelineError } from '../errors.js';
 import type { Workspace } from '../model/layout.js';
 import { checkedWorkspace } from '../workspace/validate.js';
@@ -18,7 +19,7 @@ import type { DesiredConfiguration } from './desired.js';
  * desired.layouts[0].pipelines.find((p) => p.standard)?.id; // 'sales:standard'
  * ```
  */
-export function configurationOf(ws: Workspace, layoutIds?: readonly string[]): DesiredConfiguration {
+export const configurationOf = /* @__PURE__ */ guarded(function configurationOf(ws: Workspace, layoutIds?: readonly string[]): DesiredConfiguration {
   ws = checkedWorkspace(ws);
   if (layoutIds !== undefined && (!Array.isArray(layoutIds) || !layoutIds.every((id) => typeof id === 'string'))) {
     throw new PipelineError('invalid_input', 'layoutIds: expected an array of layout ids', { path: 'layoutIds' });
@@ -40,4 +41,4 @@ export function configurationOf(ws: Workspace, layoutIds?: readonly string[]): D
       })),
     }));
   return { layouts };
-}
+}, ['workspace', 'layoutIds']);

@@ -1,3 +1,4 @@
+import { guarded } from '../_internal/guard.js';
 import { fail, isPipelineError, PipelineError } from '../errors.js';
 import { DEFAULT_LIMITS, type TransitionRulesPatch, type WorkspaceCommand } from '../model/commands.js';
 import { plural } from '../_internal/plural.js';
@@ -39,14 +40,14 @@ import { sameData } from './sameData.js';
  * planConfiguration(ws, sameDesired); // []
  * ```
  */
-export function planConfiguration(ws: Workspace, desired: DesiredConfiguration): WorkspaceCommand[] {
+export const planConfiguration = /* @__PURE__ */ guarded(function planConfiguration(ws: Workspace, desired: DesiredConfiguration): WorkspaceCommand[] {
   ws = checkedWorkspace(ws);
   const parsed = parseWith(DesiredConfiguration, desired, 'desired');
   checkDesired(parsed);
   const plan = new Plan(ws);
   parsed.layouts.forEach((layout, i) => planLayout(plan, layout, `desired.layouts[${i}]`));
   return plan.commands;
-}
+}, ['workspace', 'desired']);
 
 /**
  * The commands so far and the configuration they lead to: every command is tried on the

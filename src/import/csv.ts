@@ -1,3 +1,4 @@
+import { guarded } from '../_internal/guard.js';
 import { PipelineError } from '../errors.js';
 import { STAGE_ROW_COLUMNS, type StageRow } from './stageRows.js';
 
@@ -25,7 +26,7 @@ const INSTANT_COLUMNS: ReadonlySet<string> = new Set(['enteredAt', 'exitedAt']);
  * // 'dealId,dealName,layoutId,pipelineId,stageId,visit,enteredAt,exitedAt,current,outcome,...'
  * ```
  */
-export function toCsv(rows: readonly StageRow[], options?: { readonly escapeFormulas?: boolean }): string {
+export const toCsv = /* @__PURE__ */ guarded(function toCsv(rows: readonly StageRow[], options?: { readonly escapeFormulas?: boolean }): string {
   if (!Array.isArray(rows)) throw new PipelineError('invalid_input', 'rows: expected an array of stage rows', { path: 'rows' });
   const escape = escapeOption(options);
   const lines = [STAGE_ROW_COLUMNS.join(',')];
@@ -34,7 +35,7 @@ export function toCsv(rows: readonly StageRow[], options?: { readonly escapeForm
     lines.push(STAGE_ROW_COLUMNS.map((column) => cell(row[column], column, `rows[${i}].${column}`, escape)).join(','));
   });
   return `${lines.join('\r\n')}\r\n`;
-}
+}, ['rows', 'options']);
 
 function escapeOption(options: unknown): boolean {
   if (options === undefined) return true;

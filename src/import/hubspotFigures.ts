@@ -1,3 +1,4 @@
+import { guarded } from '../_internal/guard.js';
 import type { Deal } from '../model/deal.js';
 import { timeInStages } from '../metrics/timeInStages.js';
 import { assertDeal, assertHistory } from '../deals/shape.js';
@@ -44,8 +45,8 @@ export function hubSpotStageProperties(deal: Deal): Record<string, string> {
  * toHubSpotTimeProperties(deal)['hs_v2_cumulative_time_in_qualifiedtobuy']; // '1904400000'
  * ```
  */
-export function toHubSpotTimeProperties(deal: Deal): Record<string, string> {
+export const toHubSpotTimeProperties = /* @__PURE__ */ guarded(function toHubSpotTimeProperties(deal: Deal): Record<string, string> {
   assertDeal(deal);
   assertHistory(deal);
   return hubSpotStageProperties(deal);
-}
+}, ['deal']);

@@ -1,3 +1,4 @@
+import { guarded } from '../_internal/guard.js';
 import * as z from 'zod';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
@@ -61,7 +62,7 @@ const Options = z.strictObject({ pipelineId: Id, from: Instant, to: Instant });
  * //   average_age_in_days: { across_all_stages: 12.5, by_stages: [{ stage_id: '2', value: 12.5 }] } }
  * ```
  */
-export function toPipedriveStatistics(ws: Workspace, deals: readonly Deal[], opts: { pipelineId: string; from: Date | number | string; to: Date | number | string }): PipedriveStatistics {
+export const toPipedriveStatistics = /* @__PURE__ */ guarded(function toPipedriveStatistics(ws: Workspace, deals: readonly Deal[], opts: { pipelineId: string; from: Date | number | string; to: Date | number | string }): PipedriveStatistics {
   ws = checkedWorkspace(ws);
   const o = parseOptions(Options, opts);
   checkWindow(o.from, o.to);
@@ -90,6 +91,6 @@ export function toPipedriveStatistics(ws: Workspace, deals: readonly Deal[], opt
         .map(([stage_id, ages]) => ({ stage_id, value: ages.reduce((x, y) => x + y, 0) / ages.length })),
     },
   };
-}
+}, ['workspace', 'deals', 'opts']);
 
 const percent = (rate: number): number => Math.round(rate * 10000) / 100;

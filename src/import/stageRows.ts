@@ -1,3 +1,4 @@
+import { guarded } from '../_internal/guard.js';
 import type { Deal } from '../model/deal.js';
 import type { ForecastCategory, Outcome } from '../model/stage.js';
 import { assertDeals } from '../metrics/common.js';
@@ -61,7 +62,7 @@ export const STAGE_ROW_COLUMNS = [
  * // [['12345', 'closedwon'], ...]
  * ```
  */
-export function toStageRows(deals: readonly Deal[]): StageRow[] {
+export const toStageRows = /* @__PURE__ */ guarded(function toStageRows(deals: readonly Deal[]): StageRow[] {
   assertDeals(deals);
   const rows: StageRow[] = [];
   for (const deal of deals) {
@@ -88,4 +89,4 @@ export function toStageRows(deals: readonly Deal[]): StageRow[] {
     });
   }
   return rows;
-}
+}, ['deals']);

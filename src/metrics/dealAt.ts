@@ -1,3 +1,4 @@
+import { guarded } from '../_internal/guard.js';
 import { PipelineError } from '../errors.js';
 import type { Deal, FieldChange, StageVisit } from '../model/deal.js';
 import { Instant } from '../model/primitives.js';
@@ -55,12 +56,12 @@ export interface DealState {
  * //   amount: 12000, currency: 'EUR', probability: 10, closingDate: '2026-06-30', ownerId: 'ann' }
  * ```
  */
-export function dealAt(deal: Deal, instant: Date | number | string): DealState | null {
+export const dealAt = /* @__PURE__ */ guarded(function dealAt(deal: Deal, instant: Date | number | string): DealState | null {
   assertDeal(deal);
   assertHistory(deal);
   assertChangeLog(deal);
   return stateAt(deal, parseWith(Instant, instant, 'instant'));
-}
+}, ['deal', 'instant']);
 
 /** Checks the deals of an analytics metric: deals, their history rows and their change logs. */
 export function assertTimelines(deals: unknown): asserts deals is readonly Deal[] {

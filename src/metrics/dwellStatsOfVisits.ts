@@ -1,3 +1,4 @@
+import { guarded } from '../_internal/guard.js';
 import { PipelineError } from '../errors.js';
 import type { VisitRow } from '../ports/repositories.js';
 import { parseOptions } from './common.js';
@@ -24,7 +25,7 @@ import { DwellGroups, DwellOptions, type DwellRow } from './dwellStats.js';
  * dwellStatsOfVisits(rows, { now: Date.now(), pipelineId: 'new-cars' }); // same as dwellStats(deals, ...)
  * ```
  */
-export function dwellStatsOfVisits(
+export const dwellStatsOfVisits = /* @__PURE__ */ guarded(function dwellStatsOfVisits(
   visits: Iterable<VisitRow>,
   opts: { now: Date | number | string; pipelineId?: string; includeOpen?: boolean; businessDays?: boolean | BusinessCalendar },
 ): DwellRow[] {
@@ -39,7 +40,7 @@ export function dwellStatsOfVisits(
     groups.add(v);
   }
   return groups.rows();
-}
+}, ['visits', 'opts']);
 
 function assertVisit(v: unknown, i: number): asserts v is VisitRow {
   const r = v as Record<string, unknown> | null;

@@ -1,3 +1,4 @@
+import { guarded } from '../_internal/guard.js';
 import * as z from 'zod';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
@@ -60,7 +61,7 @@ const dateOf = (t: number): string => new Date(t).toISOString().slice(0, 10);
  * // { count: 2, total: 250000, weighted: 110000, target: 100000, coverage: 2.5, weightedCoverage: 1.1 }
  * ```
  */
-export function pipelineCoverage(
+export const pipelineCoverage = /* @__PURE__ */ guarded(function pipelineCoverage(
   ws: Workspace,
   deals: readonly Deal[],
   opts: { from: Date | number | string; to: Date | number | string; target: number | Record<string, number>; pipelineId?: string; asOf?: Date | number | string },
@@ -94,4 +95,4 @@ export function pipelineCoverage(
     out[currency] = { ...a, target, coverage: ok ? a.total / target : null, weightedCoverage: ok ? a.weighted / target : null };
   }
   return out;
-}
+}, ['workspace', 'deals', 'opts']);

@@ -1,3 +1,4 @@
+import { guarded } from '../_internal/guard.js';
 import * as z from 'zod';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
@@ -74,7 +75,7 @@ function record(tally: Tally): Record<string, WeightedTotals> {
  * // { count: 2, total: 30000, weighted: 13000, byStage: { quote: { count: 1, total: 20000, weighted: 12000 }, ... }, ... }
  * ```
  */
-export function pipelineSnapshot(
+export const pipelineSnapshot = /* @__PURE__ */ guarded(function pipelineSnapshot(
   ws: Workspace,
   deals: readonly Deal[],
   instant: Date | number | string,
@@ -115,4 +116,4 @@ export function pipelineSnapshot(
     out[currency] = { ...g.totals, byPipeline: record(g.byPipeline), byStage: record(g.byStage), byForecastCategory: record(g.byForecastCategory) };
   }
   return out;
-}
+}, ['workspace', 'deals', 'instant', 'opts']);

@@ -1,3 +1,4 @@
+import { guarded } from '../_internal/guard.js';
 import * as z from 'zod';
 import { PipelineError } from '../errors.js';
 import type { Deal, FieldChange } from '../model/deal.js';
@@ -93,7 +94,7 @@ const BUCKETS: readonly BucketName[] = ['start', 'created', 'pulledIn', 'increas
  * // { start: { count: 2, amount: 15000, dealIds: ['a', 'b'] }, created: { count: 1, amount: 8000, dealIds: ['c'] }, ..., end: { count: 2, amount: 20000, ... } }
  * ```
  */
-export function pipelineWaterfall(
+export const pipelineWaterfall = /* @__PURE__ */ guarded(function pipelineWaterfall(
   ws: Workspace,
   deals: readonly Deal[],
   opts: { from: Date | number | string; to: Date | number | string; pipelineId?: string; closingFrom?: string; closingTo?: string },
@@ -120,7 +121,7 @@ export function pipelineWaterfall(
     walk(w, deal);
   }
   return w.out;
-}
+}, ['workspace', 'deals', 'opts']);
 
 /** The options of one waterfall, read once, and the buckets it fills. */
 interface Walk {

@@ -1,3 +1,4 @@
+import { guarded } from '../_internal/guard.js';
 import * as z from 'zod';
 import type { Deal } from '../model/deal.js';
 import { checkWindow, DAY_MS, parseOptions, WindowShape } from './common.js';
@@ -50,7 +51,7 @@ const VelocityOptions = z.strictObject(WindowShape);
  * // { openDeals: 20, won: 4, lost: 4, winRate: 0.5, averageWonAmount: 25000, averageCycleDays: 30, velocityPerDay: 8333.33 }
  * ```
  */
-export function salesVelocity(deals: readonly Deal[], opts: { from: Date | number | string; to: Date | number | string }): Record<string, SalesVelocity> {
+export const salesVelocity = /* @__PURE__ */ guarded(function salesVelocity(deals: readonly Deal[], opts: { from: Date | number | string; to: Date | number | string }): Record<string, SalesVelocity> {
   const { from, to } = parseOptions(VelocityOptions, opts);
   checkWindow(from, to);
   assertTimelines(deals);
@@ -81,4 +82,4 @@ export function salesVelocity(deals: readonly Deal[], opts: { from: Date | numbe
     out[currency] = { openDeals: a.open, won: a.won, lost: a.lost, winRate, averageWonAmount, averageCycleDays, velocityPerDay };
   }
   return out;
-}
+}, ['deals', 'opts']);

@@ -1,3 +1,4 @@
+import { guarded } from '../_internal/guard.js';
 import * as z from 'zod';
 import type { Deal } from '../model/deal.js';
 import { assertDeals, checkWindow, DAY_MS, parseOptions, WindowShape } from './common.js';
@@ -117,7 +118,7 @@ const dateOf = (t: number): string => new Date(t).toISOString().slice(0, 10);
  * //   totals: { deals: 1, pushes: 2, daysPushed: 46, pushedOut: 1, pushedOutIds: ['a'] } }
  * ```
  */
-export function slippage(deals: readonly Deal[], opts: { from: Date | number | string; to: Date | number | string }): Slippage {
+export const slippage = /* @__PURE__ */ guarded(function slippage(deals: readonly Deal[], opts: { from: Date | number | string; to: Date | number | string }): Slippage {
   const { from, to } = parseOptions(SlippageOptions, opts);
   checkWindow(from, to);
   assertDeals(deals);
@@ -142,4 +143,4 @@ export function slippage(deals: readonly Deal[], opts: { from: Date | number | s
       pushedOutIds: out,
     },
   };
-}
+}, ['deals', 'opts']);

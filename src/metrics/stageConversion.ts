@@ -1,3 +1,4 @@
+import { guarded } from '../_internal/guard.js';
 import * as z from 'zod';
 import { fail } from '../errors.js';
 import type { Deal, StageVisit } from '../model/deal.js';
@@ -77,7 +78,7 @@ const ConversionOptions = z.strictObject({ ...WindowShape, pipelineId: Id });
  * // { fromStageId: 'requirements', toStageId: 'test-drive', entered: 40, converted: 31, conversionRate: 0.775 }
  * ```
  */
-export function stageConversion(
+export const stageConversion = /* @__PURE__ */ guarded(function stageConversion(
   ws: Workspace,
   deals: readonly Deal[],
   opts: { pipelineId: string; from: Date | number | string; to: Date | number | string },
@@ -130,7 +131,7 @@ export function stageConversion(
     wonConversion: cohort === 0 ? null : won / cohort,
     lostConversion: cohort === 0 ? null : lost / cohort,
   };
-}
+}, ['workspace', 'deals', 'opts']);
 
 /** Every open stage with every later open stage and every closed stage, in pipeline order. */
 function pairsOf(scope: StageScope): [StageSlot, StageSlot][] {

@@ -1,10 +1,16 @@
+import { guarded } from '../_internal/guard.js';
 import fc from 'fast-check';
 import { isPipelineError } from '../errors.js';
 import type { DealCommandInput, WorkspaceCommandInput } from '../model/commands.js';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import type { StageDef } from '../model/stage.js';
+import * as z from 'zod';
 import { applyDeal } from '../deals/apply.js';
+import { assertDeal } from '../deals/shape.js';
+import { MAX_AMOUNT } from '../model/primitives.js';
+import { parseWith } from '../model/parse.js';
+import { checkedWorkspace } from '../workspace/validate.js';
 import { applyWorkspace, emptyWorkspace } from '../workspace/apply.js';
 
 /**
@@ -61,7 +67,7 @@ const CLOSING_DATES = ['2026-01-31', '2026-03-31', '2026-06-30', '2026-09-30', '
  * fc.sample(arbStageDef('s1'), 1)[0]; // { id: 's1', name: 'Stage s1', probability: 37, outcome: 'open', ... }
  * ```
  */
-export function arbStageDef(id: string, outcome?: StageDef['outcome']): fc.Arbitrary<StageDef> {
+export const arbStageDef = /* @__PURE__ */ guarded(function arbStageDef(id: string, outcome?: StageDef['outcome']): fc.Arbitrary<StageDef> {
   return fc
     .record({
       probability: fc.integer({ min: 0, max: 100 }),
@@ -70,7 +76,7 @@ export function arbStageDef(id: string, outcome?: StageDef['outcome']): fc.Arbit
       rotAfterDays: fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined }),
     })
     .map(({ rotAfterDays, ...rest }) => ({ id, name: `Stage ${id}`, ...rest, ...(rotAfterDays === undefined ? {} : { rotAfterDays }) }));
-}
+}, ['id', 'outcome']);
 
 const arbRules = fc.record({
   allowSkip: fc.boolean(),
@@ -146,13 +152,13 @@ function build(commands: readonly WorkspaceCommandInput[], at: number): Workspac
  * fc.assert(fc.property(arbWorkspace(), (ws) => checkInvariants(ws, [], { now: 0 }).length === 0));
  * ```
  */
-export function arbWorkspace(opts: ArbWorkspaceOptions = {}): fc.Arbitrary<Workspace> {
+export const arbWorkspace = /* @__PURE__ */ guarded(function arbWorkspace(opts: ArbWorkspaceOptions = {}): fc.Arbitrary<Workspace> {
   const o = { minLayouts: 1, maxLayouts: 2, maxStages: 7, maxPipelines: 3, ...opts };
   return fc
     .integer({ min: Math.max(1, o.minLayouts), max: Math.max(1, o.minLayouts, o.maxLayouts) })
     .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => arbLayoutCommands(i, o))))
     .map((perLayout) => build(perLayout.flat(), Date.UTC(2026, 0, 1)));
-}
+}, ['opts']);
 
 /** One step of a scenario, interpreted against the state at that point. */
 /**
@@ -173,6 +179,17 @@ export interface ScenarioStep {
   readonly reason: boolean;
 }
 
+/** A step as stepCommand reads it, checked once: a host's own steps may be anything. */
+const Step = z.strictObject({
+  kind: z.enum(['create', 'moveToStage', 'moveToPipeline', 'closeWon', 'closeLost', 'reopen', 'update']),
+  deal: z.number().int().min(0),
+  target: z.number().int().min(0),
+  days: z.number().refine(Number.isFinite, { message: 'expected a finite number' }),
+  bypass: z.boolean(),
+  amount: z.number().min(-MAX_AMOUNT).max(MAX_AMOUNT).nullable(),
+  reason: z.boolean(),
+});
+
 const arbStep: fc.Arbitrary<ScenarioStep> = fc.record({
   kind: fc.constantFrom<ScenarioStep['kind']>('create', 'moveToStage', 'moveToStage', 'moveToPipeline', 'closeWon', 'closeLost', 'reopen', 'update'),
   deal: fc.nat(),
@@ -192,7 +209,10 @@ const arbStep: fc.Arbitrary<ScenarioStep> = fc.record({
  * stepCommand(ws, deal, { kind: 'closeWon', deal: 0, target: 0, days: 0, bypass: false, amount: null, reason: false }, 'new-id');
  * ```
  */
-export function stepCommand(ws: Workspace, deal: Deal | null, step: ScenarioStep, newId: string, fieldKey = 'region'): DealCommandInput {
+export const stepCommand = /* @__PURE__ */ guarded(function stepCommand(ws: Workspace, deal: Deal | null, step: ScenarioStep, newId: string, fieldKey = 'region'): DealCommandInput {
+  ws = checkedWorkspace(ws);
+  if (deal !== null) assertDeal(deal);
+  step = parseWith(Step, step, 'step');
   const layouts = ws.layouts;
   const layout = layouts[step.target % layouts.length]!;
   if (deal === null || step.kind === 'create') {
@@ -226,7 +246,7 @@ export function stepCommand(ws: Workspace, deal: Deal | null, step: ScenarioStep
         patch: { amount: step.amount, closingDate: CLOSING_DATES[step.target % CLOSING_DATES.length]!, fields: { [fieldKey]: step.reason ? 'north' : 'south' }, ...(step.bypass ? { probability: step.days * 5, ownerId: `rep-${step.target % 3}` } : {}) },
       };
   }
-}
+}, ['workspace', 'deal', 'step', 'newId', 'fieldKey']);
 
 /**
  * A workspace and deals produced by random valid commands (refused commands are skipped), with
@@ -241,7 +261,7 @@ export function stepCommand(ws: Workspace, deal: Deal | null, step: ScenarioStep
  *   checkInvariants(workspace, deals, { now }).length === 0));
  * ```
  */
-export function arbScenario(opts: ArbScenarioOptions = {}): fc.Arbitrary<{ workspace: Workspace; deals: Deal[]; now: number }> {
+export const arbScenario = /* @__PURE__ */ guarded(function arbScenario(opts: ArbScenarioOptions = {}): fc.Arbitrary<{ workspace: Workspace; deals: Deal[]; now: number }> {
   const maxDeals = opts.maxDeals ?? 8;
   const start = opts.start ?? Date.UTC(2026, 0, 1);
   return fc
@@ -267,7 +287,7 @@ export function arbScenario(opts: ArbScenarioOptions = {}): fc.Arbitrary<{ works
       }
       return { workspace, deals, now: now + tail * DAY };
     });
-}
+}, ['opts']);
 
 const defaultStep: ScenarioStep = { kind: 'create', deal: 0, target: 0, days: 0, bypass: false, amount: 1000, reason: true };
 

@@ -15,6 +15,8 @@ import { isSealedWorkspace, markSealed } from './lookup.js';
  */
 export function checkedWorkspace(ws: unknown): Workspace {
   if (isSealedWorkspace(ws)) return ws as Workspace;
+  const known = typeof ws === 'object' && ws !== null ? copies.get(ws) : undefined;
+  if (known !== undefined && holdsSame(ws, known)) return known;
   const parsed = parseWith(Workspace, ws, 'workspace');
   const violations = workspaceViolations(parsed);
   const first = violations[0];
@@ -23,7 +25,43 @@ export function checkedWorkspace(ws: unknown): Workspace {
   }
   const sealed = isDeepFrozen(ws) ? (ws as Workspace) : parsed;
   sealWorkspace(sealed);
+  if (sealed !== ws) copies.set(ws as object, sealed);
   return sealed;
+}
+
+/**
+ * The sealed copy made last of each host workspace object. A host that passes its own object at
+ * every call gets the copy back after one walk that finds the object unchanged (no parse, no
+ * invariant check, no copy); an edit anywhere in it makes the walk fail and the object is checked
+ * and copied again.
+ */
+const copies = new WeakMap<object, Workspace>();
+
+/** Whether the host's `value` holds exactly the data of the sealed `copy` now; false when it cannot be read. */
+function holdsSame(value: unknown, copy: unknown): boolean {
+  // Two stacks rather than pairs: this runs at every call that passes a host's own object.
+  const left: unknown[] = [value];
+  const right: unknown[] = [copy];
+  try {
+    while (left.length > 0) {
+      const a = left.pop();
+      const b = right.pop();
+      if (a === b) continue;
+      if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+      const keys = Object.keys(a);
+      if (keys.length !== Object.keys(b).length) return false;
+      for (let k = 0; k < keys.length; k++) {
+        const key = keys[k]!;
+        if (!Object.hasOwn(b, key)) return false;
+        // A getter is read like a value: the copy holds what it answers now, so the copy is right for this call.
+        left.push((a as Record<string, unknown>)[key]);
+        right.push((b as Record<string, unknown>)[key]);
+      }
+    }
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether every object inside `value` is frozen already: sealing it then changes nothing its holder could see. */

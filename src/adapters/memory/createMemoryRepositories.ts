@@ -1,3 +1,4 @@
+import { guarded } from '../../_internal/guard.js';
 import { PipelineError } from '../../errors.js';
 import type { DealEvent } from '../../deals/events.js';
 import type { Deal } from '../../model/deal.js';
@@ -76,7 +77,7 @@ interface State {
  * const service = createPipelineService(repos);
  * ```
  */
-export function createMemoryRepositories(seed: { workspace?: Workspace; deals?: readonly Deal[] } = {}): MemoryRepositories {
+export const createMemoryRepositories = /* @__PURE__ */ guarded(function createMemoryRepositories(seed: { workspace?: Workspace; deals?: readonly Deal[] } = {}): MemoryRepositories {
   if (typeof seed !== 'object' || seed === null) throw new PipelineError('invalid_input', 'seed: expected { workspace?, deals? }', { path: 'seed' });
   // A seed workspace of the host's own is kept as a sealed copy: the host's object stays unfrozen.
   const seeded = seed.workspace === undefined ? emptyWorkspace() : checkedWorkspace(seed.workspace);
@@ -100,7 +101,7 @@ export function createMemoryRepositories(seed: { workspace?: Workspace; deals?: 
     outbox: state.outbox,
     visits: { list: async (q) => listVisits(store, q) },
   };
-}
+}, ['seed']);
 
 function memoryWorkspace(state: State): WorkspaceRepository {
   return {
