@@ -3,12 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { bundleBrowserPage } from '../../scripts/browser-bundle.js';
 
 describe('a browser page using applyDeal, checkTransition, allowedStages and dwellStats', () => {
-  it('bundles to at most 40 kB gzip with its dependencies, without zod locales other than English or a date parser', async () => {
+  // 43 kB since dwellStats carries the business calendar in a time zone (its hours schema and the offsets from @date-fns/tz).
+  it('bundles to at most 43 kB gzip with its dependencies, without zod locales other than English or a date parser', async () => {
     const bundle = await bundleBrowserPage('src');
     const files = Object.keys(bundle.inputs).filter((f) => bundle.inputs[f]! > 0);
     expect(files.filter((f) => /zod\/v4\/locales\/(?!en\.js)/.test(f))).toEqual([]);
     expect(files.filter((f) => f.includes('node_modules/date-fns/'))).toEqual([]);
-    expect(bundle.gzipped).toBeLessThanOrEqual(40_000);
+    expect(bundle.gzipped).toBeLessThanOrEqual(43_000);
   }, 60_000);
 
   it('runs in a context with no Node.js globals', async () => {
