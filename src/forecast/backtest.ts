@@ -9,7 +9,7 @@ import { checkedWorkspace } from '../workspace/validate.js';
 import { DEFAULT_RUNS, SimulationOptions, type ForecastRow } from './forecast.js';
 import { DEFAULT_WINDOW_DAYS } from './learnPipeline.js';
 import { ModelBuilder } from './modelBuilder.js';
-import { addPeriods, midnightIn, periodIndex, periodsBetween, periodStart, type Period, type PeriodUnit } from './periods.js';
+import { periodIndex, periodsBetween, ZoneCalendar, type Period, type PeriodUnit } from './periods.js';
 import { openAt, positionsOf, type OpenDeal } from './positions.js';
 import { deriveSeed } from './random.js';
 import { CompiledModel, simulate } from './simulate.js';
@@ -85,19 +85,19 @@ export const backtest = /* @__PURE__ */ guarded(function backtest(ws: Workspace,
   ws = checkedWorkspace(ws);
   const o = parseOptions(BacktestOptions, opts);
   assertTimelines(deals);
-  const zone = o.timeZone ?? 'UTC';
+  const calendar = new ZoneCalendar(o.timeZone ?? 'UTC');
   const rows: BacktestRow[] = [];
   o.at.forEach((at, k) => {
     const builder = new ModelBuilder(at, (o.window ?? DEFAULT_WINDOW_DAYS) * DAY_MS);
     for (const deal of deals) builder.add(deal);
     const model = new CompiledModel(builder.build(ws));
-    const end = addPeriods(periodStart(at, o.period, zone), o.period, o.horizon, zone);
-    const { cut, whole } = periodsBetween(at, end, o.period, zone);
+    const end = calendar.addPeriods(calendar.periodStart(at, o.period), o.period, o.horizon);
+    const { cut, whole } = periodsBetween(at, end, o.period, calendar);
     const open = openAt(deals, at);
     const { positions, currencies } = positionsOf(model, open);
     const spreads = simulate(model, positions, cut, currencies.length, o.runs ?? DEFAULT_RUNS, deriveSeed(o.seed ?? 1, k));
     const actual = wonAfter(open, at, cut, currencies);
-    const weighted = weightedByClosingDate(open, whole, currencies, zone);
+    const weighted = weightedByClosingDate(open, whole, currencies, calendar);
     cut.forEach((period, i) =>
       currencies.forEach((currency, c) => rows.push({ at, period, currency, actual: actual[i]![c]!, forecast: spreads[i]![c]!, weighted: weighted[i]![c]! })),
     );
@@ -118,11 +118,11 @@ function wonAfter(open: readonly OpenDeal[], at: number, periods: readonly Perio
   return out;
 }
 
-function weightedByClosingDate(open: readonly OpenDeal[], periods: readonly Period[], currencies: readonly string[], zone: string): number[][] {
+function weightedByClosingDate(open: readonly OpenDeal[], periods: readonly Period[], currencies: readonly string[], calendar: ZoneCalendar): number[][] {
   const out = periods.map(() => currencies.map(() => 0));
   for (const o of open) {
     if (o.state.closingDate === null) continue;
-    const i = periodIndex(periods, midnightIn(o.state.closingDate, zone));
+    const i = periodIndex(periods, calendar.midnight(o.state.closingDate));
     if (i < 0) continue;
     const c = currencies.indexOf(o.state.currency ?? '');
     out[i]![c] = out[i]![c]! + ((o.state.amount ?? 0) * o.state.probability) / 100;

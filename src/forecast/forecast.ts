@@ -7,7 +7,7 @@ import { Instant } from '../model/primitives.js';
 import { parseOptions } from '../metrics/common.js';
 import { assertTimelines } from '../metrics/dealAt.js';
 import { isTimeZone } from '../metrics/zoneTimeline.js';
-import { periodsBetween, type PeriodUnit } from './periods.js';
+import { periodsBetween, ZoneCalendar, type PeriodUnit } from './periods.js';
 import { PipelineModelSchema, type PipelineModel } from './pipelineModel.js';
 import { openAt, positionsOf } from './positions.js';
 import { CompiledModel, simulate } from './simulate.js';
@@ -74,7 +74,7 @@ export const forecast = /* @__PURE__ */ guarded(function forecast(
   if (o.to < o.from) throw new PipelineError('invalid_input', 'opts.to: must not be before opts.from', { path: 'opts.to' });
   assertTimelines(openDeals);
   const compiled = new CompiledModel(m);
-  const { cut } = periodsBetween(o.from, o.to, o.period, o.timeZone ?? 'UTC');
+  const { cut } = periodsBetween(o.from, o.to, o.period, new ZoneCalendar(o.timeZone ?? 'UTC'));
   const { positions, currencies } = positionsOf(compiled, openAt(openDeals, o.from));
   const spreads = simulate(compiled, positions, cut, currencies.length, o.runs ?? DEFAULT_RUNS, o.seed ?? 1);
   return cut.flatMap((period, i) => currencies.map((currency, c) => ({ period, currency, ...spreads[i]![c]! })));
