@@ -124,7 +124,25 @@ export type {
   VisitPage,
   VisitRow,
   Repositories,
+  DealFilter,
+  DealErasure,
+  DealErasedEvent,
+  OutboxClaim,
 } from './ports/repositories.js';
+export {
+  checkDealQuery,
+  pageOfDeals,
+  matchesQuery,
+  leanDeal,
+  sortValue,
+  comparePositions,
+  encodeCursor,
+  type CheckedDealQuery,
+  type DealSort,
+  type DealInclude,
+  type RottingThresholds,
+} from './ports/dealQuery.js';
+export { redactEvent, type RedactedEvent } from './ports/erasure.js';
 export { createMemoryRepositories, type MemoryRepositories, type MemoryDealRepository } from './adapters/memory/createMemoryRepositories.js';
 export {
   createPipelineService,

@@ -9,7 +9,7 @@ import type { StoredDwellOptions } from './storedMetrics.js';
 import type { DealInput } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import type { Deal } from '../model/deal.js';
-import type { DealFilter, DealPage, DealQuery, Repositories } from '../ports/repositories.js';
+import type { DealErasedEvent, DealFilter, DealPage, DealQuery, Repositories } from '../ports/repositories.js';
 import type { WorkspaceEvent } from '../workspace/events.js';
 
 /**
@@ -50,7 +50,7 @@ export interface PipelineServiceOptions extends Repositories {
    * `deliverPending()`; consumers de-duplicate by `event.id`. Without an outbox, events are
    * published once after the save and an error reaches the caller.
    */
-  readonly onEvents?: (events: readonly (WorkspaceEvent | DealEvent)[]) => void | Promise<void>;
+  readonly onEvents?: (events: readonly (WorkspaceEvent | DealEvent | DealErasedEvent)[]) => void | Promise<void>;
   /** Told when delivering stored events failed after a successful save (they stay pending). */
   readonly onDeliveryError?: (error: unknown) => void;
   /** Retries after a version conflict (default 20); the same as `retry.maxRetries`. */

@@ -6,6 +6,7 @@ import {
   createPipelineService,
   dwellStats,
   type DealEvent,
+  type DealErasedEvent,
   type PipelineService,
   type Repositories,
   type StageSummaryRow,
@@ -61,11 +62,11 @@ async function run(service: PipelineService, op: Op): Promise<unknown> {
 interface Side {
   readonly repos: Repositories;
   readonly service: PipelineService;
-  readonly events: (WorkspaceEvent | DealEvent)[];
+  readonly events: (WorkspaceEvent | DealEvent | DealErasedEvent)[];
 }
 
 async function side(repos: Repositories): Promise<Side> {
-  const events: (WorkspaceEvent | DealEvent)[] = [];
+  const events: (WorkspaceEvent | DealEvent | DealErasedEvent)[] = [];
   const service = createPipelineService({ ...repos, clock: steppingClock(), onEvents: (batch) => void events.push(...batch) });
   for (const command of dealerCommands) await service.configure(command, { by: 'admin' });
   return { repos, service, events };

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { configurationOf, createPipelineService, dwellStats, isPipelineError, type Deal, type DealEvent, type Repositories, type WorkspaceEvent } from '../../src/index.js';
+import { configurationOf, createPipelineService, dwellStats, isPipelineError, type Deal, type DealErasedEvent, type DealEvent, type Repositories, type WorkspaceEvent } from '../../src/index.js';
 import { checkInvariants } from '../../src/testing.js';
 import { dealerCommands } from '../../examples/dealership.js';
 import { allDeals, steppingClock, T0 } from './helpers.js';
 import { holdingDealSaves } from './hold.js';
 
 type Make = () => Repositories | Promise<Repositories>;
-type AnyEvent = WorkspaceEvent | DealEvent;
+type AnyEvent = WorkspaceEvent | DealEvent | DealErasedEvent;
 
 async function outcome(promise: Promise<unknown>): Promise<{ ok: true } | { ok: false; code: string }> {
   return promise.then(() => ({ ok: true as const }), (e: unknown) => {
