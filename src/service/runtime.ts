@@ -3,7 +3,7 @@ import type { DealEvent } from '../deals/events.js';
 import type { Deal } from '../model/deal.js';
 import { parseWith } from '../model/parse.js';
 import { Id } from '../model/primitives.js';
-import type { DealChange, DealDecision, DealRepository, OutboxRepository, VisitRepository, WorkspaceRepository } from '../ports/repositories.js';
+import type { DealChange, DealDecision, DealFilter, DealRepository, OutboxRepository, VisitRepository, WorkspaceRepository } from '../ports/repositories.js';
 import type { Workspace } from '../model/layout.js';
 import type { WorkspaceEvent } from '../workspace/events.js';
 import { guardRepositories } from './storage.js';
@@ -25,8 +25,11 @@ export interface Runtime {
   authorize(request: AuthorizationRequest): Promise<void>;
   /** Whether the host allows a request (true when it gave no authorize function and no bypass is asked). */
   allows(request: AuthorizationRequest): Promise<boolean>;
-  /** Saves a workspace decided on `expectedVersion`, with its events, then delivers them. */
-  saveWorkspace(ws: import('../model/layout.js').Workspace, expectedVersion: number, events: readonly WorkspaceEvent[]): Promise<void>;
+  /**
+   * Saves a workspace decided on `expectedVersion`, with its events, then delivers them. `unused`:
+   * filters no stored deal may match when the save lands (what the change drops).
+   */
+  saveWorkspace(ws: Workspace, expectedVersion: number, events: readonly WorkspaceEvent[], unused?: readonly DealFilter[]): Promise<void>;
   /**
    * Saves planned deals in one all-or-nothing save against the version each was read at and the
    * workspace version the plan read, then delivers their events. `starts`: where the history of
@@ -152,8 +155,9 @@ export function createRuntime(o: PipelineServiceOptions): Runtime {
         });
       }
     },
-    async saveWorkspace(ws, expectedVersion, events) {
-      await repos.workspace.save(ws, expectedVersion, outbox ? { events } : {});
+    async saveWorkspace(ws, expectedVersion, events, unused) {
+      const guarded = unused !== undefined && unused.length > 0 ? { unused } : {};
+      await repos.workspace.save(ws, expectedVersion, outbox ? { events, ...guarded } : guarded);
       await afterSave(events);
     },
     async commit(updated, workspaceVersion, expected = (d) => d.version - 1, starts = null) {

@@ -2,6 +2,7 @@ import { describe, it } from './vitestApi.js';
 import { basicChecks } from './contract/basicChecks.js';
 import type { ContractCheck, MakeRepositories } from './contract/fixtures.js';
 import { storageChecks } from './contract/storageChecks.js';
+import { guardChecks } from './contract/guardChecks.js';
 import { tailChecks } from './contract/tailChecks.js';
 import { transactChecks } from './contract/transactChecks.js';
 import { tenantChecks, type MakeTenant, type TenantCheck } from './contract/tenantChecks.js';
@@ -17,7 +18,7 @@ export type { ContractCheck, MakeRepositories, MakeTenant, TenantCheck };
  * repositoryContractChecks.map((c) => c.name); // the sentences describeRepositoryContract runs
  * ```
  */
-export const repositoryContractChecks: readonly ContractCheck[] = [...basicChecks, ...storageChecks, ...tailChecks, ...transactChecks];
+export const repositoryContractChecks: readonly ContractCheck[] = [...basicChecks, ...storageChecks, ...guardChecks, ...tailChecks, ...transactChecks];
 
 /**
  * The checks that two tenants of one store never see each other's data, for adapters that hold

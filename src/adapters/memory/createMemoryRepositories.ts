@@ -2,9 +2,11 @@ import { PipelineError } from '../../errors.js';
 import type { DealEvent } from '../../deals/events.js';
 import type { Deal } from '../../model/deal.js';
 import type { Workspace } from '../../model/layout.js';
+import { checkDealQuery, matchesQuery } from '../../ports/dealQuery.js';
 import {
   dealMatches,
   type DealChange,
+  type DealFilter,
   type DealPage,
   type DealRepository,
   type OutboxRepository,
@@ -116,6 +118,7 @@ function memoryWorkspace(state: State): WorkspaceRepository {
           expectedVersion,
         });
       }
+      refuseInUse(state.deals, options?.unused);
       // Check and freeze everything before writing anything: a save is all or nothing.
       freezeJson(ws, 'workspace');
       freezeJson(events, 'options.events');
@@ -123,6 +126,32 @@ function memoryWorkspace(state: State): WorkspaceRepository {
       state.outbox.append(events);
     },
   };
+}
+
+/**
+ * The in-use guard of a workspace save: a conflict naming how many stored deals match any of the
+ * filters (and the first ten ids), checked in the same synchronous step as the write, so no deal
+ * save can land between them.
+ */
+function refuseInUse(store: DealStore, unused: unknown): void {
+  if (unused === undefined) return;
+  if (!Array.isArray(unused)) throw new PipelineError('invalid_input', 'options.unused: expected an array of deal filters', { path: 'options.unused' });
+  if (unused.length === 0) return;
+  const queries = unused.map((f: unknown, i) => {
+    if (typeof f !== 'object' || f === null || Array.isArray(f)) throw new PipelineError('invalid_input', `options.unused[${i}]: expected a deal filter`, { path: `options.unused[${i}]` });
+    return checkDealQuery({ ...(f as DealFilter), limit: 1 });
+  });
+  const dealIds: string[] = [];
+  let count = 0;
+  for (const id of store.orderedIds()) {
+    const deal = store.byId.get(id)!;
+    if (!queries.some((q) => matchesQuery(deal, q))) continue;
+    if (dealIds.length < 10) dealIds.push(id);
+    count++;
+  }
+  if (count > 0) {
+    throw new PipelineError('conflict', `workspace: ${count} stored deal${count === 1 ? '' : 's'} still use what this change removes (${dealIds.join(', ')})`, { ids: [], inUse: { count, dealIds } });
+  }
 }
 
 function memoryDeals(state: State): MemoryRepositories['deals'] {
