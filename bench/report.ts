@@ -28,6 +28,7 @@ const goals: [RegExp, number][] = [
   [/^postgres: tenants/, 1.1],
   [/^memory store/, 3],
   [/^analytics/, 2],
+  [/^outbox/, 1.2],
 ];
 
 const libraryOf = (g: { benchmarks: Bench[] }) => g.benchmarks.find((b) => b.name.startsWith('library'));

@@ -158,6 +158,8 @@ export {
   type BoardColumn,
   type BoardOptions,
   type StoredDwellOptions,
+  type DeliveryOptions,
+  type DeliveryFailure,
 } from './service/index.js';
 
 export { toProblem, PROBLEM_STATUS, PROBLEM_TYPE_BASE, type Problem, type ToProblemOptions } from './problem.js';

@@ -12,6 +12,7 @@ import { applyConfiguration } from './applyConfiguration.js';
 import { board } from './board.js';
 import { storedDwellStats } from './storedMetrics.js';
 import { bulkUpdate } from './bulk.js';
+import { deliverPending, parkedEvents, purgeDelivered, retryParked } from './outboxCalls.js';
 import { configure } from './configure.js';
 import { actor, createRuntime, finalConflict, type Runtime } from './runtime.js';
 import type { DispatchOptions, PipelineService, PipelineServiceOptions } from './types.js';
@@ -51,7 +52,11 @@ export function createPipelineService(options: PipelineServiceOptions): Pipeline
     getWorkspace: () => run(() => rt.workspaces.load()),
     listDeals: (query) => run(() => listDeals(rt, query)),
     board: (pipelineId, opts) => run(() => board(rt, pipelineId, opts)),
-    deliverPending: () => run(() => rt.deliverPending()),
+    deliverPending: () => run(() => deliverPending(rt)),
+    idle: () => rt.delivery?.idle() ?? Promise.resolve(),
+    parkedEvents: (limit) => run(() => parkedEvents(rt, limit)),
+    retryParked: (seqs) => run(() => retryParked(rt, seqs)),
+    purgeDelivered: (before) => run(() => purgeDelivered(rt, before)),
     dwellStats: (opts) => run(() => storedDwellStats(rt, opts)),
     applyConfiguration: (desired, opts) => run(() => applyConfiguration(rt, desired, opts, actor(opts))),
   };

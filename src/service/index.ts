@@ -11,5 +11,7 @@ export type {
   Board,
   BoardColumn,
   BoardOptions,
+  DeliveryOptions,
+  DeliveryFailure,
 } from './types.js';
 export type { StoredDwellOptions } from './storedMetrics.js';

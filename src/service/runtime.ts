@@ -6,6 +6,7 @@ import { Id } from '../model/primitives.js';
 import type { DealChange, DealDecision, DealFilter, DealRepository, OutboxRepository, VisitRepository, WorkspaceRepository } from '../ports/repositories.js';
 import type { Workspace } from '../model/layout.js';
 import type { WorkspaceEvent } from '../workspace/events.js';
+import { createDelivery, type Delivery } from './delivery.js';
 import { guardRepositories } from './storage.js';
 import type { AuthorizationRequest, PipelineServiceOptions, RetryOptions } from './types.js';
 
@@ -46,8 +47,8 @@ export interface Runtime {
    * in one storage transaction, then delivers the events. Null when it has none.
    */
   readonly transact: ((id: string, decide: (current: Deal | null, ws: Workspace) => DealDecision | null) => Promise<void>) | null;
-  /** Hands pending outbox events to `onEvents`, oldest first; returns how many. */
-  deliverPending(): Promise<number>;
+  /** Outbox delivery (null without `onEvents` or without an outbox). */
+  readonly delivery: Delivery | null;
   /** Runs `attempt` again after a version conflict, with exponential backoff and jitter. */
   retry<T>(attempt: () => Promise<T>): Promise<T>;
 }
@@ -69,8 +70,7 @@ export function createRuntime(o: PipelineServiceOptions): Runtime {
   const repos = guardRepositories(o);
   const outbox = o.onEvents ? (repos.outbox ?? null) : null;
   const random = o.random ?? Math.random;
-  // Deliveries run one at a time, so that onEvents sees events in commit order.
-  let delivering: Promise<unknown> = Promise.resolve();
+  const delivery = outbox ? createDelivery(o, outbox, () => rtNow(clock), ownerId()) : null;
 
   const publishDirect = async (events: readonly (WorkspaceEvent | DealEvent)[]) => {
     if (events.length === 0 || !o.onEvents) return;
@@ -82,34 +82,15 @@ export function createRuntime(o: PipelineServiceOptions): Runtime {
     }
   };
 
-  const drain = async (): Promise<number> => {
-    if (!o.onEvents) return 0;
-    if (!outbox) return 0;
-    let delivered = 0;
-    for (;;) {
-      const batch = await outbox.pending(500);
-      if (batch.length === 0) return delivered;
-      await o.onEvents(batch.map((b) => b.event));
-      await outbox.markDelivered(batch.map((b) => b.seq));
-      delivered += batch.length;
-    }
-  };
-
-  const deliverPending = (): Promise<number> => {
-    const run = delivering.then(drain, drain);
-    delivering = run.catch(() => undefined);
-    return run;
-  };
-
-  /** After a save: hand the events over. With an outbox a failure leaves them pending (reported to onDeliveryError); without one, it reaches the caller. */
+  /**
+   * After a committed save: without an outbox, publish (a failure reaches the caller); with one,
+   * start a delivery pass in the background. The write does not wait for delivery and nothing
+   * delivery does reaches it: the change is committed.
+   */
   const afterSave = async (events: readonly (WorkspaceEvent | DealEvent)[]) => {
     if (events.length === 0) return;
-    if (!outbox) return publishDirect(events);
-    try {
-      await deliverPending();
-    } catch (e) {
-      o.onDeliveryError?.(e);
-    }
+    if (!delivery) return publishDirect(events);
+    delivery.kick();
   };
 
   const rt: Runtime = {
@@ -119,12 +100,7 @@ export function createRuntime(o: PipelineServiceOptions): Runtime {
     visits: repos.visits ?? null,
     chunkSize: o.chunkSize ?? 500,
     authorizes: o.authorize !== undefined,
-    now() {
-      const t = clock();
-      const ms = t instanceof Date ? t.getTime() : t;
-      if (typeof ms !== 'number' || !Number.isFinite(ms)) throw new PipelineError('invalid_input', 'options.clock: expected a clock returning a Date or epoch milliseconds', { path: 'options.clock' });
-      return ms;
-    },
+    now: () => rtNow(clock),
     atFor(deals) {
       let at = this.now();
       for (let i = 0; i < deals.length; i++) if (deals[i]!.updatedAt > at) at = deals[i]!.updatedAt;
@@ -184,7 +160,7 @@ export function createRuntime(o: PipelineServiceOptions): Runtime {
           await afterSave(events);
         }
       : null,
-    deliverPending,
+    delivery,
     async retry(attempt) {
       for (let tries = 0; ; tries++) {
         try {
@@ -200,6 +176,20 @@ export function createRuntime(o: PipelineServiceOptions): Runtime {
     },
   };
   return rt;
+}
+
+/** The clock's reading in epoch ms. */
+function rtNow(clock: () => Date | number): number {
+  const t = clock();
+  const ms = t instanceof Date ? t.getTime() : t;
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) throw new PipelineError('invalid_input', 'options.clock: expected a clock returning a Date or epoch milliseconds', { path: 'options.clock' });
+  return ms;
+}
+
+/** A name for this service's outbox claims, unique across processes. */
+function ownerId(): string {
+  const uuid = globalThis.crypto?.randomUUID?.();
+  return `service-${uuid ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`}`;
 }
 
 /** Parses who is acting. */

@@ -29,6 +29,16 @@ export function guardRepositories(repos: Repositories): Repositories {
           outbox: {
             pending: (limit) => guard('outbox.pending', () => outbox.pending(limit)),
             markDelivered: (seqs) => guard('outbox.markDelivered', () => outbox.markDelivered(seqs)),
+            // Claims are used only when the store offers all of them.
+            ...(outbox.claim && outbox.fail && outbox.parked && outbox.retryParked && outbox.purgeDelivered
+              ? {
+                  claim: (c) => guard('outbox.claim', () => outbox.claim!(c)),
+                  fail: (seqs, f) => guard('outbox.fail', () => outbox.fail!(seqs, f)),
+                  parked: (limit) => guard('outbox.parked', () => outbox.parked!(limit)),
+                  retryParked: (seqs) => guard('outbox.retryParked', () => outbox.retryParked!(seqs)),
+                  purgeDelivered: (before) => guard('outbox.purgeDelivered', () => outbox.purgeDelivered!(before)),
+                }
+              : {}),
           },
         }
       : {}),

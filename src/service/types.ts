@@ -9,7 +9,7 @@ import type { StoredDwellOptions } from './storedMetrics.js';
 import type { DealInput } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import type { Deal } from '../model/deal.js';
-import type { DealErasedEvent, DealFilter, DealPage, DealQuery, Repositories } from '../ports/repositories.js';
+import type { DealErasedEvent, DealFilter, DealPage, DealQuery, OutboxEntry, Repositories } from '../ports/repositories.js';
 import type { WorkspaceEvent } from '../workspace/events.js';
 
 /**
@@ -51,8 +51,15 @@ export interface PipelineServiceOptions extends Repositories {
    * published once after the save and an error reaches the caller.
    */
   readonly onEvents?: (events: readonly (WorkspaceEvent | DealEvent | DealErasedEvent)[]) => void | Promise<void>;
-  /** Told when delivering stored events failed after a successful save (they stay pending). */
-  readonly onDeliveryError?: (error: unknown) => void;
+  /**
+   * Told when delivering stored events failed (never the writer: a write returns once its own
+   * transaction commits). With an outbox that offers claims, called once per failed event with
+   * `failure`: the event, its attempts so far and whether it is now parked. What it throws is
+   * ignored.
+   */
+  readonly onDeliveryError?: (error: unknown, failure?: DeliveryFailure) => void;
+  /** How outbox events are delivered: batch size, lease, retries with backoff, parking, retention. */
+  readonly delivery?: DeliveryOptions;
   /** Retries after a version conflict (default 20); the same as `retry.maxRetries`. */
   readonly maxRetries?: number;
   /** Retries after a version conflict: how many, and the exponential backoff with full jitter between them. */
@@ -61,6 +68,51 @@ export interface PipelineServiceOptions extends Repositories {
   readonly random?: () => number;
   /** Deals per page and per save in multi-step operations (default 500). */
   readonly chunkSize?: number;
+}
+
+/**
+ * How the service delivers outbox events. After each committed write it starts a delivery pass in
+ * the background (one at a time per service; the write does not wait for it): the pass claims
+ * up to `batchSize` due events at a time for `leaseMs`, hands them to `onEvents` and marks them
+ * delivered. A failed event is due again after `baseDelayMs × 2^(attempts − 1)` (at most
+ * `maxDelayMs`) and parked after `maxAttempts`; a parked event blocks nothing and waits for
+ * `service.retryParked`. With `retentionMs`, each pass deletes events delivered longer ago.
+ *
+ * @example
+ * ```ts
+ * createPipelineService({ ...repos, onEvents, delivery: { batchSize: 200, maxAttempts: 5, retentionMs: 7 * 86_400_000 } });
+ * ```
+ */
+export interface DeliveryOptions {
+  /** Events per claim and per `onEvents` call (default 500). */
+  readonly batchSize?: number;
+  /** How long a claim holds its events before another process may take them (default 30 000 ms). */
+  readonly leaseMs?: number;
+  /** Failed deliveries before an event is parked (default 10). */
+  readonly maxAttempts?: number;
+  /** The first retry delay (default 1 000 ms), doubled per attempt. */
+  readonly baseDelayMs?: number;
+  /** The longest retry delay (default 600 000 ms). */
+  readonly maxDelayMs?: number;
+  /** Delete delivered events older than this during each pass (default: keep them). */
+  readonly retentionMs?: number;
+}
+
+/**
+ * What `onDeliveryError` is told about one event whose delivery failed.
+ *
+ * @example
+ * ```ts
+ * const onDeliveryError = (error: unknown, f?: DeliveryFailure) => f?.parked && alert(`event ${f.event.id} parked after ${f.attempts} attempts`);
+ * ```
+ */
+export interface DeliveryFailure {
+  readonly event: WorkspaceEvent | DealEvent | DealErasedEvent;
+  readonly seq: number;
+  /** Failed deliveries so far, this one included. */
+  readonly attempts: number;
+  /** True when this failure parked the event. */
+  readonly parked: boolean;
 }
 
 /**
@@ -217,8 +269,20 @@ export interface PipelineService {
   listDeals(query: DealQuery): Promise<DealPage>;
   /** A pipeline as a kanban board: per stage its definition, count, totals per currency, rotting count and first deals. */
   board(pipelineId: string, options?: BoardOptions): Promise<Board>;
-  /** Hands the outbox's pending events to `onEvents`, oldest first, and marks them delivered; returns how many. */
+  /**
+   * Runs a delivery pass now (after the one in progress, if any) and waits for it: hands the due
+   * outbox events to `onEvents` in batches and marks them delivered; returns how many. Writes
+   * start passes in the background themselves; call this at start-up, on a timer, or in tests.
+   */
   deliverPending(): Promise<number>;
+  /** Resolves once no delivery pass of this service is running or waiting. */
+  idle(): Promise<void>;
+  /** Events parked after `delivery.maxAttempts` failed deliveries, oldest first, with their attempts and last error (`limit` default 100). */
+  parkedEvents(limit?: number): Promise<OutboxEntry[]>;
+  /** Makes parked events due again (attempts reset) and starts a delivery pass; returns how many. */
+  retryParked(seqs: readonly number[]): Promise<number>;
+  /** Deletes outbox events delivered before `before` (an instant); returns how many. */
+  purgeDelivered(before: Date | number | string): Promise<number>;
   /**
    * `dwellStats` over every stored deal, read as stage-visit rows from the store's visits table
    * (`repositories.visits`) without materialising deals, or from the deals when the store has no

@@ -37,7 +37,8 @@ import { historyStartOf } from '../storedRows.js';
 export interface MemoryRepositories {
   readonly workspace: WorkspaceRepository;
   readonly deals: MemoryDealRepository;
-  readonly outbox: OutboxRepository;
+  /** Every method of the port, claims, parking and purge included. */
+  readonly outbox: Required<OutboxRepository>;
   readonly visits: VisitRepository;
 }
 
@@ -70,7 +71,8 @@ interface State {
  * Good for tests, demos, single-process tools and browsers, and the reference for adapters of
  * your own.
  *
- * @param seed - optional initial workspace and deals (frozen in place)
+ * @param seed - optional initial workspace and deals (frozen in place), and the clock that stamps
+ *   outbox deliveries and parking (default `Date.now`; `purgeDelivered` compares against it)
  * @returns `{ workspace, deals, outbox, visits }` repositories
  * @example
  * ```ts
@@ -78,7 +80,7 @@ interface State {
  * const service = createPipelineService(repos);
  * ```
  */
-export function createMemoryRepositories(seed: { workspace?: Workspace; deals?: readonly Deal[] } = {}): MemoryRepositories {
+export function createMemoryRepositories(seed: { workspace?: Workspace; deals?: readonly Deal[]; clock?: () => number } = {}): MemoryRepositories {
   if (typeof seed !== 'object' || seed === null) throw new PipelineError('invalid_input', 'seed: expected { workspace?, deals? }', { path: 'seed' });
   if (seed.workspace !== undefined) assertWorkspace(seed.workspace);
   const deals = seed.deals ?? [];
@@ -94,12 +96,23 @@ export function createMemoryRepositories(seed: { workspace?: Workspace; deals?: 
     freezeJson(d, `seed.deals[${i}]`);
   }
   store.write(deals);
-  const state: State = { workspace: freezeJson(seed.workspace ?? emptyWorkspace(), 'seed.workspace'), deals: store, outbox: new MemoryOutbox() };
+  const state: State = { workspace: freezeJson(seed.workspace ?? emptyWorkspace(), 'seed.workspace'), deals: store, outbox: new MemoryOutbox(memoryClock(seed.clock)) };
   return {
     workspace: memoryWorkspace(state),
     deals: memoryDeals(state),
     outbox: state.outbox,
     visits: { list: async (q) => listVisits(store, q) },
+  };
+}
+
+/** The clock of outbox stamps: the host's, checked on each reading, or `Date.now`. */
+function memoryClock(clock: unknown): () => number {
+  if (clock === undefined) return Date.now;
+  if (typeof clock !== 'function') throw new PipelineError('invalid_input', 'seed.clock: expected a function returning epoch milliseconds', { path: 'seed.clock' });
+  return () => {
+    const t: unknown = clock();
+    if (typeof t !== 'number' || !Number.isFinite(t)) throw new PipelineError('invalid_input', 'seed.clock: expected a function returning epoch milliseconds', { path: 'seed.clock' });
+    return t;
   };
 }
 
