@@ -160,6 +160,7 @@ export {
   type StoredDwellOptions,
   type DeliveryOptions,
   type DeliveryFailure,
+  type ListDealsQuery,
 } from './service/index.js';
 
 export { toProblem, PROBLEM_STATUS, PROBLEM_TYPE_BASE, type Problem, type ToProblemOptions } from './problem.js';

@@ -258,7 +258,7 @@ function decodeCursor(after: unknown, sort: DealSort, order: 'asc' | 'desc'): Ch
     bad('after', 'expected a cursor returned by a listing');
   }
   const ok = Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string' &&
-    (parsed[0] === null || typeof parsed[0] === (sort === 'name' || sort === 'closingDate' ? 'string' : 'number'));
+    (parsed[0] === null || typeof parsed[0] === (sort === 'name' || sort === 'closingDate' || sort === 'id' ? 'string' : 'number'));
   if (!ok) bad('after', 'expected a cursor returned by a listing');
   return { value: (parsed as [string | number | null, string])[0], id: (parsed as [unknown, string])[1] };
 }

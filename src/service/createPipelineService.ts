@@ -7,9 +7,9 @@ import type { Workspace } from '../model/layout.js';
 import { parseWith } from '../model/parse.js';
 import { isId } from '../model/quickParse.js';
 import { Id } from '../model/primitives.js';
-import type { DealQuery } from '../ports/repositories.js';
 import { applyConfiguration } from './applyConfiguration.js';
 import { board } from './board.js';
+import { listDeals } from './listing.js';
 import { storedDwellStats } from './storedMetrics.js';
 import { bulkUpdate } from './bulk.js';
 import { deliverPending, parkedEvents, purgeDelivered, retryParked } from './outboxCalls.js';
@@ -166,22 +166,4 @@ async function dispatch(rt: Runtime, dealId: string, command: DealCommandInput, 
     await rt.commit([{ deal, events }], ws.version);
     return deal;
   });
-}
-
-const Query = z.strictObject({
-  layoutId: Id.optional(),
-  pipelineId: Id.nullable().optional(),
-  stageId: Id.optional(),
-  after: z.string().nullable().optional(),
-  limit: z.number().int().min(1).max(1000),
-});
-
-async function listDeals(rt: Runtime, input: DealQuery) {
-  const q = parseWith(Query, input, 'query');
-  const query: { -readonly [K in keyof DealQuery]: DealQuery[K] } = { limit: q.limit };
-  if (q.layoutId !== undefined) query.layoutId = q.layoutId;
-  if (q.pipelineId !== undefined) query.pipelineId = q.pipelineId;
-  if (q.stageId !== undefined) query.stageId = q.stageId;
-  if (q.after !== undefined) query.after = q.after;
-  return rt.deals.list(query);
 }

@@ -15,3 +15,4 @@ export type {
   DeliveryFailure,
 } from './types.js';
 export type { StoredDwellOptions } from './storedMetrics.js';
+export type { ListDealsQuery } from './listing.js';

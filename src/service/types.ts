@@ -6,6 +6,7 @@ import type { BulkChangeInput, DealCommandInput, WorkspaceCommand, WorkspaceComm
 import type { DesiredConfiguration } from '../configuration/desired.js';
 import type { DwellRow } from '../metrics/dwellStats.js';
 import type { StoredDwellOptions } from './storedMetrics.js';
+import type { ListDealsQuery } from './listing.js';
 import type { DealInput } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import type { Deal } from '../model/deal.js';
@@ -265,8 +266,13 @@ export interface PipelineService {
   getDeal(id: string): Promise<Deal | null>;
   /** The stored workspace. */
   getWorkspace(): Promise<Workspace>;
-  /** One page of deals matching the filters, in id order (`limit` 1..1000). */
-  listDeals(query: DealQuery): Promise<DealPage>;
+  /**
+   * One page of deals matching the filters (owner, closing dates, amounts, outcome, name search,
+   * layout, pipeline, stage, rotting at `query.now`), sorted (`sort`, `order`; nulls last, ties by
+   * id), after the cursor `after` (`limit` 1..1000). Deals come lean (only their current visit, no
+   * change log) unless `include` asks for `history` or `changes`.
+   */
+  listDeals(query: ListDealsQuery): Promise<DealPage>;
   /** A pipeline as a kanban board: per stage its definition, count, totals per currency, rotting count and first deals. */
   board(pipelineId: string, options?: BoardOptions): Promise<Board>;
   /**

@@ -4,6 +4,7 @@ import type { ContractCheck, MakeRepositories } from './contract/fixtures.js';
 import { storageChecks } from './contract/storageChecks.js';
 import { guardChecks } from './contract/guardChecks.js';
 import { outboxChecks } from './contract/outboxChecks.js';
+import { listChecks } from './contract/listChecks.js';
 import { tailChecks } from './contract/tailChecks.js';
 import { transactChecks } from './contract/transactChecks.js';
 import { tenantChecks, type MakeTenant, type TenantCheck } from './contract/tenantChecks.js';
@@ -19,7 +20,7 @@ export type { ContractCheck, MakeRepositories, MakeTenant, TenantCheck };
  * repositoryContractChecks.map((c) => c.name); // the sentences describeRepositoryContract runs
  * ```
  */
-export const repositoryContractChecks: readonly ContractCheck[] = [...basicChecks, ...storageChecks, ...guardChecks, ...outboxChecks, ...tailChecks, ...transactChecks];
+export const repositoryContractChecks: readonly ContractCheck[] = [...basicChecks, ...listChecks, ...storageChecks, ...guardChecks, ...outboxChecks, ...tailChecks, ...transactChecks];
 
 /**
  * The checks that two tenants of one store never see each other's data, for adapters that hold

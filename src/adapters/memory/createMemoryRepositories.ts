@@ -7,8 +7,11 @@ import {
   dealMatches,
   type DealChange,
   type DealFilter,
+  type DealQuery,
   type DealPage,
   type DealRepository,
+  type DealTail,
+  type DealTailPage,
   type OutboxRepository,
   type StageSummaryRow,
   type SummaryQuery,
@@ -22,7 +25,7 @@ import { assertDeal } from '../../deals/shape.js';
 import { DealStore, upperBound } from './dealStore.js';
 import { freezeJson } from './freeze.js';
 import { checkEvents, MemoryOutbox } from './outbox.js';
-import { listVisits, summarize } from './memoryQueries.js';
+import { listDeals, listVisits, summarize, tailOf } from './memoryQueries.js';
 import { historyStartOf } from '../storedRows.js';
 
 /**
@@ -43,7 +46,7 @@ export interface MemoryRepositories {
 }
 
 /**
- * The memory store's deal repository: every method of the port, `summarize` included.
+ * The memory store's deal repository: every method of the port, `summarize`, tails and erasure included.
  *
  * @example
  * ```ts
@@ -53,6 +56,8 @@ export interface MemoryRepositories {
 export interface MemoryDealRepository extends DealRepository {
   /** Per stage and currency totals of one pipeline, by walking the stored deals. */
   summarize(q: SummaryQuery): Promise<StageSummaryRow[]>;
+  getTails(ids: readonly string[]): Promise<DealTail[]>;
+  listTails(q: DealQuery): Promise<DealTailPage>;
 }
 
 /** The shared state of one memory store: what a deal save checks the workspace version against. */
@@ -183,18 +188,21 @@ function memoryDeals(state: State): MemoryRepositories['deals'] {
       return out;
     },
     async list(q): Promise<DealPage> {
-      if (typeof q !== 'object' || q === null) throw new PipelineError('invalid_input', 'query: expected an object', { path: 'query' });
-      const limit = Math.max(1, Math.floor(q.limit));
-      const order = store.orderedIds();
-      const start = q.after == null ? 0 : upperBound(order, q.after);
-      const page: Deal[] = [];
-      for (let i = start; i < order.length; i++) {
-        const d = store.byId.get(order[i]!)!;
-        if (!dealMatches(d, q)) continue;
-        if (page.length === limit) return { deals: page, next: page[page.length - 1]!.id };
-        page.push(d);
+      return listDeals(store, checkDealQuery(q));
+    },
+    async getTails(list) {
+      if (!Array.isArray(list)) throw new PipelineError('invalid_input', 'ids: expected an array', { path: 'ids' });
+      const out: DealTail[] = [];
+      for (const id of list) {
+        const d = store.byId.get(id);
+        if (d) out.push(tailOf(d));
       }
-      return { deals: page, next: null };
+      return out;
+    },
+    async listTails(q): Promise<DealTailPage> {
+      // Whole deals (history and change log), cut to their last visit: a tail is saved back whole but for the visits before it.
+      const page = listDeals(store, { ...checkDealQuery(q), history: true, changes: true });
+      return { tails: page.deals.map(tailOf), next: page.next };
     },
     async save(input, options) {
       const changes = checkChanges(input);
