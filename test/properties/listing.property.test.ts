@@ -29,7 +29,9 @@ const arbDeal = fc.record({
   moves: fc.array(fc.constantFrom('new', 'quote', 'won', 'lost'), { maxLength: 3 }),
 });
 
-function build(specs: fc.RecordValue<typeof arbDeal.constraints>[]): Deal[] {
+type Spec = typeof arbDeal extends fc.Arbitrary<infer S> ? S : never;
+
+function build(specs: readonly Spec[]): Deal[] {
   return specs.map((s, i) => {
     const [layoutId, pipelineId] = s.layout.split('-') as [string, string | undefined];
     let at = T + s.createdDay * DAY;
