@@ -10,6 +10,7 @@ import { Id } from '../model/primitives.js';
 import { applyConfiguration } from './applyConfiguration.js';
 import { board } from './board.js';
 import { listDeals } from './listing.js';
+import { eraseDeal } from './erase.js';
 import { storedDwellStats } from './storedMetrics.js';
 import { bulkUpdate } from './bulk.js';
 import { deliverPending, parkedEvents, purgeDelivered, retryParked } from './outboxCalls.js';
@@ -57,6 +58,7 @@ export function createPipelineService(options: PipelineServiceOptions): Pipeline
     parkedEvents: (limit) => run(() => parkedEvents(rt, limit)),
     retryParked: (seqs) => run(() => retryParked(rt, seqs)),
     purgeDelivered: (before) => run(() => purgeDelivered(rt, before)),
+    eraseDeal: (dealId, opts) => run(() => eraseDeal(rt, dealId, opts)),
     dwellStats: (opts) => run(() => storedDwellStats(rt, opts)),
     applyConfiguration: (desired, opts) => run(() => applyConfiguration(rt, desired, opts, actor(opts))),
   };

@@ -3,7 +3,7 @@ import type { DealEvent } from '../deals/events.js';
 import type { Deal } from '../model/deal.js';
 import { parseWith } from '../model/parse.js';
 import { Id } from '../model/primitives.js';
-import type { DealChange, DealDecision, DealFilter, DealRepository, OutboxRepository, VisitRepository, WorkspaceRepository } from '../ports/repositories.js';
+import type { DealChange, DealDecision, DealErasedEvent, DealFilter, DealRepository, OutboxRepository, VisitRepository, WorkspaceRepository } from '../ports/repositories.js';
 import type { Workspace } from '../model/layout.js';
 import type { WorkspaceEvent } from '../workspace/events.js';
 import { createDelivery, type Delivery } from './delivery.js';
@@ -47,6 +47,8 @@ export interface Runtime {
    * in one storage transaction, then delivers the events. Null when it has none.
    */
   readonly transact: ((id: string, decide: (current: Deal | null, ws: Workspace) => DealDecision | null) => Promise<void>) | null;
+  /** After an erasure: its event delivered (stored by the store's erase) or published. */
+  afterErase(event: DealErasedEvent): Promise<void>;
   /** Outbox delivery (null without `onEvents` or without an outbox). */
   readonly delivery: Delivery | null;
   /** Runs `attempt` again after a version conflict, with exponential backoff and jitter. */
@@ -72,7 +74,7 @@ export function createRuntime(o: PipelineServiceOptions): Runtime {
   const random = o.random ?? Math.random;
   const delivery = outbox ? createDelivery(o, outbox, () => rtNow(clock), ownerId()) : null;
 
-  const publishDirect = async (events: readonly (WorkspaceEvent | DealEvent)[]) => {
+  const publishDirect = async (events: readonly (WorkspaceEvent | DealEvent | DealErasedEvent)[]) => {
     if (events.length === 0 || !o.onEvents) return;
     try {
       await o.onEvents(events);
@@ -87,7 +89,7 @@ export function createRuntime(o: PipelineServiceOptions): Runtime {
    * start a delivery pass in the background. The write does not wait for delivery and nothing
    * delivery does reaches it: the change is committed.
    */
-  const afterSave = async (events: readonly (WorkspaceEvent | DealEvent)[]) => {
+  const afterSave = async (events: readonly (WorkspaceEvent | DealEvent | DealErasedEvent)[]) => {
     if (events.length === 0) return;
     if (!delivery) return publishDirect(events);
     delivery.kick();
@@ -161,6 +163,7 @@ export function createRuntime(o: PipelineServiceOptions): Runtime {
         }
       : null,
     delivery,
+    afterErase: (event) => afterSave([event]),
     async retry(attempt) {
       for (let tries = 0; ; tries++) {
         try {

@@ -22,6 +22,7 @@ export function guardRepositories(repos: Repositories): Repositories {
         ? { getTails: (ids) => guard('deals.getTails', () => deals.getTails!(ids)), listTails: (q) => guard('deals.listTails', () => deals.listTails!(q)) }
         : {}),
       ...(deals.summarize ? { summarize: (q) => guard('deals.summarize', () => deals.summarize!(q)) } : {}),
+      ...(deals.erase ? { erase: (id, erasure) => guard('deals.erase', () => deals.erase!(id, erasure)) } : {}),
       ...(deals.transact ? { transact: (id, decide, options) => guard('deals.transact', () => deals.transact!(id, decide, options)) } : {}),
     },
     ...(outbox

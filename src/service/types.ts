@@ -287,6 +287,14 @@ export interface PipelineService {
   parkedEvents(limit?: number): Promise<OutboxEntry[]>;
   /** Makes parked events due again (attempts reset) and starts a delivery pass; returns how many. */
   retryParked(seqs: readonly number[]): Promise<number>;
+  /**
+   * Erases a deal (a data-protection request), asked of `authorize` as action `eraseDeal`: the
+   * deal and its change log are removed; its stage visits stay, anonymised, for the figures; its
+   * outbox events, pending and delivered, are redacted; a `dealErased` event records who erased
+   * it and when. `expectedVersion`: refuse with `conflict` if the deal changed. `not_found` when
+   * it does not exist. Needs a store that offers `deals.erase` (the shipped ones do).
+   */
+  eraseDeal(dealId: string, opts?: ActOptions & { expectedVersion?: number }): Promise<void>;
   /** Deletes outbox events delivered before `before` (an instant); returns how many. */
   purgeDelivered(before: Date | number | string): Promise<number>;
   /**

@@ -6,6 +6,7 @@ import { checkDealQuery, matchesQuery } from '../../ports/dealQuery.js';
 import {
   dealMatches,
   type DealChange,
+  type DealErasure,
   type DealFilter,
   type DealQuery,
   type DealPage,
@@ -26,6 +27,7 @@ import { DealStore, upperBound } from './dealStore.js';
 import { freezeJson } from './freeze.js';
 import { checkEvents, MemoryOutbox } from './outbox.js';
 import { listDeals, listVisits, summarize, tailOf } from './memoryQueries.js';
+import { eraseDeal } from './erase.js';
 import { historyStartOf } from '../storedRows.js';
 
 /**
@@ -58,6 +60,7 @@ export interface MemoryDealRepository extends DealRepository {
   summarize(q: SummaryQuery): Promise<StageSummaryRow[]>;
   getTails(ids: readonly string[]): Promise<DealTail[]>;
   listTails(q: DealQuery): Promise<DealTailPage>;
+  erase(id: string, erasure: DealErasure): Promise<void>;
 }
 
 /** The shared state of one memory store: what a deal save checks the workspace version against. */
@@ -102,12 +105,26 @@ export function createMemoryRepositories(seed: { workspace?: Workspace; deals?: 
   }
   store.write(deals);
   const state: State = { workspace: freezeJson(seed.workspace ?? emptyWorkspace(), 'seed.workspace'), deals: store, outbox: new MemoryOutbox(memoryClock(seed.clock)) };
-  return {
+  const repos: MemoryRepositories = {
     workspace: memoryWorkspace(state),
     deals: memoryDeals(state),
     outbox: state.outbox,
     visits: { list: async (q) => listVisits(store, q) },
   };
+  states.set(repos, state);
+  return repos;
+}
+
+const states = new WeakMap<object, State>();
+
+/**
+ * The whole stored state of memory repositories as text: workspace, deals, erased deals' visits,
+ * every outbox row (delivered ones too). For tests that must prove a value is gone everywhere.
+ */
+export function dumpMemoryState(repos: MemoryRepositories): string {
+  const state = states.get(repos);
+  if (!state) throw new PipelineError('invalid_input', 'repos: expected repositories made by createMemoryRepositories', { path: 'repos' });
+  return JSON.stringify({ workspace: state.workspace, deals: [...state.deals.byId], erased: [...state.deals.erased], outbox: state.outbox.rows() });
 }
 
 /** The clock of outbox stamps: the host's, checked on each reading, or `Date.now`. */
@@ -230,6 +247,9 @@ function memoryDeals(state: State): MemoryRepositories['deals'] {
     },
     async summarize(q) {
       return summarize(store, q);
+    },
+    async erase(id, erasure) {
+      eraseDeal(store, state.outbox, id, erasure);
     },
   };
 }

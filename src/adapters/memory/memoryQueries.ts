@@ -48,12 +48,12 @@ export function listVisits(store: DealStore, q: VisitQuery): VisitPage {
   }
   const limit = Math.floor(q.limit);
   const [afterId, afterSeq] = parseCursor(q.after ?? null);
-  const order = store.orderedIds();
+  const order = store.orderedVisitIds();
   const visits: VisitRow[] = [];
   const resume = afterId === null ? 0 : upperBound(order, afterId);
   const start = afterId !== null && order[resume - 1] === afterId ? resume - 1 : resume;
   for (let i = start; i < order.length; i++) {
-    const deal = store.byId.get(order[i]!)!;
+    const deal = { id: order[i]!, ...store.visitsOf(order[i]!)! };
     if (q.layoutId !== undefined && deal.layoutId !== q.layoutId) continue;
     const first = deal.id === afterId ? afterSeq + 1 : 0;
     for (let seq = first; seq < deal.history.length; seq++) {
