@@ -143,6 +143,7 @@ export {
   type RottingThresholds,
 } from './ports/dealQuery.js';
 export { redactEvent, type RedactedEvent } from './ports/erasure.js';
+export { checkDealChanges, type CheckedDealChange, type CheckedDealSave } from './ports/dealChanges.js';
 export { createMemoryRepositories, type MemoryRepositories, type MemoryDealRepository } from './adapters/memory/createMemoryRepositories.js';
 export {
   createPipelineService,

@@ -6,6 +6,7 @@ import { guardChecks } from './contract/guardChecks.js';
 import { outboxChecks } from './contract/outboxChecks.js';
 import { listChecks } from './contract/listChecks.js';
 import { eraseChecks } from './contract/eraseChecks.js';
+import { saveInputChecks } from './contract/saveInputChecks.js';
 import { tailChecks } from './contract/tailChecks.js';
 import { transactChecks } from './contract/transactChecks.js';
 import { tenantChecks, type MakeTenant, type TenantCheck } from './contract/tenantChecks.js';
@@ -21,7 +22,7 @@ export type { ContractCheck, ContractHooks, MakeRepositories, MakeTenant, Tenant
  * repositoryContractChecks.map((c) => c.name); // the sentences describeRepositoryContract runs
  * ```
  */
-export const repositoryContractChecks: readonly ContractCheck[] = [...basicChecks, ...listChecks, ...storageChecks, ...guardChecks, ...outboxChecks, ...eraseChecks, ...tailChecks, ...transactChecks];
+export const repositoryContractChecks: readonly ContractCheck[] = [...basicChecks, ...saveInputChecks, ...listChecks, ...storageChecks, ...guardChecks, ...outboxChecks, ...eraseChecks, ...tailChecks, ...transactChecks];
 
 /**
  * The checks that two tenants of one store never see each other's data, for adapters that hold

@@ -1,11 +1,9 @@
 import { PipelineError } from '../../errors.js';
-import type { DealEvent } from '../../deals/events.js';
 import type { Deal } from '../../model/deal.js';
 import type { Workspace } from '../../model/layout.js';
 import { checkDealQuery, matchesQuery } from '../../ports/dealQuery.js';
 import {
   dealMatches,
-  type DealChange,
   type DealErasure,
   type DealFilter,
   type DealQuery,
@@ -28,7 +26,7 @@ import { freezeJson } from './freeze.js';
 import { checkEvents, MemoryOutbox } from './outbox.js';
 import { listDeals, listVisits, summarize, tailOf } from './memoryQueries.js';
 import { eraseDeal } from './erase.js';
-import { historyStartOf } from '../storedRows.js';
+import { checkDealChanges, type CheckedDealChange } from '../../ports/dealChanges.js';
 
 /**
  * The memory store's repositories: the ports, with the outbox and visits always present.
@@ -222,9 +220,7 @@ function memoryDeals(state: State): MemoryRepositories['deals'] {
       return { tails: page.deals.map(tailOf), next: page.next };
     },
     async save(input, options) {
-      const changes = checkChanges(input);
-      const events = checkEvents<DealEvent>(options?.events, 'options.events');
-      const expectedWs = options?.workspaceVersion;
+      const { changes, events, workspaceVersion: expectedWs } = checkDealChanges(input, options);
       if (expectedWs !== undefined && expectedWs !== state.workspace.version) {
         throw new PipelineError('conflict', `the configuration changed since the decision: workspace version ${state.workspace.version}, expected ${expectedWs}`, {
           ids: [],
@@ -254,17 +250,8 @@ function memoryDeals(state: State): MemoryRepositories['deals'] {
   };
 }
 
-/** A change as checked: each member read once, so that what is written is what was checked. */
-interface Checked {
-  readonly deal: Deal;
-  readonly expectedVersion: number | null;
-  /** Where the deal's history starts in the stored one (`historyStart`, 0 when absent). */
-  readonly start: number;
-  readonly index: number;
-}
-
 /** The deal to store: the one saved, or for a tail (`historyStart`) the stored visits before it followed by its history. */
-function whole(change: Checked, stored: Deal | undefined): Deal {
+function whole(change: CheckedDealChange, stored: Deal | undefined): Deal {
   const { deal, start } = change;
   if (start === 0) return deal;
   // A start above 0 comes with an expected version, which matched: the deal is stored.
@@ -274,25 +261,4 @@ function whole(change: Checked, stored: Deal | undefined): Deal {
     throw new PipelineError('invalid_input', `${path}: ${start} is past the ${kept.length} stored visits`, { path });
   }
   return { ...deal, history: kept.slice(0, start).concat(deal.history) };
-}
-
-function checkChanges(changes: readonly DealChange[]): Checked[] {
-  if (!Array.isArray(changes)) throw new PipelineError('invalid_input', 'changes: expected an array', { path: 'changes' });
-  const seen = new Set<string>();
-  const checked = new Array<Checked>(changes.length);
-  for (let i = 0; i < changes.length; i++) {
-    const change = changes[i];
-    if (typeof change !== 'object' || change === null) throw new PipelineError('invalid_input', `changes[${i}]: expected { deal, expectedVersion }`, { path: `changes[${i}]` });
-    const { deal, expectedVersion, historyStart } = change;
-    assertDeal(deal, `changes[${i}].deal`);
-    if (expectedVersion !== null && typeof expectedVersion !== 'number') {
-      throw new PipelineError('invalid_input', `changes[${i}].expectedVersion: expected a number or null`, { path: `changes[${i}].expectedVersion` });
-    }
-    const start = historyStartOf(historyStart, expectedVersion, i);
-    if (typeof start !== 'number') throw new PipelineError('invalid_input', `${start[0]}: ${start[1]}`, { path: start[0] });
-    if (seen.has(deal.id)) throw new PipelineError('invalid_input', `changes: deal ${deal.id} appears twice`, { path: 'changes', dealId: deal.id });
-    seen.add(deal.id);
-    checked[i] = { deal, expectedVersion, start, index: i };
-  }
-  return checked;
 }
