@@ -162,6 +162,7 @@ export {
   type DeliveryOptions,
   type DeliveryFailure,
   type ListDealsQuery,
+  type StoredStalledOptions,
 } from './service/index.js';
 
 export { toProblem, PROBLEM_STATUS, PROBLEM_TYPE_BASE, type Problem, type ToProblemOptions } from './problem.js';

@@ -496,6 +496,8 @@ export interface VisitRepository {
    * no `businessDays`). `service.dwellStats` uses it when present.
    */
   dwell?(q: DwellQuery): Promise<DwellRow[]>;
+  /** True when `dwell` honours `DwellQuery.from`/`to` (a period); else the service computes periods itself. */
+  readonly dwellPeriods?: boolean;
 }
 
 /**
@@ -514,6 +516,13 @@ export interface DwellQuery {
   readonly pipelineId?: string;
   /** Count open visits up to `now`; default false (completed visits only). */
   readonly includeOpen?: boolean;
+  /**
+   * A period, epoch ms, half-open [from, to): completed visits that exited inside it (whole
+   * durations), and with `includeOpen` the visits still open at min(now, to), measured to it. The
+   * service sends a period only to a store that declares `dwellPeriods: true` on its visits port.
+   */
+  readonly from?: number;
+  readonly to?: number;
 }
 
 /**

@@ -11,6 +11,7 @@ import { applyConfiguration } from './applyConfiguration.js';
 import { board } from './board.js';
 import { listDeals } from './listing.js';
 import { eraseDeal } from './erase.js';
+import { storedStalledDeals } from './reports/stalled.js';
 import { storedDwellStats } from './storedMetrics.js';
 import { bulkUpdate } from './bulk.js';
 import { deliverPending, parkedEvents, purgeDelivered, retryParked } from './outboxCalls.js';
@@ -60,6 +61,7 @@ export function createPipelineService(options: PipelineServiceOptions): Pipeline
     purgeDelivered: (before) => run(() => purgeDelivered(rt, before)),
     eraseDeal: (dealId, opts) => run(() => eraseDeal(rt, dealId, opts)),
     dwellStats: (opts) => run(() => storedDwellStats(rt, opts)),
+    stalledDeals: (opts) => run(() => storedStalledDeals(rt, opts)),
     applyConfiguration: (desired, opts) => run(() => applyConfiguration(rt, desired, opts, actor(opts))),
   };
 }

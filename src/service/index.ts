@@ -16,3 +16,4 @@ export type {
 } from './types.js';
 export type { StoredDwellOptions } from './storedMetrics.js';
 export type { ListDealsQuery } from './listing.js';
+export type { StoredStalledOptions } from './reports/stalled.js';

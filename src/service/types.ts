@@ -7,6 +7,8 @@ import type { DesiredConfiguration } from '../configuration/desired.js';
 import type { DwellRow } from '../metrics/dwellStats.js';
 import type { StoredDwellOptions } from './storedMetrics.js';
 import type { ListDealsQuery } from './listing.js';
+import type { StoredStalledOptions } from './reports/stalled.js';
+import type { StalledDeal } from '../metrics/stalledDeals.js';
 import type { DealInput } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import type { Deal } from '../model/deal.js';
@@ -303,6 +305,12 @@ export interface PipelineService {
    * visits port. The same rows as `dwellStats(allDeals, opts)`; `now` defaults to the clock.
    */
   dwellStats(opts?: StoredDwellOptions): Promise<DwellRow[]>;
+  /**
+   * `stalledDeals` over every stored deal, read page by page (`chunkSize` deals at a time): the
+   * same rows as `stalledDeals(ws, allDeals, opts)`, each with the deal's name, owner, amount and
+   * currency; `now` defaults to the clock.
+   */
+  stalledDeals(opts?: StoredStalledOptions): Promise<StalledDeal[]>;
   /**
    * Makes the stored configuration look like `desired` (see `planConfiguration`), running each
    * planned command through {@link PipelineService.configure}; `dryRun` only plans. Returns the
