@@ -12,6 +12,7 @@ import { board } from './board.js';
 import { listDeals } from './listing.js';
 import { eraseDeal } from './erase.js';
 import { storedStalledDeals } from './reports/stalled.js';
+import { storedWeightedPipeline } from './reports/weighted.js';
 import { storedDwellStats } from './storedMetrics.js';
 import { bulkUpdate } from './bulk.js';
 import { deliverPending, parkedEvents, purgeDelivered, retryParked } from './outboxCalls.js';
@@ -62,6 +63,7 @@ export function createPipelineService(options: PipelineServiceOptions): Pipeline
     eraseDeal: (dealId, opts) => run(() => eraseDeal(rt, dealId, opts)),
     dwellStats: (opts) => run(() => storedDwellStats(rt, opts)),
     stalledDeals: (opts) => run(() => storedStalledDeals(rt, opts)),
+    weightedPipeline: () => run(() => storedWeightedPipeline(rt)),
     applyConfiguration: (desired, opts) => run(() => applyConfiguration(rt, desired, opts, actor(opts))),
   };
 }

@@ -9,6 +9,7 @@ import type { StoredDwellOptions } from './storedMetrics.js';
 import type { ListDealsQuery } from './listing.js';
 import type { StoredStalledOptions } from './reports/stalled.js';
 import type { StalledDeal } from '../metrics/stalledDeals.js';
+import type { WeightedCurrency } from '../metrics/weightedPipeline.js';
 import type { DealInput } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import type { Deal } from '../model/deal.js';
@@ -311,6 +312,8 @@ export interface PipelineService {
    * currency; `now` defaults to the clock.
    */
   stalledDeals(opts?: StoredStalledOptions): Promise<StalledDeal[]>;
+  /** `weightedPipeline` over every stored open deal, read page by page: the same figures as `weightedPipeline(ws, allDeals)`. */
+  weightedPipeline(): Promise<Record<string, WeightedCurrency>>;
   /**
    * Makes the stored configuration look like `desired` (see `planConfiguration`), running each
    * planned command through {@link PipelineService.configure}; `dryRun` only plans. Returns the
