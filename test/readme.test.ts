@@ -35,5 +35,9 @@ describe('README', () => {
     expect(output).toContain('layout nope does not exist');
     expect(output).toContain('hs cumulative 1904400000');
     expect(output).toContain("[ [ '1', 2, 1 ], [ '2', 1, 1 ], [ 'won', 1, 1 ], [ 'lost', 0, 0 ] ]");
+    expect(output).toContain("[ 'c2' ] [ 'c1' ] 1");
+    expect(output).toContain("[ 'c1', 'ann', 30000 ]\n123000");
+    expect(output).toContain("parked workspace/1/0 1\n[ [ 'workspace/1/0', 'schema not registered' ] ]\n1\n0 1");
+    expect(output).toContain("null [ 'c1', 'c2' ]");
   }, 60_000);
 });
