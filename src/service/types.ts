@@ -13,7 +13,7 @@ import type { WeightedCurrency } from '../metrics/weightedPipeline.js';
 import type { DealInput } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import type { Deal } from '../model/deal.js';
-import type { DealErasedEvent, DealFilter, DealPage, DealQuery, OutboxEntry, Repositories } from '../ports/repositories.js';
+import type { DealErasedEvent, DealFilter, DealPage, OutboxEntry, Repositories } from '../ports/repositories.js';
 import type { WorkspaceEvent } from '../workspace/events.js';
 
 /**

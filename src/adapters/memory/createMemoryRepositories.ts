@@ -3,7 +3,6 @@ import type { Deal } from '../../model/deal.js';
 import type { Workspace } from '../../model/layout.js';
 import { checkDealQuery, matchesQuery } from '../../ports/dealQuery.js';
 import {
-  dealMatches,
   type DealErasure,
   type DealFilter,
   type DealQuery,
@@ -21,7 +20,7 @@ import { emptyWorkspace } from '../../workspace/apply.js';
 import type { WorkspaceEvent } from '../../workspace/events.js';
 import { assertWorkspace } from '../../workspace/validate.js';
 import { assertDeal } from '../../deals/shape.js';
-import { DealStore, upperBound } from './dealStore.js';
+import { DealStore } from './dealStore.js';
 import { freezeJson } from './freeze.js';
 import { checkEvents, MemoryOutbox } from './outbox.js';
 import { listDeals, listVisits, summarize, tailOf } from './memoryQueries.js';
