@@ -126,7 +126,26 @@ export type {
   VisitPage,
   VisitRow,
   Repositories,
+  DealFilter,
+  DealErasure,
+  DealErasedEvent,
+  OutboxClaim,
 } from './ports/repositories.js';
+export {
+  checkDealQuery,
+  pageOfDeals,
+  matchesQuery,
+  leanDeal,
+  sortValue,
+  comparePositions,
+  encodeCursor,
+  type CheckedDealQuery,
+  type DealSort,
+  type DealInclude,
+  type RottingThresholds,
+} from './ports/dealQuery.js';
+export { redactEvent, type RedactedEvent } from './ports/erasure.js';
+export { checkDealChanges, type CheckedDealChange, type CheckedDealSave } from './ports/dealChanges.js';
 export { createMemoryRepositories, type MemoryRepositories, type MemoryDealRepository } from './adapters/memory/createMemoryRepositories.js';
 export {
   createPipelineService,
@@ -143,12 +162,15 @@ export {
   type BoardColumn,
   type BoardOptions,
   type StoredDwellOptions,
-  type DealInclude,
   type DealListQuery,
   type RottingDeal,
   type RottingBetweenOptions,
   type StoredLearnOptions,
   type StoredForecastOptions,
+  type DeliveryOptions,
+  type DeliveryFailure,
+  type ListDealsQuery,
+  type StoredStalledOptions,
 } from './service/index.js';
 
 export {

@@ -16,6 +16,7 @@ export {
   repositoryContractChecks,
   tenantIsolationChecks,
   type ContractCheck,
+  type ContractHooks,
   type MakeRepositories,
   type MakeTenant,
   type TenantCheck,

@@ -38,5 +38,9 @@ describe('README', () => {
     expect(output).toContain("'appointmentscheduled 2024-03-01',\n  'qualifiedtobuy 2024-03-04',\n  'appointmentscheduled 2024-03-08',\n  'closedwon 2024-03-10'");
     expect(output).toContain('USD []');
     expect(output).toContain('9 2024-05-01T08:00:00.000Z');
+    expect(output).toContain("[ 'c2' ] [ 'c1' ] 1");
+    expect(output).toContain("[ 'c1', 'ann', 30000 ]\n123000");
+    expect(output).toContain("parked workspace/1/0 1\n[ [ 'workspace/1/0', 'schema not registered' ] ]\n1\n0 1");
+    expect(output).toContain("null [ 'c1', 'c2' ]");
   }, 60_000);
 });

@@ -74,7 +74,7 @@ export async function simulate(seed = 7): Promise<Story> {
   }
 
   // A customer of the repair shop decides to buy: the deal moves to another layout.
-  const repairs = (await repos.deals.list({ pipelineId: 'repair', limit: 1000 })).deals;
+  const repairs = (await repos.deals.list({ pipelineId: 'repair', limit: 1000, include: ['history'] })).deals;
   const repairDeal = (repairs.find((d) => d.history.length >= 3) ?? repairs[0]!).id;
   now += 3_600_000;
   await tryTo(log, `${repairDeal} moved from Repair service to Used cars`, () =>
@@ -101,7 +101,7 @@ export async function simulate(seed = 7): Promise<Story> {
   const deals: Deal[] = [];
   let after: string | null = null;
   do {
-    const page = await repos.deals.list({ after, limit: 100 });
+    const page = await repos.deals.list({ after, limit: 100, include: ['history', 'changes'] });
     deals.push(...page.deals);
     after = page.next;
   } while (after !== null);

@@ -19,12 +19,22 @@ import { BusinessDaysOption, workingTime, type BusinessCalendar } from './calend
  */
 export interface StalledDeal {
   readonly dealId: string;
+  /** The deal's name, owner, amount and currency, for a list a person reads. */
+  readonly name: string;
+  readonly ownerId: string | null;
+  readonly amount: number | null;
+  readonly currency: string | null;
   readonly pipelineId: string | null;
   readonly stageId: string;
   /** Time since the clock started (stage entry or last update), up to `now`; working time with a calendar. */
   readonly dwellMs: number;
   /** The rotting threshold: `rotAfterDays` of the pipeline stage, else of the stage, in ms. */
   readonly thresholdMs: number;
+}
+
+/** The order of stalled deals: furthest past the threshold first, then by id. */
+export function byHowStalled(a: StalledDeal, b: StalledDeal): number {
+  return b.dwellMs - b.thresholdMs - (a.dwellMs - a.thresholdMs) || (a.dealId < b.dealId ? -1 : a.dealId > b.dealId ? 1 : 0);
 }
 
 const StalledOptions = z.strictObject({
@@ -57,7 +67,7 @@ const StalledOptions = z.strictObject({
  * @example
  * ```ts
  * stalledDeals(ws, deals, { now: '2026-03-20T00:00:00Z' });
- * // [{ dealId: 'd7', pipelineId: 'new-cars', stageId: 'quote', dwellMs: 1_209_600_000, thresholdMs: 864_000_000 }]
+ * // [{ dealId: 'd7', name: 'Fleet', ownerId: 'ann', amount: 90000, currency: 'EUR', pipelineId: 'new-cars', stageId: 'quote', dwellMs: 1_209_600_000, thresholdMs: 864_000_000 }]
  * ```
  */
 export const stalledDeals = /* @__PURE__ */ guarded(function stalledDeals(
@@ -77,7 +87,9 @@ export const stalledDeals = /* @__PURE__ */ guarded(function stalledDeals(
     if (!clock) continue;
     const dwellMs = measure(clock.start, now);
     const thresholdMs = clock.thresholdMs;
-    if (dwellMs > thresholdMs) out.push({ dealId: deal.id, pipelineId: deal.pipelineId, stageId: deal.stageId, dwellMs, thresholdMs });
+    if (dwellMs > thresholdMs) {
+      out.push({ dealId: deal.id, name: deal.name, ownerId: deal.ownerId, amount: deal.amount, currency: deal.currency, pipelineId: deal.pipelineId, stageId: deal.stageId, dwellMs, thresholdMs });
+    }
   }
-  return out.sort((a, b) => b.dwellMs - b.thresholdMs - (a.dwellMs - a.thresholdMs) || (a.dealId < b.dealId ? -1 : a.dealId > b.dealId ? 1 : 0));
+  return out.sort(byHowStalled);
 }, ['workspace', 'deals', 'opts']);

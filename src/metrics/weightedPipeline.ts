@@ -64,18 +64,24 @@ export const weightedPipeline = /* @__PURE__ */ guarded(function weightedPipelin
   assertDeals(deals);
   const out: Record<string, WeightedCurrency> = {};
   const sorted = [...deals].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  for (const deal of sorted) {
-    const slot = scopeOfDeal(ws, deal)?.slots.get(deal.stageId);
-    if (!slot || slot.def.outcome !== 'open') continue;
-    const amount = deal.amount ?? 0;
-    const weighted = (amount * deal.probability) / 100;
-    const c = ownOrSet(out, deal.currency ?? '', (): WeightedCurrency => ({ ...empty(), byPipeline: {}, byStage: {}, byForecastCategory: {} }));
-    c.count++;
-    c.total += amount;
-    c.weighted += weighted;
-    add(c.byPipeline, deal.pipelineId ?? '', amount, weighted);
-    add(c.byStage, deal.stageId, amount, weighted);
-    add(c.byForecastCategory, slot.def.forecastCategory, amount, weighted);
-  }
+  for (const deal of sorted) addWeighted(ws, out, deal);
   return out;
 }, ['workspace', 'deals']);
+
+/**
+ * Adds one deal to a weighted pipeline being summed: what `weightedPipeline` does per deal, for
+ * sums that stream deals in id order (the service over the store, page by page).
+ */
+export function addWeighted(ws: Workspace, out: Record<string, WeightedCurrency>, deal: Deal): void {
+  const slot = scopeOfDeal(ws, deal)?.slots.get(deal.stageId);
+  if (!slot || slot.def.outcome !== 'open') return;
+  const amount = deal.amount ?? 0;
+  const weighted = (amount * deal.probability) / 100;
+  const c = ownOrSet(out, deal.currency ?? '', (): WeightedCurrency => ({ ...empty(), byPipeline: {}, byStage: {}, byForecastCategory: {} }));
+  c.count++;
+  c.total += amount;
+  c.weighted += weighted;
+  add(c.byPipeline, deal.pipelineId ?? '', amount, weighted);
+  add(c.byStage, deal.stageId, amount, weighted);
+  add(c.byForecastCategory, slot.def.forecastCategory, amount, weighted);
+}

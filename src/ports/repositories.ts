@@ -3,6 +3,7 @@ import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import type { DwellRow } from '../metrics/dwellStats.js';
 import type { WorkspaceEvent } from '../workspace/events.js';
+import { checkDealQuery, matchesQuery, type DealInclude, type DealSort, type RottingThresholds } from './dealQuery.js';
 
 /**
  * What a workspace save stores besides the workspace.
@@ -15,6 +16,18 @@ import type { WorkspaceEvent } from '../workspace/events.js';
 export interface WorkspaceSaveOptions {
   /** Events of the change, stored in the outbox in the same all-or-nothing write. */
   readonly events?: readonly WorkspaceEvent[];
+  /**
+   * Filters no stored deal may match when the save lands: a change that drops a stage or a
+   * pipeline names what it drops (`{ pipelineId }`, `{ pipelineId, stageId }`, `{ layoutId,
+   * stageId }`). Checked atomically with the write, after every deal save that committed before it
+   * and before any that commits after it (deal saves check the workspace version). When a deal
+   * matches, the save writes nothing and throws `conflict` with details `{ ids: [], inUse: { count,
+   * dealIds } }` (a sample of at most 10 ids); the service then decides again and refuses with
+   * `pipeline_in_use` / `stage_in_use`. This is what keeps a deal command that commits between
+   * the service's own in-use check and the workspace save from stranding a deal in a stage or
+   * pipeline that no longer exists.
+   */
+  readonly unused?: readonly DealFilter[];
 }
 
 /**
@@ -40,11 +53,16 @@ export interface WorkspaceRepository {
 }
 
 /**
- * A page request over deals: filters, a cursor (`after`: the last id seen) and a page size.
+ * A page request over deals: filters (all optional, combined with AND), a sort, a cursor and a
+ * page size. Every store answers it alike (see `checkDealQuery`, `pageOfDeals`): order by the
+ * sort key, nulls last in both orders, ties by id ascending; `next` is an opaque cursor; date
+ * and amount bounds inclusive; `search` is a case-insensitive "name contains" on lower-cased
+ * names. Deals come lean unless `include` asks for more: `history` holds only the current
+ * visit, and there is no `changes` (a store may hand out more than asked; the service trims).
  *
  * @example
  * ```ts
- * const query: DealQuery = { layoutId: 'sales', pipelineId: null, after: null, limit: 500 }; // deals of a layout without pipelines
+ * const query: DealQuery = { ownerId: 'ann', closingFrom: '2026-03-01', closingTo: '2026-03-31', sort: 'amount', order: 'desc', limit: 100 };
  * ```
  */
 export interface DealQuery {
@@ -52,24 +70,46 @@ export interface DealQuery {
   /** A pipeline id, or null for deals of layouts without pipelines; omit for any. */
   readonly pipelineId?: string | null;
   readonly stageId?: string;
+  /** An owner id, or null for deals without an owner. */
+  readonly ownerId?: string | null;
+  /** The outcome of the deal's current stage. */
+  readonly outcome?: 'open' | 'won' | 'lost';
+  /** Closing date on or after, 'YYYY-MM-DD' (deals without one are left out). */
+  readonly closingFrom?: string;
+  /** Closing date on or before, 'YYYY-MM-DD' (deals without one are left out). */
+  readonly closingTo?: string;
+  /** Amount at least (deals without one are left out). */
+  readonly amountMin?: number;
+  /** Amount at most (deals without one are left out). */
+  readonly amountMax?: number;
+  /** Case-insensitive "name contains" (both sides lower-cased, no locale rules). */
+  readonly search?: string;
+  /** Only rotting deals (true) or only deals not rotting (false), judged by `rottingBefore`. */
+  readonly rotting?: boolean;
+  /** Set by the service from the workspace and `now` when `rotting` is asked; see {@link RottingThresholds}. */
+  readonly rottingBefore?: RottingThresholds;
+  /** Default `id`. */
+  readonly sort?: DealSort;
+  /** Default `asc`. */
+  readonly order?: 'asc' | 'desc';
+  /** What to add to each lean deal: its whole history, its change log. */
+  readonly include?: readonly DealInclude[];
+  /** The cursor of the previous page (with the default sort, the last id seen). */
   readonly after?: string | null;
+  /** 1 to 1000. */
   readonly limit: number;
 }
 
-/** The filters of a {@link DealQuery}, without the paging. */
-export type DealFilter = Omit<DealQuery, 'after' | 'limit'>;
+/** The filters of a {@link DealQuery}, without the sort, the paging and `include`. */
+export type DealFilter = Omit<DealQuery, 'after' | 'limit' | 'sort' | 'order' | 'include'>;
 
 /** Whether a deal matches a query's filters: what `list` returns, for stores that filter in code. */
 export function dealMatches(deal: Deal, q: DealFilter): boolean {
-  return (
-    (q.layoutId === undefined || deal.layoutId === q.layoutId) &&
-    (q.pipelineId === undefined || deal.pipelineId === q.pipelineId) &&
-    (q.stageId === undefined || deal.stageId === q.stageId)
-  );
+  return matchesQuery(deal, checkDealQuery({ ...q, limit: 1 }));
 }
 
 /**
- * One page of deals, in a stable order (by id), and the cursor of the next page.
+ * One page of deals, in the query's order, and the cursor of the next page.
  *
  * @example
  * ```ts
@@ -205,7 +245,7 @@ export interface DealRepository {
   get(id: string): Promise<Deal | null>;
   /** The deals with these ids that exist; unknown ids are skipped. */
   getMany(ids: readonly string[]): Promise<Deal[]>;
-  /** One page of the deals matching the filters, in id order, after the cursor. */
+  /** One page of the deals matching the filters, in the query's order, after the cursor (see {@link DealQuery}). */
   list(q: DealQuery): Promise<DealPage>;
   /**
    * Optional, together with `listTails`: like `getMany`, each deal with only its last visit (see
@@ -236,6 +276,53 @@ export interface DealRepository {
    * `workspace.load` and saves with `save`, checking the workspace version.
    */
   transact?(id: string, decide: (current: Deal | null, workspace: Workspace) => DealDecision | null, options?: DealTransactOptions): Promise<void>;
+  /**
+   * Optional: erases a deal (a data-protection request). In one all-or-nothing write: the deal
+   * row and its change log are gone; its stage visits stay for the figures, anonymised (stage,
+   * pipeline, times, amounts, probabilities, forecast category and outcome kept; `by` null); every
+   * outbox event of the deal, pending or delivered, is redacted to `{ type, id, dealId, version,
+   * at, redacted: true }`; and `erasure.event` is stored in the outbox. Throws `not_found` when the
+   * deal does not exist, `conflict` when `expectedVersion` is given and differs. After it, no
+   * value of the deal's name, owner, lost reason, custom fields or change log remains in any
+   * table (a contract check proves it for the shipped stores).
+   */
+  erase?(id: string, erasure: DealErasure): Promise<void>;
+}
+
+/**
+ * What {@link DealRepository.erase} records: who erased, when, and the event that says so
+ * (without the erased data).
+ *
+ * @example
+ * ```ts
+ * await deals.erase!('d1', { by: 'dpo', at: Date.now(), event: { type: 'dealErased', id: 'erased/d1', dealId: 'd1', version: 4, at: Date.now(), by: 'dpo' } });
+ * ```
+ */
+export interface DealErasure {
+  readonly by: string | null;
+  readonly at: number;
+  readonly expectedVersion?: number;
+  /** Stored in the outbox in the same write (when the store has one). */
+  readonly event: DealErasedEvent;
+}
+
+/**
+ * The event an erasure stores in the outbox: that deal `dealId` was erased at `at` by `by`,
+ * nothing else about it.
+ *
+ * @example
+ * ```ts
+ * const e: DealErasedEvent = { type: 'dealErased', id: 'erased/d1', dealId: 'd1', version: 4, at: 1767225600000, by: 'dpo' };
+ * ```
+ */
+export interface DealErasedEvent {
+  readonly type: 'dealErased';
+  readonly id: string;
+  readonly dealId: string;
+  /** The deal's version when it was erased. */
+  readonly version: number;
+  readonly at: number;
+  readonly by: string | null;
 }
 
 /**
@@ -264,7 +351,9 @@ export interface DealTransactOptions {
 }
 
 /**
- * One stored event and its place in the outbox: `seq` rises in the order saves committed.
+ * One stored event and its place in the outbox. `seq` is unique per tenant; the order a store
+ * promises is per stream (a deal's events by version, the workspace's by version), not across
+ * streams: see {@link OutboxRepository}.
  *
  * @example
  * ```ts
@@ -274,25 +363,72 @@ export interface DealTransactOptions {
  */
 export interface OutboxEntry {
   readonly seq: number;
-  readonly event: WorkspaceEvent | DealEvent;
+  readonly event: WorkspaceEvent | DealEvent | DealErasedEvent;
+  /** Failed deliveries so far (claims only). */
+  readonly attempts?: number;
+  /** The last delivery error's message (claims and parked events only). */
+  readonly lastError?: string | null;
+}
+
+/**
+ * A delivery worker's claim: up to `limit` due events, held by `owner` until `now + leaseMs`.
+ *
+ * @example
+ * ```ts
+ * const claim: OutboxClaim = { owner: 'worker-1', limit: 500, leaseMs: 30_000, now: Date.now() };
+ * ```
+ */
+export interface OutboxClaim {
+  readonly owner: string;
+  readonly limit: number;
+  readonly leaseMs: number;
+  readonly now: number;
 }
 
 /**
  * The transactional outbox: events stored by the same saves as the state they describe, until
- * they are delivered. The service hands pending events to `onEvents` and then marks them.
+ * they are delivered. Order: a stream's events (one deal's, or the workspace's) are handed out in
+ * version order, an event only once every earlier event of its stream is delivered or parked;
+ * across streams there is no order beyond a batch sorted by `seq`. Ordering needs no global
+ * sequence: on a sharded database where each node numbers `seq` itself, a deal's events still
+ * come in version order.
+ *
+ * `pending`/`markDelivered` are the simple form (one deliverer). `claim`/`fail`/`parked`/
+ * `retryParked`/`purgeDelivered` (all or none) let several processes deliver apart from the
+ * writes: a claim holds events for a lease, so each is handed to one worker at a time (claimed
+ * with `FOR UPDATE SKIP LOCKED` or the store's equivalent); a failed event is retried after
+ * `retryAt`, or parked, and a parked event blocks nothing (its stream goes on without it).
  *
  * @example
  * ```ts
- * const pending = await repos.outbox!.pending(500);
- * await publish(pending.map((p) => p.event));
- * await repos.outbox!.markDelivered(pending.map((p) => p.seq));
+ * const batch = await outbox.claim!({ owner: 'w1', limit: 500, leaseMs: 30_000, now: Date.now() });
+ * await publish(batch.map((p) => p.event));
+ * await outbox.markDelivered(batch.map((p) => p.seq));
  * ```
  */
 export interface OutboxRepository {
-  /** Up to `limit` undelivered events, oldest first (by `seq`). */
+  /** Up to `limit` undelivered, unparked events, oldest first (by `seq`). */
   pending(limit: number): Promise<OutboxEntry[]>;
   /** Marks events delivered; unknown or already delivered seqs are ignored. */
   markDelivered(seqs: readonly number[]): Promise<void>;
+  /**
+   * Claims up to `limit` due events (undelivered, not parked, `retryAt` reached, no live lease of
+   * another owner), each the next of its stream, sorted by `seq`, and holds them for `owner`
+   * until `now + leaseMs`. Two concurrent claims never return the same event while its lease
+   * lives.
+   */
+  claim?(claim: OutboxClaim): Promise<OutboxEntry[]>;
+  /**
+   * Records a failed delivery of events this owner claimed: `attempts` rises, the lease ends, and
+   * the event is due again at `retryAt`, or parked when `retryAt` is null.
+   */
+  fail?(seqs: readonly number[], failure: { readonly owner: string; readonly error: string; readonly retryAt: number | null }): Promise<void>;
+  /** Parked events (oldest first), with their attempts and last error. */
+  parked?(limit: number): Promise<OutboxEntry[]>;
+  /** Makes parked events due again now (attempts reset); returns how many. */
+  retryParked?(seqs: readonly number[]): Promise<number>;
+  /** Deletes delivered events delivered before `before` (epoch ms); returns how many. */
+  purgeDelivered?(before: number): Promise<number>;
 }
 
 /**
@@ -360,6 +496,8 @@ export interface VisitRepository {
    * no `businessDays`). `service.dwellStats` uses it when present.
    */
   dwell?(q: DwellQuery): Promise<DwellRow[]>;
+  /** True when `dwell` honours `DwellQuery.from`/`to` (a period); else the service computes periods itself. */
+  readonly dwellPeriods?: boolean;
 }
 
 /**
@@ -378,6 +516,13 @@ export interface DwellQuery {
   readonly pipelineId?: string;
   /** Count open visits up to `now`; default false (completed visits only). */
   readonly includeOpen?: boolean;
+  /**
+   * A period, epoch ms, half-open [from, to): completed visits that exited inside it (whole
+   * durations), and with `includeOpen` the visits still open at min(now, to), measured to it. The
+   * service sends a period only to a store that declares `dwellPeriods: true` on its visits port.
+   */
+  readonly from?: number;
+  readonly to?: number;
 }
 
 /**

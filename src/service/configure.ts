@@ -1,26 +1,59 @@
 import { own } from '../_internal/records.js';
-import { fail, PipelineError } from '../errors.js';
+import { fail, isPipelineError, PipelineError } from '../errors.js';
 import { WorkspaceCommand, type WorkspaceCommandInput } from '../model/commands.js';
 import type { Workspace } from '../model/layout.js';
 import { parseWith } from '../model/parse.js';
 import { applyWorkspace } from '../workspace/apply.js';
 import { decideWorkspace } from '../workspace/decide.js';
 import type { DealFilter } from '../ports/repositories.js';
-import type { Runtime } from './runtime.js';
+import { finalConflict, type Runtime } from './runtime.js';
 import { sweep, usage } from './sweep.js';
 
 type Cmd<T extends WorkspaceCommand['type']> = Extract<WorkspaceCommand, { type: T }>;
 
-/** Loads, decides, saves one workspace command, with retries on conflict; publishes its events. */
-export async function saveCommand(rt: Runtime, command: WorkspaceCommandInput, by: string | null): Promise<Workspace> {
+/**
+ * Loads, decides, saves one workspace command, with retries on conflict; publishes its events.
+ * `unused`: what the command drops, which no stored deal may match when the save lands (the store
+ * refuses with a conflict naming `inUse`, which is not retried here: the caller decides again).
+ */
+export async function saveCommand(rt: Runtime, command: WorkspaceCommandInput, by: string | null, unused: readonly DealFilter[] = []): Promise<Workspace> {
   return rt.retry(async () => {
     const ws = await rt.workspaces.load();
     const { workspace, events } = applyWorkspace(ws, command, { at: rt.now(), by });
     if (events.length === 0) return ws;
-    await rt.saveWorkspace(workspace, ws.version, events);
+    try {
+      await rt.saveWorkspace(workspace, ws.version, events, unused);
+    } catch (e) {
+      if (inUseConflict(e)) throw finalConflict(e);
+      throw e;
+    }
     return workspace;
   });
 }
+
+/** A workspace save refused because deals match what it drops. */
+function inUseConflict(e: unknown): e is PipelineError {
+  return isPipelineError(e, 'conflict') && typeof e.details === 'object' && e.details !== null && (e.details as { inUse?: unknown }).inUse !== undefined;
+}
+
+/**
+ * Refuses while deals match what a command drops, then saves it with the same filters as the
+ * store's in-use guard: a deal command that commits between the count and the save makes the
+ * save fail with an in-use conflict, and the command is decided again (and refused, unless the
+ * deal has left in the meantime). The count and the save are then one decision.
+ */
+async function saveUnlessInUse(rt: Runtime, input: WorkspaceCommandInput, by: string | null, checks: readonly InUseCheck[]): Promise<Workspace> {
+  for (let attempt = 0; ; attempt++) {
+    for (const check of checks) await refuseInUse(rt, check);
+    try {
+      return await saveCommand(rt, input, by, checks.map((c) => c.query));
+    } catch (e) {
+      if (!inUseConflict(e) || attempt >= MAX_REDECISIONS) throw e;
+    }
+  }
+}
+
+const MAX_REDECISIONS = 20;
 
 /**
  * Runs a workspace command. Multi-step commands move deals first and change the configuration
@@ -77,10 +110,12 @@ async function deletePipeline(rt: Runtime, input: WorkspaceCommandInput, c: Cmd<
   const [event] = decideWorkspace(ws, input, { at: rt.now(), by });
   const transfer = event?.type === 'pipelineDeleted' ? event.transferTo : null;
   if (!transfer) {
-    await refuseInUse(rt, { pipelineId: c.pipelineId }, 'pipeline_in_use', (n) => `pipeline ${c.pipelineId} holds ${deals(n)}; give transferTo to move them`, {
-      pipelineId: c.pipelineId,
-    });
-    return saveCommand(rt, input, by);
+    return saveUnlessInUse(rt, input, by, [{
+      query: { pipelineId: c.pipelineId },
+      code: 'pipeline_in_use',
+      message: (n) => `pipeline ${c.pipelineId} holds ${deals(n)}; give transferTo to move them`,
+      details: { pipelineId: c.pipelineId },
+    }]);
   }
   const move = () => sweep(rt, { pipelineId: c.pipelineId }, (d) => ({ type: 'moveToPipeline', pipelineId: transfer.pipelineId, stageId: own(transfer.stageMap, d.stageId) ?? d.stageId }), by);
   await move();
@@ -101,8 +136,12 @@ async function removeStage(rt: Runtime, input: WorkspaceCommandInput, c: Cmd<'re
   }
   decideWorkspace(ws, input, { at: rt.now(), by });
   if (replacement === null) {
-    await refuseInUse(rt, query, 'stage_in_use', (n) => `stage ${c.stageId} holds ${deals(n)}; give replacementStageId to move them`, { stageId: c.stageId });
-    return saveCommand(rt, input, by);
+    return saveUnlessInUse(rt, input, by, [{
+      query,
+      code: 'stage_in_use',
+      message: (n) => `stage ${c.stageId} holds ${deals(n)}; give replacementStageId to move them`,
+      details: { stageId: c.stageId },
+    }]);
   }
   for (const p of layout?.pipelines ?? []) {
     const ids = p.stages.map((s) => s.stageId);
@@ -121,29 +160,29 @@ async function removeStage(rt: Runtime, input: WorkspaceCommandInput, c: Cmd<'re
 async function setPipelineStages(rt: Runtime, input: WorkspaceCommandInput, c: Cmd<'setPipelineStages'>, by: string | null): Promise<Workspace> {
   const ws = await rt.workspaces.load();
   const pipeline = pipelineIn(ws, c.pipelineId);
-  if (pipeline) {
-    const kept = new Set(c.stages.map((s) => (typeof s === 'string' ? s : s.stageId)));
-    for (const { stageId } of pipeline.stages.filter((s) => !kept.has(s.stageId))) {
-      await refuseInUse(rt, { pipelineId: c.pipelineId, stageId }, 'stage_in_use', (n) => `stage ${stageId} of pipeline ${c.pipelineId} holds ${deals(n)}; move them first`, {
-        pipelineId: c.pipelineId,
-        stageId,
-      });
-    }
-  }
-  return saveCommand(rt, input, by);
+  const kept = new Set(c.stages.map((s) => (typeof s === 'string' ? s : s.stageId)));
+  const dropped = pipeline ? pipeline.stages.filter((s) => !kept.has(s.stageId)) : [];
+  return saveUnlessInUse(rt, input, by, dropped.map(({ stageId }): InUseCheck => ({
+    query: { pipelineId: c.pipelineId, stageId },
+    code: 'stage_in_use',
+    message: (n) => `stage ${stageId} of pipeline ${c.pipelineId} holds ${deals(n)}; move them first`,
+    details: { pipelineId: c.pipelineId, stageId },
+  })));
 }
 
 /** "1 deal", "2 deals". */
 const deals = (n: number) => `${n} deal${n === 1 ? '' : 's'}`;
 
-/** Throws `code` naming a sample of the deals matching `query` and their count, if there are any. */
-async function refuseInUse(
-  rt: Runtime,
-  query: DealFilter,
-  code: 'pipeline_in_use' | 'stage_in_use',
-  message: (count: number) => string,
-  details: Record<string, unknown>,
-): Promise<void> {
+/** What a command drops and how to refuse it while deals match. */
+interface InUseCheck {
+  readonly query: DealFilter;
+  readonly code: 'pipeline_in_use' | 'stage_in_use';
+  readonly message: (count: number) => string;
+  readonly details: Record<string, unknown>;
+}
+
+/** Throws the check's code naming a sample of the deals matching its query and their count, if there are any. */
+async function refuseInUse(rt: Runtime, { query, code, message, details }: InUseCheck): Promise<void> {
   const inUse = await usage(rt, query);
   if (inUse.count > 0) throw new PipelineError(code, message(inUse.count), { ...details, dealIds: inUse.sample, count: inUse.count });
 }

@@ -7,14 +7,18 @@ import type { Workspace } from '../model/layout.js';
 import { parseWith } from '../model/parse.js';
 import { isId } from '../model/quickParse.js';
 import { Id } from '../model/primitives.js';
-import type { DealDecision, DealQuery } from '../ports/repositories.js';
+import type { DealDecision } from '../ports/repositories.js';
 import { applyConfiguration } from './applyConfiguration.js';
 import { board } from './board.js';
-import { Include, leanDeals } from './lean.js';
+import { listDeals } from './listing.js';
+import { eraseDeal } from './erase.js';
+import { storedStalledDeals } from './reports/stalled.js';
+import { storedWeightedPipeline } from './reports/weighted.js';
 import { storedDwellStats } from './storedMetrics.js';
 import { rottingBetween } from './rotting.js';
 import { storedBacktest, storedForecast, storedLearnPipeline } from './forecast.js';
 import { bulkUpdate } from './bulk.js';
+import { deliverPending, parkedEvents, purgeDelivered, retryParked } from './outboxCalls.js';
 import { configure } from './configure.js';
 import { checkServiceOptions } from './options.js';
 import { actor, createRuntime, finalConflict, type Runtime } from './runtime.js';
@@ -53,12 +57,19 @@ export function createPipelineService(options: PipelineServiceOptions): Pipeline
     getWorkspace: () => run(() => rt.workspaces.load()),
     listDeals: (query) => run(() => listDeals(rt, query)),
     board: (pipelineId, opts) => run(() => board(rt, pipelineId, opts)),
-    deliverPending: () => run(() => rt.deliverPending()),
+    deliverPending: () => run(() => deliverPending(rt)),
+    idle: () => rt.delivery?.idle() ?? Promise.resolve(),
+    parkedEvents: (limit) => run(() => parkedEvents(rt, limit)),
+    retryParked: (seqs) => run(() => retryParked(rt, seqs)),
+    purgeDelivered: (before) => run(() => purgeDelivered(rt, before)),
+    eraseDeal: (dealId, opts) => run(() => eraseDeal(rt, dealId, opts)),
     dwellStats: (opts) => run(() => storedDwellStats(rt, opts)),
     rottingBetween: (from, to, opts) => run(() => rottingBetween(rt, from, to, opts)),
     learnPipeline: (opts) => run(() => storedLearnPipeline(rt, opts)),
     forecast: (opts) => run(() => storedForecast(rt, opts)),
     backtest: (opts) => run(() => storedBacktest(rt, opts)),
+    stalledDeals: (opts) => run(() => storedStalledDeals(rt, opts)),
+    weightedPipeline: () => run(() => storedWeightedPipeline(rt)),
     applyConfiguration: (desired, opts) => run(() => applyConfiguration(rt, desired, opts, actor(opts))),
   };
 }
@@ -206,22 +217,3 @@ function dispatchInTransaction(
   });
 }
 
-const Query = z.strictObject({
-  layoutId: Id.optional(),
-  pipelineId: Id.nullable().optional(),
-  stageId: Id.optional(),
-  after: z.string().nullable().optional(),
-  limit: z.number().int().min(1).max(1000),
-  include: Include.optional(),
-});
-
-async function listDeals(rt: Runtime, input: DealListQuery) {
-  const q = parseWith(Query, input, 'query');
-  const query: { -readonly [K in keyof DealQuery]: DealQuery[K] } = { limit: q.limit };
-  if (q.layoutId !== undefined) query.layoutId = q.layoutId;
-  if (q.pipelineId !== undefined) query.pipelineId = q.pipelineId;
-  if (q.stageId !== undefined) query.stageId = q.stageId;
-  if (q.after !== undefined) query.after = q.after;
-  const page = await rt.deals.list(query);
-  return { deals: leanDeals(page.deals, q.include), next: page.next };
-}

@@ -13,8 +13,11 @@ export type {
   BoardColumn,
   BoardOptions,
   DealListQuery,
+  DeliveryOptions,
+  DeliveryFailure,
 } from './types.js';
-export type { DealInclude } from './lean.js';
 export type { StoredDwellOptions } from './storedMetrics.js';
 export type { RottingDeal, RottingBetweenOptions } from './rotting.js';
 export type { StoredLearnOptions, StoredForecastOptions } from './forecast.js';
+export type { ListDealsQuery } from './listing.js';
+export type { StoredStalledOptions } from './reports/stalled.js';

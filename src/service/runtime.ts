@@ -3,9 +3,10 @@ import type { DealEvent } from '../deals/events.js';
 import type { Deal } from '../model/deal.js';
 import { parseWith } from '../model/parse.js';
 import { Id } from '../model/primitives.js';
-import type { DealChange, DealDecision, DealRepository, OutboxRepository, VisitRepository, WorkspaceRepository } from '../ports/repositories.js';
+import type { DealChange, DealDecision, DealErasedEvent, DealFilter, DealRepository, OutboxRepository, VisitRepository, WorkspaceRepository } from '../ports/repositories.js';
 import type { Workspace } from '../model/layout.js';
 import type { WorkspaceEvent } from '../workspace/events.js';
+import { createDelivery, type Delivery } from './delivery.js';
 import { guardRepositories } from './storage.js';
 import type { AuthorizationRequest, PipelineServiceOptions, RetryOptions } from './types.js';
 
@@ -32,8 +33,11 @@ export interface Runtime {
   ask(request: AuthorizationRequest): boolean | Promise<boolean>;
   /** The `forbidden` error of a refused request. */
   refusal(request: AuthorizationRequest): PipelineError;
-  /** Saves a workspace decided on `expectedVersion`, with its events, then delivers them. */
-  saveWorkspace(ws: import('../model/layout.js').Workspace, expectedVersion: number, events: readonly WorkspaceEvent[]): Promise<void>;
+  /**
+   * Saves a workspace decided on `expectedVersion`, with its events, then delivers them. `unused`:
+   * filters no stored deal may match when the save lands (what the change drops).
+   */
+  saveWorkspace(ws: Workspace, expectedVersion: number, events: readonly WorkspaceEvent[], unused?: readonly DealFilter[]): Promise<void>;
   /**
    * Saves planned deals in one all-or-nothing save against the version each was read at and the
    * workspace version the plan read, then delivers their events. `starts`: where the history of
@@ -50,8 +54,10 @@ export interface Runtime {
    * in one storage transaction, then delivers the events. Null when it has none.
    */
   readonly transact: ((id: string, decide: (current: Deal | null, ws: Workspace) => DealDecision | null) => Promise<void>) | null;
-  /** Hands pending outbox events to `onEvents`, oldest first; returns how many. */
-  deliverPending(): Promise<number>;
+  /** After an erasure: its event delivered (stored by the store's erase) or published. */
+  afterErase(event: DealErasedEvent): Promise<void>;
+  /** Outbox delivery (null without `onEvents` or without an outbox). */
+  readonly delivery: Delivery | null;
   /** Runs `attempt` again after a version conflict, with exponential backoff and jitter. */
   retry<T>(attempt: () => Promise<T>): Promise<T>;
 }
@@ -73,10 +79,9 @@ export function createRuntime(o: PipelineServiceOptions): Runtime {
   const repos = guardRepositories(o);
   const outbox = o.onEvents ? (repos.outbox ?? null) : null;
   const random = o.random ?? Math.random;
-  // Deliveries run one at a time, so that onEvents sees events in commit order.
-  let delivering: Promise<unknown> = Promise.resolve();
+  const delivery = outbox ? createDelivery(o, outbox, () => rtNow(clock), ownerId()) : null;
 
-  const publishDirect = async (events: readonly (WorkspaceEvent | DealEvent)[]) => {
+  const publishDirect = async (events: readonly (WorkspaceEvent | DealEvent | DealErasedEvent)[]) => {
     if (events.length === 0 || !o.onEvents) return;
     try {
       await o.onEvents(events);
@@ -86,34 +91,15 @@ export function createRuntime(o: PipelineServiceOptions): Runtime {
     }
   };
 
-  const drain = async (): Promise<number> => {
-    if (!o.onEvents) return 0;
-    if (!outbox) return 0;
-    let delivered = 0;
-    for (;;) {
-      const batch = await outbox.pending(500);
-      if (batch.length === 0) return delivered;
-      await o.onEvents(batch.map((b) => b.event));
-      await outbox.markDelivered(batch.map((b) => b.seq));
-      delivered += batch.length;
-    }
-  };
-
-  const deliverPending = (): Promise<number> => {
-    const run = delivering.then(drain, drain);
-    delivering = run.catch(() => undefined);
-    return run;
-  };
-
-  /** After a save: hand the events over. With an outbox a failure leaves them pending (reported to onDeliveryError); without one, it reaches the caller. */
-  const afterSave = async (events: readonly (WorkspaceEvent | DealEvent)[]) => {
+  /**
+   * After a committed save: without an outbox, publish (a failure reaches the caller); with one,
+   * start a delivery pass in the background. The write does not wait for delivery and nothing
+   * delivery does reaches it: the change is committed.
+   */
+  const afterSave = async (events: readonly (WorkspaceEvent | DealEvent | DealErasedEvent)[]) => {
     if (events.length === 0) return;
-    if (!outbox) return publishDirect(events);
-    try {
-      await deliverPending();
-    } catch (e) {
-      o.onDeliveryError?.(e);
-    }
+    if (!delivery) return publishDirect(events);
+    delivery.kick();
   };
 
   const rt: Runtime = {
@@ -123,12 +109,7 @@ export function createRuntime(o: PipelineServiceOptions): Runtime {
     visits: repos.visits ?? null,
     chunkSize: o.chunkSize ?? 500,
     authorizes: o.authorize !== undefined,
-    now() {
-      const t = clock();
-      const ms = t instanceof Date ? t.getTime() : t;
-      if (typeof ms !== 'number' || !Number.isFinite(ms)) throw new PipelineError('invalid_input', 'options.clock: expected a clock returning a Date or epoch milliseconds', { path: 'options.clock' });
-      return ms;
-    },
+    now: () => rtNow(clock),
     atFor(deals) {
       let at = this.now();
       for (let i = 0; i < deals.length; i++) if (deals[i]!.updatedAt > at) at = deals[i]!.updatedAt;
@@ -169,8 +150,9 @@ export function createRuntime(o: PipelineServiceOptions): Runtime {
     async authorize(request) {
       if (!(await this.allows(request))) throw this.refusal(request);
     },
-    async saveWorkspace(ws, expectedVersion, events) {
-      await repos.workspace.save(ws, expectedVersion, outbox ? { events } : {});
+    async saveWorkspace(ws, expectedVersion, events, unused) {
+      const guarded = unused !== undefined && unused.length > 0 ? { unused } : {};
+      await repos.workspace.save(ws, expectedVersion, outbox ? { events, ...guarded } : guarded);
       await afterSave(events);
     },
     async commit(updated, workspaceVersion, expected = (d) => d.version - 1, starts = null) {
@@ -197,7 +179,8 @@ export function createRuntime(o: PipelineServiceOptions): Runtime {
           await afterSave(events);
         }
       : null,
-    deliverPending,
+    delivery,
+    afterErase: (event) => afterSave([event]),
     async retry(attempt) {
       for (let tries = 0; ; tries++) {
         try {
@@ -213,6 +196,20 @@ export function createRuntime(o: PipelineServiceOptions): Runtime {
     },
   };
   return rt;
+}
+
+/** The clock's reading in epoch ms. */
+function rtNow(clock: () => Date | number): number {
+  const t = clock();
+  const ms = t instanceof Date ? t.getTime() : t;
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) throw new PipelineError('invalid_input', 'options.clock: expected a clock returning a Date or epoch milliseconds', { path: 'options.clock' });
+  return ms;
+}
+
+/** A name for this service's outbox claims, unique across processes. */
+function ownerId(): string {
+  const uuid = globalThis.crypto?.randomUUID?.();
+  return `service-${uuid ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`}`;
 }
 
 /** Parses who is acting. */

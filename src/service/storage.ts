@@ -22,6 +22,7 @@ export function guardRepositories(repos: Repositories): Repositories {
         ? { getTails: (ids) => guard('deals.getTails', () => deals.getTails!(ids)), listTails: (q) => guard('deals.listTails', () => deals.listTails!(q)) }
         : {}),
       ...(deals.summarize ? { summarize: (q) => guard('deals.summarize', () => deals.summarize!(q)) } : {}),
+      ...(deals.erase ? { erase: (id, erasure) => guard('deals.erase', () => deals.erase!(id, erasure)) } : {}),
       ...(deals.transact ? { transact: (id, decide, options) => guard('deals.transact', () => deals.transact!(id, decide, options)) } : {}),
     },
     ...(outbox
@@ -29,6 +30,16 @@ export function guardRepositories(repos: Repositories): Repositories {
           outbox: {
             pending: (limit) => guard('outbox.pending', () => outbox.pending(limit)),
             markDelivered: (seqs) => guard('outbox.markDelivered', () => outbox.markDelivered(seqs)),
+            // Claims are used only when the store offers all of them.
+            ...(outbox.claim && outbox.fail && outbox.parked && outbox.retryParked && outbox.purgeDelivered
+              ? {
+                  claim: (c) => guard('outbox.claim', () => outbox.claim!(c)),
+                  fail: (seqs, f) => guard('outbox.fail', () => outbox.fail!(seqs, f)),
+                  parked: (limit) => guard('outbox.parked', () => outbox.parked!(limit)),
+                  retryParked: (seqs) => guard('outbox.retryParked', () => outbox.retryParked!(seqs)),
+                  purgeDelivered: (before) => guard('outbox.purgeDelivered', () => outbox.purgeDelivered!(before)),
+                }
+              : {}),
           },
         }
       : {}),

@@ -44,7 +44,7 @@ export async function storedDwellStats(rt: Runtime, input: StoredDwellOptions | 
   } else {
     let after: string | null = null;
     do {
-      const page = await rt.deals.list({ after, limit: rt.chunkSize });
+      const page = await rt.deals.list({ after, limit: rt.chunkSize, include: ['history'] });
       for (const d of page.deals) {
         for (const v of d.history) rows.push({ dealId: d.id, layoutId: d.layoutId, pipelineId: v.pipelineId, stageId: v.stageId, enteredAt: v.enteredAt, exitedAt: v.exitedAt });
       }

@@ -35,6 +35,7 @@ export async function pageForPlanning(rt: Runtime, q: DealQuery): Promise<{ read
     const page = await rt.deals.listTails(q);
     return { read: fromTails(page.tails), next: page.next };
   }
-  const page = await rt.deals.list(q);
+  // Whole deals: they are saved back as they are planned.
+  const page = await rt.deals.list({ ...q, include: ['history', 'changes'] });
   return { read: { deals: page.deals, starts: null }, next: page.next };
 }

@@ -12,10 +12,14 @@ import type { StoredForecastOptions, StoredLearnOptions } from './forecast.js';
 import type { BacktestOptions, BacktestRow } from '../forecast/backtest.js';
 import type { ForecastRow } from '../forecast/forecast.js';
 import type { PipelineModel } from '../forecast/pipelineModel.js';
+import type { ListDealsQuery } from './listing.js';
+import type { StoredStalledOptions } from './reports/stalled.js';
+import type { StalledDeal } from '../metrics/stalledDeals.js';
+import type { WeightedCurrency } from '../metrics/weightedPipeline.js';
 import type { DealInput } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import type { Deal } from '../model/deal.js';
-import type { DealFilter, DealPage, DealQuery, Repositories } from '../ports/repositories.js';
+import type { DealErasedEvent, DealFilter, DealPage, OutboxEntry, Repositories } from '../ports/repositories.js';
 import type { WorkspaceEvent } from '../workspace/events.js';
 import type { DealInclude } from './lean.js';
 
@@ -68,9 +72,16 @@ export interface PipelineServiceOptions extends Repositories {
    * `deliverPending()`; consumers de-duplicate by `event.id`. Without an outbox, events are
    * published once after the save and an error reaches the caller.
    */
-  readonly onEvents?: (events: readonly (WorkspaceEvent | DealEvent)[]) => void | Promise<void>;
-  /** Told when delivering stored events failed after a successful save (they stay pending). */
-  readonly onDeliveryError?: (error: unknown) => void;
+  readonly onEvents?: (events: readonly (WorkspaceEvent | DealEvent | DealErasedEvent)[]) => void | Promise<void>;
+  /**
+   * Told when delivering stored events failed (never the writer: a write returns once its own
+   * transaction commits). With an outbox that offers claims, called once per failed event with
+   * `failure`: the event, its attempts so far and whether it is now parked. What it throws is
+   * ignored.
+   */
+  readonly onDeliveryError?: (error: unknown, failure?: DeliveryFailure) => void;
+  /** How outbox events are delivered: batch size, lease, retries with backoff, parking, retention. */
+  readonly delivery?: DeliveryOptions;
   /** Retries after a version conflict (default 20); the same as `retry.maxRetries`. */
   readonly maxRetries?: number;
   /** Retries after a version conflict: how many, and the exponential backoff with full jitter between them. */
@@ -79,6 +90,51 @@ export interface PipelineServiceOptions extends Repositories {
   readonly random?: () => number;
   /** Deals per page and per save in multi-step operations (default 500). */
   readonly chunkSize?: number;
+}
+
+/**
+ * How the service delivers outbox events. After each committed write it starts a delivery pass in
+ * the background (one at a time per service; the write does not wait for it): the pass claims
+ * up to `batchSize` due events at a time for `leaseMs`, hands them to `onEvents` and marks them
+ * delivered. A failed event is due again after `baseDelayMs × 2^(attempts − 1)` (at most
+ * `maxDelayMs`) and parked after `maxAttempts`; a parked event blocks nothing and waits for
+ * `service.retryParked`. With `retentionMs`, each pass deletes events delivered longer ago.
+ *
+ * @example
+ * ```ts
+ * createPipelineService({ ...repos, onEvents, delivery: { batchSize: 200, maxAttempts: 5, retentionMs: 7 * 86_400_000 } });
+ * ```
+ */
+export interface DeliveryOptions {
+  /** Events per claim and per `onEvents` call (default 500). */
+  readonly batchSize?: number;
+  /** How long a claim holds its events before another process may take them (default 30 000 ms). */
+  readonly leaseMs?: number;
+  /** Failed deliveries before an event is parked (default 10). */
+  readonly maxAttempts?: number;
+  /** The first retry delay (default 1 000 ms), doubled per attempt. */
+  readonly baseDelayMs?: number;
+  /** The longest retry delay (default 600 000 ms). */
+  readonly maxDelayMs?: number;
+  /** Delete delivered events older than this during each pass (default: keep them). */
+  readonly retentionMs?: number;
+}
+
+/**
+ * What `onDeliveryError` is told about one event whose delivery failed.
+ *
+ * @example
+ * ```ts
+ * const onDeliveryError = (error: unknown, f?: DeliveryFailure) => f?.parked && alert(`event ${f.event.id} parked after ${f.attempts} attempts`);
+ * ```
+ */
+export interface DeliveryFailure {
+  readonly event: WorkspaceEvent | DealEvent | DealErasedEvent;
+  readonly seq: number;
+  /** Failed deliveries so far, this one included. */
+  readonly attempts: number;
+  /** True when this failure parked the event. */
+  readonly parked: boolean;
 }
 
 /**
@@ -242,15 +298,16 @@ export interface BoardOptions {
 }
 
 /**
- * A listing query of {@link PipelineService.listDeals}: the store's filters and paging, and what
- * the deals carry besides their current visit.
+ * A listing query of {@link PipelineService.listDeals}: the store's filters, sort and paging, what
+ * the deals carry besides their current visit (`include`), and the instant `rotting` is judged at
+ * (`now`, default the clock).
  *
  * @example
  * ```ts
  * const query: DealListQuery = { pipelineId: 'new-cars', stageId: 'quote', include: ['history'], limit: 50 };
  * ```
  */
-export type DealListQuery = DealQuery & { readonly include?: readonly DealInclude[] };
+export type DealListQuery = ListDealsQuery;
 
 /**
  * The service a host calls: loads, decides, saves with optimistic concurrency, publishes.
@@ -275,15 +332,36 @@ export interface PipelineService {
   /** The stored workspace. */
   getWorkspace(): Promise<Workspace>;
   /**
-   * One page of deals matching the filters, in id order (`limit` 1..1000). The deals are lean
-   * cards unless `include` asks for more: `history` holds only the current visit and there is no
-   * `changes` key (see {@link DealInclude}).
+   * One page of deals matching the filters (owner, closing dates, amounts, outcome, name search,
+   * layout, pipeline, stage, rotting at `query.now`), sorted (`sort`, `order`; nulls last, ties by
+   * id), after the cursor `after` (`limit` 1..1000). Deals come lean (only their current visit, no
+   * change log) unless `include` asks for `history` or `changes`.
    */
-  listDeals(query: DealListQuery): Promise<DealPage>;
+  listDeals(query: ListDealsQuery): Promise<DealPage>;
   /** A pipeline as a kanban board: per stage its definition, count, totals per currency, rotting count and first deals (lean cards unless `include` asks for more). */
   board(pipelineId: string, options?: BoardOptions): Promise<Board>;
-  /** Hands the outbox's pending events to `onEvents`, oldest first, and marks them delivered; returns how many. */
+  /**
+   * Runs a delivery pass now (after the one in progress, if any) and waits for it: hands the due
+   * outbox events to `onEvents` in batches and marks them delivered; returns how many. Writes
+   * start passes in the background themselves; call this at start-up, on a timer, or in tests.
+   */
   deliverPending(): Promise<number>;
+  /** Resolves once no delivery pass of this service is running or waiting. */
+  idle(): Promise<void>;
+  /** Events parked after `delivery.maxAttempts` failed deliveries, oldest first, with their attempts and last error (`limit` default 100). */
+  parkedEvents(limit?: number): Promise<OutboxEntry[]>;
+  /** Makes parked events due again (attempts reset) and starts a delivery pass; returns how many. */
+  retryParked(seqs: readonly number[]): Promise<number>;
+  /**
+   * Erases a deal (a data-protection request), asked of `authorize` as action `eraseDeal`: the
+   * deal and its change log are removed; its stage visits stay, anonymised, for the figures; its
+   * outbox events, pending and delivered, are redacted; a `dealErased` event records who erased
+   * it and when. `expectedVersion`: refuse with `conflict` if the deal changed. `not_found` when
+   * it does not exist. Needs a store that offers `deals.erase` (the shipped ones do).
+   */
+  eraseDeal(dealId: string, opts?: ActOptions & { expectedVersion?: number }): Promise<void>;
+  /** Deletes outbox events delivered before `before` (an instant); returns how many. */
+  purgeDelivered(before: Date | number | string): Promise<number>;
   /**
    * `dwellStats` over every stored deal, read as stage-visit rows from the store's visits table
    * (`repositories.visits`) without materialising deals, or from the deals when the store has no
@@ -301,6 +379,14 @@ export interface PipelineService {
   forecast(opts: StoredForecastOptions): Promise<ForecastRow[]>;
   /** `backtest` over every stored deal (all are held in memory: each instant replays every history). */
   backtest(opts: BacktestOptions): Promise<BacktestRow[]>;
+  /**
+   * `stalledDeals` over every stored deal, read page by page (`chunkSize` deals at a time): the
+   * same rows as `stalledDeals(ws, allDeals, opts)`, each with the deal's name, owner, amount and
+   * currency; `now` defaults to the clock.
+   */
+  stalledDeals(opts?: StoredStalledOptions): Promise<StalledDeal[]>;
+  /** `weightedPipeline` over every stored open deal, read page by page: the same figures as `weightedPipeline(ws, allDeals)`. */
+  weightedPipeline(): Promise<Record<string, WeightedCurrency>>;
   /**
    * Makes the stored configuration look like `desired` (see `planConfiguration`), running each
    * planned command through {@link PipelineService.configure}; `dryRun` only plans. Returns the

@@ -3,11 +3,14 @@ import { createMemoryRepositories, PipelineError, type Repositories } from '../.
 import { repositoryContractChecks, tenantIsolationChecks } from '../../src/testing.js';
 import { describeRepositoryContract } from '../../src/testing/vitest.js';
 import { memoryWithTails } from '../helpers/memoryWithTails.js';
+import { dumpMemoryState, type MemoryRepositories } from '../../src/adapters/memory/createMemoryRepositories.js';
 
 // The memory store holds one tenant; a map of stores is how a host keeps many.
 const tenants = new Map<string, Repositories>();
 describeRepositoryContract('memory', () => createMemoryRepositories(), {
   makeTenant: (id) => tenants.get(id) ?? tenants.set(id, createMemoryRepositories()).get(id)!,
+  // The whole internal state, delivered outbox rows and erased deals' visits included.
+  dump: async (repos) => dumpMemoryState(repos as MemoryRepositories),
 });
 // Handing out tails (as a host's store might), which runs the historyStart checks on the memory store's save.
 describeRepositoryContract('memory, handing out tails', () => memoryWithTails().repos);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPipelineService, isPipelineError, type Deal, type DealEvent, type WorkspaceEvent } from '../../src/index.js';
+import { createPipelineService, isPipelineError, type Deal, type DealErasedEvent, type DealEvent, type WorkspaceEvent } from '../../src/index.js';
 import { checkInvariants } from '../../src/testing.js';
 import { createPostgresRepositories } from '../../src/postgres.js';
 import { dealerCommands } from '../../examples/dealership.js';
@@ -18,7 +18,7 @@ describe.runIf(SERVER_URL)('concurrency on the PostgreSQL server', () => {
     const repos = createPostgresRepositories(await server(), { tenantId: freshTenant('stress') });
     let t = Date.parse('2026-03-02T09:00:00Z');
     const clock = () => (t += 1000); // one clock for every "app server": instants never go backwards
-    const events: (DealEvent | WorkspaceEvent)[] = [];
+    const events: (DealEvent | WorkspaceEvent | DealErasedEvent)[] = [];
     const service = () => createPipelineService({ ...repos, clock, maxRetries: 1000, chunkSize: 10, onEvents: (e) => void events.push(...e) });
     const admin = service();
     for (const command of dealerCommands) await admin.configure(command);

@@ -17,7 +17,7 @@ export function memoryWithTails(): { repos: Repositories; starts: [historyStart:
         ...inner.deals,
         getTails: async (ids) => (await inner.deals.getMany(ids)).map(tail),
         listTails: async (q) => {
-          const page = await inner.deals.list(q);
+          const page = await inner.deals.list({ ...q, include: ['history', 'changes'] });
           return { tails: page.deals.map(tail), next: page.next };
         },
         save: async (changes: readonly DealChange[], options) => {

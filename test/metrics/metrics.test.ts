@@ -123,7 +123,7 @@ describe('stalledDeals', () => {
     const closed = story('closed', ready, [[1, { type: 'closeDeal', outcome: 'lost', lostReason: 'x' }]], -30);
     const now = T0 + 4 * DAY;
     expect(stalledDeals(ws, [fresh, stale, closed], { now })).toEqual([
-      { dealId: 'stale', pipelineId: 'new-cars', stageId: 'requirements', dwellMs: 9 * DAY, thresholdMs: 7 * DAY },
+      { dealId: 'stale', name: stale.name, ownerId: stale.ownerId, amount: stale.amount, currency: stale.currency, pipelineId: 'new-cars', stageId: 'requirements', dwellMs: 9 * DAY, thresholdMs: 7 * DAY },
     ]);
   });
 

@@ -110,7 +110,7 @@ describe('consistency between the parts of the API', () => {
             model.set(expected.id, expected);
           } else expect(actual).toBe(expectedCode);
         }
-        const stored = (await repos.deals.list({ limit: 1000 })).deals;
+        const stored = (await repos.deals.list({ limit: 1000, include: ['history', 'changes'] })).deals;
         expect(stored).toEqual([...model.values()].sort((a, b) => (a.id < b.id ? -1 : 1)));
         expect(checkInvariants(ws, stored, { now })).toEqual([]);
       }),

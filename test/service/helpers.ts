@@ -15,7 +15,7 @@ export async function allDeals(repos: Repositories): Promise<Deal[]> {
   const out: Deal[] = [];
   let after: string | null = null;
   do {
-    const page = await repos.deals.list({ after, limit: 7 });
+    const page = await repos.deals.list({ after, limit: 7, include: ['history', 'changes'] });
     out.push(...page.deals);
     after = page.next;
   } while (after !== null);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { configurationOf, createPipelineService, dwellStats, isPipelineError, type Deal, type DealEvent, type Repositories, type WorkspaceEvent } from '../../src/index.js';
+import { configurationOf, createPipelineService, dwellStats, isPipelineError, type Deal, type DealErasedEvent, type DealEvent, type Repositories, type WorkspaceEvent } from '../../src/index.js';
 import { checkInvariants } from '../../src/testing.js';
 import { dealerCommands } from '../../examples/dealership.js';
 import { allDeals, steppingClock, T0 } from './helpers.js';
 import { holdingDealSaves } from './hold.js';
 
 type Make = () => Repositories | Promise<Repositories>;
-type AnyEvent = WorkspaceEvent | DealEvent;
+type AnyEvent = WorkspaceEvent | DealEvent | DealErasedEvent;
 
 async function outcome(promise: Promise<unknown>): Promise<{ ok: true } | { ok: false; code: string }> {
   return promise.then(() => ({ ok: true as const }), (e: unknown) => {
@@ -108,10 +108,12 @@ export function reliabilitySuite(name: string, make: Make): void {
             seen.push(...events);
           },
           onDeliveryError: (e) => void errors.push(e),
+          delivery: { maxAttempts: 1000 },
         });
         for (const command of dealerCommands) await service.configure(command, { by: 'admin' });
         const deal = await service.createDeal({ id: 'd1', layoutId: 'sales', name: 'SUV' });
         await service.dispatch('d1', { type: 'moveToStage', stageId: 'test-drive' });
+        await service.idle(); // the background deliveries after the writes
         expect(deal.version).toBe(1);
         expect(seen).toEqual([]);
         expect(errors.length).toBeGreaterThan(0);
@@ -135,7 +137,8 @@ export function reliabilitySuite(name: string, make: Make): void {
         void dying.configure(dealerCommands[0]!, { by: 'admin' });
         while ((await repos.workspace.load()).version === 0) await new Promise((resolve) => setTimeout(resolve, 5));
         const seen: string[] = [];
-        const next = createPipelineService({ ...repos, clock: steppingClock(), onEvents: (events) => void seen.push(...events.map((e) => e.type)) });
+        // It takes over once the dead process's claim has lapsed.
+        const next = createPipelineService({ ...repos, clock: steppingClock(T0 + 86_400_000), onEvents: (events) => void seen.push(...events.map((e) => e.type)) });
         expect(await next.deliverPending()).toBe(1);
         expect(seen).toEqual(['layoutAdded']);
       });

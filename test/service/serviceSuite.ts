@@ -177,18 +177,22 @@ export function serviceSuite(name: string, make: () => Repositories | Promise<Re
     it('receives the events after each save, in order', async () => {
       const seen: string[] = [];
       const { service } = await dealerService({ onEvents: (events) => void seen.push(...events.map((e) => e.type)) });
+      await service.idle(); // deliveries run in the background, after the writes return
       seen.length = 0;
       await service.createDeal({ id: 'd1', layoutId: 'sales', name: 'SUV' });
       await service.dispatch('d1', { type: 'moveToStage', stageId: 'test-drive' });
       await service.dispatch('d1', { type: 'updateDeal', patch: { amount: 5 } });
+      await service.idle();
       expect(seen).toEqual(['dealCreated', 'dealStageChanged', 'dealUpdated']);
     });
 
     it('is not called when the save fails or the command is refused', async () => {
       const onEvents = vi.fn();
       const { service } = await dealerService({ onEvents });
+      await service.idle();
       onEvents.mockClear();
       await rejects(service.createDeal({ id: 'd1', layoutId: 'nope', name: 'SUV' }), 'not_found');
+      await service.idle();
       expect(onEvents).not.toHaveBeenCalled();
     });
   });

@@ -1,13 +1,16 @@
 import { guarded } from '../../_internal/guard.js';
 import { PipelineError } from '../../errors.js';
-import type { DealEvent } from '../../deals/events.js';
 import type { Deal } from '../../model/deal.js';
 import type { Workspace } from '../../model/layout.js';
+import { checkDealQuery, matchesQuery } from '../../ports/dealQuery.js';
 import {
-  dealMatches,
-  type DealChange,
+  type DealErasure,
+  type DealFilter,
+  type DealQuery,
   type DealPage,
   type DealRepository,
+  type DealTail,
+  type DealTailPage,
   type OutboxRepository,
   type StageSummaryRow,
   type SummaryQuery,
@@ -18,11 +21,12 @@ import { emptyWorkspace } from '../../workspace/apply.js';
 import type { WorkspaceEvent } from '../../workspace/events.js';
 import { checkedWorkspace } from '../../workspace/validate.js';
 import { assertDeal } from '../../deals/shape.js';
-import { DealStore, upperBound } from './dealStore.js';
+import { DealStore } from './dealStore.js';
 import { freezeJson } from './freeze.js';
 import { checkEvents, MemoryOutbox } from './outbox.js';
-import { listVisits, summarize } from './memoryQueries.js';
-import { historyStartOf } from '../storedRows.js';
+import { listDeals, listVisits, summarize, tailOf } from './memoryQueries.js';
+import { eraseDeal } from './erase.js';
+import { checkDealChanges, type CheckedDealChange } from '../../ports/dealChanges.js';
 
 /**
  * The memory store's repositories: the ports, with the outbox and visits always present.
@@ -36,12 +40,13 @@ import { historyStartOf } from '../storedRows.js';
 export interface MemoryRepositories {
   readonly workspace: WorkspaceRepository;
   readonly deals: MemoryDealRepository;
-  readonly outbox: OutboxRepository;
+  /** Every method of the port, claims, parking and purge included. */
+  readonly outbox: Required<OutboxRepository>;
   readonly visits: VisitRepository;
 }
 
 /**
- * The memory store's deal repository: every method of the port, `summarize` included.
+ * The memory store's deal repository: every method of the port, `summarize`, tails and erasure included.
  *
  * @example
  * ```ts
@@ -51,6 +56,9 @@ export interface MemoryRepositories {
 export interface MemoryDealRepository extends DealRepository {
   /** Per stage and currency totals of one pipeline, by walking the stored deals. */
   summarize(q: SummaryQuery): Promise<StageSummaryRow[]>;
+  getTails(ids: readonly string[]): Promise<DealTail[]>;
+  listTails(q: DealQuery): Promise<DealTailPage>;
+  erase(id: string, erasure: DealErasure): Promise<void>;
 }
 
 /** The shared state of one memory store: what a deal save checks the workspace version against. */
@@ -69,7 +77,8 @@ interface State {
  * Good for tests, demos, single-process tools and browsers, and the reference for adapters of
  * your own.
  *
- * @param seed - optional initial workspace (kept as a frozen copy) and deals (frozen in place)
+ * @param seed - optional initial workspace (kept as a frozen copy) and deals (frozen in place), and the clock that stamps
+ *   outbox deliveries and parking (default `Date.now`; `purgeDelivered` compares against it)
  * @returns `{ workspace, deals, outbox, visits }` repositories
  * @example
  * ```ts
@@ -77,7 +86,7 @@ interface State {
  * const service = createPipelineService(repos);
  * ```
  */
-export const createMemoryRepositories = /* @__PURE__ */ guarded(function createMemoryRepositories(seed: { workspace?: Workspace; deals?: readonly Deal[] } = {}): MemoryRepositories {
+export const createMemoryRepositories = /* @__PURE__ */ guarded(function createMemoryRepositories(seed: { workspace?: Workspace; deals?: readonly Deal[]; clock?: () => number } = {}): MemoryRepositories {
   if (typeof seed !== 'object' || seed === null) throw new PipelineError('invalid_input', 'seed: expected { workspace?, deals? }', { path: 'seed' });
   // A seed workspace of the host's own is kept as a sealed copy: the host's object stays unfrozen.
   const seeded = seed.workspace === undefined ? emptyWorkspace() : checkedWorkspace(seed.workspace);
@@ -94,14 +103,39 @@ export const createMemoryRepositories = /* @__PURE__ */ guarded(function createM
     freezeJson(d, `seed.deals[${i}]`);
   }
   store.write(deals);
-  const state: State = { workspace: freezeJson(seeded, 'seed.workspace'), deals: store, outbox: new MemoryOutbox() };
-  return {
+  const state: State = { workspace: freezeJson(seeded, 'seed.workspace'), deals: store, outbox: new MemoryOutbox(memoryClock(seed.clock)) };
+  const repos: MemoryRepositories = {
     workspace: memoryWorkspace(state),
     deals: memoryDeals(state),
     outbox: state.outbox,
     visits: { list: async (q) => listVisits(store, q) },
   };
+  states.set(repos, state);
+  return repos;
 }, ['seed']);
+
+const states = new WeakMap<object, State>();
+
+/**
+ * The whole stored state of memory repositories as text: workspace, deals, erased deals' visits,
+ * every outbox row (delivered ones too). For tests that must prove a value is gone everywhere.
+ */
+export function dumpMemoryState(repos: MemoryRepositories): string {
+  const state = states.get(repos);
+  if (!state) throw new PipelineError('invalid_input', 'repos: expected repositories made by createMemoryRepositories', { path: 'repos' });
+  return JSON.stringify({ workspace: state.workspace, deals: [...state.deals.byId], erased: [...state.deals.erased], outbox: state.outbox.rows() });
+}
+
+/** The clock of outbox stamps: the host's, checked on each reading, or `Date.now`. */
+function memoryClock(clock: unknown): () => number {
+  if (clock === undefined) return Date.now;
+  if (typeof clock !== 'function') throw new PipelineError('invalid_input', 'seed.clock: expected a function returning epoch milliseconds', { path: 'seed.clock' });
+  return () => {
+    const t: unknown = clock();
+    if (typeof t !== 'number' || !Number.isFinite(t)) throw new PipelineError('invalid_input', 'seed.clock: expected a function returning epoch milliseconds', { path: 'seed.clock' });
+    return t;
+  };
+}
 
 function memoryWorkspace(state: State): WorkspaceRepository {
   return {
@@ -118,6 +152,7 @@ function memoryWorkspace(state: State): WorkspaceRepository {
           expectedVersion,
         });
       }
+      refuseInUse(state.deals, options?.unused);
       // Check and freeze everything before writing anything: a save is all or nothing.
       freezeJson(ws, 'workspace');
       freezeJson(events, 'options.events');
@@ -125,6 +160,32 @@ function memoryWorkspace(state: State): WorkspaceRepository {
       state.outbox.append(events);
     },
   };
+}
+
+/**
+ * The in-use guard of a workspace save: a conflict naming how many stored deals match any of the
+ * filters (and the first ten ids), checked in the same synchronous step as the write, so no deal
+ * save can land between them.
+ */
+function refuseInUse(store: DealStore, unused: unknown): void {
+  if (unused === undefined) return;
+  if (!Array.isArray(unused)) throw new PipelineError('invalid_input', 'options.unused: expected an array of deal filters', { path: 'options.unused' });
+  if (unused.length === 0) return;
+  const queries = unused.map((f: unknown, i) => {
+    if (typeof f !== 'object' || f === null || Array.isArray(f)) throw new PipelineError('invalid_input', `options.unused[${i}]: expected a deal filter`, { path: `options.unused[${i}]` });
+    return checkDealQuery({ ...(f as DealFilter), limit: 1 });
+  });
+  const dealIds: string[] = [];
+  let count = 0;
+  for (const id of store.orderedIds()) {
+    const deal = store.byId.get(id)!;
+    if (!queries.some((q) => matchesQuery(deal, q))) continue;
+    if (dealIds.length < 10) dealIds.push(id);
+    count++;
+  }
+  if (count > 0) {
+    throw new PipelineError('conflict', `workspace: ${count} stored deal${count === 1 ? '' : 's'} still use what this change removes (${dealIds.join(', ')})`, { ids: [], inUse: { count, dealIds } });
+  }
 }
 
 function memoryDeals(state: State): MemoryRepositories['deals'] {
@@ -143,23 +204,24 @@ function memoryDeals(state: State): MemoryRepositories['deals'] {
       return out;
     },
     async list(q): Promise<DealPage> {
-      if (typeof q !== 'object' || q === null) throw new PipelineError('invalid_input', 'query: expected an object', { path: 'query' });
-      const limit = Math.max(1, Math.floor(q.limit));
-      const order = store.orderedIds();
-      const start = q.after == null ? 0 : upperBound(order, q.after);
-      const page: Deal[] = [];
-      for (let i = start; i < order.length; i++) {
-        const d = store.byId.get(order[i]!)!;
-        if (!dealMatches(d, q)) continue;
-        if (page.length === limit) return { deals: page, next: page[page.length - 1]!.id };
-        page.push(d);
+      return listDeals(store, checkDealQuery(q));
+    },
+    async getTails(list) {
+      if (!Array.isArray(list)) throw new PipelineError('invalid_input', 'ids: expected an array', { path: 'ids' });
+      const out: DealTail[] = [];
+      for (const id of list) {
+        const d = store.byId.get(id);
+        if (d) out.push(tailOf(d));
       }
-      return { deals: page, next: null };
+      return out;
+    },
+    async listTails(q): Promise<DealTailPage> {
+      // Whole deals (history and change log), cut to their last visit: a tail is saved back whole but for the visits before it.
+      const page = listDeals(store, { ...checkDealQuery(q), history: true, changes: true });
+      return { tails: page.deals.map(tailOf), next: page.next };
     },
     async save(input, options) {
-      const changes = checkChanges(input);
-      const events = checkEvents<DealEvent>(options?.events, 'options.events');
-      const expectedWs = options?.workspaceVersion;
+      const { changes, events, workspaceVersion: expectedWs } = checkDealChanges(input, options);
       if (expectedWs !== undefined && expectedWs !== state.workspace.version) {
         throw new PipelineError('conflict', `the configuration changed since the decision: workspace version ${state.workspace.version}, expected ${expectedWs}`, {
           ids: [],
@@ -183,20 +245,14 @@ function memoryDeals(state: State): MemoryRepositories['deals'] {
     async summarize(q) {
       return summarize(store, q);
     },
+    async erase(id, erasure) {
+      eraseDeal(store, state.outbox, id, erasure);
+    },
   };
 }
 
-/** A change as checked: each member read once, so that what is written is what was checked. */
-interface Checked {
-  readonly deal: Deal;
-  readonly expectedVersion: number | null;
-  /** Where the deal's history starts in the stored one (`historyStart`, 0 when absent). */
-  readonly start: number;
-  readonly index: number;
-}
-
 /** The deal to store: the one saved, or for a tail (`historyStart`) the stored visits before it followed by its history. */
-function whole(change: Checked, stored: Deal | undefined): Deal {
+function whole(change: CheckedDealChange, stored: Deal | undefined): Deal {
   const { deal, start } = change;
   if (start === 0) return deal;
   // A start above 0 comes with an expected version, which matched: the deal is stored.
@@ -206,25 +262,4 @@ function whole(change: Checked, stored: Deal | undefined): Deal {
     throw new PipelineError('invalid_input', `${path}: ${start} is past the ${kept.length} stored visits`, { path });
   }
   return { ...deal, history: kept.slice(0, start).concat(deal.history) };
-}
-
-function checkChanges(changes: readonly DealChange[]): Checked[] {
-  if (!Array.isArray(changes)) throw new PipelineError('invalid_input', 'changes: expected an array', { path: 'changes' });
-  const seen = new Set<string>();
-  const checked = new Array<Checked>(changes.length);
-  for (let i = 0; i < changes.length; i++) {
-    const change = changes[i];
-    if (typeof change !== 'object' || change === null) throw new PipelineError('invalid_input', `changes[${i}]: expected { deal, expectedVersion }`, { path: `changes[${i}]` });
-    const { deal, expectedVersion, historyStart } = change;
-    assertDeal(deal, `changes[${i}].deal`);
-    if (expectedVersion !== null && typeof expectedVersion !== 'number') {
-      throw new PipelineError('invalid_input', `changes[${i}].expectedVersion: expected a number or null`, { path: `changes[${i}].expectedVersion` });
-    }
-    const start = historyStartOf(historyStart, expectedVersion, i);
-    if (typeof start !== 'number') throw new PipelineError('invalid_input', `${start[0]}: ${start[1]}`, { path: start[0] });
-    if (seen.has(deal.id)) throw new PipelineError('invalid_input', `changes: deal ${deal.id} appears twice`, { path: 'changes', dealId: deal.id });
-    seen.add(deal.id);
-    checked[i] = { deal, expectedVersion, start, index: i };
-  }
-  return checked;
 }

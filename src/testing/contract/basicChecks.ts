@@ -135,7 +135,7 @@ export const basicChecks: readonly ContractCheck[] = [
       ensureEqual(await repos.deals.get('x'), snapshot, 'the stored deal after writing to an object get returned');
       const [many] = await repos.deals.getMany(['x']);
       tryWrite(() => (many!.history.length = 0));
-      const { deals: [listed] } = await repos.deals.list({ limit: 1 });
+      const { deals: [listed] } = await repos.deals.list({ limit: 1, include: ['history', 'changes'] });
       ensureEqual(listed, snapshot, 'the stored deal after writing to an object getMany returned');
       const loaded = await repos.workspace.load();
       tryWrite(() => loaded.layouts.push(...ws.layouts));
@@ -153,7 +153,7 @@ export const basicChecks: readonly ContractCheck[] = [
       for (let i = 0; i < 300; i++) d = next(d, i % 2 === 0 ? 'quote' : 'new');
       await insert(repos.deals, [d]);
       ensureEqual(await repos.deals.get('ünï-😀'), d, 'a deal with 301 visits and unicode text');
-      ensureEqual((await repos.deals.list({ limit: 5 })).deals, [d], 'list of that deal');
+      ensureEqual((await repos.deals.list({ limit: 5, include: ['history', 'changes'] })).deals, [d], "list of that deal with include: ['history', 'changes']");
     },
   },
 ];

@@ -30,7 +30,24 @@ export interface ContractCheck {
   /** What the check proves, as a sentence. */
   readonly name: string;
   /** Runs the check on fresh repositories from `make`; throws when the adapter fails it. */
-  run(make: MakeRepositories): Promise<void>;
+  run(make: MakeRepositories, hooks?: ContractHooks): Promise<void>;
+}
+
+/**
+ * What a store's own test can give the checks besides repositories.
+ *
+ * @example
+ * ```ts
+ * const hooks: ContractHooks = { dump: async (repos) => dumpEveryTable(db) };
+ * ```
+ */
+export interface ContractHooks {
+  /**
+   * Everything the store holds for these repositories, as text (every row of every table, say):
+   * the erasure check searches it for the erased values. Without it the check searches what the
+   * ports hand out.
+   */
+  readonly dump?: (repos: Repositories) => Promise<string>;
 }
 
 export const T = Date.UTC(2026, 0, 5);

@@ -1,0 +1,40 @@
+import { PipelineError } from '../../errors.js';
+import type { BusinessCalendar } from '../../metrics/calendar.js';
+import { byHowStalled, stalledDeals, type StalledDeal } from '../../metrics/stalledDeals.js';
+import type { Runtime } from '../runtime.js';
+
+/**
+ * Options of `service.stalledDeals`: those of `stalledDeals`, with `now` defaulting to the clock.
+ *
+ * @example
+ * ```ts
+ * const o: StoredStalledOptions = { since: 'lastUpdate', businessDays: true };
+ * ```
+ */
+export interface StoredStalledOptions {
+  readonly now?: Date | number | string;
+  readonly since?: 'stageEntry' | 'lastUpdate';
+  readonly businessDays?: boolean | BusinessCalendar;
+}
+
+/**
+ * `stalledDeals` over the stored deals: open deals read page by page (lean: the current visit is
+ * all the report needs), each page judged on its own and the stalled ones kept, so memory holds
+ * one page and the answer, never the whole table. The same rows as `stalledDeals(ws, allDeals)`.
+ */
+export async function storedStalledDeals(rt: Runtime, input: StoredStalledOptions | undefined): Promise<StalledDeal[]> {
+  if (input !== undefined && (typeof input !== 'object' || input === null || Array.isArray(input))) {
+    throw new PipelineError('invalid_input', 'opts: expected an object', { path: 'opts' });
+  }
+  const opts = { ...input, now: input?.now ?? rt.now() };
+  const ws = await rt.workspaces.load();
+  stalledDeals(ws, [], opts); // checks the options before any page is read
+  const out: StalledDeal[] = [];
+  let after: string | null = null;
+  do {
+    const page = await rt.deals.list({ outcome: 'open', after, limit: rt.chunkSize });
+    for (const row of stalledDeals(ws, page.deals, opts)) out.push(row);
+    after = page.next;
+  } while (after !== null);
+  return out.sort(byHowStalled);
+}

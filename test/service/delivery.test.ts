@@ -1,0 +1,4 @@
+import { createMemoryRepositories } from '../../src/index.js';
+import { deliverySuite } from './deliverySuite.js';
+
+deliverySuite('memory', () => createMemoryRepositories());
