@@ -4,7 +4,20 @@ import { createPipelineService, type Deal } from '../../src/index.js';
 import { createPostgresRepositories, migratePostgres } from '../../src/postgres.js';
 import { dealerCommands } from '../../examples/dealership.js';
 import { createPostgresRepositories as createV1Repositories, migratePostgres as migrateV1 } from './fixtures/postgresV1.js';
-import { allDeals, steppingClock } from '../service/helpers.js';
+import { steppingClock } from '../service/helpers.js';
+import type { Repositories } from '../../src/index.js';
+
+/** Every deal, whole (a listing with history and change log). */
+async function allDeals(repos: Repositories): Promise<Deal[]> {
+  const out: Deal[] = [];
+  let after: string | null = null;
+  do {
+    const page = await repos.deals.list({ after, limit: 7, include: ['history', 'changes'] });
+    out.push(...page.deals);
+    after = page.next;
+  } while (after !== null);
+  return out;
+}
 
 describe('migratePostgres', () => {
   let db: PGlite;
@@ -25,7 +38,7 @@ describe('migratePostgres', () => {
 
   it('upgrades a version-1 database in place, keeping every deal and every visit', async () => {
     const workspace = await createV1Repositories(db).workspace.load();
-    expect(await migratePostgres(db)).toBe(2);
+    expect(await migratePostgres(db)).toBe(3);
     const repos = createPostgresRepositories(db);
     expect(await repos.workspace.load()).toEqual(workspace);
     expect(await allDeals(repos)).toEqual(written);
@@ -33,11 +46,11 @@ describe('migratePostgres', () => {
     const visits = (await repos.visits.list({ limit: 1000 })).visits;
     expect(visits).toHaveLength(written.reduce((n, d) => n + d.history.length, 0));
     const { rows } = await db.query<{ version: number }>('SELECT version FROM sp_schema');
-    expect(rows).toEqual([{ version: 2 }]);
+    expect(rows).toEqual([{ version: 3 }]);
   });
 
   it('is idempotent, and the upgraded store keeps working under the default tenant', async () => {
-    expect(await migratePostgres(db)).toBe(2);
+    expect(await migratePostgres(db)).toBe(3);
     const repos = createPostgresRepositories(db, { tenantId: 'default' });
     expect(await allDeals(repos)).toEqual(written);
     const service = createPipelineService({ ...repos, clock: steppingClock(Date.parse('2026-06-01T00:00:00Z')) });
@@ -46,13 +59,13 @@ describe('migratePostgres', () => {
     expect(await createPostgresRepositories(db, { tenantId: 'other' }).deals.get('d1')).toBeNull();
   });
 
-  it('creates version 2 on an empty database, and refuses a newer schema', async () => {
+  it('creates version 3 on an empty database, and refuses a newer schema', async () => {
     const empty = new PGlite();
     try {
-      expect(await migratePostgres(empty)).toBe(2);
-      expect(await migratePostgres(empty)).toBe(2);
+      expect(await migratePostgres(empty)).toBe(3);
+      expect(await migratePostgres(empty)).toBe(3);
       expect((await createPostgresRepositories(empty).workspace.load()).version).toBe(0);
-      await empty.query('UPDATE sp_schema SET version = 3');
+      await empty.query('UPDATE sp_schema SET version = 4');
       await expect(migratePostgres(empty)).rejects.toMatchObject({ code: 'storage_failed' });
     } finally {
       await empty.close();

@@ -144,6 +144,7 @@ describe('tenants', () => {
 
     expect(statements.length).toBeGreaterThan(10);
     for (const { sql, params } of statements) {
+      if (/^(BEGIN|COMMIT|ROLLBACK)$/.test(sql)) continue; // transaction control of a client without transaction()
       expect(params[0], sql).toBe(tenantId);
       const refs = tableRefs(sql);
       expect(refs.length, sql).toBeGreaterThan(0);
