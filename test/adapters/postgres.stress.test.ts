@@ -5,6 +5,7 @@ import { createPostgresRepositories } from '../../src/postgres.js';
 import { dealerCommands } from '../../examples/dealership.js';
 import { allDeals } from '../service/helpers.js';
 import { freshTenant, serverDatabase, SERVER_URL } from './postgresDatabases.js';
+import { recordingClient, violations } from './statementShape.js';
 
 const WORKERS = 20;
 const DISPATCHES = Number(process.env.SALES_PIPELINES_STRESS_DISPATCHES ?? 200);
@@ -15,7 +16,8 @@ describe.runIf(SERVER_URL)('concurrency on the PostgreSQL server', () => {
   const server = serverDatabase(SERVER_URL ?? '', WORKERS + 5);
 
   it(`${WORKERS} workers x ${DISPATCHES} dispatches on ${DEALS} shared deals, bulk updates in both orders and a deletePipeline alongside: nothing lost`, async () => {
-    const repos = createPostgresRepositories(await server(), { tenantId: freshTenant('stress') });
+    const recorder = recordingClient(await server());
+    const repos = createPostgresRepositories(recorder, { tenantId: freshTenant('stress') });
     let t = Date.parse('2026-03-02T09:00:00Z');
     const clock = () => (t += 1000); // one clock for every "app server": instants never go backwards
     const events: (DealEvent | WorkspaceEvent | DealErasedEvent)[] = [];
@@ -87,5 +89,8 @@ describe.runIf(SERVER_URL)('concurrency on the PostgreSQL server', () => {
     }
     expect(deals.filter((d) => d.history.length > 1).length).toBeGreaterThan(0);
     expect(checkInvariants(ws, deals, { now: t + 1 })).toEqual([]);
+    // Every statement of the run kept the statement-shape rule (single-table writes by tenant).
+    expect(recorder.statements.length).toBeGreaterThan(DISPATCHES);
+    expect(violations(recorder.statements)).toEqual([]);
   }, 600_000);
 });

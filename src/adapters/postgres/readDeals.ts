@@ -11,12 +11,12 @@ import { arrayLiteral } from './text.js';
 
 const SELECT = `SELECT ${DEAL_COLUMNS}, ${HISTORY}, ${CHANGES} FROM sp_deals d`;
 const TAIL_SELECT = `SELECT ${DEAL_COLUMNS}, ${LAST_VISIT}, ${CHANGES} FROM sp_deals d`;
-const GET = named('sp_deals_get', `${SELECT} WHERE d.tenant_id = $1 AND d.id = $2`);
+const GET: string = named('sp_deals_get', `${SELECT} WHERE d.tenant_id = $1 AND d.id = $2`);
 const GET_MANY = named('sp_deals_get_many', `${SELECT} WHERE d.tenant_id = $1 AND d.id = ANY($2::text[])`);
 const GET_TAILS = named('sp_deals_get_tails', `${TAIL_SELECT} WHERE d.tenant_id = $1 AND d.id = ANY($2::text[]) ORDER BY d.id`);
 
-/** The SELECT of one deal for a read-decide-write transaction, its row locked. */
-export const GET_FOR_UPDATE = named('sp_deals_get_for_update', `${SELECT} WHERE d.tenant_id = $1 AND d.id = $2 FOR UPDATE OF d`);
+/** The SELECT of one deal (for a read-decide-write transaction, after its row lock). */
+export const GET_DEAL = GET;
 
 function text(value: unknown, path: string): string {
   if (typeof value !== 'string') throw new PipelineError('invalid_input', `${path}: expected a string`, { path });

@@ -6,7 +6,7 @@ import type { DealDecision, DealErasure, DealTransactOptions } from '../../ports
 import { named, type PostgresQueryable } from './client.js';
 import type { Context } from './context.js';
 import { storageError } from './driverErrors.js';
-import { GET_FOR_UPDATE } from './readDeals.js';
+import { GET_DEAL } from './readDeals.js';
 import { readDeal, type DealRow } from './readRows.js';
 import { eventColumns } from './rows.js';
 import { byId, checkChanges, checkHeads, saveError } from './saveDeals.js';
@@ -15,9 +15,11 @@ import { LOAD_FOR_SHARE, workspaceOf } from './workspace.js';
 import { writeChunk } from './writeDeals.js';
 import { saveColumns } from './rows.js';
 
+const LOCK_ONE = named('sp_deals_lock_one', 'SELECT version FROM sp_deals WHERE tenant_id = $1 AND id = $2 FOR UPDATE');
+
 /**
- * One read-decide-write transaction: the workspace row FOR SHARE, the deal row FOR UPDATE, then
- * `decide`, then the writes of a save of the decided deal against the version read (no second
+ * One read-decide-write transaction: the workspace row FOR SHARE, the deal row FOR UPDATE and
+ * then the deal read whole, then `decide`, then the writes of a save of the decided deal against the version read (no second
  * lock read: the row is held). Every statement touches one table of one tenant.
  */
 export async function transactDeal(
@@ -36,7 +38,10 @@ export async function transactDeal(
     await ctx.transaction(async (tx) => {
       const { rows: wsRows } = await tx.query<{ tag: string; body: string | null }>(LOAD_FOR_SHARE, [ctx.tenantId, ctx.workspace?.tag ?? null]);
       const ws = workspaceOf(ctx, wsRows[0]);
-      const { rows } = await tx.query<DealRow>(GET_FOR_UPDATE, [ctx.tenantId, id]);
+      // Lock first, then read: a statement that waited for the row lock sees the row's new version
+      // but evaluates its subqueries (the history, the change log) on its older snapshot.
+      await tx.query(LOCK_ONE, [ctx.tenantId, id]);
+      const { rows } = await tx.query<DealRow>(GET_DEAL, [ctx.tenantId, id]);
       const row = rows[0];
       const current = row ? readDeal(ctx, row) : null;
       let decision: DealDecision | null;
@@ -63,7 +68,6 @@ export async function transactDeal(
   if (saved) ctx.tails.delete(id);
 }
 
-const LOCK_ONE = named('sp_deals_lock_one', 'SELECT version FROM sp_deals WHERE tenant_id = $1 AND id = $2 FOR UPDATE');
 const DELETE_DEAL = named('sp_deals_delete', 'DELETE FROM sp_deals WHERE tenant_id = $1 AND id = $2');
 const DELETE_CHANGES = named('sp_changes_delete', 'DELETE FROM sp_deal_changes WHERE tenant_id = $1 AND deal_id = $2');
 const ANONYMISE_VISITS = named('sp_visits_anonymise', 'UPDATE sp_stage_visits SET "by" = NULL WHERE tenant_id = $1 AND deal_id = $2');
