@@ -3,7 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryRepositories, createPipelineService, isPipelineError, type PipelineService, type Repositories } from '../../src/index.js';
 import { createPostgresRepositories, type PostgresQueryable } from '../../src/postgres.js';
 import { dealerCommands } from '../../examples/dealership.js';
-import { allDeals, steppingClock } from '../service/helpers.js';
+import { steppingClock } from '../service/helpers.js';
+import type { Deal } from '../../src/index.js';
+
+/** Every deal, whole: a listing that asks for the history and the change log. */
+async function allDeals(repos: Repositories): Promise<Deal[]> {
+  const out: Deal[] = [];
+  let after: string | null = null;
+  do {
+    const page = await repos.deals.list({ after, limit: 7, include: ['history', 'changes'] });
+    out.push(...page.deals);
+    after = page.next;
+  } while (after !== null);
+  return out;
+}
 import { freshTenant, pgliteDatabase, serverDatabase, SERVER_URL } from './postgresDatabases.js';
 
 // Ids that look like SQL, LIKE patterns, quotes and escapes: to the adapter they are just ids.

@@ -57,8 +57,6 @@ export async function getTails(ctx: Context, ids: readonly string[]): Promise<De
   return rows.map((r) => readTail(ctx, r));
 }
 
-const LEAN_BY_DEFAULT = false;
-
 const LISTS = new Map<string, string>();
 
 /** What a listing selects beside the deal's columns. */
@@ -99,8 +97,7 @@ function sortValue(value: unknown, q: CheckedDealQuery): string | number | null 
 
 /** One page of deals matching the filters, in the query's order, lean unless `include` asks for more. */
 export async function listDeals(ctx: Context, query: DealQuery): Promise<DealPage> {
-  const q0 = checkDealQuery(query);
-  const q = LEAN_BY_DEFAULT || (query as { include?: unknown }).include !== undefined ? q0 : { ...q0, history: true, changes: true };
+  const q = checkDealQuery(query);
   const { rows, next } = await pageRows(ctx, q, q.history ? 'history' : 'lean', 'deals.list');
   return { deals: rows.map((r) => (q.history ? withoutChanges(readDeal(ctx, r), q) : readLean(ctx, r))), next };
 }

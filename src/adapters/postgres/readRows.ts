@@ -108,9 +108,9 @@ function lastVisit(row: DealRow): StageVisit {
   return visit(JSON.parse(row.last) as VisitTuple);
 }
 
-/** A lean deal of a listing: its current visit only, the change log only when the row carries it. Not remembered for saves. */
+/** A lean deal of a listing: its current visit only (frozen, as every visit handed out), the change log only when the row carries it. Not remembered for saves. */
 export function readLean(ctx: Context, row: DealRow): Deal {
-  const deal = dealOf(row, [lastVisit(row)]);
+  const deal = dealOf(row, [Object.freeze(lastVisit(row))]);
   if (ctx.validate) checkRead(deal);
   return deal;
 }
