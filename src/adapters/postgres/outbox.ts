@@ -24,14 +24,25 @@ const DUE = named('sp_outbox_claim_due', `SELECT seq, deal_id FROM sp_outbox
   WHERE tenant_id = $1 AND delivered_at IS NULL AND parked_at IS NULL AND (due_at IS NULL OR due_at <= $2)
     AND (claimed_until IS NULL OR claimed_until < $2 OR claimed_by = $3)
   ORDER BY seq LIMIT $4 FOR UPDATE SKIP LOCKED`);
-// Step 2: the undelivered, unparked rows of those streams in stream order, with whether each may be handed out now.
-const STREAMS = named('sp_outbox_claim_streams', `SELECT seq, deal_id, (due_at IS NULL OR due_at <= $2)
-    AND (claimed_until IS NULL OR claimed_until < $2 OR claimed_by = $3) AS free
-  FROM sp_outbox
-  WHERE tenant_id = $1 AND delivered_at IS NULL AND parked_at IS NULL AND (deal_id = ANY($4::text[]) OR ($5::boolean AND deal_id IS NULL))
-  ORDER BY deal_id, version, n, seq`);
-// Step 3: stream heads past the first batch, locked the same way.
-const LOCK_MORE = named('sp_outbox_claim_more', `SELECT seq FROM sp_outbox WHERE tenant_id = $1 AND seq = ANY($2::bigint[]) FOR UPDATE SKIP LOCKED`);
+// Step 2: the first rows of those streams in stream order (as many per stream as the first batch
+// found of it: enough to reach them, read through the streams index), with whether each may be
+// handed out now.
+const FREE = `(due_at IS NULL OR due_at <= $2) AND (claimed_until IS NULL OR claimed_until < $2 OR claimed_by = $3)`;
+const STREAMS = named('sp_outbox_claim_streams', `SELECT seq, deal_id, free FROM (
+  SELECT s.seq, s.deal_id, s.version, s.n, s.free
+  FROM unnest($4::text[], $5::integer[]) AS k(deal_id, cap)
+  CROSS JOIN LATERAL (SELECT seq, deal_id, version, n, ${FREE} AS free FROM sp_outbox
+    WHERE tenant_id = $1 AND deal_id = k.deal_id AND delivered_at IS NULL AND parked_at IS NULL
+    ORDER BY version, n, seq LIMIT k.cap) s
+  UNION ALL
+  (SELECT seq, deal_id, version, n, ${FREE} AS free FROM sp_outbox
+    WHERE tenant_id = $1 AND deal_id IS NULL AND delivered_at IS NULL AND parked_at IS NULL
+    ORDER BY version, n, seq LIMIT $6)
+) u ORDER BY deal_id NULLS FIRST, version, n, seq`);
+// Step 3: free rows early in their streams that the first batch did not reach, locked the same way
+// (the condition is checked again: a claim that committed since step 2 has leased them).
+const LOCK_MORE = named('sp_outbox_claim_more', `SELECT seq FROM sp_outbox WHERE tenant_id = $1 AND seq = ANY($4::bigint[])
+  AND delivered_at IS NULL AND parked_at IS NULL AND ${FREE} FOR UPDATE SKIP LOCKED`);
 // Step 4: the lease.
 const LEASE = named('sp_outbox_claim_lease', `UPDATE sp_outbox SET claimed_by = $3, claimed_until = $4
   WHERE tenant_id = $1 AND seq = ANY($2::bigint[]) RETURNING seq, body::text AS body, attempts, last_error`);
@@ -83,18 +94,17 @@ function claimable(rows: readonly StreamRow[], locked: ReadonlySet<number>, limi
     run.push(seq);
     runs.set(r.deal_id, run);
   }
-  // Take by seq, but never an event before the earlier events of its stream.
-  const taken: number[] = [];
-  const next = new Map([...runs].map(([k]) => [k, 0]));
-  const heads = () => [...runs].filter(([k, run]) => next.get(k)! < run.length).map(([k, run]) => [k, run[next.get(k)!]!] as const);
-  while (taken.length < limit) {
-    const candidates = heads();
-    if (candidates.length === 0) break;
-    const [stream, seq] = candidates.reduce((a, b) => (b[1] < a[1] ? b : a));
-    taken.push(seq);
-    next.set(stream, next.get(stream)! + 1);
+  // Take by seq, but never an event before the earlier events of its stream: each event's key is
+  // the largest seq up to it in its stream, which never decreases along a stream.
+  const keyed: { seq: number; key: number; stream: number; at: number }[] = [];
+  let stream = 0;
+  for (const run of runs.values()) {
+    let key = -Infinity;
+    run.forEach((seq, at) => keyed.push({ seq, key: (key = Math.max(key, seq)), stream, at }));
+    stream++;
   }
-  return taken.sort((a, b) => a - b);
+  keyed.sort((a, b) => a.key - b.key || a.stream - b.stream || a.at - b.at);
+  return keyed.slice(0, limit).map((k) => k.seq).sort((a, b) => a - b);
 }
 
 async function claimIn(tx: PostgresQueryable, t: string, c: OutboxClaim): Promise<OutboxEntry[]> {
@@ -102,13 +112,14 @@ async function claimIn(tx: PostgresQueryable, t: string, c: OutboxClaim): Promis
   const { rows: due } = await tx.query<{ seq: string | number; deal_id: string | null }>(DUE, [t, c.now, c.owner, limit]);
   if (due.length === 0) return [];
   const locked = new Set(due.map((r) => Number(r.seq)));
-  const streams = [...new Set(due.map((r) => r.deal_id).filter((d): d is string => d !== null))];
-  const workspace = due.some((r) => r.deal_id === null);
-  const { rows } = await tx.query<StreamRow>(STREAMS, [t, c.now, c.owner, streams, workspace]);
+  const caps = new Map<string | null, number>();
+  for (const r of due) caps.set(r.deal_id, (caps.get(r.deal_id) ?? 0) + 1);
+  const streams = [...caps].filter(([k]) => k !== null) as [string, number][];
+  const { rows } = await tx.query<StreamRow>(STREAMS, [t, c.now, c.owner, streams.map(([k]) => k), streams.map(([, n]) => n), caps.get(null) ?? 0]);
   // Free rows early in their stream that the first batch did not reach (seq is not stream order): lock them too.
   const missing = unlockedPrefix(rows, locked).slice(0, limit);
   if (missing.length > 0) {
-    const { rows: more } = await tx.query<{ seq: string | number }>(LOCK_MORE, [t, missing]);
+    const { rows: more } = await tx.query<{ seq: string | number }>(LOCK_MORE, [t, c.now, c.owner, missing]);
     for (const r of more) locked.add(Number(r.seq));
   }
   const seqs = claimable(rows, locked, limit);
