@@ -11,10 +11,15 @@ import { readDeal, type DealRow } from './readRows.js';
 import { eventColumns } from './rows.js';
 import { byId, checkChanges, checkHeads, saveError } from './saveDeals.js';
 import { storableJson, storableText } from './text.js';
-import { LOAD_FOR_SHARE, workspaceOf } from './workspace.js';
+import { workspaceOf } from './workspace.js';
 import { writeChunk } from './writeDeals.js';
 import { saveColumns } from './rows.js';
 
+// The workspace row (its tag, and its body when the tag differs from the one held) FOR SHARE and the deal row FOR UPDATE.
+const LOCK_BOTH = named('sp_transact_lock', `SELECT w.tag, w.body FROM (
+    SELECT version || ':' || xmin::text AS tag, CASE WHEN version || ':' || xmin::text IS DISTINCT FROM $3::text THEN body::text END AS body
+    FROM sp_workspace WHERE tenant_id = $1 FOR SHARE) w
+  LEFT JOIN LATERAL (SELECT version FROM sp_deals WHERE tenant_id = $1 AND id = $2 FOR UPDATE) d ON true`);
 const LOCK_ONE = named('sp_deals_lock_one', 'SELECT version FROM sp_deals WHERE tenant_id = $1 AND id = $2 FOR UPDATE');
 
 /**
@@ -36,11 +41,12 @@ export async function transactDeal(
   let checked: ReturnType<typeof checkChanges> = [];
   try {
     await ctx.transaction(async (tx) => {
-      const { rows: wsRows } = await tx.query<{ tag: string; body: string | null }>(LOAD_FOR_SHARE, [ctx.tenantId, ctx.workspace?.tag ?? null]);
+      // Both locks in one statement (the workspace row FOR SHARE, then the deal row FOR UPDATE), then
+      // the read: a statement that waited for a row lock sees the row's new version but evaluates
+      // its subqueries (the history, the change log) on its older snapshot.
+      const { rows: wsRows } = await tx.query<{ tag: string; body: string | null }>(LOCK_BOTH, [ctx.tenantId, id, ctx.workspace?.tag ?? null]);
+      if (wsRows.length === 0) await tx.query(LOCK_ONE, [ctx.tenantId, id]);
       const ws = workspaceOf(ctx, wsRows[0]);
-      // Lock first, then read: a statement that waited for the row lock sees the row's new version
-      // but evaluates its subqueries (the history, the change log) on its older snapshot.
-      await tx.query(LOCK_ONE, [ctx.tenantId, id]);
       const { rows } = await tx.query<DealRow>(GET_DEAL, [ctx.tenantId, id]);
       const row = rows[0];
       const current = row ? readDeal(ctx, row) : null;

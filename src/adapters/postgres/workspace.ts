@@ -28,11 +28,6 @@ const UPDATE = named('sp_workspace_update', 'UPDATE sp_workspace SET version = $
 const LOAD = named('sp_workspace_load', `SELECT w.tag, CASE WHEN w.tag IS DISTINCT FROM $2::text THEN w.body::text END AS body
   FROM (SELECT version || ':' || xmin::text AS tag, body FROM sp_workspace WHERE tenant_id = $1) w`);
 
-/** The same, its row locked FOR SHARE: what a read-decide-write transaction decides on. */
-export const LOAD_FOR_SHARE = named('sp_workspace_load_share', `SELECT version || ':' || xmin::text AS tag,
-  CASE WHEN version || ':' || xmin::text IS DISTINCT FROM $2::text THEN body::text END AS body
-  FROM sp_workspace WHERE tenant_id = $1 FOR SHARE`);
-
 /** The workspace of a load row, parsed only when its tag differs from the one held (kept frozen). */
 export function workspaceOf(ctx: Context, row: { tag: string; body: string | null } | undefined): WorkspaceValue {
   const held = ctx.workspace;
