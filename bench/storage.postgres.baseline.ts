@@ -29,22 +29,12 @@ export async function copyToDev(pool: pg.Pool, from: string, to: string): Promis
   await pool.query(`INSERT INTO dev_changes SELECT $2, deal_id, at, "by", field, from_value, to_value FROM sp_deal_changes WHERE tenant_id = $1`, [from, to]);
 }
 
-/** Moves every deal of pipeline `from` to `to` with a stage map, in one transaction of four set-based statements. */
-export async function devBulkMove(pool: pg.Pool, tenantId: string, from: string, to: string, stageMap: Readonly<Record<string, string>>, at: number): Promise<void> {
-  const mapped = `coalesce('${JSON.stringify(stageMap)}'::jsonb->>d.stage_id, d.stage_id)`;
-  const probability = `(${`'${JSON.stringify(PROBABILITY[to])}'`}::jsonb->>${mapped})::float8`;
+/** Runs `fn` on one connection between BEGIN and COMMIT (ROLLBACK when it throws). */
+async function inTransaction(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<void>): Promise<void> {
   const c = await pool.connect();
   try {
     await c.query('BEGIN');
-    await c.query(`UPDATE dev_visits v SET exited_at = $3 FROM dev_deals d
-      WHERE d.tenant_id = $1 AND d.pipeline_id = $2 AND v.tenant_id = $1 AND v.deal_id = d.id AND v.exited_at IS NULL`, [tenantId, from, at]);
-    await c.query(`INSERT INTO dev_changes SELECT $1, d.id, $3, 'bench', 'probability', d.probability::text, ${probability}::text FROM dev_deals d
-      WHERE d.tenant_id = $1 AND d.pipeline_id = $2 AND d.probability <> ${probability}`, [tenantId, from, at]);
-    await c.query(`INSERT INTO dev_visits SELECT $1, d.id, (SELECT max(seq) + 1 FROM dev_visits v WHERE v.tenant_id = $1 AND v.deal_id = d.id), $4,
-        ${mapped}, $3, NULL, d.amount, ${probability}, 'bench'
-      FROM dev_deals d WHERE d.tenant_id = $1 AND d.pipeline_id = $2`, [tenantId, from, at, to]);
-    await c.query(`UPDATE dev_deals d SET pipeline_id = $4, stage_id = ${mapped}, probability = ${probability}, version = d.version + 1,
-        updated_at = $3, stage_entered_at = $3 WHERE d.tenant_id = $1 AND d.pipeline_id = $2`, [tenantId, from, at, to]);
+    await fn(c);
     await c.query('COMMIT');
   } catch (e) {
     await c.query('ROLLBACK');
@@ -54,11 +44,26 @@ export async function devBulkMove(pool: pg.Pool, tenantId: string, from: string,
   }
 }
 
+/** Moves every deal of pipeline `from` to `to` with a stage map, in one transaction of four set-based statements. */
+export async function devBulkMove(pool: pg.Pool, tenantId: string, from: string, to: string, stageMap: Readonly<Record<string, string>>, at: number): Promise<void> {
+  const mapped = `coalesce('${JSON.stringify(stageMap)}'::jsonb->>d.stage_id, d.stage_id)`;
+  const probability = `(${`'${JSON.stringify(PROBABILITY[to])}'`}::jsonb->>${mapped})::float8`;
+  await inTransaction(pool, async (c) => {
+    await c.query(`UPDATE dev_visits v SET exited_at = $3 FROM dev_deals d
+      WHERE d.tenant_id = $1 AND d.pipeline_id = $2 AND v.tenant_id = $1 AND v.deal_id = d.id AND v.exited_at IS NULL`, [tenantId, from, at]);
+    await c.query(`INSERT INTO dev_changes SELECT $1, d.id, $3, 'bench', 'probability', d.probability::text, ${probability}::text FROM dev_deals d
+      WHERE d.tenant_id = $1 AND d.pipeline_id = $2 AND d.probability <> ${probability}`, [tenantId, from, at]);
+    await c.query(`INSERT INTO dev_visits SELECT $1, d.id, (SELECT max(seq) + 1 FROM dev_visits v WHERE v.tenant_id = $1 AND v.deal_id = d.id), $4,
+        ${mapped}, $3, NULL, d.amount, ${probability}, 'bench'
+      FROM dev_deals d WHERE d.tenant_id = $1 AND d.pipeline_id = $2`, [tenantId, from, at, to]);
+    await c.query(`UPDATE dev_deals d SET pipeline_id = $4, stage_id = ${mapped}, probability = ${probability}, version = d.version + 1,
+        updated_at = $3, stage_entered_at = $3 WHERE d.tenant_id = $1 AND d.pipeline_id = $2`, [tenantId, from, at, to]);
+  });
+}
+
 /** One move by hand: lock and read the deal (and the workspace version), check, update the deal, close its visit, open one, log the change. */
 export async function devDispatch(pool: pg.Pool, tenantId: string, id: string, to: string, at: number): Promise<void> {
-  const c = await pool.connect();
-  try {
-    await c.query('BEGIN');
+  await inTransaction(pool, async (c) => {
     const { rows } = await c.query<{ version: number; stage_id: string; amount: number | null; probability: number; seq: number; ws: number }>(
       `SELECT d.version, d.stage_id, d.amount, d.probability, (SELECT max(seq) FROM dev_visits v WHERE v.tenant_id = $1 AND v.deal_id = $2) AS seq,
               (SELECT version FROM sp_workspace WHERE tenant_id = 'bench:dispatch:lib') AS ws
@@ -73,13 +78,7 @@ export async function devDispatch(pool: pg.Pool, tenantId: string, id: string, t
     if (row.probability !== probability) {
       await c.query(`INSERT INTO dev_changes VALUES ($1, $2, $3, 'bench', 'probability', $4, $5)`, [tenantId, id, at, String(row.probability), String(probability)]);
     }
-    await c.query('COMMIT');
-  } catch (e) {
-    await c.query('ROLLBACK');
-    throw e;
-  } finally {
-    c.release();
-  }
+  });
 }
 
 /** A page of 100 by hand: the owner's deals closing in the month, biggest first, each with its current visit. */

@@ -5,19 +5,8 @@ import { createPostgresRepositories, migratePostgres } from '../../src/postgres.
 import { dealerCommands } from '../../examples/dealership.js';
 import { createPostgresRepositories as createV1Repositories, migratePostgres as migrateV1 } from './fixtures/postgresV1.js';
 import { steppingClock } from '../service/helpers.js';
-import type { Repositories } from '../../src/index.js';
+import { wholeDeals } from './postgresDatabases.js';
 
-/** Every deal, whole (a listing with history and change log). */
-async function allDeals(repos: Repositories): Promise<Deal[]> {
-  const out: Deal[] = [];
-  let after: string | null = null;
-  do {
-    const page = await repos.deals.list({ after, limit: 7, include: ['history', 'changes'] });
-    out.push(...page.deals);
-    after = page.next;
-  } while (after !== null);
-  return out;
-}
 
 describe('migratePostgres', () => {
   let db: PGlite;
@@ -32,7 +21,7 @@ describe('migratePostgres', () => {
       if (i % 3 !== 0) await service.dispatch(`d${i}`, { type: 'moveToPipeline', pipelineId: 'used-cars', stageId: 'test-drive' }, { by: 'ann' });
       if (i % 4 === 1 && i % 3 !== 0) await service.dispatch(`d${i}`, { type: 'moveToStage', stageId: 'quote' });
     }
-    written = await allDeals(createV1Repositories(db));
+    written = await wholeDeals(createV1Repositories(db));
   }, 60_000);
   afterAll(() => db.close());
 
@@ -41,7 +30,7 @@ describe('migratePostgres', () => {
     expect(await migratePostgres(db)).toBe(3);
     const repos = createPostgresRepositories(db);
     expect(await repos.workspace.load()).toEqual(workspace);
-    expect(await allDeals(repos)).toEqual(written);
+    expect(await wholeDeals(repos)).toEqual(written);
     for (const deal of written) expect(await repos.deals.get(deal.id)).toEqual(deal);
     const visits = (await repos.visits.list({ limit: 1000 })).visits;
     expect(visits).toHaveLength(written.reduce((n, d) => n + d.history.length, 0));
@@ -52,7 +41,7 @@ describe('migratePostgres', () => {
   it('is idempotent, and the upgraded store keeps working under the default tenant', async () => {
     expect(await migratePostgres(db)).toBe(3);
     const repos = createPostgresRepositories(db, { tenantId: 'default' });
-    expect(await allDeals(repos)).toEqual(written);
+    expect(await wholeDeals(repos)).toEqual(written);
     const service = createPipelineService({ ...repos, clock: steppingClock(Date.parse('2026-06-01T00:00:00Z')) });
     const moved = await service.dispatch('d1', { type: 'moveToStage', stageId: 'negotiation' });
     expect(await repos.deals.get('d1')).toEqual(moved);

@@ -4,23 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPipelineService, isPipelineError, type Deal } from '../../src/index.js';
 import { createPostgresRepositories, fromPgPool, migratePostgres, type PostgresClient } from '../../src/postgres.js';
 import { V2_READ, V2_STATEMENTS } from './fixtures/postgresV2.js';
-import { SERVER_URL } from './postgresDatabases.js';
+import { SERVER_URL, wholeDeals } from './postgresDatabases.js';
 import { steppingClock } from '../service/helpers.js';
 
 const TENANTS = Object.keys(V2_READ);
-
-/** Every deal of a tenant read whole (history and change log), in id order. */
-async function dealsOf(db: PostgresClient, tenantId: string): Promise<Deal[]> {
-  const repos = createPostgresRepositories(db, { tenantId });
-  const out: Deal[] = [];
-  let after: string | null = null;
-  do {
-    const page = await repos.deals.list({ after, limit: 5, include: ['history', 'changes'] });
-    out.push(...page.deals);
-    after = page.next;
-  } while (after !== null);
-  return out;
-}
 
 function migration(name: string, open: () => Promise<{ db: PostgresClient; close: () => Promise<void> }>) {
   describe(`migratePostgres from schema version 2 (${name})`, () => {
@@ -44,7 +31,7 @@ function migration(name: string, open: () => Promise<{ db: PostgresClient; close
         const before = V2_READ[tenantId]!;
         const repos = createPostgresRepositories(db, { tenantId });
         expect(await repos.workspace.load()).toEqual(before.workspace);
-        const deals = await dealsOf(db, tenantId);
+        const deals = await wholeDeals(repos, 5);
         expect(deals).toEqual(before.deals);
         for (const deal of before.deals as Deal[]) expect(await repos.deals.get(deal.id)).toEqual(deal);
         expect(await repos.outbox.pending(1000)).toEqual(before.pending);
@@ -82,6 +69,21 @@ function migration(name: string, open: () => Promise<{ db: PostgresClient; close
     });
   });
 }
+
+describe('an empty database', () => {
+  it('gives storage_failed saying to run migratePostgres, not a missing-relation error', async () => {
+    const db = new PGlite();
+    try {
+      for (const call of [(r: ReturnType<typeof createPostgresRepositories>) => r.workspace.load(), (r: ReturnType<typeof createPostgresRepositories>) => r.deals.list({ limit: 5 })]) {
+        const error = await call(createPostgresRepositories(db)).then(() => null, (e: unknown) => e);
+        expect(isPipelineError(error, 'storage_failed')).toBe(true);
+        expect((error as Error).message).toMatch(/run migratePostgres/);
+      }
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
+});
 
 migration('PGlite', async () => {
   const db = new PGlite();

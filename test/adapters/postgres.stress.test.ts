@@ -3,7 +3,7 @@ import { createPipelineService, isPipelineError, type Deal, type DealErasedEvent
 import { checkInvariants } from '../../src/testing.js';
 import { createPostgresRepositories } from '../../src/postgres.js';
 import { dealerCommands } from '../../examples/dealership.js';
-import { freshTenant, serverDatabase, SERVER_URL } from './postgresDatabases.js';
+import { freshTenant, serverDatabase, SERVER_URL, wholeDeals } from './postgresDatabases.js';
 import { recordingClient, violations } from './statementShape.js';
 
 const WORKERS = 20;
@@ -68,11 +68,7 @@ describe.runIf(SERVER_URL)('concurrency on the PostgreSQL server', () => {
     expect(escaped.map((e) => (e as { code: string }).code)).toEqual([]);
     const ws = await repos.workspace.load();
     expect(ws.layouts[0]!.pipelines.map((p) => p.id)).not.toContain('used-cars');
-    const deals: Deal[] = [];
-    for (let page = await repos.deals.list({ limit: 500, include: ['history', 'changes'] }); ; page = await repos.deals.list({ after: page.next, limit: 500, include: ['history', 'changes'] })) {
-      deals.push(...page.deals);
-      if (page.next === null) break;
-    }
+    const deals: Deal[] = await wholeDeals(repos, 500);
     expect(deals.map((d) => d.id)).toEqual(ids);
     const visits = [];
     for (let page = await repos.visits.list({ limit: 500 }); ; page = await repos.visits.list({ after: page.next, limit: 500 })) {

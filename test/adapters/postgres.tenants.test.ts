@@ -4,20 +4,8 @@ import { createMemoryRepositories, createPipelineService, isPipelineError, type 
 import { createPostgresRepositories, type PostgresQueryable } from '../../src/postgres.js';
 import { dealerCommands } from '../../examples/dealership.js';
 import { steppingClock } from '../service/helpers.js';
-import type { Deal } from '../../src/index.js';
 
-/** Every deal, whole: a listing that asks for the history and the change log. */
-async function allDeals(repos: Repositories): Promise<Deal[]> {
-  const out: Deal[] = [];
-  let after: string | null = null;
-  do {
-    const page = await repos.deals.list({ after, limit: 7, include: ['history', 'changes'] });
-    out.push(...page.deals);
-    after = page.next;
-  } while (after !== null);
-  return out;
-}
-import { freshTenant, pgliteDatabase, serverDatabase, SERVER_URL } from './postgresDatabases.js';
+import { freshTenant, pgliteDatabase, serverDatabase, SERVER_URL, wholeDeals } from './postgresDatabases.js';
 
 // Ids that look like SQL, LIKE patterns, quotes and escapes: to the adapter they are just ids.
 const IDS = ["'; DROP TABLE sp_deals; --", '%', '_', 'a%b_c', "o'brien", '"quoted"', 'back\\slash', 'plain', 'déjà vu 😀', '$1'];
@@ -102,8 +90,8 @@ function isolation(name: string, db: () => Promise<PostgresQueryable>, numRuns: 
         for (const t of [0, 1]) {
           const [mine, alone] = [shared[t]!, own[t]!];
           expect(await mine.workspace.load()).toEqual(await alone.workspace.load());
-          const deals = await allDeals(mine);
-          expect(deals).toEqual(await allDeals(alone));
+          const deals = await wholeDeals(mine);
+          expect(deals).toEqual(await wholeDeals(alone));
           for (const q of [{}, { pipelineId: 'used-cars' }, { pipelineId: 'new-cars', stageId: 'requirements' }, { pipelineId: null }]) {
             expect(await pages(mine, q)).toEqual(await pages(alone, q));
           }

@@ -20,6 +20,9 @@ const LOCK_WORKSPACE = named('sp_workspace_lock_share', 'SELECT version FROM sp_
 const LOCK_DEALS = named('sp_deals_lock', `SELECT id, version, visit_count, change_count FROM sp_deals
   WHERE tenant_id = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE`);
 
+const LARGE_CHUNK = 16;
+const CUSTOM_PLANS = 'SET LOCAL plan_cache_mode = force_custom_plan';
+
 /** Checks the shape of what `save` was handed: an array of { deal, expectedVersion, historyStart? }, ids unique. */
 function checkChanges(ctx: Context, changes: readonly DealChange[]): CheckedChange[] {
   if (!Array.isArray(changes)) throw new PipelineError('invalid_input', 'changes: expected an array', { path: 'changes' });
@@ -130,6 +133,9 @@ export function checkHeads(checked: readonly CheckedChange[], heads: ReadonlyMap
 
 /** Locks, checks and writes a chunk inside a transaction (see the top of this file). */
 export async function saveChunk(tx: PostgresQueryable, ctx: Context, checked: readonly CheckedChange[], workspaceVersion: number | undefined, events: EventColumns): Promise<void> {
+  // A large chunk is planned for its own arrays: a plan made for arrays of unknown size can join
+  // them to the stored rows as a nested loop that rescans the arrays for every row.
+  if (checked.length > LARGE_CHUNK) await tx.query(CUSTOM_PLANS);
   if (workspaceVersion !== undefined) await checkWorkspaceVersion(tx, ctx.tenantId, workspaceVersion);
   const heads = checked.length > 0 ? await lockDeals(tx, ctx.tenantId, checked.map((c) => c.deal.id)) : new Map<string, StoredHead>();
   checkHeads(checked, heads);

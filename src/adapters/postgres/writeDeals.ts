@@ -5,13 +5,18 @@ import { arrayLiteral as a } from './text.js';
 // The write statements of a deal save: each touches one table, filters by (or inserts) the
 // tenant as $1, and takes the chunk's rows as array parameters (one array literal each), so a
 // chunk costs the same number of statements whatever its size. Each is a fixed text with a
-// stable name, prepared once per connection by clients that can (`fromPgPool`).
+// stable name, prepared once per connection by clients that can (`fromPgPool`). Updates and
+// deletes also name the chunk's ids with `= ANY($2)`, so that the index scan reads the chunk's
+// rows whatever the planner guesses of the tenant's size (a tenant whose statistics are stale
+// would otherwise have all its rows hashed for every chunk).
 
 /**
  * Puts every array parameter in a scalar subquery. A plan made for the values at hand (a custom
  * plan) would otherwise count the elements of each array and always look cheaper than the plan
  * for any values (the generic plan), so a prepared statement would be planned again on every
- * call; this way both plans estimate the same and the server keeps the generic one.
+ * call; this way both plans estimate the same and the server keeps the generic one. Only for the
+ * inserts: an UPDATE or DELETE joined to arrays of unknown size can be planned as a nested loop
+ * that rescans the arrays for every stored row, so those keep their sizes visible.
  */
 export function opaqueArrays(sql: string): string {
   return sql.replace(/(?<!ANY\()(\$\d+::[a-z ]+\[\])/g, '(SELECT $1)');
@@ -23,13 +28,13 @@ const DEAL_INPUT = `unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::t
   AS i(id, layout_id, pipeline_id, stage_id, name, name_key, amount, currency, probability, closing_date, owner_id, lost_reason, outcome,
        created_at, updated_at, stage_entered_at, version, visit_count, change_count, fields)`;
 
-const UPDATE_DEALS = named('sp_deals_update', opaqueArrays(`UPDATE sp_deals d SET layout_id = i.layout_id, pipeline_id = i.pipeline_id,
+const UPDATE_DEALS = named('sp_deals_update', `UPDATE sp_deals d SET layout_id = i.layout_id, pipeline_id = i.pipeline_id,
   stage_id = i.stage_id, name = i.name, name_key = i.name_key, amount = i.amount, currency = i.currency, probability = i.probability,
   closing_date = i.closing_date, owner_id = i.owner_id, lost_reason = i.lost_reason, outcome = i.outcome, created_at = i.created_at,
   updated_at = i.updated_at, stage_entered_at = i.stage_entered_at, version = i.version, visit_count = i.visit_count,
   change_count = i.change_count, fields = i.fields::jsonb
 FROM ${DEAL_INPUT}
-WHERE d.tenant_id = $1 AND d.id = i.id`));
+WHERE d.tenant_id = $1 AND d.id = ANY($2::text[]) AND d.id = i.id`);
 
 const INSERT_DEALS = named('sp_deals_insert', opaqueArrays(`INSERT INTO sp_deals (tenant_id, id, layout_id, pipeline_id, stage_id, name, name_key,
   amount, currency, probability, closing_date, owner_id, lost_reason, outcome, created_at, updated_at, stage_entered_at, version, visit_count,
@@ -53,24 +58,24 @@ WHERE (s.layout_id, s.pipeline_id, s.stage_id, s.entered_at, s.exited_at, s.amou
        EXCLUDED.probability, EXCLUDED.expected_revenue, EXCLUDED.closing_date, EXCLUDED.forecast_category, EXCLUDED.outcome, EXCLUDED."by",
        EXCLUDED.bypassed_rules)`));
 
-const CLOSE_VISITS = named('sp_visits_exit', opaqueArrays(`UPDATE sp_stage_visits s SET exited_at = x.exited_at
+const CLOSE_VISITS = named('sp_visits_exit', `UPDATE sp_stage_visits s SET exited_at = x.exited_at
 FROM unnest($2::text[], $3::integer[], $4::bigint[]) AS x(deal_id, seq, exited_at)
-WHERE s.tenant_id = $1 AND s.deal_id = x.deal_id AND s.seq = x.seq`));
+WHERE s.tenant_id = $1 AND s.deal_id = ANY($2::text[]) AND s.deal_id = x.deal_id AND s.seq = x.seq`);
 
-const TRIM_VISITS = named('sp_visits_trim', opaqueArrays(`DELETE FROM sp_stage_visits s USING unnest($2::text[], $3::integer[]) AS t(deal_id, visit_count)
-WHERE s.tenant_id = $1 AND s.deal_id = t.deal_id AND s.seq >= t.visit_count`));
+const TRIM_VISITS = named('sp_visits_trim', `DELETE FROM sp_stage_visits s USING unnest($2::text[], $3::integer[]) AS t(deal_id, visit_count)
+WHERE s.tenant_id = $1 AND s.deal_id = ANY($2::text[]) AND s.deal_id = t.deal_id AND s.seq >= t.visit_count`);
 
-const RELAYOUT_VISITS = named('sp_visits_relayout', opaqueArrays(`UPDATE sp_stage_visits s SET layout_id = r.layout_id
+const RELAYOUT_VISITS = named('sp_visits_relayout', `UPDATE sp_stage_visits s SET layout_id = r.layout_id
 FROM unnest($2::text[], $3::integer[], $4::text[]) AS r(deal_id, before, layout_id)
-WHERE s.tenant_id = $1 AND s.deal_id = r.deal_id AND s.seq < r.before AND s.layout_id <> r.layout_id`));
+WHERE s.tenant_id = $1 AND s.deal_id = ANY($2::text[]) AND s.deal_id = r.deal_id AND s.seq < r.before AND s.layout_id <> r.layout_id`);
 
 const INSERT_CHANGES = named('sp_changes_insert', opaqueArrays(`INSERT INTO sp_deal_changes AS c (tenant_id, deal_id, seq, at, "by", field, from_value, to_value)
 SELECT $1, x.* FROM unnest($2::text[], $3::integer[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[]) AS x
 ON CONFLICT (tenant_id, deal_id, seq) DO UPDATE SET at = EXCLUDED.at, "by" = EXCLUDED."by", field = EXCLUDED.field,
   from_value = EXCLUDED.from_value, to_value = EXCLUDED.to_value`));
 
-const TRIM_CHANGES = named('sp_changes_trim', opaqueArrays(`DELETE FROM sp_deal_changes c USING unnest($2::text[], $3::integer[]) AS t(deal_id, change_count)
-WHERE c.tenant_id = $1 AND c.deal_id = t.deal_id AND c.seq >= t.change_count`));
+const TRIM_CHANGES = named('sp_changes_trim', `DELETE FROM sp_deal_changes c USING unnest($2::text[], $3::integer[]) AS t(deal_id, change_count)
+WHERE c.tenant_id = $1 AND c.deal_id = ANY($2::text[]) AND c.deal_id = t.deal_id AND c.seq >= t.change_count`);
 
 /** Events in the outbox: `n` is each event's place in its save, so a stream orders by (version, n) whatever numbered `seq`. */
 export const INSERT_EVENTS = named('sp_outbox_insert', opaqueArrays(`INSERT INTO sp_outbox (tenant_id, event_id, deal_id, version, n, body)
