@@ -229,9 +229,9 @@ describe('validate', () => {
     const tenantId = freshTenant();
     const { deal } = create('edited');
     await createPostgresRepositories(db, { tenantId }).deals.save([{ deal, expectedVersion: null }]);
-    await db.query(`UPDATE sp_deals SET body = jsonb_set(body, '{amount}', '"1000"') WHERE tenant_id = $1`, [tenantId]);
-    expect((await createPostgresRepositories(db, { tenantId }).deals.get('edited'))!.amount).toBe('1000');
+    await db.query(`UPDATE sp_deals SET probability = 150 WHERE tenant_id = $1`, [tenantId]);
+    expect((await createPostgresRepositories(db, { tenantId }).deals.get('edited'))!.probability).toBe(150);
     const e = await error(createPostgresRepositories(db, { tenantId, validate: true }).deals.get('edited'));
-    expect(e).toMatchObject({ code: 'storage_failed', details: { dealId: 'edited', path: 'amount' } });
+    expect(e).toMatchObject({ code: 'storage_failed', details: { dealId: 'edited', path: 'probability' } });
   });
 });

@@ -4,7 +4,9 @@ import { createPipelineService, type Deal } from '../../src/index.js';
 import { createPostgresRepositories, migratePostgres } from '../../src/postgres.js';
 import { dealerCommands } from '../../examples/dealership.js';
 import { createPostgresRepositories as createV1Repositories, migratePostgres as migrateV1 } from './fixtures/postgresV1.js';
-import { allDeals, steppingClock } from '../service/helpers.js';
+import { steppingClock } from '../service/helpers.js';
+import { wholeDeals } from './postgresDatabases.js';
+
 
 describe('migratePostgres', () => {
   let db: PGlite;
@@ -19,40 +21,40 @@ describe('migratePostgres', () => {
       if (i % 3 !== 0) await service.dispatch(`d${i}`, { type: 'moveToPipeline', pipelineId: 'used-cars', stageId: 'test-drive' }, { by: 'ann' });
       if (i % 4 === 1 && i % 3 !== 0) await service.dispatch(`d${i}`, { type: 'moveToStage', stageId: 'quote' });
     }
-    written = await allDeals(createV1Repositories(db));
+    written = await wholeDeals(createV1Repositories(db));
   }, 60_000);
   afterAll(() => db.close());
 
   it('upgrades a version-1 database in place, keeping every deal and every visit', async () => {
     const workspace = await createV1Repositories(db).workspace.load();
-    expect(await migratePostgres(db)).toBe(2);
+    expect(await migratePostgres(db)).toBe(3);
     const repos = createPostgresRepositories(db);
     expect(await repos.workspace.load()).toEqual(workspace);
-    expect(await allDeals(repos)).toEqual(written);
+    expect(await wholeDeals(repos)).toEqual(written);
     for (const deal of written) expect(await repos.deals.get(deal.id)).toEqual(deal);
     const visits = (await repos.visits.list({ limit: 1000 })).visits;
     expect(visits).toHaveLength(written.reduce((n, d) => n + d.history.length, 0));
     const { rows } = await db.query<{ version: number }>('SELECT version FROM sp_schema');
-    expect(rows).toEqual([{ version: 2 }]);
+    expect(rows).toEqual([{ version: 3 }]);
   });
 
   it('is idempotent, and the upgraded store keeps working under the default tenant', async () => {
-    expect(await migratePostgres(db)).toBe(2);
+    expect(await migratePostgres(db)).toBe(3);
     const repos = createPostgresRepositories(db, { tenantId: 'default' });
-    expect(await allDeals(repos)).toEqual(written);
+    expect(await wholeDeals(repos)).toEqual(written);
     const service = createPipelineService({ ...repos, clock: steppingClock(Date.parse('2026-06-01T00:00:00Z')) });
     const moved = await service.dispatch('d1', { type: 'moveToStage', stageId: 'negotiation' });
     expect(await repos.deals.get('d1')).toEqual(moved);
     expect(await createPostgresRepositories(db, { tenantId: 'other' }).deals.get('d1')).toBeNull();
   });
 
-  it('creates version 2 on an empty database, and refuses a newer schema', async () => {
+  it('creates version 3 on an empty database, and refuses a newer schema', async () => {
     const empty = new PGlite();
     try {
-      expect(await migratePostgres(empty)).toBe(2);
-      expect(await migratePostgres(empty)).toBe(2);
+      expect(await migratePostgres(empty)).toBe(3);
+      expect(await migratePostgres(empty)).toBe(3);
       expect((await createPostgresRepositories(empty).workspace.load()).version).toBe(0);
-      await empty.query('UPDATE sp_schema SET version = 3');
+      await empty.query('UPDATE sp_schema SET version = 4');
       await expect(migratePostgres(empty)).rejects.toMatchObject({ code: 'storage_failed' });
     } finally {
       await empty.close();

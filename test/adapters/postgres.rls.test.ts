@@ -22,7 +22,7 @@ async function enableRls(admin: PostgresQueryable, login: boolean): Promise<void
   await admin.query(`CREATE ROLE ${ROLE} ${login ? 'LOGIN' : 'NOLOGIN'}`).catch((e: { code?: string }) => {
     if (e.code !== '42710') throw e; // it exists already
   });
-  for (const table of ['sp_workspace', 'sp_deals', 'sp_stage_visits', 'sp_outbox']) await admin.query(`DROP POLICY IF EXISTS sp_tenant ON ${table}`);
+  for (const table of ['sp_workspace', 'sp_deals', 'sp_deal_changes', 'sp_stage_visits', 'sp_outbox']) await admin.query(`DROP POLICY IF EXISTS sp_tenant ON ${table}`);
   for (const statement of readmeRlsStatements()) await admin.query(statement);
 }
 

@@ -1,4 +1,4 @@
-import { PipelineError } from 'sales-pipelines';
+import { PipelineError } from '../../errors.js';
 
 /**
  * What the adapter needs from a PostgreSQL client: run one parameterised statement. PGlite

@@ -1,7 +1,9 @@
-import { isPipelineError, PipelineError } from 'sales-pipelines';
+import { isPipelineError, PipelineError } from '../../errors.js';
 
 /** SQLSTATE codes after which the same call, run again on fresh state, may succeed. */
 const RETRYABLE = new Set(['40P01', '40001']);
+/** SQLSTATE of a missing table or column: the database was not migrated to this version. */
+const UNMIGRATED = new Set(['42P01', '42703']);
 /** SQLSTATE codes for text the database cannot store (U+0000, invalid UTF-8). */
 const BAD_TEXT = new Set(['22P05', '22021']);
 
@@ -21,6 +23,9 @@ export function storageError(e: unknown, what: string, ids: readonly string[] = 
   const message = e instanceof Error ? e.message : String(e);
   if (code !== undefined && RETRYABLE.has(code)) {
     return new PipelineError('conflict', `${what}: the database asked for a retry (${code}: ${message})`, { ids: [...ids], sqlState: code }, { cause: e });
+  }
+  if (code !== undefined && UNMIGRATED.has(code)) {
+    return new PipelineError('storage_failed', `${what}: the database has no sales-pipelines tables of this version: run migratePostgres(client) once first (${message})`, { sqlState: code }, { cause: e });
   }
   if (code !== undefined && BAD_TEXT.has(code)) {
     return new PipelineError('invalid_input', `${what}: text the database cannot store (${code}: ${message})`, { path: what, sqlState: code }, { cause: e });

@@ -1,6 +1,8 @@
-import { Deal, PipelineError, type DealEvent, type DealTail, type StageVisit, type WorkspaceEvent } from 'sales-pipelines';
-import type { Context } from './context.js';
-import { rememberRead, rememberTail, sameExceptExit } from '../storedRows.js';
+import { PipelineError } from '../../errors.js';
+import type { Deal, FieldChange, StageVisit } from '../../model/deal.js';
+import type { DealEvent } from '../../deals/events.js';
+import type { WorkspaceEvent } from '../../workspace/events.js';
+import { sameExceptExit } from '../storedRows.js';
 import { storableJson, storableText } from './text.js';
 
 /**
@@ -9,18 +11,36 @@ import { storableJson, storableText } from './text.js';
  */
 export interface DealColumns {
   readonly id: string[];
-  readonly expected: (number | null)[];
   readonly layoutId: string[];
   readonly pipelineId: (string | null)[];
   readonly stageId: string[];
-  readonly stageEnteredAt: number[];
-  readonly currency: (string | null)[];
+  readonly name: string[];
+  readonly nameKey: string[];
   readonly amount: (number | null)[];
+  readonly currency: (string | null)[];
   readonly probability: number[];
+  readonly closingDate: (string | null)[];
+  readonly ownerId: (string | null)[];
+  readonly lostReason: (string | null)[];
+  readonly outcome: string[];
+  readonly createdAt: number[];
   readonly updatedAt: number[];
+  readonly stageEnteredAt: number[];
   readonly version: number[];
   readonly visitCount: number[];
-  readonly body: string[];
+  readonly changeCount: (number | null)[];
+  readonly fields: string[];
+}
+
+/** Change-log rows as column arrays (from/to as the JSON text of the value). */
+export interface ChangeColumns {
+  readonly dealId: string[];
+  readonly seq: number[];
+  readonly at: number[];
+  readonly by: (string | null)[];
+  readonly field: string[];
+  readonly from: string[];
+  readonly to: string[];
 }
 
 /** Stage visits as column arrays, one element per visit, in (deal id, seq) order. */
@@ -51,7 +71,10 @@ export interface EventColumns {
 }
 
 function emptyDealColumns(): DealColumns {
-  return { id: [], expected: [], layoutId: [], pipelineId: [], stageId: [], stageEnteredAt: [], currency: [], amount: [], probability: [], updatedAt: [], version: [], visitCount: [], body: [] };
+  return {
+    id: [], layoutId: [], pipelineId: [], stageId: [], name: [], nameKey: [], amount: [], currency: [], probability: [], closingDate: [], ownerId: [],
+    lostReason: [], outcome: [], createdAt: [], updatedAt: [], stageEnteredAt: [], version: [], visitCount: [], changeCount: [], fields: [],
+  };
 }
 
 function emptyVisitColumns(): VisitColumns {
@@ -116,84 +139,134 @@ export interface CheckedChange {
 
 /** What one save writes, as column arrays. */
 export interface SaveColumns {
-  readonly deals: DealColumns;
+  /** Deals that exist (updated) and new deals (inserted). */
+  readonly updates: DealColumns;
+  readonly inserts: DealColumns;
   /** Visit rows written whole (upserted): every visit of a deal not read here, new and changed ones otherwise. */
   readonly visits: VisitColumns;
   readonly exits: ExitColumns;
   readonly trims: TrimColumns;
   readonly relayouts: RelayoutColumns;
+  /** Change-log entries past the stored ones, and deals whose stored log is longer than the new one. */
+  readonly changes: ChangeColumns;
+  readonly changeTrims: TrimColumns;
+}
+
+function pushDeal(cols: DealColumns, deal: Deal, visitCount: number, path: string): void {
+  const last = deal.history[deal.history.length - 1]!;
+  cols.id.push(storableText(deal.id, `${path}.id`));
+  cols.layoutId.push(storableText(deal.layoutId, `${path}.layoutId`));
+  cols.pipelineId.push(storableText(deal.pipelineId, `${path}.pipelineId`));
+  cols.stageId.push(storableText(deal.stageId, `${path}.stageId`));
+  cols.name.push(storableText(deal.name, `${path}.name`));
+  cols.nameKey.push(deal.name.toLowerCase());
+  cols.amount.push(deal.amount);
+  cols.currency.push(storableText(deal.currency, `${path}.currency`));
+  cols.probability.push(deal.probability);
+  cols.closingDate.push(storableText(deal.closingDate, `${path}.closingDate`));
+  cols.ownerId.push(storableText(deal.ownerId, `${path}.ownerId`));
+  cols.lostReason.push(storableText(deal.lostReason, `${path}.lostReason`));
+  cols.outcome.push(last.outcome);
+  cols.createdAt.push(deal.createdAt);
+  cols.updatedAt.push(deal.updatedAt);
+  cols.stageEnteredAt.push(last.enteredAt);
+  cols.version.push(deal.version);
+  cols.visitCount.push(visitCount);
+  cols.changeCount.push(deal.changes === undefined ? null : deal.changes.length);
+  cols.fields.push(storableJson(JSON.stringify(deal.fields), `${path}.fields`));
+}
+
+function pushChanges(cols: ChangeColumns, deal: Deal, from: number, path: string): void {
+  const changes = deal.changes ?? [];
+  for (let i = from; i < changes.length; i++) {
+    const c: FieldChange = changes[i]!;
+    cols.dealId.push(deal.id);
+    cols.seq.push(i);
+    cols.at.push(c.at);
+    cols.by.push(storableText(c.by, `${path}.changes[${i}].by`));
+    cols.field.push(c.field);
+    cols.from.push(storableJson(JSON.stringify(c.from ?? null), `${path}.changes[${i}].from`));
+    cols.to.push(storableJson(JSON.stringify(c.to ?? null), `${path}.changes[${i}].to`));
+  }
+}
+
+/** What the save's lock read found of a deal: its stored visit and change counts. */
+export interface StoredHead {
+  readonly version: number;
+  readonly visitCount: number;
+  readonly changeCount: number | null;
 }
 
 /**
- * Splits deals (sorted by id: the order row locks are taken in) into deal and visit columns.
- * The body is the deal without its history, which lives in the visits table. For a deal read
- * through these repositories at the version it is saved over (`stored`: its visits as read,
+ * Splits deals (sorted by id: the order row locks are taken in) into column arrays. For a deal
+ * read through these repositories at the version it is saved over (`stored`: its visits as read,
  * same layout), only what differs is sent: new visits, the exited_at of visits that only
- * closed, changed visits whole, and a trim when the history got shorter. The statement checks
- * that version before writing, so the stored rows are those visits. Any other deal sends every
- * visit (upserted where it differs) and a trim.
+ * closed, changed visits whole, and a trim when the history got shorter. The versions were
+ * checked under the row locks before, so the stored rows are those visits. Any other deal sends
+ * every visit (upserted where it differs) and a trim. The change log is appended: the entries
+ * past the stored `change_count` (and a trim when it got shorter).
  */
-export function saveColumns(changes: readonly CheckedChange[]): SaveColumns {
-  const deals = emptyDealColumns();
-  const visits = emptyVisitColumns();
-  const exits: ExitColumns = { dealId: [], seq: [], exitedAt: [] };
-  const trims: TrimColumns = { dealId: [], visitCount: [] };
-  const relayouts: RelayoutColumns = { dealId: [], before: [], layoutId: [] };
-  for (const { deal, expectedVersion, path, start, stored } of changes) {
-    const { history, ...rest } = deal;
-    const last = history[history.length - 1]!;
-    deals.id.push(storableText(deal.id, `${path}.id`));
-    deals.expected.push(expectedVersion);
-    deals.layoutId.push(storableText(deal.layoutId, `${path}.layoutId`));
-    deals.pipelineId.push(storableText(deal.pipelineId, `${path}.pipelineId`));
-    deals.stageId.push(storableText(deal.stageId, `${path}.stageId`));
-    deals.stageEnteredAt.push(last.enteredAt);
-    deals.currency.push(storableText(deal.currency, `${path}.currency`));
-    deals.amount.push(deal.amount);
-    deals.probability.push(deal.probability);
-    deals.updatedAt.push(deal.updatedAt);
-    deals.version.push(deal.version);
-    deals.visitCount.push(start + history.length);
-    deals.body.push(storableJson(JSON.stringify(rest), path));
-    if (stored === null) {
-      for (let i = 0; i < history.length; i++) pushVisit(visits, deal, start + i, history[i]!, `${path}.history[${i}]`);
-      if (expectedVersion !== null) {
-        trims.dealId.push(deal.id);
-        trims.visitCount.push(start + history.length);
-      }
-      if (start > 0) {
-        relayouts.dealId.push(deal.id);
-        relayouts.before.push(start);
-        relayouts.layoutId.push(deal.layoutId);
-      }
-      continue;
+export function saveColumns(changes: readonly CheckedChange[], heads: ReadonlyMap<string, StoredHead>): SaveColumns {
+  const out: SaveColumns = {
+    updates: emptyDealColumns(), inserts: emptyDealColumns(), visits: emptyVisitColumns(), exits: { dealId: [], seq: [], exitedAt: [] },
+    trims: { dealId: [], visitCount: [] }, relayouts: { dealId: [], before: [], layoutId: [] },
+    changes: { dealId: [], seq: [], at: [], by: [], field: [], from: [], to: [] }, changeTrims: { dealId: [], visitCount: [] },
+  };
+  for (const change of changes) {
+    const { deal, path, start } = change;
+    const head = heads.get(deal.id);
+    pushDeal(head === undefined ? out.inserts : out.updates, deal, start + deal.history.length, path);
+    const storedChanges = head?.changeCount ?? 0;
+    const count = deal.changes?.length ?? 0;
+    pushChanges(out.changes, deal, Math.min(storedChanges, count), path);
+    if (count < storedChanges) {
+      out.changeTrims.dealId.push(deal.id);
+      out.changeTrims.visitCount.push(count);
     }
-    for (let i = 0; i < history.length; i++) {
-      const seq = start + i;
-      const v = history[i]!;
-      const old = stored.visits[seq - stored.from];
-      if (old === v) continue;
-      if (old !== undefined && sameExceptExit(old, v)) {
-        if (old.exitedAt === v.exitedAt) continue;
-        exits.dealId.push(deal.id);
-        exits.seq.push(seq);
-        exits.exitedAt.push(v.exitedAt);
-      } else pushVisit(visits, deal, seq, v, `${path}.history[${i}]`);
-    }
-    if (start + history.length < stored.from + stored.visits.length) {
-      trims.dealId.push(deal.id);
-      trims.visitCount.push(start + history.length);
-    }
+    pushVisits(out, change, head !== undefined);
   }
-  return { deals, visits, exits, trims, relayouts };
+  return out;
+}
+
+function pushVisits(out: SaveColumns, { deal, path, start, stored }: CheckedChange, exists: boolean): void {
+  const history = deal.history;
+  if (stored === null) {
+    for (let i = 0; i < history.length; i++) pushVisit(out.visits, deal, start + i, history[i]!, `${path}.history[${i}]`);
+    if (exists) {
+      out.trims.dealId.push(deal.id);
+      out.trims.visitCount.push(start + history.length);
+    }
+    if (start > 0) {
+      out.relayouts.dealId.push(deal.id);
+      out.relayouts.before.push(start);
+      out.relayouts.layoutId.push(deal.layoutId);
+    }
+    return;
+  }
+  for (let i = 0; i < history.length; i++) {
+    const seq = start + i;
+    const v = history[i]!;
+    const old = stored.visits[seq - stored.from];
+    if (old === v) continue;
+    if (old !== undefined && sameExceptExit(old, v)) {
+      if (old.exitedAt === v.exitedAt) continue;
+      out.exits.dealId.push(deal.id);
+      out.exits.seq.push(seq);
+      out.exits.exitedAt.push(v.exitedAt);
+    } else pushVisit(out.visits, deal, seq, v, `${path}.history[${i}]`);
+  }
+  if (start + history.length < stored.from + stored.visits.length) {
+    out.trims.dealId.push(deal.id);
+    out.trims.visitCount.push(start + history.length);
+  }
 }
 
 /** Events as outbox columns; deal events carry their deal's id, workspace events none. */
 export function eventColumns(events: readonly (DealEvent | WorkspaceEvent)[], path: string): EventColumns {
   const cols: EventColumns = { eventId: [], dealId: [], version: [], body: [] };
   events.forEach((e, i) => {
-    if (typeof e !== 'object' || e === null || typeof e.id !== 'string' || typeof e.version !== 'number') {
-      throw new PipelineError('invalid_input', `${path}[${i}]: expected an event with an id and a version`, { path: `${path}[${i}]` });
+    if (typeof e !== 'object' || e === null || typeof e.id !== 'string' || !Number.isInteger(e.version)) {
+      throw new PipelineError('invalid_input', `${path}[${i}]: expected an event with an id and an integer version`, { path: `${path}[${i}]` });
     }
     const dealId = 'dealId' in e && typeof e.dealId === 'string' ? e.dealId : null;
     cols.eventId.push(storableText(e.id, `${path}[${i}].id`));
@@ -202,75 +275,4 @@ export function eventColumns(events: readonly (DealEvent | WorkspaceEvent)[], pa
     cols.body.push(storableJson(JSON.stringify(e), `${path}[${i}]`));
   });
   return cols;
-}
-
-/** A visit as the server aggregates it: a JSON array in the column order below. */
-type VisitTuple = [string | null, string, number, number | null, number | null, number, number | null, string | null, StageVisit['forecastCategory'], StageVisit['outcome'], string | null, boolean];
-
-/** The SQL expression that builds a {@link VisitTuple} from a row of sp_stage_visits aliased `v`. */
-export const VISIT_TUPLE = `json_build_array(v.pipeline_id, v.stage_id, v.entered_at, v.exited_at, v.amount, v.probability,
-  v.expected_revenue, v.closing_date, v.forecast_category, v.outcome, v."by", v.bypassed_rules)`;
-
-/** The SQL expression for a deal's history (as JSON text) beside a row of sp_deals aliased `d`. */
-export const HISTORY = `(SELECT json_agg(${VISIT_TUPLE} ORDER BY v.seq) FROM sp_stage_visits v
-  WHERE v.tenant_id = $1 AND v.tenant_id = d.tenant_id AND v.deal_id = d.id)::text`; // $1: the tenant
-
-function visit(t: VisitTuple): StageVisit {
-  return {
-    pipelineId: t[0],
-    stageId: t[1],
-    enteredAt: t[2],
-    exitedAt: t[3],
-    amount: t[4],
-    probability: t[5],
-    expectedRevenue: t[6],
-    closingDate: t[7],
-    forecastCategory: t[8],
-    outcome: t[9],
-    by: t[10],
-    bypassedRules: t[11],
-  };
-}
-
-/** Refuses a stored deal that is not a valid deal (rows edited by hand), when the host asked for validation. */
-function checkRead(deal: Deal): void {
-  const parsed = Deal.safeParse(deal);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = issue ? issue.path.join('.') : '';
-    throw new PipelineError('storage_failed', `stored deal ${String(deal.id)} is not a valid deal: ${path} ${issue?.message ?? ''}`.trim(), { dealId: deal.id, path });
-  }
-}
-
-/**
- * A deal from its body and history columns, fresh from JSON.parse; validated when asked. Its
- * visits are frozen and remembered as stored at its version (see `Context.known`).
- */
-export function readDeal(ctx: Context, row: { body: string; history: string | null }): Deal {
-  const deal = JSON.parse(row.body) as Deal;
-  deal.history = row.history === null ? [] : (JSON.parse(row.history) as VisitTuple[]).map(visit);
-  if (ctx.validate) checkRead(deal);
-  rememberRead(ctx.known, deal);
-  return deal;
-}
-
-/** The SQL for a deal's last visit (a {@link VisitTuple} as JSON text) beside a row of sp_deals aliased `d`. */
-export const LAST_VISIT = `(SELECT ${VISIT_TUPLE} FROM sp_stage_visits v
-  WHERE v.tenant_id = $1 AND v.tenant_id = d.tenant_id AND v.deal_id = d.id AND v.seq = d.visit_count - 1)::text`; // $1: the tenant
-
-/**
- * A deal with only its last visit, and where that visit sits in the stored history; validated
- * when asked, its visit frozen and remembered as stored from that position (see `Context.known`).
- */
-export function readTail(ctx: Context, row: { body: string; visit_count: number; last: string | null }): DealTail {
-  const deal = JSON.parse(row.body) as Deal;
-  if (row.last === null) {
-    // A deal row without its last visit row was edited by hand: refused, not handed out without a visit.
-    throw new PipelineError('storage_failed', `deal ${String(deal.id)}: the stored deal has no visit at position ${row.visit_count - 1} (visit_count ${row.visit_count})`, { dealId: deal.id });
-  }
-  deal.history = [visit(JSON.parse(row.last) as VisitTuple)];
-  if (ctx.validate) checkRead(deal);
-  const historyStart = row.visit_count - 1;
-  rememberTail(ctx.tails, deal, historyStart);
-  return { deal, historyStart };
 }

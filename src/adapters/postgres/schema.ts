@@ -1,25 +1,32 @@
-import { PipelineError } from 'sales-pipelines';
+import { PipelineError } from '../../errors.js';
 import type { PostgresClient, PostgresQueryable } from './client.js';
 import { guarded } from './driverErrors.js';
+import { DEAL_INDEXES, fillNameKeys, OUTBOX_INDEXES, UPGRADE_FROM_V2 } from './upgradeV2.js';
 
 /** The schema version this adapter reads and writes. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
-// Ids compare byte by byte (collation "C"): the order `list` pages in, on every server locale.
+// Ids and keys compare byte by byte (collation "C"): the order listings page in, on every server locale.
 const ID = 'text COLLATE "C"';
 
-const CREATE: readonly string[] = [
+/** The tables of version 3 (every one distributed by tenant_id on a sharded server; see the README). */
+export const CREATE: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS sp_schema (version integer NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS sp_workspace (
      tenant_id ${ID} NOT NULL, version integer NOT NULL, body jsonb NOT NULL,
      PRIMARY KEY (tenant_id))`,
   `CREATE TABLE IF NOT EXISTS sp_deals (
      tenant_id ${ID} NOT NULL, id ${ID} NOT NULL, layout_id ${ID} NOT NULL, pipeline_id ${ID}, stage_id ${ID} NOT NULL,
-     stage_entered_at bigint NOT NULL, currency text, amount double precision, probability double precision NOT NULL,
-     updated_at bigint NOT NULL, version integer NOT NULL, visit_count integer NOT NULL, body jsonb NOT NULL,
+     name text NOT NULL, name_key ${ID} NOT NULL, amount double precision, currency text, probability double precision NOT NULL,
+     closing_date ${ID}, owner_id ${ID}, lost_reason text, outcome text NOT NULL, created_at bigint NOT NULL,
+     updated_at bigint NOT NULL, stage_entered_at bigint NOT NULL, version integer NOT NULL, visit_count integer NOT NULL,
+     change_count integer, fields jsonb NOT NULL,
      PRIMARY KEY (tenant_id, id))`,
-  `CREATE INDEX IF NOT EXISTS sp_deals_by_layout ON sp_deals (tenant_id, layout_id, id)`,
-  `CREATE INDEX IF NOT EXISTS sp_deals_by_stage ON sp_deals (tenant_id, pipeline_id, stage_id, id)`,
+  ...DEAL_INDEXES,
+  `CREATE TABLE IF NOT EXISTS sp_deal_changes (
+     tenant_id ${ID} NOT NULL, deal_id ${ID} NOT NULL, seq integer NOT NULL, at bigint NOT NULL, "by" text,
+     field text NOT NULL, from_value text NOT NULL, to_value text NOT NULL,
+     PRIMARY KEY (tenant_id, deal_id, seq))`,
   `CREATE TABLE IF NOT EXISTS sp_stage_visits (
      tenant_id ${ID} NOT NULL, deal_id ${ID} NOT NULL, seq integer NOT NULL, layout_id ${ID} NOT NULL, pipeline_id ${ID},
      stage_id ${ID} NOT NULL, entered_at bigint NOT NULL, exited_at bigint, amount double precision,
@@ -29,19 +36,37 @@ const CREATE: readonly string[] = [
   `CREATE INDEX IF NOT EXISTS sp_stage_visits_by_stage ON sp_stage_visits (tenant_id, pipeline_id, stage_id)`,
   `CREATE TABLE IF NOT EXISTS sp_outbox (
      tenant_id ${ID} NOT NULL, seq bigint GENERATED ALWAYS AS IDENTITY, event_id text NOT NULL, deal_id ${ID},
-     version integer NOT NULL, body jsonb NOT NULL, delivered_at bigint,
+     version integer NOT NULL, n integer NOT NULL DEFAULT 0, body jsonb NOT NULL, delivered_at bigint,
+     attempts integer NOT NULL DEFAULT 0, due_at bigint, claimed_by text, claimed_until bigint, last_error text, parked_at bigint,
      PRIMARY KEY (tenant_id, seq))`,
-  `CREATE INDEX IF NOT EXISTS sp_outbox_pending ON sp_outbox (tenant_id, seq) WHERE delivered_at IS NULL`,
+  ...OUTBOX_INDEXES,
 ];
 
-// Version 1: one workspace row (id = 1) and one row per deal with its whole history in `body`.
+
+// Version 1: one workspace row (id = 1) and one row per deal with its whole history in `body`;
+// brought to version 2's shape here, then on through the version-2 upgrade.
 const UPGRADE_FROM_V1: readonly string[] = [
   `DROP INDEX IF EXISTS sp_deals_layout`,
   `DROP INDEX IF EXISTS sp_deals_pipeline`,
   `DROP INDEX IF EXISTS sp_deals_stage`,
   `ALTER TABLE sp_workspace RENAME TO sp_workspace_v1`,
   `ALTER TABLE sp_deals RENAME TO sp_deals_v1`,
-  ...CREATE,
+  `CREATE TABLE sp_schema (version integer NOT NULL)`,
+  `CREATE TABLE sp_workspace (tenant_id ${ID} NOT NULL, version integer NOT NULL, body jsonb NOT NULL, PRIMARY KEY (tenant_id))`,
+  `CREATE TABLE sp_deals (
+     tenant_id ${ID} NOT NULL, id ${ID} NOT NULL, layout_id ${ID} NOT NULL, pipeline_id ${ID}, stage_id ${ID} NOT NULL,
+     stage_entered_at bigint NOT NULL, currency text, amount double precision, probability double precision NOT NULL,
+     updated_at bigint NOT NULL, version integer NOT NULL, visit_count integer NOT NULL, body jsonb NOT NULL,
+     PRIMARY KEY (tenant_id, id))`,
+  `CREATE TABLE sp_stage_visits (
+     tenant_id ${ID} NOT NULL, deal_id ${ID} NOT NULL, seq integer NOT NULL, layout_id ${ID} NOT NULL, pipeline_id ${ID},
+     stage_id ${ID} NOT NULL, entered_at bigint NOT NULL, exited_at bigint, amount double precision,
+     probability double precision NOT NULL, expected_revenue double precision, closing_date text,
+     forecast_category text NOT NULL, outcome text NOT NULL, "by" text, bypassed_rules boolean NOT NULL,
+     PRIMARY KEY (tenant_id, deal_id, seq))`,
+  `CREATE TABLE sp_outbox (
+     tenant_id ${ID} NOT NULL, seq bigint GENERATED ALWAYS AS IDENTITY, event_id text NOT NULL, deal_id ${ID},
+     version integer NOT NULL, body jsonb NOT NULL, delivered_at bigint, PRIMARY KEY (tenant_id, seq))`,
   `INSERT INTO sp_workspace (tenant_id, version, body) SELECT 'default', version, body FROM sp_workspace_v1`,
   `INSERT INTO sp_deals (tenant_id, id, layout_id, pipeline_id, stage_id, stage_entered_at, currency, amount, probability,
                          updated_at, version, visit_count, body)
@@ -58,6 +83,7 @@ const UPGRADE_FROM_V1: readonly string[] = [
      FROM sp_deals_v1 d, jsonb_array_elements(d.body->'history') WITH ORDINALITY AS h(v, n)`,
   `DROP TABLE sp_deals_v1`,
   `DROP TABLE sp_workspace_v1`,
+  ...UPGRADE_FROM_V2,
 ];
 
 async function storedVersion(tx: PostgresQueryable): Promise<number | null> {
@@ -74,17 +100,19 @@ async function storedVersion(tx: PostgresQueryable): Promise<number | null> {
 }
 
 /**
- * Creates the adapter's tables (schema version 2) on an empty database, or upgrades a database
- * written by the 0.1 example adapter (version 1) in place: every deal and stage visit is kept,
- * under the tenant `'default'`. Idempotent; concurrent calls wait for each other (an advisory
- * lock), all in one transaction.
+ * Creates the adapter's tables (schema version 3) on an empty database, or upgrades one written
+ * by an earlier release in place: version 2 (0.2: deals as JSON bodies) has each body split into
+ * typed columns and change-log rows and its outbox rows gain the delivery columns; version 1 (the
+ * 0.1 example adapter) is carried under the tenant `'default'`. Every deal, visit, change and
+ * outbox row is kept. Idempotent; concurrent calls wait for each other (an advisory lock), all in
+ * one transaction; a database of a newer version is refused with `storage_failed`.
  *
  * @param client - a {@link PostgresClient} (PGlite, or `fromPgPool(pool)`)
- * @returns the schema version now stored (2)
+ * @returns the schema version now stored (3)
  * @example
  * ```ts
  * const db = new PGlite();
- * await migratePostgres(db); // 2
+ * await migratePostgres(db); // 3
  * ```
  */
 export async function migratePostgres(client: PostgresClient): Promise<number> {
@@ -93,10 +121,12 @@ export async function migratePostgres(client: PostgresClient): Promise<number> {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('sales-pipelines schema'))`);
       const version = await storedVersion(tx);
       if (version !== null && version > SCHEMA_VERSION) {
-        throw new PipelineError('storage_failed', `migratePostgres: the database holds schema version ${version}, newer than this adapter's ${SCHEMA_VERSION}`, { version });
+        throw new PipelineError('storage_failed', `migratePostgres: the database holds schema version ${version}, newer than this adapter's ${SCHEMA_VERSION}: upgrade sales-pipelines`, { version });
       }
       if (version === SCHEMA_VERSION) return SCHEMA_VERSION;
-      for (const statement of version === 1 ? UPGRADE_FROM_V1 : CREATE) await tx.query(statement);
+      const steps = version === 1 ? UPGRADE_FROM_V1 : version === 2 ? UPGRADE_FROM_V2 : CREATE;
+      for (const statement of steps) await tx.query(statement);
+      if (version !== null) await fillNameKeys(tx);
       await tx.query('DELETE FROM sp_schema');
       await tx.query('INSERT INTO sp_schema (version) VALUES ($1)', [SCHEMA_VERSION]);
       return SCHEMA_VERSION;

@@ -1,4 +1,4 @@
-import { PipelineError } from 'sales-pipelines';
+import { PipelineError } from '../../errors.js';
 
 // A lone surrogate, or U+0000: what PostgreSQL text cannot hold (the driver would replace a lone
 // surrogate with U+FFFD silently, so it is refused here before it reaches the driver).

@@ -1,4 +1,6 @@
-import { PipelineError, type DwellQuery, type DwellRow, type VisitPage, type VisitQuery, type VisitRepository, type VisitRow } from 'sales-pipelines';
+import { PipelineError } from '../../errors.js';
+import type { DwellRow } from '../../metrics/dwellStats.js';
+import type { DwellQuery, VisitPage, VisitQuery, VisitRepository, VisitRow } from '../../ports/repositories.js';
 import { named, type PostgresQueryable } from './client.js';
 import { guarded } from './driverErrors.js';
 

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { createPostgresRepositories, type PostgresClient } from '../../src/postgres.js';
+import { freshTenant, pgliteDatabase, serverDatabase, SERVER_URL } from './postgresDatabases.js';
+
+const NOW = Date.parse('2026-03-02T09:00:00Z');
+
+/** Stores events in this order (seq follows it), as a node numbering seq on its own might: [stream, version]. */
+async function seed(db: PostgresClient, tenantId: string, rows: readonly [string | null, number][]): Promise<void> {
+  for (const [dealId, version] of rows) {
+    const event = dealId === null ? { type: 'workspaceChanged', id: `ws/${version}`, version } : { type: 'dealUpdated', id: `${dealId}/${version}`, dealId, version };
+    await db.query(`INSERT INTO sp_outbox (tenant_id, event_id, deal_id, version, n, body) VALUES ($1, $2, $3, $4, 0, $5::jsonb)`, [tenantId, event.id, dealId, version, JSON.stringify(event)]);
+  }
+}
+
+const ids = (entries: readonly { event: { id: string } }[]) => entries.map((e) => e.event.id);
+
+function outbox(name: string, database: () => Promise<PostgresClient>) {
+  describe(`outbox claims on ${name}`, () => {
+    const setup = async (rows: readonly [string | null, number][]) => {
+      const db = await database();
+      const tenantId = freshTenant('outbox');
+      await seed(db, tenantId, rows);
+      return createPostgresRepositories(db, { tenantId }).outbox;
+    };
+    const claim = (o: Awaited<ReturnType<typeof setup>>, owner: string, limit: number, now = NOW) => o.claim({ owner, limit, leaseMs: 60_000, now });
+
+    it("hands out each stream in version order whatever order seq numbered it, and a batch sorted by seq", async () => {
+      const o = await setup([['a', 3], ['a', 1], ['b', 1], [null, 2], ['a', 2], [null, 1]]);
+      expect(ids(await claim(o, 'w', 1))).toEqual(['a/1']);
+      const rest = await claim(o, 'w', 10);
+      // a/1 is still this owner's; a/2 and a/3 follow it, the workspace's 1 before its 2.
+      expect(ids(rest)).toEqual(['a/3', 'a/1', 'b/1', 'ws/2', 'a/2', 'ws/1']);
+      const seqs = rest.map((e) => e.seq);
+      expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+    });
+
+    it("holds a stream behind an event another owner leases, and hands the rest to the next claim", async () => {
+      const o = await setup([['a', 1], ['a', 2], ['b', 1]]);
+      expect(ids(await claim(o, 'w1', 1))).toEqual(['a/1']);
+      expect(ids(await claim(o, 'w2', 10))).toEqual(['b/1']);
+      // Once the lease runs out, a/1 is due again for anyone.
+      expect(ids(await claim(o, 'w2', 10, NOW + 60_001))).toEqual(['a/1', 'a/2', 'b/1']);
+    });
+
+    it('fails with a retry time (not due before it) or parks (the stream goes on without it); retryParked and purgeDelivered count', async () => {
+      const o = await setup([['a', 1], ['a', 2], ['b', 1], ['c', 1]]);
+      const [a1, a2, b1, c1] = await claim(o, 'w', 10);
+      await o.fail([b1!.seq], { owner: 'w', error: 'x'.repeat(2000), retryAt: NOW + 100_000 });
+      await o.fail([a1!.seq], { owner: 'other', error: 'not mine', retryAt: null });
+      await o.fail([c1!.seq], { owner: 'w', error: 'poison', retryAt: null });
+      expect(ids(await claim(o, 'w2', 10, NOW + 60_001))).toEqual(['a/1', 'a/2']);
+      const later = await claim(o, 'w3', 10, NOW + 120_002);
+      expect(ids(later)).toEqual(['a/1', 'a/2', 'b/1']);
+      expect(later[2]).toMatchObject({ attempts: 1, lastError: 'x'.repeat(1000) });
+      expect(await o.parked(10)).toEqual([expect.objectContaining({ seq: c1!.seq, attempts: 1, lastError: 'poison' })]);
+      expect(ids(await o.pending(10))).toEqual(['a/1', 'a/2', 'b/1']);
+      expect(await o.retryParked([c1!.seq, a2!.seq])).toBe(1);
+      expect(ids(await o.pending(10))).toEqual(['a/1', 'a/2', 'b/1', 'c/1']);
+      await o.markDelivered([a1!.seq, a2!.seq]);
+      expect(await o.purgeDelivered(Date.now() + 1000)).toBe(2);
+      expect(await o.purgeDelivered(Date.now() + 1000)).toBe(0);
+      expect(ids(await o.pending(10))).toEqual(['b/1', 'c/1']);
+    });
+
+    it('never hands the same event to two concurrent claims', async () => {
+      const rows: [string, number][] = [];
+      for (let d = 0; d < 30; d++) for (let v = 1; v <= 3; v++) rows.push([`d${d}`, v]);
+      const o = await setup(rows);
+      const batches = await Promise.all(['w1', 'w2', 'w3', 'w4'].map((w) => claim(o, w, 25)));
+      const all = batches.flat().map((e) => e.seq);
+      expect(new Set(all).size).toBe(all.length);
+      expect(all.length).toBeGreaterThan(0);
+    });
+
+    it('refuses malformed claims and failures naming the field', async () => {
+      const o = await setup([]);
+      await expect(o.claim({ owner: '', limit: 1, leaseMs: 1, now: NOW })).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'claim.owner' } });
+      await expect(o.claim({ owner: 'w', limit: 0, leaseMs: 1, now: NOW })).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'claim.limit' } });
+      await expect(o.fail([1], { owner: 'w', error: 'e', retryAt: 1.5 })).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'failure.retryAt' } });
+      await expect(o.purgeDelivered(Number.NaN)).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'before' } });
+    });
+  });
+}
+
+outbox('PGlite', pgliteDatabase());
+describe.runIf(SERVER_URL)('server', () => outbox('the PostgreSQL server', serverDatabase(SERVER_URL ?? '')));
