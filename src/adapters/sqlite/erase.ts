@@ -40,7 +40,8 @@ export function eraseInTransaction(ctx: Context, id: string, erasure: DealErasur
   const run = (statement: string, ...params: unknown[]) => ctx.cached(statement).run(...params);
   run('DELETE FROM sp_deals WHERE tenant_id = ? AND id = ?', tenantId, id);
   run('DELETE FROM sp_deal_changes WHERE tenant_id = ? AND deal_id = ?', tenantId, id);
-  run('UPDATE sp_stage_visits SET "by" = NULL WHERE tenant_id = ? AND deal_id = ?', tenantId, id);
+  // A visit keeps stage, pipeline, times, amounts, probabilities, forecast category and outcome; its actor and closing date go.
+  run('UPDATE sp_stage_visits SET "by" = NULL, closing_date = NULL WHERE tenant_id = ? AND deal_id = ?', tenantId, id);
   const events = ctx.cached('SELECT seq, body FROM sp_outbox INDEXED BY sp_outbox_by_deal WHERE tenant_id = ? AND deal_id = ?').raw().all(tenantId, id) as [number, string][];
   if (events.length > 0) {
     const redacted = events.map(([seq, body]) => [seq, JSON.stringify(redactEvent(JSON.parse(body) as Parameters<typeof redactEvent>[0]))]);
