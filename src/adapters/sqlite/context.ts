@@ -1,8 +1,8 @@
-import type { FieldChange, StageVisit } from '../../model/deal.js';
+import type { Deal, FieldChange, StageVisit } from '../../model/deal.js';
 import type { Workspace } from '../../model/layout.js';
 import type { SqliteDatabase, SqliteStatement } from './database.js';
 import type { DealRead } from '../storedRows.js';
-import { CHANGES_JSON, DEAL_SELECT, VISIT_COLUMNS, VISITS_JSON } from './rows.js';
+import { dealParams, CHANGES_JSON, DEAL_SELECT, VISIT_COLUMNS, VISITS_JSON } from './rows.js';
 
 /**
  * One read of a deal as this object handed it out: its visits from `start` on (see `DealRead`)
@@ -10,6 +10,8 @@ import { CHANGES_JSON, DEAL_SELECT, VISIT_COLUMNS, VISITS_JSON } from './rows.js
  */
 export interface StoredRead extends DealRead {
   readonly changes: readonly FieldChange[] | undefined;
+  /** The deal row's values as stored (`dealParams` order), so that a save sets only the columns that changed. */
+  readonly row: readonly unknown[];
 }
 
 /** The stored head of a deal: version, number of visits, layout, number of change-log entries (null: no log). */
@@ -48,11 +50,12 @@ export const RECENT_DEALS = 4096;
 /** How many tail reads a repositories object remembers by deal id (oldest out first). */
 export const TAIL_READS = 16_384;
 
-/** Freezes what a read hands out (visits and change-log entries) and makes the read. */
-export function freezeRead(id: string, version: number, layoutId: string, start: number, history: readonly StageVisit[], changes: readonly FieldChange[] | undefined): StoredRead {
+/** Freezes what a read hands out (visits and change-log entries) and makes the read of `deal` (its history from `start` on). */
+export function freezeRead(deal: Deal, start: number): StoredRead {
+  const { history, changes } = deal;
   for (let i = 0; i < history.length; i++) Object.freeze(history[i]);
   if (changes !== undefined) for (let i = 0; i < changes.length; i++) Object.freeze(changes[i]);
-  return { id, version, layoutId, start, visits: history.slice(), changes: changes?.slice() };
+  return { id: deal.id, version: deal.version, layoutId: deal.layoutId, start, visits: history.slice(), changes: changes?.slice(), row: dealParams(deal, start + history.length) };
 }
 
 /** Remembers a whole read in {@link Context.known} and (when there already, or `add`) in {@link Context.recent}. */

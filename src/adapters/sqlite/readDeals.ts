@@ -1,5 +1,5 @@
 import { PipelineError } from '../../errors.js';
-import { Deal, type StageVisit } from '../../model/deal.js';
+import { Deal, type FieldChange, type StageVisit } from '../../model/deal.js';
 import { checkDealQuery, encodeCursor, sortValue, type CheckedDealQuery } from '../../ports/dealQuery.js';
 import type { DealPage, DealTail, DealTailPage } from '../../ports/repositories.js';
 import { freezeRead, rememberRead, rememberTail, type Context } from './context.js';
@@ -23,7 +23,7 @@ function wholeDeal(ctx: Context, row: DealRow, visits: string, changes: string |
   const deal = dealFromRow(row, history, withChanges ? changesFromJson(changes, row[16]) : undefined);
   if (ctx.validate) return validated(deal);
   // Only a deal read whole (visits and change log) stands for what is stored.
-  if (withChanges) rememberRead(ctx, freezeRead(deal.id, deal.version, deal.layoutId, 0, history, deal.changes), add);
+  if (withChanges) rememberRead(ctx, freezeRead(deal, 0), add);
   return deal;
 }
 
@@ -68,8 +68,29 @@ export function getMany(ctx: Context, ids: readonly string[]): Deal[] {
 
 /** The last visit of deal row `d`, joined (its columns follow the deal's). */
 const LAST_VISIT = `LEFT JOIN sp_stage_visits v ON v.tenant_id = d.tenant_id AND v.deal_id = d.id AND v.seq = d.visit_count - 1`;
-/** The columns of a tail read: the deal, its change log, then the last visit's columns. */
-const TAIL_SELECT = `SELECT ${DEAL_SELECT}, ${CHANGES_JSON}, ${VISIT_COLUMNS} FROM sp_deals d ${LAST_VISIT}`;
+/** The columns of a tail read: the deal, then the last visit's columns (the change logs follow in one read per page). */
+const TAIL_SELECT = `SELECT ${DEAL_SELECT}, ${VISIT_COLUMNS} FROM sp_deals d ${LAST_VISIT}`;
+
+/**
+ * The change logs of a page of deal rows, by deal id: one SELECT for the page, in (deal, seq)
+ * order, rather than a log built in SQL per row. Deals without entries are absent.
+ */
+function changeLogs(ctx: Context, rows: readonly DealRow[]): Map<string, FieldChange[]> {
+  const out = new Map<string, FieldChange[]>();
+  const ids: string[] = [];
+  for (const r of rows) if (r[16] !== null && r[16] > 0) ids.push(r[0]);
+  if (ids.length === 0) return out;
+  const stmt = ctx.cached('changeLogs', () => 'SELECT deal_id, at, "by", field, from_value, to_value FROM sp_deal_changes WHERE tenant_id = ? AND deal_id IN (SELECT value FROM json_each(?)) ORDER BY deal_id, seq').raw();
+  for (const [id, at, by, field, from, to] of stmt.all(ctx.tenantId, JSON.stringify(ids)) as [string, number, string | null, FieldChange['field'], string, string][]) {
+    let log = out.get(id);
+    if (!log) out.set(id, (log = []));
+    log.push({ at, by, field, from: JSON.parse(from) as FieldChange['from'], to: JSON.parse(to) as FieldChange['to'] });
+  }
+  return out;
+}
+
+/** A deal row's change log from {@link changeLogs}: undefined when it has none (null count). */
+const logOf = (logs: Map<string, FieldChange[]>, row: DealRow): FieldChange[] | undefined => (row[16] === null ? undefined : (logs.get(row[0]) ?? []));
 
 function lastVisitMissing(id: string, visitCount: number): PipelineError {
   return new PipelineError('storage_failed', `deal ${id}: the stored deal has no visit at position ${visitCount - 1} (visit_count ${visitCount})`, { dealId: id });
@@ -82,11 +103,11 @@ function lastVisit(row: DealRow, at: number): StageVisit {
 }
 
 /** A deal with only its last visit and its whole change log, remembered as a read from that position. */
-function tailOf(ctx: Context, row: DealRow): DealTail {
+function tailOf(ctx: Context, row: DealRow, logs: Map<string, FieldChange[]>): DealTail {
   const historyStart = row[15] - 1;
-  const deal = dealFromRow(row, [lastVisit(row, DEAL_SELECTED + 1)], changesFromJson(row[DEAL_SELECTED] as string | null, row[16]));
+  const deal = dealFromRow(row, [lastVisit(row, DEAL_SELECTED)], logOf(logs, row));
   if (ctx.validate) return { deal: validated(deal), historyStart };
-  rememberTail(ctx, freezeRead(deal.id, deal.version, deal.layoutId, historyStart, deal.history, deal.changes));
+  rememberTail(ctx, freezeRead(deal, historyStart));
   return { deal, historyStart };
 }
 
@@ -95,7 +116,8 @@ export function getTails(ctx: Context, ids: readonly string[]): DealTail[] {
   checkIds(ids);
   const stmt = ctx.cached('tails', () => `${TAIL_SELECT} WHERE d.tenant_id = ? AND d.id IN (SELECT value FROM json_each(?)) ORDER BY d.id`).raw();
   const rows = stmt.all(ctx.tenantId, JSON.stringify(ids)) as DealRow[];
-  return rows.map((r) => tailOf(ctx, r));
+  const logs = changeLogs(ctx, rows);
+  return rows.map((r) => tailOf(ctx, r, logs));
 }
 
 /** What a listing selects: the deal, then its visits (all as JSON, or the last one by column), then its change log when asked. */
@@ -139,6 +161,7 @@ export function listTails(ctx: Context, query: unknown): DealTailPage {
   const found = rows(ctx, TAIL_SELECT, q);
   const more = found.length > q.limit;
   const tails: DealTail[] = new Array(more ? q.limit : found.length);
-  for (let i = 0; i < tails.length; i++) tails[i] = tailOf(ctx, found[i]!);
+  const logs = changeLogs(ctx, tails.length === found.length ? found : found.slice(0, tails.length));
+  for (let i = 0; i < tails.length; i++) tails[i] = tailOf(ctx, found[i]!, logs);
   return { tails, next: nextCursor(q, more, tails[tails.length - 1]?.deal) };
 }

@@ -65,10 +65,11 @@ export function dealFromRow(r: DealRow, history: StageVisit[], changes: FieldCha
 
 /**
  * The change log of deal row `d` as one JSON array of `[at, by, field, from, to]`, in seq order:
- * one cell per deal. `from`/`to` are stored as JSON text, which `json()` hands back as written.
+ * one cell per deal. `from`/`to` are stored as JSON text and spliced in as written (no JSON
+ * parse in SQL: a bulk update reads every change log it extends).
  */
-export const CHANGES_JSON = `CASE WHEN d.change_count > 0 THEN (SELECT json_group_array(json_array(c.at, c."by", c.field, json(c.from_value), json(c.to_value)) ORDER BY c.seq)
-  FROM sp_deal_changes c WHERE c.tenant_id = d.tenant_id AND c.deal_id = d.id) END`;
+export const CHANGES_JSON = `CASE WHEN d.change_count > 0 THEN (SELECT '[' || group_concat('[' || c.at || ',' || json_quote(c."by") || ',' || json_quote(c.field) || ','
+  || c.from_value || ',' || c.to_value || ']', ',' ORDER BY c.seq) || ']' FROM sp_deal_changes c WHERE c.tenant_id = d.tenant_id AND c.deal_id = d.id) END`;
 
 /** The change log of {@link CHANGES_JSON}: undefined when the deal has none (null count), [] when empty. */
 export function changesFromJson(json: string | null, count: number | null): FieldChange[] | undefined {

@@ -132,7 +132,7 @@ function readAfterSave(deal: Deal, stored: readonly StageVisit[]): StoredRead {
   const h = deal.history;
   const visits = new Array<StageVisit>(h.length);
   for (let i = 0; i < h.length; i++) visits[i] = h[i] === stored[i] ? stored[i]! : storedVisit(h[i]!);
-  return freezeRead(deal.id, deal.version, deal.layoutId, 0, visits, deal.changes?.map((c) => ({ ...c })));
+  return freezeRead({ ...deal, history: visits, ...(deal.changes === undefined ? {} : { changes: deal.changes.map((c) => ({ ...c })) }) }, 0);
 }
 
 /** Plans the rows of one change into `rows`: the deal row, the visit rows that differ, the new change-log entries. */
@@ -149,7 +149,7 @@ function planChange(ctx: Context, rows: Rows, change: Change, head: Head | undef
     const path = `changes[${change.index}].historyStart`;
     throw new PipelineError('invalid_input', `${path}: ${start} is past the ${head[1]} stored visits of deal ${deal.id}`, { path, dealId: deal.id });
   }
-  rows.updateDeal(deal, start + h.length, head[0]);
+  rows.updateDeal(deal, start + h.length, head[0], read?.row);
   if (deal.layoutId !== head[2]) rows.relayout(deal);
   if (start + h.length < head[1]) rows.trimVisits(deal, start + h.length);
   const from = read ? read.start : start;

@@ -9,24 +9,37 @@ import {
 
 const UPDATED = ['layout_id', 'pipeline_id', 'stage_id', 'name', 'name_key', 'amount', 'currency', 'probability', 'closing_date', 'owner_id',
   'lost_reason', 'outcome', 'created_at', 'updated_at', 'stage_entered_at', 'version', 'visit_count', 'change_count', 'fields'];
-/** An update row: the deal's parameters (id first, as inserted), then the version it must have. */
-const UPDATE_WIDTH = DEAL_WIDTH;
 
-/** One deal update by primary key (a dispatch): the columns, then tenant, id and expected version. */
-const DEAL_UPDATE_ONE = `UPDATE sp_deals SET ${UPDATED.map((c) => `${c} = ?`).join(', ')} WHERE tenant_id = ? AND id = ? AND version = ?`;
+/** The columns an update sets, as a bit mask over {@link UPDATED}: every column a value differs in from the stored row. */
+function changedColumns(params: readonly unknown[], stored: readonly unknown[] | undefined): number {
+  if (stored === undefined) return (1 << UPDATED.length) - 1;
+  let mask = 0;
+  // params[0] is the id; UPDATED[i] is params[i + 1].
+  for (let i = 0; i < UPDATED.length; i++) if (params[i + 1] !== stored[i + 1]) mask |= 1 << i;
+  return mask;
+}
 
-/** `rows` deal updates, each only where the stored version is the expected one: one UPDATE joined to the rows as VALUES. */
-function dealUpdate(rows: number): string {
-  const values = `(${Array(UPDATE_WIDTH).fill('?').join(', ')})`;
-  return `UPDATE sp_deals AS d SET ${UPDATED.map((c, i) => `${c} = v.column${i + 2}`).join(', ')}
+const columnsOf = (mask: number) => UPDATED.filter((_, i) => mask & (1 << i));
+
+/**
+ * `rows` deal updates setting the columns of `mask` (SQLite rewrites the index entries of every
+ * column a SET names, so a move sets only what it changed), each only where the stored version is
+ * the expected one. One row: a plain UPDATE by primary key; more: one UPDATE joined to the rows as VALUES (`[id, values…, expected version]` each, then the tenant).
+ */
+function dealUpdate(mask: number, rows: number | 'one'): string {
+  const columns = columnsOf(mask);
+  if (rows === 'one') return `UPDATE sp_deals SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE tenant_id = ? AND id = ? AND version = ?`;
+  const values = `(${Array(columns.length + 2).fill('?').join(', ')})`;
+  return `UPDATE sp_deals AS d SET ${columns.map((c, i) => `${c} = v.column${i + 2}`).join(', ')}
     FROM (VALUES ${Array(rows).fill(values).join(', ')}) AS v
-    WHERE d.tenant_id = ? AND d.id = v.column1 AND d.version = v.column${UPDATE_WIDTH}`;
+    WHERE d.tenant_id = ? AND d.id = v.column1 AND d.version = v.column${columns.length + 2}`;
 }
 
 /** What a save writes after planning; see {@link writeRows}. */
 export interface Rows {
   insertDeal(deal: Deal, visitCount: number): void;
-  updateDeal(deal: Deal, visitCount: number, expectedVersion: number): void;
+  /** `stored`: the row as this object read it, when it did (only the columns that differ are set). */
+  updateDeal(deal: Deal, visitCount: number, expectedVersion: number, stored: readonly unknown[] | undefined): void;
   /** Visits carry the deal's layout: a deal moved to another layout has its visit rows follow it. */
   relayout(deal: Deal): void;
   trimVisits(deal: Deal, from: number): void;
@@ -45,7 +58,9 @@ export interface Rows {
 export function writeRows(ctx: Context): Rows {
   const { tenantId, sql } = ctx;
   const dealInserts: unknown[] = [];
-  const dealUpdates: unknown[] = [];
+  // Per set of changed columns: [id, changed values…, expected version] of each deal.
+  const dealUpdates = new Map<number, unknown[]>();
+  let updates = 0;
   const visitInserts: unknown[] = [];
   const changeInserts: unknown[] = [];
   const dropped: string[] = [];
@@ -55,8 +70,16 @@ export function writeRows(ctx: Context): Rows {
     insertDeal(deal, visitCount) {
       dealInserts.push(tenantId, ...dealParams(deal, visitCount));
     },
-    updateDeal(deal, visitCount, expectedVersion) {
-      dealUpdates.push(...dealParams(deal, visitCount), expectedVersion);
+    updateDeal(deal, visitCount, expectedVersion, stored) {
+      const params = dealParams(deal, visitCount);
+      // The version always rises, so no update sets nothing.
+      const mask = changedColumns(params, stored);
+      let list = dealUpdates.get(mask);
+      if (!list) dealUpdates.set(mask, (list = []));
+      list.push(params[0]);
+      for (let i = 0; i < UPDATED.length; i++) if (mask & (1 << i)) list.push(params[i + 1]);
+      list.push(expectedVersion);
+      updates++;
     },
     relayout(deal) {
       sql.visitsRelayout.run(deal.layoutId, tenantId, deal.id);
@@ -83,11 +106,14 @@ export function writeRows(ctx: Context): Rows {
       for (let seq = from; seq < log.length; seq++) changeInserts.push(...changeParams(tenantId, deal.id, seq, log[seq]!));
     },
     flush() {
-      const expected = dealUpdates.length / UPDATE_WIDTH;
-      const updated = expected === 1
-        ? ctx.cached(DEAL_UPDATE_ONE).run(...dealUpdates.slice(1, UPDATE_WIDTH - 1), tenantId, dealUpdates[0], dealUpdates[UPDATE_WIDTH - 1]).changes
-        : runRows(ctx, 'dealUpdate', dealUpdate, UPDATE_WIDTH, dealUpdates, expected > 0 ? [tenantId] : []);
-      if (updated !== expected) return expected - updated;
+      let updated = 0;
+      for (const [mask, params] of dealUpdates) {
+        const width = columnsOf(mask).length + 2;
+        if (params.length === width) {
+          updated += ctx.cached(`dealUpdate:${mask}:one`, () => dealUpdate(mask, 'one')).run(...params.slice(1, width - 1), tenantId, params[0], params[width - 1]).changes;
+        } else updated += runRows(ctx, `dealUpdate:${mask}`, (n) => dealUpdate(mask, n), width, params, [tenantId]);
+      }
+      if (updated !== updates) return updates - updated;
       runRows(ctx, 'dealInsert', (n) => multiRow(DEAL_INSERT, DEAL_WIDTH, n), DEAL_WIDTH, dealInserts);
       if (dropped.length > 0) sql.changesDelete.run(tenantId, JSON.stringify(dropped));
       runRows(ctx, 'changeInsert', (n) => multiRow(CHANGE_INSERT, CHANGE_WIDTH, n), CHANGE_WIDTH, changeInserts);
