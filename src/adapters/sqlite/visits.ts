@@ -38,7 +38,15 @@ function checkQuery(q: VisitQuery): number {
 }
 
 /** The tenant's stage visits, by deal and seq, paged by a (deal id, seq) cursor. */
-/** The SQLite visits repository: `dwell` takes an optional period (see {@link SqliteDwellQuery}). */
+/**
+ * The SQLite visits repository: `list`, and `dwell` in SQL with an optional period (see
+ * {@link SqliteDwellQuery}).
+ *
+ * @example
+ * ```ts
+ * const rows = await repos.visits.dwell({ now: Date.now(), from: Date.parse('2026-01-01T00:00:00Z'), to: Date.parse('2026-04-01T00:00:00Z') });
+ * ```
+ */
 export interface SqliteVisitRepository extends VisitRepository {
   dwell(q: SqliteDwellQuery): ReturnType<Required<VisitRepository>['dwell']>;
 }
