@@ -90,7 +90,6 @@ function prepareStatements(db: SqliteDatabase) {
     dealHead: db.prepare('SELECT version, visit_count, layout_id, change_count FROM sp_deals WHERE tenant_id = ? AND id = ?').raw(),
     dealHeads: db.prepare('SELECT id, version, visit_count, layout_id, change_count FROM sp_deals WHERE tenant_id = ? AND id IN (SELECT value FROM json_each(?))').raw(),
     dealRow: db.prepare(`SELECT ${DEAL_SELECT} FROM sp_deals d WHERE d.tenant_id = ? AND d.id = ?`).raw(),
-    dealGet: db.prepare(`SELECT ${DEAL_SELECT}, ${VISITS_JSON}, ${CHANGES_JSON} FROM sp_deals d WHERE d.tenant_id = ? AND d.id = ?`).raw(),
     dealGetMany: db.prepare(`SELECT ${DEAL_SELECT}, ${VISITS_JSON}, ${CHANGES_JSON} FROM sp_deals d WHERE d.tenant_id = ? AND d.id IN (SELECT value FROM json_each(?))`).raw(),
     visitsOfDeal: db.prepare(`SELECT ${VISIT_COLUMNS} FROM sp_stage_visits v WHERE v.tenant_id = ? AND v.deal_id = ? ORDER BY v.seq`).raw(),
     // The stored visits of several deals, each from its own position on: [[id, from], ...].

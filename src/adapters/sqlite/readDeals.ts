@@ -33,17 +33,19 @@ function wholeDeal(ctx: Context, row: DealRow, visits: string, changes: string |
  * row is read.
  */
 export function getDeal(ctx: Context, id: string): Deal | null {
-  if (!ctx.validate) {
-    const row = ctx.sql.dealRow.get(ctx.tenantId, id) as DealRow | undefined;
-    if (row === undefined) return null;
-    const read = ctx.recent.get(id);
-    // Versions only rise, and every save of a deal raises its version: what was known at this version is stored.
-    if (read !== undefined && read.version === row[14] && read.visits.length === row[15] && (read.changes?.length ?? null) === row[16]) {
-      return dealFromRow(row, read.visits.slice(), read.changes?.slice());
-    }
+  const row = ctx.sql.dealRow.get(ctx.tenantId, id) as DealRow | undefined;
+  if (row === undefined) return null;
+  const read = ctx.validate ? undefined : ctx.recent.get(id);
+  // Versions only rise, and every save of a deal raises its version: what was known at this version is stored.
+  if (read !== undefined && read.version === row[14] && read.visits.length === row[15] && (read.changes?.length ?? null) === row[16]) {
+    return dealFromRow(row, read.visits.slice(), read.changes?.slice());
   }
-  const row = ctx.sql.dealGet.get(ctx.tenantId, id) as DealRow | undefined;
-  return row === undefined ? null : wholeDeal(ctx, row, row[DEAL_SELECTED] as string, row[DEAL_SELECTED + 1] as string | null, true);
+  // The visits and the change log by primary key, in order: no JSON built or sorted in SQL.
+  const history = (ctx.sql.visitsOfDeal.all(ctx.tenantId, id) as unknown[][]).map((r) => visitFromRow(r, 0));
+  const deal = dealFromRow(row, history, logOf(changeLogs(ctx, [row]), row));
+  if (ctx.validate) return validated(deal);
+  rememberRead(ctx, freezeRead(deal, 0), true);
+  return deal;
 }
 
 const isText = (v: unknown) => typeof v === 'string';
