@@ -1,6 +1,9 @@
-// The SQL a developer would write by hand on the adapter's schema (sp_deals + sp_stage_visits),
-// without the library: the baselines of bench/storage.sqlite.bench.ts.
+// The SQL a developer would write by hand without the library, on a schema of their own design:
+// one typed column per deal field (`deals`), a stage-visit table (`visits`) and a change log
+// (`deal_changes`), no JSON document of the deal. The baselines of bench/storage.sqlite.bench.ts,
+// on the same SQLite file (WAL) and the same data as the library.
 import type Database from 'better-sqlite3';
+import type { Deal } from '../src/index.js';
 
 type Db = Database.Database;
 
@@ -10,74 +13,109 @@ export const PROBABILITY: Record<string, Record<string, number>> = {
   'used-cars': { 'show-models': 15, 'test-drive': 30, quote: 50, negotiation: 80, won: 100, lost: 0 },
 };
 
-/** Moves every deal of `from` to `to` with a stage map: close the open visit, move the deal, open a visit. One transaction. */
-export function sqlBulkMove(db: Db, tenantId: string, from: string, to: string, stageMap: Readonly<Record<string, string>>, at: number): number {
-  const mapped = `CASE stage_id ${Object.entries(stageMap).map(([a, b]) => `WHEN '${a}' THEN '${b}'`).join(' ')} ELSE stage_id END`;
-  const probability = `CASE ${mapped} ${Object.entries(PROBABILITY[to]!).map(([s, p]) => `WHEN '${s}' THEN ${p}`).join(' ')} END`;
-  const move = db.transaction(() => {
-    db.prepare(`UPDATE sp_stage_visits SET exited_at = ? WHERE (tenant_id, deal_id, seq) IN
-      (SELECT tenant_id, id, visit_count - 1 FROM sp_deals WHERE tenant_id = ? AND pipeline_id = ?)`).run(at, tenantId, from);
-    // The deal's change log records a probability the move changes, as the library's does.
-    const logged = `CASE WHEN ${probability} = probability THEN json(coalesce(json_extract(body, '$.changes'), '[]'))
-      ELSE json_insert(coalesce(json_extract(body, '$.changes'), '[]'), '$[#]', json_object('at', ?, 'by', 'manager', 'field', 'probability', 'from', probability, 'to', ${probability})) END`;
-    const { changes } = db.prepare(`UPDATE sp_deals SET pipeline_id = ?, stage_id = ${mapped}, probability = ${probability}, stage_entered_at = ?,
-        updated_at = ?, version = version + 1, visit_count = visit_count + 1,
-        body = json_set(body, '$.pipelineId', ?, '$.stageId', ${mapped}, '$.probability', ${probability}, '$.updatedAt', ?, '$.version', version + 1, '$.changes', ${logged})
-      WHERE tenant_id = ? AND pipeline_id = ?`).run(to, at, at, to, at, at, tenantId, from);
-    db.prepare(`INSERT INTO sp_stage_visits (tenant_id, deal_id, seq, layout_id, pipeline_id, stage_id, entered_at, exited_at, amount, probability,
-        expected_revenue, closing_date, forecast_category, outcome, "by", bypassed_rules)
-      SELECT tenant_id, id, visit_count - 1, layout_id, pipeline_id, stage_id, ?, NULL, amount, probability, amount * probability / 100,
-        json_extract(body, '$.closingDate'), 'pipeline', 'open', 'manager', 0
-      FROM sp_deals WHERE tenant_id = ? AND pipeline_id = ? AND updated_at = ?`).run(at, tenantId, to, at);
-    return changes;
-  });
-  return move.immediate();
+/** Creates the hand-written schema under `prefix` (deals, visits, changes) with the indexes its queries need. */
+export function createSchema(db: Db, prefix: string): void {
+  db.exec(`
+    CREATE TABLE ${prefix}deals (
+      id TEXT PRIMARY KEY, layout_id TEXT NOT NULL, pipeline_id TEXT, stage_id TEXT NOT NULL, name TEXT NOT NULL, amount REAL, currency TEXT,
+      probability REAL NOT NULL, closing_date TEXT, owner_id TEXT, lost_reason TEXT, fields TEXT NOT NULL, created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL, stage_entered_at INTEGER NOT NULL, version INTEGER NOT NULL, visit_count INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX ${prefix}deals_by_pipeline ON ${prefix}deals (pipeline_id, stage_id);
+    CREATE INDEX ${prefix}deals_by_owner ON ${prefix}deals (owner_id, closing_date);
+    CREATE TABLE ${prefix}visits (
+      deal_id TEXT NOT NULL, seq INTEGER NOT NULL, pipeline_id TEXT, stage_id TEXT NOT NULL, entered_at INTEGER NOT NULL, exited_at INTEGER,
+      amount REAL, probability REAL NOT NULL, expected_revenue REAL, closing_date TEXT, forecast_category TEXT NOT NULL, outcome TEXT NOT NULL,
+      "by" TEXT, PRIMARY KEY (deal_id, seq)
+    ) WITHOUT ROWID;
+    CREATE TABLE ${prefix}deal_changes (deal_id TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, "by" TEXT, field TEXT NOT NULL, from_value TEXT, to_value TEXT, PRIMARY KEY (deal_id, seq)) WITHOUT ROWID;
+  `);
 }
 
-const prepared = new WeakMap<Db, ReturnType<typeof prepareDispatch>>();
-function prepareDispatch(db: Db) {
-  return {
-    read: db.prepare<[string, string], { version: number; stage_id: string; pipeline_id: string; visit_count: number; amount: number | null; layout_id: string; probability: number }>(
-      'SELECT version, stage_id, pipeline_id, visit_count, amount, layout_id, probability FROM sp_deals WHERE tenant_id = ? AND id = ?'),
-    close: db.prepare('UPDATE sp_stage_visits SET exited_at = ? WHERE tenant_id = ? AND deal_id = ? AND seq = ?'),
-    open: db.prepare(`INSERT INTO sp_stage_visits (tenant_id, deal_id, seq, layout_id, pipeline_id, stage_id, entered_at, exited_at, amount, probability,
-        expected_revenue, closing_date, forecast_category, outcome, "by", bypassed_rules) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, NULL, 'pipeline', 'open', 'rep', 0)`),
-    update: db.prepare(`UPDATE sp_deals SET stage_id = ?, probability = ?, stage_entered_at = ?, updated_at = ?, version = version + 1, visit_count = visit_count + 1,
-        body = json_set(body, '$.stageId', ?, '$.probability', ?, '$.updatedAt', ?, '$.version', version + 1)
-      WHERE tenant_id = ? AND id = ? AND version = ?`),
-    // The same, when the move changes the probability: the deal's change log records it, as the library's does.
-    updateLogged: db.prepare(`UPDATE sp_deals SET stage_id = ?, probability = ?, stage_entered_at = ?, updated_at = ?, version = version + 1, visit_count = visit_count + 1,
-        body = json_set(body, '$.stageId', ?, '$.probability', ?, '$.updatedAt', ?, '$.version', version + 1,
-          '$.changes', json_insert(coalesce(json_extract(body, '$.changes'), '[]'), '$[#]', json_object('at', ?, 'by', 'rep', 'field', 'probability', 'from', ?, 'to', ?)))
-      WHERE tenant_id = ? AND id = ? AND version = ?`),
-  };
-}
-
-/** One stage move: read the deal, check the stage belongs to its pipeline and the required amount, update. One transaction. */
-export function sqlDispatch(db: Db, tenantId: string, dealId: string, stageId: string, at: number): void {
-  let s = prepared.get(db);
-  if (!s) prepared.set(db, (s = prepareDispatch(db)));
-  const q = s;
+/** Loads deals into the hand-written schema. */
+export function load(db: Db, prefix: string, deals: readonly Deal[]): void {
+  const deal = db.prepare(`INSERT INTO ${prefix}deals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const visit = db.prepare(`INSERT INTO ${prefix}visits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   db.transaction(() => {
-    const deal = q.read.get(tenantId, dealId);
-    if (!deal) throw new Error(`no deal ${dealId}`);
-    const probability = PROBABILITY[deal.pipeline_id]?.[stageId];
-    if (probability === undefined) throw new Error(`stage ${stageId} is not in ${deal.pipeline_id}`);
-    if (stageId === 'negotiation' && deal.amount === null) throw new Error('amount required');
-    if (deal.stage_id === stageId) return;
-    q.close.run(at, tenantId, dealId, deal.visit_count - 1);
-    q.open.run(tenantId, dealId, deal.visit_count, deal.layout_id, deal.pipeline_id, stageId, at, deal.amount, probability, deal.amount === null ? null : (deal.amount * probability) / 100);
-    const updated = deal.probability === probability
-      ? q.update.run(stageId, probability, at, at, stageId, probability, at, tenantId, dealId, deal.version)
-      : q.updateLogged.run(stageId, probability, at, at, stageId, probability, at, at, deal.probability, probability, tenantId, dealId, deal.version);
-    if (updated.changes !== 1) throw new Error('conflict');
+    for (const d of deals) {
+      const last = d.history[d.history.length - 1]!;
+      deal.run(d.id, d.layoutId, d.pipelineId, d.stageId, d.name, d.amount, d.currency, d.probability, d.closingDate, d.ownerId, d.lostReason,
+        JSON.stringify(d.fields), d.createdAt, d.updatedAt, last.enteredAt, d.version, d.history.length);
+      d.history.forEach((v, seq) => visit.run(d.id, seq, v.pipelineId, v.stageId, v.enteredAt, v.exitedAt, v.amount, v.probability, v.expectedRevenue,
+        v.closingDate, v.forecastCategory, v.outcome, v.by));
+    }
   }).immediate();
 }
 
-/** Dwell statistics per (pipeline, stage) of completed visits: SQL sorts the durations per group, one pass computes the figures. */
-export function sqlDwell(db: Db, tenantId: string): { pipelineId: string | null; stageId: string; visits: number; meanMs: number; medianMs: number; p90Ms: number; maxMs: number }[] {
-  const rows = db.prepare(`SELECT pipeline_id, stage_id, exited_at - entered_at FROM sp_stage_visits
-    WHERE tenant_id = ? AND exited_at IS NOT NULL ORDER BY pipeline_id, stage_id, 3`).raw().all(tenantId) as [string | null, string, number][];
+/**
+ * Moves every deal of `from` to `to` with a stage map, in one transaction of four set-based
+ * statements: log the probability changes, close the open visits, move the deals, open a visit each.
+ */
+export function sqlBulkMove(db: Db, prefix: string, from: string, to: string, stageMap: Readonly<Record<string, string>>, at: number): number {
+  const mapped = `CASE stage_id ${Object.entries(stageMap).map(([a, b]) => `WHEN '${a}' THEN '${b}'`).join(' ')} ELSE stage_id END`;
+  const probability = `CASE ${mapped} ${Object.entries(PROBABILITY[to]!).map(([s, p]) => `WHEN '${s}' THEN ${p}`).join(' ')} END`;
+  return db.transaction(() => {
+    db.prepare(`INSERT INTO ${prefix}deal_changes (deal_id, seq, at, "by", field, from_value, to_value)
+      SELECT id, (SELECT count(*) FROM ${prefix}deal_changes c WHERE c.deal_id = id), ?, 'manager', 'probability', probability, ${probability}
+      FROM ${prefix}deals WHERE pipeline_id = ? AND probability <> ${probability}`).run(at, from);
+    db.prepare(`UPDATE ${prefix}visits SET exited_at = ? WHERE (deal_id, seq) IN (SELECT id, visit_count - 1 FROM ${prefix}deals WHERE pipeline_id = ?)`).run(at, from);
+    const { changes } = db.prepare(`UPDATE ${prefix}deals SET pipeline_id = ?, stage_id = ${mapped}, probability = ${probability}, stage_entered_at = ?,
+        updated_at = ?, version = version + 1, visit_count = visit_count + 1 WHERE pipeline_id = ?`).run(to, at, at, from);
+    db.prepare(`INSERT INTO ${prefix}visits SELECT id, visit_count - 1, pipeline_id, stage_id, ?, NULL, amount, probability, amount * probability / 100,
+        closing_date, 'pipeline', 'open', 'manager' FROM ${prefix}deals WHERE pipeline_id = ? AND updated_at = ?`).run(at, to, at);
+    return changes;
+  }).immediate();
+}
+
+const prepared = new WeakMap<Db, Map<string, ReturnType<typeof prepareDispatch>>>();
+function prepareDispatch(db: Db, prefix: string) {
+  return {
+    read: db.prepare<[string], { version: number; stage_id: string; pipeline_id: string; visit_count: number; amount: number | null; closing_date: string | null; probability: number }>(
+      `SELECT version, stage_id, pipeline_id, visit_count, amount, closing_date, probability FROM ${prefix}deals WHERE id = ?`),
+    close: db.prepare(`UPDATE ${prefix}visits SET exited_at = ? WHERE deal_id = ? AND seq = ?`),
+    open: db.prepare(`INSERT INTO ${prefix}visits VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, 'pipeline', 'open', 'rep')`),
+    update: db.prepare(`UPDATE ${prefix}deals SET stage_id = ?, probability = ?, stage_entered_at = ?, updated_at = ?, version = version + 1, visit_count = visit_count + 1
+      WHERE id = ? AND version = ?`),
+    log: db.prepare(`INSERT INTO ${prefix}deal_changes VALUES (?, (SELECT count(*) FROM ${prefix}deal_changes WHERE deal_id = ?), ?, 'rep', 'probability', ?, ?)`),
+  };
+}
+
+/** One stage move: read the deal, check the stage and the fields it requires, close a visit, open one, update, log. One transaction. */
+export function sqlDispatch(db: Db, prefix: string, dealId: string, stageId: string, at: number): void {
+  let byPrefix = prepared.get(db);
+  if (!byPrefix) prepared.set(db, (byPrefix = new Map()));
+  let q = byPrefix.get(prefix);
+  if (!q) byPrefix.set(prefix, (q = prepareDispatch(db, prefix)));
+  const s = q;
+  db.transaction(() => {
+    const deal = s.read.get(dealId);
+    if (!deal) throw new Error(`no deal ${dealId}`);
+    const probability = PROBABILITY[deal.pipeline_id]?.[stageId];
+    if (probability === undefined) throw new Error(`stage ${stageId} is not in ${deal.pipeline_id}`);
+    if ((stageId === 'quote' || stageId === 'negotiation') && deal.amount === null) throw new Error('amount required');
+    if (stageId === 'negotiation' && deal.closing_date === null) throw new Error('closing date required');
+    if (deal.stage_id === stageId) return;
+    s.close.run(at, dealId, deal.visit_count - 1);
+    s.open.run(dealId, deal.visit_count, deal.pipeline_id, stageId, at, deal.amount, probability, deal.amount === null ? null : (deal.amount * probability) / 100, deal.closing_date);
+    if (s.update.run(stageId, probability, at, at, dealId, deal.version).changes !== 1) throw new Error('conflict');
+    if (deal.probability !== probability) s.log.run(dealId, dealId, at, deal.probability, probability);
+  }).immediate();
+}
+
+/** One page: an owner's deals closing in a month, biggest first (ties by id), 100 rows. */
+export function sqlPage(db: Db, prefix: string, ownerId: string, fromDate: string, toDate: string): unknown[] {
+  return db.prepare(`SELECT id, layout_id, pipeline_id, stage_id, name, amount, currency, probability, closing_date, owner_id, lost_reason, fields,
+      created_at, updated_at, stage_entered_at, version FROM ${prefix}deals
+    WHERE owner_id = ? AND closing_date >= ? AND closing_date <= ? ORDER BY amount DESC, id LIMIT 100`).all(ownerId, fromDate, toDate);
+}
+
+/**
+ * Dwell statistics per (pipeline, stage) of the visits completed in [from, to): one GROUP BY for
+ * the counts, sums and maxima, one sorted read of the durations for the median and 90th percentile.
+ */
+export function sqlDwell(db: Db, prefix: string, from: number, to: number): { pipelineId: string | null; stageId: string; visits: number; meanMs: number; medianMs: number; p90Ms: number; maxMs: number }[] {
+  const rows = db.prepare(`SELECT pipeline_id, stage_id, exited_at - entered_at FROM ${prefix}visits
+    WHERE exited_at >= ? AND exited_at < ? ORDER BY pipeline_id, stage_id, 3`).raw().all(from, to) as [string | null, string, number][];
   const out = [];
   for (let start = 0; start < rows.length; ) {
     let end = start;

@@ -14,7 +14,8 @@ import {
 } from '../../src/index.js';
 import { createSqliteRepositories, migrateSqlite } from '../../src/sqlite.js';
 import { dealerCommands } from '../../examples/dealership.js';
-import { allDeals, steppingClock } from '../service/helpers.js';
+import { steppingClock } from '../service/helpers.js';
+import { wholeDeals as allDeals } from './sqliteWhole.js';
 
 // Ids that look like SQL or like LIKE patterns are just ids.
 const ids = ["'; DROP TABLE sp_deals; --", '%', '_', "it's", 'back\\slash', '"quoted"', 'd_1', 'd%1', 'D1', "x' OR '1'='1"];

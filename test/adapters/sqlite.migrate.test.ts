@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,7 +7,8 @@ import { createPipelineService, type Deal } from '../../src/index.js';
 import { createSqliteRepositories, migrateSqlite } from '../../src/sqlite.js';
 import { dealerCommands } from '../../examples/dealership.js';
 import { createSqliteRepositories as createV1Repositories, migrateSqlite as migrateV1 } from './fixtures/sqliteV1.js';
-import { allDeals, steppingClock } from '../service/helpers.js';
+import { steppingClock } from '../service/helpers.js';
+import { wholeDeals as allDeals } from './sqliteWhole.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sp-sqlite-migrate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,13 +38,13 @@ describe('migrateSqlite', () => {
     const before = await versionOneDatabase(file);
     expect(before.deals).toHaveLength(30);
     const db = new Database(file);
-    expect(migrateSqlite(db)).toBe(3);
+    expect(migrateSqlite(db)).toBe(4);
     const repos = createSqliteRepositories(db);
     expect(await allDeals(repos)).toEqual(before.deals);
     expect((await repos.workspace.load()).version).toBe(before.version);
     const visits = db.prepare("SELECT deal_id, seq, stage_id, entered_at, exited_at FROM sp_stage_visits WHERE tenant_id = 'default' ORDER BY deal_id, seq").all();
     expect(visits).toEqual(before.deals.flatMap((d) => d.history.map((v, seq) => ({ deal_id: d.id, seq, stage_id: v.stageId, entered_at: v.enteredAt, exited_at: v.exitedAt }))));
-    expect(db.prepare('SELECT version FROM sp_schema').all()).toEqual([{ version: 3 }]);
+    expect(db.prepare('SELECT version FROM sp_schema').all()).toEqual([{ version: 4 }]);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name LIKE '%_v1'").all()).toEqual([]);
     db.close();
   });
@@ -62,33 +63,13 @@ describe('migrateSqlite', () => {
     db.close();
   });
 
-  it('upgrades a version-2 database in place: adds the workspace version index and keeps every row', async () => {
+  it('is idempotent and creates version 4 on an empty database', () => {
     const db = new Database(':memory:');
-    migrateSqlite(db);
-    // Version 2 is version 3 without the index.
-    db.exec('DROP INDEX sp_workspace_by_version; UPDATE sp_schema SET version = 2');
-    const service = createPipelineService({ ...createSqliteRepositories(db, { tenantId: 'acme' }), clock: steppingClock() });
-    for (const command of dealerCommands) await service.configure(command, { by: 'admin' });
-    await service.createDeal({ id: 'd1', layoutId: 'sales', name: 'Fleet', amount: 1000, currency: 'EUR' });
-    await service.dispatch('d1', { type: 'moveToStage', stageId: 'test-drive' });
-    const before = await allDeals(createSqliteRepositories(db, { tenantId: 'acme' }));
-    expect(before[0]!.history).toHaveLength(2);
-    expect(migrateSqlite(db)).toBe(3);
-    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'sp_workspace_by_version'").pluck().get()).toBe('sp_workspace_by_version');
-    expect(db.prepare('SELECT version FROM sp_schema').pluck().all()).toEqual([3]);
-    const repos = createSqliteRepositories(db, { tenantId: 'acme' });
-    expect(await allDeals(repos)).toEqual(before);
-    expect((await repos.workspace.load()).version).toBe((await service.getWorkspace()).version);
-    db.close();
-  });
-
-  it('is idempotent and creates version 3 on an empty database', () => {
-    const db = new Database(':memory:');
-    expect(migrateSqlite(db)).toBe(3);
+    expect(migrateSqlite(db)).toBe(4);
     const tables = () => db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
     const first = tables();
-    expect(first).toEqual(expect.arrayContaining(['sp_schema', 'sp_workspace', 'sp_deals', 'sp_stage_visits', 'sp_outbox']));
-    expect(migrateSqlite(db)).toBe(3);
+    expect(first).toEqual(expect.arrayContaining(['sp_schema', 'sp_workspace', 'sp_deals', 'sp_deal_changes', 'sp_stage_visits', 'sp_outbox']));
+    expect(migrateSqlite(db)).toBe(4);
     expect(tables()).toEqual(first);
     expect(db.prepare('SELECT count(*) FROM sp_schema').pluck().get()).toBe(1);
     db.close();
@@ -97,9 +78,83 @@ describe('migrateSqlite', () => {
   it('refuses a database of a newer schema version with storage_failed, touching nothing', () => {
     const db = new Database(':memory:');
     migrateSqlite(db);
-    db.prepare('UPDATE sp_schema SET version = 4').run();
-    expect(() => migrateSqlite(db)).toThrow(expect.objectContaining({ code: 'storage_failed' }));
-    expect(db.prepare('SELECT version FROM sp_schema').pluck().get()).toBe(4);
+    db.prepare('UPDATE sp_schema SET version = 5').run();
+    expect(() => migrateSqlite(db)).toThrow(expect.objectContaining({ code: 'storage_failed', message: expect.stringMatching(/schema version 5, newer than 4/) }));
+    expect(db.prepare('SELECT version FROM sp_schema').pluck().get()).toBe(5);
+    expect(() => createSqliteRepositories(db)).toThrow(expect.objectContaining({ code: 'storage_failed', message: expect.stringMatching(/upgrade sales-pipelines/) }));
+    db.close();
+  });
+
+  /** A copy of the version-3 fixture (written by the adapter of schema version 3) and what that adapter read from it. */
+  function versionThree(name: string): { db: Database.Database; expected: Fixture } {
+    const file = join(dir, name);
+    copyFileSync(new URL('./fixtures/sqlite-v3.db', import.meta.url), file);
+    return { db: new Database(file), expected: JSON.parse(readFileSync(new URL('./fixtures/sqlite-v3.json', import.meta.url), 'utf8')) as Fixture };
+  }
+
+  const OUTBOX = 'SELECT seq, tenant_id, event_id, deal_id, version, body, delivered_at FROM sp_outbox ORDER BY seq';
+
+  async function expectFixture(db: Database.Database, expected: Fixture): Promise<void> {
+    for (const [tenantId, { workspace, deals }] of Object.entries(expected.tenants)) {
+      const repos = createSqliteRepositories(db, { tenantId });
+      expect(await repos.workspace.load()).toEqual(workspace);
+      expect(await allDeals(repos)).toEqual(deals);
+      expect(await repos.deals.getMany(deals.map((d) => d.id))).toEqual(deals);
+      for (const deal of deals) expect(await repos.deals.get(deal.id)).toEqual(deal);
+    }
+    expect(db.prepare(OUTBOX).all()).toEqual(expected.outbox);
+    expect(db.prepare('SELECT count(*) FROM sp_stage_visits').pluck().get()).toBe(expected.visits);
+    const entries = Object.values(expected.tenants).flatMap((t) => t.deals).reduce((n, d) => n + (d.changes?.length ?? 0), 0);
+    expect(db.prepare('SELECT count(*) FROM sp_deal_changes').pluck().get()).toBe(entries);
+  }
+
+  it('upgrades the version-3 database of the previous release: every deal, workspace, visit, change and outbox row as that release read them', async () => {
+    const { db, expected } = versionThree('v3.db');
+    expect(() => createSqliteRepositories(db)).toThrow(expect.objectContaining({ code: 'storage_failed', message: expect.stringMatching(/schema version 3.*run migrateSqlite/) }));
+    const deals = Object.values(expected.tenants).flatMap((t) => t.deals);
+    // The fixture holds what the upgrade must carry: change logs, a deal without one, unicode, moves, pending and delivered events.
+    expect(deals.some((d) => d.changes === undefined)).toBe(true);
+    expect(deals.some((d) => (d.changes?.length ?? 0) > 1)).toBe(true);
+    expect(expected.outbox.some((o) => o.delivered_at === null) && expected.outbox.some((o) => o.delivered_at !== null)).toBe(true);
+    expect(migrateSqlite(db)).toBe(4);
+    await expectFixture(db, expected);
+    expect(db.prepare("SELECT count(*) FROM sp_deals WHERE name_key <> lower(name_key) OR change_count IS NULL").pluck().get()).toBeGreaterThan(0);
+    expect(db.prepare('SELECT DISTINCT attempts, due_at, claimed_by, parked_at, last_error FROM sp_outbox').all()).toEqual([{ attempts: 0, due_at: null, claimed_by: null, parked_at: null, last_error: null }]);
+    // Idempotent: a second run changes nothing.
+    expect(migrateSqlite(db)).toBe(4);
+    await expectFixture(db, expected);
+    db.close();
+  });
+
+  it('upgrades a version-2 database (version 3 without the workspace version index) the same way', async () => {
+    const { db, expected } = versionThree('v2.db');
+    db.exec('DROP INDEX sp_workspace_by_version; UPDATE sp_schema SET version = 2');
+    expect(migrateSqlite(db)).toBe(4);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'sp_workspace_by_version'").pluck().get()).toBe('sp_workspace_by_version');
+    await expectFixture(db, expected);
+    db.close();
+  });
+
+  it('leaves an upgraded database working: the service moves a migrated deal on, appending to its change log', async () => {
+    const { db, expected } = versionThree('v3-then-service.db');
+    migrateSqlite(db);
+    const old = expected.tenants.acme!.deals.find((d) => d.pipelineId === 'new-cars' && d.stageId === 'test-drive' && (d.changes?.length ?? 0) > 0)!;
+    const service = createPipelineService({ ...createSqliteRepositories(db, { tenantId: 'acme' }), clock: steppingClock(Date.parse('2027-01-01T00:00:00Z')) });
+    const moved = await service.dispatch(old.id, { type: 'moveToStage', stageId: 'requirements' });
+    expect(moved.changes!.slice(0, old.changes!.length)).toEqual(old.changes);
+    expect(await service.getDeal(old.id)).toEqual(moved);
+    db.close();
+  });
+
+  it('refuses repositories on a database migrateSqlite has not set up, saying to run it', () => {
+    const db = new Database(':memory:');
+    expect(() => createSqliteRepositories(db)).toThrow(expect.objectContaining({ code: 'storage_failed', message: expect.stringMatching(/run migrateSqlite/) }));
     db.close();
   });
 });
+
+interface Fixture {
+  readonly tenants: Record<string, { readonly workspace: unknown; readonly deals: Deal[] }>;
+  readonly outbox: { readonly delivered_at: number | null }[];
+  readonly visits: number;
+}

@@ -61,7 +61,8 @@ describe('deals.save (sqlite) stores exactly the given history', () => {
     const counting = createSqliteRepositories(db);
     const again = (await counting.deals.get('x'))!;
     await counting.deals.save([{ deal: applyDeal(ws, again, { type: 'moveToStage', stageId: 'quote' }, { at: T + 60_000 }).deal, expectedVersion: again.version }]);
-    expect(writes.sort()).toEqual(['INSERT INTO sp_stage_visits', 'UPDATE sp_deals SET', 'UPDATE sp_stage_visits SET']);
+    // The move changes the probability: the change log gains one row.
+    expect(writes.sort()).toEqual(['INSERT INTO sp_deal_changes', 'INSERT INTO sp_stage_visits', 'UPDATE sp_deals SET', 'UPDATE sp_stage_visits SET']);
     expect(await counting.deals.get('x')).toEqual(moved);
     db.close();
   });
@@ -105,8 +106,8 @@ describe('sqlite driver failures and hand-edited rows', () => {
   it('re-validates rows only when asked: validate: true reports a hand-edited deal as storage_failed', async () => {
     const { db, repos } = fresh();
     await repos.deals.save([{ deal: movedDeal(), expectedVersion: null }]);
-    db.prepare(`UPDATE sp_deals SET body = json_set(body, '$.amount', '1000') WHERE id = 'x'`).run();
-    expect((await repos.deals.get('x'))!.amount).toBe('1000');
+    db.prepare(`UPDATE sp_deals SET amount = 'lots' WHERE id = 'x'`).run();
+    expect((await repos.deals.get('x'))!.amount).toBe('lots');
     const checking = createSqliteRepositories(db, { validate: true });
     await expect(checking.deals.get('x')).rejects.toMatchObject({ code: 'storage_failed', details: { dealId: 'x' } });
     await expect(checking.deals.list({ limit: 10 })).rejects.toMatchObject({ code: 'storage_failed' });
@@ -147,7 +148,8 @@ describe('deals read back (sqlite) carry every number bit for bit', () => {
     for (const deal of deals) expect(await repos.deals.get(deal.id)).toEqual(deal);
     expect(await repos.deals.getMany(deals.map((d) => d.id))).toEqual(deals);
     const sorted = [...deals].sort((a, b) => (a.id < b.id ? -1 : 1));
-    expect((await repos.deals.list({ limit: 100 })).deals).toEqual(sorted);
-    expect((await repos.deals.list({ limit: 3 })).deals).toEqual(sorted.slice(0, 3));
+    const whole = ['history', 'changes'] as const;
+    expect((await repos.deals.list({ limit: 100, include: whole })).deals).toEqual(sorted);
+    expect((await repos.deals.list({ limit: 3, include: whole })).deals).toEqual(sorted.slice(0, 3));
   });
 });

@@ -2,10 +2,10 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { isPipelineError } from '../../src/index.js';
 import { createSqliteRepositories, migrateSqlite } from '../../src/sqlite.js';
-import { allDeals } from '../service/helpers.js';
+import { wholeDeals as allDeals } from './sqliteWhole.js';
 import { runWorkload } from './sqlite.workload.js';
 
-const CONTROL = /^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b|\bFROM sqlite_master\b/;
+const CONTROL = /^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b|\bFROM (sqlite_master|sp_schema)\b/;
 
 describe('createSqliteRepositories with tenants', () => {
   it('prepares only statements that filter by, insert or join on the tenant id', async () => {

@@ -58,7 +58,7 @@ describe('deals.transact (sqlite) reads, decides and saves in one transaction', 
     await expect(repos.deals.transact('x', 'nope' as never)).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'decide' } });
     await expect(repos.deals.transact('x', () => ({ deal: other, events: [] }))).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'decision.deal.id' } });
     await expect(repos.deals.transact('x', () => ({ deal: { ...deal, version: 2, amount: 'lots' } as never, events: [] }))).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'changes[0].deal.amount' } });
-    expect(await repos.deals.list({ limit: 10 })).toEqual({ deals: [deal], next: null });
+    expect(await repos.deals.list({ limit: 10, include: ['history', 'changes'] })).toEqual({ deals: [deal], next: null });
   });
 
   it('gives service.dispatch the same result as a store without it', async () => {

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createPipelineService, dwellStats, isPipelineError, type Deal, type VisitQuery, type VisitRow } from '../../src/index.js';
 import { createSqliteRepositories, migrateSqlite } from '../../src/sqlite.js';
 import { dealerCommands } from '../../examples/dealership.js';
-import { allDeals, steppingClock } from '../service/helpers.js';
+import { steppingClock } from '../service/helpers.js';
+import { wholeDeals as allDeals } from './sqliteWhole.js';
 
 async function dealerDatabase() {
   const db = new Database(':memory:');

@@ -1,27 +1,18 @@
-import {
-  PipelineError,
-  type Deal,
-  type DealDecision,
-  type Workspace,
-  type DealChange,
-  type DealRepository,
-  type DealSaveOptions,
-  type OutboxRepository,
-  type StageSummaryRow,
-  type SummaryQuery,
-  type VisitRepository,
-  type WorkspaceRepository,
-} from '../../index.js';
+import { PipelineError } from '../../errors.js';
+import type { Deal } from '../../model/deal.js';
+import type { Workspace } from '../../model/layout.js';
+import type { DealChange, DealDecision, DealErasure, DealRepository, DealSaveOptions, OutboxRepository, WorkspaceRepository } from '../../ports/repositories.js';
 import type { SqliteDatabase } from './database.js';
-import { createContext, rememberRecent, type Context, type DealRead } from './context.js';
+import { createContext, rememberRead, type Context, type StoredRead } from './context.js';
+import { checkErasure, eraseInTransaction } from './erase.js';
 import { guarded, toPipelineError } from './errors.js';
 import { sqliteOutbox } from './outbox.js';
-import { getDeal, getTails, listDeals, listTails } from './readDeals.js';
+import { getDeal, getMany, getTails, listDeals, listTails } from './readDeals.js';
 import { checkText } from './rows.js';
 import { saveDealsInTransaction } from './saveDeals.js';
-import { DEFAULT_TENANT } from './schema.js';
+import { checkSchema, DEFAULT_TENANT } from './schema.js';
 import { summarizeDeals } from './summarize.js';
-import { sqliteVisits } from './visits.js';
+import { sqliteVisits, type SqliteVisitRepository } from './visits.js';
 import { loadWorkspace, sqliteWorkspace } from './workspace.js';
 
 /**
@@ -50,23 +41,20 @@ export interface SqliteRepositoryOptions {
  */
 export interface SqliteRepositories {
   readonly workspace: WorkspaceRepository;
-  readonly deals: DealRepository & Required<Pick<DealRepository, 'summarize' | 'transact' | 'getTails' | 'listTails'>>;
-  readonly outbox: OutboxRepository;
-  readonly visits: VisitRepository;
+  readonly deals: DealRepository & Required<Pick<DealRepository, 'summarize' | 'transact' | 'getTails' | 'listTails' | 'erase'>>;
+  readonly outbox: Required<OutboxRepository>;
+  readonly visits: SqliteVisitRepository;
 }
 
 /** Remembers, once their transaction committed, the deals' visits as the save stored them. */
-function rememberSaved(ctx: Context, reads: readonly DealRead[]): void {
-  for (let i = 0; i < reads.length; i++) {
-    rememberRecent(ctx, reads[i]!, false);
-    ctx.known.set(reads[i]!.visits[0]!, reads[i]!);
-  }
+function rememberSaved(ctx: Context, reads: readonly StoredRead[]): void {
+  for (let i = 0; i < reads.length; i++) rememberRead(ctx, reads[i]!, false);
 }
 
 type Decide = (current: Deal | null, workspace: Workspace) => DealDecision | null;
 
 /** The body of `deals.transact`: read, decide and save inside one IMMEDIATE transaction. */
-function transactInTransaction(ctx: Context, id: string, decide: Decide, events: boolean): DealRead[] {
+function transactInTransaction(ctx: Context, id: string, decide: Decide, events: boolean): StoredRead[] {
   const current = getDeal(ctx, id);
   const decision = decide(current, loadWorkspace(ctx));
   if (decision === null) return [];
@@ -79,21 +67,13 @@ function transactInTransaction(ctx: Context, id: string, decide: Decide, events:
 function sqliteDeals(ctx: Context): SqliteRepositories['deals'] {
   const save = ctx.db.transaction((changes: readonly DealChange[], options: DealSaveOptions) => saveDealsInTransaction(ctx, changes, options));
   const transact = ctx.db.transaction((id: string, decide: Decide, events: boolean) => transactInTransaction(ctx, id, decide, events));
+  const erase = ctx.db.transaction((id: string, erasure: DealErasure) => eraseInTransaction(ctx, id, erasure));
   return {
     get(id) {
       return guarded('deals.get', () => (typeof id === 'string' ? getDeal(ctx, id) : invalid('id', 'expected a string')));
     },
     getMany(ids) {
-      return guarded('deals.getMany', () => {
-        if (!Array.isArray(ids)) invalid('ids', 'expected an array of strings');
-        const out = [];
-        for (const id of ids) {
-          if (typeof id !== 'string') invalid('ids', 'expected an array of strings');
-          const deal = getDeal(ctx, id);
-          if (deal) out.push(deal);
-        }
-        return out;
-      });
+      return guarded('deals.getMany', () => getMany(ctx, ids));
     },
     list(q) {
       return guarded('deals.list', () => listDeals(ctx, q));
@@ -136,6 +116,12 @@ function sqliteDeals(ctx: Context): SqliteRepositories['deals'] {
     summarize(q) {
       return guarded('deals.summarize', () => summarizeDeals(ctx, q));
     },
+    erase(id, erasure) {
+      return guarded('deals.erase', () => {
+        checkErasure(id, erasure);
+        erase.immediate(id, erasure);
+      });
+    },
   };
 }
 
@@ -146,10 +132,12 @@ function invalid(path: string, what: string): never {
 /**
  * The repositories of one tenant over a better-sqlite3 12 database: workspace, deals (with
  * `summarize` in SQL and `transact`, so that a service dispatch reads, decides and saves in one
- * IMMEDIATE transaction), the transactional outbox and the stage-visits table. Call
- * {@link migrateSqlite} once first. Every statement is prepared once and filters by the tenant
- * id; a save is one IMMEDIATE transaction that checks versions (and the workspace version when
- * given), writes deals in id order, only the visit rows that changed, and the events.
+ * IMMEDIATE transaction, listings filtered and sorted in SQL, and `erase`), the transactional
+ * outbox with claims, and the stage-visits table with `dwell` in SQL. Call {@link migrateSqlite}
+ * once first (a database at another schema version is refused). Every statement is prepared once
+ * per shape and filters by the tenant id; a save is one IMMEDIATE transaction that checks versions
+ * (and the workspace version when given) and writes its rows set-based: multi-row INSERTs and one
+ * UPDATE per batch of deals, only the visit rows that changed, only the new change-log entries.
  *
  * @param db - a better-sqlite3 `Database` (see {@link configureSqlite} for the pragmas)
  * @param options - `{ tenantId?, validate? }`
@@ -172,6 +160,7 @@ export function createSqliteRepositories(db: SqliteDatabase, options: SqliteRepo
   if (options.validate !== undefined && typeof options.validate !== 'boolean') invalid('options.validate', 'expected a boolean');
   let ctx: Context;
   try {
+    checkSchema(db);
     ctx = createContext(db, tenantId, options.validate === true);
   } catch (e) {
     throw toPipelineError(e, 'createSqliteRepositories (did migrateSqlite run?)');

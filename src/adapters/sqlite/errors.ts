@@ -1,4 +1,4 @@
-import { isPipelineError, PipelineError } from '../../index.js';
+import { isPipelineError, PipelineError } from '../../errors.js';
 
 /** better-sqlite3's SqliteError carries a string `code` such as SQLITE_BUSY or SQLITE_CONSTRAINT_PRIMARYKEY. */
 function driverCode(e: unknown): string | null {

@@ -1,24 +1,13 @@
-import { Deal, PipelineError, type DealPage, type DealQuery, type DealTail, type DealTailPage } from '../../index.js';
-import { rememberRecent, type Context } from './context.js';
-import { dealFrom, visitFromRow, visitsFromJson, VISIT_COLUMNS, VISITS_JSON } from './rows.js';
-import { rememberRead, rememberTail } from '../storedRows.js';
-
-/**
- * Freezes the deal's visits and remembers them as stored at this version (see `Context.known`
- * and `Context.recent`; `add` puts the deal in `recent` when it is not there yet).
- */
-function remember(ctx: Context, deal: Deal, add: boolean): void {
-  // Saves look a deal's read up by its id, or by its first visit (see storedVisits in saveDeals).
-  const read = rememberRead(ctx.known, deal);
-  if (read !== undefined) rememberRecent(ctx, read, add);
-}
+import { PipelineError } from '../../errors.js';
+import { Deal, type FieldChange, type StageVisit } from '../../model/deal.js';
+import { checkDealQuery, encodeCursor, sortValue, type CheckedDealQuery } from '../../ports/dealQuery.js';
+import type { DealPage, DealTail, DealTailPage } from '../../ports/repositories.js';
+import { freezeRead, rememberRead, rememberTail, type Context } from './context.js';
+import { pageQuery } from './query.js';
+import { changesFromJson, dealFromRow, visitFromRow, visitsFromJson, CHANGES_JSON, DEAL_SELECT, DEAL_SELECTED, VISIT_COLUMNS, VISITS_JSON, type DealRow } from './rows.js';
 
 /** Re-validates a deal read from the database when the host asked for it (rows edited by hand). */
-function checked(ctx: Context, deal: Deal, add: boolean): Deal {
-  if (!ctx.validate) {
-    remember(ctx, deal, add);
-    return deal;
-  }
+function validated(deal: Deal): Deal {
   const parsed = Deal.safeParse(deal);
   if (parsed.success) return parsed.data as Deal;
   const issue = parsed.error.issues[0];
@@ -28,110 +17,153 @@ function checked(ctx: Context, deal: Deal, add: boolean): Deal {
   });
 }
 
-/** A deal from its body and its visits as JSON (read by column when a number needs it). */
-function dealOf(ctx: Context, id: string, body: string, visits: string, add: boolean): Deal {
-  const history = visitsFromJson(visits) ?? (ctx.sql.visitsOfDeal.all(ctx.tenantId, id) as unknown[][]).map((r) => visitFromRow(r, 0));
-  return checked(ctx, dealFrom(body, history), add);
+/** A whole deal from its row, its visits as JSON (read by column when a number needs it) and its change log as JSON. */
+function wholeDeal(ctx: Context, row: DealRow, visits: string, changes: string | null, add: boolean, withChanges = true): Deal {
+  const history = visitsFromJson(visits) ?? (ctx.sql.visitsOfDeal.all(ctx.tenantId, row[0]) as unknown[][]).map((r) => visitFromRow(r, 0));
+  const deal = dealFromRow(row, history, withChanges ? changesFromJson(changes, row[16]) : undefined);
+  if (ctx.validate) return validated(deal);
+  // Only a deal read whole (visits and change log) stands for what is stored.
+  if (withChanges) rememberRead(ctx, freezeRead(deal, 0), add);
+  return deal;
 }
 
 /**
- * One deal with its history, or null. When this object knows the deal's visits at the version of
- * its row (it read or saved the deal at that version), only the deal row is read.
+ * One deal with its history and change log, or null. When this object knows the deal's visits
+ * and log at the version of its row (it read or saved the deal at that version), only the deal
+ * row is read.
  */
 export function getDeal(ctx: Context, id: string): Deal | null {
-  if (!ctx.validate) {
-    const head = ctx.sql.dealRow.get(ctx.tenantId, id) as [body: string, version: number, visitCount: number] | undefined;
-    if (head === undefined) return null;
-    const read = ctx.recent.get(id);
-    // Versions only rise, and every save of a deal raises its version: the visits known at this version are the stored ones.
-    if (read !== undefined && read.version === head[1] && read.visits.length === head[2]) return dealFrom(head[0], read.visits.slice());
+  const row = ctx.sql.dealRow.get(ctx.tenantId, id) as DealRow | undefined;
+  if (row === undefined) return null;
+  const read = ctx.validate ? undefined : ctx.recent.get(id);
+  // Versions only rise, and every save of a deal raises its version: what was known at this version is stored.
+  if (read !== undefined && read.version === row[14] && read.visits.length === row[15] && (read.changes?.length ?? null) === row[16]) {
+    return dealFromRow(row, read.visits.slice(), read.changes?.slice());
   }
-  const row = ctx.sql.dealGet.get(ctx.tenantId, id) as [string, string] | undefined;
-  return row === undefined ? null : dealOf(ctx, id, row[0], row[1], true);
+  // The visits and the change log by primary key, in order: no JSON built or sorted in SQL.
+  const history = (ctx.sql.visitsOfDeal.all(ctx.tenantId, id) as unknown[][]).map((r) => visitFromRow(r, 0));
+  const deal = dealFromRow(row, history, logOf(changeLogs(ctx, [row]), row));
+  if (ctx.validate) return validated(deal);
+  rememberRead(ctx, freezeRead(deal, 0), true);
+  return deal;
 }
 
-/** The columns of a tail read: id, body, visit count, then the last visit's columns. */
-const TAIL_SELECT = `SELECT d.id, d.body, d.visit_count, ${VISIT_COLUMNS} FROM sp_deals d
-  LEFT JOIN sp_stage_visits v ON v.tenant_id = d.tenant_id AND v.deal_id = d.id AND v.seq = d.visit_count - 1`;
+const isText = (v: unknown) => typeof v === 'string';
 
-type TailRow = [id: string, body: string, visitCount: number, ...visit: unknown[]];
-
-/** A deal with only its last visit, read by column (numbers exact), remembered as a read from that position. */
-function tailOf(ctx: Context, row: TailRow): DealTail {
-  // A deal row without its last visit row was edited by hand: refused, not skipped.
-  if (row[4] === null) throw lastVisitMissing(row[0], row[2]);
-  const historyStart = row[2] - 1;
-  const deal = dealFrom(row[1], [visitFromRow(row, 3)]);
-  if (ctx.validate) return { deal: checked(ctx, deal, false), historyStart };
-  rememberTail(ctx.tails, deal, historyStart);
-  return { deal, historyStart };
+function checkIds(ids: unknown): asserts ids is string[] {
+  if (!Array.isArray(ids) || !ids.every(isText)) throw new PipelineError('invalid_input', 'ids: expected an array of strings', { path: 'ids' });
 }
+
+/** The deals with these ids that exist, in the order of `ids`: one statement. */
+export function getMany(ctx: Context, ids: readonly string[]): Deal[] {
+  checkIds(ids);
+  const rows = ctx.sql.dealGetMany.all(ctx.tenantId, JSON.stringify(ids)) as DealRow[];
+  const byId = new Map<string, Deal>();
+  for (const r of rows) byId.set(r[0], wholeDeal(ctx, r, r[DEAL_SELECTED] as string, r[DEAL_SELECTED + 1] as string | null, false));
+  const out: Deal[] = [];
+  for (const id of ids) {
+    const deal = byId.get(id);
+    if (deal !== undefined) out.push(deal);
+  }
+  return out;
+}
+
+/** The last visit of deal row `d`, joined (its columns follow the deal's). */
+const LAST_VISIT = `LEFT JOIN sp_stage_visits v ON v.tenant_id = d.tenant_id AND v.deal_id = d.id AND v.seq = d.visit_count - 1`;
+/** The columns of a tail read: the deal, then the last visit's columns (the change logs follow in one read per page). */
+const TAIL_SELECT = `SELECT ${DEAL_SELECT}, ${VISIT_COLUMNS} FROM sp_deals d ${LAST_VISIT}`;
+
+/**
+ * The change logs of a page of deal rows, by deal id: one SELECT for the page, in (deal, seq)
+ * order, rather than a log built in SQL per row. Deals without entries are absent.
+ */
+function changeLogs(ctx: Context, rows: readonly DealRow[]): Map<string, FieldChange[]> {
+  const out = new Map<string, FieldChange[]>();
+  const ids: string[] = [];
+  for (const r of rows) if (r[16] !== null && r[16] > 0) ids.push(r[0]);
+  if (ids.length === 0) return out;
+  const stmt = ctx.cached('changeLogs', () => 'SELECT deal_id, at, "by", field, from_value, to_value FROM sp_deal_changes WHERE tenant_id = ? AND deal_id IN (SELECT value FROM json_each(?)) ORDER BY deal_id, seq').raw();
+  for (const [id, at, by, field, from, to] of stmt.all(ctx.tenantId, JSON.stringify(ids)) as [string, number, string | null, FieldChange['field'], string, string][]) {
+    let log = out.get(id);
+    if (!log) out.set(id, (log = []));
+    log.push({ at, by, field, from: JSON.parse(from) as FieldChange['from'], to: JSON.parse(to) as FieldChange['to'] });
+  }
+  return out;
+}
+
+/** A deal row's change log from {@link changeLogs}: undefined when it has none (null count). */
+const logOf = (logs: Map<string, FieldChange[]>, row: DealRow): FieldChange[] | undefined => (row[16] === null ? undefined : (logs.get(row[0]) ?? []));
 
 function lastVisitMissing(id: string, visitCount: number): PipelineError {
   return new PipelineError('storage_failed', `deal ${id}: the stored deal has no visit at position ${visitCount - 1} (visit_count ${visitCount})`, { dealId: id });
 }
 
+/** The last visit of a row read with {@link LAST_VISIT}; a deal row without it was edited by hand: refused, not skipped. */
+function lastVisit(row: DealRow, at: number): StageVisit {
+  if (row[at + 1] === null) throw lastVisitMissing(row[0], row[15]);
+  return visitFromRow(row, at);
+}
+
+/** A deal with only its last visit and its whole change log, remembered as a read from that position. */
+function tailOf(ctx: Context, row: DealRow, logs: Map<string, FieldChange[]>): DealTail {
+  const historyStart = row[15] - 1;
+  const deal = dealFromRow(row, [lastVisit(row, DEAL_SELECTED)], logOf(logs, row));
+  if (ctx.validate) return { deal: validated(deal), historyStart };
+  rememberTail(ctx, freezeRead(deal, historyStart));
+  return { deal, historyStart };
+}
+
 /** The tails of the deals with these ids that exist, in id order. */
 export function getTails(ctx: Context, ids: readonly string[]): DealTail[] {
-  if (!Array.isArray(ids) || !ids.every(isText)) throw new PipelineError('invalid_input', 'ids: expected an array of strings', { path: 'ids' });
-  const stmt = ctx.cached('tails', () => `${TAIL_SELECT} WHERE d.tenant_id = ? AND d.id IN (SELECT value FROM json_each(?)) ORDER BY d.id`);
-  const rows = stmt.all(ctx.tenantId, JSON.stringify(ids)) as TailRow[];
-  return rows.map((r) => tailOf(ctx, r));
+  checkIds(ids);
+  const stmt = ctx.cached('tails', () => `${TAIL_SELECT} WHERE d.tenant_id = ? AND d.id IN (SELECT value FROM json_each(?)) ORDER BY d.id`).raw();
+  const rows = stmt.all(ctx.tenantId, JSON.stringify(ids)) as DealRow[];
+  const logs = changeLogs(ctx, rows);
+  return rows.map((r) => tailOf(ctx, r, logs));
 }
 
-/** The WHERE clause of a page over `sp_deals d` (its parameters are bound by `pageRows`). */
-function pageWhere(q: DealQuery): string {
-  const where = ['tenant_id = ?'];
-  if (q.layoutId !== undefined) where.push('layout_id = ?');
-  if (q.pipelineId === null) where.push('pipeline_id IS NULL');
-  else if (q.pipelineId !== undefined) where.push('pipeline_id = ?');
-  if (q.stageId !== undefined) where.push('stage_id = ?');
-  if (q.after != null) where.push('id > ?');
-  return `WHERE ${where.map((w) => `d.${w}`).join(' AND ')} ORDER BY d.id LIMIT ?`;
+/** What a listing selects: the deal, then its visits (all as JSON, or the last one by column), then its change log when asked. */
+function listSelect(q: CheckedDealQuery): string {
+  const visits = q.history ? VISITS_JSON : VISIT_COLUMNS;
+  const changes = q.changes ? `, ${CHANGES_JSON}` : '';
+  return `SELECT ${DEAL_SELECT}, ${visits}${changes} FROM sp_deals d ${q.history ? '' : LAST_VISIT}`;
 }
 
-const isText = (v: unknown) => typeof v === 'string';
-
-function checkQuery(q: DealQuery): number {
-  if (typeof q !== 'object' || q === null) throw new PipelineError('invalid_input', 'q: expected a query object', { path: 'q' });
-  for (const key of ['layoutId', 'stageId'] as const) {
-    if (q[key] !== undefined && !isText(q[key])) throw new PipelineError('invalid_input', `q.${key}: expected a string`, { path: `q.${key}` });
-  }
-  if (q.pipelineId !== undefined && q.pipelineId !== null && !isText(q.pipelineId)) throw new PipelineError('invalid_input', 'q.pipelineId: expected a string or null', { path: 'q.pipelineId' });
-  if (q.after != null && !isText(q.after)) throw new PipelineError('invalid_input', 'q.after: expected a string or null', { path: 'q.after' });
-  if (typeof q.limit !== 'number' || !(q.limit >= 1)) throw new PipelineError('invalid_input', 'q.limit: expected a positive number', { path: 'q.limit' });
-  return Math.min(Math.floor(q.limit), 1_000_000);
+/** A listed deal: lean (the current visit, no change log) unless the query includes them. */
+function listedDeal(ctx: Context, q: CheckedDealQuery, row: DealRow): Deal {
+  const changesAt = DEAL_SELECTED + (q.history ? 1 : 12);
+  if (q.history) return wholeDeal(ctx, row, row[DEAL_SELECTED] as string, row[changesAt] as string | null, false, q.changes);
+  const changes = q.changes ? changesFromJson(row[changesAt] as string | null, row[16]) : undefined;
+  const deal = dealFromRow(row, [lastVisit(row, DEAL_SELECTED)], changes);
+  return ctx.validate ? validated(deal) : deal;
 }
 
-/** The rows of one page (one more than `limit`, to tell whether another follows), whole deals or tails. */
-function pageRows<Row>(ctx: Context, q: DealQuery, limit: number, tails: boolean): Row[] {
-  const key = `${tails ? 'tails' : 'list'}:${q.layoutId !== undefined}:${q.pipelineId === null ? 'null' : q.pipelineId !== undefined}:${q.stageId !== undefined}:${q.after != null}`;
-  const stmt = ctx.cached(key, () => `${tails ? TAIL_SELECT : `SELECT d.id, d.body, ${VISITS_JSON} FROM sp_deals d`} ${pageWhere(q)}`);
-  const params: unknown[] = [ctx.tenantId];
-  if (q.layoutId !== undefined) params.push(q.layoutId);
-  if (q.pipelineId != null) params.push(q.pipelineId);
-  if (q.stageId !== undefined) params.push(q.stageId);
-  if (q.after != null) params.push(q.after);
-  params.push(limit + 1);
-  return stmt.all(...params) as Row[];
+function rows(ctx: Context, select: string, q: CheckedDealQuery): DealRow[] {
+  const { sql, params } = pageQuery(select, q, ctx.tenantId);
+  return ctx.cached(sql).raw().all(...params) as DealRow[];
 }
 
-/** One page of the tenant's deals matching the filters, by id after the cursor. */
-export function listDeals(ctx: Context, q: DealQuery): DealPage {
-  const limit = checkQuery(q);
-  const rows = pageRows<[string, string, string]>(ctx, q, limit, false);
-  const more = rows.length > limit;
-  const deals: Deal[] = new Array(more ? limit : rows.length);
-  for (let i = 0; i < deals.length; i++) deals[i] = dealOf(ctx, rows[i]![0], rows[i]![1], rows[i]![2], false);
-  return { deals, next: more ? deals[deals.length - 1]!.id : null };
+function nextCursor(q: CheckedDealQuery, more: boolean, last: Deal | undefined): string | null {
+  return more && last !== undefined ? encodeCursor(q.sort, q.order, sortValue(last, q.sort), last.id) : null;
 }
 
-/** One page of tails of the tenant's deals matching the filters, by id after the cursor. */
-export function listTails(ctx: Context, q: DealQuery): DealTailPage {
-  const limit = checkQuery(q);
-  const rows = pageRows<TailRow>(ctx, q, limit, true);
-  const more = rows.length > limit;
-  const tails: DealTail[] = new Array(more ? limit : rows.length);
-  for (let i = 0; i < tails.length; i++) tails[i] = tailOf(ctx, rows[i]!);
-  return { tails, next: more ? tails[tails.length - 1]!.deal.id : null };
+/** One page of the tenant's deals matching the query, in its order, after its cursor (see `pageOfDeals`). */
+export function listDeals(ctx: Context, query: unknown): DealPage {
+  const q = checkDealQuery(query);
+  const found = rows(ctx, listSelect(q), q);
+  const more = found.length > q.limit;
+  const deals: Deal[] = new Array(more ? q.limit : found.length);
+  for (let i = 0; i < deals.length; i++) deals[i] = listedDeal(ctx, q, found[i]!);
+  return { deals, next: nextCursor(q, more, deals[deals.length - 1]) };
+}
+
+/** One page of tails of the tenant's deals matching the query, in its order, after its cursor. */
+export function listTails(ctx: Context, query: unknown): DealTailPage {
+  const q = checkDealQuery(query);
+  const found = rows(ctx, TAIL_SELECT, q);
+  const more = found.length > q.limit;
+  const tails: DealTail[] = new Array(more ? q.limit : found.length);
+  const logs = changeLogs(ctx, tails.length === found.length ? found : found.slice(0, tails.length));
+  for (let i = 0; i < tails.length; i++) tails[i] = tailOf(ctx, found[i]!, logs);
+  return { tails, next: nextCursor(q, more, tails[tails.length - 1]?.deal) };
 }

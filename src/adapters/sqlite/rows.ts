@@ -1,4 +1,93 @@
-import { PipelineError, type Deal, type StageVisit } from '../../index.js';
+import { PipelineError } from '../../errors.js';
+import type { Deal, FieldChange, StageVisit } from '../../model/deal.js';
+
+/** The columns of `sp_deals` in insert order (tenant_id first). */
+const DEAL_COLUMN_NAMES = `tenant_id, id, layout_id, pipeline_id, stage_id, name, name_key, amount, currency, probability, closing_date, owner_id,
+  lost_reason, outcome, created_at, updated_at, stage_entered_at, version, visit_count, change_count, fields`;
+/** Parameters per deal row. */
+export const DEAL_WIDTH = 21;
+export const DEAL_INSERT = `INSERT INTO sp_deals (${DEAL_COLUMN_NAMES}) VALUES (${Array(DEAL_WIDTH).fill('?').join(', ')})`;
+
+/** Parameters per visit row. */
+export const VISIT_WIDTH = 16;
+const VISIT_COLUMN_NAMES = `tenant_id, deal_id, seq, layout_id, pipeline_id, stage_id, entered_at, exited_at, amount, probability, expected_revenue,
+  closing_date, forecast_category, outcome, "by", bypassed_rules`;
+export const VISIT_INSERT = `INSERT INTO sp_stage_visits (${VISIT_COLUMN_NAMES}) VALUES (${Array(VISIT_WIDTH).fill('?').join(', ')})`;
+export const VISIT_UPSERT = `${VISIT_INSERT}
+  ON CONFLICT (tenant_id, deal_id, seq) DO UPDATE SET layout_id = excluded.layout_id, pipeline_id = excluded.pipeline_id,
+    stage_id = excluded.stage_id, entered_at = excluded.entered_at, exited_at = excluded.exited_at, amount = excluded.amount,
+    probability = excluded.probability, expected_revenue = excluded.expected_revenue, closing_date = excluded.closing_date,
+    forecast_category = excluded.forecast_category, outcome = excluded.outcome, "by" = excluded."by", bypassed_rules = excluded.bypassed_rules`;
+
+/** Parameters per change-log row. */
+export const CHANGE_WIDTH = 8;
+export const CHANGE_INSERT = `INSERT INTO sp_deal_changes (tenant_id, deal_id, seq, at, "by", field, from_value, to_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** A multi-row INSERT of `rows` rows: the single-row statement with `, (?, …)` repeated. */
+export function multiRow(insert: string, width: number, rows: number): string {
+  return `${insert}${`, (${Array(width).fill('?').join(', ')})`.repeat(rows - 1)}`;
+}
+
+/**
+ * The parameters of a deal row after tenant_id (see {@link DEAL_INSERT}): `visitCount` is the
+ * number of stored visits (a tail's `historyStart` plus its history), `current` the current
+ * visit (the history's last).
+ */
+export function dealParams(deal: Deal, visitCount: number, current: Pick<StageVisit, 'enteredAt' | 'outcome'> = deal.history[deal.history.length - 1]!): unknown[] {
+  const last = current;
+  return [
+    deal.id, deal.layoutId, deal.pipelineId, deal.stageId, deal.name, deal.name.toLowerCase(), deal.amount, deal.currency, deal.probability,
+    deal.closingDate, deal.ownerId, deal.lostReason, last.outcome, deal.createdAt, deal.updatedAt, last.enteredAt, deal.version,
+    visitCount, deal.changes === undefined ? null : deal.changes.length, JSON.stringify(deal.fields),
+  ];
+}
+
+/** The deal columns every deal read selects first, from `sp_deals d` (see {@link dealFromRow}). */
+export const DEAL_SELECT = `d.id, d.layout_id, d.pipeline_id, d.stage_id, d.name, d.amount, d.currency, d.probability, d.closing_date, d.owner_id,
+  d.lost_reason, d.fields, d.created_at, d.updated_at, d.version, d.visit_count, d.change_count`;
+/** How many columns {@link DEAL_SELECT} has: what a read selects after them starts here. */
+export const DEAL_SELECTED = 17;
+export type DealRow = [
+  id: string, layoutId: string, pipelineId: string | null, stageId: string, name: string, amount: number | null, currency: string | null,
+  probability: number, closingDate: string | null, ownerId: string | null, lostReason: string | null, fields: string, createdAt: number,
+  updatedAt: number, version: number, visitCount: number, changeCount: number | null, ...rest: unknown[],
+];
+
+/** A deal from its row, its history, and its change log (absent when `change_count` is null). */
+export function dealFromRow(r: DealRow, history: StageVisit[], changes: FieldChange[] | undefined): Deal {
+  const deal: Deal = {
+    id: r[0], layoutId: r[1], pipelineId: r[2], stageId: r[3], name: r[4], amount: r[5], currency: r[6], probability: r[7], closingDate: r[8],
+    ownerId: r[9], lostReason: r[10], fields: JSON.parse(r[11]) as Deal['fields'], createdAt: r[12], updatedAt: r[13], version: r[14], history,
+  };
+  if (changes !== undefined) deal.changes = changes;
+  return deal;
+}
+
+/**
+ * The change log of deal row `d` as one JSON array of `[at, by, field, from, to]`, in seq order:
+ * one cell per deal. `from`/`to` are stored as JSON text and spliced in as written (no JSON
+ * parse in SQL: a bulk update reads every change log it extends).
+ */
+export const CHANGES_JSON = `CASE WHEN d.change_count > 0 THEN (SELECT '[' || group_concat('[' || c.at || ',' || json_quote(c."by") || ',' || json_quote(c.field) || ','
+  || c.from_value || ',' || c.to_value || ']', ',' ORDER BY c.seq) || ']' FROM sp_deal_changes c WHERE c.tenant_id = d.tenant_id AND c.deal_id = d.id) END`;
+
+/** The change log of {@link CHANGES_JSON}: undefined when the deal has none (null count), [] when empty. */
+export function changesFromJson(json: string | null, count: number | null): FieldChange[] | undefined {
+  if (count === null) return undefined;
+  if (json === null) return [];
+  const rows = JSON.parse(json) as [number, string | null, FieldChange['field'], FieldChange['from'], FieldChange['to']][];
+  const out: FieldChange[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    out[i] = { at: r[0], by: r[1], field: r[2], from: r[3], to: r[4] };
+  }
+  return out;
+}
+
+/** The parameters of a change-log row. */
+export function changeParams(tenantId: string, dealId: string, seq: number, c: FieldChange): unknown[] {
+  return [tenantId, dealId, seq, c.at, c.by, c.field, JSON.stringify(c.from), JSON.stringify(c.to)];
+}
 
 /** The visit columns in the order every visit SELECT returns them (after any leading columns). */
 export const VISIT_COLUMNS =
@@ -32,9 +121,7 @@ function exact(v: unknown): number | null {
   return a[0]! / 100;
 }
 
-/**
- * The visits of {@link VISITS_JSON}, or null when a number in them has to be read by column.
- */
+/** The visits of {@link VISITS_JSON}, or null when a number in them has to be read by column. */
 export function visitsFromJson(json: string): StageVisit[] | null {
   const rows = JSON.parse(json) as unknown[][];
   const out: StageVisit[] = new Array(rows.length);
@@ -81,37 +168,12 @@ export function visitFromRow(r: readonly unknown[], at: number): StageVisit {
   };
 }
 
-/** The parameters of a visit upsert: tenant, deal, seq, layout, then the visit's columns. */
-export function visitParams(tenantId: string, deal: Deal, seq: number, v: StageVisit): unknown[] {
+/** The parameters of a visit row: tenant, deal, layout, seq, then the visit's columns. */
+export function visitParams(tenantId: string, dealId: string, layoutId: string, seq: number, v: StageVisit): unknown[] {
   return [
-    tenantId, deal.id, seq, deal.layoutId, v.pipelineId, v.stageId, v.enteredAt, v.exitedAt, v.amount, v.probability,
+    tenantId, dealId, seq, layoutId, v.pipelineId, v.stageId, v.enteredAt, v.exitedAt, v.amount, v.probability,
     v.expectedRevenue, v.closingDate, v.forecastCategory, v.outcome, v.by, v.bypassedRules ? 1 : 0,
   ];
-}
-
-/** The deal without its history, as stored in `sp_deals.body`. */
-export function dealBody(deal: Deal): string {
-  // JSON.stringify leaves out undefined members; a spread copies faster than a rest pattern.
-  return JSON.stringify({ ...deal, history: undefined });
-}
-
-/**
- * The copied-out columns of `sp_deals` after tenant and id, in insert order, then the body.
- * `start`: where the deal's history starts in the stored one (a tail's `historyStart`).
- */
-export function dealColumns(deal: Deal, start = 0): unknown[] {
-  const last = deal.history[deal.history.length - 1]!;
-  return [
-    deal.layoutId, deal.pipelineId, deal.stageId, last.enteredAt, deal.currency, deal.amount, deal.probability,
-    deal.updatedAt, deal.version, start + deal.history.length, dealBody(deal),
-  ];
-}
-
-/** Reassembles a deal from its body and its visits. */
-export function dealFrom(body: string, history: StageVisit[]): Deal {
-  const deal = JSON.parse(body) as Deal;
-  deal.history = history;
-  return deal;
 }
 
 // U+0000 and lone surrogates do not survive a TEXT column; the library refuses them at its boundary.
@@ -126,8 +188,10 @@ export function checkText(value: string | null, path: string): void {
 
 const str = (v: unknown) => typeof v === 'string' && v.length > 0;
 const strOrNull = (v: unknown) => v === null || str(v);
+const textOrNull = (v: unknown) => v === null || typeof v === 'string';
 const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
 const numOrNull = (v: unknown) => v === null || num(v);
+const scalar = (v: unknown) => v === null || typeof v === 'string' || num(v);
 
 function badVisit(v: unknown): string | null {
   if (typeof v !== 'object' || v === null) return '';
@@ -142,13 +206,28 @@ function badVisit(v: unknown): string | null {
   return null;
 }
 
+function checkChangeLog(changes: unknown, label: string, from: number): void {
+  const fail = (field: string, what: string): never => {
+    throw new PipelineError('invalid_input', `${label}.changes${field}: ${what}`, { path: `${label}.changes${field}` });
+  };
+  if (changes === undefined) return;
+  if (!Array.isArray(changes)) fail('', 'expected an array of field changes');
+  const log = changes as unknown[];
+  for (let i = from; i < log.length; i++) {
+    const c = log[i] as Record<string, unknown> | null;
+    if (typeof c !== 'object' || c === null || !num(c.at) || !strOrNull(c.by) || !str(c.field) || !scalar(c.from) || !scalar(c.to)) fail(`[${i}]`, 'expected { at, by, field, from, to }');
+    for (const key of ['by', 'field', 'from', 'to'] as const) if (typeof c![key] === 'string') checkText(c![key] as string, `${label}.changes[${i}].${key}`);
+  }
+}
+
 /**
  * A structural check of a deal handed to `save` (the reducers made it; hosts calling `save`
  * directly get `invalid_input` naming the field instead of a corrupt row). Visits from `from` on
  * are the ones written, so only they are checked, and of those only the ones that are not the
- * frozen visit this store handed out at the same place (`read`).
+ * frozen visit this store handed out at the same place (`read`); likewise change-log entries
+ * from `changesFrom` on.
  */
-export function checkDeal(deal: unknown, label: string, from = 0, read: readonly StageVisit[] = []): asserts deal is Deal {
+export function checkDeal(deal: unknown, label: string, from = 0, read: readonly StageVisit[] = [], changesFrom = 0): asserts deal is Deal {
   const fail = (field: string, what: string): never => {
     throw new PipelineError('invalid_input', `${label}${field}: ${what}`, { path: `${label}${field}` });
   };
@@ -158,10 +237,15 @@ export function checkDeal(deal: unknown, label: string, from = 0, read: readonly
   if (!str(d.layoutId)) fail('.layoutId', 'expected a non-empty string');
   if (!str(d.stageId)) fail('.stageId', 'expected a non-empty string');
   if (!strOrNull(d.pipelineId)) fail('.pipelineId', 'expected a string or null');
+  if (typeof d.name !== 'string') fail('.name', 'expected a string');
   if (!Number.isInteger(d.version) || (d.version as number) < 1) fail('.version', 'expected a positive integer');
   if (!num(d.updatedAt) || !num(d.createdAt)) fail('.updatedAt', 'expected epoch milliseconds');
   if (!numOrNull(d.amount) || !num(d.probability)) fail('.amount', 'expected a number or null');
   if (!strOrNull(d.currency)) fail('.currency', 'expected a string or null');
+  if (!textOrNull(d.closingDate)) fail('.closingDate', 'expected a string or null');
+  if (!textOrNull(d.ownerId)) fail('.ownerId', 'expected a string or null');
+  if (!textOrNull(d.lostReason)) fail('.lostReason', 'expected a string or null');
+  if (typeof d.fields !== 'object' || d.fields === null || Array.isArray(d.fields)) fail('.fields', 'expected an object');
   const h = d.history;
   if (!Array.isArray(h) || h.length === 0) fail('.history', 'expected a non-empty array');
   const history = h as unknown[];
@@ -175,7 +259,8 @@ export function checkDeal(deal: unknown, label: string, from = 0, read: readonly
     checkText(v.pipelineId, `${label}.history[${i}].pipelineId`);
     checkText(v.by, `${label}.history[${i}].by`);
   }
-  checkText(d.id as string, `${label}.id`);
-  checkText(d.layoutId as string, `${label}.layoutId`);
-  checkText(d.currency as string | null, `${label}.currency`);
+  checkChangeLog(d.changes, label, changesFrom);
+  for (const key of ['id', 'layoutId', 'stageId', 'pipelineId', 'name', 'currency', 'closingDate', 'ownerId', 'lostReason'] as const) {
+    checkText(d[key] as string | null, `${label}.${key}`);
+  }
 }

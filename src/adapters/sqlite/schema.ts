@@ -1,7 +1,7 @@
-import { PipelineError, type Deal } from '../../index.js';
+import { PipelineError } from '../../errors.js';
 import type { SqliteDatabase } from './database.js';
 import { toPipelineError } from './errors.js';
-import { dealColumns, visitParams } from './rows.js';
+import { storedVersion, upgradeFromVersion1, upgradeToVersion4 } from './migrate.js';
 
 /**
  * The schema version {@link migrateSqlite} creates, stored in `sp_schema`.
@@ -11,7 +11,7 @@ import { dealColumns, visitParams } from './rows.js';
  * migrateSqlite(db) === SCHEMA_VERSION; // true
  * ```
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /**
  * The tenant of databases written before tenants existed, and of repositories made without `tenantId`.
@@ -23,17 +23,18 @@ export const SCHEMA_VERSION = 3;
  */
 export const DEFAULT_TENANT = 'default';
 
-// Every primary key and index starts with tenant_id. sp_outbox.seq is SQLite's AUTOINCREMENT
-// rowid (rising in commit order across tenants); the unique index gives the (tenant_id, seq) key.
-const TABLES = `
+// Every primary key and index starts with tenant_id. A deal is one row of typed columns (only the
+// host's custom fields are JSON), its stage visits and change log are rows of their own tables.
+// sp_outbox.seq is SQLite's AUTOINCREMENT rowid (rising in commit order across tenants).
+export const TABLES = `
   CREATE TABLE IF NOT EXISTS sp_schema (version INTEGER NOT NULL);
   CREATE TABLE IF NOT EXISTS sp_workspace (
     tenant_id TEXT    NOT NULL PRIMARY KEY,
     version   INTEGER NOT NULL,
     body      TEXT    NOT NULL
   ) WITHOUT ROWID;
-  -- Version 3: every service call reads the workspace version; this index holds it in a small
-  -- cell, so the read does not walk the workspace body's overflow pages.
+  -- Every service call reads the workspace version: this index holds it in a small cell, so the
+  -- read does not walk the workspace body's overflow pages.
   CREATE INDEX IF NOT EXISTS sp_workspace_by_version ON sp_workspace (tenant_id, version);
   CREATE TABLE IF NOT EXISTS sp_deals (
     tenant_id        TEXT    NOT NULL,
@@ -41,18 +42,43 @@ const TABLES = `
     layout_id        TEXT    NOT NULL,
     pipeline_id      TEXT,
     stage_id         TEXT    NOT NULL,
-    stage_entered_at INTEGER NOT NULL,
-    currency         TEXT,
+    name             TEXT    NOT NULL,
+    name_key         TEXT    NOT NULL,
     amount           REAL,
+    currency         TEXT,
     probability      REAL    NOT NULL,
+    closing_date     TEXT,
+    owner_id         TEXT,
+    lost_reason      TEXT,
+    outcome          TEXT    NOT NULL,
+    created_at       INTEGER NOT NULL,
     updated_at       INTEGER NOT NULL,
+    stage_entered_at INTEGER NOT NULL,
     version          INTEGER NOT NULL,
     visit_count      INTEGER NOT NULL,
-    body             TEXT    NOT NULL,
+    change_count     INTEGER,
+    fields           TEXT    NOT NULL,
     PRIMARY KEY (tenant_id, id)
   ) WITHOUT ROWID;
-  CREATE INDEX IF NOT EXISTS sp_deals_by_layout   ON sp_deals (tenant_id, layout_id, id);
-  CREATE INDEX IF NOT EXISTS sp_deals_by_pipeline ON sp_deals (tenant_id, pipeline_id, stage_id, id);
+  CREATE INDEX IF NOT EXISTS sp_deals_by_layout       ON sp_deals (tenant_id, layout_id, id);
+  CREATE INDEX IF NOT EXISTS sp_deals_by_pipeline     ON sp_deals (tenant_id, pipeline_id, stage_id, id);
+  CREATE INDEX IF NOT EXISTS sp_deals_by_owner        ON sp_deals (tenant_id, owner_id, closing_date, id);
+  CREATE INDEX IF NOT EXISTS sp_deals_by_amount       ON sp_deals (tenant_id, amount, id);
+  CREATE INDEX IF NOT EXISTS sp_deals_by_closing_date ON sp_deals (tenant_id, closing_date, id);
+  CREATE INDEX IF NOT EXISTS sp_deals_by_updated_at   ON sp_deals (tenant_id, updated_at, id);
+  CREATE INDEX IF NOT EXISTS sp_deals_by_stage_entry  ON sp_deals (tenant_id, stage_entered_at, id);
+  CREATE INDEX IF NOT EXISTS sp_deals_by_name_key     ON sp_deals (tenant_id, name_key, id);
+  CREATE TABLE IF NOT EXISTS sp_deal_changes (
+    tenant_id  TEXT    NOT NULL,
+    deal_id    TEXT    NOT NULL,
+    seq        INTEGER NOT NULL,
+    at         INTEGER NOT NULL,
+    "by"       TEXT,
+    field      TEXT    NOT NULL,
+    from_value TEXT    NOT NULL,
+    to_value   TEXT    NOT NULL,
+    PRIMARY KEY (tenant_id, deal_id, seq)
+  ) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS sp_stage_visits (
     tenant_id         TEXT    NOT NULL,
     deal_id           TEXT    NOT NULL,
@@ -74,79 +100,47 @@ const TABLES = `
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS sp_stage_visits_by_stage ON sp_stage_visits (tenant_id, pipeline_id, stage_id);
   CREATE TABLE IF NOT EXISTS sp_outbox (
-    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
-    tenant_id    TEXT    NOT NULL,
-    event_id     TEXT    NOT NULL,
-    deal_id      TEXT,
-    version      INTEGER NOT NULL,
-    body         TEXT    NOT NULL,
-    delivered_at INTEGER
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant_id     TEXT    NOT NULL,
+    event_id      TEXT    NOT NULL,
+    deal_id       TEXT,
+    version       INTEGER NOT NULL,
+    body          TEXT    NOT NULL,
+    delivered_at  INTEGER,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    due_at        INTEGER,
+    claimed_by    TEXT,
+    claimed_until INTEGER,
+    last_error    TEXT,
+    parked_at     INTEGER,
+    n             INTEGER NOT NULL DEFAULT 0
   );
   CREATE UNIQUE INDEX IF NOT EXISTS sp_outbox_by_tenant ON sp_outbox (tenant_id, seq);
-  CREATE INDEX IF NOT EXISTS sp_outbox_pending ON sp_outbox (tenant_id, seq) WHERE delivered_at IS NULL;
+  -- Pending rows only: reading and claiming them stays linear in the backlog, however many
+  -- delivered rows are kept.
+  CREATE INDEX IF NOT EXISTS sp_outbox_due ON sp_outbox (tenant_id, seq) WHERE delivered_at IS NULL AND parked_at IS NULL;
+  CREATE INDEX IF NOT EXISTS sp_outbox_streams ON sp_outbox (tenant_id, deal_id, version, n) WHERE delivered_at IS NULL AND parked_at IS NULL;
+  CREATE INDEX IF NOT EXISTS sp_outbox_parked ON sp_outbox (tenant_id, seq) WHERE parked_at IS NOT NULL AND delivered_at IS NULL;
+  CREATE INDEX IF NOT EXISTS sp_outbox_delivered ON sp_outbox (tenant_id, delivered_at) WHERE delivered_at IS NOT NULL;
+  CREATE INDEX IF NOT EXISTS sp_outbox_by_deal ON sp_outbox (tenant_id, deal_id);
 `;
 
-const DEAL_INSERT = `INSERT INTO sp_deals (tenant_id, id, layout_id, pipeline_id, stage_id, stage_entered_at, currency, amount, probability, updated_at, version, visit_count, body)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-const VISIT_UPSERT = `INSERT INTO sp_stage_visits (tenant_id, deal_id, seq, layout_id, pipeline_id, stage_id, entered_at, exited_at, amount, probability, expected_revenue, closing_date, forecast_category, outcome, "by", bypassed_rules)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-  ON CONFLICT (tenant_id, deal_id, seq) DO UPDATE SET layout_id = excluded.layout_id, pipeline_id = excluded.pipeline_id,
-    stage_id = excluded.stage_id, entered_at = excluded.entered_at, exited_at = excluded.exited_at, amount = excluded.amount,
-    probability = excluded.probability, expected_revenue = excluded.expected_revenue, closing_date = excluded.closing_date,
-    forecast_category = excluded.forecast_category, outcome = excluded.outcome, "by" = excluded."by", bypassed_rules = excluded.bypassed_rules`;
-const VISIT_INSERT = VISIT_UPSERT.slice(0, VISIT_UPSERT.indexOf(' ON CONFLICT'));
-export { DEAL_INSERT, VISIT_INSERT, VISIT_UPSERT };
-
-function tableExists(db: SqliteDatabase, name: string): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
-}
-
-function storedVersion(db: SqliteDatabase): number {
-  if (tableExists(db, 'sp_schema')) {
-    const row = db.prepare('SELECT max(version) AS version FROM sp_schema').get() as { version: number | null };
-    if (row.version !== null) return row.version;
-  }
-  // Version 1 (0.1's example adapter): sp_deals without tenant_id, history inside the body.
-  if (tableExists(db, 'sp_deals') || tableExists(db, 'sp_workspace')) return 1;
-  return 0;
-}
-
-/** Moves a version-1 database (one workspace row, whole deals as JSON) into the current version, tenant 'default'. */
-function upgradeFromVersion1(db: SqliteDatabase): void {
-  db.exec(`
-    ALTER TABLE sp_workspace RENAME TO sp_workspace_v1;
-    ALTER TABLE sp_deals RENAME TO sp_deals_v1;
-    DROP INDEX IF EXISTS sp_deals_layout;
-    DROP INDEX IF EXISTS sp_deals_pipeline;
-    DROP INDEX IF EXISTS sp_deals_stage;
-  `);
-  db.exec(TABLES);
-  db.prepare('INSERT INTO sp_workspace (tenant_id, version, body) SELECT ?, version, body FROM sp_workspace_v1').run(DEFAULT_TENANT);
-  const insertDeal = db.prepare(DEAL_INSERT);
-  const insertVisit = db.prepare(VISIT_UPSERT);
-  const rows = db.prepare('SELECT body FROM sp_deals_v1 ORDER BY id').raw().all() as [string][];
-  for (const [body] of rows) {
-    const deal = JSON.parse(body) as Deal;
-    insertDeal.run(DEFAULT_TENANT, deal.id, ...dealColumns(deal));
-    deal.history.forEach((v, seq) => insertVisit.run(...visitParams(DEFAULT_TENANT, deal, seq, v)));
-  }
-  db.exec('DROP TABLE sp_deals_v1; DROP TABLE sp_workspace_v1;');
-}
-
 /**
- * Creates the schema (version 3) on an empty database, or upgrades an older one in place: a
- * version-1 database (the layout of 0.1's example adapter) keeps every deal and stage visit under
- * the tenant `'default'`; a version-2 database gets the index `sp_workspace_by_version`. Runs in
- * one transaction; running it again does nothing. Run it at startup, so that an upgrade of the
- * library finds its schema (repositories on a version-2 database still work, without the index).
+ * Creates the schema (version 4) on an empty database, or upgrades an older one in place, keeping
+ * every row: a version-1 database (0.1's example adapter) moves under the tenant `'default'`; a
+ * version-2 or version-3 database (deals stored as a JSON body) gets each deal split into typed
+ * columns and change-log rows, and its outbox rows gain the delivery columns (attempts, due,
+ * lease, last error, parked). Runs in one IMMEDIATE transaction; running it again does nothing; a
+ * database of a newer version is refused with `storage_failed`, untouched. Run it at startup:
+ * repositories refuse a database that is not at version 4.
  *
  * @param db - a better-sqlite3 `Database`
- * @returns the schema version now stored (3)
+ * @returns the schema version now stored (4)
  * @example
  * ```ts
  * import Database from 'better-sqlite3';
  * const db = new Database('crm.db');
- * migrateSqlite(db); // 3
+ * migrateSqlite(db); // 4
  * ```
  */
 export function migrateSqlite(db: SqliteDatabase): number {
@@ -154,11 +148,12 @@ export function migrateSqlite(db: SqliteDatabase): number {
     const run = db.transaction(() => {
       const version = storedVersion(db);
       if (version > SCHEMA_VERSION) {
-        throw new PipelineError('storage_failed', `migrateSqlite: the database has schema version ${version}, newer than ${SCHEMA_VERSION}`, { version });
+        throw new PipelineError('storage_failed', `migrateSqlite: the database has schema version ${version}, newer than ${SCHEMA_VERSION} (this release of sales-pipelines is older than the database)`, { version });
       }
       if (version === SCHEMA_VERSION) return;
-      if (version === 1) upgradeFromVersion1(db);
-      // Version 2 differs from 3 by one index; every statement of TABLES is IF NOT EXISTS.
+      // Version 2 is version 3 without the workspace version index, which TABLES creates.
+      if (version === 1) upgradeFromVersion1(db, TABLES, DEFAULT_TENANT);
+      else if (version >= 2) upgradeToVersion4(db, TABLES);
       else db.exec(TABLES);
       db.exec('DELETE FROM sp_schema');
       db.prepare('INSERT INTO sp_schema (version) VALUES (?)').run(SCHEMA_VERSION);
@@ -168,6 +163,15 @@ export function migrateSqlite(db: SqliteDatabase): number {
   } catch (e) {
     throw toPipelineError(e, 'migrateSqlite');
   }
+}
+
+/** Refuses a database the repositories cannot use: not migrated, or of another schema version. */
+export function checkSchema(db: SqliteDatabase): void {
+  const version = storedVersion(db);
+  if (version === SCHEMA_VERSION) return;
+  const what = version === 0 ? 'has no sales-pipelines tables' : `has schema version ${version}`;
+  const fix = version > SCHEMA_VERSION ? 'upgrade sales-pipelines' : 'run migrateSqlite(db) first';
+  throw new PipelineError('storage_failed', `createSqliteRepositories: the database ${what}, this release needs ${SCHEMA_VERSION}: ${fix}`, { version, expected: SCHEMA_VERSION });
 }
 
 /**

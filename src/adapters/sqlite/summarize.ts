@@ -1,4 +1,5 @@
-import { PipelineError, type StageSummaryRow, type SummaryQuery } from '../../index.js';
+import { PipelineError } from '../../errors.js';
+import type { StageSummaryRow, SummaryQuery } from '../../ports/repositories.js';
 import type { Context } from './context.js';
 
 // Thresholds arrive as one JSON object; json_each turns it into (stage id, instant) rows, so any
@@ -22,6 +23,6 @@ export function summarizeDeals(ctx: Context, q: SummaryQuery): StageSummaryRow[]
     if (typeof at !== 'number' || !Number.isFinite(at)) throw new PipelineError('invalid_input', `q.rottingBefore.${stageId}: expected epoch milliseconds`, { path: `q.rottingBefore.${stageId}` });
     Object.defineProperty(thresholds, stageId, { value: at, enumerable: true });
   }
-  const rows = ctx.cached('summary', () => SUMMARY_SQL).all(JSON.stringify(thresholds), ctx.tenantId, q.pipelineId) as [string, string | null, number, number, number, number][];
+  const rows = ctx.cached('summary', () => SUMMARY_SQL).raw().all(JSON.stringify(thresholds), ctx.tenantId, q.pipelineId) as [string, string | null, number, number, number, number][];
   return rows.map(([stageId, currency, count, amount, weighted, rotting]) => ({ stageId, currency, count, amount, weighted, rotting }));
 }

@@ -1,5 +1,7 @@
-import { PipelineError, type VisitPage, type VisitQuery, type VisitRepository, type VisitRow } from '../../index.js';
+import { PipelineError } from '../../errors.js';
+import type { VisitPage, VisitQuery, VisitRepository, VisitRow } from '../../ports/repositories.js';
 import type { Context } from './context.js';
+import { dwell, type SqliteDwellQuery } from './dwell.js';
 import { guarded } from './errors.js';
 
 function visitsSql(q: VisitQuery): string {
@@ -36,8 +38,24 @@ function checkQuery(q: VisitQuery): number {
 }
 
 /** The tenant's stage visits, by deal and seq, paged by a (deal id, seq) cursor. */
-export function sqliteVisits(ctx: Context): VisitRepository {
+/**
+ * The SQLite visits repository: `list`, and `dwell` in SQL with an optional period (see
+ * {@link SqliteDwellQuery}).
+ *
+ * @example
+ * ```ts
+ * const rows = await repos.visits.dwell({ now: Date.now(), from: Date.parse('2026-01-01T00:00:00Z'), to: Date.parse('2026-04-01T00:00:00Z') });
+ * ```
+ */
+export interface SqliteVisitRepository extends VisitRepository {
+  dwell(q: SqliteDwellQuery): ReturnType<Required<VisitRepository>['dwell']>;
+}
+
+export function sqliteVisits(ctx: Context): SqliteVisitRepository {
   return {
+    dwell(q) {
+      return guarded('visits.dwell', () => dwell(ctx, q));
+    },
     list(q) {
       return guarded('visits.list', (): VisitPage => {
         const limit = checkQuery(q);
@@ -47,7 +65,7 @@ export function sqliteVisits(ctx: Context): VisitRepository {
         if (q.pipelineId != null) params.push(q.pipelineId);
         if (q.after != null) params.push(...parseCursor(q.after));
         params.push(limit + 1);
-        const rows = ctx.cached(key, () => visitsSql(q)).all(...params) as [string, number, string, string | null, string, number, number | null][];
+        const rows = ctx.cached(key, () => visitsSql(q)).raw().all(...params) as [string, number, string, string | null, string, number, number | null][];
         const more = rows.length > limit;
         const visits: VisitRow[] = new Array(Math.min(rows.length, limit));
         for (let i = 0; i < visits.length; i++) {

@@ -1,5 +1,10 @@
-import { emptyWorkspace, PipelineError, Workspace, type WorkspaceRepository, type WorkspaceSaveOptions } from '../../index.js';
+import { PipelineError } from '../../errors.js';
+import { Workspace } from '../../model/layout.js';
+import { emptyWorkspace } from '../../workspace/apply.js';
+import { checkDealQuery } from '../../ports/dealQuery.js';
+import type { DealFilter, WorkspaceRepository, WorkspaceSaveOptions } from '../../ports/repositories.js';
 import type { Context } from './context.js';
+import { addFilters, type Where } from './query.js';
 import { guarded } from './errors.js';
 import { writeEvents } from './outbox.js';
 import { deepFreeze } from '../storedRows.js';
@@ -36,6 +41,32 @@ export function loadWorkspace(ctx: Context): Workspace {
 }
 
 /**
+ * Refuses the save with `conflict` when a stored deal matches any of the filters (inside the
+ * save's IMMEDIATE transaction: no deal save can commit between this count and the write).
+ */
+function checkUnused(ctx: Context, unused: readonly DealFilter[] | undefined): void {
+  if (unused === undefined) return;
+  if (!Array.isArray(unused)) throw new PipelineError('invalid_input', 'options.unused: expected an array of deal filters', { path: 'options.unused' });
+  if (unused.length === 0) return;
+  const any: string[] = [];
+  const w: Where = { sql: [], params: [ctx.tenantId] };
+  for (const filter of unused) {
+    const one: Where = { sql: [], params: [] };
+    addFilters(one, checkDealQuery({ ...filter, limit: 1 }));
+    any.push(one.sql.length === 0 ? '1' : `(${one.sql.join(' AND ')})`);
+    w.params.push(...one.params);
+  }
+  const where = `d.tenant_id = ? AND (${any.join(' OR ')})`;
+  const count = ctx.cached(`SELECT count(*) FROM sp_deals d WHERE ${where}`).raw().get(...w.params) as [number];
+  if (count[0] === 0) return;
+  const ids = ctx.cached(`SELECT d.id FROM sp_deals d WHERE ${where} ORDER BY d.id LIMIT 10`).raw().all(...w.params) as [string][];
+  throw new PipelineError('conflict', `workspace: ${count[0]} stored deals are in what the change removes (${ids.map((r) => r[0]).join(', ')})`, {
+    ids: [],
+    inUse: { count: count[0], dealIds: ids.map((r) => r[0]) },
+  });
+}
+
+/**
  * The tenant's workspace row: load, and save with a version check and its events, in one
  * transaction. `load` hands out one deep-frozen workspace for as long as the stored version (with
  * `validate`, the stored body) is unchanged, reading only the version then: nobody can change it,
@@ -52,6 +83,7 @@ export function sqliteWorkspace(ctx: Context): WorkspaceRepository {
         expectedVersion,
       });
     }
+    checkUnused(ctx, options.unused);
     ctx.sql.workspaceUpsert.run(ctx.tenantId, ws.version, JSON.stringify(ws));
     writeEvents(ctx, options.events ?? [], 'options.events');
   });

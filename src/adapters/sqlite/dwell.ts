@@ -1,0 +1,121 @@
+// Dwell statistics in SQL, with the definitions of `dwellStats` (calendar time): per (pipeline,
+// stage) the durations (negative ones count as 0) of the counted visits, sorted once by a window;
+// the median is the middle value or the mean of the two middle ones (taken in JS), p90 the value
+// at rank ceil(0.9 n) computed in doubles as JS does, max the last; the mean is sum / n with the
+// exact integer sum (a sum above 2^53 is redone in JS over the sorted durations, as dwellStats
+// adds them).
+import { PipelineError } from '../../errors.js';
+import { byKey, summarise, type DwellRow } from '../../metrics/dwellStats.js';
+import type { DwellQuery } from '../../ports/repositories.js';
+import type { Context } from './context.js';
+
+/**
+ * What `visits.dwell` of the SQLite store is asked: {@link DwellQuery} and an optional period.
+ * With `from`/`to` (epoch ms, half-open `[from, to)`), completed visits count when they exited
+ * inside the period; with `includeOpen`, so do the visits open at `min(now, to)`, measured up to
+ * that instant.
+ *
+ * @example
+ * ```ts
+ * const q: SqliteDwellQuery = { now: Date.now(), from: Date.parse('2026-01-01T00:00:00Z'), to: Date.parse('2026-04-01T00:00:00Z') };
+ * ```
+ */
+export interface SqliteDwellQuery extends DwellQuery {
+  readonly from?: number;
+  readonly to?: number;
+}
+
+interface Checked {
+  readonly now: number;
+  readonly pipelineId: string | null;
+  readonly includeOpen: boolean;
+  readonly from: number | null;
+  readonly to: number | null;
+}
+
+function bad(key: string, what: string): never {
+  throw new PipelineError('invalid_input', `query.${key}: ${what}`, { path: `query.${key}` });
+}
+
+function instant(q: SqliteDwellQuery, key: 'now' | 'from' | 'to'): number | null {
+  const v = q[key];
+  if (v === undefined && key !== 'now') return null;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) bad(key, 'expected epoch milliseconds');
+  return v;
+}
+
+function checkDwell(q: SqliteDwellQuery): Checked {
+  if (typeof q !== 'object' || q === null) throw new PipelineError('invalid_input', 'query: expected { now, pipelineId?, includeOpen?, from?, to? }', { path: 'query' });
+  if (q.pipelineId !== undefined && (typeof q.pipelineId !== 'string' || q.pipelineId.length === 0)) bad('pipelineId', 'expected a non-empty string');
+  if (q.includeOpen !== undefined && typeof q.includeOpen !== 'boolean') bad('includeOpen', 'expected a boolean');
+  const checked = { now: instant(q, 'now')!, pipelineId: q.pipelineId ?? null, includeOpen: q.includeOpen === true, from: instant(q, 'from'), to: instant(q, 'to') };
+  if (checked.from !== null && checked.to !== null && checked.from > checked.to) bad('to', 'expected an instant not before from');
+  return checked;
+}
+
+/**
+ * The counted visits as (pipeline, stage, duration), with the query's parameters: completed
+ * visits (exited in the period, when one is given), and open ones up to the end instant.
+ */
+function countedVisits(q: Checked, tenantId: string): { sql: string; params: Record<string, unknown> } {
+  const at = q.to === null ? q.now : Math.min(q.now, q.to);
+  const params: Record<string, unknown> = { tenant: tenantId, pipeline: q.pipelineId, from: q.from, to: q.to, at };
+  const where = ['v.tenant_id = :tenant'];
+  if (q.pipelineId !== null) where.push('v.pipeline_id = :pipeline');
+  const completed = ['v.exited_at IS NOT NULL'];
+  if (q.from !== null) completed.push('v.exited_at >= :from');
+  if (q.to !== null) completed.push('v.exited_at < :to');
+  let counted = completed.join(' AND ');
+  let end = 'v.exited_at';
+  if (q.includeOpen) {
+    // Without a period, open means not exited (as dwellStats); with one, open at the end instant.
+    const open = q.to === null && q.from === null ? 'v.exited_at IS NULL' : 'v.entered_at <= :at AND (v.exited_at IS NULL OR v.exited_at >= :at)';
+    counted = `(${counted}) OR (${open})`;
+    end = `CASE WHEN ${open} THEN :at ELSE v.exited_at END`;
+  }
+  return {
+    sql: `SELECT v.pipeline_id AS p, v.stage_id AS s, max(0, ${end} - v.entered_at) AS ms FROM sp_stage_visits v WHERE ${where.join(' AND ')} AND (${counted})`,
+    params,
+  };
+}
+
+const SUMMARY = (visits: string) => `WITH v AS (${visits}),
+  r AS (SELECT p, s, ms, row_number() OVER (PARTITION BY p, s ORDER BY ms) AS k, count(*) OVER (PARTITION BY p, s) AS n FROM v)
+  SELECT p, s, n, sum(ms), max(CASE WHEN k = (n + 1) / 2 THEN ms END), max(CASE WHEN k = n / 2 + 1 THEN ms END),
+    max(CASE WHEN k = max(1, CAST(ceil(0.9 * n) AS INTEGER)) THEN ms END), max(ms)
+  FROM r GROUP BY p, s`;
+
+type SummaryRow = [p: string | null, s: string, n: number, sum: number, lo: number, hi: number, p90: number, max: number];
+
+/** The named parameters the statement uses (better-sqlite3 refuses others). */
+function used(sql: string, params: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params)) if (sql.includes(`:${k}`)) out[k] = v;
+  return out;
+}
+
+/** Dwell statistics of one tenant, computed by SQLite over the visits table. */
+export function dwell(ctx: Context, query: SqliteDwellQuery): DwellRow[] {
+  const q = checkDwell(query);
+  const { sql, params } = countedVisits(q, ctx.tenantId);
+  const rows = ctx.cached(SUMMARY(sql)).raw().all(used(sql, params)) as SummaryRow[];
+  if (rows.some((r) => r[3] > Number.MAX_SAFE_INTEGER)) return inJs(ctx, sql, params);
+  return rows
+    .map(([pipelineId, stageId, n, sum, lo, hi, p90, max]): DwellRow => ({
+      pipelineId, stageId, visits: n, meanMs: sum / n, medianMs: n % 2 === 1 ? lo : (lo + hi) / 2, p90Ms: p90, maxMs: max,
+    }))
+    .sort(byKey);
+}
+
+/** The figures from the sorted durations, summed in JS in ascending order (sums above 2^53). */
+function inJs(ctx: Context, sql: string, params: Record<string, unknown>): DwellRow[] {
+  const rows = ctx.cached(`${sql} ORDER BY 1, 2, 3`).raw().all(used(sql, params)) as [string | null, string, number][];
+  const out: DwellRow[] = [];
+  for (let i = 0; i < rows.length; ) {
+    const [p, s] = rows[i]!;
+    const durations: number[] = [];
+    while (i < rows.length && rows[i]![0] === p && rows[i]![1] === s) durations.push(rows[i++]![2]);
+    out.push(summarise(p, s, durations));
+  }
+  return out.sort(byKey);
+}
