@@ -1,5 +1,5 @@
 import { TrackedField } from './deal.js';
-import { CalendarDate, MAX_TEXT, isStorableText } from './primitives.js';
+import { CalendarDate, MAX_AMOUNT, MAX_TEXT, isStorableText } from './primitives.js';
 import { isId } from './quickParse.js';
 import { ForecastCategory, Outcome } from './stage.js';
 
@@ -15,6 +15,8 @@ const FIELDS: ReadonlySet<unknown> = new Set(TrackedField.options);
 const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
 const isEpoch = (v: unknown): boolean => Number.isSafeInteger(v) && Math.abs(v as number) <= 8.64e15;
 const isFiniteNumber = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
+// Amounts are bounded as the Amount schema bounds them (expected revenue stays finite).
+const isAmount = (v: unknown): boolean => isFiniteNumber(v) && Math.abs(v as number) <= MAX_AMOUNT;
 const isProbability = (v: unknown): boolean => isFiniteNumber(v) && (v as number) >= 0 && (v as number) <= 100;
 const isText = (v: unknown): boolean => typeof v === 'string' && isStorableText(v);
 const isName = (v: unknown): boolean => {
@@ -35,7 +37,7 @@ const isDate = (v: unknown): boolean => {
 function isVisit(v: unknown): boolean {
   return isPlain(v) && Object.keys(v).length === 12 &&
     (v.pipelineId === null || isId(v.pipelineId)) && isId(v.stageId) && isEpoch(v.enteredAt) && (v.exitedAt === null || isEpoch(v.exitedAt)) &&
-    (v.amount === null || isFiniteNumber(v.amount)) && isProbability(v.probability) && (v.expectedRevenue === null || isFiniteNumber(v.expectedRevenue)) &&
+    (v.amount === null || isAmount(v.amount)) && isProbability(v.probability) && (v.expectedRevenue === null || isAmount(v.expectedRevenue)) &&
     (v.closingDate === null || isDate(v.closingDate)) && CATEGORIES.has(v.forecastCategory) && OUTCOMES.has(v.outcome) &&
     (v.by === null || isId(v.by)) && typeof v.bypassedRules === 'boolean';
 }
@@ -56,7 +58,7 @@ export function isSurelyValidDeal(d: unknown): boolean {
   const changes = d.changes;
   if (keys !== (changes === undefined ? 16 : 17) || (changes !== undefined && !Array.isArray(changes))) return false;
   if (!(isId(d.id) && isId(d.layoutId) && (d.pipelineId === null || isId(d.pipelineId)) && isId(d.stageId) && isName(d.name))) return false;
-  if (!((d.amount === null || isFiniteNumber(d.amount)) && (d.currency === null || (typeof d.currency === 'string' && /^[A-Z]{3}$/.test(d.currency))) && isProbability(d.probability))) return false;
+  if (!((d.amount === null || isAmount(d.amount)) && (d.currency === null || (typeof d.currency === 'string' && /^[A-Z]{3}$/.test(d.currency))) && isProbability(d.probability))) return false;
   if (!((d.closingDate === null || isDate(d.closingDate)) && (d.ownerId === null || isId(d.ownerId)))) return false;
   if (!(d.lostReason === null || (typeof d.lostReason === 'string' && d.lostReason.length >= 1 && d.lostReason.length <= 1000 && isStorableText(d.lostReason)))) return false;
   // Custom fields are JSON of any depth: the schema judges those.

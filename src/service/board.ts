@@ -44,7 +44,7 @@ export async function board(rt: Runtime, pipelineIdInput: string, input: BoardOp
   const perStage = opts.perStage ?? 20;
   const columns: BoardColumn[] = [];
   for (const stage of stages) {
-    const page = perStage === 0 ? { deals: [], next: null } : await rt.deals.list({ pipelineId, stageId: stage.id, after: null, limit: perStage });
+    const page = perStage === 0 ? { deals: [], next: null } : await rt.deals.list({ pipelineId, stageId: stage.id, after: null, limit: perStage, ...(opts.include ? { include: opts.include } : {}) });
     columns.push({ stage, ...totalsOf(rows, stage.id), deals: leanDeals(page.deals, opts.include), next: page.next });
   }
   return { pipeline, columns };

@@ -7,7 +7,6 @@ import { describeRepositoryContract } from '../../src/testing/vitest.js';
 import { configureSqlite, createSqliteRepositories, migrateSqlite } from '../../src/sqlite.js';
 import { reliabilitySuite } from '../service/reliabilitySuite.js';
 import { serviceSuite } from '../service/serviceSuite.js';
-import { wholeListings } from './sqliteWhole.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sp-sqlite-'));
 const open: Database.Database[] = [];
@@ -20,7 +19,7 @@ function inMemory() {
   const db = new Database(':memory:');
   open.push(db);
   migrateSqlite(db);
-  return wholeListings(createSqliteRepositories(db));
+  return createSqliteRepositories(db);
 }
 
 let files = 0;
@@ -29,7 +28,7 @@ function onFile() {
   open.push(db);
   configureSqlite(db);
   migrateSqlite(db);
-  return wholeListings(createSqliteRepositories(db, { tenantId: 'acme' }));
+  return createSqliteRepositories(db, { tenantId: 'acme' });
 }
 
 // One shared file database for the tenant-isolation checks: every tenant id is new.
@@ -37,7 +36,7 @@ const shared = new Database(join(dir, 'tenants.db'));
 open.push(shared);
 configureSqlite(shared);
 migrateSqlite(shared);
-const makeTenant = (tenantId: string) => wholeListings(createSqliteRepositories(shared, { tenantId }));
+const makeTenant = (tenantId: string) => createSqliteRepositories(shared, { tenantId });
 
 describeRepositoryContract('sqlite (better-sqlite3, :memory:)', inMemory, { makeTenant });
 describeRepositoryContract('sqlite (better-sqlite3, file in WAL mode, tenant acme)', onFile, { makeTenant });

@@ -1,15 +1,6 @@
-// Listings hand out lean deals unless the query includes history and changes. The service of this
-// release and the contract checks written before lean listings read whole deals from `list`; until
-// they ask for what they need, the suites that predate lean listings run through this wrapper.
+// Listings hand out lean deals unless the query includes history and changes: tests that compare
+// whole stores read every deal whole through this helper.
 import type { Deal, DealQuery } from '../../src/index.js';
-import type { SqliteRepositories } from '../../src/sqlite.js';
-
-/** The repositories with `deals.list` asking for whole deals when the query does not say. */
-export function wholeListings(repos: SqliteRepositories): SqliteRepositories {
-  const deals = repos.deals;
-  const list = (q: DealQuery) => deals.list(typeof q === 'object' && q !== null && q.include === undefined ? { ...q, include: ['history', 'changes'] } : q);
-  return { ...repos, deals: { ...deals, list } };
-}
 
 /** Every deal of the repositories, whole (history and change log), by paging through `list`. */
 export async function wholeDeals(repos: { deals: { list(q: DealQuery): Promise<{ deals: Deal[]; next: string | null }> } }): Promise<Deal[]> {
