@@ -13,6 +13,9 @@ export default defineConfig({
     sqlite: 'src/sqlite.ts',
     postgres: 'src/postgres.ts',
     http: 'src/http.ts',
+    // Not a public entry: it gives the error class a chunk of its own, so that a page bundling only
+    // the HTTP client loads the error class without the core's schemas.
+    errors: 'src/errors.ts',
   },
   format: ['esm', 'cjs'],
   splitting: true,

@@ -1,4 +1,4 @@
-import { ERROR_CODES, PipelineError, type PipelineErrorCode } from '../index.js';
+import { ERROR_CODES, PipelineError, type PipelineErrorCode } from '../errors.js';
 
 const STANDARD = new Set(['type', 'title', 'status', 'detail', 'code']);
 

@@ -1,4 +1,5 @@
-import { PipelineError, toProblem, type PipelineErrorCode, type Problem } from '../index.js';
+import { PipelineError, type PipelineErrorCode } from '../errors.js';
+import { toProblem, type Problem } from '../problem.js';
 
 /**
  * An error about HTTP itself (a body too large, a method not allowed, a missing `If-Match`): a

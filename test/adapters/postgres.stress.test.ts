@@ -20,7 +20,12 @@ describe.runIf(SERVER_URL)('concurrency on the PostgreSQL server', () => {
     let t = Date.parse('2026-03-02T09:00:00Z');
     const clock = () => (t += 1000); // one clock for every "app server": instants never go backwards
     const events: (DealEvent | WorkspaceEvent | DealErasedEvent)[] = [];
-    const service = () => createPipelineService({ ...repos, clock, maxRetries: 1000, chunkSize: 10, onEvents: (e) => void events.push(...e) });
+    const services: { idle(): Promise<void>; deliverPending(): Promise<number> }[] = [];
+    const service = () => {
+      const s = createPipelineService({ ...repos, clock, maxRetries: 1000, chunkSize: 10, onEvents: (e) => void events.push(...e) });
+      services.push(s);
+      return s;
+    };
     const admin = service();
     for (const command of dealerCommands) await admin.configure(command);
     for (const id of ids) await admin.createDeal({ id, layoutId: 'sales', name: id, ...(id >= 'd30' ? { pipelineId: 'used-cars' } : {}) });
@@ -64,6 +69,9 @@ describe.runIf(SERVER_URL)('concurrency on the PostgreSQL server', () => {
       }),
     ]);
 
+    // Writes return before their events are delivered: let every service's background pass end, then deliver what is left.
+    await Promise.all(services.map((s) => s.idle()));
+    await admin.deliverPending();
     expect(escaped.filter((e) => !isPipelineError(e)), 'errors that are not PipelineErrors').toEqual([]);
     expect(escaped.map((e) => (e as { code: string }).code)).toEqual([]);
     const ws = await repos.workspace.load();

@@ -269,6 +269,8 @@ describe.skipIf(!hasChromium)(`the kanban page in Chromium${hasChromium ? '' : `
     await expect(dialog.locator('select[data-from="quote"]').inputValue()).resolves.toBe('quote');
     await dialog.getByRole('button', { name: 'Move' }).click();
     await page.waitForSelector('dialog', { state: 'detached' });
+    // The dialog closes before the move is saved and the board reloaded: wait for the card to leave.
+    await card('D-111').waitFor({ state: 'detached' });
     await expect(card('D-111').count()).resolves.toBe(0);
     await page.locator('[role="tab"][data-pipeline-id="used-cars"]').click();
     await cardIn('quote', 'D-111').waitFor();
