@@ -18,8 +18,8 @@ export interface ReadInstant {
  */
 export function readInstant(v: unknown): ReadInstant | null {
   if (typeof v === 'string') {
-    const ms = canonicalUtc(v);
-    if (ms !== null) return { ms, zoneless: false };
+    const fast = canonicalUtc(v);
+    if (fast !== null) return fast;
   }
   if (typeof v === 'number') return Number.isFinite(v) && Math.abs(v) <= MAX_MS ? { ms: Math.round(v), zoneless: false } : null;
   if (typeof v !== 'string') return null;
@@ -53,24 +53,27 @@ function digits(s: string, at: number, d: number): number {
 }
 
 /**
- * The fast path for what the APIs write most: `YYYY-MM-DDTHH:MM:SS.sssZ` or
- * `YYYY-MM-DDTHH:MM:SSZ` (years 1000-9999). Null for anything else, which the general reader
- * takes. Dates that do not exist (February 30th) are refused here as there.
+ * The fast path for what the APIs write most: `YYYY-MM-DDTHH:MM:SS.sssZ`, `YYYY-MM-DDTHH:MM:SSZ`
+ * (HubSpot, Pipedrive v2) and the zoneless `YYYY-MM-DD HH:MM:SS` (Pipedrive v1), years 1000-9999.
+ * Null for anything else, which the general reader takes. Dates that do not exist (February
+ * 30th) are refused here as there.
  */
-function canonicalUtc(s: string): number | null {
+function canonicalUtc(s: string): ReadInstant | null {
   const n = s.length;
-  if ((n !== 24 && n !== 20) || s.charCodeAt(n - 1) !== 90 || s[4] !== '-' || s[7] !== '-' || s[10] !== 'T' || s[13] !== ':' || s[16] !== ':') return null;
+  const zulu = s.charCodeAt(n - 1) === 90;
+  const body = zulu ? n - 1 : n;
+  if ((body !== 19 && body !== 23) || s[4] !== '-' || s[7] !== '-' || (s[10] !== 'T' && s[10] !== ' ') || s[13] !== ':' || s[16] !== ':') return null;
   const y = digits(s, 0, 4);
   const mo = digits(s, 5, 2);
   const d = digits(s, 8, 2);
   const h = digits(s, 11, 2);
   const mi = digits(s, 14, 2);
   const sec = digits(s, 17, 2);
-  const ms = n === 24 ? (s[19] === '.' ? digits(s, 20, 3) : -1) : 0;
+  const ms = body === 23 ? (s[19] === '.' ? digits(s, 20, 3) : -1) : 0;
   if (y < 1000 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || ms < 0) return null;
   const leap = mo === 2 && (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0));
   if (d > DAYS[mo - 1]! + (leap ? 1 : 0)) return null;
-  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+  return { ms: Date.UTC(y, mo - 1, d, h, mi, sec, ms), zoneless: !zulu };
 }
 
 function sameFields(t: number, y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
