@@ -16,7 +16,10 @@ export function instantOf(v: unknown, path: string, w: Warnings, zoneRule = 'rea
     w.add('value_dropped', path, `${JSON.stringify(v)?.slice(0, 60)} is not an instant; left out`);
     return null;
   }
-  if (t.zoneless) w.once(`zone:${path.slice(path.lastIndexOf('.') + 1)}`, 'time_zone_assumed', path, `instants without a time zone (${path.slice(path.lastIndexOf('.') + 1)}) are ${zoneRule}`);
+  if (t.zoneless) {
+    const field = path.slice(path.lastIndexOf('.') + 1);
+    w.once(`zone:${field}`, 'time_zone_assumed', path, `instants without a time zone (${field}) are ${zoneRule}`);
+  }
   return t.ms;
 }
 

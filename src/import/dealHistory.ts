@@ -29,7 +29,7 @@ export function buildDeal(d: DraftDeal, defs: ReadonlyMap<string, StageDef>, slo
   const amount = track('amount', d.amounts, createdAt, d.amount, latest, d, warnings);
   const closingDate = track('closingDate', d.closingDates, createdAt, d.closingDate, latest, d, warnings);
   const stagePoints: Point<number>[] = visits.map((v) => ({ at: v.at, by: v.by, to: v.probability ?? stageProbability(v) }));
-  const probabilityPoints = [...stagePoints, ...d.probabilities].sort((a, b) => a.at - b.at);
+  const probabilityPoints = d.probabilities.length === 0 ? stagePoints : [...stagePoints, ...d.probabilities].sort((a, b) => a.at - b.at);
   const lastProbability = probabilityPoints.filter((p) => p.at <= latest).pop()?.to ?? 0;
   const probability = track('probability', probabilityPoints, createdAt, d.probability ?? lastProbability, latest, d, warnings);
   const history: StageVisit[] = visits.map((v, i) => {
@@ -52,7 +52,9 @@ export function buildDeal(d: DraftDeal, defs: ReadonlyMap<string, StageDef>, slo
     };
   });
   const changes = [...amount.changes, ...closingDate.changes, ...probability.changes].sort((a, b) => a.at - b.at);
-  const instants = new Set([...visits.map((v) => v.at), ...changes.map((c) => c.at)]);
+  const instants = new Set<number>();
+  for (const v of visits) instants.add(v.at);
+  for (const c of changes) instants.add(c.at);
   const lost = defs.get(d.stageId)?.outcome === 'lost';
   if (d.lostReason !== null && !lost) warnings.add('value_dropped', d.path, `deal ${d.id} has a lost reason but is not in a lost stage; the reason is left out`);
   return {
@@ -76,8 +78,16 @@ export function buildDeal(d: DraftDeal, defs: ReadonlyMap<string, StageDef>, slo
   };
 }
 
+/** Items in time order, ties in their given order (most vendors list them in order already). */
+function byTime<T extends { readonly at: number }>(items: readonly T[]): readonly T[] {
+  let ordered = true;
+  for (let i = 1; i < items.length && ordered; i++) ordered = items[i - 1]!.at <= items[i]!.at;
+  if (ordered) return items;
+  return items.map((v, i) => [v, i] as const).sort((a, b) => a[0].at - b[0].at || a[1] - b[1]).map(([v]) => v);
+}
+
 function orderedVisits(d: DraftDeal, warnings: Warnings): DraftVisit[] {
-  const sorted = d.visits.map((v, i) => [v, i] as const).sort((a, b) => a[0].at - b[0].at || a[1] - b[1]).map(([v]) => v);
+  const sorted = byTime(d.visits);
   const out: DraftVisit[] = [];
   for (const v of sorted) {
     const last = out[out.length - 1];
@@ -111,7 +121,7 @@ interface Tracked {
  * change's `from`, else null. No report at all: the current value throughout.
  */
 function track<V extends Value>(field: TrackedField, points: readonly Point<V>[], createdAt: number, current: V, latest: number, d: DraftDeal, warnings: Warnings): Tracked {
-  const sorted = points.map((p, i) => [p, i] as const).sort((a, b) => a[0].at - b[0].at || a[1] - b[1]).map(([p]) => p);
+  const sorted = byTime(points);
   if (sorted.length === 0) return { changes: [], current, at: () => current };
   const early = sorted.filter((p) => p.at <= createdAt);
   const later = sorted.filter((p) => p.at > createdAt);

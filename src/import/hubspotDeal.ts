@@ -4,6 +4,7 @@ import type { DraftDeal, DraftVisit, Point, Warnings } from './draft.js';
 import { hubSpotStageProperties } from './hubspotFigures.js';
 import { readFigures, rebuildStays, type DealFigures } from './hubspotDates.js';
 import { arr, id, isObj, obj, optBool, optId, type Obj } from './read.js';
+import { readInstant } from './time.js';
 
 /** What the importer knows of HubSpot's pipelines when it reads a deal. */
 export interface HubLayout {
@@ -82,7 +83,8 @@ function v1View(d: Obj, raw: Obj, path: string, w: Warnings): DealView | null {
 
 /** Reads one deal; null (with a warning) when it is left out. */
 export function readDeal(v: unknown, path: string, layout: HubLayout, w: Warnings, defaultCurrency: string | null): HubDeal | null {
-  const view = viewOf(obj(v, path), path, w);
+  const d = obj(v, path);
+  const view = viewOf(d, path, w);
   if (view === null) return null;
   const { id: dealId, props, prop } = view;
   const stageId = optId(props.dealstage, prop('dealstage'));
@@ -92,7 +94,6 @@ export function readDeal(v: unknown, path: string, layout: HubLayout, w: Warning
   }
   const owners = layout.owners.get(stageId) ?? [];
   const pipelineId = optId(props.pipeline, prop('pipeline')) ?? owners[0] ?? layout.defaultId;
-  const d = obj(v, path);
   const createdAt = instantOf(props.createdate ?? d.createdAt, prop('createdate'), w);
   const updatedAt = instantOf(props.hs_lastmodifieddate ?? d.updatedAt, prop('hs_lastmodifieddate'), w);
   const figures = readFigures(props, (key) => w.add('value_dropped', prop(key), `${JSON.stringify(props[key])?.slice(0, 60)} is not a readable ${key.includes('time_in') && !key.endsWith('current_stage') ? 'duration' : 'instant'}; left out`));
@@ -139,19 +140,23 @@ function history(view: DealView, key: string, w: Warnings): Entry[] {
   const path = view.historyPath(key);
   const list = arr(h[key], path);
   const out: { e: Entry; i: number }[] = [];
-  list.forEach((item, i) => {
+  for (let i = list.length - 1; i >= 0; i--) {
     const p = `${path}[${i}]`;
-    const e = obj(item, p);
-    const at = instantOf(e.timestamp, `${p}.timestamp`, w);
+    const e = obj(list[i], p);
+    // The common case read directly: a UTC timestamp, a numeric user id.
+    const fast = typeof e.timestamp === 'string' ? readInstant(e.timestamp) : null;
+    const at = fast !== null && !fast.zoneless ? fast.ms : instantOf(e.timestamp, `${p}.timestamp`, w);
     if (at === null) {
       w.add('row_skipped', p, 'history entry without a readable timestamp; left out');
-      return;
+      continue;
     }
-    const by = optId(e.updatedByUserId ?? null, `${p}.updatedByUserId`);
+    const u = e.updatedByUserId;
+    const by = typeof u === 'number' && Number.isSafeInteger(u) ? String(u) : optId(u ?? null, `${p}.updatedByUserId`);
     out.push({ e: { value: e.value, at, by, path: p }, i });
-  });
-  // HubSpot lists newest first; ties keep the reverse of the listed order.
-  return out.sort((a, b) => a.e.at - b.e.at || b.i - a.i).map((x) => x.e);
+  }
+  // HubSpot lists newest first (read here from the end); ties keep the reverse of the listed order.
+  for (let k = 1; k < out.length; k++) if (out[k - 1]!.e.at > out[k]!.e.at) return out.sort((a, b) => a.e.at - b.e.at || b.i - a.i).map((x) => x.e);
+  return out.map((x) => x.e);
 }
 
 function points<V>(entries: readonly Entry[], read: (e: Entry) => V): Point<V>[] {

@@ -51,7 +51,13 @@ export { PIPEDRIVE_WON_STAGE, PIPEDRIVE_LOST_STAGE };
  *   the deal (rows at the same instant are one move: a change of pipeline is a `pipeline_id` and
  *   a `stage_id` row), `value` and `expected_close_date` become the change log. Before the first
  *   row the deal was where that row's `old_value` says. Without a flow, one visit from `add_time`
- *   and, for a closed deal, a move to won/lost at `won_time`/`lost_time`.
+ *   and, for a closed deal, a move to won/lost at `won_time`/`lost_time`. A deal without
+ *   `add_time` is dated by its flow's `add_time` row.
+ * - Where a deal carries `stay_in_pipeline_stages` (`GET /v1/deals/{id}`), its seconds in each
+ *   stage are recomputed from the imported history, `figure_mismatch` on a difference of more
+ *   than a second (the open stay of an open deal runs up to the export and is not compared).
+ * - A pipeline the payload names no open stage in, and no deal is in, is left out
+ *   (`pipeline_skipped`).
  * - Instants `YYYY-MM-DD HH:MM:SS` (v1) are UTC (a `time_zone_assumed` warning says so once per
  *   field); v2's ISO-8601 instants carry their zone.
  *
