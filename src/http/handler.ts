@@ -1,4 +1,5 @@
 import type { PipelineService } from '../index.js';
+import { PipelineError } from '../errors.js';
 import { DEFAULT_MAX_BODY_BYTES } from './body.js';
 import { HttpError, problemResponse } from './problems.js';
 import { routes, type HttpOperation, type Route } from './routes.js';
@@ -66,6 +67,11 @@ export interface HttpHandlerOptions {
  * ```
  */
 export function createHttpHandler(service: PipelineService, options: HttpHandlerOptions = {}): (request: Request) => Promise<Response> {
+  // A handler over no service would answer every request with a 500: refuse it where it is made.
+  if (typeof service !== 'object' || service === null || typeof (service as { getDeal?: unknown }).getDeal !== 'function') {
+    throw new PipelineError('invalid_input', 'service: expected a PipelineService (createPipelineService)', { path: 'service' });
+  }
+  if (typeof options !== 'object' || options === null) throw new PipelineError('invalid_input', 'options: expected an object', { path: 'options' });
   const table = routes(service);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const requireIfMatch = options.requireIfMatch === true;

@@ -215,3 +215,20 @@ describe('createHttpHandler over real HTTP', () => {
     expect(unexpected).toEqual([]);
   });
 });
+
+describe('createHttpHandler (arguments)', () => {
+  it('refuses a missing service or malformed options where the handler is made, naming the argument', async () => {
+    const { createHttpHandler: make } = await import('../../src/http.js');
+    const { isPipelineError } = await import('../../src/index.js');
+    for (const [args, path] of [[[null], 'service'], [[{}], 'service'], [[{ getDeal: () => null }, 5], 'options']] as const) {
+      let thrown: unknown = null;
+      try {
+        (make as (...a: unknown[]) => unknown)(...args);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(isPipelineError(thrown, 'invalid_input')).toBe(true);
+      expect((thrown as { details: { path: string } }).details.path).toBe(path);
+    }
+  });
+});
