@@ -1,4 +1,5 @@
 import type { Deal } from '../model/deal.js';
+import { leanDeal as portsLeanDeal } from '../ports/dealQuery.js';
 import * as z from 'zod';
 
 /**
@@ -18,15 +19,10 @@ export const Include = z.array(z.enum(['history', 'changes'])).max(2);
 
 /**
  * A deal as a card: unless asked, `history` holds only the current (last, open) visit and there is
- * no `changes` key. The Deal type is kept: a lean deal's first visit is its current one.
+ * no `changes` key. The trimming is the ports' `leanDeal`, which every store's listing uses.
  */
 export function leanDeal(deal: Deal, include: readonly DealInclude[] | undefined): Deal {
-  const history = include?.includes('history') === true;
-  const changes = include?.includes('changes') === true;
-  if (history && (changes || deal.changes === undefined)) return deal;
-  const { changes: log, ...rest } = deal;
-  const lean: Deal = history ? rest : { ...rest, history: deal.history.slice(-1) };
-  return changes && log !== undefined ? { ...lean, changes: log } : lean;
+  return portsLeanDeal(deal, { history: include?.includes('history') === true, changes: include?.includes('changes') === true });
 }
 
 /** {@link leanDeal} over a list. */
