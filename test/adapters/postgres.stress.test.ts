@@ -4,7 +4,7 @@ import { checkInvariants } from '../../src/testing.js';
 import { createPostgresRepositories } from '../../src/postgres.js';
 import { dealerCommands } from '../../examples/dealership.js';
 import { freshTenant, serverDatabase, SERVER_URL, wholeDeals } from './postgresDatabases.js';
-import { recordingClient, violations } from './statementShape.js';
+import { pulled, recordingClient, violations } from './statementShape.js';
 
 const WORKERS = 20;
 const DISPATCHES = Number(process.env.SALES_PIPELINES_STRESS_DISPATCHES ?? 200);
@@ -99,5 +99,6 @@ describe.runIf(SERVER_URL)('concurrency on the PostgreSQL server', () => {
     // Every statement of the run kept the statement-shape rule (single-table writes by tenant).
     expect(recorder.statements.length).toBeGreaterThan(DISPATCHES);
     expect(violations(recorder.statements)).toEqual([]);
+    expect(pulled(recorder.statements)).toEqual([]);
   }, 600_000);
 });

@@ -151,7 +151,8 @@ describe('tenants', () => {
       expect(refs.length, sql).toBeGreaterThan(0);
       for (const { table, alias } of refs) {
         const filtered = alias === table ? /(?<![.\w])tenant_id = \$1\b/.test(sql) : new RegExp(`\\b${alias}\\.tenant_id = \\$1\\b`).test(sql);
-        const inserted = new RegExp(`INSERT INTO ${table}\\b[^(]*\\(tenant_id,[\\s\\S]*?(VALUES \\(\\$1,|SELECT \\$1,)`).test(sql);
+        // An insert puts $1 in tenant_id, or the tenant of the workspace row it reads filtered by $1.
+        const inserted = new RegExp(`INSERT INTO ${table}\\b[^(]*\\(tenant_id,[\\s\\S]*?(VALUES \\(\\$1,|SELECT \\$1,|SELECT w\\.tenant_id,[\\s\\S]*WHERE w\\.tenant_id = \\$1\\b)`).test(sql);
         expect(filtered || inserted, `${table} (${alias}) in: ${sql}`).toBe(true);
       }
     }

@@ -3,7 +3,7 @@ import { describeRepositoryContract } from '../../src/testing/vitest.js';
 import { createPostgresRepositories, type PostgresClient } from '../../src/postgres.js';
 import { serviceSuite } from '../service/serviceSuite.js';
 import { freshTenant, pgliteDatabase, serverDatabase, SERVER_URL } from './postgresDatabases.js';
-import { recordingClient, violations, type RecordedStatement } from './statementShape.js';
+import { pulled, recordingClient, violations, type RecordedStatement } from './statementShape.js';
 
 /**
  * Runs the contract and service suites through a client that records every statement, then
@@ -12,16 +12,22 @@ import { recordingClient, violations, type RecordedStatement } from './statement
  */
 function suites(name: string, database: () => Promise<PostgresClient>): void {
   let recorder: (PostgresClient & { statements: RecordedStatement[] }) | undefined;
+  let serviceRecorder: (PostgresClient & { statements: RecordedStatement[] }) | undefined;
   const client = async () => (recorder ??= recordingClient(await database()));
+  const serviceClient = async () => (serviceRecorder ??= recordingClient(await database()));
   const make = async () => createPostgresRepositories(await client(), { tenantId: freshTenant() });
   describeRepositoryContract(name, make, { makeTenant: async (tenantId) => createPostgresRepositories(await client(), { tenantId }) });
-  serviceSuite(name, make);
+  serviceSuite(name, async () => createPostgresRepositories(await serviceClient(), { tenantId: freshTenant() }));
   afterAll(() => {
-    const statements = recorder?.statements ?? [];
+    const statements = [...(recorder?.statements ?? []), ...(serviceRecorder?.statements ?? [])];
     // The check saw the adapter's writes of every kind, and none broke the rule.
     const written = new Set(statements.filter((s) => /^\s*(INSERT|UPDATE|DELETE)/i.test(s.sql)).map((s) => /sp_[a-z_]+/.exec(s.sql)?.[0]));
     expect([...written].sort()).toEqual(['sp_deal_changes', 'sp_deals', 'sp_outbox', 'sp_stage_visits', 'sp_workspace']);
     expect(violations(statements)).toEqual([]);
+    // Through the service every tenant has a workspace row, so no insert reads arrays alone (the
+    // contract suite saves deals into tenants without one, and those may).
+    expect(pulled(serviceRecorder?.statements ?? [])).toEqual([]);
+    expect(recorder?.statements.some((s) => s.pulled)).toBe(true);
   });
 }
 

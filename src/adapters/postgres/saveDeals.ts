@@ -139,7 +139,9 @@ export async function saveChunk(tx: PostgresQueryable, ctx: Context, checked: re
   if (workspaceVersion !== undefined) await checkWorkspaceVersion(tx, ctx.tenantId, workspaceVersion);
   const heads = checked.length > 0 ? await lockDeals(tx, ctx.tenantId, checked.map((c) => c.deal.id)) : new Map<string, StoredHead>();
   checkHeads(checked, heads);
-  await writeChunk(tx, ctx.tenantId, saveColumns(checked, heads), events);
+  // A checked workspace version above 0 means the workspace row exists, to anchor the inserts (writeDeals.ts).
+  const anchored = workspaceVersion !== undefined && workspaceVersion > 0;
+  await writeChunk(tx, ctx.tenantId, saveColumns(checked, heads), events, anchored);
 }
 
 /** Maps what a save's transaction threw: a deal inserted concurrently is a conflict on the new ids. */

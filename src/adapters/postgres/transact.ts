@@ -10,7 +10,7 @@ import { GET_DEAL } from './readDeals.js';
 import { readDeal, type DealRow } from './readRows.js';
 import { eventColumns } from './rows.js';
 import { byId, checkChanges, checkHeads, saveError } from './saveDeals.js';
-import { storableJson, storableText } from './text.js';
+import { arrayLiteral as a, storableJson, storableText } from './text.js';
 import { workspaceOf } from './workspace.js';
 import { writeChunk } from './writeDeals.js';
 import { saveColumns } from './rows.js';
@@ -63,7 +63,7 @@ export async function transactDeal(
       const heads = new Map(row && current ? [[id, { version: current.version, visitCount: row.visit_count, changeCount: row.change_count }]] : []);
       checkHeads(checked, heads);
       const events = eventColumns(options.events === true ? decision.events : [], 'decision.events');
-      await writeChunk(tx, ctx.tenantId, saveColumns(checked, heads), events);
+      await writeChunk(tx, ctx.tenantId, saveColumns(checked, heads), events, wsRows.length > 0);
       saved = true;
     });
   } catch (error) {
@@ -78,9 +78,23 @@ const DELETE_DEAL = named('sp_deals_delete', 'DELETE FROM sp_deals WHERE tenant_
 const DELETE_CHANGES = named('sp_changes_delete', 'DELETE FROM sp_deal_changes WHERE tenant_id = $1 AND deal_id = $2');
 const ANONYMISE_VISITS = named('sp_visits_anonymise', 'UPDATE sp_stage_visits SET "by" = NULL WHERE tenant_id = $1 AND deal_id = $2');
 // Each stored event of the deal keeps what redactEvent keeps (type, id, dealId, version, at), nothing else.
-const REDACT_EVENTS = named('sp_outbox_redact', `UPDATE sp_outbox SET body = jsonb_build_object('type', body->'type', 'id', body->'id',
-    'dealId', body->'dealId', 'version', body->'version', 'at', body->'at', 'by', NULL, 'redacted', true), last_error = NULL
-  WHERE tenant_id = $1 AND deal_id = $2 RETURNING version, n`);
+// Redacted in JavaScript with the same `redactEvent` every store uses, then written back by seq:
+// a distributed database (Citus) refuses STABLE functions such as jsonb_build_object over column
+// values in an UPDATE, and one definition keeps the stores' redactions identical.
+const EVENTS_OF_DEAL = named('sp_outbox_of_deal', `SELECT seq, version, n, body::text AS body FROM sp_outbox
+  WHERE tenant_id = $1 AND deal_id = $2 ORDER BY seq FOR UPDATE`);
+const REDACT_EVENTS = named('sp_outbox_redact', `UPDATE sp_outbox o SET body = r.body::jsonb, last_error = NULL
+  FROM unnest($3::bigint[], $4::text[]) AS r(seq, body)
+  WHERE o.tenant_id = $1 AND o.deal_id = $2 AND o.seq = r.seq`);
+
+/** Replaces every stored event of the deal by its redaction; returns the (version, n) of each. */
+async function redactEvents(tx: PostgresQueryable, tenantId: string, dealId: string): Promise<{ version: number; n: number }[]> {
+  const { rows } = await tx.query<{ seq: string; version: number; n: number; body: string }>(EVENTS_OF_DEAL, [tenantId, dealId]);
+  if (rows.length === 0) return [];
+  const bodies = rows.map((r) => JSON.stringify(redactEvent(JSON.parse(r.body) as Parameters<typeof redactEvent>[0])));
+  await tx.query(REDACT_EVENTS, [tenantId, dealId, a(rows.map((r) => r.seq)), a(bodies)]);
+  return rows;
+}
 
 function checkErasure(erasure: DealErasure): void {
   const bad = (path: string, what: string): never => {
@@ -115,7 +129,7 @@ export async function eraseDeal(ctx: Context, id: string, erasure: DealErasure):
       await tx.query(DELETE_DEAL, [t, id]);
       await tx.query(DELETE_CHANGES, [t, id]);
       await tx.query(ANONYMISE_VISITS, [t, id]);
-      const { rows: redacted } = await tx.query<{ version: number; n: number }>(REDACT_EVENTS, [t, id]);
+      const redacted = await redactEvents(tx, t, id);
       // The erasure's event comes after every stored event of the deal in its stream's (version, n) order.
       const n = redacted.filter((r) => r.version === event.version).reduce((max, r) => Math.max(max, r.n + 1), 0);
       const cols = eventColumns([], 'erasure.event');
