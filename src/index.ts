@@ -58,6 +58,8 @@ export {
   type Violation,
 } from './deals/index.js';
 export { stageOptions, type StageOption } from './deals/index.js';
+export { checkInvariants } from './deals/checkInvariants.js';
+export type { InvariantViolation } from './workspace/invariants.js';
 
 export { planBulkUpdate, type BulkPlan } from './bulk/planBulkUpdate.js';
 export { BulkChange, BulkContext, type BulkChangeInput, type BulkContextInput } from './model/commands.js';

@@ -1,6 +1,6 @@
 // The public surface of sales-pipelines/testing: tools for hosts' own tests.
 
-export { checkInvariants } from './testing/checkInvariants.js';
+export { checkInvariants } from './deals/checkInvariants.js'; // lives in the core; the test kit re-exports it
 export type { InvariantViolation } from './workspace/invariants.js';
 export {
   arbWorkspace,

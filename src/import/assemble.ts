@@ -3,7 +3,7 @@ import type { Deal } from '../model/deal.js';
 import type { Layout, Workspace } from '../model/layout.js';
 import { DEFAULT_RULES, type Pipeline, type PipelineStage } from '../model/pipeline.js';
 import type { StageDef } from '../model/stage.js';
-import { shapedInvariantViolations } from '../testing/checkInvariants.js';
+import { shapedInvariantViolations } from '../deals/checkInvariants.js';
 import { dealProblem } from './dealCheck.js';
 import type { DraftDeal, DraftLayout, DraftPipeline, DraftPipelineStage, DraftStage, Warnings } from './draft.js';
 import { buildDeal } from './dealHistory.js';

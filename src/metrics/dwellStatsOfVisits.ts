@@ -1,6 +1,6 @@
 import { guarded } from '../_internal/guard.js';
 import { PipelineError } from '../errors.js';
-import type { VisitRow } from '../ports/repositories.js';
+import type { VisitRow } from '../model/deal.js';
 import { parseOptions } from './common.js';
 import { workingTime, type BusinessCalendar } from './calendar.js';
 import { DwellGroups, DwellOptions, type DwellRow } from './dwellStats.js';

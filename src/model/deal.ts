@@ -28,6 +28,24 @@ export const StageVisit = z.strictObject({
 export type StageVisit = z.infer<typeof StageVisit>;
 
 /**
+ * One stage visit as a row: what SQL and BI tools read from a visits table.
+ *
+ * @example
+ * ```ts
+ * const row: VisitRow = { dealId: 'd1', layoutId: 'sales', pipelineId: 'new-cars', stageId: 'quote', enteredAt: 0, exitedAt: null };
+ * ```
+ */
+export interface VisitRow {
+  readonly dealId: string;
+  /** The layout of the deal now (visits of a deal that changed layout carry its current layout). */
+  readonly layoutId: string;
+  readonly pipelineId: string | null;
+  readonly stageId: string;
+  readonly enteredAt: number;
+  readonly exitedAt: number | null;
+}
+
+/**
  * The deal properties whose every change is recorded in a deal's change log.
  *
  * @example

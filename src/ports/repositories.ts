@@ -4,6 +4,10 @@ import type { Workspace } from '../model/layout.js';
 import type { DwellRow } from '../metrics/dwellStats.js';
 import type { WorkspaceEvent } from '../workspace/events.js';
 import { checkDealQuery, matchesQuery, type DealInclude, type DealSort, type RottingThresholds } from './dealQuery.js';
+import type { VisitRow } from '../model/deal.js';
+
+// A visit row is part of the model (beside StageVisit); the ports keep its name for stores.
+export type { VisitRow };
 
 /**
  * What a workspace save stores besides the workspace.
@@ -429,24 +433,6 @@ export interface OutboxRepository {
   retryParked?(seqs: readonly number[]): Promise<number>;
   /** Deletes delivered events delivered before `before` (epoch ms); returns how many. */
   purgeDelivered?(before: number): Promise<number>;
-}
-
-/**
- * One stage visit as a row: what SQL and BI tools read from a visits table.
- *
- * @example
- * ```ts
- * const row: VisitRow = { dealId: 'd1', layoutId: 'sales', pipelineId: 'new-cars', stageId: 'quote', enteredAt: 0, exitedAt: null };
- * ```
- */
-export interface VisitRow {
-  readonly dealId: string;
-  /** The layout of the deal now (visits of a deal that changed layout carry its current layout). */
-  readonly layoutId: string;
-  readonly pipelineId: string | null;
-  readonly stageId: string;
-  readonly enteredAt: number;
-  readonly exitedAt: number | null;
 }
 
 /**
