@@ -1,9 +1,9 @@
 import { guarded, malformed, toBoundaryError } from '../_internal/guard.js';
 import { PipelineError } from '../errors.js';
-import { DEFAULT_LIMITS, DealCommand, type CommandContextInput, type Context, type DealCommandInput } from '../model/commands.js';
+import { DealCommand, type CommandContextInput, type Context, type DealCommandInput } from '../model/commands.js';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
-import { parseContext, parseWith, quickActor, quickInstant } from '../model/parse.js';
+import { parseContext, parseWith, quickContext } from '../model/parse.js';
 import { quickMove } from '../model/quickParse.js';
 import { applyAllowedMove } from './applyMove.js';
 import { knownWorkspace } from './scope.js';
@@ -45,14 +45,13 @@ export function applyDeal(
     // once, whichever path runs.
     let read: Context | null = null;
     if (quick !== null && deal !== null) {
-      const at = quickInstant(ctx);
-      if (!Number.isNaN(at)) {
-        const by = quickActor; // taken before any other code could reach a host's getter
+      read = quickContext(ctx);
+      if (read !== null) {
+        const { at, by } = read;
         const moved = typeof quick === 'string'
           ? applyAllowedMove(ws, deal, quick, undefined, at, by)
           : applyAllowedMove(ws, deal, quick.stageId, quick.lostReason, at, by);
         if (moved !== null) return moved;
-        read = { at, by, limits: DEFAULT_LIMITS };
       }
     }
     const c = typeof quick === 'string' ? { type: 'moveToStage' as const, stageId: quick } : (quick ?? parseWith(DealCommand, command, 'command'));

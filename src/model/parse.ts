@@ -52,28 +52,12 @@ export function parseContext(ctx: unknown): Context {
  * once and the checked values are what it returns: a getter cannot answer differently later.
  */
 export function quickContext(ctx: unknown): Context | null {
-  const at = quickInstant(ctx);
-  return Number.isNaN(at) ? null : { at, by: quickActor, limits: DEFAULT_LIMITS };
-}
-
-/**
- * The actor `quickInstant` checked last. Read it right after `quickInstant`, before any other code
- * that could reach a host's getters runs.
- */
-export let quickActor: string | null = null;
-
-/**
- * `quickContext` without an object: the instant of a plain context, NaN when it needs zod. The
- * checked actor is left in `quickActor`, written after every member has been read.
- */
-export function quickInstant(ctx: unknown): number {
-  if (typeof ctx !== 'object' || ctx === null || Array.isArray(ctx)) return NaN;
+  if (typeof ctx !== 'object' || ctx === null || Array.isArray(ctx)) return null;
   const c = ctx as { at?: unknown; by?: unknown };
-  for (const key in c) if (key !== 'at' && key !== 'by') return NaN;
+  for (const key in c) if (key !== 'at' && key !== 'by') return null;
   const { at } = c;
   const by = c.by ?? null;
-  if (typeof at !== 'number' || !Number.isSafeInteger(at) || Math.abs(at) > 8.64e15) return NaN;
-  if (by !== null && !isActor(by)) return NaN;
-  quickActor = by as string | null;
-  return at;
+  if (typeof at !== 'number' || !Number.isSafeInteger(at) || Math.abs(at) > 8.64e15) return null;
+  if (by !== null && !isActor(by)) return null;
+  return { at, by: by as string | null, limits: DEFAULT_LIMITS };
 }
