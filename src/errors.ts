@@ -5,6 +5,7 @@
  * ```ts
  * ERROR_CODES.includes('conflict'); // true
  * ```
+ * @category Errors
  */
 export const ERROR_CODES = [
   'invalid_input',
@@ -34,6 +35,7 @@ export const ERROR_CODES = [
  * ```ts
  * const retryable: PipelineErrorCode[] = ['conflict'];
  * ```
+ * @category Errors
  */
 export type PipelineErrorCode = (typeof ERROR_CODES)[number];
 
@@ -52,6 +54,7 @@ const BRAND = 'sales-pipelines/PipelineError';
  *   if (isPipelineError(e, 'not_found')) console.log(e.details); // { layoutId: 'nope' }
  * }
  * ```
+ * @category Errors
  */
 export class PipelineError extends Error {
   /** Stable machine-readable code. */
@@ -91,6 +94,7 @@ export class PipelineError extends Error {
  * isPipelineError(new PipelineError('conflict', 'stale'), 'conflict'); // true
  * isPipelineError(new Error('x')); // false
  * ```
+ * @category Errors
  */
 export function isPipelineError(e: unknown, code?: PipelineErrorCode): e is PipelineError {
   try {

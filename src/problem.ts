@@ -10,6 +10,7 @@ import { isPipelineError, type PipelineError, type PipelineErrorCode } from './e
  * const problem: Problem = toProblem(error);
  * res.writeHead(problem.status, { 'content-type': 'application/problem+json' }).end(JSON.stringify(problem));
  * ```
+ * @category Errors
  */
 export interface Problem {
   /** A stable URI naming the kind of problem (see {@link PROBLEM_TYPE_BASE}). */
@@ -39,6 +40,7 @@ export interface Problem {
  * PROBLEM_STATUS.conflict; // 409
  * PROBLEM_STATUS.transition_not_allowed; // 422
  * ```
+ * @category Errors
  */
 export const PROBLEM_STATUS: Readonly<Record<PipelineErrorCode, number>> = Object.freeze({
   invalid_input: 400,
@@ -91,6 +93,7 @@ const TITLES: Readonly<Record<PipelineErrorCode, string>> = {
  * ```ts
  * toProblem(new PipelineError('not_found', 'deal d1 does not exist')).type; // 'urn:sales-pipelines:problem:not_found'
  * ```
+ * @category Errors
  */
 export const PROBLEM_TYPE_BASE = 'urn:sales-pipelines:problem:';
 
@@ -101,6 +104,7 @@ export const PROBLEM_TYPE_BASE = 'urn:sales-pipelines:problem:';
  * ```ts
  * const options: ToProblemOptions = { typeBase: 'https://api.example.com/problems/' };
  * ```
+ * @category Errors
  */
 export interface ToProblemOptions {
   /** Prefix of `type`, followed by the code (default {@link PROBLEM_TYPE_BASE}). */
@@ -138,6 +142,7 @@ export interface ToProblemOptions {
  * // { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'An unexpected error occurred.',
  * //   code: 'internal_error', correlationId: 'req-42' }
  * ```
+ * @category Errors
  */
 export function toProblem(error: unknown, options: ToProblemOptions = {}): Problem {
   const given = readOption(options, 'correlationId');

@@ -1,6 +1,8 @@
 // The public surface of sales-pipelines/testing: tools for hosts' own tests.
 
-export { checkInvariants } from './deals/checkInvariants.js'; // lives in the core; the test kit re-exports it
+/** The core's invariant check, re-exported for property tests. @category Test kit */
+export { checkInvariants } from './deals/checkInvariants.js';
+/** @category Test kit */
 export type { InvariantViolation } from './workspace/invariants.js';
 export {
   arbWorkspace,

@@ -17,6 +17,7 @@ import { checkedWorkspace } from '../workspace/validate.js';
  * ```ts
  * const { updated, rejected, unchanged, aborted }: BulkPlan = planBulkUpdate(ws, deals, change, ctx);
  * ```
+ * @category Bulk updates
  */
 export interface BulkPlan {
   /** Deals the change applies to, with their new state and events. */
@@ -50,6 +51,8 @@ export interface BulkPlan {
  *   { at: '2026-03-10T09:00:00Z', by: 'manager', mode: 'bestEffort' });
  * plan.updated.length + plan.rejected.length + plan.unchanged.length === deals.length; // true
  * ```
+ * @category Bulk updates
+ * @function
  */
 export const planBulkUpdate = /* @__PURE__ */ guarded(function planBulkUpdate(ws: Workspace, deals: readonly Deal[], change: BulkChangeInput, ctx: BulkContextInput): BulkPlan {
   ws = checkedWorkspace(ws);

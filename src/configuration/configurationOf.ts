@@ -18,6 +18,8 @@ import type { DesiredConfiguration } from './desired.js';
  * const desired = configurationOf(ws, ['sales']);
  * desired.layouts[0].pipelines.find((p) => p.standard)?.id; // 'sales:standard'
  * ```
+ * @category Configuration
+ * @function
  */
 export const configurationOf = /* @__PURE__ */ guarded(function configurationOf(ws: Workspace, layoutIds?: readonly string[]): DesiredConfiguration {
   ws = checkedWorkspace(ws);

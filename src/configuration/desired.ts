@@ -55,11 +55,18 @@ const DesiredLayout = z.strictObject({
  *   transfers: [{ pipelineId: 'used-cars', to: 'new-cars', stageMap: { 'show-models': 'requirements' } }],
  * }] };
  * ```
+ * @category Configuration
  */
 export const DesiredConfiguration = z.strictObject({ layouts: z.array(DesiredLayout).max(maxLayouts) });
-/** @see {@link DesiredConfiguration} */
+/**
+ * @see {@link DesiredConfiguration}
+ * @category Configuration
+ */
 export type DesiredConfiguration = z.input<typeof DesiredConfiguration>;
-/** A parsed {@link DesiredConfiguration}. */
+/**
+ * A parsed {@link DesiredConfiguration}.
+ * @category Configuration
+ */
 export type ParsedConfiguration = z.output<typeof DesiredConfiguration>;
 /** A parsed layout of a {@link DesiredConfiguration}. */
 export type DesiredLayout = ParsedConfiguration['layouts'][number];

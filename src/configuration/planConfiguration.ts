@@ -39,6 +39,8 @@ import { sameData } from './sameData.js';
  * for (const command of commands) ws = applyWorkspace(ws, command, { at: Date.now() }).workspace;
  * planConfiguration(ws, sameDesired); // []
  * ```
+ * @category Configuration
+ * @function
  */
 export const planConfiguration = /* @__PURE__ */ guarded(function planConfiguration(ws: Workspace, desired: DesiredConfiguration): WorkspaceCommand[] {
   ws = checkedWorkspace(ws);

@@ -28,6 +28,7 @@ import { assertDeal } from './shape.js';
  * }, { at: '2026-03-01T09:00:00Z', by: 'ann' });
  * deal.stageId; // 'requirements' (the pipeline's first stage)
  * ```
+ * @category Deals and rules
  */
 export function applyDeal(
   ws: Workspace,
@@ -81,6 +82,8 @@ export function applyEvents(deal: Deal | null, events: readonly DealEvent[], lab
  * ```ts
  * replayDeal([...created.events, ...moved.events]); // deep-equals moved.deal
  * ```
+ * @category Deals and rules
+ * @function
  */
 export const replayDeal = /* @__PURE__ */ guarded(function replayDeal(events: readonly DealEvent[]): Deal {
   if (!Array.isArray(events) || events.length === 0) {

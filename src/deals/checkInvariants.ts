@@ -41,6 +41,8 @@ import { workspaceViolations, type InvariantViolation } from '../workspace/invar
  * ```ts
  * expect(checkInvariants(scenario.workspace, scenario.deals, { now: scenario.now })).toEqual([]);
  * ```
+ * @category Deals and rules
+ * @function
  */
 export const checkInvariants = /* @__PURE__ */ guarded(function checkInvariants(ws: Workspace, deals: readonly Deal[], opts: { now: number }): InvariantViolation[] {
   parseWith(WorkspaceSchema, ws, 'workspace');

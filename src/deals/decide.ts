@@ -29,6 +29,8 @@ import { assertDeal } from './shape.js';
  * const events = decideDeal(ws, deal, { type: 'moveToStage', stageId: 'quote' }, { at: '2026-03-02T10:00:00Z', by: 'ann' });
  * events[0].type; // 'dealStageChanged'
  * ```
+ * @category Deals and rules
+ * @function
  */
 export const decideDeal = /* @__PURE__ */ guarded(function decideDeal(ws: Workspace, deal: Deal | null, command: DealCommandInput, ctx: CommandContextInput): DealEvent[] {
   ws = checkedWorkspace(ws);

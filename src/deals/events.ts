@@ -18,6 +18,7 @@ export interface DealEventMeta {
  * ```ts
  * if (event.type === 'dealStageChanged' && event.from.pipelineId !== event.to.pipelineId) console.log('moved to', event.to.pipelineId);
  * ```
+ * @category Deals and rules
  */
 export interface DealPosition {
   readonly layoutId: string;
@@ -33,6 +34,7 @@ export interface DealPosition {
  * ```ts
  * if (event.type === 'dealUpdated' && 'amount' in event.changes) audit(event.changes.amount);
  * ```
+ * @category Deals and rules
  */
 export interface DealChanges {
   readonly name?: string;
@@ -51,6 +53,7 @@ export interface DealChanges {
  * ```ts
  * if (event.type === 'dealStageChanged' && event.reason === 'reopenDeal') console.log('reopened');
  * ```
+ * @category Deals and rules
  */
 export type StageChangeReason = 'moveToStage' | 'moveToPipeline' | 'closeDeal' | 'reopenDeal';
 
@@ -61,6 +64,7 @@ export type StageChangeReason = 'moveToStage' | 'moveToPipeline' | 'closeDeal' |
  * ```ts
  * service = createPipelineService({ ...repos, onEvents: (events) => events.forEach((e) => e.type === 'dealStageChanged' && notify(e.dealId, e.to.stageId)) });
  * ```
+ * @category Deals and rules
  */
 export type DealEvent = DealEventMeta &
   (
@@ -106,6 +110,7 @@ export type DealEvent = DealEventMeta &
  * ```ts
  * const kinds: DealEventType[] = ['dealCreated', 'dealStageChanged', 'dealUpdated'];
  * ```
+ * @category Deals and rules
  */
 export type DealEventType = DealEvent['type'];
 

@@ -24,6 +24,8 @@ const expected = (amount: number | null, probability: number): number | null =>
  * const deal = evolveDeal(null, events[0]);
  * deal.version; // 1
  * ```
+ * @category Deals and rules
+ * @function
  */
 export const evolveDeal = /* @__PURE__ */ guarded(function evolveDeal(deal: Deal | null, event: DealEvent): Deal {
   if (deal !== null) {

@@ -9,6 +9,7 @@ import type { StageScope, StageSlot } from '../workspace/lookup.js';
  * ```ts
  * checkTransition(ws, deal, { stageId: 'quote' }).violations.map((v: Violation) => v.message);
  * ```
+ * @category Deals and rules
  */
 export interface Violation {
   readonly code:

@@ -30,6 +30,7 @@ export const TransitionTarget = z.strictObject({ pipelineId: Id.optional(), stag
  * // { allowed: false, violations: [{ code: 'skip_not_allowed', message: 'moving from requirements to negotiation skips stages' },
  * //                                { code: 'required_fields_missing', message: 'stage negotiation requires amount', fields: ['amount'] }] }
  * ```
+ * @category Deals and rules
  */
 export function checkTransition(
   ws: Workspace,
@@ -83,6 +84,8 @@ function violationsFor(ws: Workspace, deal: Deal, scope: StageScope, to: StageSl
  * // pipeline a → b → c → won, lost with allowSkip: false; deal in a
  * allowedStages(ws, deal); // ['b', 'lost']
  * ```
+ * @category Deals and rules
+ * @function
  */
 export const allowedStages = /* @__PURE__ */ guarded(function allowedStages(ws: Workspace, deal: Deal): string[] {
   ws = checkedWorkspace(ws);
@@ -102,6 +105,7 @@ export const allowedStages = /* @__PURE__ */ guarded(function allowedStages(ws: 
  * const lost: StageOption | undefined = stageOptions(ws, deal).find((o) => o.stageId === 'lost');
  * if (lost && !lost.allowed && lost.needs.lostReason) askForLostReason();
  * ```
+ * @category Deals and rules
  */
 export interface StageOption {
   readonly stageId: string;
@@ -130,6 +134,8 @@ export interface StageOption {
  * // { stageId: 'lost', allowed: false, needs: { lostReason: true, fields: [] },
  * //   violations: [{ code: 'lost_reason_required', message: 'requireLostReason: lost needs a lost reason', needs: { lostReason: true } }] }
  * ```
+ * @category Deals and rules
+ * @function
  */
 export const stageOptions = /* @__PURE__ */ guarded(function stageOptions(ws: Workspace, deal: Deal): StageOption[] {
   ws = checkedWorkspace(ws);
@@ -161,6 +167,8 @@ export const stageOptions = /* @__PURE__ */ guarded(function stageOptions(ws: Wo
  * suggestStageMap(ws, 'used-cars', 'new-cars');
  * // { 'show-models': 'requirements', 'test-drive': 'test-drive', quote: 'quote', ... }
  * ```
+ * @category Deals and rules
+ * @function
  */
 export const suggestStageMap = /* @__PURE__ */ guarded(function suggestStageMap(ws: Workspace, fromPipelineId: string, toPipelineId: string): Record<string, string> {
   ws = checkedWorkspace(ws);

@@ -24,6 +24,7 @@ import { CompiledModel, simulate } from './simulate.js';
  * const row: BacktestRow = backtest(ws, deals, { at: [at], horizon: 3, period: 'month' })[0]!;
  * const missed = Math.abs(row.forecast.expected - row.actual) - Math.abs(row.weighted - row.actual);
  * ```
+ * @category Forecast
  */
 export interface BacktestRow {
   readonly at: number;
@@ -51,6 +52,7 @@ const BacktestOptions = z.strictObject({
  * ```ts
  * const opts: BacktestOptions = { at: ['2026-01-01T00:00:00Z', '2026-04-01T00:00:00Z'], horizon: 3, period: 'month', seed: 1 };
  * ```
+ * @category Forecast
  */
 export interface BacktestOptions {
   readonly at: readonly (Date | number | string)[];
@@ -80,6 +82,8 @@ export interface BacktestOptions {
  * // [{ at: 1767225600000, period: { from: 1767225600000, to: 1769904000000 }, currency: 'EUR', actual: 120000,
  * //    forecast: { expected: 131000, p10: 80000, p50: 128000, p90: 185000 }, weighted: 240000 }, ...]
  * ```
+ * @category Forecast
+ * @function
  */
 export const backtest = /* @__PURE__ */ guarded(function backtest(ws: Workspace, deals: readonly Deal[], opts: BacktestOptions): BacktestRow[] {
   ws = checkedWorkspace(ws);

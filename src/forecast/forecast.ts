@@ -21,6 +21,7 @@ import { CompiledModel, simulate } from './simulate.js';
  * const row: ForecastRow = forecast(model, deals, { from, to, period: 'month' })[0]!;
  * console.log(new Date(row.period.from).toISOString(), row.currency, row.expected, [row.p10, row.p90]);
  * ```
+ * @category Forecast
  */
 export interface ForecastRow {
   readonly period: { readonly from: number; readonly to: number };
@@ -63,6 +64,8 @@ const ForecastOptions = z.strictObject({ from: Instant, to: Instant, ...Simulati
  * forecast(model, deals, { from: '2026-07-01T00:00:00Z', to: '2026-10-01T00:00:00Z', period: 'month', seed: 7 });
  * // [{ period: { from: 1782864000000, to: 1785542400000 }, currency: 'EUR', expected: 182000, p10: 95000, p50: 178000, p90: 270000 }, ...]
  * ```
+ * @category Forecast
+ * @function
  */
 export const forecast = /* @__PURE__ */ guarded(function forecast(
   model: PipelineModel,

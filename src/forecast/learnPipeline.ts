@@ -37,6 +37,8 @@ export const LearnOptions = z.strictObject({
  * // { pipelineId: 'new-cars', stageId: 'quote', adminProbability: 60, visits: 212, winProbability: 0.31,
  * //   next: [{ stageId: 'negotiation', probability: 0.52, ... }, { stageId: 'lost', probability: 0.48, ... }], ... }
  * ```
+ * @category Forecast
+ * @function
  */
 export const learnPipeline = /* @__PURE__ */ guarded(function learnPipeline(
   ws: Workspace,

@@ -9,6 +9,7 @@ import { ZoneTimeline } from '../metrics/zoneTimeline.js';
  * ```ts
  * const period: PeriodUnit = 'quarter';
  * ```
+ * @category Forecast
  */
 export type PeriodUnit = 'week' | 'month' | 'quarter';
 

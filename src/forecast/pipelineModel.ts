@@ -49,6 +49,7 @@ export const PipelineModelSchema = z.strictObject({
  * const model: PipelineModel = learnPipeline(ws, deals, { until: Date.now() });
  * for (const s of model.stages) console.log(s.stageId, s.adminProbability, Math.round(s.winProbability * 100));
  * ```
+ * @category Forecast
  */
 export type PipelineModel = z.infer<typeof PipelineModelSchema>;
 
@@ -59,5 +60,6 @@ export type PipelineModel = z.infer<typeof PipelineModelSchema>;
  * ```ts
  * const quote: StageModel | undefined = model.stages.find((s) => s.stageId === 'quote');
  * ```
+ * @category Forecast
  */
 export type StageModel = PipelineModel['stages'][number];

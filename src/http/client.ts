@@ -14,6 +14,7 @@ import { reportParams, type ReportName } from './reports.js';
  * ```ts
  * const options: HttpClientOptions = { headers: { authorization: `Bearer ${token}` } };
  * ```
+ * @category HTTP
  */
 export interface HttpClientOptions {
   /** The fetch to use (default the global one): a test double, or one that adds credentials. */
@@ -34,6 +35,7 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
  * ```ts
  * const request: HttpBulkRequest = { dealIds: ['d1', 'd2'], change: { type: 'moveToStage', stageId: 'quote' }, mode: 'bestEffort', chunkSize: 1 };
  * ```
+ * @category HTTP
  */
 export type HttpBulkRequest = DistributiveOmit<BulkRequest, 'by'> & { readonly all?: boolean };
 
@@ -45,6 +47,7 @@ export type HttpBulkRequest = DistributiveOmit<BulkRequest, 'by'> & { readonly a
  * ```ts
  * const options: ReportOptions<'dwellStats'> = { pipelineId: 'new-cars', includeOpen: true };
  * ```
+ * @category HTTP
  */
 export type ReportOptions<N extends ReportName> = N extends keyof PipelineService
   ? PipelineService[N] extends (options?: infer O) => Promise<unknown> ? O : Record<string, unknown>
@@ -57,6 +60,7 @@ export type ReportOptions<N extends ReportName> = N extends keyof PipelineServic
  * ```ts
  * const rows: ReportResult<'dwellStats'> = await client.report('dwellStats', { includeOpen: true });
  * ```
+ * @category HTTP
  */
 export type ReportResult<N extends ReportName> = N extends keyof PipelineService
   ? PipelineService[N] extends (...args: never[]) => Promise<infer R> ? R : unknown
@@ -72,6 +76,7 @@ export type ReportResult<N extends ReportName> = N extends keyof PipelineService
  * const deal = await client.getDeal('d1');
  * await client.dispatch('d1', { type: 'moveToStage', stageId: 'quote' }, { expectedVersion: deal!.version });
  * ```
+ * @category HTTP
  */
 export interface HttpClient {
   /** `GET /deals`: one page of a listing. */
@@ -111,6 +116,7 @@ const DEFAULT_CHUNK = 100;
  * const client = createHttpClient('http://127.0.0.1:3000', { headers: { 'x-user': 'ann' } });
  * const { deals } = await client.listDeals({ pipelineId: 'new-cars', limit: 20 });
  * ```
+ * @category HTTP
  */
 export function createHttpClient(baseUrl: string | URL, options: HttpClientOptions = {}): HttpClient {
   const root = String(baseUrl).replace(/\/+$/, '');

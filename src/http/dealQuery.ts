@@ -10,6 +10,7 @@ import { checkParams, defined, enumParam, instantParam, integerParam, listParam,
  * const query: DealListing = { pipelineId: 'new-cars', outcome: 'open', sort: 'amount', order: 'desc', limit: 20 };
  * await client.listDeals(query);
  * ```
+ * @category HTTP
  */
 export interface DealListing extends DealListQuery {
   readonly ownerId?: string | null;
@@ -36,6 +37,7 @@ export interface DealListing extends DealListQuery {
  * ```ts
  * const sort: DealSort = 'closingDate';
  * ```
+ * @category HTTP
  */
 export type DealSort = 'id' | 'name' | 'amount' | 'closingDate' | 'updatedAt' | 'stageEnteredAt';
 

@@ -13,6 +13,7 @@ import { routes, type HttpOperation, type Route } from './routes.js';
  * const authorize = ({ request, operation }: HttpAuthorizationRequest) =>
  *   operation === 'health' ? null : request.headers.get('x-user') ?? false;
  * ```
+ * @category HTTP
  */
 export interface HttpAuthorizationRequest {
   readonly request: Request;
@@ -27,6 +28,7 @@ export interface HttpAuthorizationRequest {
  * ```ts
  * const options: HttpHandlerOptions = { authorize: ({ request }) => request.headers.get('x-user'), maxBodyBytes: 256_000, requireIfMatch: true };
  * ```
+ * @category HTTP
  */
 export interface HttpHandlerOptions {
   /**
@@ -65,6 +67,7 @@ export interface HttpHandlerOptions {
  * const res = await handler(new Request('http://localhost/deals?pipelineId=new-cars&limit=20'));
  * (await res.json()).deals.length; // up to 20
  * ```
+ * @category HTTP
  */
 export function createHttpHandler(service: PipelineService, options: HttpHandlerOptions = {}): (request: Request) => Promise<Response> {
   // A handler over no service would answer every request with a 500: refuse it where it is made.

@@ -9,6 +9,7 @@ import { HttpError, problemResponse } from './problems.js';
  * ```ts
  * const options: NodeListenerOptions = { headersTimeoutMs: 5_000, bodyTimeoutMs: 10_000, maxBodyBytes: 256_000 };
  * ```
+ * @category HTTP
  */
 export interface NodeListenerOptions {
   /**
@@ -42,6 +43,7 @@ export const NODE_DEFAULTS = { headersTimeoutMs: 10_000, bodyTimeoutMs: 30_000 }
  * import { createServer } from 'node:http';
  * createServer({ headersTimeout: 10_000 }, toNodeListener(createHttpHandler(service))).listen(3000);
  * ```
+ * @category HTTP
  */
 export function toNodeListener(handler: (request: Request) => Promise<Response>, options: NodeListenerOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
   const headersTimeoutMs = options.headersTimeoutMs ?? NODE_DEFAULTS.headersTimeoutMs;

@@ -9,6 +9,7 @@ import { NODE_DEFAULTS, toNodeListener, type NodeListenerOptions } from './nodeL
  * ```ts
  * const options: StartHttpServerOptions = { port: 0, host: '127.0.0.1', headersTimeoutMs: 5_000 };
  * ```
+ * @category HTTP
  */
 export interface StartHttpServerOptions extends NodeListenerOptions {
   /** Default 0: any free port. */
@@ -24,6 +25,7 @@ export interface StartHttpServerOptions extends NodeListenerOptions {
  * ```ts
  * const { url, close }: RunningHttpServer = await startHttpServer(handler);
  * ```
+ * @category HTTP
  */
 export interface RunningHttpServer {
   readonly server: Server;
@@ -46,6 +48,7 @@ export interface RunningHttpServer {
  * await fetch(`${url}/health`);
  * await close();
  * ```
+ * @category HTTP
  */
 export async function startHttpServer(handler: (request: Request) => Promise<Response>, options: StartHttpServerOptions = {}): Promise<RunningHttpServer> {
   const { port = 0, host = '127.0.0.1', ...bridge } = options;

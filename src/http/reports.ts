@@ -10,6 +10,7 @@ import { HttpError } from './problems.js';
  * ```ts
  * REPORT_NAMES.includes('dwellStats'); // true
  * ```
+ * @category HTTP
  */
 export const REPORT_NAMES = [
   'dwellStats',
@@ -32,6 +33,7 @@ export const REPORT_NAMES = [
  * ```ts
  * const name: ReportName = 'dwellStats';
  * ```
+ * @category HTTP
  */
 export type ReportName = (typeof REPORT_NAMES)[number];
 

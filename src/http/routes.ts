@@ -13,6 +13,7 @@ import { reportMethod, reportOptions } from './reports.js';
  * ```ts
  * const readOnly: HttpOperation[] = ['listDeals', 'getDeal', 'board', 'getWorkspace', 'report', 'health'];
  * ```
+ * @category HTTP
  */
 export type HttpOperation =
   | 'listDeals' | 'createDeal' | 'bulkUpdate' | 'getDeal' | 'dispatch' | 'board' | 'getWorkspace' | 'applyConfiguration' | 'report' | 'health';

@@ -25,6 +25,8 @@ const INSTANT_COLUMNS: ReadonlySet<string> = new Set(['enteredAt', 'exitedAt']);
  * toCsv(toStageRows(deals)).split('\r\n')[0];
  * // 'dealId,dealName,layoutId,pipelineId,stageId,visit,enteredAt,exitedAt,current,outcome,...'
  * ```
+ * @category Importers
+ * @function
  */
 export const toCsv = /* @__PURE__ */ guarded(function toCsv(rows: readonly StageRow[], options?: { readonly escapeFormulas?: boolean }): string {
   if (!Array.isArray(rows)) throw new PipelineError('invalid_input', 'rows: expected an array of stage rows', { path: 'rows' });

@@ -16,6 +16,7 @@ import type { ImportBatch, ImportResult } from './types.js';
  * ```ts
  * const payload: HubSpotPayload = { pipelines: { results: [] }, deals: [] };
  * ```
+ * @category Importers
  */
 export interface HubSpotPayload {
   readonly pipelines: unknown;
@@ -29,6 +30,7 @@ export interface HubSpotPayload {
  * ```ts
  * fromHubSpot(payload).workspace.layouts[0].id === HUBSPOT_LAYOUT_ID; // true
  * ```
+ * @category Importers
  */
 export const HUBSPOT_LAYOUT_ID = 'deals';
 
@@ -74,6 +76,7 @@ export const HUBSPOT_LAYOUT_ID = 'deals';
  * const { workspace, deals, warnings } = fromHubSpot({ pipelines: pipelinesBody, deals: dealsBody.results }, { defaultCurrency: 'EUR' });
  * dwellStats(deals, { now: Date.now(), pipelineId: 'default' });
  * ```
+ * @category Importers
  */
 export function fromHubSpot(payload: HubSpotPayload, options?: HubSpotOptions): ImportResult {
   return guarded(() => {
@@ -92,6 +95,7 @@ export function fromHubSpot(payload: HubSpotPayload, options?: HubSpotOptions): 
  * ```ts
  * const options: HubSpotOptions = { defaultCurrency: 'EUR' };
  * ```
+ * @category Importers
  */
 export interface HubSpotOptions {
   /**
@@ -109,6 +113,7 @@ export interface HubSpotOptions {
  * ```ts
  * const setup: HubSpotSetup = { pipelines: { results: [] }, options: { defaultCurrency: 'USD' } };
  * ```
+ * @category Importers
  */
 export interface HubSpotSetup {
   readonly pipelines: unknown;
@@ -139,6 +144,7 @@ export interface HubSpotSetup {
  * }
  * for await (const { deals, warnings } of streamHubSpot({ pipelines: pipelinesBody }, pages())) await store(deals, warnings);
  * ```
+ * @category Importers
  */
 export function streamHubSpot(setup: HubSpotSetup, pages: Pages): AsyncGenerator<ImportBatch> {
   return streamPages(() => {

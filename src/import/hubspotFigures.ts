@@ -44,6 +44,8 @@ export function hubSpotStageProperties(deal: Deal): Record<string, string> {
  * ```ts
  * toHubSpotTimeProperties(deal)['hs_v2_cumulative_time_in_qualifiedtobuy']; // '1904400000'
  * ```
+ * @category Importers
+ * @function
  */
 export const toHubSpotTimeProperties = /* @__PURE__ */ guarded(function toHubSpotTimeProperties(deal: Deal): Record<string, string> {
   assertDeal(deal);

@@ -15,6 +15,7 @@ import type { ImportBatch, ImportResult } from './types.js';
  * ```ts
  * const payload: PipedrivePayload = { pipelines: { data: [] }, stages: { data: [] }, deals: { data: [] }, flows: {} };
  * ```
+ * @category Importers
  */
 export interface PipedrivePayload {
   readonly pipelines: unknown;
@@ -30,6 +31,7 @@ export interface PipedrivePayload {
  * ```ts
  * fromPipedrive(payload).deals.every((d) => d.layoutId === PIPEDRIVE_LAYOUT_ID); // true
  * ```
+ * @category Importers
  */
 export const PIPEDRIVE_LAYOUT_ID = 'deals';
 export { PIPEDRIVE_WON_STAGE, PIPEDRIVE_LOST_STAGE };
@@ -69,6 +71,7 @@ export { PIPEDRIVE_WON_STAGE, PIPEDRIVE_LOST_STAGE };
  * const { workspace, deals } = fromPipedrive({ pipelines, stages, deals: dealsBody, flows: { 1: flowBody } });
  * conversionFunnel(workspace, deals, { pipelineId: '1' });
  * ```
+ * @category Importers
  */
 export function fromPipedrive(payload: PipedrivePayload): ImportResult {
   return guarded(() => {
@@ -88,6 +91,7 @@ export function fromPipedrive(payload: PipedrivePayload): ImportResult {
  * ```ts
  * const setup: PipedriveSetup = { pipelines: { data: [] }, stages: { data: [] } };
  * ```
+ * @category Importers
  */
 export interface PipedriveSetup {
   readonly pipelines: unknown;
@@ -119,6 +123,7 @@ export interface PipedriveSetup {
  * }
  * for await (const batch of streamPipedrive({ pipelines, stages }, pages())) await store(batch.deals);
  * ```
+ * @category Importers
  */
 export function streamPipedrive(setup: PipedriveSetup, pages: Pages): AsyncGenerator<ImportBatch> {
   return streamPages(() => pipedriveImporter(obj(setup, 'setup'), 'setup'), pages);

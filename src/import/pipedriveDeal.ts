@@ -12,6 +12,7 @@ import { cleanName, id, isObj, looseNumber, obj, optBool, optId, refId, records,
  * ```ts
  * const won = deals.filter((d) => d.stageId === PIPEDRIVE_WON_STAGE);
  * ```
+ * @category Importers
  */
 export const PIPEDRIVE_WON_STAGE = 'won';
 /**
@@ -21,6 +22,7 @@ export const PIPEDRIVE_WON_STAGE = 'won';
  * ```ts
  * const lost = deals.filter((d) => d.stageId === PIPEDRIVE_LOST_STAGE);
  * ```
+ * @category Importers
  */
 export const PIPEDRIVE_LOST_STAGE = 'lost';
 

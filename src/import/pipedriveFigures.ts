@@ -17,6 +17,7 @@ import { indexOf } from '../workspace/lookup.js';
  * const s: PipedriveStatistics = toPipedriveStatistics(workspace, deals, { pipelineId: '1', from: '2024-01-01', to: '2024-04-01' });
  * s.conversion_statistics.won_conversion; // 25
  * ```
+ * @category Importers
  */
 export interface PipedriveStatistics {
   /** As `GET /v1/pipelines/{id}/conversion_statistics` → `data`. Rates in percent. */
@@ -61,6 +62,8 @@ const Options = z.strictObject({ pipelineId: Id, from: Instant, to: Instant });
  * // { conversion_statistics: { stage_conversions: [{ from_stage_id: '1', to_stage_id: '2', conversion_rate: 50 }], won_conversion: 25, lost_conversion: 25 },
  * //   average_age_in_days: { across_all_stages: 12.5, by_stages: [{ stage_id: '2', value: 12.5 }] } }
  * ```
+ * @category Importers
+ * @function
  */
 export const toPipedriveStatistics = /* @__PURE__ */ guarded(function toPipedriveStatistics(ws: Workspace, deals: readonly Deal[], opts: { pipelineId: string; from: Date | number | string; to: Date | number | string }): PipedriveStatistics {
   ws = checkedWorkspace(ws);

@@ -28,6 +28,7 @@ import type { ImportBatch, ImportResult } from './types.js';
  * ```ts
  * const payload: SalesforcePayload = { stages: { records: [] }, opportunities: { records: [] }, history: { records: [] } };
  * ```
+ * @category Importers
  */
 export interface SalesforcePayload {
   readonly stages: unknown;
@@ -44,6 +45,7 @@ export interface SalesforcePayload {
  * ```ts
  * fromSalesforce(payload).workspace.layouts[0].id === SALESFORCE_LAYOUT_ID; // true
  * ```
+ * @category Importers
  */
 export const SALESFORCE_LAYOUT_ID = LAYOUT_ID;
 /**
@@ -53,6 +55,7 @@ export const SALESFORCE_LAYOUT_ID = LAYOUT_ID;
  * ```ts
  * dwellStats(deals, { now: Date.now(), pipelineId: SALESFORCE_STANDARD_PIPELINE_ID });
  * ```
+ * @category Importers
  */
 export const SALESFORCE_STANDARD_PIPELINE_ID = STANDARD_ID;
 
@@ -90,6 +93,7 @@ export const SALESFORCE_STANDARD_PIPELINE_ID = STANDARD_ID;
  * const { workspace, deals } = fromSalesforce({ stages, opportunities, history });
  * dwellStats(deals, { now: Date.now(), pipelineId: 'Opportunity:standard' });
  * ```
+ * @category Importers
  */
 export function fromSalesforce(payload: SalesforcePayload): ImportResult {
   return guarded(() => {
@@ -109,6 +113,7 @@ export function fromSalesforce(payload: SalesforcePayload): ImportResult {
  * ```ts
  * const setup: SalesforceSetupPayload = { stages: { records: [] }, businessProcesses: [], recordTypes: { records: [] } };
  * ```
+ * @category Importers
  */
 export interface SalesforceSetupPayload {
   readonly stages: unknown;
@@ -124,6 +129,7 @@ export interface SalesforceSetupPayload {
  * ```ts
  * const page: SalesforcePage = { opportunities: { records: [] }, history: { records: [] } };
  * ```
+ * @category Importers
  */
 export interface SalesforcePage {
   readonly opportunities: unknown;
@@ -149,6 +155,7 @@ export interface SalesforcePage {
  *   await saveDeals(deals);
  * }
  * ```
+ * @category Importers
  */
 export function streamSalesforce(setup: SalesforceSetupPayload, pages: Pages<SalesforcePage>): AsyncGenerator<ImportBatch> {
   let read: ReturnType<typeof readSalesforceSetup>;

@@ -14,6 +14,7 @@ import { assertDeals } from '../metrics/common.js';
  * const row: StageRow = toStageRows(deals)[0];
  * row.enteredAt; // 1714644000000
  * ```
+ * @category Importers
  */
 export interface StageRow {
   readonly dealId: string;
@@ -43,6 +44,7 @@ export interface StageRow {
  * ```ts
  * STAGE_ROW_COLUMNS[0]; // 'dealId'
  * ```
+ * @category Importers
  */
 export const STAGE_ROW_COLUMNS = [
   'dealId', 'dealName', 'layoutId', 'pipelineId', 'stageId', 'visit', 'enteredAt', 'exitedAt', 'current',
@@ -61,6 +63,8 @@ export const STAGE_ROW_COLUMNS = [
  * toStageRows(deals).filter((r) => r.current).map((r) => [r.dealId, r.stageId]);
  * // [['12345', 'closedwon'], ...]
  * ```
+ * @category Importers
+ * @function
  */
 export const toStageRows = /* @__PURE__ */ guarded(function toStageRows(deals: readonly Deal[]): StageRow[] {
   assertDeals(deals);

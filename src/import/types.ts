@@ -39,6 +39,7 @@ import type { Workspace } from '../model/layout.js';
  * ```ts
  * const w: ImportWarning = { code: 'stage_kept', path: 'stages.data[4]', message: 'stage 7 is deleted in Pipedrive; kept because history names it' };
  * ```
+ * @category Importers
  */
 export interface ImportWarning {
   readonly code: ImportWarningCode;
@@ -54,6 +55,7 @@ export interface ImportWarning {
  * ```ts
  * const drops: ImportWarningCode[] = ['value_dropped', 'row_skipped', 'deal_skipped'];
  * ```
+ * @category Importers
  */
 export type ImportWarningCode =
   | 'stage_kept'
@@ -89,6 +91,7 @@ export type ImportWarningCode =
  * ```ts
  * const { workspace, deals, warnings }: ImportResult = fromPipedrive(payload);
  * ```
+ * @category Importers
  */
 export interface ImportResult {
   readonly workspace: Workspace;
@@ -107,5 +110,6 @@ export interface ImportResult {
  * ```ts
  * for await (const batch of streamHubSpot({ pipelines }, pages)) await save(batch.deals);
  * ```
+ * @category Importers
  */
 export interface ImportBatch { readonly workspace: Workspace; readonly deals: Deal[]; readonly warnings: ImportWarning[] }

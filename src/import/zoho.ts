@@ -28,6 +28,7 @@ import { layoutDraft, readLayouts, readProbabilities, type ZohoLayout } from './
  * ```ts
  * const payload: ZohoPayload = { layouts: [{ id: '1', name: 'Standard' }], pipelines: { 1: { pipeline: [] } }, deals: { data: [] }, stageHistory: {} };
  * ```
+ * @category Importers
  */
 export interface ZohoPayload {
   readonly layouts: unknown;
@@ -74,6 +75,7 @@ export interface ZohoPayload {
  * const { workspace, deals } = fromZoho({ layouts, pipelines: { [layoutId]: pipelineBody }, deals: dealsBody, stageHistory });
  * dwellStats(deals, { now: Date.now() });
  * ```
+ * @category Importers
  */
 export function fromZoho(payload: ZohoPayload): ImportResult {
   return guarded(() => {
@@ -155,6 +157,7 @@ function contextOf(layout: ZohoLayout, drafted: ReturnType<typeof layoutDraft>):
  * ```ts
  * const setup: ZohoSetupPayload = { layouts: [{ id: '1', name: 'Standard' }], pipelines: { 1: { pipeline: [] } }, stageProbabilities: { Qualification: 10 } };
  * ```
+ * @category Importers
  */
 export interface ZohoSetupPayload {
   readonly layouts: unknown;
@@ -170,6 +173,7 @@ export interface ZohoSetupPayload {
  * ```ts
  * const page: ZohoPage = { deals: { data: [] }, stageHistory: [] };
  * ```
+ * @category Importers
  */
 export interface ZohoPage {
   readonly deals: unknown;
@@ -196,6 +200,7 @@ export interface ZohoPage {
  *   await saveDeals(deals);
  * }
  * ```
+ * @category Importers
  */
 export function streamZoho(setup: ZohoSetupPayload, pages: Pages<ZohoPage>): AsyncGenerator<ImportBatch> {
   let layouts: ZohoLayout[] = [];

@@ -13,6 +13,7 @@ export { BusinessDaysOption } from './calendarOption.js';
  * ```ts
  * const saturday: Weekday = 6;
  * ```
+ * @category Metrics
  */
 export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
@@ -41,6 +42,7 @@ export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
  * };
  * dwellStats(deals, { now, businessDays: calendar });
  * ```
+ * @category Metrics
  */
 export interface BusinessCalendar {
   readonly timeZone?: string;

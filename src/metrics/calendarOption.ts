@@ -44,7 +44,10 @@ export const CalendarObject = z.strictObject({
     })
     .optional(),
 });
-/** A validated calendar: hours are minute ranges. */
+/**
+ * A validated calendar: hours are minute ranges.
+ * @category Metrics
+ */
 export type ParsedCalendar = z.output<typeof CalendarObject>;
 
 /** The `businessDays` option of the dwell and rotting metrics: `true` (Saturday and Sunday off) or a calendar. */

@@ -15,6 +15,7 @@ import { assertDeals, checkWindow, parseOptions } from './common.js';
  * ```ts
  * conversionFunnel(ws, deals, { pipelineId: 'new-cars' }).stages.map((s: FunnelStage) => s.conversionRate);
  * ```
+ * @category Metrics
  */
 export interface FunnelStage {
   readonly stageId: string;
@@ -33,6 +34,7 @@ export interface FunnelStage {
  * ```ts
  * const { stages, wonRate }: Funnel = conversionFunnel(ws, deals, { pipelineId: 'new-cars' });
  * ```
+ * @category Metrics
  */
 export interface Funnel {
   readonly pipelineId: string;
@@ -73,6 +75,8 @@ const FunnelOptions = z.strictObject({ pipelineId: Id, from: Instant.optional(),
  * conversionFunnel(ws, deals, { pipelineId: 'new-cars', from: '2026-01-01', to: '2026-04-01' }).stages[0];
  * // { stageId: 'requirements', entered: 40, advanced: 31, conversionRate: 0.775 }
  * ```
+ * @category Metrics
+ * @function
  */
 export const conversionFunnel = /* @__PURE__ */ guarded(function conversionFunnel(ws: Workspace, deals: readonly Deal[], opts: { pipelineId: string; from?: Date | number | string; to?: Date | number | string }): Funnel {
   ws = checkedWorkspace(ws);

@@ -15,6 +15,7 @@ import { valueFits } from './valueFits.js';
  * ```ts
  * const then: DealState | null = dealAt(deal, '2026-03-03T12:00:00Z');
  * ```
+ * @category Metrics
  */
 export interface DealState {
   readonly dealId: string;
@@ -55,6 +56,8 @@ export interface DealState {
  * // { dealId: 'd1', pipelineId: 'new-cars', stageId: 'requirements', outcome: 'open', forecastCategory: 'pipeline',
  * //   amount: 12000, currency: 'EUR', probability: 10, closingDate: '2026-06-30', ownerId: 'ann' }
  * ```
+ * @category Metrics
+ * @function
  */
 export const dealAt = /* @__PURE__ */ guarded(function dealAt(deal: Deal, instant: Date | number | string): DealState | null {
   assertDeal(deal);

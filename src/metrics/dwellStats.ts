@@ -12,6 +12,7 @@ import { BusinessDaysOption, workingTime, type BusinessCalendar, type WorkingTim
  * ```ts
  * for (const row of dwellStats(deals, { now })) console.log(row.stageId, row.medianMs / 86_400_000, 'days');
  * ```
+ * @category Metrics
  */
 export interface DwellRow {
   readonly pipelineId: string | null;
@@ -56,6 +57,8 @@ export const DwellOptions = z.strictObject({
  * dwellStats(deals, { now: Date.now(), pipelineId: 'new-cars' });
  * // [{ pipelineId: 'new-cars', stageId: 'quote', visits: 12, meanMs: 3.2e8, medianMs: 2.6e8, p90Ms: 6.9e8, maxMs: 8.1e8 }, ...]
  * ```
+ * @category Metrics
+ * @function
  */
 export const dwellStats = /* @__PURE__ */ guarded(function dwellStats(
   deals: readonly Deal[],

@@ -24,6 +24,8 @@ import { DwellGroups, DwellOptions, type DwellRow } from './dwellStats.js';
  * }
  * dwellStatsOfVisits(rows, { now: Date.now(), pipelineId: 'new-cars' }); // same as dwellStats(deals, ...)
  * ```
+ * @category Metrics
+ * @function
  */
 export const dwellStatsOfVisits = /* @__PURE__ */ guarded(function dwellStatsOfVisits(
   visits: Iterable<VisitRow>,

@@ -13,6 +13,7 @@ import { assertDeals, checkWindow, parseOptions } from './common.js';
  * ```ts
  * movementStats(ws, deals, { from, to }).betweenStages.map((m: MoveCount) => `${m.from} → ${m.to}: ${m.count}`);
  * ```
+ * @category Metrics
  */
 export interface MoveCount {
   readonly from: string | null;
@@ -27,6 +28,7 @@ export interface MoveCount {
  * ```ts
  * const { newDeals, won, lost, leftOpen }: MovementStats = movementStats(ws, deals, { from: '2026-03-01', to: '2026-04-01' });
  * ```
+ * @category Metrics
  */
 export interface MovementStats {
   readonly newDeals: number;
@@ -62,6 +64,8 @@ const MovementOptions = z.strictObject({ from: Instant, to: Instant, pipelineId:
  * movementStats(ws, deals, { from: '2026-03-01', to: '2026-04-01', pipelineId: 'new-cars' });
  * // { newDeals: 14, won: 3, lost: 2, leftOpen: 21, betweenStages: [{ from: 'requirements', to: 'test-drive', count: 9 }, ...], ... }
  * ```
+ * @category Metrics
+ * @function
  */
 export const movementStats = /* @__PURE__ */ guarded(function movementStats(ws: Workspace, deals: readonly Deal[], opts: { from: Date | number | string; to: Date | number | string; pipelineId?: string }): MovementStats {
   ws = checkedWorkspace(ws);

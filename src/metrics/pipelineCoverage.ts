@@ -14,6 +14,7 @@ import { assertTimelines, stateAt } from './dealAt.js';
  * ```ts
  * const eur: Coverage | undefined = pipelineCoverage(ws, deals, { from, to, target: 100_000 }).EUR;
  * ```
+ * @category Metrics
  */
 export interface Coverage {
   /** Open deals closing in the period. */
@@ -60,6 +61,8 @@ const dateOf = (t: number): string => new Date(t).toISOString().slice(0, 10);
  * pipelineCoverage(ws, deals, { from: '2026-04-01', to: '2026-07-01', target: { EUR: 100_000 } }).EUR;
  * // { count: 2, total: 250000, weighted: 110000, target: 100000, coverage: 2.5, weightedCoverage: 1.1 }
  * ```
+ * @category Metrics
+ * @function
  */
 export const pipelineCoverage = /* @__PURE__ */ guarded(function pipelineCoverage(
   ws: Workspace,

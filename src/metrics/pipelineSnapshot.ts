@@ -74,6 +74,8 @@ function record(tally: Tally): Record<string, WeightedTotals> {
  * pipelineSnapshot(ws, deals, '2026-03-11T00:00:00Z', { pipelineId: 'new-cars' }).EUR;
  * // { count: 2, total: 30000, weighted: 13000, byStage: { quote: { count: 1, total: 20000, weighted: 12000 }, ... }, ... }
  * ```
+ * @category Metrics
+ * @function
  */
 export const pipelineSnapshot = /* @__PURE__ */ guarded(function pipelineSnapshot(
   ws: Workspace,

@@ -16,6 +16,7 @@ import { valueFits } from './valueFits.js';
  * ```ts
  * const pushed: WaterfallBucket | undefined = pipelineWaterfall(ws, deals, { from, to }).EUR?.pushedOut;
  * ```
+ * @category Metrics
  */
 export interface WaterfallBucket {
   /** Distinct deals in the bucket. */
@@ -33,6 +34,7 @@ export interface WaterfallBucket {
  * ```ts
  * const eur: WaterfallCurrency | undefined = pipelineWaterfall(ws, deals, { from, to }).EUR;
  * ```
+ * @category Metrics
  */
 export interface WaterfallCurrency {
   readonly start: WaterfallBucket;
@@ -93,6 +95,8 @@ const BUCKETS: readonly BucketName[] = ['start', 'created', 'pulledIn', 'increas
  * const eur = pipelineWaterfall(ws, deals, { from: '2026-03-01', to: '2026-04-01', closingTo: '2026-06-30' }).EUR;
  * // { start: { count: 2, amount: 15000, dealIds: ['a', 'b'] }, created: { count: 1, amount: 8000, dealIds: ['c'] }, ..., end: { count: 2, amount: 20000, ... } }
  * ```
+ * @category Metrics
+ * @function
  */
 export const pipelineWaterfall = /* @__PURE__ */ guarded(function pipelineWaterfall(
   ws: Workspace,

@@ -35,6 +35,8 @@ export const RotsAtOptions = z.strictObject({
  * const hours = [['09:00', '17:00']] as const;
  * rotsAt(ws, deal, { businessDays: { timeZone: 'America/New_York', hours: { 1: hours, 2: hours, 3: hours, 4: hours, 5: hours } } });
  * ```
+ * @category Metrics
+ * @function
  */
 export const rotsAt = /* @__PURE__ */ guarded(function rotsAt(
   ws: Workspace,

@@ -12,6 +12,7 @@ import { assertTimelines, stateAt } from './dealAt.js';
  * ```ts
  * const { winRate, medianCycleMs }: SalesCycle = salesCycle(deals, { from: '2026-01-01', to: '2026-04-01' });
  * ```
+ * @category Metrics
  */
 export interface SalesCycle {
   readonly won: number;
@@ -38,6 +39,7 @@ export interface SalesCycle {
  * ```ts
  * const eur: CurrencyWinRate | undefined = salesCycle(deals, { from, to }).byCurrency.EUR;
  * ```
+ * @category Metrics
  */
 export interface CurrencyWinRate {
   won: number;
@@ -72,6 +74,8 @@ const CycleOptions = z.strictObject({ from: Instant, to: Instant });
  * salesCycle(deals, { from: '2026-01-01', to: '2026-04-01' });
  * // { won: 12, lost: 8, winRate: 0.6, meanCycleMs: 2.1e9, medianCycleMs: 1.8e9, winRateByValue: 0.71, byCurrency: { EUR: { ... } } }
  * ```
+ * @category Metrics
+ * @function
  */
 export const salesCycle = /* @__PURE__ */ guarded(function salesCycle(deals: readonly Deal[], opts: { from: Date | number | string; to: Date | number | string }): SalesCycle {
   const { from, to } = parseOptions(CycleOptions, opts);

@@ -12,6 +12,7 @@ import { closingIn } from './salesCycle.js';
  * ```ts
  * const eur: SalesVelocity | undefined = salesVelocity(deals, { from, to }).EUR;
  * ```
+ * @category Metrics
  */
 export interface SalesVelocity {
   /** Deals open at the end of the period. */
@@ -50,6 +51,8 @@ const VelocityOptions = z.strictObject(WindowShape);
  * salesVelocity(deals, { from: '2026-03-01', to: '2026-04-01' }).EUR;
  * // { openDeals: 20, won: 4, lost: 4, winRate: 0.5, averageWonAmount: 25000, averageCycleDays: 30, velocityPerDay: 8333.33 }
  * ```
+ * @category Metrics
+ * @function
  */
 export const salesVelocity = /* @__PURE__ */ guarded(function salesVelocity(deals: readonly Deal[], opts: { from: Date | number | string; to: Date | number | string }): Record<string, SalesVelocity> {
   const { from, to } = parseOptions(VelocityOptions, opts);

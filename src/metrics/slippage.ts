@@ -11,6 +11,7 @@ import { assertChangeLog, changeInstants } from './dealAt.js';
  * ```ts
  * slippage(deals, { from, to }).deals.filter((d: SlippingDeal) => d.pushes > 1); // serial slippers
  * ```
+ * @category Metrics
  */
 export interface SlippingDeal {
   readonly dealId: string;
@@ -33,6 +34,7 @@ export interface SlippingDeal {
  * ```ts
  * const { totals }: Slippage = slippage(deals, { from: '2026-03-01', to: '2026-04-01' });
  * ```
+ * @category Metrics
  */
 export interface Slippage {
   /** Deals pushed at least once, the most days pushed first. */
@@ -117,6 +119,8 @@ const dateOf = (t: number): string => new Date(t).toISOString().slice(0, 10);
  * // { deals: [{ dealId: 'a', pushes: 2, daysPushed: 46, closingDateBefore: '2026-03-15', closingDateAfter: '2026-04-30', pushedOut: true }],
  * //   totals: { deals: 1, pushes: 2, daysPushed: 46, pushedOut: 1, pushedOutIds: ['a'] } }
  * ```
+ * @category Metrics
+ * @function
  */
 export const slippage = /* @__PURE__ */ guarded(function slippage(deals: readonly Deal[], opts: { from: Date | number | string; to: Date | number | string }): Slippage {
   const { from, to } = parseOptions(SlippageOptions, opts);

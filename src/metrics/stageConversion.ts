@@ -15,6 +15,7 @@ import { assertDeals, checkWindow, parseOptions, WindowShape } from './common.js
  * ```ts
  * stageConversion(ws, deals, { pipelineId, from, to }).stageConversions.filter((c: StageConversion) => c.toStageId === 'won');
  * ```
+ * @category Metrics
  */
 export interface StageConversion {
   readonly fromStageId: string;
@@ -34,6 +35,7 @@ export interface StageConversion {
  * ```ts
  * const { wonConversion }: StageConversionStats = stageConversion(ws, deals, { pipelineId: 'new-cars', from, to });
  * ```
+ * @category Metrics
  */
 export interface StageConversionStats {
   readonly pipelineId: string;
@@ -77,6 +79,8 @@ const ConversionOptions = z.strictObject({ ...WindowShape, pipelineId: Id });
  * stageConversion(ws, deals, { pipelineId: 'new-cars', from: '2026-03-01', to: '2026-04-01' }).stageConversions[0];
  * // { fromStageId: 'requirements', toStageId: 'test-drive', entered: 40, converted: 31, conversionRate: 0.775 }
  * ```
+ * @category Metrics
+ * @function
  */
 export const stageConversion = /* @__PURE__ */ guarded(function stageConversion(
   ws: Workspace,

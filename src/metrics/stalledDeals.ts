@@ -16,6 +16,7 @@ import { BusinessDaysOption, workingTime, type BusinessCalendar } from './calend
  * ```ts
  * stalledDeals(ws, deals, { now }).forEach((s: StalledDeal) => remind(s.dealId));
  * ```
+ * @category Metrics
  */
 export interface StalledDeal {
   readonly dealId: string;
@@ -69,6 +70,8 @@ const StalledOptions = z.strictObject({
  * stalledDeals(ws, deals, { now: '2026-03-20T00:00:00Z' });
  * // [{ dealId: 'd7', name: 'Fleet', ownerId: 'ann', amount: 90000, currency: 'EUR', pipelineId: 'new-cars', stageId: 'quote', dwellMs: 1_209_600_000, thresholdMs: 864_000_000 }]
  * ```
+ * @category Metrics
+ * @function
  */
 export const stalledDeals = /* @__PURE__ */ guarded(function stalledDeals(
   ws: Workspace,

@@ -12,6 +12,7 @@ import { NowOptions, parseOptions } from './common.js';
  * ```ts
  * timeInStages(deal, { now }).filter((t: StageTime) => t.visits > 1); // stages the deal came back to
  * ```
+ * @category Metrics
  */
 export interface StageTime {
   readonly pipelineId: string | null;
@@ -44,6 +45,8 @@ export interface StageTime {
  * timeInStages(deal, { now: day6 }).find((r) => r.stageId === 'quote');
  * // { visits: 2, latestMs: 1 day, cumulativeMs: 3 days, current: true, lastExitedAt: null, ... }
  * ```
+ * @category Metrics
+ * @function
  */
 export const timeInStages = /* @__PURE__ */ guarded(function timeInStages(deal: Deal, opts: { now: Date | number | string }): StageTime[] {
   assertDeal(deal);
@@ -91,6 +94,8 @@ export const timeInStages = /* @__PURE__ */ guarded(function timeInStages(deal: 
  * stageAt(deal, '2026-03-03T12:00:00Z'); // { pipelineId: 'new-cars', stageId: 'test-drive' }
  * stageAt(deal, 0); // null
  * ```
+ * @category Metrics
+ * @function
  */
 export const stageAt = /* @__PURE__ */ guarded(function stageAt(deal: Deal, instant: Date | number | string): { pipelineId: string | null; stageId: string } | null {
   assertDeal(deal);

@@ -13,6 +13,7 @@ import { ownOrSet } from '../_internal/records.js';
  * ```ts
  * Object.entries(weightedPipeline(ws, deals).EUR?.byStage ?? {}).map(([stageId, t]: [string, WeightedTotals]) => [stageId, t.weighted]);
  * ```
+ * @category Metrics
  */
 export interface WeightedTotals {
   count: number;
@@ -27,6 +28,7 @@ export interface WeightedTotals {
  * ```ts
  * const eur: WeightedCurrency | undefined = weightedPipeline(ws, deals).EUR;
  * ```
+ * @category Metrics
  */
 export interface WeightedCurrency extends WeightedTotals {
   readonly byPipeline: Record<string, WeightedTotals>;
@@ -58,6 +60,8 @@ function add(into: Record<string, WeightedTotals>, key: string, amount: number, 
  * weightedPipeline(ws, deals).EUR;
  * // { count: 2, total: 70000, weighted: 30000, byStage: { quote: { count: 1, total: 30000, weighted: 18000 }, ... }, ... }
  * ```
+ * @category Metrics
+ * @function
  */
 export const weightedPipeline = /* @__PURE__ */ guarded(function weightedPipeline(ws: Workspace, deals: readonly Deal[]): Record<string, WeightedCurrency> {
   ws = checkedWorkspace(ws);

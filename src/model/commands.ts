@@ -12,6 +12,7 @@ import { DealInput, DealPatch } from './deal.js';
  * ```ts
  * applyWorkspace(ws, { type: 'setTransitionRules', pipelineId: 'new-cars', rules: { allowSkip: true, creationStageIds: null } }, { at: Date.now() });
  * ```
+ * @category Model
  */
 export const TransitionRulesPatch = z.strictObject({
   allowSkip: z.boolean().optional(),
@@ -21,7 +22,10 @@ export const TransitionRulesPatch = z.strictObject({
   creationStageIds: TransitionRules.shape.creationStageIds.unwrap().nullable().optional(),
   allowed: TransitionRules.shape.allowed.unwrap().nullable().optional(),
 });
-/** @see {@link TransitionRulesPatch} */
+/**
+ * @see {@link TransitionRulesPatch}
+ * @category Model
+ */
 export type TransitionRulesPatch = z.infer<typeof TransitionRulesPatch>;
 
 const StageIdList = z.array(Id).min(1).max(10000);
@@ -32,6 +36,7 @@ const StageIdList = z.array(Id).min(1).max(10000);
  * ```ts
  * StageMap.parse({ requirements: 'show-models' });
  * ```
+ * @category Model
  */
 export const StageMap = safeRecord(Id);
 
@@ -42,6 +47,7 @@ export const StageMap = safeRecord(Id);
  * ```ts
  * WorkspaceCommand.parse({ type: 'renamePipeline', pipelineId: 'new-cars', name: 'New vehicles' });
  * ```
+ * @category Model
  */
 export const WorkspaceCommand = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('addLayout'), layoutId: Id, name: Name, stages: z.array(StageDef).min(1).max(10000) }),
@@ -70,7 +76,10 @@ export const WorkspaceCommand = z.discriminatedUnion('type', [
     transferTo: z.strictObject({ pipelineId: Id, stageMap: StageMap.optional() }).optional(),
   }),
 ]);
-/** A parsed workspace command. */
+/**
+ * A parsed workspace command.
+ * @category Model
+ */
 export type WorkspaceCommand = z.output<typeof WorkspaceCommand>;
 /**
  * A workspace command as a host writes it (rules fields optional).
@@ -79,6 +88,7 @@ export type WorkspaceCommand = z.output<typeof WorkspaceCommand>;
  * ```ts
  * const command: WorkspaceCommandInput = { type: 'setDefaultPipeline', layoutId: 'sales', pipelineId: 'used-cars' };
  * ```
+ * @category Model
  */
 export type WorkspaceCommandInput = z.input<typeof WorkspaceCommand>;
 
@@ -111,6 +121,7 @@ const CloseDeal = z.strictObject({
  * ```ts
  * DealCommand.parse({ type: 'moveToStage', stageId: 'quote' });
  * ```
+ * @category Model
  */
 export const DealCommand = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('createDeal'), deal: DealInput, ...Bypass }),
@@ -120,7 +131,10 @@ export const DealCommand = z.discriminatedUnion('type', [
   CloseDeal,
   z.strictObject({ type: z.literal('reopenDeal'), stageId: Id, ...Bypass }),
 ]);
-/** A parsed deal command. */
+/**
+ * A parsed deal command.
+ * @category Model
+ */
 export type DealCommand = z.output<typeof DealCommand>;
 /**
  * A deal command as a host writes it.
@@ -129,6 +143,7 @@ export type DealCommand = z.output<typeof DealCommand>;
  * ```ts
  * const command: DealCommandInput = { type: 'closeDeal', outcome: 'won' };
  * ```
+ * @category Model
  */
 export type DealCommandInput = z.input<typeof DealCommand>;
 
@@ -139,13 +154,17 @@ export type DealCommandInput = z.input<typeof DealCommand>;
  * ```ts
  * applyWorkspace(ws, command, { at: Date.now(), limits: { maxStagesPerLayout: 250 } });
  * ```
+ * @category Model
  */
 export const Limits = z.strictObject({
   maxStagesPerLayout: z.number().int().min(1).max(10000).optional(),
   maxPipelinesPerLayout: z.number().int().min(1).max(10000).optional(),
   maxLayouts: z.number().int().min(1).max(100000).optional(),
 });
-/** @see {@link Limits} */
+/**
+ * @see {@link Limits}
+ * @category Model
+ */
 export type Limits = { maxStagesPerLayout: number; maxPipelinesPerLayout: number; maxLayouts: number };
 
 /**
@@ -155,6 +174,7 @@ export type Limits = { maxStagesPerLayout: number; maxPipelinesPerLayout: number
  * ```ts
  * DEFAULT_LIMITS.maxPipelinesPerLayout; // 50
  * ```
+ * @category Model
  */
 export const DEFAULT_LIMITS: Limits = Object.freeze({ maxStagesPerLayout: 100, maxPipelinesPerLayout: 50, maxLayouts: 1000 });
 
@@ -165,6 +185,7 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({ maxStagesPerLayout: 100, m
  * ```ts
  * CommandContext.parse({ at: '2026-03-02T09:00:00Z', by: 'ann' }); // { at: 1772442000000, by: 'ann' }
  * ```
+ * @category Model
  */
 export const CommandContext = z.strictObject({
   at: Instant,
@@ -178,6 +199,7 @@ export const CommandContext = z.strictObject({
  * ```ts
  * const ctx: CommandContextInput = { at: new Date(), by: 'ann', limits: { maxStagesPerLayout: 200 } };
  * ```
+ * @category Model
  */
 export type CommandContextInput = z.input<typeof CommandContext>;
 /** A parsed context. */
@@ -194,9 +216,13 @@ export interface Context {
  * ```ts
  * BulkChange.parse({ type: 'moveToPipeline', pipelineId: 'used-cars', stageMap: { requirements: 'show-models' } });
  * ```
+ * @category Model
  */
 export const BulkChange = z.discriminatedUnion('type', [MoveToStage, MoveToPipeline, UpdateDeal, CloseDeal]);
-/** A parsed bulk change. */
+/**
+ * A parsed bulk change.
+ * @category Model
+ */
 export type BulkChange = z.output<typeof BulkChange>;
 /**
  * A bulk change as a host writes it.
@@ -205,6 +231,7 @@ export type BulkChange = z.output<typeof BulkChange>;
  * ```ts
  * const change: BulkChangeInput = { type: 'closeDeal', outcome: 'lost', lostReason: 'Price' };
  * ```
+ * @category Model
  */
 export type BulkChangeInput = z.input<typeof BulkChange>;
 
@@ -215,6 +242,7 @@ export type BulkChangeInput = z.input<typeof BulkChange>;
  * ```ts
  * BulkContext.parse({ at: '2026-03-10T09:00:00Z', by: 'manager', mode: 'atomic' }).at; // 1773133200000
  * ```
+ * @category Model
  */
 export const BulkContext = CommandContext.extend({ mode: z.enum(['atomic', 'bestEffort']) });
 /**
@@ -224,5 +252,6 @@ export const BulkContext = CommandContext.extend({ mode: z.enum(['atomic', 'best
  * ```ts
  * const ctx: BulkContextInput = { at: new Date(), by: 'manager', mode: 'bestEffort' };
  * ```
+ * @category Model
  */
 export type BulkContextInput = z.input<typeof BulkContext>;

@@ -9,6 +9,7 @@ import { ForecastCategory, Outcome } from './stage.js';
  * ```ts
  * deal.history.map((v: StageVisit) => `${v.stageId} since ${new Date(v.enteredAt).toISOString()}`);
  * ```
+ * @category Model
  */
 export const StageVisit = z.strictObject({
   pipelineId: Id.nullable(),
@@ -24,7 +25,10 @@ export const StageVisit = z.strictObject({
   by: Id.nullable(),
   bypassedRules: z.boolean(),
 });
-/** @see {@link StageVisit} */
+/**
+ * @see {@link StageVisit}
+ * @category Model
+ */
 export type StageVisit = z.infer<typeof StageVisit>;
 
 /**
@@ -34,6 +38,7 @@ export type StageVisit = z.infer<typeof StageVisit>;
  * ```ts
  * const row: VisitRow = { dealId: 'd1', layoutId: 'sales', pipelineId: 'new-cars', stageId: 'quote', enteredAt: 0, exitedAt: null };
  * ```
+ * @category Model
  */
 export interface VisitRow {
   readonly dealId: string;
@@ -52,9 +57,13 @@ export interface VisitRow {
  * ```ts
  * const field: TrackedField = 'closingDate';
  * ```
+ * @category Model
  */
 export const TrackedField = z.enum(['amount', 'currency', 'closingDate', 'probability', 'ownerId']);
-/** @see {@link TrackedField} */
+/**
+ * @see {@link TrackedField}
+ * @category Model
+ */
 export type TrackedField = z.infer<typeof TrackedField>;
 
 /**
@@ -66,6 +75,7 @@ export type TrackedField = z.infer<typeof TrackedField>;
  * ```ts
  * const pushed: FieldChange = { at: Date.parse('2026-03-04T10:00:00Z'), by: 'ann', field: 'closingDate', from: '2026-03-31', to: '2026-04-30' };
  * ```
+ * @category Model
  */
 export const FieldChange = z.strictObject({
   at: EpochMs,
@@ -74,7 +84,10 @@ export const FieldChange = z.strictObject({
   from: z.union([z.number(), Text, z.null()]),
   to: z.union([z.number(), Text, z.null()]),
 });
-/** @see {@link FieldChange} */
+/**
+ * @see {@link FieldChange}
+ * @category Model
+ */
 export type FieldChange = z.infer<typeof FieldChange>;
 
 /**
@@ -84,6 +97,7 @@ export type FieldChange = z.infer<typeof FieldChange>;
  * ```ts
  * const result = Deal.safeParse(JSON.parse(row.body)); // validate a deal read from your own storage
  * ```
+ * @category Model
  */
 export const Deal = z.strictObject({
   id: Id,
@@ -105,7 +119,10 @@ export const Deal = z.strictObject({
   /** The change log, oldest first; absent on deals stored before 0.2 (see `dealAt`). */
   changes: z.array(FieldChange).optional(),
 });
-/** @see {@link Deal} */
+/**
+ * @see {@link Deal}
+ * @category Model
+ */
 export type Deal = Omit<z.infer<typeof Deal>, 'fields'> & { fields: Record<string, JsonValue> };
 
 /**
@@ -115,6 +132,7 @@ export type Deal = Omit<z.infer<typeof Deal>, 'fields'> & { fields: Record<strin
  * ```ts
  * const input: DealInput = { id: 'd1', layoutId: 'sales', name: 'Fleet of 3', amount: 90000, currency: 'EUR', fields: { source: 'web' } };
  * ```
+ * @category Model
  */
 export const DealInput = z.strictObject({
   id: Id,
@@ -130,7 +148,10 @@ export const DealInput = z.strictObject({
   lostReason: LostReasonText.optional(),
   fields: JsonRecord.optional(),
 });
-/** @see {@link DealInput} */
+/**
+ * @see {@link DealInput}
+ * @category Model
+ */
 export type DealInput = z.input<typeof DealInput>;
 
 /**
@@ -140,6 +161,7 @@ export type DealInput = z.input<typeof DealInput>;
  * ```ts
  * applyDeal(ws, deal, { type: 'updateDeal', patch: { amount: 50000, fields: { color: 'red' }, removeFields: ['trim'] } }, { at: Date.now() });
  * ```
+ * @category Model
  */
 export const DealPatch = z.strictObject({
   name: Name.optional(),
@@ -152,5 +174,8 @@ export const DealPatch = z.strictObject({
   fields: JsonRecord.optional(),
   removeFields: z.array(Id).max(1000).optional(),
 });
-/** @see {@link DealPatch} */
+/**
+ * @see {@link DealPatch}
+ * @category Model
+ */
 export type DealPatch = z.infer<typeof DealPatch>;

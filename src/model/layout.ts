@@ -11,6 +11,7 @@ import { Pipeline } from './pipeline.js';
  * const layout: Layout = ws.layouts.find((l) => l.id === 'sales')!;
  * layout.defaultPipelineId; // 'new-cars'
  * ```
+ * @category Model
  */
 export const Layout = z.strictObject({
   id: Id,
@@ -19,7 +20,10 @@ export const Layout = z.strictObject({
   pipelines: z.array(Pipeline).max(10000),
   defaultPipelineId: Id.nullable(),
 });
-/** @see {@link Layout} */
+/**
+ * @see {@link Layout}
+ * @category Model
+ */
 export type Layout = z.output<typeof Layout>;
 
 /**
@@ -29,10 +33,14 @@ export type Layout = z.output<typeof Layout>;
  * ```ts
  * const ws: Workspace = emptyWorkspace();
  * ```
+ * @category Model
  */
 export const Workspace = z.strictObject({
   version: z.number().int().min(0),
   layouts: z.array(Layout).max(100000),
 });
-/** @see {@link Workspace} */
+/**
+ * @see {@link Workspace}
+ * @category Model
+ */
 export type Workspace = z.output<typeof Workspace>;

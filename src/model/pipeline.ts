@@ -9,6 +9,7 @@ import { RotAfterDays } from './stage.js';
  * ```ts
  * PipelineStage.parse({ stageId: 'quote', probability: 50, rotAfterDays: 10, requiredFields: ['amount'] });
  * ```
+ * @category Model
  */
 export const PipelineStage = z.strictObject({
   stageId: Id,
@@ -16,7 +17,10 @@ export const PipelineStage = z.strictObject({
   rotAfterDays: RotAfterDays.optional(),
   requiredFields: z.array(SafeKey).max(100).optional(),
 });
-/** @see {@link PipelineStage} */
+/**
+ * @see {@link PipelineStage}
+ * @category Model
+ */
 export type PipelineStage = z.infer<typeof PipelineStage>;
 
 /**
@@ -26,6 +30,7 @@ export type PipelineStage = z.infer<typeof PipelineStage>;
  * ```ts
  * TransitionRules.parse({ allowSkip: false }); // { allowSkip: false, allowBackward: true, allowReopen: true, requireLostReason: false }
  * ```
+ * @category Model
  */
 export const TransitionRules = z.strictObject({
   allowSkip: z.boolean().default(true),
@@ -35,7 +40,10 @@ export const TransitionRules = z.strictObject({
   creationStageIds: z.array(Id).min(1).max(100).optional(),
   allowed: safeRecord(z.array(Id).max(100)).optional(),
 });
-/** @see {@link TransitionRules} */
+/**
+ * @see {@link TransitionRules}
+ * @category Model
+ */
 export type TransitionRules = z.output<typeof TransitionRules>;
 /**
  * The input form of {@link TransitionRules}: every field optional.
@@ -44,6 +52,7 @@ export type TransitionRules = z.output<typeof TransitionRules>;
  * ```ts
  * const rules: TransitionRulesInput = { allowBackward: false, allowed: { quote: ['negotiation', 'lost'] } };
  * ```
+ * @category Model
  */
 export type TransitionRulesInput = z.input<typeof TransitionRules>;
 
@@ -54,6 +63,7 @@ export type TransitionRulesInput = z.input<typeof TransitionRules>;
  * ```ts
  * DEFAULT_RULES; // { allowSkip: true, allowBackward: true, allowReopen: true, requireLostReason: false }
  * ```
+ * @category Model
  */
 export const DEFAULT_RULES: TransitionRules = Object.freeze({
   allowSkip: true,
@@ -70,6 +80,7 @@ export const DEFAULT_RULES: TransitionRules = Object.freeze({
  * const pipeline: Pipeline = ws.layouts[0].pipelines[0];
  * pipeline.standard; // true for the standard pipeline
  * ```
+ * @category Model
  */
 export const Pipeline = z.strictObject({
   id: Id,
@@ -79,5 +90,8 @@ export const Pipeline = z.strictObject({
   stages: z.array(PipelineStage).min(1).max(10000),
   rules: TransitionRules,
 });
-/** @see {@link Pipeline} */
+/**
+ * @see {@link Pipeline}
+ * @category Model
+ */
 export type Pipeline = z.output<typeof Pipeline>;

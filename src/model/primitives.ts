@@ -151,6 +151,7 @@ export const Probability = z.number().min(0).max(100);
  * ```ts
  * MAX_AMOUNT; // 1e15
  * ```
+ * @category Model
  */
 export const MAX_AMOUNT = 1e15;
 
@@ -170,6 +171,7 @@ export const Currency = z.string().regex(/^[A-Z]{3}$/, { message: 'expected a 3-
  * ```ts
  * const fields: Record<string, JsonValue> = { tradeIn: { model: 'Golf', year: 2015 }, tags: ['vip'] };
  * ```
+ * @category Model
  */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 

@@ -8,9 +8,13 @@ import { Id, Name, Probability } from './primitives.js';
  * ```ts
  * Outcome.parse('won'); // 'won'
  * ```
+ * @category Model
  */
 export const Outcome = z.enum(['open', 'won', 'lost']);
-/** @see {@link Outcome} */
+/**
+ * @see {@link Outcome}
+ * @category Model
+ */
 export type Outcome = z.infer<typeof Outcome>;
 
 /**
@@ -20,9 +24,13 @@ export type Outcome = z.infer<typeof Outcome>;
  * ```ts
  * ForecastCategory.options; // ['pipeline', 'best_case', 'commit', 'closed', 'omitted']
  * ```
+ * @category Model
  */
 export const ForecastCategory = z.enum(['pipeline', 'best_case', 'commit', 'closed', 'omitted']);
-/** @see {@link ForecastCategory} */
+/**
+ * @see {@link ForecastCategory}
+ * @category Model
+ */
 export type ForecastCategory = z.infer<typeof ForecastCategory>;
 
 /** Days after which a deal sitting in a stage is stalled ("rotting"). 0 turns rotting off. */
@@ -35,6 +43,7 @@ export const RotAfterDays = z.number().min(0).max(36500);
  * ```ts
  * StageDef.parse({ id: 'quote', name: 'Quote', probability: 60, outcome: 'open', forecastCategory: 'best_case', rotAfterDays: 10 });
  * ```
+ * @category Model
  */
 export const StageDef = z.strictObject({
   id: Id,
@@ -44,7 +53,10 @@ export const StageDef = z.strictObject({
   forecastCategory: ForecastCategory,
   rotAfterDays: RotAfterDays.optional(),
 });
-/** @see {@link StageDef} */
+/**
+ * @see {@link StageDef}
+ * @category Model
+ */
 export type StageDef = z.infer<typeof StageDef>;
 
 /**
@@ -54,6 +66,7 @@ export type StageDef = z.infer<typeof StageDef>;
  * ```ts
  * applyWorkspace(ws, { type: 'updateStage', layoutId: 'sales', stageId: 'quote', patch: { probability: 65, rotAfterDays: null } }, { at: Date.now() });
  * ```
+ * @category Model
  */
 export const StagePatch = z.strictObject(
   {
@@ -69,5 +82,8 @@ export const StagePatch = z.strictObject(
         : undefined,
   },
 );
-/** @see {@link StagePatch} */
+/**
+ * @see {@link StagePatch}
+ * @category Model
+ */
 export type StagePatch = z.infer<typeof StagePatch>;

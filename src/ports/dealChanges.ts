@@ -7,6 +7,7 @@ import type { DealChange, DealSaveOptions } from './repositories.js';
 /**
  * One change of a save as checked: each member read once, so that what a store writes is what
  * was checked.
+ * @category Storage
  */
 export interface CheckedDealChange {
   readonly deal: Deal;
@@ -16,7 +17,10 @@ export interface CheckedDealChange {
   readonly index: number;
 }
 
-/** A save's input as checked by {@link checkDealChanges}. */
+/**
+ * A save's input as checked by {@link checkDealChanges}.
+ * @category Storage
+ */
 export interface CheckedDealSave {
   readonly changes: CheckedDealChange[];
   readonly events: readonly DealEvent[];
@@ -43,6 +47,7 @@ function bad(path: string, what: string, details: Record<string, unknown> = {}):
  * ```ts
  * checkDealChanges([{ deal, expectedVersion: 1.5 }]); // throws invalid_input naming changes[0].expectedVersion
  * ```
+ * @category Storage
  */
 export function checkDealChanges(changes: unknown, options?: unknown): CheckedDealSave {
   if (!Array.isArray(changes)) bad('changes', 'expected an array of { deal, expectedVersion }');

@@ -9,6 +9,7 @@ import type { Deal } from '../model/deal.js';
  * ```ts
  * const sort: DealSort = 'closingDate';
  * ```
+ * @category Storage
  */
 export type DealSort = 'id' | 'name' | 'amount' | 'closingDate' | 'updatedAt' | 'stageEnteredAt';
 
@@ -19,6 +20,7 @@ export type DealSort = 'id' | 'name' | 'amount' | 'closingDate' | 'updatedAt' | 
  * ```ts
  * const include: DealInclude[] = ['history'];
  * ```
+ * @category Storage
  */
 export type DealInclude = 'history' | 'changes';
 
@@ -32,6 +34,7 @@ export type DealInclude = 'history' | 'changes';
  * ```ts
  * const before: RottingThresholds = { 'new-cars': { quote: Date.parse('2026-03-01T00:00:00Z') } };
  * ```
+ * @category Storage
  */
 export type RottingThresholds = Readonly<Record<string, Readonly<Record<string, number>>>>;
 
@@ -39,7 +42,10 @@ const SORTS: readonly DealSort[] = ['id', 'name', 'amount', 'closingDate', 'upda
 const OUTCOMES = ['open', 'won', 'lost'] as const;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** A checked query: every filter valid, `sort` and `order` filled in, `search` lower-cased. */
+/**
+ * A checked query: every filter valid, `sort` and `order` filled in, `search` lower-cased.
+ * @category Storage
+ */
 export interface CheckedDealQuery {
   readonly layoutId?: string;
   readonly pipelineId?: string | null;
@@ -120,6 +126,7 @@ function checkThresholds(v: unknown): RottingThresholds {
  * ```ts
  * checkDealQuery({ ownerId: 'ann', sort: 'amount', order: 'desc', limit: 100 }).sort; // 'amount'
  * ```
+ * @category Storage
  */
 export function checkDealQuery(query: unknown): CheckedDealQuery {
   if (typeof query !== 'object' || query === null || Array.isArray(query)) {
@@ -172,6 +179,7 @@ export function checkDealQuery(query: unknown): CheckedDealQuery {
  * ```ts
  * sortValue(deal, 'name'); // deal.name.toLowerCase()
  * ```
+ * @category Storage
  */
 export function sortValue(deal: Pick<Deal, 'id' | 'name' | 'amount' | 'closingDate' | 'updatedAt' | 'history'>, sort: DealSort): string | number | null {
   switch (sort) {
@@ -199,6 +207,7 @@ export function sortValue(deal: Pick<Deal, 'id' | 'name' | 'amount' | 'closingDa
  * ```ts
  * comparePositions({ value: 10, id: 'b' }, { value: 10, id: 'a' }, 'desc'); // 1: ties go by id ascending
  * ```
+ * @category Storage
  */
 export function comparePositions(
   a: { readonly value: string | number | null; readonly id: string },
@@ -223,6 +232,7 @@ export function comparePositions(
  * ```ts
  * encodeCursor('amount', 'desc', 90000, 'd7'); // an opaque string for `after`
  * ```
+ * @category Storage
  */
 export function encodeCursor(sort: DealSort, order: 'asc' | 'desc', value: string | number | null, id: string): string {
   if (sort === 'id' && order === 'asc') return id;
@@ -271,6 +281,7 @@ function decodeCursor(after: unknown, sort: DealSort, order: 'asc' | 'desc'): Ch
  * ```ts
  * matchesQuery(deal, checkDealQuery({ ownerId: 'ann', limit: 1 })); // deal.ownerId === 'ann'
  * ```
+ * @category Storage
  */
 export function matchesQuery(deal: Deal, q: CheckedDealQuery): boolean {
   const last = deal.history[deal.history.length - 1]!;
@@ -302,6 +313,7 @@ function isRotting(deal: Deal, enteredAt: number, before: RottingThresholds): bo
  * ```ts
  * leanDeal(deal, { history: false, changes: false }).history.length; // 1
  * ```
+ * @category Storage
  */
 export function leanDeal(deal: Deal, include: { readonly history: boolean; readonly changes: boolean }): Deal {
   if (include.history && (include.changes || deal.changes === undefined)) return deal;
@@ -321,6 +333,7 @@ export function leanDeal(deal: Deal, include: { readonly history: boolean; reado
  * ```ts
  * const { deals: page, next } = pageOfDeals(allDeals, checkDealQuery({ sort: 'amount', order: 'desc', limit: 20 }));
  * ```
+ * @category Storage
  */
 export function pageOfDeals(deals: Iterable<Deal>, q: CheckedDealQuery): { deals: Deal[]; next: string | null } {
   const hits: { value: string | number | null; id: string; deal: Deal }[] = [];

@@ -10,6 +10,7 @@ import type { DealErasedEvent } from './repositories.js';
  * redactEvent({ type: 'dealStageChanged', id: 'deal/2/0/d1', dealId: 'd1', version: 2, at: 5, by: 'ann', ... });
  * // { type: 'dealStageChanged', id: 'deal/2/0/d1', dealId: 'd1', version: 2, at: 5, by: null, redacted: true }
  * ```
+ * @category Storage
  */
 export function redactEvent(event: Pick<DealEvent | DealErasedEvent, 'type' | 'id' | 'dealId' | 'version' | 'at'>): RedactedEvent {
   return { type: event.type, id: event.id, dealId: event.dealId, version: event.version, at: event.at, by: null, redacted: true };
@@ -22,6 +23,7 @@ export function redactEvent(event: Pick<DealEvent | DealErasedEvent, 'type' | 'i
  * ```ts
  * if ('redacted' in event) skip(event.dealId);
  * ```
+ * @category Storage
  */
 export interface RedactedEvent {
   readonly type: string;

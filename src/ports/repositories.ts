@@ -16,6 +16,7 @@ export type { VisitRow };
  * ```ts
  * await repo.save(next, ws.version, { events }); // the events land in the outbox with the workspace, or neither does
  * ```
+ * @category Storage
  */
 export interface WorkspaceSaveOptions {
   /** Events of the change, stored in the outbox in the same all-or-nothing write. */
@@ -43,6 +44,7 @@ export interface WorkspaceSaveOptions {
  * const ws = await repo.load();               // { version: 0, layouts: [] } when nothing is stored
  * await repo.save(next, ws.version);          // conflict if someone saved in between
  * ```
+ * @category Storage
  */
 export interface WorkspaceRepository {
   /** The stored workspace, or `emptyWorkspace()` (version 0) when none is stored. */
@@ -68,6 +70,7 @@ export interface WorkspaceRepository {
  * ```ts
  * const query: DealQuery = { ownerId: 'ann', closingFrom: '2026-03-01', closingTo: '2026-03-31', sort: 'amount', order: 'desc', limit: 100 };
  * ```
+ * @category Storage
  */
 export interface DealQuery {
   readonly layoutId?: string;
@@ -104,7 +107,10 @@ export interface DealQuery {
   readonly limit: number;
 }
 
-/** The filters of a {@link DealQuery}, without the sort, the paging and `include`. */
+/**
+ * The filters of a {@link DealQuery}, without the sort, the paging and `include`.
+ * @category Storage
+ */
 export type DealFilter = Omit<DealQuery, 'after' | 'limit' | 'sort' | 'order' | 'include'>;
 
 /** Whether a deal matches a query's filters: what `list` returns, for stores that filter in code. */
@@ -119,6 +125,7 @@ export function dealMatches(deal: Deal, q: DealFilter): boolean {
  * ```ts
  * const { deals, next }: DealPage = await repo.list({ pipelineId: 'new-cars', limit: 100 });
  * ```
+ * @category Storage
  */
 export interface DealPage {
   readonly deals: Deal[];
@@ -132,6 +139,7 @@ export interface DealPage {
  * ```ts
  * await deals.save([{ deal: moved, expectedVersion: moved.version - 1 }, { deal: created, expectedVersion: null }]);
  * ```
+ * @category Storage
  */
 export interface DealChange {
   readonly deal: Deal;
@@ -159,6 +167,7 @@ export interface DealChange {
  * tail.historyStart + tail.deal.history.length; // the number of stored visits
  * await deals.save([{ deal: moved, expectedVersion: tail.deal.version, historyStart: tail.historyStart }]);
  * ```
+ * @category Storage
  */
 export interface DealTail {
   readonly deal: Deal;
@@ -172,6 +181,7 @@ export interface DealTail {
  * ```ts
  * const { tails, next }: DealTailPage = await deals.listTails!({ pipelineId: 'new-cars', limit: 500 });
  * ```
+ * @category Storage
  */
 export interface DealTailPage {
   readonly tails: DealTail[];
@@ -185,6 +195,7 @@ export interface DealTailPage {
  * ```ts
  * await deals.save([{ deal, expectedVersion: deal.version - 1 }], { workspaceVersion: ws.version, events });
  * ```
+ * @category Storage
  */
 export interface DealSaveOptions {
   /**
@@ -205,6 +216,7 @@ export interface DealSaveOptions {
  * ```ts
  * const rows: StageSummaryRow[] = await deals.summarize!({ pipelineId: 'new-cars', rottingBefore: { quote: now - 7 * 86_400_000 } });
  * ```
+ * @category Storage
  */
 export interface StageSummaryRow {
   readonly stageId: string;
@@ -227,6 +239,7 @@ export interface StageSummaryRow {
  * ```ts
  * const q: SummaryQuery = { pipelineId: 'new-cars', rottingBefore: { quote: Date.parse('2026-03-01T00:00:00Z') } };
  * ```
+ * @category Storage
  */
 export interface SummaryQuery {
   readonly pipelineId: string;
@@ -243,6 +256,7 @@ export interface SummaryQuery {
  * let page = await deals.list({ pipelineId: 'new-cars', limit: 100 });
  * while (page.next) page = await deals.list({ pipelineId: 'new-cars', after: page.next, limit: 100 });
  * ```
+ * @category Storage
  */
 export interface DealRepository {
   /** One deal, or null when it does not exist. */
@@ -301,6 +315,7 @@ export interface DealRepository {
  * ```ts
  * await deals.erase!('d1', { by: 'dpo', at: Date.now(), event: { type: 'dealErased', id: 'erased/d1', dealId: 'd1', version: 4, at: Date.now(), by: 'dpo' } });
  * ```
+ * @category Storage
  */
 export interface DealErasure {
   readonly by: string | null;
@@ -318,6 +333,7 @@ export interface DealErasure {
  * ```ts
  * const e: DealErasedEvent = { type: 'dealErased', id: 'erased/d1', dealId: 'd1', version: 4, at: 1767225600000, by: 'dpo' };
  * ```
+ * @category Storage
  */
 export interface DealErasedEvent {
   readonly type: 'dealErased';
@@ -336,6 +352,7 @@ export interface DealErasedEvent {
  * ```ts
  * const decision: DealDecision = applyDeal(ws, deal, { type: 'moveToStage', stageId: 'quote' }, { at: Date.now() });
  * ```
+ * @category Storage
  */
 export interface DealDecision {
   readonly deal: Deal;
@@ -349,6 +366,7 @@ export interface DealDecision {
  * ```ts
  * const options: DealTransactOptions = { events: true };
  * ```
+ * @category Storage
  */
 export interface DealTransactOptions {
   readonly events?: boolean;
@@ -364,6 +382,7 @@ export interface DealTransactOptions {
  * const [first]: OutboxEntry[] = await outbox.pending(100);
  * first.event.id; // 'deal/2/0/d1'
  * ```
+ * @category Storage
  */
 export interface OutboxEntry {
   readonly seq: number;
@@ -381,6 +400,7 @@ export interface OutboxEntry {
  * ```ts
  * const claim: OutboxClaim = { owner: 'worker-1', limit: 500, leaseMs: 30_000, now: Date.now() };
  * ```
+ * @category Storage
  */
 export interface OutboxClaim {
   readonly owner: string;
@@ -409,6 +429,7 @@ export interface OutboxClaim {
  * await publish(batch.map((p) => p.event));
  * await outbox.markDelivered(batch.map((p) => p.seq));
  * ```
+ * @category Storage
  */
 export interface OutboxRepository {
   /** Up to `limit` undelivered, unparked events, oldest first (by `seq`). */
@@ -442,6 +463,7 @@ export interface OutboxRepository {
  * ```ts
  * const q: VisitQuery = { pipelineId: 'new-cars', after: null, limit: 10_000 };
  * ```
+ * @category Storage
  */
 export interface VisitQuery {
   readonly layoutId?: string;
@@ -458,6 +480,7 @@ export interface VisitQuery {
  * ```ts
  * const { visits, next }: VisitPage = await repos.visits!.list({ limit: 10_000 });
  * ```
+ * @category Storage
  */
 export interface VisitPage {
   readonly visits: VisitRow[];
@@ -472,6 +495,7 @@ export interface VisitPage {
  * ```ts
  * for (let page = await visits.list({ limit: 10_000 }); ; page = await visits.list({ after: page.next, limit: 10_000 })) { use(page.visits); if (!page.next) break; }
  * ```
+ * @category Storage
  */
 export interface VisitRepository {
   /** One page of visits, ordered by deal id then position in the deal's history, after the cursor. */
@@ -494,6 +518,7 @@ export interface VisitRepository {
  * ```ts
  * const q: DwellQuery = { now: Date.now(), pipelineId: 'new-cars', includeOpen: true };
  * ```
+ * @category Storage
  */
 export interface DwellQuery {
   /** Where open visits end when `includeOpen` (epoch milliseconds). */
@@ -520,6 +545,7 @@ export interface DwellQuery {
  * ```ts
  * const repos: Repositories = createMemoryRepositories();
  * ```
+ * @category Storage
  */
 export interface Repositories {
   readonly workspace: WorkspaceRepository;

@@ -45,6 +45,7 @@ import * as z from 'zod';
  * const deal = await service.createDeal({ id: 'd1', layoutId: 'sales', name: 'Fleet' }, { by: 'ann' });
  * await service.dispatch('d1', { type: 'moveToStage', stageId: 'quote' }, { by: 'ann', expectedVersion: deal.version });
  * ```
+ * @category Service
  */
 export function createPipelineService(options: PipelineServiceOptions): PipelineService {
   const rt = createRuntime(checkServiceOptions(options));

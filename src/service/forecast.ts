@@ -19,6 +19,7 @@ import type { Runtime } from './runtime.js';
  * ```ts
  * const opts: StoredLearnOptions = { window: 180 };
  * ```
+ * @category Service
  */
 export interface StoredLearnOptions {
   readonly until?: Date | number | string;
@@ -33,6 +34,7 @@ export interface StoredLearnOptions {
  * ```ts
  * const opts: StoredForecastOptions = { to: '2026-12-31T00:00:00Z', period: 'quarter', seed: 7 };
  * ```
+ * @category Service
  */
 export interface StoredForecastOptions {
   readonly from?: Date | number | string;

@@ -17,6 +17,7 @@ const DAY = 86_400_000;
  * ```ts
  * const q: ListDealsQuery = { ownerId: 'ann', rotting: true, sort: 'stageEnteredAt', limit: 50, now: '2026-03-10T00:00:00Z' };
  * ```
+ * @category Service
  */
 export type ListDealsQuery = Omit<DealQuery, 'rottingBefore'> & { readonly now?: Date | number | string };
 

@@ -15,6 +15,7 @@ import type { Runtime } from './runtime.js';
  * const due: RottingDeal[] = await service.rottingBetween(now, now + 3_600_000);
  * for (const d of due) schedule(d.rotsAt, () => remind(d.ownerId, `${d.name} goes stale`));
  * ```
+ * @category Service
  */
 export interface RottingDeal {
   readonly dealId: string;
@@ -35,6 +36,7 @@ export interface RottingDeal {
  * ```ts
  * const opts: RottingBetweenOptions = { businessDays: { timeZone: 'Europe/Berlin' } };
  * ```
+ * @category Service
  */
 export interface RottingBetweenOptions {
   readonly since?: 'stageEntry' | 'lastUpdate';

@@ -7,7 +7,10 @@ import { PipelineError } from '../errors.js';
 import type { VisitRow } from '../ports/repositories.js';
 import type { Runtime } from './runtime.js';
 
-/** Options of `service.dwellStats`: those of `dwellStats`, with `now` defaulting to the clock. */
+/**
+ * Options of `service.dwellStats`: those of `dwellStats`, with `now` defaulting to the clock.
+ * @category Service
+ */
 export interface StoredDwellOptions {
   readonly now?: Date | number | string;
   readonly pipelineId?: string;

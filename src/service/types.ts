@@ -34,6 +34,7 @@ import type { DealInclude } from './lean.js';
  * createPipelineService({ ...repos, authorize: (r: AuthorizationRequest) =>
  *   (!r.bypassRules || r.by === 'manager') && (r.deal === undefined || r.by === 'manager' || r.deal.ownerId === r.by) });
  * ```
+ * @category Service
  */
 export interface AuthorizationRequest {
   readonly by: string | null;
@@ -59,6 +60,7 @@ export interface AuthorizationRequest {
  * ```ts
  * const options: PipelineServiceOptions = { ...createMemoryRepositories(), clock: () => Date.now(), maxRetries: 5 };
  * ```
+ * @category Service
  */
 export interface PipelineServiceOptions extends Repositories {
   /** The clock (default `Date.now`). */
@@ -104,6 +106,7 @@ export interface PipelineServiceOptions extends Repositories {
  * ```ts
  * createPipelineService({ ...repos, onEvents, delivery: { batchSize: 200, maxAttempts: 5, retentionMs: 7 * 86_400_000 } });
  * ```
+ * @category Service
  */
 export interface DeliveryOptions {
   /** Events per claim and per `onEvents` call (default 500). */
@@ -127,6 +130,7 @@ export interface DeliveryOptions {
  * ```ts
  * const onDeliveryError = (error: unknown, f?: DeliveryFailure) => f?.parked && alert(`event ${f.event.id} parked after ${f.attempts} attempts`);
  * ```
+ * @category Service
  */
 export interface DeliveryFailure {
   readonly event: WorkspaceEvent | DealEvent | DealErasedEvent;
@@ -145,6 +149,7 @@ export interface DeliveryFailure {
  * ```ts
  * createPipelineService({ ...repos, retry: { maxRetries: 30, baseDelayMs: 5, maxDelayMs: 1000 } });
  * ```
+ * @category Service
  */
 export interface RetryOptions {
   /** Default 20. */
@@ -162,6 +167,7 @@ export interface RetryOptions {
  * ```ts
  * await service.dispatch('d1', { type: 'moveToStage', stageId: 'quote' }, { by: 'ann' });
  * ```
+ * @category Service
  */
 export interface ActOptions {
   readonly by?: string | null;
@@ -174,6 +180,7 @@ export interface ActOptions {
  * ```ts
  * await service.bulkUpdate({ query: { pipelineId: 'new-cars', stageId: 'quote' }, change: { type: 'moveToStage', stageId: 'negotiation' }, mode: 'bestEffort', chunkSize: 200, by: 'manager' });
  * ```
+ * @category Service
  */
 export type BulkRequest = {
   readonly change: BulkChangeInput;
@@ -200,6 +207,7 @@ export type BulkRequest = {
  * const report: BulkReport = await service.bulkUpdate({ dealIds: ['d1', 'd2'], change, mode: 'bestEffort' });
  * report.rejected; // [{ dealId: 'd2', code: 'transition_not_allowed', message: '...' }]
  * ```
+ * @category Service
  */
 export interface BulkReport {
   readonly updated: string[];
@@ -224,6 +232,7 @@ export interface BulkReport {
  * await service.bulkUpdate({ dealIds, change, mode: 'bestEffort', chunkSize: 100,
  *   onProgress: ({ done, total }: BulkProgress) => console.log(`${done} of ${total ?? '?'}`) });
  * ```
+ * @category Service
  */
 export interface BulkProgress {
   readonly done: number;
@@ -237,6 +246,7 @@ export interface BulkProgress {
  * ```ts
  * await service.dispatch('d1', { type: 'moveToStage', stageId: 'quote' }, { by: 'ann', expectedVersion: 3 }); // conflict if d1 is no longer at version 3
  * ```
+ * @category Service
  */
 export interface DispatchOptions extends ActOptions {
   readonly bypassRules?: boolean;
@@ -254,6 +264,7 @@ export interface DispatchOptions extends ActOptions {
  * const column: BoardColumn = board.columns[0];
  * `${column.stage.name}: ${column.count} deals, ${column.totals.EUR?.amount ?? 0} EUR`;
  * ```
+ * @category Service
  */
 export interface BoardColumn {
   readonly stage: StageDef & { readonly probability: number; readonly requiredFields: readonly string[] };
@@ -272,6 +283,7 @@ export interface BoardColumn {
  * const board: Board = await service.board('new-cars', { perStage: 20 });
  * board.columns.map((c) => `${c.stage.name} (${c.count})`);
  * ```
+ * @category Service
  */
 export interface Board {
   readonly pipeline: Pipeline;
@@ -285,6 +297,7 @@ export interface Board {
  * ```ts
  * await service.board('new-cars', { perStage: 10, now: Date.parse('2026-03-10T00:00:00Z') });
  * ```
+ * @category Service
  */
 export interface BoardOptions {
   /** Deals per column (default 20, at most 500). */
@@ -306,6 +319,7 @@ export interface BoardOptions {
  * ```ts
  * const query: DealListQuery = { pipelineId: 'new-cars', stageId: 'quote', include: ['history'], limit: 50 };
  * ```
+ * @category Service
  */
 export type DealListQuery = ListDealsQuery;
 
@@ -317,6 +331,7 @@ export type DealListQuery = ListDealsQuery;
  * const service: PipelineService = createPipelineService(createMemoryRepositories());
  * await service.getWorkspace(); // { version: 0, layouts: [] }
  * ```
+ * @category Service
  */
 export interface PipelineService {
   /** Runs any workspace command (multi-step ones move deals first); returns the new workspace. */

@@ -20,6 +20,7 @@ import { applyWorkspace, emptyWorkspace } from '../workspace/apply.js';
  * ```ts
  * arbWorkspace({ maxLayouts: 3, maxStages: 10, maxPipelines: 4 });
  * ```
+ * @category Test kit
  */
 export interface ArbWorkspaceOptions {
   /** Fewest layouts (default 1). */
@@ -45,6 +46,7 @@ export interface ArbWorkspaceOptions {
  * ```ts
  * arbScenario({ maxDeals: 20, maxSteps: 100, start: Date.UTC(2026, 0, 1) });
  * ```
+ * @category Test kit
  */
 export interface ArbScenarioOptions extends ArbWorkspaceOptions {
   /** Most deals (default 8). */
@@ -66,6 +68,8 @@ const CLOSING_DATES = ['2026-01-31', '2026-03-31', '2026-06-30', '2026-09-30', '
  * ```ts
  * fc.sample(arbStageDef('s1'), 1)[0]; // { id: 's1', name: 'Stage s1', probability: 37, outcome: 'open', ... }
  * ```
+ * @category Test kit
+ * @function
  */
 export const arbStageDef = /* @__PURE__ */ guarded(function arbStageDef(id: string, outcome?: StageDef['outcome']): fc.Arbitrary<StageDef> {
   return fc
@@ -151,6 +155,8 @@ function build(commands: readonly WorkspaceCommandInput[], at: number): Workspac
  * ```ts
  * fc.assert(fc.property(arbWorkspace(), (ws) => checkInvariants(ws, [], { now: 0 }).length === 0));
  * ```
+ * @category Test kit
+ * @function
  */
 export const arbWorkspace = /* @__PURE__ */ guarded(function arbWorkspace(opts: ArbWorkspaceOptions = {}): fc.Arbitrary<Workspace> {
   const o = { minLayouts: 1, maxLayouts: 2, maxStages: 7, maxPipelines: 3, ...opts };
@@ -168,6 +174,7 @@ export const arbWorkspace = /* @__PURE__ */ guarded(function arbWorkspace(opts: 
  * ```ts
  * const step: ScenarioStep = { kind: 'moveToStage', deal: 0, target: 2, days: 1, bypass: false, amount: null, reason: false };
  * ```
+ * @category Test kit
  */
 export interface ScenarioStep {
   readonly kind: 'create' | 'moveToStage' | 'moveToPipeline' | 'closeWon' | 'closeLost' | 'reopen' | 'update';
@@ -208,6 +215,8 @@ const arbStep: fc.Arbitrary<ScenarioStep> = fc.record({
  * ```ts
  * stepCommand(ws, deal, { kind: 'closeWon', deal: 0, target: 0, days: 0, bypass: false, amount: null, reason: false }, 'new-id');
  * ```
+ * @category Test kit
+ * @function
  */
 export const stepCommand = /* @__PURE__ */ guarded(function stepCommand(ws: Workspace, deal: Deal | null, step: ScenarioStep, newId: string, fieldKey = 'region'): DealCommandInput {
   ws = checkedWorkspace(ws);
@@ -260,6 +269,8 @@ export const stepCommand = /* @__PURE__ */ guarded(function stepCommand(ws: Work
  * fc.assert(fc.property(arbScenario(), ({ workspace, deals, now }) =>
  *   checkInvariants(workspace, deals, { now }).length === 0));
  * ```
+ * @category Test kit
+ * @function
  */
 export const arbScenario = /* @__PURE__ */ guarded(function arbScenario(opts: ArbScenarioOptions = {}): fc.Arbitrary<{ workspace: Workspace; deals: Deal[]; now: number }> {
   const maxDeals = opts.maxDeals ?? 8;

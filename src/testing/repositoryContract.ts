@@ -21,6 +21,7 @@ export type { ContractCheck, ContractHooks, MakeRepositories, MakeTenant, Tenant
  * ```ts
  * repositoryContractChecks.map((c) => c.name); // the sentences describeRepositoryContract runs
  * ```
+ * @category Test kit
  */
 export const repositoryContractChecks: readonly ContractCheck[] = [...basicChecks, ...saveInputChecks, ...listChecks, ...storageChecks, ...guardChecks, ...outboxChecks, ...eraseChecks, ...tailChecks, ...transactChecks];
 
@@ -32,6 +33,7 @@ export const repositoryContractChecks: readonly ContractCheck[] = [...basicCheck
  * ```ts
  * for (const check of tenantIsolationChecks) await check.run((tenantId) => createSqliteRepositories(db, { tenantId }));
  * ```
+ * @category Test kit
  */
 export const tenantIsolationChecks: readonly TenantCheck[] = tenantChecks;
 

@@ -4,6 +4,7 @@ import { describe, it } from 'vitest';
 import { describeRepositoryContract as describeWithBoundVitest, type ContractHooks, type MakeRepositories, type MakeTenant } from './repositoryContract.js';
 import { bindVitest } from './vitestApi.js';
 
+/** @category Test kit */
 export type { ContractHooks, MakeRepositories, MakeTenant } from './repositoryContract.js';
 
 /**
@@ -23,6 +24,7 @@ export type { ContractHooks, MakeRepositories, MakeTenant } from './repositoryCo
  * import { describeRepositoryContract } from 'sales-pipelines/testing/vitest';
  * describeRepositoryContract('postgres', async () => createPostgresRepositories(await freshDatabase()));
  * ```
+ * @category Test kit
  */
 export function describeRepositoryContract(name: string, makeRepositories: MakeRepositories, options: { makeTenant?: MakeTenant } & ContractHooks = {}): void {
   // Bound when called rather than when imported: nothing happens at import time.

@@ -16,6 +16,7 @@ import { checkedWorkspace, frozenCopy, trustWorkspace } from './validate.js';
  * ```ts
  * emptyWorkspace(); // { version: 0, layouts: [] }
  * ```
+ * @category Configuration
  */
 export function emptyWorkspace(): Workspace {
   // Not frozen: a fresh object the caller owns (stores hand it out as a loaded workspace); it is
@@ -39,6 +40,8 @@ export function emptyWorkspace(): Workspace {
  * }, { at: Date.now(), by: 'admin' });
  * workspace.layouts[0].pipelines.map((p) => p.id); // ['sales:standard', 'new-cars']
  * ```
+ * @category Configuration
+ * @function
  */
 export const applyWorkspace = /* @__PURE__ */ guarded(function applyWorkspace(
   ws: Workspace,
@@ -63,6 +66,8 @@ export const applyWorkspace = /* @__PURE__ */ guarded(function applyWorkspace(
  * const { workspace, events } = applyWorkspace(emptyWorkspace(), addLayoutCommand, { at: 0 });
  * replayWorkspace(events); // deep-equals workspace
  * ```
+ * @category Configuration
+ * @function
  */
 export const replayWorkspace = /* @__PURE__ */ guarded(function replayWorkspace(events: readonly WorkspaceEvent[]): Workspace {
   if (!Array.isArray(events)) throw new PipelineError('invalid_input', 'events: expected an array', { path: 'events' });

@@ -38,6 +38,8 @@ import { checkedWorkspace } from './validate.js';
  * }, { at: '2026-01-05T09:00:00Z' });
  * events[0].type; // 'layoutAdded'
  * ```
+ * @category Configuration
+ * @function
  */
 export const decideWorkspace = /* @__PURE__ */ guarded(function decideWorkspace(ws: Workspace, command: WorkspaceCommandInput, ctx: CommandContextInput): WorkspaceEvent[] {
   ws = checkedWorkspace(ws);

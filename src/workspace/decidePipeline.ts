@@ -24,6 +24,7 @@ type Cmd<T extends WorkspaceCommand['type']> = Extract<WorkspaceCommand, { type:
  * ```ts
  * ws.layouts[0].pipelines.find((p) => p.standard)?.name; // STANDARD_PIPELINE_NAME ('Standard') until renamed
  * ```
+ * @category Configuration
  */
 export const STANDARD_PIPELINE_NAME = 'Standard';
 

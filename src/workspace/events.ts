@@ -19,6 +19,7 @@ export interface WorkspaceEventMeta {
  * const { events } = applyWorkspace(ws, command, { at: Date.now() });
  * events.forEach((e: WorkspaceEvent) => log(e.type, e.version));
  * ```
+ * @category Configuration
  */
 export type WorkspaceEvent = WorkspaceEventMeta &
   (
@@ -57,6 +58,7 @@ export type WorkspaceEvent = WorkspaceEventMeta &
  * ```ts
  * const kinds: WorkspaceEventType[] = ['pipelineCreated', 'pipelineDeleted'];
  * ```
+ * @category Configuration
  */
 export type WorkspaceEventType = WorkspaceEvent['type'];
 

@@ -25,6 +25,8 @@ const immer = /* @__PURE__ */ new Immer({ autoFreeze: false });
  * });
  * ws.layouts.length; // 1
  * ```
+ * @category Configuration
+ * @function
  */
 export const evolveWorkspace = /* @__PURE__ */ guarded(function evolveWorkspace(ws: Workspace, event: WorkspaceEvent): Workspace {
   if (typeof ws !== 'object' || ws === null || !Array.isArray(ws.layouts)) {

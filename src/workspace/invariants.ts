@@ -8,6 +8,7 @@ import type { Workspace } from '../model/layout.js';
  * ```ts
  * checkInvariants(ws, deals, { now }).forEach((v: InvariantViolation) => console.log(v.invariant, v.dealId, v.message));
  * ```
+ * @category Configuration
  */
 export interface InvariantViolation {
   readonly invariant: string;

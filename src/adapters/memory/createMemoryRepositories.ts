@@ -36,6 +36,7 @@ import { checkDealChanges, type CheckedDealChange } from '../../ports/dealChange
  * const repos: MemoryRepositories = createMemoryRepositories();
  * await repos.outbox.pending(10); // []
  * ```
+ * @category Storage
  */
 export interface MemoryRepositories {
   readonly workspace: WorkspaceRepository;
@@ -52,6 +53,7 @@ export interface MemoryRepositories {
  * ```ts
  * const rows = await createMemoryRepositories().deals.summarize({ pipelineId: 'new-cars', rottingBefore: {} }); // []
  * ```
+ * @category Storage
  */
 export interface MemoryDealRepository extends DealRepository {
   /** Per stage and currency totals of one pipeline, by walking the stored deals. */
@@ -85,6 +87,8 @@ interface State {
  * const repos = createMemoryRepositories();
  * const service = createPipelineService(repos);
  * ```
+ * @category Storage
+ * @function
  */
 export const createMemoryRepositories = /* @__PURE__ */ guarded(function createMemoryRepositories(seed: { workspace?: Workspace; deals?: readonly Deal[]; clock?: () => number } = {}): MemoryRepositories {
   if (typeof seed !== 'object' || seed === null) throw new PipelineError('invalid_input', 'seed: expected { workspace?, deals? }', { path: 'seed' });

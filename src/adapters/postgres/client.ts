@@ -8,6 +8,7 @@ import { PipelineError } from '../../errors.js';
  * ```ts
  * const { rows } = await client.query<{ n: number }>('SELECT $1::int AS n', [1]);
  * ```
+ * @category PostgreSQL
  */
 export interface PostgresQueryable {
   /** Runs one statement with bound parameters (`$1`, `$2`, …) and resolves to its rows. */
@@ -24,6 +25,7 @@ export interface PostgresQueryable {
  * const client: PostgresClient = new PGlite();
  * await migratePostgres(client);
  * ```
+ * @category PostgreSQL
  */
 export interface PostgresClient extends PostgresQueryable {
   /** Runs one statement with bound parameters (`$1`, `$2`, …) and resolves to its rows. */
@@ -39,6 +41,7 @@ export interface PostgresClient extends PostgresQueryable {
  * ```ts
  * const config: PgQueryConfig = { name: 'sp_workspace_load', text: 'SELECT 1', values: [] };
  * ```
+ * @category PostgreSQL
  */
 export interface PgQueryConfig {
   readonly name: string;
@@ -87,6 +90,7 @@ function queryOn(target: Pick<PgPoolConnection, 'query'>, statement: (sql: strin
  * ```ts
  * const pool: PgPoolLike = new pg.Pool({ connectionString: process.env.DATABASE_URL });
  * ```
+ * @category PostgreSQL
  */
 export interface PgPoolLike {
   /**
@@ -107,6 +111,7 @@ export interface PgPoolLike {
  * const connection: PgPoolConnection = await pool.connect();
  * connection.release();
  * ```
+ * @category PostgreSQL
  */
 export interface PgPoolConnection {
   /** Runs one statement on this connection (a named query config for the adapter's fixed statements). */
@@ -133,6 +138,7 @@ export interface PgPoolConnection {
  * const repos = createPostgresRepositories(client, { tenantId: 'acme' });
  * const behindPgBouncer = fromPgPool(pool, { prepare: false });
  * ```
+ * @category PostgreSQL
  */
 export function fromPgPool(pool: PgPoolLike, options: { readonly prepare?: boolean } = {}): PostgresClient {
   if (typeof options !== 'object' || options === null || (options.prepare !== undefined && typeof options.prepare !== 'boolean')) {

@@ -24,6 +24,7 @@ export const MAX_TENANT_ID_BYTES = 512;
  * ```ts
  * const options: PostgresRepositoryOptions = { tenantId: 'acme', validate: false };
  * ```
+ * @category PostgreSQL
  */
 export interface PostgresRepositoryOptions {
   /** Whose data the repositories read and write; default `'default'`. At most 512 bytes in UTF-8; always a bound parameter. */
@@ -60,6 +61,7 @@ function checkTenant(tenantId: unknown): string {
  * await migratePostgres(db);
  * const service = createPipelineService(createPostgresRepositories(db, { tenantId: 'acme' }));
  * ```
+ * @category PostgreSQL
  */
 export function createPostgresRepositories(client: PostgresQueryable, options: PostgresRepositoryOptions = {}): Repositories & {
   readonly workspace: WorkspaceRepository;

@@ -114,6 +114,7 @@ async function storedVersion(tx: PostgresQueryable): Promise<number | null> {
  * const db = new PGlite();
  * await migratePostgres(db); // 3
  * ```
+ * @category PostgreSQL
  */
 export async function migratePostgres(client: PostgresClient): Promise<number> {
   return guarded('migratePostgres', () =>

@@ -22,6 +22,7 @@ import { loadWorkspace, sqliteWorkspace } from './workspace.js';
  * ```ts
  * const options: SqliteRepositoryOptions = { tenantId: 'acme', validate: false };
  * ```
+ * @category SQLite
  */
 export interface SqliteRepositoryOptions {
   /** Whose rows these repositories read and write; `'default'` when absent. Any string. */
@@ -38,6 +39,7 @@ export interface SqliteRepositoryOptions {
  * const repos: SqliteRepositories = createSqliteRepositories(db);
  * const rows = await repos.deals.summarize({ pipelineId: 'new-cars', rottingBefore: {} });
  * ```
+ * @category SQLite
  */
 export interface SqliteRepositories {
   readonly workspace: WorkspaceRepository;
@@ -150,6 +152,7 @@ function invalid(path: string, what: string): never {
  * migrateSqlite(db);
  * const service = createPipelineService(createSqliteRepositories(db, { tenantId: 'acme' }));
  * ```
+ * @category SQLite
  */
 export function createSqliteRepositories(db: SqliteDatabase, options: SqliteRepositoryOptions = {}): SqliteRepositories {
   if (typeof db !== 'object' || db === null || typeof db.prepare !== 'function') invalid('db', 'expected a better-sqlite3 Database');

@@ -5,6 +5,7 @@
  * ```ts
  * const stmt: SqliteStatement = db.prepare('SELECT version FROM sp_workspace WHERE tenant_id = ?');
  * ```
+ * @category SQLite
  */
 export interface SqliteStatement {
   /** Runs the statement; `changes` is the number of rows it wrote. */
@@ -26,6 +27,7 @@ export interface SqliteStatement {
  * import Database from 'better-sqlite3';
  * const db: SqliteDatabase = new Database('crm.db');
  * ```
+ * @category SQLite
  */
 export interface SqliteDatabase {
   /** Compiles one statement. */
@@ -57,6 +59,7 @@ type Arguments<F extends (...params: any[]) => unknown> = F extends (...args: in
  * const save: SqliteTransaction<(n: number) => void> = db.transaction((n: number) => insert.run(n));
  * save.immediate(1);
  * ```
+ * @category SQLite
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface SqliteTransaction<F extends (...params: any[]) => unknown> {

@@ -19,6 +19,7 @@ import type { Context } from './context.js';
  * ```ts
  * const q: SqliteDwellQuery = { now: Date.now(), from: Date.parse('2026-01-01T00:00:00Z'), to: Date.parse('2026-04-01T00:00:00Z') };
  * ```
+ * @category SQLite
  */
 export interface SqliteDwellQuery extends DwellQuery {
   readonly from?: number;

@@ -10,6 +10,7 @@ import { storedVersion, upgradeFromVersion1, upgradeToVersion4 } from './migrate
  * ```ts
  * migrateSqlite(db) === SCHEMA_VERSION; // true
  * ```
+ * @category SQLite
  */
 export const SCHEMA_VERSION = 4;
 
@@ -20,6 +21,7 @@ export const SCHEMA_VERSION = 4;
  * ```ts
  * createSqliteRepositories(db); // the same rows as createSqliteRepositories(db, { tenantId: DEFAULT_TENANT })
  * ```
+ * @category SQLite
  */
 export const DEFAULT_TENANT = 'default';
 
@@ -142,6 +144,7 @@ export const TABLES = `
  * const db = new Database('crm.db');
  * migrateSqlite(db); // 4
  * ```
+ * @category SQLite
  */
 export function migrateSqlite(db: SqliteDatabase): number {
   try {
@@ -187,6 +190,7 @@ export function checkSchema(db: SqliteDatabase): void {
  * const db = new Database('crm.db');
  * configureSqlite(db); // WAL, synchronous=NORMAL, busy_timeout=5000
  * ```
+ * @category SQLite
  */
 export function configureSqlite(db: SqliteDatabase, options: { busyTimeoutMs?: number } = {}): void {
   const timeout = options.busyTimeoutMs ?? 5000;

@@ -46,6 +46,7 @@ function checkQuery(q: VisitQuery): number {
  * ```ts
  * const rows = await repos.visits.dwell({ now: Date.now(), from: Date.parse('2026-01-01T00:00:00Z'), to: Date.parse('2026-04-01T00:00:00Z') });
  * ```
+ * @category SQLite
  */
 export interface SqliteVisitRepository extends VisitRepository {
   dwell(q: SqliteDwellQuery): ReturnType<Required<VisitRepository>['dwell']>;

@@ -10,6 +10,7 @@ import type { Runtime } from '../runtime.js';
  * ```ts
  * const o: StoredStalledOptions = { since: 'lastUpdate', businessDays: true };
  * ```
+ * @category Service
  */
 export interface StoredStalledOptions {
   readonly now?: Date | number | string;

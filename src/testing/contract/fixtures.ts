@@ -15,6 +15,7 @@ import { ensure, ensureEqual, thrown } from './assert.js';
  * ```ts
  * const make: MakeRepositories = async () => createSqliteRepositories(freshDatabase());
  * ```
+ * @category Test kit
  */
 export type MakeRepositories = () => Repositories | Promise<Repositories>;
 
@@ -25,6 +26,7 @@ export type MakeRepositories = () => Repositories | Promise<Repositories>;
  * ```ts
  * for (const check of repositoryContractChecks) await check.run(() => createMemoryRepositories());
  * ```
+ * @category Test kit
  */
 export interface ContractCheck {
   /** What the check proves, as a sentence. */
@@ -40,6 +42,7 @@ export interface ContractCheck {
  * ```ts
  * const hooks: ContractHooks = { dump: async (repos) => dumpEveryTable(db) };
  * ```
+ * @category Test kit
  */
 export interface ContractHooks {
   /**

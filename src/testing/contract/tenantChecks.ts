@@ -12,6 +12,7 @@ import { fixtureWorkspace, T, ws } from './fixtures.js';
  * ```ts
  * const makeTenant: MakeTenant = (tenantId) => createSqliteRepositories(db, { tenantId });
  * ```
+ * @category Test kit
  */
 export type MakeTenant = (tenantId: string) => Repositories | Promise<Repositories>;
 
@@ -22,6 +23,7 @@ export type MakeTenant = (tenantId: string) => Repositories | Promise<Repositori
  * ```ts
  * for (const check of tenantIsolationChecks) await check.run((tenantId) => createSqliteRepositories(db, { tenantId }));
  * ```
+ * @category Test kit
  */
 export interface TenantCheck {
   /** What the check proves, as a sentence. */
