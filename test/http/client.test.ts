@@ -103,3 +103,24 @@ describe('createHttpClient', () => {
     expect(unexpected).toEqual([]);
   });
 });
+
+describe('createHttpClient (arguments)', () => {
+  it('refuses a base URL that is not a string or URL, or malformed options, naming the argument', () => {
+    const cases: [unknown[], string][] = [[[42], 'baseUrl'], [[null], 'baseUrl'], [[''], 'baseUrl'], [['http://x', 5], 'options'], [['http://x', { fetch: 'no' }], 'options.fetch'], [['http://x', { headers: 3 }], 'options.headers']];
+    for (const [args, path] of cases) {
+      let thrown: unknown = null;
+      try {
+        (createHttpClient as (...a: unknown[]) => unknown)(...args);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(isPipelineError(thrown, 'invalid_input')).toBe(true);
+      expect((thrown as PipelineError).details.path).toBe(path);
+      expect((thrown as PipelineError).message).toContain(path);
+    }
+  });
+
+  it('accepts a URL object', () => {
+    expect(typeof createHttpClient(new URL('http://127.0.0.1:1/api')).getDeal).toBe('function');
+  });
+});

@@ -95,3 +95,20 @@ describe('toNodeListener', () => {
     expect(errors).toHaveLength(1);
   });
 });
+
+describe('toNodeListener (arguments)', () => {
+  it('refuses a handler that is not a function, or options that are not an object, naming the argument', async () => {
+    const { isPipelineError } = await import('../../src/index.js');
+    const handler = async () => new Response(null);
+    for (const [args, path] of [[[null], 'handler'], [[{}], 'handler'], [[handler, 7], 'options']] as const) {
+      let thrown: unknown = null;
+      try {
+        (toNodeListener as (...a: unknown[]) => unknown)(...args);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(isPipelineError(thrown, 'invalid_input')).toBe(true);
+      expect((thrown as { details: { path: string } }).details.path).toBe(path);
+    }
+  });
+});
