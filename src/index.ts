@@ -158,6 +158,8 @@ export {
   type BulkRequest,
   type BulkReport,
   type BulkProgress,
+  type ImportDealsOptions,
+  type ImportReport,
   type Board,
   type BoardColumn,
   type BoardOptions,
