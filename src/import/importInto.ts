@@ -1,6 +1,7 @@
 import { configurationOf } from '../configuration/configurationOf.js';
 import { PipelineError } from '../errors.js';
 import type { ImportDealsOptions, ImportReport, PipelineService } from '../service/types.js';
+import { prepareStandardOnlyLayouts } from './standardOnly.js';
 import type { ImportResult } from './types.js';
 
 /**
@@ -17,7 +18,8 @@ export type ImportIntoOptions = ImportDealsOptions;
 /**
  * Saves an importer's result (`fromZoho`, `fromHubSpot`, `fromPipedrive`, `fromSalesforce`) into
  * a service's store. First the result's configuration: its layouts are made to look like the
- * vendor's through `service.applyConfiguration` (so pipelines and stages already stored are
+ * vendor's through `service.configure` and `service.applyConfiguration` (a layout whose only
+ * pipeline is the standard one is set up first, with a scaffold pipeline created and deleted; pipelines and stages already stored are
  * reconciled, not duplicated; layouts the result does not name are left alone; a pipeline or
  * stage the vendor dropped that stored deals still use is refused there with `pipeline_in_use`
  * / `stage_in_use` before any deal is saved). Then the deals, with the history and change log
@@ -51,6 +53,8 @@ export async function importInto(service: PipelineService, result: ImportResult,
   if (options.mode !== 'create' && options.mode !== 'upsert') throw new PipelineError('invalid_input', "options.mode: expected 'create' or 'upsert'", { path: 'options.mode' });
   const by = options.by ?? null;
   if (options.signal?.aborted === true) return { created: [], updated: [], unchanged: [], refused: [], cancelled: true };
-  await service.applyConfiguration(configurationOf(result.workspace), { by });
+  const desired = configurationOf(result.workspace);
+  await prepareStandardOnlyLayouts(service, desired, by);
+  await service.applyConfiguration(desired, { by });
   return service.importDeals(result.deals, options);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyDeal, configurationOf, createPipelineService, isPipelineError, type Deal, type DealEvent, type Repositories } from '../../src/index.js';
-import { fromPipedrive, importInto, type ImportResult } from '../../src/import.js';
+import { fromHubSpot, fromPipedrive, importInto, type ImportResult } from '../../src/import.js';
+import { hubspotExport } from '../../examples/demo/legacyImport.js';
 import { fixture } from '../import/helpers.js';
 import { allDeals } from './helpers.js';
 
@@ -147,6 +148,17 @@ export function importSuite(name: string, makeRepos: () => Promise<Repositories>
       const rest = await importInto(service, pipedriveResult(), { mode: 'upsert', chunkSize: 3, onProgress: (p) => seen.push(p) });
       expect(rest).toEqual({ created: ['103', '1'], updated: [], unchanged: ['101', '102'], refused: [] });
       expect(seen.slice(2)).toEqual([{ done: 3, total: 4 }, { done: 4, total: 4 }]);
+    });
+
+    it('imports a layout whose only pipeline is the standard one, and re-syncs it', async () => {
+      const { service } = await serviceOver(await makeRepos());
+      const at = Date.parse('2026-06-01T00:00:00Z');
+      const result = fromHubSpot(hubspotExport(6, at));
+      expect(result.workspace.layouts[0]!.pipelines.map((p) => p.id)).toEqual(['default']);
+      expect((await importInto(service, result, { mode: 'upsert' })).created).toHaveLength(6);
+      expect(configurationOf(await service.getWorkspace())).toEqual(configurationOf(result.workspace));
+      const report = await importInto(service, fromHubSpot(hubspotExport(6, at, new Set([0]))), { mode: 'upsert' });
+      expect(report).toMatchObject({ updated: ['HS-1000'], unchanged: ['HS-1001', 'HS-1002', 'HS-1003', 'HS-1004', 'HS-1005'], refused: [] });
     });
 
     it('changes nothing for a signal aborted before the call or an unknown mode', async () => {
