@@ -8,6 +8,7 @@ import { dealerCommands } from '../../examples/dealership.js';
 import { createPostgresRepositories as createV1Repositories, migratePostgres as migrateV1 } from './fixtures/postgresV1.js';
 import { steppingClock } from '../service/helpers.js';
 import { wholeDeals } from './postgresDatabases.js';
+import { expectPipelineError } from '../helpers/expectError.js';
 
 /** A PGlite database written by 0.1's adapter, with a few deals. */
 async function versionOnePostgres(): Promise<{ db: PGlite; deals: Deal[] }> {
@@ -79,13 +80,7 @@ describe('migrateSqlite progress and cancellation', () => {
     expect(migrateSqlite(db, { signal: AbortSignal.abort() })).toBe(0);
     expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'").pluck().get()).toBe(0);
     for (const [options, path] of [[5, 'options'], [{ onProgress: 1 }, 'options.onProgress'], [{ signal: 'stop' }, 'options.signal']] as const) {
-      let e: unknown = null;
-      try {
-        migrateSqlite(db, options as never);
-      } catch (x) {
-        e = x;
-      }
-      expect(isPipelineError(e, 'invalid_input') && e.details).toMatchObject({ path });
+      expect(expectPipelineError(() => migrateSqlite(db, options as never), 'invalid_input').details).toMatchObject({ path });
     }
     expect(migrateSqlite(db)).toBe(4);
   });

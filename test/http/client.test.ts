@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configurationOf, isPipelineError, PipelineError, type BulkProgress, type PipelineService } from '../../src/index.js';
 import { createHttpClient, type HttpClient } from '../../src/http.js';
 import { dealerApi } from './server.js';
+import { expectPipelineError } from '../helpers/expectError.js';
 
 let service: PipelineService;
 let base: string;
@@ -108,15 +109,9 @@ describe('createHttpClient (arguments)', () => {
   it('refuses a base URL that is not a string or URL, or malformed options, naming the argument', () => {
     const cases: [unknown[], string][] = [[[42], 'baseUrl'], [[null], 'baseUrl'], [[''], 'baseUrl'], [['http://x', 5], 'options'], [['http://x', { fetch: 'no' }], 'options.fetch'], [['http://x', { headers: 3 }], 'options.headers']];
     for (const [args, path] of cases) {
-      let thrown: unknown = null;
-      try {
-        (createHttpClient as (...a: unknown[]) => unknown)(...args);
-      } catch (e) {
-        thrown = e;
-      }
-      expect(isPipelineError(thrown, 'invalid_input')).toBe(true);
-      expect((thrown as PipelineError).details.path).toBe(path);
-      expect((thrown as PipelineError).message).toContain(path);
+      const thrown = expectPipelineError(() => (createHttpClient as (...a: unknown[]) => unknown)(...args), 'invalid_input');
+      expect(thrown.details.path).toBe(path);
+      expect(thrown.message).toContain(path);
     }
   });
 

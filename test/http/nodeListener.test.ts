@@ -4,6 +4,7 @@ import { startHttpServer, toNodeListener } from '../../src/http.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dealerApi } from './server.js';
+import { expectPipelineError } from '../helpers/expectError.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -98,17 +99,9 @@ describe('toNodeListener', () => {
 
 describe('toNodeListener (arguments)', () => {
   it('refuses a handler that is not a function, or options that are not an object, naming the argument', async () => {
-    const { isPipelineError } = await import('../../src/index.js');
     const handler = async () => new Response(null);
     for (const [args, path] of [[[null], 'handler'], [[{}], 'handler'], [[handler, 7], 'options']] as const) {
-      let thrown: unknown = null;
-      try {
-        (toNodeListener as (...a: unknown[]) => unknown)(...args);
-      } catch (e) {
-        thrown = e;
-      }
-      expect(isPipelineError(thrown, 'invalid_input')).toBe(true);
-      expect((thrown as { details: { path: string } }).details.path).toBe(path);
+      expect(expectPipelineError(() => (toNodeListener as (...a: unknown[]) => unknown)(...args), 'invalid_input').details.path).toBe(path);
     }
   });
 });
