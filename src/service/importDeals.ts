@@ -76,7 +76,8 @@ function admit(deals: readonly unknown[], refused: Refusal[]): Item[] {
 
 /** What one chunk's plan saves and reports. */
 interface Plan {
-  readonly saves: { deal: Deal; events: readonly DealEvent[]; expected: number | null }[];
+  /** `kept`: how many stored visits come before the one an update rewrites (the last stored one). */
+  readonly saves: { deal: Deal; events: readonly DealEvent[]; expected: number | null; kept: number }[];
   readonly created: string[];
   readonly updated: string[];
   readonly unchanged: string[];
@@ -92,7 +93,8 @@ async function chunk(rt: Runtime, opts: Parsed, items: readonly Item[], report: 
       const ws = await rt.workspaces.load();
       const p = await planChunk(rt, opts, items, stored, ws);
       const expected = new Map(p.saves.map((s) => [s.deal.id, s.expected]));
-      await rt.commit(p.saves, ws.version, (d) => expected.get(d.id) ?? null);
+      const { saves, starts } = await asTails(rt, p.saves);
+      await rt.commit(saves, ws.version, (d) => expected.get(d.id) ?? null, starts);
       return p;
     });
     report.created.push(...plan.created);
@@ -103,6 +105,25 @@ async function chunk(rt: Runtime, opts: Parsed, items: readonly Item[], report: 
     if (!isPipelineError(e, 'conflict')) throw e;
     for (const { deal } of items) report.refused.push({ dealId: deal.id, code: 'conflict', message: `deal ${deal.id} kept changing during the import` });
   }
+}
+
+/**
+ * On a store that reads tails, updated deals are saved as tails (from their last stored visit
+ * on, `historyStart`), read as tails just before, as bulk updates do: the store then knows what
+ * it holds for each and writes only what changed, instead of reading the stored visits again
+ * to compare. Other stores get whole deals.
+ */
+async function asTails(rt: Runtime, saves: Plan['saves']): Promise<{ saves: Plan['saves']; starts: Map<string, number> | null }> {
+  const updated = saves.filter((s) => s.expected !== null);
+  if (!rt.deals.getTails || updated.length === 0) return { saves, starts: null };
+  await rt.deals.getTails(updated.map((s) => s.deal.id));
+  const starts = new Map<string, number>();
+  const tails = saves.map((s) => {
+    if (s.expected === null) return s;
+    starts.set(s.deal.id, s.kept);
+    return { ...s, deal: { ...s.deal, history: s.deal.history.slice(s.kept) } };
+  });
+  return { saves: tails, starts };
 }
 
 async function planChunk(rt: Runtime, opts: Parsed, items: readonly Item[], stored: ReadonlyMap<string, Deal>, ws: Workspace): Promise<Plan> {
@@ -120,7 +141,7 @@ async function planChunk(rt: Runtime, opts: Parsed, items: readonly Item[], stor
       const expected = expectedVersion(opts, deal.id);
       if (expected !== undefined) refuse(deal.id, 'conflict', `deal ${deal.id} does not exist, not at version ${expected}`);
       else {
-        plan.saves.push({ deal, events: [createdEvent(deal, by)], expected: null });
+        plan.saves.push({ deal, events: [createdEvent(deal, by)], expected: null, kept: 0 });
         plan.created.push(deal.id);
       }
     } else if (opts.mode === 'create') refuse(deal.id, 'duplicate_id', `deal ${deal.id} already exists`);
@@ -139,7 +160,7 @@ function planUpsert(plan: Plan, opts: Parsed, current: Deal, deal: Deal, by: str
   if (merge.kind === 'unchanged') plan.unchanged.push(deal.id);
   else if (merge.kind === 'conflict') plan.refused.push({ dealId: deal.id, code: 'conflict', message: merge.message });
   else {
-    plan.saves.push({ deal: merge.deal, events: merge.events, expected: current.version });
+    plan.saves.push({ deal: merge.deal, events: merge.events, expected: current.version, kept: current.history.length - 1 });
     plan.updated.push(deal.id);
   }
 }
