@@ -5,6 +5,9 @@ export { toHubSpotTimeProperties } from './import/hubspotFigures.js';
 export { toStageRows, STAGE_ROW_COLUMNS, type StageRow } from './import/stageRows.js';
 export { toCsv } from './import/csv.js';
 export type { ImportBatch, ImportResult, ImportWarning, ImportWarningCode } from './import/types.js';
+export { importInto, type ImportIntoOptions } from './import/importInto.js';
+/** @category Service */
+export type { ImportReport } from './service/types.js';
 export { fromPipedrive, streamPipedrive, PIPEDRIVE_LAYOUT_ID, PIPEDRIVE_WON_STAGE, PIPEDRIVE_LOST_STAGE, type PipedrivePayload, type PipedriveSetup } from './import/pipedrive.js';
 export { toPipedriveStatistics, type PipedriveStatistics } from './import/pipedriveFigures.js';
 export {

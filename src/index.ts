@@ -160,6 +160,8 @@ export {
   type BulkRequest,
   type BulkReport,
   type BulkProgress,
+  type ImportDealsOptions,
+  type ImportReport,
   type Board,
   type BoardColumn,
   type BoardOptions,

@@ -4,4 +4,5 @@
 
 export { createPostgresRepositories, type PostgresRepositoryOptions } from './adapters/postgres/createPostgresRepositories.js';
 export { migratePostgres } from './adapters/postgres/schema.js';
+export type { MigrationOptions, MigrationProgress } from './adapters/migration.js';
 export { fromPgPool, type PostgresClient, type PostgresQueryable, type PgPoolLike, type PgPoolConnection, type PgQueryConfig } from './adapters/postgres/client.js';

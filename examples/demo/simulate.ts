@@ -7,9 +7,11 @@ import {
   type Deal,
   type DealCommandInput,
   type PipelineService,
+  type BulkProgress,
   type Workspace,
 } from '../../src/index.js';
 import { dealerCommands } from '../dealership.js';
+import { importLegacy, progressBar } from './legacyImport.js';
 
 export const START = Date.UTC(2026, 0, 5, 8); // Monday 5 January 2026, 08:00 UTC
 const DAY = 86_400_000;
@@ -39,8 +41,14 @@ export interface Story {
 const MODELS = ['Family SUV', 'City hatchback', 'Estate', 'Pickup', 'Coupé', 'Minivan', 'Roadster', 'EV compact'];
 const LOST = ['Price', 'Bought elsewhere', 'No financing', 'Went quiet'];
 
+/** Options of {@link simulate}. */
+export interface SimulateOptions {
+  /** Told after each committed chunk of the HubSpot import (a progress bar in a terminal). */
+  readonly onImportProgress?: (progress: BulkProgress) => void;
+}
+
 /** Runs the simulation and returns the final state and what happened worth telling. */
-export async function simulate(seed = 7): Promise<Story> {
+export async function simulate(seed = 7, options: SimulateOptions = {}): Promise<Story> {
   const rnd = seeded(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
   let now = START;
@@ -50,6 +58,14 @@ export async function simulate(seed = 7): Promise<Story> {
   for (const command of dealerCommands) await service.configure(command, { by: 'admin' });
   await service.configure({ type: 'createPipeline', layoutId: 'sales', pipelineId: 'fleet', name: 'Fleet sales', stages: ['requirements', 'quote', 'negotiation', 'won', 'lost'] }, { by: 'admin' });
   log.push('Configured: Sales layout (New cars, Used cars, Fleet sales) and Service layout (Repair service)');
+
+  // Before the showroom opens: the web shop's leads come over from HubSpot (a store of their own).
+  const seen: string[] = [];
+  const steps = await importLegacy(START, (p) => {
+    seen.push(progressBar(p, 5));
+    options.onImportProgress?.(p);
+  });
+  log.push(steps[0]!, `Import progress by chunk: ${seen.slice(0, 4).join(' ')}`, steps[1]!);
 
   const ids: string[] = [];
   let next = 1;

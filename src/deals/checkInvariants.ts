@@ -70,6 +70,17 @@ export function shapedInvariantViolations(ws: Workspace, deals: readonly Deal[],
   return out;
 }
 
+/**
+ * What one deal breaks: its shape (named under `label`), else its invariants against `ws` at
+ * `now`. Internal: how `service.importDeals` checks each deal it is given.
+ */
+export function dealViolations(ws: Workspace, deal: unknown, label: string, now: number): InvariantViolation[] {
+  const shape = shapeProblem(deal, label);
+  if (shape) return [shape];
+  const d = deal as Deal;
+  return dealProblems(indexOf(ws), d, now).map((p) => ({ invariant: p[0], message: p[1], dealId: d.id }));
+}
+
 function shapeProblem(deal: unknown, label: string): InvariantViolation | null {
   if (isSurelyValidDeal(deal)) return null;
   const result = DealSchema.safeParse(deal);

@@ -3,6 +3,7 @@ import type {
   PipelineService, Workspace, WorkspaceCommand,
 } from '../index.js';
 import { errorFromResponse, unreachable } from './clientErrors.js';
+import { PipelineError } from '../errors.js';
 import { dealQueryParams, type DealListing } from './dealQuery.js';
 import { etagOf } from './etag.js';
 import { reportParams, type ReportName } from './reports.js';
@@ -110,7 +111,8 @@ const DEFAULT_CHUNK = 100;
  *
  * @param baseUrl - where the API is mounted (`https://crm.example.com/api`, or `/api` in a page)
  * @param options - `fetch`, `headers`
- * @returns the client
+ * @returns the client; a `baseUrl` that is not a non-empty string or URL, or malformed `options`,
+ *   throw `PipelineError` `invalid_input` naming the argument
  * @example
  * ```ts
  * const client = createHttpClient('http://127.0.0.1:3000', { headers: { 'x-user': 'ann' } });
@@ -119,6 +121,7 @@ const DEFAULT_CHUNK = 100;
  * @category HTTP
  */
 export function createHttpClient(baseUrl: string | URL, options: HttpClientOptions = {}): HttpClient {
+  checkClientArguments(baseUrl, options);
   const root = String(baseUrl).replace(/\/+$/, '');
   const doFetch = options.fetch ?? ((input: string, init: RequestInit) => fetch(input, init));
   const call = async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, missing?: T): Promise<T> => {
@@ -188,4 +191,16 @@ async function bulkUpdate(post: (body: unknown) => Promise<BulkReport>, request:
     onProgress?.(progress);
   }
   return report;
+}
+
+/** A client over no URL would fail on every call with a TypeError: refuse it where it is made. */
+function checkClientArguments(baseUrl: unknown, options: unknown): void {
+  const bad = (path: string, what: string): never => {
+    throw new PipelineError('invalid_input', `${path}: expected ${what}`, { path });
+  };
+  if (!(baseUrl instanceof URL) && (typeof baseUrl !== 'string' || baseUrl.trim() === '')) bad('baseUrl', 'the API\'s URL (a non-empty string or a URL)');
+  if (typeof options !== 'object' || options === null) bad('options', 'an object');
+  const { fetch, headers } = options as Record<string, unknown>;
+  if (fetch !== undefined && typeof fetch !== 'function') bad('options.fetch', 'a fetch function');
+  if (headers !== undefined && (typeof headers !== 'object' || headers === null)) bad('options.headers', 'an object of header names and values');
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { DEFAULT_MAX_BODY_BYTES } from './body.js';
+import { PipelineError } from '../errors.js';
 import { HttpError, problemResponse } from './problems.js';
 
 /**
@@ -37,7 +38,8 @@ export const NODE_DEFAULTS = { headersTimeoutMs: 10_000, bodyTimeoutMs: 30_000 }
  *
  * @param handler - `(request: Request) => Promise<Response>`
  * @param options - `headersTimeoutMs`, `bodyTimeoutMs`, `maxBodyBytes`, `onError`
- * @returns a `node:http` request listener
+ * @returns a `node:http` request listener; a `handler` that is not a function, or `options` that
+ *   are not an object, throw `PipelineError` `invalid_input` naming the argument
  * @example
  * ```ts
  * import { createServer } from 'node:http';
@@ -46,6 +48,9 @@ export const NODE_DEFAULTS = { headersTimeoutMs: 10_000, bodyTimeoutMs: 30_000 }
  * @category HTTP
  */
 export function toNodeListener(handler: (request: Request) => Promise<Response>, options: NodeListenerOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
+  // A listener over no handler would answer every request with a 500: refuse it where it is made.
+  if (typeof handler !== 'function') throw new PipelineError('invalid_input', 'handler: expected a request handler (createHttpHandler)', { path: 'handler' });
+  if (typeof options !== 'object' || options === null) throw new PipelineError('invalid_input', 'options: expected an object', { path: 'options' });
   const headersTimeoutMs = options.headersTimeoutMs ?? NODE_DEFAULTS.headersTimeoutMs;
   const bodyTimeoutMs = options.bodyTimeoutMs ?? NODE_DEFAULTS.bodyTimeoutMs;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;

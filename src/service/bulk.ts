@@ -38,7 +38,7 @@ function append<T>(target: T[], items: readonly T[]): void {
  * plans once and saves everything in one all-or-nothing save, or nothing (`aborted: true`).
  */
 export async function bulkUpdate(rt: Runtime, request: BulkRequest): Promise<BulkReport> {
-  const { onProgress, signal, rest } = controlsOf(request);
+  const { onProgress, signal, rest } = controlsOf(request, 'request');
   const r = parseWith(Request, rest, 'request');
   if ((r.dealIds === undefined) === (r.query === undefined)) {
     fail('invalid_input', 'request: give either dealIds or query', { path: 'request' });
@@ -73,15 +73,18 @@ export async function bulkUpdate(rt: Runtime, request: BulkRequest): Promise<Bul
   return report;
 }
 
-/** Takes `onProgress` and `signal` (not data, so not for zod) out of the request, checked. */
-function controlsOf(request: BulkRequest): { onProgress: BulkRequest['onProgress']; signal: AbortSignal | undefined; rest: unknown } {
+/**
+ * Takes `onProgress` and `signal` (not data, so not for zod) out of a request or options object
+ * (named `label` in errors), checked.
+ */
+export function controlsOf(request: { onProgress?: unknown; signal?: unknown }, label: string): { onProgress: BulkRequest['onProgress']; signal: AbortSignal | undefined; rest: unknown } {
   if (typeof request !== 'object' || request === null) return { onProgress: undefined, signal: undefined, rest: request };
   const { onProgress, signal, ...rest } = request;
-  if (onProgress !== undefined && typeof onProgress !== 'function') fail('invalid_input', 'request.onProgress: expected a function', { path: 'request.onProgress' });
+  if (onProgress !== undefined && typeof onProgress !== 'function') fail('invalid_input', `${label}.onProgress: expected a function`, { path: `${label}.onProgress` });
   if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof (signal as { aborted?: unknown }).aborted !== 'boolean')) {
-    fail('invalid_input', 'request.signal: expected an AbortSignal', { path: 'request.signal' });
+    fail('invalid_input', `${label}.signal: expected an AbortSignal`, { path: `${label}.signal` });
   }
-  return { onProgress, signal, rest };
+  return { onProgress: onProgress as BulkRequest['onProgress'], signal: signal as AbortSignal | undefined, rest };
 }
 
 /** A version for a deal the request does not change is a caller's mistake, not something to ignore. */

@@ -18,6 +18,7 @@ import { storedDwellStats } from './storedMetrics.js';
 import { rottingBetween } from './rotting.js';
 import { storedBacktest, storedForecast, storedLearnPipeline } from './forecast.js';
 import { bulkUpdate } from './bulk.js';
+import { importDeals } from './importDeals.js';
 import { deliverPending, parkedEvents, purgeDelivered, retryParked } from './outboxCalls.js';
 import { configure } from './configure.js';
 import { checkServiceOptions } from './options.js';
@@ -54,6 +55,7 @@ export function createPipelineService(options: PipelineServiceOptions): Pipeline
     createDeal: (input, opts) => run(() => createDeal(rt, input, actor(opts))),
     dispatch: (dealId, command, opts) => run(() => dispatch(rt, dealId, command, opts)),
     bulkUpdate: (request) => run(() => bulkUpdate(rt, request)),
+    importDeals: (deals, opts) => run(() => importDeals(rt, deals, opts)),
     getDeal: (id) => run(() => rt.deals.get(parseWith(Id, id, 'dealId'))),
     getWorkspace: () => run(() => rt.workspaces.load()),
     listDeals: (query) => run(() => listDeals(rt, query)),

@@ -9,6 +9,8 @@ export type {
   BulkRequest,
   BulkReport,
   BulkProgress,
+  ImportDealsOptions,
+  ImportReport,
   Board,
   BoardColumn,
   BoardOptions,

@@ -240,6 +240,59 @@ export interface BulkProgress {
 }
 
 /**
+ * Options of {@link PipelineService.importDeals}. `mode: 'create'` stores new deals only (an id
+ * that exists is refused `duplicate_id`); `upsert` also re-syncs stored ones. `by` is who the
+ * events name; `expectedVersions` (upsert) refuses with `conflict` a deal not at the version the
+ * caller saw (or missing); `chunkSize` deals per save (default the service's `chunkSize`);
+ * `onProgress` is told after each committed chunk; `signal` stops between chunks.
+ *
+ * @example
+ * ```ts
+ * const opts: ImportDealsOptions = { mode: 'upsert', by: 'hubspot-sync', chunkSize: 200, onProgress: ({ done, total }) => console.log(done, total) };
+ * ```
+ * @category Service
+ */
+export interface ImportDealsOptions {
+  readonly mode: 'create' | 'upsert';
+  readonly by?: string | null;
+  readonly expectedVersions?: Readonly<Record<string, number>>;
+  readonly chunkSize?: number;
+  /** Told after each committed chunk: deals reported so far, of `total` given. */
+  readonly onProgress?: (progress: BulkProgress) => void;
+  /** Stops between chunks: chunks already committed stay committed and are in the report (`cancelled: true`). */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The outcome of an import: every deal given in exactly one list (none of them for deals not
+ * reached when `cancelled`).
+ *
+ * - `created`: stored new, with its history as given, and a `dealCreated` event.
+ * - `updated` (upsert): the vendor's new visits and change-log entries appended after the stored
+ *   ones, its values taken, one new version, `dealStageChanged` / `dealUpdated` events.
+ * - `unchanged` (upsert): stored with the same data; no new version, no event.
+ * - `refused`: `invalid_input` (not a deal, or an invariant broken against the stored
+ *   configuration, named), `duplicate_id` (exists in `create` mode, or given twice),
+ *   `conflict` (the vendor rewrote history already stored, the deal changed here since it was
+ *   imported, a stale expected version, or it kept changing during the import), `forbidden`.
+ *
+ * @example
+ * ```ts
+ * const report: ImportReport = await service.importDeals(result.deals, { mode: 'upsert' });
+ * report.refused; // [{ dealId: '118', code: 'conflict', message: 'deal 118: visit 2 differs from the stored one; …' }]
+ * ```
+ * @category Service
+ */
+export interface ImportReport {
+  readonly created: string[];
+  readonly updated: string[];
+  readonly unchanged: string[];
+  readonly refused: { dealId: string; code: PipelineErrorCode; message: string }[];
+  /** True when `signal` stopped the import between chunks. */
+  readonly cancelled?: boolean;
+}
+
+/**
  * Options of {@link PipelineService.dispatch}.
  *
  * @example
@@ -338,6 +391,18 @@ export interface PipelineService {
   configure(command: WorkspaceCommandInput, opts?: ActOptions): Promise<Workspace>;
   /** Creates a deal (default pipeline and first stage unless given); returns it. */
   createDeal(input: DealInput, opts?: ActOptions): Promise<Deal>;
+  /**
+   * Stores deals built elsewhere (an importer's result; `importInto` calls it) with their history
+   * and change log as they are, not replayed as commands: each deal is checked against the stored
+   * configuration (shape and invariants) and refused on its own, never failing the whole call;
+   * `authorize` is asked per deal as action `importDeal` (with the stored deal, if any). Deals are
+   * saved `chunkSize` at a time, each chunk in one all-or-nothing save with the events the service
+   * emits for a created or changed deal (in the outbox when there is one). `upsert` re-syncs:
+   * unchanged deals are left alone, changed ones get the vendor's new visits appended after the
+   * stored history (a vendor that rewrote stored history is refused `conflict`). See
+   * {@link ImportReport}.
+   */
+  importDeals(deals: readonly Deal[], opts: ImportDealsOptions): Promise<ImportReport>;
   /** Runs any deal command on a stored deal; `bypassRules` needs `authorize` to allow it. */
   dispatch(dealId: string, command: DealCommandInput, opts?: DispatchOptions): Promise<Deal>;
   /** Applies one change to many deals, by ids or by query; reports every deal. */

@@ -14,7 +14,17 @@ describe('the demo', () => {
     expect(log).toMatch(/moved from Repair service to Used cars/);
     expect(log).toMatch(/Bulk update/);
     expect(log).toMatch(/Deleted the Fleet sales pipeline/);
+    expect(log).toContain('Imported the web shop\'s HubSpot export: 40 deals created, 0 refused');
+    expect(log).toContain('Import progress by chunk: [#....] 10/40 [###..] 20/40 [####.] 30/40 [#####] 40/40');
+    expect(log).toContain('Re-synced HubSpot: 3 deals updated (HS-1000, HS-1001, HS-1004), 37 unchanged, 0 created');
     expect(JSON.stringify(buildReport(await simulate()))).toBe(JSON.stringify(buildReport(story)));
+  });
+
+  it('tells the caller the HubSpot import\'s progress after each chunk, for a progress bar', async () => {
+    const seen: unknown[] = [];
+    await simulate(7, { onImportProgress: (p) => seen.push(p) });
+    expect(seen.slice(0, 4)).toEqual([10, 20, 30, 40].map((done) => ({ done, total: 40 })));
+    expect(seen).toHaveLength(8);
   });
 
   it('fits a 100-column terminal and uses no colour unless asked', async () => {

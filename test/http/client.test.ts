@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configurationOf, isPipelineError, PipelineError, type BulkProgress, type PipelineService } from '../../src/index.js';
 import { createHttpClient, type HttpClient } from '../../src/http.js';
 import { dealerApi } from './server.js';
+import { expectPipelineError } from '../helpers/expectError.js';
 
 let service: PipelineService;
 let base: string;
@@ -101,5 +102,20 @@ describe('createHttpClient', () => {
 
   it('never answered with an unexpected error', () => {
     expect(unexpected).toEqual([]);
+  });
+});
+
+describe('createHttpClient (arguments)', () => {
+  it('refuses a base URL that is not a string or URL, or malformed options, naming the argument', () => {
+    const cases: [unknown[], string][] = [[[42], 'baseUrl'], [[null], 'baseUrl'], [[''], 'baseUrl'], [['http://x', 5], 'options'], [['http://x', { fetch: 'no' }], 'options.fetch'], [['http://x', { headers: 3 }], 'options.headers']];
+    for (const [args, path] of cases) {
+      const thrown = expectPipelineError(() => (createHttpClient as (...a: unknown[]) => unknown)(...args), 'invalid_input');
+      expect(thrown.details.path).toBe(path);
+      expect(thrown.message).toContain(path);
+    }
+  });
+
+  it('accepts a URL object', () => {
+    expect(typeof createHttpClient(new URL('http://127.0.0.1:1/api')).getDeal).toBe('function');
   });
 });

@@ -4,6 +4,7 @@ import { startHttpServer, toNodeListener } from '../../src/http.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dealerApi } from './server.js';
+import { expectPipelineError } from '../helpers/expectError.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -93,5 +94,14 @@ describe('toNodeListener', () => {
     expect(res.status).toBe(500);
     expect(await res.json()).toMatchObject({ code: 'internal_error', detail: 'An unexpected error occurred.' });
     expect(errors).toHaveLength(1);
+  });
+});
+
+describe('toNodeListener (arguments)', () => {
+  it('refuses a handler that is not a function, or options that are not an object, naming the argument', async () => {
+    const handler = async () => new Response(null);
+    for (const [args, path] of [[[null], 'handler'], [[{}], 'handler'], [[handler, 7], 'options']] as const) {
+      expect(expectPipelineError(() => (toNodeListener as (...a: unknown[]) => unknown)(...args), 'invalid_input').details.path).toBe(path);
+    }
   });
 });

@@ -2,6 +2,7 @@ import { PipelineError } from '../../errors.js';
 import type { PostgresClient, PostgresQueryable } from './client.js';
 import { guarded } from './driverErrors.js';
 import { DEAL_INDEXES, fillNameKeys, OUTBOX_INDEXES, UPGRADE_FROM_V2 } from './upgradeV2.js';
+import { checkMigrationOptions, type MigrationOptions } from '../migration.js';
 
 /** The schema version this adapter reads and writes. */
 export const SCHEMA_VERSION = 3;
@@ -83,8 +84,24 @@ const UPGRADE_FROM_V1: readonly string[] = [
      FROM sp_deals_v1 d, jsonb_array_elements(d.body->'history') WITH ORDINALITY AS h(v, n)`,
   `DROP TABLE sp_deals_v1`,
   `DROP TABLE sp_workspace_v1`,
-  ...UPGRADE_FROM_V2,
 ];
+
+/** One step of a migration: one transaction that brings the database to version `to`. */
+interface Step {
+  readonly to: number;
+  readonly statements: readonly string[];
+  /** Whether `name_key` is filled from JavaScript after the statements. */
+  readonly nameKeys: boolean;
+}
+
+/** The steps from a stored version (null: an empty database) to this adapter's. */
+function stepsFrom(version: number | null): Step[] {
+  const toV3: Step = { to: 3, statements: UPGRADE_FROM_V2, nameKeys: true };
+  if (version === null) return [{ to: SCHEMA_VERSION, statements: CREATE, nameKeys: false }];
+  if (version === 1) return [{ to: 2, statements: UPGRADE_FROM_V1, nameKeys: false }, toV3];
+  if (version === 2) return [toV3];
+  return [];
+}
 
 async function storedVersion(tx: PostgresQueryable): Promise<number | null> {
   const { rows } = await tx.query<{ schema: boolean; v1: boolean }>(
@@ -104,33 +121,51 @@ async function storedVersion(tx: PostgresQueryable): Promise<number | null> {
  * by an earlier release in place: version 2 (0.2: deals as JSON bodies) has each body split into
  * typed columns and change-log rows and its outbox rows gain the delivery columns; version 1 (the
  * 0.1 example adapter) is carried under the tenant `'default'`. Every deal, visit, change and
- * outbox row is kept. Idempotent; concurrent calls wait for each other (an advisory lock), all in
- * one transaction; a database of a newer version is refused with `storage_failed`.
+ * outbox row is kept. Idempotent; concurrent calls wait for each other (an advisory lock); a
+ * database of a newer version is refused with `storage_failed`. Each step is one transaction
+ * (creating the tables; version 1 → 2; version 2 → 3): `options.onProgress` is told after each
+ * commits, and `options.signal` stops between steps, leaving the committed ones (the call returns
+ * the version reached; running it again goes on from there).
  *
  * @param client - a {@link PostgresClient} (PGlite, or `fromPgPool(pool)`)
- * @returns the schema version now stored (3)
+ * @param options - `onProgress`, `signal` (see {@link MigrationOptions})
+ * @returns the schema version now stored (3, or an older one when `signal` stopped it; 0 for a
+ *   database still empty)
  * @example
  * ```ts
  * const db = new PGlite();
  * await migratePostgres(db); // 3
+ * await migratePostgres(db, { onProgress: ({ done, total, version }) => console.log(`${done}/${total} (version ${version})`) });
  * ```
  * @category PostgreSQL
  */
-export async function migratePostgres(client: PostgresClient): Promise<number> {
-  return guarded('migratePostgres', () =>
-    client.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('sales-pipelines schema'))`);
-      const version = await storedVersion(tx);
-      if (version !== null && version > SCHEMA_VERSION) {
-        throw new PipelineError('storage_failed', `migratePostgres: the database holds schema version ${version}, newer than this adapter's ${SCHEMA_VERSION}: upgrade sales-pipelines`, { version });
-      }
-      if (version === SCHEMA_VERSION) return SCHEMA_VERSION;
-      const steps = version === 1 ? UPGRADE_FROM_V1 : version === 2 ? UPGRADE_FROM_V2 : CREATE;
-      for (const statement of steps) await tx.query(statement);
-      if (version !== null) await fillNameKeys(tx);
-      await tx.query('DELETE FROM sp_schema');
-      await tx.query('INSERT INTO sp_schema (version) VALUES ($1)', [SCHEMA_VERSION]);
-      return SCHEMA_VERSION;
-    }),
-  );
+export async function migratePostgres(client: PostgresClient, options?: MigrationOptions): Promise<number> {
+  const { onProgress, signal } = checkMigrationOptions(options);
+  return guarded('migratePostgres', async () => {
+    let done = 0;
+    let total: number | null = null;
+    for (;;) {
+      // One transaction per step, each reading the version again: concurrent calls wait for
+      // each other (the lock), and a call stopped between steps is continued by the next one.
+      const { version, stepped } = await client.transaction(async (tx) => {
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtext('sales-pipelines schema'))`);
+        const stored = await storedVersion(tx);
+        if (stored !== null && stored > SCHEMA_VERSION) {
+          throw new PipelineError('storage_failed', `migratePostgres: the database holds schema version ${stored}, newer than this adapter's ${SCHEMA_VERSION}: upgrade sales-pipelines`, { version: stored });
+        }
+        const steps = stepsFrom(stored);
+        total ??= steps.length;
+        const step = steps[0];
+        if (step === undefined || signal?.aborted) return { version: stored ?? 0, stepped: false };
+        for (const statement of step.statements) await tx.query(statement);
+        if (step.nameKeys) await fillNameKeys(tx);
+        await tx.query('DELETE FROM sp_schema');
+        await tx.query('INSERT INTO sp_schema (version) VALUES ($1)', [step.to]);
+        return { version: step.to, stepped: true };
+      });
+      if (!stepped) return version;
+      done++;
+      onProgress?.({ done, total: Math.max(total ?? done, done), version });
+    }
+  });
 }

@@ -2,6 +2,7 @@ import { PipelineError } from '../../errors.js';
 import type { SqliteDatabase } from './database.js';
 import { toPipelineError } from './errors.js';
 import { storedVersion, upgradeFromVersion1, upgradeToVersion4 } from './migrate.js';
+import { checkMigrationOptions, type MigrationOptions } from '../migration.js';
 
 /**
  * The schema version {@link migrateSqlite} creates, stored in `sp_schema`.
@@ -134,20 +135,29 @@ export const TABLES = `
  * columns and change-log rows, and its outbox rows gain the delivery columns (attempts, due,
  * lease, last error, parked). Runs in one IMMEDIATE transaction; running it again does nothing; a
  * database of a newer version is refused with `storage_failed`, untouched. Run it at startup:
- * repositories refuse a database that is not at version 4.
+ * repositories refuse a database that is not at version 4. The upgrade is one step:
+ * `options.onProgress` is told `{ done: 1, total: 1, version: 4 }` once it commits (not at all
+ * when there was nothing to do); a `signal` already aborted leaves the database as it is and
+ * returns its version.
  *
  * @param db - a better-sqlite3 `Database`
- * @returns the schema version now stored (4)
+ * @param options - `onProgress`, `signal` (see {@link MigrationOptions})
+ * @returns the schema version now stored (4, or the older one when `signal` stopped it)
  * @example
  * ```ts
  * import Database from 'better-sqlite3';
  * const db = new Database('crm.db');
  * migrateSqlite(db); // 4
+ * migrateSqlite(db, { onProgress: ({ done, total }) => console.log(`${done}/${total}`) });
  * ```
  * @category SQLite
  */
-export function migrateSqlite(db: SqliteDatabase): number {
+export function migrateSqlite(db: SqliteDatabase, options?: MigrationOptions): number {
+  const { onProgress, signal } = checkMigrationOptions(options);
   try {
+    // Every upgrade is one step (one transaction): a signal can only stop it before it starts.
+    if (signal?.aborted) return storedVersion(db);
+    let stepped = false;
     const run = db.transaction(() => {
       const version = storedVersion(db);
       if (version > SCHEMA_VERSION) {
@@ -160,8 +170,10 @@ export function migrateSqlite(db: SqliteDatabase): number {
       else db.exec(TABLES);
       db.exec('DELETE FROM sp_schema');
       db.prepare('INSERT INTO sp_schema (version) VALUES (?)').run(SCHEMA_VERSION);
+      stepped = true;
     });
     run.immediate();
+    if (stepped) onProgress?.({ done: 1, total: 1, version: SCHEMA_VERSION });
     return SCHEMA_VERSION;
   } catch (e) {
     throw toPipelineError(e, 'migrateSqlite');
