@@ -171,6 +171,12 @@ export {
   type DeliveryFailure,
   type ListDealsQuery,
   type StoredStalledOptions,
+  type StoredFunnelOptions,
+  type StoredPeriodOptions,
+  type StoredWaterfallOptions,
+  type StoredConversionOptions,
+  type StoredMovementOptions,
+  type StoredCoverageOptions,
 } from './service/index.js';
 
 export {
