@@ -73,6 +73,7 @@ export {
   salesCycle,
   type StageTime,
   type DwellRow,
+  type DwellStatsOptions,
   type StalledDeal,
   type Funnel,
   type FunnelStage,
