@@ -379,9 +379,18 @@ export interface PipelineService {
   /** Deletes outbox events delivered before `before` (an instant); returns how many. */
   purgeDelivered(before: Date | number | string): Promise<number>;
   /**
-   * `dwellStats` over every stored deal, read as stage-visit rows from the store's visits table
-   * (`repositories.visits`) without materialising deals, or from the deals when the store has no
-   * visits port. The same rows as `dwellStats(allDeals, opts)`; `now` defaults to the clock.
+   * `dwellStats` over every stored deal: computed by the store when its visits port offers `dwell`
+   * (with a period, when it declares `dwellPeriods`), else read as stage-visit rows from the
+   * store's visits table (`repositories.visits`) without materialising deals, or from the deals
+   * when the store has no visits port; only the counted durations are held. The same rows as
+   * `dwellStats(allDeals, opts)`; `now` defaults to the clock. With `from`/`to`: completed visits
+   * that exited in `[from, to)`, and with `includeOpen` the visits open at `min(now, to)`,
+   * measured to it.
+   *
+   * @example
+   * ```ts
+   * const quarter = await service.dwellStats({ pipelineId: 'new-cars', from: '2026-01-01', to: '2026-04-01' });
+   * ```
    */
   dwellStats(opts?: StoredDwellOptions): Promise<DwellRow[]>;
   /**
