@@ -18,6 +18,8 @@ import { assertDeals, checkWindow, parseOptions, tallied, type Tally } from './c
  */
 export interface FunnelStage {
   readonly stageId: string;
+  /** The stage's name (from its layout). */
+  readonly stageName: string;
   /** Deals that reached this stage or a later one. */
   readonly entered: number;
   /** Deals that went on past this stage. */
@@ -71,7 +73,7 @@ const FunnelOptions = z.strictObject({ pipelineId: Id, from: Instant.optional(),
  * @example
  * ```ts
  * conversionFunnel(ws, deals, { pipelineId: 'new-cars', from: '2026-01-01', to: '2026-04-01' }).stages[0];
- * // { stageId: 'requirements', entered: 40, advanced: 31, conversionRate: 0.775 }
+ * // { stageId: 'requirements', stageName: 'Collect requirements', entered: 40, advanced: 31, conversionRate: 0.775 }
  * ```
  */
 export const conversionFunnel = /* @__PURE__ */ guarded(function conversionFunnel(ws: Workspace, deals: readonly Deal[], opts: { pipelineId: string; from?: Date | number | string; to?: Date | number | string }): Funnel {
@@ -115,11 +117,11 @@ export function funnelTally(ws: Workspace, opts: unknown): Tally<Funnel> {
         if (slot.def.outcome !== 'open') {
           const entered = enteredClosed.get(slot.stageId) ?? 0;
           const advanced = slot.def.outcome === 'won' ? entered : 0;
-          return { stageId: slot.stageId, entered, advanced, conversionRate: entered === 0 ? null : advanced / entered };
+          return { stageId: slot.stageId, stageName: slot.def.name, entered, advanced, conversionRate: entered === 0 ? null : advanced / entered };
         }
         const entered = atLeast(slot.openPosition);
         const advanced = atLeast(slot.openPosition + 1);
-        return { stageId: slot.stageId, entered, advanced, conversionRate: entered === 0 ? null : advanced / entered };
+        return { stageId: slot.stageId, stageName: slot.def.name, entered, advanced, conversionRate: entered === 0 ? null : advanced / entered };
       });
       return { pipelineId: o.pipelineId, deals: n, stages, wonRate: n === 0 ? null : won / n, lostRate: n === 0 ? null : lost / n };
     },

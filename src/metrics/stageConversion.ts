@@ -19,6 +19,9 @@ import { assertDeals, checkWindow, parseOptions, tallied, WindowShape, type Tall
 export interface StageConversion {
   readonly fromStageId: string;
   readonly toStageId: string;
+  /** The stages' names (from their layout). */
+  readonly fromStageName: string;
+  readonly toStageName: string;
   /** Deals that entered `fromStageId` in the period (the cohort). */
   readonly entered: number;
   /** Of those, deals that reached `toStageId` afterwards, before the end of the period. */
@@ -132,6 +135,8 @@ export function conversionTally(ws: Workspace, opts: unknown): Tally<StageConver
         stageConversions: pairs.map(([a, b], k) => ({
           fromStageId: a.stageId,
           toStageId: b.stageId,
+          fromStageName: a.def.name,
+          toStageName: b.def.name,
           entered: entered[k]!,
           converted: converted[k]!,
           conversionRate: entered[k] === 0 ? null : converted[k]! / entered[k]!,
