@@ -75,6 +75,7 @@ export {
   salesCycle,
   type StageTime,
   type DwellRow,
+  type DwellStatsOptions,
   type StalledDeal,
   type Funnel,
   type FunnelStage,
@@ -175,6 +176,12 @@ export {
   type DeliveryFailure,
   type ListDealsQuery,
   type StoredStalledOptions,
+  type StoredFunnelOptions,
+  type StoredPeriodOptions,
+  type StoredWaterfallOptions,
+  type StoredConversionOptions,
+  type StoredMovementOptions,
+  type StoredCoverageOptions,
 } from './service/index.js';
 
 export {

@@ -40,6 +40,7 @@ describe('README', () => {
     expect(output).toContain('9 2024-05-01T08:00:00.000Z');
     expect(output).toContain("[ 'c2' ] [ 'c1' ] 1");
     expect(output).toContain("[ 'c1', 'ann', 30000 ]\n123000");
+    expect(output).toContain("3 1 [ { from: 'requirements', to: 'test-drive', count: 1 } ]\n[ [ 'requirements', 3, 5 ], [ 'test-drive', 1, 5 ] ]");
     expect(output).toContain("parked workspace/1/0 1\n[ [ 'workspace/1/0', 'schema not registered' ] ]\n1\n0 1");
     expect(output).toContain("null [ 'c1', 'c2' ]");
   }, 60_000);

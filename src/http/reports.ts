@@ -50,7 +50,7 @@ export function reportMethod(service: PipelineService, name: string): Method {
 
 // Query values are text: the names below read as the types the reports take; anything else stays text.
 const NUMBERS = new Set(['target', 'runs', 'seed', 'horizon', 'window']);
-const INSTANTS = new Set(['now', 'from', 'to', 'until', 'at']);
+const INSTANTS = new Set(['now', 'from', 'to', 'until', 'at', 'asOf']);
 const BOOLEANS = new Set(['includeOpen', 'businessDays']);
 
 /**

@@ -42,3 +42,19 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 export const DAY_MS = 86_400_000;
+
+/**
+ * A metric computed deal by deal: each deal added once, then the result read. The array function
+ * adds every deal it is given; the service adds the stored deals page by page, so memory holds a
+ * page and the tally, never the whole table. Creating one checks the options.
+ */
+export interface Tally<R> {
+  add(deal: Deal): void;
+  result(): R;
+}
+
+/** Runs a tally over an array of deals. */
+export function tallied<R>(tally: Tally<R>, deals: readonly Deal[]): R {
+  for (let i = 0; i < deals.length; i++) tally.add(deals[i]!);
+  return tally.result();
+}

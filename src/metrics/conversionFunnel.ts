@@ -6,7 +6,7 @@ import type { Workspace } from '../model/layout.js';
 import { Id, Instant } from '../model/primitives.js';
 import { indexOf, type StageScope } from '../workspace/lookup.js';
 import { checkedWorkspace } from '../workspace/validate.js';
-import { assertDeals, checkWindow, parseOptions } from './common.js';
+import { assertDeals, checkWindow, parseOptions, tallied, type Tally } from './common.js';
 
 /**
  * One stage of a conversion funnel.
@@ -19,6 +19,8 @@ import { assertDeals, checkWindow, parseOptions } from './common.js';
  */
 export interface FunnelStage {
   readonly stageId: string;
+  /** The stage's name (from its layout). */
+  readonly stageName: string;
   /** Deals that reached this stage or a later one. */
   readonly entered: number;
   /** Deals that went on past this stage. */
@@ -73,46 +75,62 @@ const FunnelOptions = z.strictObject({ pipelineId: Id, from: Instant.optional(),
  * @example
  * ```ts
  * conversionFunnel(ws, deals, { pipelineId: 'new-cars', from: '2026-01-01', to: '2026-04-01' }).stages[0];
- * // { stageId: 'requirements', entered: 40, advanced: 31, conversionRate: 0.775 }
+ * // { stageId: 'requirements', stageName: 'Collect requirements', entered: 40, advanced: 31, conversionRate: 0.775 }
  * ```
  * @category Metrics
  * @function
  */
 export const conversionFunnel = /* @__PURE__ */ guarded(function conversionFunnel(ws: Workspace, deals: readonly Deal[], opts: { pipelineId: string; from?: Date | number | string; to?: Date | number | string }): Funnel {
+  const tally = funnelTally(ws, opts);
+  assertDeals(deals);
+  return tallied(tally, deals);
+}, ['workspace', 'deals', 'opts']);
+
+/**
+ * The funnel as a {@link Tally}: checks the workspace and options, then counts the deals added
+ * (by reach, so the count held does not grow with the deals).
+ */
+export function funnelTally(ws: Workspace, opts: unknown): Tally<Funnel> {
   ws = checkedWorkspace(ws);
   const o = parseOptions(FunnelOptions, opts);
-  assertDeals(deals);
   const from = o.from ?? -Infinity;
   const to = o.to ?? Infinity;
   checkWindow(from, to);
   const scope = indexOf(ws).scopes.get(o.pipelineId) ?? fail('not_found', `pipeline ${o.pipelineId} does not exist`, { pipelineId: o.pipelineId });
-  const reaches: number[] = [];
+  // byReach[r + 1]: deals of the cohort with reach r (−1: no open stage reached).
+  const byReach = new Array<number>(scope.openCount + 2).fill(0);
   const enteredClosed = new Map<string, number>();
+  let n = 0;
   let won = 0;
   let lost = 0;
-  for (const deal of deals) {
-    const visits = deal.history.filter((v) => v.pipelineId === o.pipelineId && v.enteredAt < to);
-    const first = visits[0];
-    if (!first || first.enteredAt < from) continue;
-    const r = reachOf(scope, visits);
-    reaches.push(r.reach);
-    for (const id of r.closedStages) enteredClosed.set(id, (enteredClosed.get(id) ?? 0) + 1);
-    if (r.won) won++;
-    if (r.lost) lost++;
-  }
-  const stages = scope.order.map((slot): FunnelStage => {
-    if (slot.def.outcome !== 'open') {
-      const entered = enteredClosed.get(slot.stageId) ?? 0;
-      const advanced = slot.def.outcome === 'won' ? entered : 0;
-      return { stageId: slot.stageId, entered, advanced, conversionRate: entered === 0 ? null : advanced / entered };
-    }
-    const entered = reaches.filter((r) => r >= slot.openPosition).length;
-    const advanced = reaches.filter((r) => r > slot.openPosition).length;
-    return { stageId: slot.stageId, entered, advanced, conversionRate: entered === 0 ? null : advanced / entered };
-  });
-  const n = reaches.length;
-  return { pipelineId: o.pipelineId, deals: n, stages, wonRate: n === 0 ? null : won / n, lostRate: n === 0 ? null : lost / n };
-}, ['workspace', 'deals', 'opts']);
+  const atLeast = (r: number): number => byReach.reduce((sum, count, k) => (k - 1 >= r ? sum + count : sum), 0);
+  return {
+    add(deal) {
+      const visits = deal.history.filter((v) => v.pipelineId === o.pipelineId && v.enteredAt < to);
+      const first = visits[0];
+      if (!first || first.enteredAt < from) return;
+      const r = reachOf(scope, visits);
+      n++;
+      byReach[r.reach + 1]!++;
+      for (const id of r.closedStages) enteredClosed.set(id, (enteredClosed.get(id) ?? 0) + 1);
+      if (r.won) won++;
+      if (r.lost) lost++;
+    },
+    result() {
+      const stages = scope.order.map((slot): FunnelStage => {
+        if (slot.def.outcome !== 'open') {
+          const entered = enteredClosed.get(slot.stageId) ?? 0;
+          const advanced = slot.def.outcome === 'won' ? entered : 0;
+          return { stageId: slot.stageId, stageName: slot.def.name, entered, advanced, conversionRate: entered === 0 ? null : advanced / entered };
+        }
+        const entered = atLeast(slot.openPosition);
+        const advanced = atLeast(slot.openPosition + 1);
+        return { stageId: slot.stageId, stageName: slot.def.name, entered, advanced, conversionRate: entered === 0 ? null : advanced / entered };
+      });
+      return { pipelineId: o.pipelineId, deals: n, stages, wonRate: n === 0 ? null : won / n, lostRate: n === 0 ? null : lost / n };
+    },
+  };
+}
 
 function reachOf(scope: StageScope, visits: readonly StageVisit[]): { reach: number; won: boolean; lost: boolean; closedStages: Set<string> } {
   let reach = -1;

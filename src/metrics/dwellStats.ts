@@ -2,7 +2,7 @@ import { guarded } from '../_internal/guard.js';
 import * as z from 'zod';
 import type { Deal } from '../model/deal.js';
 import { Id, Instant } from '../model/primitives.js';
-import { assertDeals, median, parseOptions, percentile } from './common.js';
+import { assertDeals, checkWindow, median, parseOptions, percentile } from './common.js';
 import { BusinessDaysOption, workingTime, type BusinessCalendar, type WorkingTime } from './calendar.js';
 
 /**
@@ -29,7 +29,18 @@ export const DwellOptions = z.strictObject({
   pipelineId: Id.optional(),
   includeOpen: z.boolean().optional(),
   businessDays: BusinessDaysOption,
+  from: Instant.optional(),
+  to: Instant.optional(),
 });
+
+/** Which visits count and up to when: the parsed options of `dwellStats`. */
+export interface DwellCounting {
+  readonly now: number;
+  readonly pipelineId?: string | undefined;
+  readonly includeOpen?: boolean | undefined;
+  readonly from?: number | undefined;
+  readonly to?: number | undefined;
+}
 
 /**
  * How long deals stay in each stage: visits, mean, median, 90th percentile and maximum per
@@ -38,6 +49,11 @@ export const DwellOptions = z.strictObject({
  * - Only completed visits count, unless `includeOpen` (open visits then count up to `now`).
  * - The median of an even count is the mean of the two middle values; p90 is the nearest-rank
  *   value (rank ⌈0.9·n⌉ of the sorted durations).
+ * - A period `from`/`to` (instants; a 'YYYY-MM-DD' is midnight UTC; half-open `[from, to)`,
+ *   either bound optional) counts the completed visits that exited inside it, with their whole
+ *   durations (a visit that began before `from` counts in full), and with `includeOpen` the
+ *   visits open at `min(now, to)` (entered at or before it, not exited before it), measured up to
+ *   that instant. Without a period, `includeOpen` counts the visits not exited, up to `now`.
  * - `businessDays: true` counts only time on Monday to Friday (UTC): weekend time is left out and
  *   a partial day counts for the part inside the visit (Friday 18:00 → Monday 06:00 is 12 hours).
  *   Results stay in milliseconds; divide by 86 400 000 for business days.
@@ -50,10 +66,11 @@ export const DwellOptions = z.strictObject({
  *   hours count 43 200 000), correct across daylight-saving changes.
  *
  * @param deals - deals with their history
- * @param opts - `{ now, pipelineId?, includeOpen?, businessDays? }`
+ * @param opts - `{ now, pipelineId?, includeOpen?, businessDays?, from?, to? }`
  * @returns one row per (pipeline, stage) with at least one counted visit
  * @example
  * ```ts
+ * dwellStats(deals, { now: Date.now(), pipelineId: 'new-cars', from: '2026-01-01', to: '2026-04-01' }); // visits that ended in Q1
  * dwellStats(deals, { now: Date.now(), pipelineId: 'new-cars' });
  * // [{ pipelineId: 'new-cars', stageId: 'quote', visits: 12, meanMs: 3.2e8, medianMs: 2.6e8, p90Ms: 6.9e8, maxMs: 8.1e8 }, ...]
  * ```
@@ -62,28 +79,74 @@ export const DwellOptions = z.strictObject({
  */
 export const dwellStats = /* @__PURE__ */ guarded(function dwellStats(
   deals: readonly Deal[],
-  opts: { now: Date | number | string; pipelineId?: string; includeOpen?: boolean; businessDays?: boolean | BusinessCalendar },
+  opts: DwellStatsOptions,
 ): DwellRow[] {
-  const o = parseOptions(DwellOptions, opts);
+  const o = dwellOptions(opts);
   assertDeals(deals);
-  const groups = new DwellGroups(o.now, o.pipelineId, o.includeOpen === true, workingTime(o.businessDays));
+  const groups = new DwellGroups(o, workingTime(o.businessDays));
   for (const deal of deals) for (const v of deal.history) groups.add(v);
   return groups.rows();
 }, ['deals', 'opts']);
 
+/**
+ * Options of `dwellStats` (and of `dwellStatsOfVisits`).
+ *
+ * @example
+ * ```ts
+ * const o: DwellStatsOptions = { now: Date.now(), from: '2026-01-01', to: '2026-04-01', includeOpen: true };
+ * ```
+ * @category Metrics
+ */
+export interface DwellStatsOptions {
+  readonly now: Date | number | string;
+  readonly pipelineId?: string;
+  readonly includeOpen?: boolean;
+  readonly businessDays?: boolean | BusinessCalendar;
+  /** Start of the period (inclusive): completed visits that exited at or after it. */
+  readonly from?: Date | number | string;
+  /** End of the period (exclusive): completed visits that exited before it; open visits are measured to `min(now, to)`. */
+  readonly to?: Date | number | string;
+}
+
+/** Parses the options of `dwellStats`, the period checked (`to` not before `from`). */
+export function dwellOptions(opts: unknown): z.output<typeof DwellOptions> {
+  const o = parseOptions(DwellOptions, opts);
+  if (o.from !== undefined && o.to !== undefined) checkWindow(o.from, o.to);
+  return o;
+}
+
 /** Durations of visits per (pipeline, stage), counted as `dwellStats` counts them, and their rows. */
 export class DwellGroups {
   private readonly groups = new Map<string | null, Map<string, number[]>>();
+  private readonly only: string | undefined;
+  private readonly includeOpen: boolean;
+  private readonly period: boolean;
+  private readonly from: number;
+  private readonly to: number;
+  /** Where open visits end: `now`, or `min(now, to)` with a period. */
+  private readonly at: number;
   constructor(
-    private readonly now: number,
-    private readonly only: string | undefined,
-    private readonly includeOpen: boolean,
+    o: DwellCounting,
     private readonly measure: WorkingTime,
-  ) {}
+  ) {
+    this.only = o.pipelineId;
+    this.includeOpen = o.includeOpen === true;
+    this.period = o.from !== undefined || o.to !== undefined;
+    this.from = o.from ?? -Infinity;
+    this.to = o.to ?? Infinity;
+    this.at = Math.min(o.now, this.to);
+  }
+
+  /** Where a visit's counted duration ends, or null when it does not count. */
+  private endOf(v: { enteredAt: number; exitedAt: number | null }): number | null {
+    if (!this.period) return v.exitedAt ?? (this.includeOpen ? this.at : null);
+    if (this.includeOpen && v.enteredAt <= this.at && (v.exitedAt === null || v.exitedAt >= this.at)) return this.at;
+    return v.exitedAt !== null && v.exitedAt >= this.from && v.exitedAt < this.to ? v.exitedAt : null;
+  }
 
   add(v: { pipelineId: string | null; stageId: string; enteredAt: number; exitedAt: number | null }): void {
     if (this.only !== undefined && v.pipelineId !== this.only) return;
-    const end = v.exitedAt ?? (this.includeOpen ? this.now : null);
+    const end = this.endOf(v);
     if (end === null) return;
     const ms = this.measure(v.enteredAt, end);
     let stages = this.groups.get(v.pipelineId);

@@ -1,9 +1,8 @@
 import { guarded } from '../_internal/guard.js';
 import { PipelineError } from '../errors.js';
 import type { VisitRow } from '../model/deal.js';
-import { parseOptions } from './common.js';
-import { workingTime, type BusinessCalendar } from './calendar.js';
-import { DwellGroups, DwellOptions, type DwellRow } from './dwellStats.js';
+import { workingTime } from './calendar.js';
+import { DwellGroups, dwellOptions, type DwellRow, type DwellStatsOptions } from './dwellStats.js';
 
 /**
  * {@link dwellStats} over stage visits instead of deals: the same rows, to the last digit, as
@@ -13,7 +12,7 @@ import { DwellGroups, DwellOptions, type DwellRow } from './dwellStats.js';
  * `pipelineId`, `stageId`, `enteredAt` and `exitedAt` of a row are read.
  *
  * @param visits - stage visits, in any order
- * @param opts - `{ now, pipelineId?, includeOpen?, businessDays? }` as for `dwellStats`
+ * @param opts - `{ now, pipelineId?, includeOpen?, businessDays?, from?, to? }` as for `dwellStats`
  * @returns one row per (pipeline, stage) with at least one counted visit, sorted by pipeline then stage
  * @example
  * ```ts
@@ -29,13 +28,13 @@ import { DwellGroups, DwellOptions, type DwellRow } from './dwellStats.js';
  */
 export const dwellStatsOfVisits = /* @__PURE__ */ guarded(function dwellStatsOfVisits(
   visits: Iterable<VisitRow>,
-  opts: { now: Date | number | string; pipelineId?: string; includeOpen?: boolean; businessDays?: boolean | BusinessCalendar },
+  opts: DwellStatsOptions,
 ): DwellRow[] {
-  const o = parseOptions(DwellOptions, opts);
+  const o = dwellOptions(opts);
   if (typeof visits !== 'object' || visits === null || typeof (visits as Iterable<VisitRow>)[Symbol.iterator] !== 'function') {
     throw new PipelineError('invalid_input', 'visits: expected an iterable of visit rows', { path: 'visits' });
   }
-  const groups = new DwellGroups(o.now, o.pipelineId, o.includeOpen === true, workingTime(o.businessDays));
+  const groups = new DwellGroups(o, workingTime(o.businessDays));
   let i = 0;
   for (const v of visits) {
     assertVisit(v, i++);

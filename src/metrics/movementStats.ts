@@ -4,7 +4,7 @@ import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { Id, Instant } from '../model/primitives.js';
 import { checkedWorkspace } from '../workspace/validate.js';
-import { assertDeals, checkWindow, parseOptions } from './common.js';
+import { assertDeals, checkWindow, parseOptions, tallied, type Tally } from './common.js';
 
 /**
  * A count of moves from one place to another.
@@ -68,44 +68,64 @@ const MovementOptions = z.strictObject({ from: Instant, to: Instant, pipelineId:
  * @function
  */
 export const movementStats = /* @__PURE__ */ guarded(function movementStats(ws: Workspace, deals: readonly Deal[], opts: { from: Date | number | string; to: Date | number | string; pipelineId?: string }): MovementStats {
-  ws = checkedWorkspace(ws);
+  const tally = movementTally(ws, opts);
+  assertDeals(deals);
+  return tallied(tally, deals);
+}, ['workspace', 'deals', 'opts']);
+
+/** Movement statistics as a {@link Tally}: counts, move counts and the sum of ages, deal by deal. */
+export function movementTally(ws: Workspace, opts: unknown): Tally<MovementStats> {
+  checkedWorkspace(ws);
   const { from, to, pipelineId } = parseOptions(MovementOptions, opts);
   checkWindow(from, to);
-  assertDeals(deals);
   const inWindow = (t: number): boolean => t >= from && t < to;
   const inPipeline = (p: string | null): boolean => pipelineId === undefined || p === pipelineId;
   let newDeals = 0;
-  const won = new Set<string>();
-  const lost = new Set<string>();
-  const open: Deal[] = [];
+  let won = 0;
+  let lost = 0;
+  let leftOpen = 0;
+  let ages = 0;
   const stages = new Map<string, MoveCount & { count: number }>();
   const pipelines = new Map<string, MoveCount & { count: number }>();
-  for (const deal of deals) {
-    const h = deal.history;
-    if (inWindow(deal.createdAt) && inPipeline(h[0]!.pipelineId)) newDeals++;
-    for (let i = 0; i < h.length; i++) {
-      const v = h[i]!;
-      if (!inWindow(v.enteredAt)) continue;
-      const prev = i > 0 ? h[i - 1]! : null;
-      if (v.outcome !== 'open' && inPipeline(v.pipelineId) && prev?.outcome !== v.outcome) (v.outcome === 'won' ? won : lost).add(deal.id);
-      if (!prev) continue;
-      if (prev.pipelineId === v.pipelineId && inPipeline(v.pipelineId)) bump(stages, prev.stageId, v.stageId);
-      if (prev.pipelineId !== v.pipelineId && (inPipeline(v.pipelineId) || inPipeline(prev.pipelineId))) bump(pipelines, prev.pipelineId, v.pipelineId);
-    }
-    const atEnd = visitAt(deal, to - 1);
-    if (atEnd && atEnd.outcome === 'open' && inPipeline(atEnd.pipelineId)) open.push(deal);
-  }
-  const ages = open.map((d) => to - d.createdAt);
   return {
-    newDeals,
-    won: won.size,
-    lost: lost.size,
-    leftOpen: open.length,
-    betweenStages: sorted(stages),
-    betweenPipelines: sorted(pipelines),
-    averageAgeMs: ages.length === 0 ? null : ages.reduce((a, b) => a + b, 0) / ages.length,
+    add(deal) {
+      const h = deal.history;
+      if (inWindow(deal.createdAt) && inPipeline(h[0]!.pipelineId)) newDeals++;
+      let wonHere = false;
+      let lostHere = false;
+      for (let i = 0; i < h.length; i++) {
+        const v = h[i]!;
+        if (!inWindow(v.enteredAt)) continue;
+        const prev = i > 0 ? h[i - 1]! : null;
+        if (v.outcome !== 'open' && inPipeline(v.pipelineId) && prev?.outcome !== v.outcome) {
+          if (v.outcome === 'won') wonHere = true;
+          else lostHere = true;
+        }
+        if (!prev) continue;
+        if (prev.pipelineId === v.pipelineId && inPipeline(v.pipelineId)) bump(stages, prev.stageId, v.stageId);
+        if (prev.pipelineId !== v.pipelineId && (inPipeline(v.pipelineId) || inPipeline(prev.pipelineId))) bump(pipelines, prev.pipelineId, v.pipelineId);
+      }
+      if (wonHere) won++;
+      if (lostHere) lost++;
+      const atEnd = visitAt(deal, to - 1);
+      if (atEnd && atEnd.outcome === 'open' && inPipeline(atEnd.pipelineId)) {
+        leftOpen++;
+        ages += to - deal.createdAt;
+      }
+    },
+    result() {
+      return {
+        newDeals,
+        won,
+        lost,
+        leftOpen,
+        betweenStages: sorted(stages),
+        betweenPipelines: sorted(pipelines),
+        averageAgeMs: leftOpen === 0 ? null : ages / leftOpen,
+      };
+    },
   };
-}, ['workspace', 'deals', 'opts']);
+}
 
 function visitAt(deal: Deal, t: number): Deal['history'][number] | null {
   for (let i = deal.history.length - 1; i >= 0; i--) {

@@ -4,7 +4,7 @@ import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { Amount, Currency, Id, Instant } from '../model/primitives.js';
 import { checkedWorkspace } from '../workspace/validate.js';
-import { checkWindow, parseOptions, WindowShape } from './common.js';
+import { checkWindow, parseOptions, tallied, WindowShape, type Tally } from './common.js';
 import { assertTimelines, stateAt } from './dealAt.js';
 
 /**
@@ -69,10 +69,17 @@ export const pipelineCoverage = /* @__PURE__ */ guarded(function pipelineCoverag
   deals: readonly Deal[],
   opts: { from: Date | number | string; to: Date | number | string; target: number | Record<string, number>; pipelineId?: string; asOf?: Date | number | string },
 ): Record<string, Coverage> {
-  ws = checkedWorkspace(ws);
+  const tally = coverageTally(ws, opts);
+  assertTimelines(deals);
+  // Summed in id order, as the service reads the store.
+  return tallied(tally, [...deals].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+}, ['workspace', 'deals', 'opts']);
+
+/** Coverage as a {@link Tally}: running sums per currency, over deals added in id order. */
+export function coverageTally(ws: Workspace, opts: unknown): Tally<Record<string, Coverage>> {
+  checkedWorkspace(ws);
   const o = parseOptions(CoverageOptions, opts);
   checkWindow(o.from, o.to);
-  assertTimelines(deals);
   const first = dateOf(o.from);
   const last = o.to > o.from ? dateOf(o.to - 1) : '';
   const at = o.asOf ?? 8.64e15;
@@ -80,22 +87,25 @@ export const pipelineCoverage = /* @__PURE__ */ guarded(function pipelineCoverag
   const acc: Record<string, Acc> = Object.create(null);
   const targets: Record<string, number> | null = typeof o.target === 'number' ? null : o.target;
   if (targets) for (const currency of Object.keys(targets)) acc[currency] = { count: 0, total: 0, weighted: 0 };
-  const sorted = [...deals].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  for (const deal of sorted) {
-    const s = stateAt(deal, at);
-    if (s === null || s.outcome !== 'open' || (o.pipelineId !== undefined && s.pipelineId !== o.pipelineId)) continue;
-    if (s.closingDate === null || s.closingDate < first || s.closingDate > last) continue;
-    const a = (acc[s.currency ?? ''] ??= { count: 0, total: 0, weighted: 0 });
-    const amount = s.amount ?? 0;
-    a.count++;
-    a.total += amount;
-    a.weighted += (amount * s.probability) / 100;
-  }
-  const out: Record<string, Coverage> = Object.create(null);
-  for (const [currency, a] of Object.entries(acc)) {
-    const target = targets === null ? (o.target as number) : Object.hasOwn(targets, currency) ? targets[currency]! : null;
-    const ok = target !== null && target > 0;
-    out[currency] = { ...a, target, coverage: ok ? a.total / target : null, weightedCoverage: ok ? a.weighted / target : null };
-  }
-  return out;
-}, ['workspace', 'deals', 'opts']);
+  return {
+    add(deal) {
+      const s = stateAt(deal, at);
+      if (s === null || s.outcome !== 'open' || (o.pipelineId !== undefined && s.pipelineId !== o.pipelineId)) return;
+      if (s.closingDate === null || s.closingDate < first || s.closingDate > last) return;
+      const a = (acc[s.currency ?? ''] ??= { count: 0, total: 0, weighted: 0 });
+      const amount = s.amount ?? 0;
+      a.count++;
+      a.total += amount;
+      a.weighted += (amount * s.probability) / 100;
+    },
+    result() {
+      const out: Record<string, Coverage> = Object.create(null);
+      for (const [currency, a] of Object.entries(acc)) {
+        const target = targets === null ? (o.target as number) : Object.hasOwn(targets, currency) ? targets[currency]! : null;
+        const ok = target !== null && target > 0;
+        out[currency] = { ...a, target, coverage: ok ? a.total / target : null, weightedCoverage: ok ? a.weighted / target : null };
+      }
+      return out;
+    },
+  };
+}

@@ -5,7 +5,7 @@ import type { Deal, FieldChange } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { CalendarDate, Id } from '../model/primitives.js';
 import { checkedWorkspace } from '../workspace/validate.js';
-import { checkWindow, parseOptions, WindowShape } from './common.js';
+import { checkWindow, parseOptions, tallied, WindowShape, type Tally } from './common.js';
 import { assertDealShallow, assertDealsShallow } from './dealAt.js';
 import { valueFits } from './valueFits.js';
 
@@ -103,10 +103,17 @@ export const pipelineWaterfall = /* @__PURE__ */ guarded(function pipelineWaterf
   deals: readonly Deal[],
   opts: { from: Date | number | string; to: Date | number | string; pipelineId?: string; closingFrom?: string; closingTo?: string },
 ): Record<string, WaterfallCurrency> {
-  ws = checkedWorkspace(ws);
+  const tally = waterfallTally(ws, opts);
+  assertDealsShallow(deals);
+  for (let i = 0; i < deals.length; i++) assertDealShallow(deals[i]!, i);
+  return tallied(tally, deals);
+}, ['workspace', 'deals', 'opts']);
+
+/** The waterfall as a {@link Tally}: each deal walked once into the buckets (the buckets hold the ids). */
+export function waterfallTally(ws: Workspace, opts: unknown): Tally<Record<string, WaterfallCurrency>> {
+  checkedWorkspace(ws);
   const o = parseOptions(WaterfallOptions, opts);
   checkWindow(o.from, o.to);
-  assertDealsShallow(deals);
   const w: Walk = {
     from: o.from,
     to: o.to,
@@ -119,13 +126,8 @@ export const pipelineWaterfall = /* @__PURE__ */ guarded(function pipelineWaterf
     lastCurrency: undefined,
     lastBuckets: [],
   };
-  for (let i = 0; i < deals.length; i++) {
-    const deal = deals[i]!;
-    assertDealShallow(deal, i);
-    walk(w, deal);
-  }
-  return w.out;
-}, ['workspace', 'deals', 'opts']);
+  return { add: (deal) => walk(w, deal), result: () => w.out };
+}
 
 /** The options of one waterfall, read once, and the buckets it fills. */
 interface Walk {

@@ -2,7 +2,7 @@ import { guarded } from '../_internal/guard.js';
 import * as z from 'zod';
 import type { Deal, StageVisit } from '../model/deal.js';
 import { Instant } from '../model/primitives.js';
-import { checkWindow, median, parseOptions } from './common.js';
+import { checkWindow, median, parseOptions, tallied, type Tally } from './common.js';
 import { assertTimelines, stateAt } from './dealAt.js';
 
 /**
@@ -78,44 +78,58 @@ const CycleOptions = z.strictObject({ from: Instant, to: Instant });
  * @function
  */
 export const salesCycle = /* @__PURE__ */ guarded(function salesCycle(deals: readonly Deal[], opts: { from: Date | number | string; to: Date | number | string }): SalesCycle {
+  const tally = cycleTally(opts);
+  assertTimelines(deals);
+  return tallied(tally, deals);
+}, ['deals', 'opts']);
+
+/**
+ * The sales cycle as a {@link Tally}. Counts and amounts accumulate; the cycle of each deal won in
+ * the window is kept (the median needs them all, and the mean is summed over them in ascending
+ * order), so it holds one number per won deal, not the deals.
+ */
+export function cycleTally(opts: unknown): Tally<SalesCycle> {
   const { from, to } = parseOptions(CycleOptions, opts);
   checkWindow(from, to);
-  assertTimelines(deals);
   let lost = 0;
   const cycles: number[] = [];
   const byCurrency: Record<string, CurrencyWinRate> = Object.create(null);
-  for (const deal of deals) {
-    const close = closingIn(deal, from, to);
-    if (close === null) continue;
-    if (close.outcome === 'won') cycles.push(close.enteredAt - deal.createdAt);
-    else lost++;
-    const currency = stateAt(deal, close.enteredAt)?.currency ?? '';
-    const c = (byCurrency[currency] ??= { won: 0, lost: 0, wonAmount: 0, lostAmount: 0, winRate: null, winRateByValue: null });
-    if (close.outcome === 'won') {
-      c.won++;
-      c.wonAmount += close.amount ?? 0;
-    } else {
-      c.lost++;
-      c.lostAmount += close.amount ?? 0;
-    }
-  }
-  for (const c of Object.values(byCurrency)) {
-    c.winRate = c.won / (c.won + c.lost);
-    c.winRateByValue = c.wonAmount + c.lostAmount === 0 ? null : c.wonAmount / (c.wonAmount + c.lostAmount);
-  }
-  const currencies = Object.values(byCurrency);
-  const won = cycles.length;
-  cycles.sort((a, b) => a - b);
   return {
-    won,
-    lost,
-    winRate: won + lost === 0 ? null : won / (won + lost),
-    meanCycleMs: won === 0 ? null : cycles.reduce((a, b) => a + b, 0) / won,
-    medianCycleMs: won === 0 ? null : median(cycles),
-    winRateByValue: currencies.length === 1 ? currencies[0]!.winRateByValue : null,
-    byCurrency,
+    add(deal) {
+      const close = closingIn(deal, from, to);
+      if (close === null) return;
+      if (close.outcome === 'won') cycles.push(close.enteredAt - deal.createdAt);
+      else lost++;
+      const currency = stateAt(deal, close.enteredAt)?.currency ?? '';
+      const c = (byCurrency[currency] ??= { won: 0, lost: 0, wonAmount: 0, lostAmount: 0, winRate: null, winRateByValue: null });
+      if (close.outcome === 'won') {
+        c.won++;
+        c.wonAmount += close.amount ?? 0;
+      } else {
+        c.lost++;
+        c.lostAmount += close.amount ?? 0;
+      }
+    },
+    result() {
+      const rates: Record<string, CurrencyWinRate> = Object.create(null);
+      for (const [currency, c] of Object.entries(byCurrency)) {
+        rates[currency] = { ...c, winRate: c.won / (c.won + c.lost), winRateByValue: c.wonAmount + c.lostAmount === 0 ? null : c.wonAmount / (c.wonAmount + c.lostAmount) };
+      }
+      const currencies = Object.values(rates);
+      const won = cycles.length;
+      const sorted = [...cycles].sort((a, b) => a - b);
+      return {
+        won,
+        lost,
+        winRate: won + lost === 0 ? null : won / (won + lost),
+        meanCycleMs: won === 0 ? null : sorted.reduce((a, b) => a + b, 0) / won,
+        medianCycleMs: won === 0 ? null : median(sorted),
+        winRateByValue: currencies.length === 1 ? currencies[0]!.winRateByValue : null,
+        byCurrency: rates,
+      };
+    },
   };
-}, ['deals', 'opts']);
+}
 
 /**
  * The visit that closed a deal in `[from, to)`: its last transition into a closed stage (from an

@@ -1,7 +1,7 @@
 import { guarded } from '../_internal/guard.js';
 import * as z from 'zod';
 import type { Deal } from '../model/deal.js';
-import { checkWindow, DAY_MS, parseOptions, WindowShape } from './common.js';
+import { checkWindow, DAY_MS, parseOptions, tallied, WindowShape, type Tally } from './common.js';
 import { assertTimelines, stateAt } from './dealAt.js';
 import { closingIn } from './salesCycle.js';
 
@@ -55,34 +55,46 @@ const VelocityOptions = z.strictObject(WindowShape);
  * @function
  */
 export const salesVelocity = /* @__PURE__ */ guarded(function salesVelocity(deals: readonly Deal[], opts: { from: Date | number | string; to: Date | number | string }): Record<string, SalesVelocity> {
+  const tally = velocityTally(opts);
+  assertTimelines(deals);
+  return tallied(tally, deals);
+}, ['deals', 'opts']);
+
+/** Sales velocity as a {@link Tally}: running counts and sums per currency. */
+export function velocityTally(opts: unknown): Tally<Record<string, SalesVelocity>> {
   const { from, to } = parseOptions(VelocityOptions, opts);
   checkWindow(from, to);
-  assertTimelines(deals);
   type Acc = { open: number; won: number; lost: number; wonAmount: number; cycleMs: number };
   const acc: Record<string, Acc> = Object.create(null);
   const of = (currency: string | null): Acc => (acc[currency ?? ''] ??= { open: 0, won: 0, lost: 0, wonAmount: 0, cycleMs: 0 });
-  for (const deal of deals) {
-    const atEnd = stateAt(deal, to - 1);
-    if (atEnd !== null && atEnd.outcome === 'open') of(atEnd.currency).open++;
-    const close = closingIn(deal, from, to);
-    if (close === null) continue;
-    const a = of(stateAt(deal, close.enteredAt)?.currency ?? null);
-    if (close.outcome === 'lost') {
-      a.lost++;
-      continue;
-    }
-    a.won++;
-    a.wonAmount += close.amount ?? 0;
-    a.cycleMs += close.enteredAt - deal.createdAt;
-  }
-  const out: Record<string, SalesVelocity> = Object.create(null);
-  for (const [currency, a] of Object.entries(acc)) {
-    const winRate = a.won + a.lost === 0 ? null : a.won / (a.won + a.lost);
-    const averageWonAmount = a.won === 0 ? null : a.wonAmount / a.won;
-    const averageCycleDays = a.won === 0 ? null : a.cycleMs / a.won / DAY_MS;
-    const velocityPerDay =
-      winRate === null || averageWonAmount === null || averageCycleDays === null || averageCycleDays === 0 ? null : (a.open * averageWonAmount * winRate) / averageCycleDays;
-    out[currency] = { openDeals: a.open, won: a.won, lost: a.lost, winRate, averageWonAmount, averageCycleDays, velocityPerDay };
-  }
-  return out;
-}, ['deals', 'opts']);
+  return {
+    add(deal) {
+      const atEnd = stateAt(deal, to - 1);
+      if (atEnd !== null && atEnd.outcome === 'open') of(atEnd.currency).open++;
+      const close = closingIn(deal, from, to);
+      if (close === null) return;
+      const a = of(stateAt(deal, close.enteredAt)?.currency ?? null);
+      if (close.outcome === 'lost') {
+        a.lost++;
+        return;
+      }
+      a.won++;
+      a.wonAmount += close.amount ?? 0;
+      a.cycleMs += close.enteredAt - deal.createdAt;
+    },
+    result() {
+      const out: Record<string, SalesVelocity> = Object.create(null);
+      for (const [currency, a] of Object.entries(acc)) out[currency] = velocityOf(a);
+      return out;
+    },
+  };
+}
+
+function velocityOf(a: { open: number; won: number; lost: number; wonAmount: number; cycleMs: number }): SalesVelocity {
+  const winRate = a.won + a.lost === 0 ? null : a.won / (a.won + a.lost);
+  const averageWonAmount = a.won === 0 ? null : a.wonAmount / a.won;
+  const averageCycleDays = a.won === 0 ? null : a.cycleMs / a.won / DAY_MS;
+  const velocityPerDay =
+    winRate === null || averageWonAmount === null || averageCycleDays === null || averageCycleDays === 0 ? null : (a.open * averageWonAmount * winRate) / averageCycleDays;
+  return { openDeals: a.open, won: a.won, lost: a.lost, winRate, averageWonAmount, averageCycleDays, velocityPerDay };
+}

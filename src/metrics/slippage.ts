@@ -1,7 +1,7 @@
 import { guarded } from '../_internal/guard.js';
 import * as z from 'zod';
 import type { Deal } from '../model/deal.js';
-import { assertDeals, checkWindow, DAY_MS, parseOptions, WindowShape } from './common.js';
+import { assertDeals, checkWindow, DAY_MS, parseOptions, tallied, WindowShape, type Tally } from './common.js';
 import { assertChangeLog, changeInstants } from './dealAt.js';
 
 /**
@@ -123,28 +123,37 @@ const dateOf = (t: number): string => new Date(t).toISOString().slice(0, 10);
  * @function
  */
 export const slippage = /* @__PURE__ */ guarded(function slippage(deals: readonly Deal[], opts: { from: Date | number | string; to: Date | number | string }): Slippage {
+  const tally = slippageTally(opts);
+  assertDeals(deals);
+  for (let i = 0; i < deals.length; i++) assertChangeLog(deals[i]!, `deals[${i}]`);
+  return tallied(tally, deals);
+}, ['deals', 'opts']);
+
+/** Slippage as a {@link Tally}: the row of each deal that slipped is kept (the rows are the answer). */
+export function slippageTally(opts: unknown): Tally<Slippage> {
   const { from, to } = parseOptions(SlippageOptions, opts);
   checkWindow(from, to);
-  assertDeals(deals);
   const first = dateOf(from);
   const last = to > from ? dateOf(to - 1) : '';
   const rows: SlippingDeal[] = [];
-  for (let i = 0; i < deals.length; i++) {
-    const deal = deals[i]!;
-    assertChangeLog(deal, `deals[${i}]`);
-    const row = slipped(deal, from, to, first, last);
-    if (row) rows.push(row);
-  }
-  rows.sort((a, b) => b.daysPushed - a.daysPushed || (a.dealId < b.dealId ? -1 : a.dealId > b.dealId ? 1 : 0));
-  const out = rows.filter((r) => r.pushedOut).map((r) => r.dealId);
   return {
-    deals: rows,
-    totals: {
-      deals: rows.length,
-      pushes: rows.reduce((n, r) => n + r.pushes, 0),
-      daysPushed: rows.reduce((n, r) => n + r.daysPushed, 0),
-      pushedOut: out.length,
-      pushedOutIds: out,
+    add(deal) {
+      const row = slipped(deal, from, to, first, last);
+      if (row) rows.push(row);
+    },
+    result() {
+      const sorted = [...rows].sort((a, b) => b.daysPushed - a.daysPushed || (a.dealId < b.dealId ? -1 : a.dealId > b.dealId ? 1 : 0));
+      const out = sorted.filter((r) => r.pushedOut).map((r) => r.dealId);
+      return {
+        deals: sorted,
+        totals: {
+          deals: sorted.length,
+          pushes: sorted.reduce((n, r) => n + r.pushes, 0),
+          daysPushed: sorted.reduce((n, r) => n + r.daysPushed, 0),
+          pushedOut: out.length,
+          pushedOutIds: out,
+        },
+      };
     },
   };
-}, ['deals', 'opts']);
+}

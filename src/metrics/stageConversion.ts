@@ -6,7 +6,7 @@ import type { Workspace } from '../model/layout.js';
 import { Id } from '../model/primitives.js';
 import { indexOf, type StageScope, type StageSlot } from '../workspace/lookup.js';
 import { checkedWorkspace } from '../workspace/validate.js';
-import { assertDeals, checkWindow, parseOptions, WindowShape } from './common.js';
+import { assertDeals, checkWindow, parseOptions, tallied, WindowShape, type Tally } from './common.js';
 
 /**
  * The conversion from one stage to another.
@@ -20,6 +20,9 @@ import { assertDeals, checkWindow, parseOptions, WindowShape } from './common.js
 export interface StageConversion {
   readonly fromStageId: string;
   readonly toStageId: string;
+  /** The stages' names (from their layout). */
+  readonly fromStageName: string;
+  readonly toStageName: string;
   /** Deals that entered `fromStageId` in the period (the cohort). */
   readonly entered: number;
   /** Of those, deals that reached `toStageId` afterwards, before the end of the period. */
@@ -87,10 +90,16 @@ export const stageConversion = /* @__PURE__ */ guarded(function stageConversion(
   deals: readonly Deal[],
   opts: { pipelineId: string; from: Date | number | string; to: Date | number | string },
 ): StageConversionStats {
+  const tally = conversionTally(ws, opts);
+  assertDeals(deals);
+  return tallied(tally, deals);
+}, ['workspace', 'deals', 'opts']);
+
+/** Stage conversion as a {@link Tally}: counts per pair of stages, deal by deal. */
+export function conversionTally(ws: Workspace, opts: unknown): Tally<StageConversionStats> {
   ws = checkedWorkspace(ws);
   const o = parseOptions(ConversionOptions, opts);
   checkWindow(o.from, o.to);
-  assertDeals(deals);
   const scope = indexOf(ws).scopes.get(o.pipelineId) ?? fail('not_found', `pipeline ${o.pipelineId} does not exist`, { pipelineId: o.pipelineId });
   const pairs = pairsOf(scope);
   const entered = new Array<number>(pairs.length).fill(0);
@@ -98,44 +107,50 @@ export const stageConversion = /* @__PURE__ */ guarded(function stageConversion(
   let cohort = 0;
   let won = 0;
   let lost = 0;
-  for (const deal of deals) {
-    const h = deal.history;
-    const inWindow = (v: StageVisit): boolean => v.pipelineId === o.pipelineId && v.enteredAt >= o.from && v.enteredAt < o.to;
-    const arrival = h.findIndex((v, i) => inWindow(v) && (i === 0 || h[i - 1]!.pipelineId !== o.pipelineId));
-    if (arrival >= 0) {
-      cohort++;
-      const later = h.slice(arrival).filter((v) => v.pipelineId === o.pipelineId && v.enteredAt < o.to);
-      if (later.some((v) => scope.slots.get(v.stageId)?.def.outcome === 'won')) won++;
-      if (later.some((v) => scope.slots.get(v.stageId)?.def.outcome === 'lost')) lost++;
-    }
-    pairs.forEach(([a, b], k) => {
-      const start = h.findIndex((v) => v.stageId === a.stageId && inWindow(v));
-      if (start < 0) return;
-      entered[k]!++;
-      for (let j = start + 1; j < h.length; j++) {
-        const v = h[j]!;
-        if (v.pipelineId !== o.pipelineId || v.enteredAt >= o.to) continue;
-        if (reaches(scope.slots.get(v.stageId), b)) {
-          converted[k]!++;
-          return;
-        }
-      }
-    });
-  }
+  const inWindow = (v: StageVisit): boolean => v.pipelineId === o.pipelineId && v.enteredAt >= o.from && v.enteredAt < o.to;
   return {
-    pipelineId: o.pipelineId,
-    deals: cohort,
-    stageConversions: pairs.map(([a, b], k) => ({
-      fromStageId: a.stageId,
-      toStageId: b.stageId,
-      entered: entered[k]!,
-      converted: converted[k]!,
-      conversionRate: entered[k] === 0 ? null : converted[k]! / entered[k]!,
-    })),
-    wonConversion: cohort === 0 ? null : won / cohort,
-    lostConversion: cohort === 0 ? null : lost / cohort,
+    add(deal) {
+      const h = deal.history;
+      const arrival = h.findIndex((v, i) => inWindow(v) && (i === 0 || h[i - 1]!.pipelineId !== o.pipelineId));
+      if (arrival >= 0) {
+        cohort++;
+        const later = h.slice(arrival).filter((v) => v.pipelineId === o.pipelineId && v.enteredAt < o.to);
+        if (later.some((v) => scope.slots.get(v.stageId)?.def.outcome === 'won')) won++;
+        if (later.some((v) => scope.slots.get(v.stageId)?.def.outcome === 'lost')) lost++;
+      }
+      pairs.forEach(([a, b], k) => {
+        const start = h.findIndex((v) => v.stageId === a.stageId && inWindow(v));
+        if (start < 0) return;
+        entered[k]!++;
+        for (let j = start + 1; j < h.length; j++) {
+          const v = h[j]!;
+          if (v.pipelineId !== o.pipelineId || v.enteredAt >= o.to) continue;
+          if (reaches(scope.slots.get(v.stageId), b)) {
+            converted[k]!++;
+            return;
+          }
+        }
+      });
+    },
+    result() {
+      return {
+        pipelineId: o.pipelineId,
+        deals: cohort,
+        stageConversions: pairs.map(([a, b], k) => ({
+          fromStageId: a.stageId,
+          toStageId: b.stageId,
+          fromStageName: a.def.name,
+          toStageName: b.def.name,
+          entered: entered[k]!,
+          converted: converted[k]!,
+          conversionRate: entered[k] === 0 ? null : converted[k]! / entered[k]!,
+        })),
+        wonConversion: cohort === 0 ? null : won / cohort,
+        lostConversion: cohort === 0 ? null : lost / cohort,
+      };
+    },
   };
-}, ['workspace', 'deals', 'opts']);
+}
 
 /** Every open stage with every later open stage and every closed stage, in pipeline order. */
 function pairsOf(scope: StageScope): [StageSlot, StageSlot][] {

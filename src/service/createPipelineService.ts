@@ -14,6 +14,7 @@ import { listDeals } from './listing.js';
 import { eraseDeal } from './erase.js';
 import { storedStalledDeals } from './reports/stalled.js';
 import { storedWeightedPipeline } from './reports/weighted.js';
+import { talliedReports } from './reports/tallied.js';
 import { storedDwellStats } from './storedMetrics.js';
 import { rottingBetween } from './rotting.js';
 import { storedBacktest, storedForecast, storedLearnPipeline } from './forecast.js';
@@ -50,6 +51,7 @@ import * as z from 'zod';
  */
 export function createPipelineService(options: PipelineServiceOptions): PipelineService {
   const rt = createRuntime(checkServiceOptions(options));
+  const reports = talliedReports(rt);
   return {
     configure: (command, opts) => run(() => configure(rt, command, actor(opts))),
     createDeal: (input, opts) => run(() => createDeal(rt, input, actor(opts))),
@@ -73,6 +75,14 @@ export function createPipelineService(options: PipelineServiceOptions): Pipeline
     backtest: (opts) => run(() => storedBacktest(rt, opts)),
     stalledDeals: (opts) => run(() => storedStalledDeals(rt, opts)),
     weightedPipeline: () => run(() => storedWeightedPipeline(rt)),
+    conversionFunnel: (opts) => run(() => reports.conversionFunnel(opts)),
+    stageConversion: (opts) => run(() => reports.stageConversion(opts)),
+    movementStats: (opts) => run(() => reports.movementStats(opts)),
+    salesCycle: (opts) => run(() => reports.salesCycle(opts)),
+    salesVelocity: (opts) => run(() => reports.salesVelocity(opts)),
+    slippage: (opts) => run(() => reports.slippage(opts)),
+    pipelineWaterfall: (opts) => run(() => reports.pipelineWaterfall(opts)),
+    pipelineCoverage: (opts) => run(() => reports.pipelineCoverage(opts)),
     applyConfiguration: (desired, opts) => run(() => applyConfiguration(rt, desired, opts, actor(opts))),
   };
 }

@@ -23,3 +23,4 @@ export type { RottingDeal, RottingBetweenOptions } from './rotting.js';
 export type { StoredLearnOptions, StoredForecastOptions } from './forecast.js';
 export type { ListDealsQuery } from './listing.js';
 export type { StoredStalledOptions } from './reports/stalled.js';
+export type { StoredFunnelOptions, StoredPeriodOptions, StoredWaterfallOptions, StoredConversionOptions, StoredMovementOptions, StoredCoverageOptions } from './reports/tallied.js';

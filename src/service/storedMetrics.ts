@@ -1,14 +1,16 @@
 import type { BusinessCalendar } from '../metrics/calendar.js';
-import type { DwellRow } from '../metrics/dwellStats.js';
-import { dwellStatsOfVisits } from '../metrics/dwellStatsOfVisits.js';
-import { parseOptions } from '../metrics/common.js';
-import { DwellOptions } from '../metrics/dwellStats.js';
+import { workingTime } from '../metrics/calendar.js';
+import { DwellGroups, dwellOptions, type DwellRow } from '../metrics/dwellStats.js';
 import { PipelineError } from '../errors.js';
-import type { VisitRow } from '../ports/repositories.js';
 import type { Runtime } from './runtime.js';
 
 /**
  * Options of `service.dwellStats`: those of `dwellStats`, with `now` defaulting to the clock.
+ *
+ * @example
+ * ```ts
+ * const o: StoredDwellOptions = { pipelineId: 'new-cars', from: '2026-01-01', to: '2026-04-01' };
+ * ```
  * @category Service
  */
 export interface StoredDwellOptions {
@@ -16,43 +18,51 @@ export interface StoredDwellOptions {
   readonly pipelineId?: string;
   readonly includeOpen?: boolean;
   readonly businessDays?: boolean | BusinessCalendar;
+  /** Start of the period (inclusive): completed visits that exited at or after it. */
+  readonly from?: Date | number | string;
+  /** End of the period (exclusive); open visits are measured to `min(now, to)`. */
+  readonly to?: Date | number | string;
 }
 
 const PAGE = 10_000;
 
 /**
  * Dwell statistics over every stored deal: computed by the store when it offers `visits.dwell`
- * (calendar time), else read as stage-visit rows from the store's visits table when it has one
- * (no deal is materialised), else from the deals page by page.
+ * (calendar time; with a period only when it declares `dwellPeriods`), else read as stage-visit
+ * rows from the store's visits table when it has one (no deal is materialised), else from the
+ * deals page by page. Either way only the counted durations are held, never the visits or deals.
  */
 export async function storedDwellStats(rt: Runtime, input: StoredDwellOptions | undefined): Promise<DwellRow[]> {
-  if (input !== undefined && (typeof input !== 'object' || input === null)) {
+  if (input !== undefined && (typeof input !== 'object' || input === null || Array.isArray(input))) {
     throw new PipelineError('invalid_input', 'opts: expected an object', { path: 'opts' });
   }
-  const opts = { ...input, now: input?.now ?? rt.now() };
-  // A store that computes the statistics itself (in calendar time) answers without a visit read here.
-  if (rt.visits?.dwell && (opts.businessDays === undefined || opts.businessDays === false)) {
-    const o = parseOptions(DwellOptions, opts);
-    return rt.visits.dwell({ now: o.now, ...(o.pipelineId === undefined ? {} : { pipelineId: o.pipelineId }), includeOpen: o.includeOpen === true });
+  const o = dwellOptions({ ...input, now: input?.now ?? rt.now() });
+  const period = o.from !== undefined || o.to !== undefined;
+  const dwell = rt.visits?.dwell;
+  if (dwell && (o.businessDays === undefined || o.businessDays === false) && (!period || rt.visits?.dwellPeriods === true)) {
+    return dwell.call(rt.visits, {
+      now: o.now,
+      ...(o.pipelineId === undefined ? {} : { pipelineId: o.pipelineId }),
+      includeOpen: o.includeOpen === true,
+      ...(o.from === undefined ? {} : { from: o.from }),
+      ...(o.to === undefined ? {} : { to: o.to }),
+    });
   }
-  const rows: VisitRow[] = [];
-  const pipelineId = typeof opts.pipelineId === 'string' ? opts.pipelineId : undefined;
+  const groups = new DwellGroups(o, workingTime(o.businessDays));
   if (rt.visits) {
     let after: string | null = null;
     do {
-      const page = await rt.visits.list({ ...(pipelineId === undefined ? {} : { pipelineId }), after, limit: PAGE });
-      for (const v of page.visits) rows.push(v);
+      const page = await rt.visits.list({ ...(o.pipelineId === undefined ? {} : { pipelineId: o.pipelineId }), after, limit: PAGE });
+      for (const v of page.visits) groups.add(v);
       after = page.next;
     } while (after !== null);
   } else {
     let after: string | null = null;
     do {
       const page = await rt.deals.list({ after, limit: rt.chunkSize, include: ['history'] });
-      for (const d of page.deals) {
-        for (const v of d.history) rows.push({ dealId: d.id, layoutId: d.layoutId, pipelineId: v.pipelineId, stageId: v.stageId, enteredAt: v.enteredAt, exitedAt: v.exitedAt });
-      }
+      for (const d of page.deals) for (const v of d.history) groups.add(v);
       after = page.next;
     } while (after !== null);
   }
-  return dwellStatsOfVisits(rows, opts);
+  return groups.rows();
 }

@@ -16,6 +16,22 @@ import type { ListDealsQuery } from './listing.js';
 import type { StoredStalledOptions } from './reports/stalled.js';
 import type { StalledDeal } from '../metrics/stalledDeals.js';
 import type { WeightedCurrency } from '../metrics/weightedPipeline.js';
+import type { Funnel } from '../metrics/conversionFunnel.js';
+import type { MovementStats } from '../metrics/movementStats.js';
+import type { Coverage } from '../metrics/pipelineCoverage.js';
+import type { WaterfallCurrency } from '../metrics/pipelineWaterfall.js';
+import type { SalesCycle } from '../metrics/salesCycle.js';
+import type { SalesVelocity } from '../metrics/salesVelocity.js';
+import type { Slippage } from '../metrics/slippage.js';
+import type { StageConversionStats } from '../metrics/stageConversion.js';
+import type {
+  StoredConversionOptions,
+  StoredCoverageOptions,
+  StoredFunnelOptions,
+  StoredMovementOptions,
+  StoredPeriodOptions,
+  StoredWaterfallOptions,
+} from './reports/tallied.js';
 import type { DealInput } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import type { Deal } from '../model/deal.js';
@@ -443,9 +459,18 @@ export interface PipelineService {
   /** Deletes outbox events delivered before `before` (an instant); returns how many. */
   purgeDelivered(before: Date | number | string): Promise<number>;
   /**
-   * `dwellStats` over every stored deal, read as stage-visit rows from the store's visits table
-   * (`repositories.visits`) without materialising deals, or from the deals when the store has no
-   * visits port. The same rows as `dwellStats(allDeals, opts)`; `now` defaults to the clock.
+   * `dwellStats` over every stored deal: computed by the store when its visits port offers `dwell`
+   * (with a period, when it declares `dwellPeriods`), else read as stage-visit rows from the
+   * store's visits table (`repositories.visits`) without materialising deals, or from the deals
+   * when the store has no visits port; only the counted durations are held. The same rows as
+   * `dwellStats(allDeals, opts)`; `now` defaults to the clock. With `from`/`to`: completed visits
+   * that exited in `[from, to)`, and with `includeOpen` the visits open at `min(now, to)`,
+   * measured to it.
+   *
+   * @example
+   * ```ts
+   * const quarter = await service.dwellStats({ pipelineId: 'new-cars', from: '2026-01-01', to: '2026-04-01' });
+   * ```
    */
   dwellStats(opts?: StoredDwellOptions): Promise<DwellRow[]>;
   /**
@@ -467,6 +492,92 @@ export interface PipelineService {
   stalledDeals(opts?: StoredStalledOptions): Promise<StalledDeal[]>;
   /** `weightedPipeline` over every stored open deal, read page by page: the same figures as `weightedPipeline(ws, allDeals)`. */
   weightedPipeline(): Promise<Record<string, WeightedCurrency>>;
+  /*
+   * The period reports below read the stored deals page by page (`chunkSize` deals, in id order,
+   * with their history, and their change log where the report reads a deal as it stood at an
+   * instant) into a running tally: memory holds one page and the tally, never the whole table.
+   * Each gives the same figures as the array function of the same name over all stored deals.
+   */
+  /**
+   * `conversionFunnel` over every stored deal: the cohort is the deals whose first entry into the
+   * pipeline lies in `[from, to)` (every deal that entered it without a period).
+   *
+   * @example
+   * ```ts
+   * const funnel = await service.conversionFunnel({ pipelineId: 'new-cars', from: '2026-01-01', to: '2026-04-01' });
+   * funnel.stages.map((s) => `${s.stageId}: ${s.entered} → ${s.advanced}`);
+   * ```
+   */
+  conversionFunnel(opts: StoredFunnelOptions): Promise<Funnel>;
+  /**
+   * `stageConversion` over every stored deal: for each pair of stages, the deals that entered the
+   * first in `[from, to)` and reached the second before `to`.
+   *
+   * @example
+   * ```ts
+   * const { wonConversion } = await service.stageConversion({ pipelineId: 'new-cars', from: '2026-01-01', to: '2026-04-01' });
+   * ```
+   */
+  stageConversion(opts: StoredConversionOptions): Promise<StageConversionStats>;
+  /**
+   * `movementStats` over every stored deal: deals created, won and lost, and the moves made inside
+   * `[from, to)`; the deals left open just before `to`.
+   *
+   * @example
+   * ```ts
+   * const { newDeals, won, betweenStages } = await service.movementStats({ from: '2026-03-01', to: '2026-04-01', pipelineId: 'new-cars' });
+   * ```
+   */
+  movementStats(opts: StoredMovementOptions): Promise<MovementStats>;
+  /**
+   * `salesCycle` over every stored deal: the deals that closed inside `[from, to)`. Holds the
+   * cycle of each deal won in the period (for the median), not the deals.
+   *
+   * @example
+   * ```ts
+   * const { winRate, medianCycleMs } = await service.salesCycle({ from: '2026-01-01', to: '2026-04-01' });
+   * ```
+   */
+  salesCycle(opts: StoredPeriodOptions): Promise<SalesCycle>;
+  /**
+   * `salesVelocity` over every stored deal: deals open just before `to`, and those that closed
+   * inside `[from, to)`, per currency.
+   *
+   * @example
+   * ```ts
+   * const eur = (await service.salesVelocity({ from: '2026-03-01', to: '2026-04-01' })).EUR;
+   * ```
+   */
+  salesVelocity(opts: StoredPeriodOptions): Promise<Record<string, SalesVelocity>>;
+  /**
+   * `slippage` over every stored deal: closing dates pushed later by changes made inside `[from, to)`.
+   *
+   * @example
+   * ```ts
+   * const { totals } = await service.slippage({ from: '2026-03-01', to: '2026-04-01' });
+   * ```
+   */
+  slippage(opts: StoredPeriodOptions): Promise<Slippage>;
+  /**
+   * `pipelineWaterfall` over every stored deal: the pipeline just before `from`, every change in
+   * `[from, to)` by bucket, and the pipeline just before `to`, per currency.
+   *
+   * @example
+   * ```ts
+   * const eur = (await service.pipelineWaterfall({ from: '2026-03-01', to: '2026-04-01' })).EUR;
+   * ```
+   */
+  pipelineWaterfall(opts: StoredWaterfallOptions): Promise<Record<string, WaterfallCurrency>>;
+  /**
+   * `pipelineCoverage` over every stored deal: open deals (at `asOf`, default their current state)
+   * whose closing date falls in the calendar days of `[from, to)`, against the target.
+   *
+   * @example
+   * ```ts
+   * const eur = (await service.pipelineCoverage({ from: '2026-04-01', to: '2026-07-01', target: { EUR: 100_000 } })).EUR;
+   * ```
+   */
+  pipelineCoverage(opts: StoredCoverageOptions): Promise<Record<string, Coverage>>;
   /**
    * Makes the stored configuration look like `desired` (see `planConfiguration`), running each
    * planned command through {@link PipelineService.configure}; `dryRun` only plans. Returns the

@@ -138,7 +138,7 @@ describe('stageConversion', () => {
   it('takes the deals that entered a stage in the period and counts those that got further (the worked example)', () => {
     const stats = stageConversion(ws, [one, two, three], { pipelineId: 'new-cars', from, to });
     const rate = (f: string, t: string) => stats.stageConversions.find((c) => c.fromStageId === f && c.toStageId === t);
-    expect(rate('requirements', 'test-drive')).toEqual({ fromStageId: 'requirements', toStageId: 'test-drive', entered: 2, converted: 1, conversionRate: 0.5 });
+    expect(rate('requirements', 'test-drive')).toEqual({ fromStageId: 'requirements', toStageId: 'test-drive', fromStageName: 'Collect requirements', toStageName: 'Test drive & choose', entered: 2, converted: 1, conversionRate: 0.5 });
     expect(rate('test-drive', 'quote')).toMatchObject({ entered: 2, converted: 1 });
     expect(rate('requirements', 'won')).toMatchObject({ entered: 2, converted: 1 });
     expect(rate('requirements', 'lost')).toMatchObject({ entered: 2, converted: 1 });

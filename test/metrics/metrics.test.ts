@@ -146,12 +146,12 @@ describe('conversionFunnel', () => {
     const f = conversionFunnel(ws, [one, two, three], { pipelineId: 'new-cars' });
     expect(f.deals).toBe(3);
     expect(f.stages).toEqual([
-      { stageId: 'requirements', entered: 3, advanced: 2, conversionRate: 2 / 3 },
-      { stageId: 'test-drive', entered: 2, advanced: 2, conversionRate: 1 },
-      { stageId: 'quote', entered: 2, advanced: 1, conversionRate: 0.5 },
-      { stageId: 'negotiation', entered: 1, advanced: 1, conversionRate: 1 },
-      { stageId: 'won', entered: 1, advanced: 1, conversionRate: 1 },
-      { stageId: 'lost', entered: 1, advanced: 0, conversionRate: 0 },
+      { stageId: 'requirements', stageName: 'Collect requirements', entered: 3, advanced: 2, conversionRate: 2 / 3 },
+      { stageId: 'test-drive', stageName: 'Test drive & choose', entered: 2, advanced: 2, conversionRate: 1 },
+      { stageId: 'quote', stageName: 'Quote', entered: 2, advanced: 1, conversionRate: 0.5 },
+      { stageId: 'negotiation', stageName: 'Negotiation', entered: 1, advanced: 1, conversionRate: 1 },
+      { stageId: 'won', stageName: 'Closed won', entered: 1, advanced: 1, conversionRate: 1 },
+      { stageId: 'lost', stageName: 'Closed lost', entered: 1, advanced: 0, conversionRate: 0 },
     ]);
     expect(f.wonRate).toBeCloseTo(1 / 3);
     expect(f.lostRate).toBeCloseTo(1 / 3);
@@ -161,7 +161,7 @@ describe('conversionFunnel', () => {
     const late = story('late', ready, [[11, { type: 'moveToStage', stageId: 'test-drive' }]], 10);
     const f = conversionFunnel(ws, [one, late], { pipelineId: 'new-cars', from: T0 + 5 * DAY, to: T0 + 11 * DAY });
     expect(f.deals).toBe(1);
-    expect(f.stages[0]).toEqual({ stageId: 'requirements', entered: 1, advanced: 0, conversionRate: 0 });
+    expect(f.stages[0]).toEqual({ stageId: 'requirements', stageName: 'Collect requirements', entered: 1, advanced: 0, conversionRate: 0 });
     expect(conversionFunnel(ws, [], { pipelineId: 'new-cars' }).wonRate).toBeNull();
   });
 

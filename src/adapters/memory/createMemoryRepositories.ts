@@ -24,7 +24,8 @@ import { assertDeal } from '../../deals/shape.js';
 import { DealStore } from './dealStore.js';
 import { freezeJson } from './freeze.js';
 import { checkEvents, MemoryOutbox } from './outbox.js';
-import { listDeals, listVisits, summarize, tailOf } from './memoryQueries.js';
+import { listDeals, summarize, tailOf } from './memoryQueries.js';
+import { memoryVisits } from './visits.js';
 import { eraseDeal } from './erase.js';
 import { checkDealChanges, type CheckedDealChange } from '../../ports/dealChanges.js';
 
@@ -112,7 +113,7 @@ export const createMemoryRepositories = /* @__PURE__ */ guarded(function createM
     workspace: memoryWorkspace(state),
     deals: memoryDeals(state),
     outbox: state.outbox,
-    visits: { list: async (q) => listVisits(store, q) },
+    visits: memoryVisits(store),
   };
   states.set(repos, state);
   return repos;

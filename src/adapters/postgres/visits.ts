@@ -1,29 +1,36 @@
 import { PipelineError } from '../../errors.js';
 import type { DwellRow } from '../../metrics/dwellStats.js';
 import type { DwellQuery, VisitPage, VisitQuery, VisitRepository, VisitRow } from '../../ports/repositories.js';
+import { checkDwellQuery } from '../../ports/dwellQuery.js';
 import { named, type PostgresQueryable } from './client.js';
 import { guarded } from './driverErrors.js';
 
-// Dwell statistics with the definitions of `dwellStats`: durations (negative ones count as 0) of completed visits (open ones
-// up to $2 when $3), sorted once per (pipeline, stage); the median is the middle value or the mean
-// of the two middle ones (taken in JS), p90 the value at rank ceil(0.9 n) computed in float8 as
-// JS does, max the last. The mean is sum / n in JS: the exact sum when it is below 2^53 (the
-// durations are not negative, so every partial sum is an integer below it too, and the float sum
-// dwellStats makes in sorted order is that same number), else the float sum in sorted order (the
-// variant with `ordered`).
+// Dwell statistics with the definitions of `dwellStats`: durations (negative ones count as 0) of the
+// counted visits, sorted once per (pipeline, stage); the median is the middle value or the mean of
+// the two middle ones (taken in JS), p90 the value at rank ceil(0.9 n) computed in float8 as JS
+// does, max the last. The mean is sum / n in JS: the exact sum when it is below 2^53 (the durations
+// are not negative, so every partial sum is an integer below it too, and the float sum dwellStats
+// makes in sorted order is that same number), else the float sum in sorted order (the variant with
+// `ordered`). Counted: without a period ($4 and $5 null), completed visits and, when $2, open ones up
+// to $6 (now); with one, completed visits that exited in [$4, $5), and when $2 the visits open at $6 =
+// min(now, to), measured to it.
 const dwellStatement = (ordered: boolean) => `
 SELECT pipeline_id, stage_id, n, total, a[(n + 1) / 2] AS lo, a[n / 2 + 1] AS hi,
        a[greatest(1, ceil(0.9::float8 * n)::integer)] AS p90, a[n] AS max
 FROM (
   SELECT pipeline_id, stage_id, count(*)::integer AS n,
          ${ordered ? 'sum(d::float8 ORDER BY d)' : 'sum(d)'}::text AS total, array_agg(d ORDER BY d) AS a
-  FROM (SELECT v.pipeline_id, v.stage_id, greatest(0, coalesce(v.exited_at, $2::bigint) - v.entered_at) AS d
+  FROM (SELECT v.pipeline_id, v.stage_id, greatest(0, CASE WHEN o.open THEN $6::bigint ELSE v.exited_at END - v.entered_at) AS d
         FROM sp_stage_visits v
-        WHERE v.tenant_id = $1 AND (v.exited_at IS NOT NULL OR $3::boolean) AND ($4::text IS NULL OR v.pipeline_id = $4::text)) x
+        CROSS JOIN LATERAL (SELECT CASE WHEN $4::bigint IS NULL AND $5::bigint IS NULL
+          THEN $2::boolean AND v.exited_at IS NULL
+          ELSE $2::boolean AND v.entered_at <= $6::bigint AND (v.exited_at IS NULL OR v.exited_at >= $6::bigint) END AS open) o
+        WHERE v.tenant_id = $1 AND ($3::text IS NULL OR v.pipeline_id = $3::text)
+          AND (o.open OR (v.exited_at IS NOT NULL AND ($4::bigint IS NULL OR v.exited_at >= $4::bigint) AND ($5::bigint IS NULL OR v.exited_at < $5::bigint)))) x
   GROUP BY pipeline_id, stage_id
 ) g`;
-const DWELL = named('sp_visits_dwell', dwellStatement(false));
-const DWELL_ORDERED = named('sp_visits_dwell_ordered', dwellStatement(true));
+const DWELL = named('sp_visits_dwell_period', dwellStatement(false));
+const DWELL_ORDERED = named('sp_visits_dwell_period_ordered', dwellStatement(true));
 
 type DwellSqlRow = { pipeline_id: string | null; stage_id: string; n: number; total: string; lo: string; hi: string; p90: string; max: string };
 
@@ -34,20 +41,11 @@ const byKey = (a: DwellRow, b: DwellRow): number => {
   return a.stageId < b.stageId ? -1 : a.stageId > b.stageId ? 1 : 0;
 };
 
-function checkDwell(q: DwellQuery): { now: number; pipelineId: string | null; includeOpen: boolean } {
-  if (typeof q !== 'object' || q === null) throw new PipelineError('invalid_input', 'query: expected { now, pipelineId?, includeOpen? }', { path: 'query' });
-  if (typeof q.now !== 'number' || !Number.isSafeInteger(q.now)) throw new PipelineError('invalid_input', 'query.now: expected epoch milliseconds', { path: 'query.now' });
-  if (q.pipelineId !== undefined && (typeof q.pipelineId !== 'string' || q.pipelineId.length === 0)) {
-    throw new PipelineError('invalid_input', 'query.pipelineId: expected a non-empty string', { path: 'query.pipelineId' });
-  }
-  if (q.includeOpen !== undefined && typeof q.includeOpen !== 'boolean') throw new PipelineError('invalid_input', 'query.includeOpen: expected a boolean', { path: 'query.includeOpen' });
-  return { now: q.now, pipelineId: q.pipelineId ?? null, includeOpen: q.includeOpen === true };
-}
-
-/** Dwell statistics of one tenant, computed by the server over the visits table. */
+/** Dwell statistics of one tenant, computed by the server over the visits table, with an optional period. */
 async function dwell(db: PostgresQueryable, tenantId: string, query: DwellQuery): Promise<DwellRow[]> {
-  const q = checkDwell(query);
-  const params = [tenantId, q.now, q.includeOpen, q.pipelineId];
+  const q = checkDwellQuery(query);
+  const at = q.to === undefined ? q.now : Math.min(q.now, q.to);
+  const params = [tenantId, q.includeOpen, q.pipelineId ?? null, q.from ?? null, q.to ?? null, at];
   let { rows } = await guarded('visits.dwell', () => db.query<DwellSqlRow>(DWELL, params));
   if (rows.some((r) => Number(r.total) > Number.MAX_SAFE_INTEGER)) ({ rows } = await guarded('visits.dwell', () => db.query<DwellSqlRow>(DWELL_ORDERED, params)));
   return rows
@@ -80,10 +78,11 @@ function cursor(after: string | null | undefined): [string, number] | null {
   throw new PipelineError('invalid_input', 'query.after: expected the cursor of a previous page', { path: 'query.after' });
 }
 
-/** Stage visits of one tenant, paged by (deal id, seq), filtered on each visit's own pipeline; dwell statistics in SQL. */
+/** Stage visits of one tenant, paged by (deal id, seq), filtered on each visit's own pipeline; dwell statistics in SQL, with a period. */
 export function postgresVisits(db: PostgresQueryable, tenantId: string): VisitRepository & Required<Pick<VisitRepository, 'dwell'>> {
   return {
     dwell: (q) => dwell(db, tenantId, q),
+    dwellPeriods: true,
     async list(q: VisitQuery): Promise<VisitPage> {
       if (typeof q !== 'object' || q === null) throw new PipelineError('invalid_input', 'query: expected { limit, layoutId?, pipelineId?, after? }', { path: 'query' });
       if (typeof q.limit !== 'number' || !(q.limit >= 1)) throw new PipelineError('invalid_input', 'query.limit: expected a number of at least 1', { path: 'query.limit' });

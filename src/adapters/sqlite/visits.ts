@@ -54,6 +54,8 @@ export interface SqliteVisitRepository extends VisitRepository {
 
 export function sqliteVisits(ctx: Context): SqliteVisitRepository {
   return {
+    // `dwell` computes a period in SQL (completed visits that exited in it, open ones at min(now, to)).
+    dwellPeriods: true,
     dwell(q) {
       return guarded('visits.dwell', () => dwell(ctx, q));
     },

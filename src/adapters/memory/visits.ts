@@ -1,0 +1,25 @@
+import { DwellGroups, type DwellRow } from '../../metrics/dwellStats.js';
+import { workingTime } from '../../metrics/calendar.js';
+import { checkDwellQuery } from '../../ports/dwellQuery.js';
+import type { DwellQuery, VisitRepository } from '../../ports/repositories.js';
+import type { DealStore } from './dealStore.js';
+import { listVisits } from './memoryQueries.js';
+
+/**
+ * The memory store's visits: `list` by (deal id, position), and `dwell` over every stored visit
+ * (erased deals' included), with a period (`dwellPeriods`).
+ */
+export function memoryVisits(store: DealStore): VisitRepository & Required<Pick<VisitRepository, 'dwell'>> {
+  return {
+    list: async (q) => listVisits(store, q),
+    dwell: async (q) => dwellOf(store, q),
+    dwellPeriods: true,
+  };
+}
+
+/** `dwellStats` in calendar time over the stored visits: only the counted durations are held. */
+function dwellOf(store: DealStore, query: DwellQuery): DwellRow[] {
+  const groups = new DwellGroups(checkDwellQuery(query), workingTime(false));
+  for (const id of store.orderedVisitIds()) for (const v of store.visitsOf(id)!.history) groups.add(v);
+  return groups.rows();
+}
