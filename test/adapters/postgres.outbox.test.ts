@@ -72,11 +72,26 @@ function outbox(name: string, database: () => Promise<PostgresClient>) {
       expect(all.length).toBeGreaterThan(0);
     });
 
+    it("stamps a parked event with the failing caller's instant (now), falling back to its own clock without one", async () => {
+      const db = await database();
+      const tenantId = freshTenant('outbox');
+      await seed(db, tenantId, [['a', 1], ['b', 1]]);
+      const o = createPostgresRepositories(db, { tenantId }).outbox;
+      const [a, b] = await claim(o, 'w', 2);
+      await o.fail([a!.seq], { owner: 'w', error: 'poison', retryAt: null, now: NOW + 7 });
+      const before = Date.now();
+      await o.fail([b!.seq], { owner: 'w', error: 'poison', retryAt: null });
+      const { rows } = await db.query<{ parked_at: string }>('SELECT parked_at FROM sp_outbox WHERE tenant_id = $1 ORDER BY seq', [tenantId]);
+      expect(Number(rows[0]!.parked_at)).toBe(NOW + 7);
+      expect(Number(rows[1]!.parked_at)).toBeGreaterThanOrEqual(before);
+    });
+
     it('refuses malformed claims and failures naming the field', async () => {
       const o = await setup([]);
       await expect(o.claim({ owner: '', limit: 1, leaseMs: 1, now: NOW })).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'claim.owner' } });
       await expect(o.claim({ owner: 'w', limit: 0, leaseMs: 1, now: NOW })).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'claim.limit' } });
       await expect(o.fail([1], { owner: 'w', error: 'e', retryAt: 1.5 })).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'failure.retryAt' } });
+      await expect(o.fail([1], { owner: 'w', error: 'e', retryAt: null, now: 1.5 })).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'failure.now' } });
       await expect(o.purgeDelivered(Number.NaN)).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'before' } });
     });
   });

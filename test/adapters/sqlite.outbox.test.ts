@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type { DealEvent } from '../../src/index.js';
+import { createPipelineService, type DealEvent } from '../../src/index.js';
 import { createSqliteRepositories, migrateSqlite } from '../../src/sqlite.js';
 
 const NOW = Date.parse('2026-03-02T09:00:00Z');
@@ -76,6 +76,34 @@ describe('outbox claims (sqlite)', () => {
     db.close();
   });
 
+  it("stamps a parked event with the failing caller's instant (now), falling back to its own clock without one", async () => {
+    const { db, outbox } = outboxWith([{ dealId: 'd1', version: 1 }, { dealId: 'd2', version: 1 }]);
+    const [a, b] = await outbox.claim({ owner: 'w', limit: 2, leaseMs: 1000, now: NOW });
+    await outbox.fail([a!.seq], { owner: 'w', error: 'poison', retryAt: null, now: NOW + 7 });
+    const before = Date.now();
+    await outbox.fail([b!.seq], { owner: 'w', error: 'poison', retryAt: null });
+    const parkedAt = db.prepare('SELECT parked_at FROM sp_outbox WHERE seq = ?').pluck();
+    expect(parkedAt.get(a!.seq)).toBe(NOW + 7);
+    expect(parkedAt.get(b!.seq)).toBeGreaterThanOrEqual(before);
+    db.close();
+  });
+
+  it("a service parks an event at its own clock's instant, not the adapter's", async () => {
+    const db = new Database(':memory:');
+    migrateSqlite(db);
+    const service = createPipelineService({
+      ...createSqliteRepositories(db),
+      clock: () => NOW,
+      onEvents: () => Promise.reject(new Error('consumer down')),
+      onDeliveryError: () => undefined,
+      delivery: { maxAttempts: 1 },
+    });
+    await service.configure({ type: 'addLayout', layoutId: 'sales', name: 'Sales', stages: [{ id: 'open', name: 'Open', probability: 10, outcome: 'open', forecastCategory: 'pipeline' }] }, { by: 'admin' });
+    await service.idle();
+    expect(db.prepare('SELECT parked_at FROM sp_outbox').pluck().all()).toEqual([NOW]);
+    db.close();
+  });
+
   it('refuses malformed claims and failures with invalid_input naming the field', async () => {
     const { db, outbox } = outboxWith([]);
     for (const [claim, path] of [
@@ -85,6 +113,7 @@ describe('outbox claims (sqlite)', () => {
       [{ owner: 'w', limit: 1, leaseMs: 1, now: 'now' }, 'claim.now'],
     ] as const) await expect(outbox.claim(claim as never)).rejects.toMatchObject({ code: 'invalid_input', details: { path } });
     await expect(outbox.fail([1], { owner: 'w', error: 'e', retryAt: 'later' as never })).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'failure.retryAt' } });
+    await expect(outbox.fail([1], { owner: 'w', error: 'e', retryAt: null, now: 1.5 })).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'failure.now' } });
     await expect(outbox.retryParked('1' as never)).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'seqs' } });
     await expect(outbox.purgeDelivered(Number.NaN)).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'before' } });
     db.close();

@@ -163,8 +163,10 @@ export function postgresOutbox(ctx: Context): Required<OutboxRepository> {
         throw new PipelineError('invalid_input', 'failure: expected { owner, error, retryAt }', { path: 'failure' });
       }
       if (failure.retryAt !== null && !Number.isSafeInteger(failure.retryAt)) throw new PipelineError('invalid_input', 'failure.retryAt: expected epoch milliseconds or null', { path: 'failure.retryAt' });
+      if (failure.now !== undefined && !Number.isSafeInteger(failure.now)) throw new PipelineError('invalid_input', 'failure.now: expected epoch milliseconds', { path: 'failure.now' });
       if (seqs.length === 0) return;
-      await guarded('outbox.fail', () => db.query(FAIL, [t, seqs, failure.owner, failure.error.slice(0, 1000), failure.retryAt, Date.now()]));
+      // A parked event is stamped with the caller's instant (the delivery's clock) when it gives one.
+      await guarded('outbox.fail', () => db.query(FAIL, [t, seqs, failure.owner, failure.error.slice(0, 1000), failure.retryAt, failure.now ?? Date.now()]));
     },
     async parked(limit) {
       const n = checkLimit(limit);

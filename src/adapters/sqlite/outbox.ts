@@ -119,14 +119,16 @@ export function sqliteOutbox(ctx: Context): Required<OutboxRepository> {
         if (typeof failure.owner !== 'string' || failure.owner.length === 0) invalid('failure.owner', 'expected a non-empty string');
         if (typeof failure.error !== 'string') invalid('failure.error', 'expected a string');
         if (failure.retryAt !== null && !Number.isSafeInteger(failure.retryAt)) invalid('failure.retryAt', 'expected epoch milliseconds or null');
+        if (failure.now !== undefined && !Number.isSafeInteger(failure.now)) invalid('failure.now', 'expected epoch milliseconds');
         if (valid.length === 0) return;
         const error = cut(failure.error);
         checkText(error, 'failure.error');
-        // Only rows this owner claimed; a null retryAt parks the event (its stream goes on without it).
+        // Only rows this owner claimed; a null retryAt parks the event (its stream goes on without it),
+        // stamped with the caller's instant when it gives one (the delivery's clock), else this process's.
         run(`UPDATE sp_outbox SET attempts = attempts + 1, claimed_by = NULL, claimed_until = NULL, last_error = ?,
             due_at = coalesce(?, due_at), parked_at = CASE WHEN ? IS NULL THEN ? ELSE NULL END
           WHERE ${inSeqs} AND claimed_by = ? AND delivered_at IS NULL`,
-          error, failure.retryAt, failure.retryAt, Date.now(), tenantId, JSON.stringify(valid), failure.owner);
+          error, failure.retryAt, failure.retryAt, failure.now ?? Date.now(), tenantId, JSON.stringify(valid), failure.owner);
       });
     },
     parked(limit) {
