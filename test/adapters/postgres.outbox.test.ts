@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPostgresRepositories, type PostgresClient } from '../../src/postgres.js';
+import { DUE } from '../../src/adapters/postgres/outbox.js';
 import { freshTenant, pgliteDatabase, serverDatabase, SERVER_URL } from './postgresDatabases.js';
 
 const NOW = Date.parse('2026-03-02T09:00:00Z');
@@ -84,6 +85,24 @@ function outbox(name: string, database: () => Promise<PostgresClient>) {
       const { rows } = await db.query<{ parked_at: string }>('SELECT parked_at FROM sp_outbox WHERE tenant_id = $1 ORDER BY seq', [tenantId]);
       expect(Number(rows[0]!.parked_at)).toBe(NOW + 7);
       expect(Number(rows[1]!.parked_at)).toBeGreaterThanOrEqual(before);
+    });
+
+    it('claims past a backlog waiting for its retry without reading it: new events by seq, due retries by due time, each from its own index', async () => {
+      const db = await database();
+      const tenantId = freshTenant('outbox');
+      await db.query(`INSERT INTO sp_outbox (tenant_id, event_id, deal_id, version, n, body, attempts, due_at)
+        SELECT $1, 'w' || i, 'w' || i, 1, 0, jsonb_build_object('type', 'dealUpdated', 'id', 'w' || i), 1, $2::bigint + 60000 + i FROM generate_series(1, 20000) i`, [tenantId, NOW]);
+      await seed(db, tenantId, [['due', 1], ['new', 1]]);
+      await db.query(`UPDATE sp_outbox SET attempts = 1, due_at = $2 WHERE tenant_id = $1 AND deal_id = 'due'`, [tenantId, NOW - 5]);
+      await db.query('ANALYZE sp_outbox');
+      const o = createPostgresRepositories(db, { tenantId }).outbox;
+      expect(ids(await claim(o, 'w', 10))).toEqual(['due/1', 'new/1']);
+      expect(ids(await o.claim({ owner: 'v', limit: 3, leaseMs: 1000, now: NOW + 60_002 }))).toEqual(['w1', 'w2', 'due/1']);
+      const { rows } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${DUE.replace(/\$(\d)/g, (_, i: string) => ['', `'${tenantId}'`, String(NOW), "'w'", '10'][Number(i)]!)}`);
+      const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+      expect(plan).toMatch(/Index Scan using sp_outbox_fresh/);
+      expect(plan).toMatch(/Index Scan using sp_outbox_retry[^\n]*\n[^\n]*Index Cond: [^\n]*\(due_at <= /);
+      expect(plan).not.toMatch(/sp_outbox_due/);
     });
 
     it('refuses malformed claims and failures naming the field', async () => {

@@ -20,10 +20,19 @@ const PENDING = named('sp_outbox_pending', `SELECT seq, body::text AS body, atte
 const MARK_DELIVERED = named('sp_outbox_delivered', `UPDATE sp_outbox SET delivered_at = $3, claimed_by = NULL, claimed_until = NULL
   WHERE tenant_id = $1 AND seq = ANY($2::bigint[]) AND delivered_at IS NULL`);
 // Step 1 of a claim: due rows by seq, locked (rows another claim holds are skipped, not waited for).
-const DUE = named('sp_outbox_claim_due', `SELECT seq, deal_id FROM sp_outbox
-  WHERE tenant_id = $1 AND delivered_at IS NULL AND parked_at IS NULL AND (due_at IS NULL OR due_at <= $2)
-    AND (claimed_until IS NULL OR claimed_until < $2 OR claimed_by = $3)
-  ORDER BY seq LIMIT $4 FOR UPDATE SKIP LOCKED`);
+// Events never tried are read by seq, events waiting for a retry by due time, each through a
+// partial index of its own: a claim does not read through a backlog that is not due yet (after an
+// outage, every pending event waits for its retry).
+const FREE_NOW = `(claimed_until IS NULL OR claimed_until < $2 OR claimed_by = $3)`;
+export const DUE = named('sp_outbox_claim_due', `WITH fresh AS (
+    SELECT seq, deal_id FROM sp_outbox
+    WHERE tenant_id = $1 AND delivered_at IS NULL AND parked_at IS NULL AND due_at IS NULL AND ${FREE_NOW}
+    ORDER BY seq LIMIT $4 FOR UPDATE SKIP LOCKED),
+  retry AS (
+    SELECT seq, deal_id FROM sp_outbox
+    WHERE tenant_id = $1 AND delivered_at IS NULL AND parked_at IS NULL AND due_at IS NOT NULL AND due_at <= $2 AND ${FREE_NOW}
+    ORDER BY due_at, seq LIMIT $4 FOR UPDATE SKIP LOCKED)
+  SELECT seq, deal_id FROM (SELECT seq, deal_id FROM fresh UNION ALL SELECT seq, deal_id FROM retry) due ORDER BY seq LIMIT $4`);
 // Step 2: the first rows of those streams in stream order (as many per stream as the first batch
 // found of it: enough to reach them, read through the streams index), with whether each may be
 // handed out now.

@@ -1,7 +1,7 @@
 import { PipelineError } from '../../errors.js';
 import type { PostgresClient, PostgresQueryable } from './client.js';
 import { guarded } from './driverErrors.js';
-import { DEAL_INDEXES, fillNameKeys, OUTBOX_INDEXES, UPGRADE_FROM_V2 } from './upgradeV2.js';
+import { DEAL_INDEXES, fillNameKeys, OUTBOX_CLAIM_INDEXES, OUTBOX_INDEXES, UPGRADE_FROM_V2 } from './upgradeV2.js';
 
 /** The schema version this adapter reads and writes. */
 export const SCHEMA_VERSION = 3;
@@ -123,7 +123,12 @@ export async function migratePostgres(client: PostgresClient): Promise<number> {
       if (version !== null && version > SCHEMA_VERSION) {
         throw new PipelineError('storage_failed', `migratePostgres: the database holds schema version ${version}, newer than this adapter's ${SCHEMA_VERSION}: upgrade sales-pipelines`, { version });
       }
-      if (version === SCHEMA_VERSION) return SCHEMA_VERSION;
+      if (version === SCHEMA_VERSION) {
+        // Looked up first: CREATE INDEX locks the table against writes even when the index exists.
+        const { rows } = await tx.query<{ missing: boolean }>(`SELECT to_regclass('sp_outbox_fresh') IS NULL OR to_regclass('sp_outbox_retry') IS NULL AS missing`);
+        if (rows[0]?.missing) for (const statement of OUTBOX_CLAIM_INDEXES) await tx.query(statement);
+        return SCHEMA_VERSION;
+      }
       const steps = version === 1 ? UPGRADE_FROM_V1 : version === 2 ? UPGRADE_FROM_V2 : CREATE;
       for (const statement of steps) await tx.query(statement);
       if (version !== null) await fillNameKeys(tx);
