@@ -28,7 +28,8 @@ async function main(): Promise<void> {
     if (m.type === 'drain') {
       while ((await service!.deliverPending()) > 0);
       await service!.idle();
-      return send({ type: 'drained' });
+      send({ type: 'drained' });
+      return;
     }
     const connection = await connect(lib, m.at);
     close = () => connection.close();
