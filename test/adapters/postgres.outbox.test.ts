@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPostgresRepositories, type PostgresClient } from '../../src/postgres.js';
-import { DUE } from '../../src/adapters/postgres/outbox.js';
+import { DUE, PENDING } from '../../src/adapters/postgres/outbox.js';
 import { freshTenant, pgliteDatabase, serverDatabase, SERVER_URL } from './postgresDatabases.js';
 
 const NOW = Date.parse('2026-03-02T09:00:00Z');
@@ -118,3 +118,32 @@ function outbox(name: string, database: () => Promise<PostgresClient>) {
 
 outbox('PGlite', pgliteDatabase());
 describe.runIf(SERVER_URL)('server', () => outbox('the PostgreSQL server', serverDatabase(SERVER_URL ?? '')));
+
+/** The plan of one of the outbox's statements with its parameters written in (EXPLAIN does not take them). */
+async function planOf(db: PostgresClient, sql: string, params: readonly string[]): Promise<string> {
+  const { rows } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql.replace(/\$(\d)/g, (_, i: string) => params[Number(i) - 1]!)}`);
+  return rows.map((r) => r['QUERY PLAN']).join('\n');
+}
+
+describe.runIf(SERVER_URL)('outbox plans at 100,000 pending events on the PostgreSQL server', () => {
+  const database = serverDatabase(SERVER_URL ?? '');
+  it('pending and claims read the partial indexes from the start of the backlog, with no sort or scan of the whole table', async () => {
+    const db = await database();
+    const tenantId = freshTenant('outbox-plan');
+    // 100,000 pending events, 100,000 delivered ones, and a due retry of each thousandth.
+    await db.query(`INSERT INTO sp_outbox (tenant_id, event_id, deal_id, version, n, body, delivered_at, attempts, due_at)
+      SELECT $1, 'e' || i, 'd' || (i % 20000), i, 0, '{}'::jsonb, CASE WHEN i % 2 = 0 THEN i END, CASE WHEN i % 2000 = 1 THEN 1 ELSE 0 END, CASE WHEN i % 2000 = 1 THEN i END
+      FROM generate_series(1, 200000) i`, [tenantId]);
+    await db.query('ANALYZE sp_outbox');
+    const tenant = `'${tenantId}'`;
+    const pending = await planOf(db, PENDING, [tenant, '500']);
+    expect(pending).toMatch(/^Limit/);
+    expect(pending).toMatch(/Index Scan using sp_outbox_due/);
+    expect(pending).not.toMatch(/Seq Scan|Sort|Bitmap/);
+    const due = await planOf(db, DUE, [tenant, String(NOW), "'w'", '500']);
+    expect(due).toMatch(/Index Scan using sp_outbox_fresh/);
+    expect(due).toMatch(/Index Scan using sp_outbox_retry/);
+    expect(due).not.toMatch(/Seq Scan|Bitmap/);
+    await db.query('DELETE FROM sp_outbox WHERE tenant_id = $1', [tenantId]);
+  }, 120_000);
+});

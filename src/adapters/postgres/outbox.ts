@@ -15,7 +15,7 @@ type Row = { seq: string | number; body: string; attempts: number; last_error: s
 const entry = (r: Row): OutboxEntry => ({ seq: Number(r.seq), event: JSON.parse(r.body) as OutboxEntry['event'] });
 const withAttempts = (r: Row): OutboxEntry => ({ ...entry(r), attempts: r.attempts, lastError: r.last_error });
 
-const PENDING = named('sp_outbox_pending', `SELECT seq, body::text AS body, attempts, last_error FROM sp_outbox
+export const PENDING = named('sp_outbox_pending', `SELECT seq, body::text AS body, attempts, last_error FROM sp_outbox
   WHERE tenant_id = $1 AND delivered_at IS NULL AND parked_at IS NULL ORDER BY seq LIMIT $2`);
 const MARK_DELIVERED = named('sp_outbox_delivered', `UPDATE sp_outbox SET delivered_at = $3, claimed_by = NULL, claimed_until = NULL
   WHERE tenant_id = $1 AND seq = ANY($2::bigint[]) AND delivered_at IS NULL`);
