@@ -4,10 +4,11 @@
 // file of its own. Afterwards: every stored event delivered at least once, and how many times on
 // average (the goal is at most 1.05).
 //
-//   npx tsx scripts/stress/deliveries.ts --store sqlite [--processes 4] [--deals 300]
-//   SALES_PIPELINES_PG_URL=postgres://… npx tsx scripts/stress/deliveries.ts --store postgres
+//   npx tsx scripts/stress/deliveries.ts --store sqlite [--processes 4] [--deals 300] [--out bench/deliveries.json]
+//   SALES_PIPELINES_PG_URL=postgres://… npx tsx scripts/stress/deliveries.ts --store postgres [--out bench/deliveries.json]
+// --out adds the result to a JSON list (one entry per store) that bench/report.ts prints against the goal.
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,8 +96,12 @@ export async function measureDeliveries(o: { store: StoreKind; processes?: numbe
 
 const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
-  const { values } = parseArgs({ options: { store: { type: 'string', default: 'sqlite' }, processes: { type: 'string', default: '4' }, deals: { type: 'string', default: '300' }, src: { type: 'string' } } });
+  const { values } = parseArgs({ options: { store: { type: 'string', default: 'sqlite' }, processes: { type: 'string', default: '4' }, deals: { type: 'string', default: '300' }, src: { type: 'string' }, out: { type: 'string' } } });
   const report = await measureDeliveries({ store: values.store === 'postgres' ? 'postgres' : 'sqlite', processes: Number(values.processes), deals: Number(values.deals), ...(values.src ? { src: resolve(values.src) } : {}) });
   console.log(JSON.stringify(report));
+  if (values.out) {
+    const earlier = existsSync(values.out) ? (JSON.parse(readFileSync(values.out, 'utf8')) as DeliveriesReport[]) : [];
+    writeFileSync(values.out, `${JSON.stringify([...earlier.filter((r) => r.store !== report.store), report], null, 2)}\n`);
+  }
   process.exitCode = report.undelivered === 0 && report.perEvent <= 1.05 ? 0 : 1;
 }
