@@ -22,9 +22,11 @@ const MARK_DELIVERED = named('sp_outbox_delivered', `UPDATE sp_outbox SET delive
 // Step 1 of a claim: due rows by seq, locked (rows another claim holds are skipped, not waited for).
 // Events never tried are read by seq, events waiting for a retry by due time, each through a
 // partial index of its own: a claim does not read through a backlog that is not due yet (after an
-// outage, every pending event waits for its retry).
+// outage, every pending event waits for its retry). Not a named prepared statement: its generic
+// plan reads new events through sp_outbox_due (all pending rows, the backlog waiting for a retry
+// included), so it is planned for the tenant and instant at hand each time.
 const FREE_NOW = `(claimed_until IS NULL OR claimed_until < $2 OR claimed_by = $3)`;
-export const DUE = named('sp_outbox_claim_due', `WITH fresh AS (
+export const DUE = `WITH fresh AS (
     SELECT seq, deal_id FROM sp_outbox
     WHERE tenant_id = $1 AND delivered_at IS NULL AND parked_at IS NULL AND due_at IS NULL AND ${FREE_NOW}
     ORDER BY seq LIMIT $4 FOR UPDATE SKIP LOCKED),
@@ -32,7 +34,7 @@ export const DUE = named('sp_outbox_claim_due', `WITH fresh AS (
     SELECT seq, deal_id FROM sp_outbox
     WHERE tenant_id = $1 AND delivered_at IS NULL AND parked_at IS NULL AND due_at IS NOT NULL AND due_at <= $2 AND ${FREE_NOW}
     ORDER BY due_at, seq LIMIT $4 FOR UPDATE SKIP LOCKED)
-  SELECT seq, deal_id FROM (SELECT seq, deal_id FROM fresh UNION ALL SELECT seq, deal_id FROM retry) due ORDER BY seq LIMIT $4`);
+  SELECT seq, deal_id FROM (SELECT seq, deal_id FROM fresh UNION ALL SELECT seq, deal_id FROM retry) due ORDER BY seq LIMIT $4`;
 // Step 2: the first rows of those streams in stream order (as many per stream as the first batch
 // found of it: enough to reach them, read through the streams index), with whether each may be
 // handed out now.
