@@ -133,6 +133,7 @@ export type {
   DealErasure,
   DealErasedEvent,
   OutboxClaim,
+  OutboxFailure,
 } from './ports/repositories.js';
 export {
   checkDealQuery,

@@ -394,6 +394,24 @@ export interface OutboxEntry {
 }
 
 /**
+ * A failed delivery as a delivery worker records it: who held the events, the error, when they are
+ * due again (`null` parks them), and the worker's instant (`now`, optional for hosts' own stores,
+ * which may use their own clock without it).
+ *
+ * @example
+ * ```ts
+ * const failure: OutboxFailure = { owner: 'worker-1', error: 'timeout', retryAt: null, now: Date.now() };
+ * ```
+ * @category Storage
+ */
+export interface OutboxFailure {
+  readonly owner: string;
+  readonly error: string;
+  readonly retryAt: number | null;
+  readonly now?: number;
+}
+
+/**
  * A delivery worker's claim: up to `limit` due events, held by `owner` until `now + leaseMs`.
  *
  * @example
@@ -445,9 +463,10 @@ export interface OutboxRepository {
   claim?(claim: OutboxClaim): Promise<OutboxEntry[]>;
   /**
    * Records a failed delivery of events this owner claimed: `attempts` rises, the lease ends, and
-   * the event is due again at `retryAt`, or parked when `retryAt` is null.
+   * the event is due again at `retryAt`, or parked when `retryAt` is null. `now` (epoch ms, the
+   * service's clock) stamps a parked event; a store may fall back to its own clock without it.
    */
-  fail?(seqs: readonly number[], failure: { readonly owner: string; readonly error: string; readonly retryAt: number | null }): Promise<void>;
+  fail?(seqs: readonly number[], failure: OutboxFailure): Promise<void>;
   /** Parked events (oldest first), with their attempts and last error. */
   parked?(limit: number): Promise<OutboxEntry[]>;
   /** Makes parked events due again now (attempts reset); returns how many. */

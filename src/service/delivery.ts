@@ -108,7 +108,7 @@ export function createDelivery(o: PipelineServiceOptions, outbox: OutboxReposito
       // A parked event blocks nothing; one waiting for its retry holds its stream back.
       if (!parked) failed.add(streamOf(entry.event));
       const delay = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** (attempts - 1));
-      await outboxClaims.fail([entry.seq], { owner, error: message(error), retryAt: parked ? null : at + delay });
+      await outboxClaims.fail([entry.seq], { owner, error: message(error), retryAt: parked ? null : at + delay, now: at });
       report(error, { event: entry.event, seq: entry.seq, attempts, parked });
       return 0;
     }

@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type { DealEvent } from '../../src/index.js';
+import { createPipelineService, type DealEvent } from '../../src/index.js';
 import { createSqliteRepositories, migrateSqlite } from '../../src/sqlite.js';
+import { CLAIM_SQL } from '../../src/adapters/sqlite/outbox.js';
 
 const NOW = Date.parse('2026-03-02T09:00:00Z');
 
@@ -76,6 +77,34 @@ describe('outbox claims (sqlite)', () => {
     db.close();
   });
 
+  it("stamps a parked event with the failing caller's instant (now), falling back to its own clock without one", async () => {
+    const { db, outbox } = outboxWith([{ dealId: 'd1', version: 1 }, { dealId: 'd2', version: 1 }]);
+    const [a, b] = await outbox.claim({ owner: 'w', limit: 2, leaseMs: 1000, now: NOW });
+    await outbox.fail([a!.seq], { owner: 'w', error: 'poison', retryAt: null, now: NOW + 7 });
+    const before = Date.now();
+    await outbox.fail([b!.seq], { owner: 'w', error: 'poison', retryAt: null });
+    const parkedAt = db.prepare('SELECT parked_at FROM sp_outbox WHERE seq = ?').pluck();
+    expect(parkedAt.get(a!.seq)).toBe(NOW + 7);
+    expect(parkedAt.get(b!.seq)).toBeGreaterThanOrEqual(before);
+    db.close();
+  });
+
+  it("a service parks an event at its own clock's instant, not the adapter's", async () => {
+    const db = new Database(':memory:');
+    migrateSqlite(db);
+    const service = createPipelineService({
+      ...createSqliteRepositories(db),
+      clock: () => NOW,
+      onEvents: () => Promise.reject(new Error('consumer down')),
+      onDeliveryError: () => undefined,
+      delivery: { maxAttempts: 1 },
+    });
+    await service.configure({ type: 'addLayout', layoutId: 'sales', name: 'Sales', stages: [{ id: 'open', name: 'Open', probability: 10, outcome: 'open', forecastCategory: 'pipeline' }] }, { by: 'admin' });
+    await service.idle();
+    expect(db.prepare('SELECT parked_at FROM sp_outbox').pluck().all()).toEqual([NOW]);
+    db.close();
+  });
+
   it('refuses malformed claims and failures with invalid_input naming the field', async () => {
     const { db, outbox } = outboxWith([]);
     for (const [claim, path] of [
@@ -85,6 +114,7 @@ describe('outbox claims (sqlite)', () => {
       [{ owner: 'w', limit: 1, leaseMs: 1, now: 'now' }, 'claim.now'],
     ] as const) await expect(outbox.claim(claim as never)).rejects.toMatchObject({ code: 'invalid_input', details: { path } });
     await expect(outbox.fail([1], { owner: 'w', error: 'e', retryAt: 'later' as never })).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'failure.retryAt' } });
+    await expect(outbox.fail([1], { owner: 'w', error: 'e', retryAt: null, now: 1.5 })).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'failure.now' } });
     await expect(outbox.retryParked('1' as never)).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'seqs' } });
     await expect(outbox.purgeDelivered(Number.NaN)).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'before' } });
     db.close();
@@ -111,6 +141,32 @@ describe('outbox claims (sqlite)', () => {
     expect(plan(`SELECT o.seq FROM sp_outbox o INDEXED BY sp_outbox_due WHERE o.tenant_id = @tenant AND o.delivered_at IS NULL AND o.parked_at IS NULL
       AND NOT EXISTS (SELECT 1 FROM sp_outbox e INDEXED BY sp_outbox_streams WHERE e.tenant_id = @tenant AND e.deal_id IS o.deal_id AND e.delivered_at IS NULL AND e.parked_at IS NULL AND e.version < o.version)
       ORDER BY o.seq LIMIT @limit`)).toMatch(/INDEX sp_outbox_streams \(tenant_id=\? AND deal_id=\? AND version<\?\)/);
+    db.close();
+  });
+
+  it('claims past a backlog waiting for its retry without reading it: new events by seq, due retries by due time, each from its own index', async () => {
+    const { db, outbox } = outboxWith([]);
+    db.exec(`WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 50000)
+      INSERT INTO sp_outbox (tenant_id, event_id, deal_id, version, body, attempts, due_at)
+        SELECT 'acme', 'w' || i, 'w' || i, 1, json_object('type', 'dealUpdated', 'id', 'w' || i), 1, ${NOW} + 60000 + i FROM k;
+      INSERT INTO sp_outbox (tenant_id, event_id, deal_id, version, body, attempts, due_at) VALUES ('acme', 'due', 'x', 1, '{"type":"dealUpdated","id":"due"}', 1, ${NOW} - 5);
+      INSERT INTO sp_outbox (tenant_id, event_id, deal_id, version, body) VALUES ('acme', 'new', 'y', 1, '{"type":"dealUpdated","id":"new"}');
+      ANALYZE;`);
+    expect(ids(await outbox.claim({ owner: 'w', limit: 10, leaseMs: 1000, now: NOW }))).toEqual(['due', 'new']);
+    expect(ids(await outbox.claim({ owner: 'v', limit: 3, leaseMs: 1000, now: NOW + 60_002 }))).toEqual(['w1', 'w2', 'due']);
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${CLAIM_SQL}`).all({ tenant: 'acme', now: NOW, owner: 'w', limit: 10 }) as { detail: string }[]).map((r) => r.detail);
+    expect(plan).toContain('SEARCH o USING INDEX sp_outbox_fresh (tenant_id=?)');
+    expect(plan).toContain('SEARCH o USING INDEX sp_outbox_retry (tenant_id=? AND due_at>? AND due_at<?)');
+    expect(plan.join('; ')).not.toMatch(/sp_outbox_due/);
+    db.close();
+  });
+
+  it('migrateSqlite gives a version-4 database without the claim indexes its missing ones', () => {
+    const db = new Database(':memory:');
+    migrateSqlite(db);
+    db.exec('DROP INDEX sp_outbox_fresh; DROP INDEX sp_outbox_retry');
+    expect(migrateSqlite(db)).toBe(4);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('sp_outbox_fresh', 'sp_outbox_retry') ORDER BY name").pluck().all()).toEqual(['sp_outbox_fresh', 'sp_outbox_retry']);
     db.close();
   });
 });

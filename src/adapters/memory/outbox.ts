@@ -1,7 +1,7 @@
 import { PipelineError } from '../../errors.js';
 import type { DealEvent } from '../../deals/events.js';
 import { redactEvent } from '../../ports/erasure.js';
-import type { DealErasedEvent, OutboxClaim, OutboxEntry, OutboxRepository } from '../../ports/repositories.js';
+import type { DealErasedEvent, OutboxClaim, OutboxEntry, OutboxFailure, OutboxRepository } from '../../ports/repositories.js';
 import type { WorkspaceEvent } from '../../workspace/events.js';
 
 type AnyEvent = WorkspaceEvent | DealEvent | DealErasedEvent;
@@ -104,12 +104,16 @@ export class MemoryOutbox implements OutboxRepository {
     return out;
   }
 
-  async fail(seqs: readonly number[], failure: { readonly owner: string; readonly error: string; readonly retryAt: number | null }): Promise<void> {
+  async fail(seqs: readonly number[], failure: OutboxFailure): Promise<void> {
     checkSeqs(seqs);
     if (typeof failure !== 'object' || failure === null || typeof failure.owner !== 'string' || typeof failure.error !== 'string' || !(failure.retryAt === null || Number.isFinite(failure.retryAt))) {
       throw new PipelineError('invalid_input', 'failure: expected { owner, error, retryAt: epoch ms or null }', { path: 'failure' });
     }
-    const at = this.clock();
+    if (failure.now !== undefined && (typeof failure.now !== 'number' || !Number.isFinite(failure.now))) {
+      throw new PipelineError('invalid_input', 'failure.now: expected epoch milliseconds', { path: 'failure.now' });
+    }
+    // The caller's instant when it gives one: a parked event is stamped on the delivery's clock.
+    const at = failure.now ?? this.clock();
     for (const seq of seqs) {
       const row = this.undelivered.get(seq);
       if (!row || row.claimedBy !== failure.owner) continue;

@@ -15,15 +15,26 @@ type Row = { seq: string | number; body: string; attempts: number; last_error: s
 const entry = (r: Row): OutboxEntry => ({ seq: Number(r.seq), event: JSON.parse(r.body) as OutboxEntry['event'] });
 const withAttempts = (r: Row): OutboxEntry => ({ ...entry(r), attempts: r.attempts, lastError: r.last_error });
 
-const PENDING = named('sp_outbox_pending', `SELECT seq, body::text AS body, attempts, last_error FROM sp_outbox
+export const PENDING = named('sp_outbox_pending', `SELECT seq, body::text AS body, attempts, last_error FROM sp_outbox
   WHERE tenant_id = $1 AND delivered_at IS NULL AND parked_at IS NULL ORDER BY seq LIMIT $2`);
 const MARK_DELIVERED = named('sp_outbox_delivered', `UPDATE sp_outbox SET delivered_at = $3, claimed_by = NULL, claimed_until = NULL
   WHERE tenant_id = $1 AND seq = ANY($2::bigint[]) AND delivered_at IS NULL`);
 // Step 1 of a claim: due rows by seq, locked (rows another claim holds are skipped, not waited for).
-const DUE = named('sp_outbox_claim_due', `SELECT seq, deal_id FROM sp_outbox
-  WHERE tenant_id = $1 AND delivered_at IS NULL AND parked_at IS NULL AND (due_at IS NULL OR due_at <= $2)
-    AND (claimed_until IS NULL OR claimed_until < $2 OR claimed_by = $3)
-  ORDER BY seq LIMIT $4 FOR UPDATE SKIP LOCKED`);
+// Events never tried are read by seq, events waiting for a retry by due time, each through a
+// partial index of its own: a claim does not read through a backlog that is not due yet (after an
+// outage, every pending event waits for its retry). Not a named prepared statement: its generic
+// plan reads new events through sp_outbox_due (all pending rows, the backlog waiting for a retry
+// included), so it is planned for the tenant and instant at hand each time.
+const FREE_NOW = `(claimed_until IS NULL OR claimed_until < $2 OR claimed_by = $3)`;
+export const DUE = `WITH fresh AS (
+    SELECT seq, deal_id FROM sp_outbox
+    WHERE tenant_id = $1 AND delivered_at IS NULL AND parked_at IS NULL AND due_at IS NULL AND ${FREE_NOW}
+    ORDER BY seq LIMIT $4 FOR UPDATE SKIP LOCKED),
+  retry AS (
+    SELECT seq, deal_id FROM sp_outbox
+    WHERE tenant_id = $1 AND delivered_at IS NULL AND parked_at IS NULL AND due_at IS NOT NULL AND due_at <= $2 AND ${FREE_NOW}
+    ORDER BY due_at, seq LIMIT $4 FOR UPDATE SKIP LOCKED)
+  SELECT seq, deal_id FROM (SELECT seq, deal_id FROM fresh UNION ALL SELECT seq, deal_id FROM retry) due ORDER BY seq LIMIT $4`;
 // Step 2: the first rows of those streams in stream order (as many per stream as the first batch
 // found of it: enough to reach them, read through the streams index), with whether each may be
 // handed out now.
@@ -163,8 +174,10 @@ export function postgresOutbox(ctx: Context): Required<OutboxRepository> {
         throw new PipelineError('invalid_input', 'failure: expected { owner, error, retryAt }', { path: 'failure' });
       }
       if (failure.retryAt !== null && !Number.isSafeInteger(failure.retryAt)) throw new PipelineError('invalid_input', 'failure.retryAt: expected epoch milliseconds or null', { path: 'failure.retryAt' });
+      if (failure.now !== undefined && !Number.isSafeInteger(failure.now)) throw new PipelineError('invalid_input', 'failure.now: expected epoch milliseconds', { path: 'failure.now' });
       if (seqs.length === 0) return;
-      await guarded('outbox.fail', () => db.query(FAIL, [t, seqs, failure.owner, failure.error.slice(0, 1000), failure.retryAt, Date.now()]));
+      // A parked event is stamped with the caller's instant (the delivery's clock) when it gives one.
+      await guarded('outbox.fail', () => db.query(FAIL, [t, seqs, failure.owner, failure.error.slice(0, 1000), failure.retryAt, failure.now ?? Date.now()]));
     },
     async parked(limit) {
       const n = checkLimit(limit);

@@ -1,7 +1,7 @@
 import { PipelineError } from '../../errors.js';
 import type { PostgresClient, PostgresQueryable } from './client.js';
 import { guarded } from './driverErrors.js';
-import { DEAL_INDEXES, fillNameKeys, OUTBOX_INDEXES, UPGRADE_FROM_V2 } from './upgradeV2.js';
+import { DEAL_INDEXES, fillNameKeys, OUTBOX_CLAIM_INDEXES, OUTBOX_INDEXES, UPGRADE_FROM_V2 } from './upgradeV2.js';
 import { checkMigrationOptions, type MigrationOptions } from '../migration.js';
 
 /** The schema version this adapter reads and writes. */
@@ -103,6 +103,13 @@ function stepsFrom(version: number | null): Step[] {
   return [];
 }
 
+/** The claim indexes on a database of the current version made before they existed (see OUTBOX_CLAIM_INDEXES). */
+async function addClaimIndexes(tx: PostgresQueryable): Promise<void> {
+  // Looked up first: CREATE INDEX locks the table against writes even when the index exists.
+  const { rows } = await tx.query<{ missing: boolean }>(`SELECT to_regclass('sp_outbox_fresh') IS NULL OR to_regclass('sp_outbox_retry') IS NULL AS missing`);
+  if (rows[0]?.missing) for (const statement of OUTBOX_CLAIM_INDEXES) await tx.query(statement);
+}
+
 async function storedVersion(tx: PostgresQueryable): Promise<number | null> {
   const { rows } = await tx.query<{ schema: boolean; v1: boolean }>(
     `SELECT to_regclass('sp_schema') IS NOT NULL AS schema,
@@ -156,6 +163,7 @@ export async function migratePostgres(client: PostgresClient, options?: Migratio
         const steps = stepsFrom(stored);
         total ??= steps.length;
         const step = steps[0];
+        if (step === undefined && stored === SCHEMA_VERSION) await addClaimIndexes(tx);
         if (step === undefined || signal?.aborted) return { version: stored ?? 0, stepped: false };
         for (const statement of step.statements) await tx.query(statement);
         if (step.nameKeys) await fillNameKeys(tx);

@@ -19,12 +19,23 @@ export const DEAL_INDEXES: readonly string[] = [
 ];
 
 /**
+ * What a claim reads: events never tried by seq, events waiting for a retry by due time (so that a
+ * backlog not yet due is not read by every claim). migratePostgres creates them on a database of
+ * the current version that lacks them too.
+ */
+export const OUTBOX_CLAIM_INDEXES: readonly string[] = [
+  `CREATE INDEX IF NOT EXISTS sp_outbox_fresh ON sp_outbox (tenant_id, seq) WHERE delivered_at IS NULL AND parked_at IS NULL AND due_at IS NULL`,
+  `CREATE INDEX IF NOT EXISTS sp_outbox_retry ON sp_outbox (tenant_id, due_at, seq) WHERE delivered_at IS NULL AND parked_at IS NULL AND due_at IS NOT NULL`,
+];
+
+/**
  * The outbox's partial indexes: due rows by seq (what `pending` and claims scan, so a read costs
  * the rows it returns, not the delivered history), each stream's undelivered rows in (version, n)
  * order, delivered rows by delivery time (purge), parked rows by seq.
  */
 export const OUTBOX_INDEXES: readonly string[] = [
   `CREATE INDEX IF NOT EXISTS sp_outbox_due ON sp_outbox (tenant_id, seq) WHERE delivered_at IS NULL AND parked_at IS NULL`,
+  ...OUTBOX_CLAIM_INDEXES,
   `CREATE INDEX IF NOT EXISTS sp_outbox_streams ON sp_outbox (tenant_id, deal_id, version, n) WHERE delivered_at IS NULL AND parked_at IS NULL`,
   `CREATE INDEX IF NOT EXISTS sp_outbox_delivered ON sp_outbox (tenant_id, delivered_at) WHERE delivered_at IS NOT NULL`,
   `CREATE INDEX IF NOT EXISTS sp_outbox_parked ON sp_outbox (tenant_id, seq) WHERE parked_at IS NOT NULL AND delivered_at IS NULL`,

@@ -27,18 +27,30 @@ export function writeEvents(ctx: Context, events: readonly (WorkspaceEvent | Dea
 // A row may be handed out when it is due and no other owner's lease on it lives.
 const CLAIMABLE = (e: string) => `(${e}.due_at IS NULL OR ${e}.due_at <= @now) AND (${e}.claimed_until IS NULL OR ${e}.claimed_until < @now OR ${e}.claimed_by = @owner)`;
 
+/** Earlier events of a row's stream that are pending and unparked, which this claim cannot take too. */
+const BLOCKED = `EXISTS (SELECT 1 FROM sp_outbox e INDEXED BY sp_outbox_streams
+  WHERE e.tenant_id = @tenant AND e.deal_id IS o.deal_id AND e.delivered_at IS NULL AND e.parked_at IS NULL
+    AND (e.version < o.version OR (e.version = o.version AND (e.n < o.n OR (e.n = o.n AND e.seq < o.seq))))
+    AND NOT (${CLAIMABLE('e')}))`;
+
 /**
  * The due rows, each the next of its stream (a deal's events, or the workspace's: deal_id NULL):
- * no earlier pending, unparked event of its stream that this claim cannot take too. Both the scan
- * (by seq) and the stream probe read partial indexes of pending rows only.
+ * no earlier pending, unparked event of its stream that this claim cannot take too. Events never
+ * tried are read by seq, events waiting for a retry by due time, each from a partial index of its
+ * own: a claim does not read through a backlog that is not due yet (after an outage, every pending
+ * event waits for its retry). The stream probe reads the partial index of pending rows.
  */
-const CLAIM_SQL = `SELECT o.seq, o.body, o.attempts, o.last_error FROM sp_outbox o INDEXED BY sp_outbox_due
-  WHERE o.tenant_id = @tenant AND o.delivered_at IS NULL AND o.parked_at IS NULL AND ${CLAIMABLE('o')}
-    AND NOT EXISTS (SELECT 1 FROM sp_outbox e INDEXED BY sp_outbox_streams
-      WHERE e.tenant_id = @tenant AND e.deal_id IS o.deal_id AND e.delivered_at IS NULL AND e.parked_at IS NULL
-        AND (e.version < o.version OR (e.version = o.version AND (e.n < o.n OR (e.n = o.n AND e.seq < o.seq))))
-        AND NOT (${CLAIMABLE('e')}))
-  ORDER BY o.seq LIMIT @limit`;
+export const CLAIM_SQL = `SELECT seq, body, attempts, last_error FROM (
+    SELECT * FROM (SELECT o.seq, o.body, o.attempts, o.last_error FROM sp_outbox o INDEXED BY sp_outbox_fresh
+      WHERE o.tenant_id = @tenant AND o.delivered_at IS NULL AND o.parked_at IS NULL AND o.due_at IS NULL
+        AND ${CLAIMABLE('o')} AND NOT ${BLOCKED}
+      ORDER BY o.seq LIMIT @limit)
+    UNION ALL
+    SELECT * FROM (SELECT o.seq, o.body, o.attempts, o.last_error FROM sp_outbox o INDEXED BY sp_outbox_retry
+      WHERE o.tenant_id = @tenant AND o.delivered_at IS NULL AND o.parked_at IS NULL AND o.due_at IS NOT NULL AND o.due_at <= @now
+        AND ${CLAIMABLE('o')} AND NOT ${BLOCKED}
+      ORDER BY o.due_at, o.seq LIMIT @limit))
+  ORDER BY seq LIMIT @limit`;
 
 type EntryRow = [seq: number, body: string, attempts: number, lastError: string | null];
 
@@ -119,14 +131,16 @@ export function sqliteOutbox(ctx: Context): Required<OutboxRepository> {
         if (typeof failure.owner !== 'string' || failure.owner.length === 0) invalid('failure.owner', 'expected a non-empty string');
         if (typeof failure.error !== 'string') invalid('failure.error', 'expected a string');
         if (failure.retryAt !== null && !Number.isSafeInteger(failure.retryAt)) invalid('failure.retryAt', 'expected epoch milliseconds or null');
+        if (failure.now !== undefined && !Number.isSafeInteger(failure.now)) invalid('failure.now', 'expected epoch milliseconds');
         if (valid.length === 0) return;
         const error = cut(failure.error);
         checkText(error, 'failure.error');
-        // Only rows this owner claimed; a null retryAt parks the event (its stream goes on without it).
+        // Only rows this owner claimed; a null retryAt parks the event (its stream goes on without it),
+        // stamped with the caller's instant when it gives one (the delivery's clock), else this process's.
         run(`UPDATE sp_outbox SET attempts = attempts + 1, claimed_by = NULL, claimed_until = NULL, last_error = ?,
             due_at = coalesce(?, due_at), parked_at = CASE WHEN ? IS NULL THEN ? ELSE NULL END
           WHERE ${inSeqs} AND claimed_by = ? AND delivered_at IS NULL`,
-          error, failure.retryAt, failure.retryAt, Date.now(), tenantId, JSON.stringify(valid), failure.owner);
+          error, failure.retryAt, failure.retryAt, failure.now ?? Date.now(), tenantId, JSON.stringify(valid), failure.owner);
       });
     },
     parked(limit) {

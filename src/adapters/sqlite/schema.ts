@@ -26,6 +26,14 @@ export const SCHEMA_VERSION = 4;
  */
 export const DEFAULT_TENANT = 'default';
 
+// A claim reads events never tried (by seq) apart from events waiting for a retry (by due time):
+// after an outage, the events not yet due are not read by every claim. Created by migrateSqlite
+// on a version-4 database that lacks them too.
+const OUTBOX_CLAIM_INDEXES = `
+  CREATE INDEX IF NOT EXISTS sp_outbox_fresh ON sp_outbox (tenant_id, seq) WHERE delivered_at IS NULL AND parked_at IS NULL AND due_at IS NULL;
+  CREATE INDEX IF NOT EXISTS sp_outbox_retry ON sp_outbox (tenant_id, due_at, seq) WHERE delivered_at IS NULL AND parked_at IS NULL AND due_at IS NOT NULL;
+`;
+
 // Every primary key and index starts with tenant_id. A deal is one row of typed columns (only the
 // host's custom fields are JSON), its stage visits and change log are rows of their own tables.
 // sp_outbox.seq is SQLite's AUTOINCREMENT rowid (rising in commit order across tenants).
@@ -122,6 +130,7 @@ export const TABLES = `
   -- Pending rows only: reading and claiming them stays linear in the backlog, however many
   -- delivered rows are kept.
   CREATE INDEX IF NOT EXISTS sp_outbox_due ON sp_outbox (tenant_id, seq) WHERE delivered_at IS NULL AND parked_at IS NULL;
+  ${OUTBOX_CLAIM_INDEXES}
   CREATE INDEX IF NOT EXISTS sp_outbox_streams ON sp_outbox (tenant_id, deal_id, version, n) WHERE delivered_at IS NULL AND parked_at IS NULL;
   CREATE INDEX IF NOT EXISTS sp_outbox_parked ON sp_outbox (tenant_id, seq) WHERE parked_at IS NOT NULL AND delivered_at IS NULL;
   CREATE INDEX IF NOT EXISTS sp_outbox_delivered ON sp_outbox (tenant_id, delivered_at) WHERE delivered_at IS NOT NULL;
@@ -133,12 +142,12 @@ export const TABLES = `
  * every row: a version-1 database (0.1's example adapter) moves under the tenant `'default'`; a
  * version-2 or version-3 database (deals stored as a JSON body) gets each deal split into typed
  * columns and change-log rows, and its outbox rows gain the delivery columns (attempts, due,
- * lease, last error, parked). Runs in one IMMEDIATE transaction; running it again does nothing; a
- * database of a newer version is refused with `storage_failed`, untouched. Run it at startup:
- * repositories refuse a database that is not at version 4. The upgrade is one step:
- * `options.onProgress` is told `{ done: 1, total: 1, version: 4 }` once it commits (not at all
- * when there was nothing to do); a `signal` already aborted leaves the database as it is and
- * returns its version.
+ * lease, last error, parked). Runs in one IMMEDIATE transaction; running it again only creates the
+ * outbox's claim indexes if a version-4 database lacks them; a database of a newer version is
+ * refused with `storage_failed`, untouched. Run it at startup: repositories refuse a database
+ * that is not at version 4. The upgrade is one step: `options.onProgress` is told
+ * `{ done: 1, total: 1, version: 4 }` once it commits (not at all when there was nothing to do);
+ * a `signal` already aborted leaves the database as it is and returns its version.
  *
  * @param db - a better-sqlite3 `Database`
  * @param options - `onProgress`, `signal` (see {@link MigrationOptions})
@@ -163,7 +172,7 @@ export function migrateSqlite(db: SqliteDatabase, options?: MigrationOptions): n
       if (version > SCHEMA_VERSION) {
         throw new PipelineError('storage_failed', `migrateSqlite: the database has schema version ${version}, newer than ${SCHEMA_VERSION} (this release of sales-pipelines is older than the database)`, { version });
       }
-      if (version === SCHEMA_VERSION) return;
+      if (version === SCHEMA_VERSION) return void db.exec(OUTBOX_CLAIM_INDEXES);
       // Version 2 is version 3 without the workspace version index, which TABLES creates.
       if (version === 1) upgradeFromVersion1(db, TABLES, DEFAULT_TENANT);
       else if (version >= 2) upgradeToVersion4(db, TABLES);
