@@ -11,40 +11,7 @@ import { ModelBuilder } from '../forecast/modelBuilder.js';
 import type { PeriodUnit } from '../forecast/periods.js';
 import type { PipelineModel } from '../forecast/pipelineModel.js';
 import type { Runtime } from './runtime.js';
-
-/**
- * Options of {@link PipelineService.learnPipeline}: those of `learnPipeline`, `until` defaulting to the clock.
- *
- * @example
- * ```ts
- * const opts: StoredLearnOptions = { window: 180 };
- * ```
- * @category Service
- */
-export interface StoredLearnOptions {
-  readonly until?: Date | number | string;
-  readonly window?: number;
-}
-
-/**
- * Options of {@link PipelineService.forecast}: those of `forecast`, with `from` defaulting to the
- * clock, and `window` for the model learned from the store as of `from`.
- *
- * @example
- * ```ts
- * const opts: StoredForecastOptions = { to: '2026-12-31T00:00:00Z', period: 'quarter', seed: 7 };
- * ```
- * @category Service
- */
-export interface StoredForecastOptions {
-  readonly from?: Date | number | string;
-  readonly to: Date | number | string;
-  readonly period: PeriodUnit;
-  readonly window?: number;
-  readonly runs?: number;
-  readonly seed?: number;
-  readonly timeZone?: string;
-}
+import type { StoredLearnOptions, StoredForecastOptions } from './types.js';
 
 const Window = z.number().finite().positive().max(36_500).optional();
 const LearnOptions = z.strictObject({ until: Instant.optional(), window: Window });

@@ -18,9 +18,9 @@ export type {
   DeliveryOptions,
   DeliveryFailure,
 } from './types.js';
-export type { StoredDwellOptions } from './storedMetrics.js';
-export type { RottingDeal, RottingBetweenOptions } from './rotting.js';
-export type { StoredLearnOptions, StoredForecastOptions } from './forecast.js';
-export type { ListDealsQuery } from './listing.js';
-export type { StoredStalledOptions } from './reports/stalled.js';
-export type { StoredFunnelOptions, StoredPeriodOptions, StoredWaterfallOptions, StoredConversionOptions, StoredMovementOptions, StoredCoverageOptions } from './reports/tallied.js';
+export type { StoredDwellOptions } from './types.js';
+export type { RottingDeal, RottingBetweenOptions } from './types.js';
+export type { StoredLearnOptions, StoredForecastOptions } from './types.js';
+export type { ListDealsQuery } from './types.js';
+export type { StoredStalledOptions } from './types.js';
+export type { StoredFunnelOptions, StoredPeriodOptions, StoredWaterfallOptions, StoredConversionOptions, StoredMovementOptions, StoredCoverageOptions } from './types.js';

@@ -1,18 +1,7 @@
 import type { Deal } from '../model/deal.js';
 import { leanDeal as portsLeanDeal } from '../ports/dealQuery.js';
 import * as z from 'zod';
-
-/**
- * What a listing or a board adds to its deals on request: `history` (every stage visit, not just
- * the current one) and `changes` (the change log). Without them a deal is a lean card.
- *
- * @example
- * ```ts
- * const include: DealInclude[] = ['history'];
- * await service.listDeals({ pipelineId: 'new-cars', include, limit: 50 });
- * ```
- */
-export type DealInclude = 'history' | 'changes';
+import type { DealInclude } from './types.js';
 
 /** The `include` option as parsed: the parts listed, once each. */
 export const Include = z.array(z.enum(['history', 'changes'])).max(2);

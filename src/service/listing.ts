@@ -5,21 +5,9 @@ import { Instant } from '../model/primitives.js';
 import { checkDealQuery, leanDeal, type RottingThresholds } from '../ports/dealQuery.js';
 import type { DealPage, DealQuery } from '../ports/repositories.js';
 import type { Runtime } from './runtime.js';
+import type { ListDealsQuery } from './types.js';
 
 const DAY = 86_400_000;
-
-/**
- * What `service.listDeals` takes: a {@link DealQuery} without `rottingBefore` (the service builds
- * it from the workspace's `rotAfterDays`), and `now`, the instant rotting is judged at (default
- * the service clock).
- *
- * @example
- * ```ts
- * const q: ListDealsQuery = { ownerId: 'ann', rotting: true, sort: 'stageEnteredAt', limit: 50, now: '2026-03-10T00:00:00Z' };
- * ```
- * @category Service
- */
-export type ListDealsQuery = Omit<DealQuery, 'rottingBefore'> & { readonly now?: Date | number | string };
 
 const KEYS = new Set(['layoutId', 'pipelineId', 'stageId', 'ownerId', 'outcome', 'closingFrom', 'closingTo', 'amountMin', 'amountMax', 'search', 'rotting', 'now', 'sort', 'order', 'include', 'after', 'limit']);
 

@@ -6,42 +6,7 @@ import { workingTime, type BusinessCalendar } from '../metrics/calendar.js';
 import { firstPast, rotClock } from '../metrics/dueInstant.js';
 import { RotsAtOptions } from '../metrics/rotsAt.js';
 import type { Runtime } from './runtime.js';
-
-/**
- * A deal that starts to rot in the window asked about, and when.
- *
- * @example
- * ```ts
- * const due: RottingDeal[] = await service.rottingBetween(now, now + 3_600_000);
- * for (const d of due) schedule(d.rotsAt, () => remind(d.ownerId, `${d.name} goes stale`));
- * ```
- * @category Service
- */
-export interface RottingDeal {
-  readonly dealId: string;
-  readonly name: string;
-  readonly ownerId: string | null;
-  readonly amount: number | null;
-  readonly currency: string | null;
-  readonly pipelineId: string | null;
-  readonly stageId: string;
-  /** The first millisecond the deal counts as rotting (see `rotsAt`). */
-  readonly rotsAt: number;
-}
-
-/**
- * Options of {@link PipelineService.rottingBetween}: those of `rotsAt`.
- *
- * @example
- * ```ts
- * const opts: RottingBetweenOptions = { businessDays: { timeZone: 'Europe/Berlin' } };
- * ```
- * @category Service
- */
-export interface RottingBetweenOptions {
-  readonly since?: 'stageEntry' | 'lastUpdate';
-  readonly businessDays?: boolean | BusinessCalendar;
-}
+import type { RottingDeal, RottingBetweenOptions } from './types.js';
 
 /**
  * The stored deals whose `rotsAt` falls in [from, to), soonest first (ties by id): the stages with

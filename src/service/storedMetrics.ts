@@ -3,26 +3,7 @@ import { workingTime } from '../metrics/calendar.js';
 import { DwellGroups, dwellOptions, type DwellRow } from '../metrics/dwellStats.js';
 import { PipelineError } from '../errors.js';
 import type { Runtime } from './runtime.js';
-
-/**
- * Options of `service.dwellStats`: those of `dwellStats`, with `now` defaulting to the clock.
- *
- * @example
- * ```ts
- * const o: StoredDwellOptions = { pipelineId: 'new-cars', from: '2026-01-01', to: '2026-04-01' };
- * ```
- * @category Service
- */
-export interface StoredDwellOptions {
-  readonly now?: Date | number | string;
-  readonly pipelineId?: string;
-  readonly includeOpen?: boolean;
-  readonly businessDays?: boolean | BusinessCalendar;
-  /** Start of the period (inclusive): completed visits that exited at or after it. */
-  readonly from?: Date | number | string;
-  /** End of the period (exclusive); open visits are measured to `min(now, to)`. */
-  readonly to?: Date | number | string;
-}
+import type { StoredDwellOptions } from './types.js';
 
 const PAGE = 10_000;
 

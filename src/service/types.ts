@@ -6,14 +6,9 @@ import type { BulkChangeInput, DealCommandInput, WorkspaceCommand, WorkspaceComm
 import type { DesiredConfiguration } from '../configuration/desired.js';
 import type { DwellRow } from '../metrics/dwellStats.js';
 import type { BusinessCalendar } from '../metrics/calendar.js';
-import type { StoredDwellOptions } from './storedMetrics.js';
-import type { RottingBetweenOptions, RottingDeal } from './rotting.js';
-import type { StoredForecastOptions, StoredLearnOptions } from './forecast.js';
 import type { BacktestOptions, BacktestRow } from '../forecast/backtest.js';
 import type { ForecastRow } from '../forecast/forecast.js';
 import type { PipelineModel } from '../forecast/pipelineModel.js';
-import type { ListDealsQuery } from './listing.js';
-import type { StoredStalledOptions } from './reports/stalled.js';
 import type { StalledDeal } from '../metrics/stalledDeals.js';
 import type { WeightedCurrency } from '../metrics/weightedPipeline.js';
 import type { Funnel } from '../metrics/conversionFunnel.js';
@@ -24,20 +19,16 @@ import type { SalesCycle } from '../metrics/salesCycle.js';
 import type { SalesVelocity } from '../metrics/salesVelocity.js';
 import type { Slippage } from '../metrics/slippage.js';
 import type { StageConversionStats } from '../metrics/stageConversion.js';
-import type {
-  StoredConversionOptions,
-  StoredCoverageOptions,
-  StoredFunnelOptions,
-  StoredMovementOptions,
-  StoredPeriodOptions,
-  StoredWaterfallOptions,
-} from './reports/tallied.js';
 import type { DealInput } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import type { Deal } from '../model/deal.js';
 import type { DealErasedEvent, DealFilter, DealPage, OutboxEntry, Repositories } from '../ports/repositories.js';
 import type { WorkspaceEvent } from '../workspace/events.js';
-import type { DealInclude } from './lean.js';
+import type { DealQuery } from '../ports/repositories.js';
+import type { PeriodUnit } from '../forecast/periods.js';
+
+/** An instant as the service's options take it: a Date, epoch ms or an ISO string. */
+type At = Date | number | string;
 
 /**
  * What `authorize` is asked before every command. For a command on a stored deal it also gets
@@ -585,3 +576,220 @@ export interface PipelineService {
    */
   applyConfiguration(desired: DesiredConfiguration, opts?: ActOptions & { dryRun?: boolean }): Promise<{ commands: WorkspaceCommand[] }>;
 }
+
+/**
+ * Options of `service.dwellStats`: those of `dwellStats`, with `now` defaulting to the clock.
+ *
+ * @example
+ * ```ts
+ * const o: StoredDwellOptions = { pipelineId: 'new-cars', from: '2026-01-01', to: '2026-04-01' };
+ * ```
+ * @category Service
+ */
+export interface StoredDwellOptions {
+  readonly now?: Date | number | string;
+  readonly pipelineId?: string;
+  readonly includeOpen?: boolean;
+  readonly businessDays?: boolean | BusinessCalendar;
+  /** Start of the period (inclusive): completed visits that exited at or after it. */
+  readonly from?: Date | number | string;
+  /** End of the period (exclusive); open visits are measured to `min(now, to)`. */
+  readonly to?: Date | number | string;
+}
+
+/**
+ * A deal that starts to rot in the window asked about, and when.
+ *
+ * @example
+ * ```ts
+ * const due: RottingDeal[] = await service.rottingBetween(now, now + 3_600_000);
+ * for (const d of due) schedule(d.rotsAt, () => remind(d.ownerId, `${d.name} goes stale`));
+ * ```
+ * @category Service
+ */
+export interface RottingDeal {
+  readonly dealId: string;
+  readonly name: string;
+  readonly ownerId: string | null;
+  readonly amount: number | null;
+  readonly currency: string | null;
+  readonly pipelineId: string | null;
+  readonly stageId: string;
+  /** The first millisecond the deal counts as rotting (see `rotsAt`). */
+  readonly rotsAt: number;
+}
+
+/**
+ * Options of {@link PipelineService.rottingBetween}: those of `rotsAt`.
+ *
+ * @example
+ * ```ts
+ * const opts: RottingBetweenOptions = { businessDays: { timeZone: 'Europe/Berlin' } };
+ * ```
+ * @category Service
+ */
+export interface RottingBetweenOptions {
+  readonly since?: 'stageEntry' | 'lastUpdate';
+  readonly businessDays?: boolean | BusinessCalendar;
+}
+
+/**
+ * Options of {@link PipelineService.learnPipeline}: those of `learnPipeline`, `until` defaulting to the clock.
+ *
+ * @example
+ * ```ts
+ * const opts: StoredLearnOptions = { window: 180 };
+ * ```
+ * @category Service
+ */
+export interface StoredLearnOptions {
+  readonly until?: Date | number | string;
+  readonly window?: number;
+}
+
+/**
+ * Options of {@link PipelineService.forecast}: those of `forecast`, with `from` defaulting to the
+ * clock, and `window` for the model learned from the store as of `from`.
+ *
+ * @example
+ * ```ts
+ * const opts: StoredForecastOptions = { to: '2026-12-31T00:00:00Z', period: 'quarter', seed: 7 };
+ * ```
+ * @category Service
+ */
+export interface StoredForecastOptions {
+  readonly from?: Date | number | string;
+  readonly to: Date | number | string;
+  readonly period: PeriodUnit;
+  readonly window?: number;
+  readonly runs?: number;
+  readonly seed?: number;
+  readonly timeZone?: string;
+}
+
+/**
+ * What `service.listDeals` takes: a {@link DealQuery} without `rottingBefore` (the service builds
+ * it from the workspace's `rotAfterDays`), and `now`, the instant rotting is judged at (default
+ * the service clock).
+ *
+ * @example
+ * ```ts
+ * const q: ListDealsQuery = { ownerId: 'ann', rotting: true, sort: 'stageEnteredAt', limit: 50, now: '2026-03-10T00:00:00Z' };
+ * ```
+ * @category Service
+ */
+export type ListDealsQuery = Omit<DealQuery, 'rottingBefore'> & { readonly now?: Date | number | string };
+
+/**
+ * Options of `service.stalledDeals`: those of `stalledDeals`, with `now` defaulting to the clock.
+ *
+ * @example
+ * ```ts
+ * const o: StoredStalledOptions = { since: 'lastUpdate', businessDays: true };
+ * ```
+ * @category Service
+ */
+export interface StoredStalledOptions {
+  readonly now?: Date | number | string;
+  readonly since?: 'stageEntry' | 'lastUpdate';
+  readonly businessDays?: boolean | BusinessCalendar;
+}
+
+/**
+ * Options of `service.conversionFunnel`: those of `conversionFunnel`. The period selects the
+ * cohort: deals whose first entry into the pipeline lies in `[from, to)`.
+ *
+ * @example
+ * ```ts
+ * const o: StoredFunnelOptions = { pipelineId: 'new-cars', from: '2026-01-01', to: '2026-04-01' };
+ * ```
+ * @category Service
+ */
+export interface StoredFunnelOptions {
+  readonly pipelineId: string;
+  readonly from?: At;
+  readonly to?: At;
+}
+
+/**
+ * Options of the period reports over the store (`slippage`, `salesVelocity`, `salesCycle`): those
+ * of the array functions, a half-open period `[from, to)`.
+ *
+ * @example
+ * ```ts
+ * const o: StoredPeriodOptions = { from: '2026-01-01', to: '2026-04-01' };
+ * ```
+ * @category Service
+ */
+export interface StoredPeriodOptions {
+  readonly from: At;
+  readonly to: At;
+}
+
+/**
+ * Options of `service.pipelineWaterfall`: those of `pipelineWaterfall`.
+ *
+ * @example
+ * ```ts
+ * const o: StoredWaterfallOptions = { from: '2026-01-01', to: '2026-04-01', closingTo: '2026-06-30' };
+ * ```
+ * @category Service
+ */
+export interface StoredWaterfallOptions extends StoredPeriodOptions {
+  readonly pipelineId?: string;
+  readonly closingFrom?: string;
+  readonly closingTo?: string;
+}
+
+/**
+ * Options of `service.stageConversion`: those of `stageConversion`.
+ *
+ * @example
+ * ```ts
+ * const o: StoredConversionOptions = { pipelineId: 'new-cars', from: '2026-01-01', to: '2026-04-01' };
+ * ```
+ * @category Service
+ */
+export interface StoredConversionOptions extends StoredPeriodOptions {
+  readonly pipelineId: string;
+}
+
+/**
+ * Options of `service.movementStats`: those of `movementStats`.
+ *
+ * @example
+ * ```ts
+ * const o: StoredMovementOptions = { from: '2026-03-01', to: '2026-04-01', pipelineId: 'new-cars' };
+ * ```
+ * @category Service
+ */
+export interface StoredMovementOptions extends StoredPeriodOptions {
+  readonly pipelineId?: string;
+}
+
+/**
+ * Options of `service.pipelineCoverage`: those of `pipelineCoverage`.
+ *
+ * @example
+ * ```ts
+ * const o: StoredCoverageOptions = { from: '2026-04-01', to: '2026-07-01', target: { EUR: 100_000 } };
+ * ```
+ * @category Service
+ */
+export interface StoredCoverageOptions extends StoredPeriodOptions {
+  readonly target: number | Record<string, number>;
+  readonly pipelineId?: string;
+  readonly asOf?: At;
+}
+
+/**
+ * What a listing or a board adds to its deals on request: `history` (every stage visit, not just
+ * the current one) and `changes` (the change log). Without them a deal is a lean card.
+ *
+ * @example
+ * ```ts
+ * const include: DealInclude[] = ['history'];
+ * await service.listDeals({ pipelineId: 'new-cars', include, limit: 50 });
+ * ```
+ */
+export type DealInclude = 'history' | 'changes';

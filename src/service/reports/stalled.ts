@@ -2,21 +2,7 @@ import { PipelineError } from '../../errors.js';
 import type { BusinessCalendar } from '../../metrics/calendar.js';
 import { byHowStalled, stalledDeals, type StalledDeal } from '../../metrics/stalledDeals.js';
 import type { Runtime } from '../runtime.js';
-
-/**
- * Options of `service.stalledDeals`: those of `stalledDeals`, with `now` defaulting to the clock.
- *
- * @example
- * ```ts
- * const o: StoredStalledOptions = { since: 'lastUpdate', businessDays: true };
- * ```
- * @category Service
- */
-export interface StoredStalledOptions {
-  readonly now?: Date | number | string;
-  readonly since?: 'stageEntry' | 'lastUpdate';
-  readonly businessDays?: boolean | BusinessCalendar;
-}
+import type { StoredStalledOptions } from '../types.js';
 
 /**
  * `stalledDeals` over the stored deals: open deals read page by page (lean: the current visit is

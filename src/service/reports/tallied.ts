@@ -11,95 +11,9 @@ import { conversionTally, type StageConversionStats } from '../../metrics/stageC
 import type { Workspace } from '../../model/layout.js';
 import type { DealInclude } from '../../ports/dealQuery.js';
 import type { Runtime } from '../runtime.js';
+import type { StoredFunnelOptions, StoredPeriodOptions, StoredWaterfallOptions, StoredConversionOptions, StoredMovementOptions, StoredCoverageOptions } from '../types.js';
 
 type At = Date | number | string;
-
-/**
- * Options of `service.conversionFunnel`: those of `conversionFunnel`. The period selects the
- * cohort: deals whose first entry into the pipeline lies in `[from, to)`.
- *
- * @example
- * ```ts
- * const o: StoredFunnelOptions = { pipelineId: 'new-cars', from: '2026-01-01', to: '2026-04-01' };
- * ```
- * @category Service
- */
-export interface StoredFunnelOptions {
-  readonly pipelineId: string;
-  readonly from?: At;
-  readonly to?: At;
-}
-
-/**
- * Options of the period reports over the store (`slippage`, `salesVelocity`, `salesCycle`): those
- * of the array functions, a half-open period `[from, to)`.
- *
- * @example
- * ```ts
- * const o: StoredPeriodOptions = { from: '2026-01-01', to: '2026-04-01' };
- * ```
- * @category Service
- */
-export interface StoredPeriodOptions {
-  readonly from: At;
-  readonly to: At;
-}
-
-/**
- * Options of `service.pipelineWaterfall`: those of `pipelineWaterfall`.
- *
- * @example
- * ```ts
- * const o: StoredWaterfallOptions = { from: '2026-01-01', to: '2026-04-01', closingTo: '2026-06-30' };
- * ```
- * @category Service
- */
-export interface StoredWaterfallOptions extends StoredPeriodOptions {
-  readonly pipelineId?: string;
-  readonly closingFrom?: string;
-  readonly closingTo?: string;
-}
-
-/**
- * Options of `service.stageConversion`: those of `stageConversion`.
- *
- * @example
- * ```ts
- * const o: StoredConversionOptions = { pipelineId: 'new-cars', from: '2026-01-01', to: '2026-04-01' };
- * ```
- * @category Service
- */
-export interface StoredConversionOptions extends StoredPeriodOptions {
-  readonly pipelineId: string;
-}
-
-/**
- * Options of `service.movementStats`: those of `movementStats`.
- *
- * @example
- * ```ts
- * const o: StoredMovementOptions = { from: '2026-03-01', to: '2026-04-01', pipelineId: 'new-cars' };
- * ```
- * @category Service
- */
-export interface StoredMovementOptions extends StoredPeriodOptions {
-  readonly pipelineId?: string;
-}
-
-/**
- * Options of `service.pipelineCoverage`: those of `pipelineCoverage`.
- *
- * @example
- * ```ts
- * const o: StoredCoverageOptions = { from: '2026-04-01', to: '2026-07-01', target: { EUR: 100_000 } };
- * ```
- * @category Service
- */
-export interface StoredCoverageOptions extends StoredPeriodOptions {
-  readonly target: number | Record<string, number>;
-  readonly pipelineId?: string;
-  readonly asOf?: At;
-}
 
 /**
  * Runs a tally over the stored deals, page by page (`chunkSize` deals, in id order, with the parts
