@@ -8,31 +8,21 @@ import type { Workspace } from '../model/layout.js';
 import type { WorkspaceEvent } from '../workspace/events.js';
 import { createDelivery, type Delivery } from './delivery.js';
 import { guardRepositories } from './storage.js';
-import type { AuthorizationRequest, PipelineServiceOptions, RetryOptions } from './types.js';
+import { createAuthorization, type Authorization } from './authorization.js';
+import { DEFAULT_RETRY, retryingConflicts } from './retry.js';
+import type { PipelineServiceOptions } from './types.js';
 
 /** What the parts of the service share. */
-export interface Runtime {
+export interface Runtime extends Authorization {
   readonly workspaces: WorkspaceRepository;
   readonly deals: DealRepository;
   readonly outbox: OutboxRepository | null;
   readonly visits: VisitRepository | null;
   readonly chunkSize: number;
-  /** Whether the host gave an authorize function (without one, only bypassRules is refused). */
-  readonly authorizes: boolean;
   /** The service clock, in epoch ms. */
   now(): number;
   /** The instant to record a change of these deals at: the clock, or the latest of their last changes if a skewed clock wrote one later. */
   atFor(deals: readonly Deal[]): number;
-  authorize(request: AuthorizationRequest): Promise<void>;
-  /** Whether the host allows a request (true when it gave no authorize function and no bypass is asked). */
-  allows(request: AuthorizationRequest): Promise<boolean>;
-  /**
-   * {@link Runtime.allows} without waiting: a boolean when the host's answer is synchronous (so it
-   * can be asked inside a storage transaction), else the promise of one.
-   */
-  ask(request: AuthorizationRequest): boolean | Promise<boolean>;
-  /** The `forbidden` error of a refused request. */
-  refusal(request: AuthorizationRequest): PipelineError;
   /**
    * Saves a workspace decided on `expectedVersion`, with its events, then delivers them. `unused`:
    * filters no stored deal may match when the save lands (what the change drops).
@@ -62,16 +52,7 @@ export interface Runtime {
   retry<T>(attempt: () => Promise<T>): Promise<T>;
 }
 
-/** Conflicts that a retry cannot cure (a caller's stale expected version). */
-const final = new WeakSet<object>();
-
-/** Marks a conflict as not to be retried, and returns it. */
-export function finalConflict(e: PipelineError): PipelineError {
-  final.add(e);
-  return e;
-}
-
-export const DEFAULT_RETRY: Required<RetryOptions> = { maxRetries: 20, baseDelayMs: 2, maxDelayMs: 250 };
+export { DEFAULT_RETRY, finalConflict } from './retry.js';
 
 export function createRuntime(o: PipelineServiceOptions): Runtime {
   const retryOptions = { ...DEFAULT_RETRY, ...(o.maxRetries !== undefined ? { maxRetries: o.maxRetries } : {}), ...o.retry };
@@ -108,47 +89,12 @@ export function createRuntime(o: PipelineServiceOptions): Runtime {
     outbox: repos.outbox ?? null,
     visits: repos.visits ?? null,
     chunkSize: o.chunkSize ?? 500,
-    authorizes: o.authorize !== undefined,
+    ...createAuthorization(o.authorize),
     now: () => rtNow(clock),
     atFor(deals) {
       let at = this.now();
       for (let i = 0; i < deals.length; i++) if (deals[i]!.updatedAt > at) at = deals[i]!.updatedAt;
       return at;
-    },
-    async allows(request) {
-      return this.ask(request);
-    },
-    ask(request) {
-      if (!o.authorize) return !request.bypassRules;
-      // Fail closed: an authorizer that cannot answer refuses.
-      const failed = (e: unknown): never => {
-        if (isPipelineError(e)) throw e;
-        throw new PipelineError('forbidden', `authorize failed for ${request.action}; the request is refused`, { action: request.action }, { cause: e });
-      };
-      let answer: boolean | Promise<boolean>;
-      try {
-        answer = o.authorize(request);
-      } catch (e) {
-        return failed(e);
-      }
-      if (typeof answer === 'boolean') return answer;
-      return Promise.resolve(answer).then((a) => a === true, failed);
-    },
-    refusal(request) {
-      if (request.bypassRules && !o.authorize) {
-        return new PipelineError('forbidden', `${request.action} with bypassRules: needs an authorize function that allows it`, { action: request.action, bypassRules: true });
-      }
-      const target = request.dealId ? ` deal ${request.dealId}` : '';
-      const what = request.bypassRules ? `${request.action}${target} with bypassRules (bypassing the pipeline's rules)` : `${request.action}${target}`;
-      return new PipelineError('forbidden', `${request.by ?? 'anonymous'} may not ${what}`, {
-        action: request.action,
-        by: request.by,
-        bypassRules: request.bypassRules,
-        ...(request.dealId ? { dealId: request.dealId } : {}),
-      });
-    },
-    async authorize(request) {
-      if (!(await this.allows(request))) throw this.refusal(request);
     },
     async saveWorkspace(ws, expectedVersion, events, unused) {
       const guarded = unused !== undefined && unused.length > 0 ? { unused } : {};
@@ -181,19 +127,7 @@ export function createRuntime(o: PipelineServiceOptions): Runtime {
       : null,
     delivery,
     afterErase: (event) => afterSave([event]),
-    async retry(attempt) {
-      for (let tries = 0; ; tries++) {
-        try {
-          return await attempt();
-        } catch (e) {
-          if (!isPipelineError(e, 'conflict') || final.has(e) || tries >= retryOptions.maxRetries) throw e;
-          // Full jitter: callers that collided spread out instead of colliding again.
-          const cap = Math.min(retryOptions.maxDelayMs, retryOptions.baseDelayMs * 2 ** tries);
-          const delay = Math.floor(random() * cap);
-          if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-        }
-      }
-    },
+    retry: retryingConflicts(retryOptions, random),
   };
   return rt;
 }
