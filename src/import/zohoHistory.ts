@@ -107,7 +107,8 @@ export function readZohoDeal(d: Obj, path: string, rows: readonly HistoryRow[], 
   const figures: ZohoFigure[] = [];
   read.forEach(({ row, path: at, at: time, by, stageId: s }, i) => {
     const probability = probabilityOf(row.Probability, `${at}.Probability`, w, 100);
-    visits.push({ pipelineId: placed?.[i] ?? pipelineId, stageId: s, at: time, by, ...(probability === null ? {} : { probability }) });
+    const visitPipeline = placed?.[i] ?? pipelineId;
+    visits.push(probability === null ? { pipelineId: visitPipeline, stageId: s, at: time, by } : { pipelineId: visitPipeline, stageId: s, at: time, by, probability });
     if (probability !== null) probabilities.push({ at: time, by, to: probability });
     if ('Amount' in row) amounts.push({ at: time, by, to: amountOf(row.Amount, `${at}.Amount`, w) });
     const closeKey = 'Closing_Date' in row ? 'Closing_Date' : 'Close_Date' in row ? 'Close_Date' : null;
