@@ -155,15 +155,16 @@ function readRows(rows: readonly HistoryRow[], ctx: ZohoLayoutContext, w: Warnin
     }
     const explicit = row.Pipeline === undefined || row.Pipeline === null ? undefined : pipelineOf(row.Pipeline, `${path}.Pipeline`, ctx.layout, w);
     const moved = row.Moved_To__s;
-    out.push({
+    const read: Row = {
       at,
       stageId: stageIdOf(row.Stage, `${path}.Stage`, ctx.stageIds),
-      ...(explicit === undefined || explicit === null ? {} : { pipelineId: explicit }),
       movedTo: moved === undefined ? undefined : isEmptyStage(moved) ? null : nameToId(refName(moved, `${path}.Moved_To__s`), ctx.stageIds),
       by: refId(row.Modified_By ?? row.Changed_By ?? null, `${path}.Modified_By`),
       row,
       path,
-    });
+    };
+    // Without a spread: a row is read a million times in a large import.
+    out.push(explicit === undefined || explicit === null ? read : { ...read, pipelineId: explicit });
   }
   return out;
 }
