@@ -23,7 +23,8 @@ interface Move { stageId: string; at: number; by: string | null }
 
 /** The deal from its moves, one amount change and its stage probabilities (shared by both vendors' baselines). */
 function build(base: Any, moves: Move[], pipelineId: string, stages: Map<string, StageInfo>, amount0: number, amountChange: { at: number; by: string | null; to: number }, closingDate: string, updatedAt: number): Deal {
-  const changes: FieldChange[] = [{ at: amountChange.at, by: amountChange.by, field: 'amount', from: amount0, to: amountChange.to }];
+  // A history entry that repeats the amount is no change (HubSpot lists every write of the property).
+  const changes: FieldChange[] = amountChange.to === amount0 ? [] : [{ at: amountChange.at, by: amountChange.by, field: 'amount', from: amount0, to: amountChange.to }];
   const history: StageVisit[] = new Array(moves.length);
   let probability = 0;
   for (let v = 0; v < moves.length; v++) {
@@ -44,7 +45,7 @@ function build(base: Any, moves: Move[], pipelineId: string, stages: Map<string,
   const last = moves[moves.length - 1]!;
   return {
     ...base, pipelineId, stageId: last.stageId, amount: amountChange.to, probability, closingDate,
-    createdAt: moves[0]!.at, updatedAt: Math.max(last.at, updatedAt, changes[changes.length - 1]!.at), version: instants.size, history, changes,
+    createdAt: moves[0]!.at, updatedAt: Math.max(last.at, updatedAt, changes[changes.length - 1]?.at ?? last.at), version: instants.size, history, changes,
   } as Deal;
 }
 

@@ -27,7 +27,8 @@ function looksValid(d: Deal): boolean {
     // The remembering checks: a deal's visits repeat a few stage ids and actors.
     if ((v.pipelineId !== null && !isStageId(v.pipelineId)) || !isStageId(v.stageId) || (v.by !== null && !isActor(v.by))) return false;
     if (!isMs(v.enteredAt) || (v.exitedAt !== null && !isMs(v.exitedAt)) || !isAmount(v.amount) || !isAmount(v.expectedRevenue)) return false;
-    if (!isProbability(v.probability) || !isDate(v.closingDate) || !FORECASTS.has(v.forecastCategory) || !OUTCOMES.has(v.outcome)) return false;
+    // Visits mostly repeat the deal's closing date, checked above.
+    if (!isProbability(v.probability) || (v.closingDate !== d.closingDate && !isDate(v.closingDate)) || !FORECASTS.has(v.forecastCategory) || !OUTCOMES.has(v.outcome)) return false;
   }
   for (const c of d.changes ?? []) {
     if (!isMs(c.at) || (c.by !== null && !isActor(c.by)) || !FIELDS.has(c.field) || !isValue(c.from) || !isValue(c.to)) return false;

@@ -29,8 +29,13 @@ export function buildDeal(d: DraftDeal, defs: ReadonlyMap<string, StageDef>, slo
   const amount = track('amount', d.amounts, createdAt, d.amount, latest, d, warnings);
   const closingDate = track('closingDate', d.closingDates, createdAt, d.closingDate, latest, d, warnings);
   const stagePoints: Point<number>[] = visits.map((v) => ({ at: v.at, by: v.by, to: v.probability ?? stageProbability(v) }));
-  const probabilityPoints = d.probabilities.length === 0 ? stagePoints : [...stagePoints, ...d.probabilities].sort((a, b) => a.at - b.at);
-  const lastProbability = probabilityPoints.filter((p) => p.at <= latest).pop()?.to ?? 0;
+  const probabilityPoints = d.probabilities.length === 0 ? stagePoints : merged(stagePoints, d.probabilities);
+  let lastProbability = 0;
+  for (let i = probabilityPoints.length - 1; i >= 0; i--) {
+    if (probabilityPoints[i]!.at > latest) continue;
+    lastProbability = probabilityPoints[i]!.to;
+    break;
+  }
   const probability = track('probability', probabilityPoints, createdAt, d.probability ?? lastProbability, latest, d, warnings);
   const history: StageVisit[] = visits.map((v, i) => {
     const def = defs.get(v.stageId);
@@ -76,6 +81,19 @@ export function buildDeal(d: DraftDeal, defs: ReadonlyMap<string, StageDef>, slo
     history,
     changes,
   };
+}
+
+/**
+ * Two point lists as one in time order, `a`'s before `b`'s at equal instants (a stable sort of
+ * their concatenation); merged in one pass when both are in order already, as vendors list them.
+ */
+function merged<V>(a: readonly Point<V>[], b: readonly Point<V>[]): Point<V>[] {
+  if (byTime(a) !== a || byTime(b) !== b) return [...a, ...b].sort((x, y) => x.at - y.at);
+  const out: Point<V>[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < out.length; k++) out[k] = j >= b.length || (i < a.length && a[i]!.at <= b[j]!.at) ? a[i++]! : b[j++]!;
+  return out;
 }
 
 /** Items in time order, ties in their given order (most vendors list them in order already). */
@@ -126,12 +144,15 @@ function track<V extends Value>(field: TrackedField, points: readonly Point<V>[]
   const early = sorted.filter((p) => p.at <= createdAt);
   const later = sorted.filter((p) => p.at > createdAt);
   let running: Value = early.length > 0 ? early[early.length - 1]!.to : (later[0]!.from ?? null);
-  const timeline: [number, Value][] = [[createdAt, running]];
+  // The value in force from each instant on, as two parallel lists (read once per visit).
+  const times: number[] = [createdAt];
+  const values: Value[] = [running];
   const changes: FieldChange[] = [];
   const push = (at: number, by: string | null, to: Value): void => {
     if (to === running) return;
     changes.push({ at, by, field, from: running, to });
-    timeline.push([at, to]);
+    times.push(at);
+    values.push(to);
     running = to;
   };
   for (const p of later) push(p.at, p.by, p.to);
@@ -142,7 +163,8 @@ function track<V extends Value>(field: TrackedField, points: readonly Point<V>[]
     if (last && last.at === when) {
       // One change at that instant, from the value before it to the deal's.
       changes.pop();
-      timeline.pop();
+      times.pop();
+      values.pop();
       running = last.from;
       if (current !== running) push(when, last.by, current);
     } else push(when, null, current);
@@ -151,12 +173,9 @@ function track<V extends Value>(field: TrackedField, points: readonly Point<V>[]
     changes,
     current,
     at(t) {
-      let v: Value = timeline[0]![1];
-      for (const [at, value] of timeline) {
-        if (at > t) break;
-        v = value;
-      }
-      return v;
+      let k = 0;
+      while (k + 1 < times.length && times[k + 1]! <= t) k++;
+      return values[k]!;
     },
   };
 }

@@ -2,7 +2,7 @@ import { Assembly } from './assemble.js';
 import { guarded, probabilityOf } from './common.js';
 import { Warnings, type DraftLayout, type DraftPipeline, type DraftStage } from './draft.js';
 import { compareFigures, readDeal, type HubLayout } from './hubspotDeal.js';
-import { pagedImporter, streamPages, type Importer, type Pages } from './stream.js';
+import { pageImporter, recordReader, streamPages, type Importer, type Pages } from './stream.js';
 import { arr, cleanName, id, isObj, obj, optBool, records, refuse } from './read.js';
 import type { ImportBatch, ImportResult } from './types.js';
 
@@ -160,7 +160,7 @@ function hubSpotImporter(pipelines: unknown, options: unknown, paths: { pipeline
   const layout = readPipelines(pipelines, paths.pipelines, w);
   const list = (body: unknown, path: string) => records(body, path, isObj(body) && body.results === undefined && Array.isArray(body.deals) ? 'deals' : 'results');
   const read = (item: unknown, path: string) => readDeal(item, path, layout, w, defaultCurrency);
-  return pagedImporter(new Assembly([layout.draft], w), w, list, read, (deal, r) => compareFigures(deal, r, w));
+  return pageImporter(new Assembly([layout.draft], w), w, recordReader(list, read), (deal, r) => compareFigures(deal, r, w));
 }
 
 /** The options, checked: only `defaultCurrency`, a 3-letter code. */

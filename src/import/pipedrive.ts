@@ -2,7 +2,7 @@ import { Assembly } from './assemble.js';
 import { guarded, probabilityOf } from './common.js';
 import { Warnings, type DraftPipeline, type DraftStage } from './draft.js';
 import { compareStays, PIPEDRIVE_LOST_STAGE, PIPEDRIVE_WON_STAGE, readDeal, type PdLayout } from './pipedriveDeal.js';
-import { pagedImporter, streamPages, type Importer, type Pages } from './stream.js';
+import { pageImporter, recordReader, streamPages, type Importer, type Pages } from './stream.js';
 import { cleanName, id, keyed, looseNumber, obj, optBool, records, refuse, type Obj } from './read.js';
 import type { ImportBatch, ImportResult } from './types.js';
 
@@ -141,7 +141,7 @@ function pipedriveImporter(config: Obj, configPath = 'payload'): Importer {
     return records(page.deals, `${path}.deals`, 'data');
   };
   const read = (item: unknown, path: string) => readDeal(item, path, layout, flows.of, flows.path, w);
-  return pagedImporter(new Assembly([layout.draft], w), w, list, read, (deal, r) => compareStays(deal, r, w));
+  return pageImporter(new Assembly([layout.draft], w), w, recordReader(list, read), (deal, r) => compareStays(deal, r, w));
 }
 
 const deletedFlag = (o: Obj, path: string): boolean =>

@@ -19,9 +19,12 @@ export function obj(v: unknown, path: string): Obj {
   if (!isObj(v)) refuse(path, 'expected an object');
   const proto: unknown = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) refuse(path, 'expected a plain JSON object');
-  for (const key of Object.keys(v)) if (FORBIDDEN_KEYS.has(key)) refuse(`${path}.${key}`, 'prototype-polluting keys are refused');
+  // Three own-key lookups rather than a list of every key: every record of a payload passes here.
+  for (const key of FORBIDDEN) if (Object.hasOwn(v, key)) refuse(`${path}.${key}`, 'prototype-polluting keys are refused');
   return v;
 }
+
+const FORBIDDEN: readonly string[] = [...FORBIDDEN_KEYS];
 
 /** An array. */
 export function arr(v: unknown, path: string): readonly unknown[] {

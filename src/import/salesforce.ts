@@ -1,10 +1,10 @@
-import { assemble } from './assemble.js';
+import { assemble, Assembly } from './assemble.js';
 import { guarded } from './common.js';
 import { Warnings } from './draft.js';
 import { obj } from './read.js';
 import { readSalesforcePage } from './salesforceHistory.js';
 import { LAYOUT_ID, readSalesforceSetup, STANDARD_ID } from './salesforceSetup.js';
-import { streamPages, type Pages } from './pageAssembler.js';
+import { pageImporter, streamPages, type Pages } from './stream.js';
 import type { ImportBatch, ImportResult } from './types.js';
 
 /**
@@ -139,7 +139,8 @@ export interface SalesforcePage {
 /**
  * {@link fromSalesforce} one page at a time, for orgs too large to import in one call: the
  * configuration is read once from `setup`, then each page of opportunities (with the history
- * rows of those opportunities) becomes one {@link ImportBatch}. Memory holds one page, the
+ * rows of those opportunities) becomes one {@link ImportBatch}; a last batch without deals holds
+ * the final workspace and the warnings only the whole import can tell. Memory holds one page, the
  * configuration and the opportunity ids seen. The batches' deals and warnings, concatenated,
  * are those of `fromSalesforce` on the pages concatenated (warning paths number records as in
  * that payload); each batch's workspace holds what its deals and the earlier ones need, and the
@@ -147,7 +148,7 @@ export interface SalesforcePage {
  *
  * @param setup - `{ stages, businessProcesses?, recordTypes? }`, as for `fromSalesforce`
  * @param pages - an array, iterable or async iterable of `{ opportunities, history }`
- * @returns an async generator of `{ workspace, deals, warnings }`, one per page
+ * @returns an async generator of `{ workspace, deals, warnings }`, one per page and a last one
  * @throws PipelineError `invalid_input` (from the generator) naming the JSON path of what cannot be read
  * @example
  * ```ts
@@ -158,19 +159,15 @@ export interface SalesforcePage {
  * @category Importers
  */
 export function streamSalesforce(setup: SalesforceSetupPayload, pages: Pages<SalesforcePage>): AsyncGenerator<ImportBatch> {
-  let read: ReturnType<typeof readSalesforceSetup>;
-  const offsets = { opportunities: 0, history: 0 };
-  return streamPages(
-    (w) => {
-      read = readSalesforceSetup(obj(setup, 'payload'), w);
-      return [read.layout];
-    },
-    pages,
-    (page, index, w) => {
-      const { drafts, counts } = readSalesforcePage(read, obj(page, `pages[${index}]`), offsets, w);
+  return streamPages(() => {
+    const w = new Warnings();
+    const read = readSalesforceSetup(obj(setup, 'payload'), w);
+    const offsets = { opportunities: 0, history: 0 };
+    return pageImporter(new Assembly([read.layout], w), w, (body, path, emit) => {
+      const { drafts, counts } = readSalesforcePage(read, obj(body, path), offsets, w);
       offsets.opportunities += counts.opportunities;
       offsets.history += counts.history;
-      return drafts;
-    },
-  );
+      for (const draft of drafts) emit({ draft });
+    });
+  }, pages);
 }

@@ -4,10 +4,13 @@ import type { Assembly } from './assemble.js';
 import type { DraftDeal, Warnings } from './draft.js';
 import type { ImportBatch } from './types.js';
 
-// The shared machinery of the streaming importers: pages in, batches out.
+// The one page loop of the streaming importers: pages in, batches out. The configuration is read
+// once; each page's deals are placed, built and checked against the workspace so far; a last
+// batch holds the final workspace and the warnings only the whole import can tell. Memory holds
+// one page, the configuration and the ids of the deals seen.
 
 /** Pages of a payload: an iterable or an async iterable (an async generator fetching them). */
-export type Pages = Iterable<unknown> | AsyncIterable<unknown>;
+export type Pages<P = unknown> = Iterable<P> | AsyncIterable<P>;
 
 /** An import in progress: one page at a time, then the end. */
 export interface Importer {
@@ -18,38 +21,58 @@ export interface Importer {
 }
 
 /**
- * An importer of one vendor's pages: `list` finds a page's records, `read` turns one into a
- * draft (with what the vendor reported of it), and `compare` checks the built deal against that.
- * Each deal is read, placed, built and compared in turn, so that its warnings come together and
- * a page's batch does not depend on the pages before it but through the workspace.
+ * Reads one page: `emit` is called with each record read (in payload order), as a draft with
+ * what the vendor reported of it.
  */
-export function pagedImporter<R extends { readonly draft: DraftDeal }>(
+export type PageReader<R> = (body: unknown, path: string, emit: (read: R) => void) => void;
+
+/**
+ * An importer of one vendor's pages: `readPage` turns a page into drafts, and `compare` checks
+ * each built deal against what the vendor reported of it. Each deal is placed, built and
+ * compared as it is read, so that a page's batch does not depend on the pages before it but
+ * through the workspace (which grows with what the deals need), and a deal listed again on a
+ * later page is left out as in a one-shot import.
+ */
+export function pageImporter<R extends { readonly draft: DraftDeal }>(
   assembly: Assembly,
   w: Warnings,
-  list: (body: unknown, path: string) => { items: readonly unknown[]; path: string },
-  read: (item: unknown, path: string) => R | null,
-  compare: (deal: Deal, read: R) => void,
+  readPage: PageReader<R>,
+  compare?: (deal: Deal, read: R) => void,
 ): Importer {
   return {
     page(body, path) {
-      const { items, path: listPath } = list(body, path);
       const deals: Deal[] = [];
       const drafts = new Map<string, DraftDeal>();
-      for (let i = 0; i < items.length; i++) {
-        const r = read(items[i], `${listPath}[${i}]`);
-        if (r === null) continue;
+      readPage(body, path, (r) => {
         const deal = assembly.add(r.draft);
-        if (deal === null) continue;
-        compare(deal, r);
+        if (deal === null) return;
+        compare?.(deal, r);
         deals.push(deal);
         drafts.set(deal.id, r.draft);
-      }
+      });
       const workspace = assembly.workspace();
       return { workspace, deals: assembly.verify(workspace, deals, drafts), warnings: w.take() };
     },
     finish() {
       return { workspace: assembly.finish(), deals: [], warnings: w.take() };
     },
+  };
+}
+
+/**
+ * A page reader for vendors whose records read one at a time: `list` finds a page's records,
+ * `read` turns one into a draft (null: left out). A record's warnings then come with its deal's.
+ */
+export function recordReader<R>(
+  list: (body: unknown, path: string) => { items: readonly unknown[]; path: string },
+  read: (item: unknown, path: string) => R | null,
+): PageReader<R> {
+  return (body, path, emit) => {
+    const { items, path: listPath } = list(body, path);
+    for (let i = 0; i < items.length; i++) {
+      const r = read(items[i], `${listPath}[${i}]`);
+      if (r !== null) emit(r);
+    }
   };
 }
 

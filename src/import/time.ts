@@ -47,13 +47,14 @@ const two = (s: string, i: number): number => digit(s, i) * 10 + digit(s, i + 1)
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
- * The form every vendor's API writes (`2024-04-01T08:00:00.000+0000`, `…:00+05:30`, `…:00Z`),
- * read without a regular expression or a Date: a whole import reads millions of them. Anything
+ * The form every vendor's API writes (`2024-04-01T08:00:00.000+0000`, `…:00+05:30`, `…:00Z`,
+ * Pipedrive v1's zoneless `2024-04-01 08:00:00`), read without a regular expression or a Date: a whole import reads millions of them. Anything
  * else (or a field out of range) is undefined, for the general reader to decide.
  */
 function canonicalInstant(s: string): ReadInstant | null | undefined {
   const n = s.length;
-  if (n < 20 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+  const t = s.charCodeAt(10);
+  if (n < 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || (t !== 84 && t !== 32) || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
   const y = two(s, 0) * 100 + two(s, 2);
   const mo = two(s, 5);
   const d = two(s, 8);
@@ -70,7 +71,9 @@ function canonicalInstant(s: string): ReadInstant | null | undefined {
   let offset: number;
   const zone = n - i;
   const c = s.charCodeAt(i);
-  if (zone === 1 && c === 90) offset = 0;
+  // Pipedrive v1's `2024-04-01 08:00:00` names no zone: UTC, reported as zoneless.
+  if (zone === 0) offset = 0;
+  else if (zone === 1 && c === 90) offset = 0;
   else if ((c === 43 || c === 45) && (zone === 5 || (zone === 6 && s.charCodeAt(i + 3) === 58))) {
     const oh = two(s, i + 1);
     const om = two(s, n - 2);
@@ -80,7 +83,7 @@ function canonicalInstant(s: string): ReadInstant | null | undefined {
   const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
   if (!(y >= 100 && mo >= 1 && mo <= 12 && d >= 1 && d <= (mo === 2 && leap ? 29 : DAYS[mo - 1]!) && h <= 23 && mi <= 59 && sec <= 59 && ms >= 0)) return undefined;
   const out = Date.UTC(y, mo - 1, d, h, mi, sec, ms) - offset;
-  return Math.abs(out) > MAX_MS ? null : { ms: out, zoneless: false };
+  return Math.abs(out) > MAX_MS ? null : { ms: out, zoneless: zone === 0 };
 }
 
 function sameFields(t: number, y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {

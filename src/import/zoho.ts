@@ -1,9 +1,9 @@
 import type { Deal } from '../model/deal.js';
-import { assemble } from './assemble.js';
+import { assemble, Assembly } from './assemble.js';
 import { guarded } from './common.js';
 import { Warnings, type DraftDeal, type DraftLayout } from './draft.js';
 import { id, obj, records, refId, refuse, type Obj } from './read.js';
-import { streamPages, type Pages } from './pageAssembler.js';
+import { pageImporter, streamPages, type Pages } from './stream.js';
 import type { ImportBatch, ImportResult } from './types.js';
 import { indexPipelines } from './visitPipelines.js';
 import { compareZohoFigures } from './zohoFigures.js';
@@ -85,28 +85,16 @@ export function fromZoho(payload: ZohoPayload): ImportResult {
     const history = readStageHistory(p.stageHistory, 0, w);
     const { items, path } = records(p.deals, 'payload.deals', 'data');
     const layouts = readLayouts(p, w);
-    const raw = items.map((item, i) => {
-      const at = `${path}[${i}]`;
-      const d = obj(item, at);
-      return { d, path: at, index: i, rows: history.rowsOf(id(d.id, `${at}.id`)) };
-    });
-    const byLayout = groupByLayout(raw, layouts, w);
+    const raw = items.map((item, i) => rawDeal(item, `${path}[${i}]`, i, history));
     const drafted: DraftLayout[] = [];
-    const read: { index: number; draft: DraftDeal }[] = [];
-    const figures = new Map<string, ZohoFigure[]>();
-    for (const layout of layouts) {
-      const deals = byLayout.get(layout) ?? [];
+    const read = readDeals(raw, layouts, (layout, deals) => {
       const ctx = contextOf(layout, layoutDraft(layout, deals, probabilities, w));
       drafted.push(ctx.draft);
-      for (const r of deals) {
-        const deal = readZohoDeal(r.d, r.path, r.rows, ctx, w);
-        if (!deal) continue;
-        read.push({ index: r.index, draft: deal.draft });
-        if (!figures.has(deal.draft.id)) figures.set(deal.draft.id, deal.figures);
-      }
-    }
-    // Deals in the order of the payload, whatever their layout.
-    const drafts = read.sort((a, b) => a.index - b.index).map((r) => r.draft);
+      return ctx;
+    }, w);
+    const figures = new Map<string, ZohoFigure[]>();
+    for (const r of read) if (!figures.has(r.draft.id)) figures.set(r.draft.id, r.figures);
+    const drafts = read.map((r) => r.draft);
     const { workspace, deals } = assemble(drafted, drafts, w);
     for (const deal of deals) compareZohoFigures(deal, figures.get(deal.id), w);
     return { workspace, deals, warnings: w.list };
@@ -118,6 +106,29 @@ interface RawDeal {
   readonly path: string;
   readonly index: number;
   readonly rows: HistoryRow[];
+}
+
+function rawDeal(item: unknown, path: string, index: number, history: ReturnType<typeof readStageHistory>): RawDeal {
+  const d = obj(item, path);
+  return { d, path, index, rows: history.rowsOf(id(d.id, `${path}.id`)) };
+}
+
+/**
+ * Reads a page of deals layout by layout (`contextOf` gives each layout's context, given its
+ * deals), then puts them back in the order of the payload, whatever their layout.
+ */
+function readDeals(raw: readonly RawDeal[], layouts: readonly ZohoLayout[], contextOf: (layout: ZohoLayout, deals: readonly RawDeal[]) => ZohoLayoutContext, w: Warnings): { draft: DraftDeal; figures: ZohoFigure[] }[] {
+  const byLayout = groupByLayout(raw, layouts, w);
+  const read: { index: number; draft: DraftDeal; figures: ZohoFigure[] }[] = [];
+  for (const layout of layouts) {
+    const deals = byLayout.get(layout) ?? [];
+    const ctx = contextOf(layout, deals);
+    for (const r of deals) {
+      const deal = readZohoDeal(r.d, r.path, r.rows, ctx, w);
+      if (deal) read.push({ index: r.index, draft: deal.draft, figures: deal.figures });
+    }
+  }
+  return read.sort((a, b) => a.index - b.index);
 }
 
 /** The deals of each layout: the one `Layout` names, else the first with a `layout_guessed` warning. */
@@ -183,7 +194,8 @@ export interface ZohoPage {
 /**
  * {@link fromZoho} one page at a time: layouts, pipelines and stage probabilities are read once
  * from `setup`, then each page of deals (with the stage history of those deals) becomes one
- * {@link ImportBatch}. Memory holds one page, the configuration and the deal ids seen. The
+ * {@link ImportBatch}; a last batch without deals holds the final workspace and the warnings only
+ * the whole import can tell. Memory holds one page, the configuration and the deal ids seen. The
  * batches' deals and warnings, concatenated, are those of `fromZoho` on the pages concatenated
  * (warning paths number records as in that payload), and the last batch's workspace is that
  * import's, wherever the configuration settles the picklist: `setup` has no deals, so give
@@ -192,7 +204,7 @@ export interface ZohoPage {
  *
  * @param setup - `{ layouts, pipelines, stageProbabilities? }`, as for `fromZoho`
  * @param pages - an array, iterable or async iterable of `{ deals, stageHistory }`
- * @returns an async generator of `{ workspace, deals, warnings }`, one per page
+ * @returns an async generator of `{ workspace, deals, warnings }`, one per page and a last one
  * @throws PipelineError `invalid_input` (from the generator) naming the JSON path of what cannot be read
  * @example
  * ```ts
@@ -203,48 +215,21 @@ export interface ZohoPage {
  * @category Importers
  */
 export function streamZoho(setup: ZohoSetupPayload, pages: Pages<ZohoPage>): AsyncGenerator<ImportBatch> {
-  let layouts: ZohoLayout[] = [];
-  const contexts = new Map<ZohoLayout, ZohoLayoutContext>();
-  let figures = new Map<string, ZohoFigure[]>();
-  const offsets = { deals: 0, history: 0 };
-  return streamPages(
-    (w) => {
-      const p = obj(setup, 'payload');
-      const probabilities = readProbabilities(p.stageProbabilities);
-      layouts = readLayouts(p, w);
-      return layouts.map((layout) => {
-        const ctx = contextOf(layout, layoutDraft(layout, [], probabilities, w));
-        contexts.set(layout, ctx);
-        return ctx.draft;
-      });
-    },
-    pages,
-    (page, index, w) => {
-      const p = obj(page, `pages[${index}]`);
-      const history = readStageHistory(p.stageHistory, offsets.history, w);
-      const { items, path } = records(p.deals, 'payload.deals', 'data');
-      const raw = items.map((item, i) => {
-        const at = `${path}[${offsets.deals + i}]`;
-        const d = obj(item, at);
-        return { d, path: at, index: i, rows: history.rowsOf(id(d.id, `${at}.id`)) };
-      });
-      const byLayout = groupByLayout(raw, layouts, w);
-      const read: { index: number; draft: DraftDeal }[] = [];
-      figures = new Map();
-      for (const layout of layouts) {
-        for (const r of byLayout.get(layout) ?? []) {
-          const deal = readZohoDeal(r.d, r.path, r.rows, contexts.get(layout)!, w);
-          if (!deal) continue;
-          read.push({ index: r.index, draft: deal.draft });
-          if (!figures.has(deal.draft.id)) figures.set(deal.draft.id, deal.figures);
-        }
-      }
+  return streamPages(() => {
+    const w = new Warnings();
+    const p = obj(setup, 'payload');
+    const probabilities = readProbabilities(p.stageProbabilities);
+    const layouts = readLayouts(p, w);
+    const contexts = new Map(layouts.map((layout) => [layout, contextOf(layout, layoutDraft(layout, [], probabilities, w))] as const));
+    const offsets = { deals: 0, history: 0 };
+    return pageImporter<{ draft: DraftDeal; figures: ZohoFigure[] }>(new Assembly([...contexts.values()].map((c) => c.draft), w), w, (body, path, emit) => {
+      const page = obj(body, path);
+      const history = readStageHistory(page.stageHistory, offsets.history, w);
+      const { items, path: listPath } = records(page.deals, 'payload.deals', 'data');
+      const raw = items.map((item, i) => rawDeal(item, `${listPath}[${offsets.deals + i}]`, i, history));
       offsets.deals += items.length;
       offsets.history += history.count;
-      return read.sort((a, b) => a.index - b.index).map((r) => r.draft);
-    },
-    (deals: readonly Deal[], w) => {
-      for (const deal of deals) compareZohoFigures(deal, figures.get(deal.id), w);
-    },
-  );
+      for (const r of readDeals(raw, layouts, (layout) => contexts.get(layout)!, w)) emit(r);
+    }, (deal, r) => compareZohoFigures(deal, r.figures, w));
+  }, pages);
 }

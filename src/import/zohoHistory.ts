@@ -1,6 +1,8 @@
 import { amountOf, currencyOf, dateOf, dealName, instantOf, probabilityOf, reasonOf } from './common.js';
+import { MAX_AMOUNT } from '../model/primitives.js';
 import type { DraftDeal, DraftVisit, Point, Warnings } from './draft.js';
 import { id, isObj, keyed, looseNumber, obj, records, refId, refName, type Obj } from './read.js';
+import { readCalendarDate, readInstant } from './time.js';
 import { byTime, orderTies } from './tieOrder.js';
 import { placeVisits, type PipelineIndex } from './visitPipelines.js';
 import type { ZohoLayout } from './zohoLayouts.js';
@@ -106,12 +108,19 @@ export function readZohoDeal(d: Obj, path: string, rows: readonly HistoryRow[], 
   const probabilities: Point<number>[] = [];
   const figures: ZohoFigure[] = [];
   read.forEach(({ row, path: at, at: time, by, stageId: s }, i) => {
-    const probability = probabilityOf(row.Probability, `${at}.Probability`, w, 100);
-    visits.push({ pipelineId: placed?.[i] ?? pipelineId, stageId: s, at: time, by, ...(probability === null ? {} : { probability }) });
+    // The common forms are read in place; anything else goes through the readers that warn (and
+    // name the field's path, built only then: a large import reads millions of these).
+    const p = row.Probability;
+    const probability = typeof p === 'number' && Number.isInteger(p) && p >= 0 && p <= 100 ? p : probabilityOf(p, `${at}.Probability`, w, 100);
+    const visitPipeline = placed?.[i] ?? pipelineId;
+    visits.push(probability === null ? { pipelineId: visitPipeline, stageId: s, at: time, by } : { pipelineId: visitPipeline, stageId: s, at: time, by, probability });
     if (probability !== null) probabilities.push({ at: time, by, to: probability });
-    if ('Amount' in row) amounts.push({ at: time, by, to: amountOf(row.Amount, `${at}.Amount`, w) });
+    if ('Amount' in row) {
+      const a = row.Amount;
+      amounts.push({ at: time, by, to: typeof a === 'number' && Number.isFinite(a) && Math.abs(a) <= MAX_AMOUNT ? a : amountOf(a, `${at}.Amount`, w) });
+    }
     const closeKey = 'Closing_Date' in row ? 'Closing_Date' : 'Close_Date' in row ? 'Close_Date' : null;
-    if (closeKey) dates.push({ at: time, by, to: dateOf(row[closeKey], `${at}.${closeKey}`, w) });
+    if (closeKey) dates.push({ at: time, by, to: readCalendarDate(row[closeKey]) ?? dateOf(row[closeKey], `${at}.${closeKey}`, w) });
     const key = figureKey(row);
     const figure = key === null ? null : figureOf(row, key, at, w);
     if (figure !== null) figures.push({ stageId: s, at: time, days: figure, path: at, key: key! });
@@ -143,7 +152,9 @@ export function readZohoDeal(d: Obj, path: string, rows: readonly HistoryRow[], 
 function readRows(rows: readonly HistoryRow[], ctx: ZohoLayoutContext, w: Warnings): Row[] {
   const out: Row[] = [];
   for (const { row, path } of rows) {
-    const at = instantOf(row.Modified_Time ?? row.Last_Modified_Time, `${path}.Modified_Time`, w);
+    const time = row.Modified_Time ?? row.Last_Modified_Time;
+    const fast = typeof time === 'string' ? readInstant(time) : null;
+    const at = fast !== null && !fast.zoneless ? fast.ms : instantOf(time, `${path}.Modified_Time`, w);
     if (at === null) {
       w.add('row_skipped', path, 'stage history row without a readable Modified_Time; left out');
       continue;
@@ -154,15 +165,16 @@ function readRows(rows: readonly HistoryRow[], ctx: ZohoLayoutContext, w: Warnin
     }
     const explicit = row.Pipeline === undefined || row.Pipeline === null ? undefined : pipelineOf(row.Pipeline, `${path}.Pipeline`, ctx.layout, w);
     const moved = row.Moved_To__s;
-    out.push({
+    const read: Row = {
       at,
-      stageId: stageIdOf(row.Stage, `${path}.Stage`, ctx.stageIds),
-      ...(explicit === undefined || explicit === null ? {} : { pipelineId: explicit }),
+      stageId: (typeof row.Stage === 'string' ? ctx.stageIds.get(row.Stage) : undefined) ?? stageIdOf(row.Stage, `${path}.Stage`, ctx.stageIds),
       movedTo: moved === undefined ? undefined : isEmptyStage(moved) ? null : nameToId(refName(moved, `${path}.Moved_To__s`), ctx.stageIds),
       by: refId(row.Modified_By ?? row.Changed_By ?? null, `${path}.Modified_By`),
       row,
       path,
-    });
+    };
+    // Without a spread: a row is read a million times in a large import.
+    out.push(explicit === undefined || explicit === null ? read : { ...read, pipelineId: explicit });
   }
   return out;
 }

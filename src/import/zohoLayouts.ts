@@ -111,7 +111,9 @@ export function layoutDraft(layout: ZohoLayout, deals: readonly DealRows[], prob
   const used = layout.pipelines.length === 0 ? namesInUse(deals) : [];
   // No pipelines: the picklist is what the deals and their history name.
   for (const n of used) stageIds.set(n, id(n, `${layout.path}: stage ${n.slice(0, 40)}`));
-  const reported = reportedProbabilities(deals, stageIds);
+  // Counted only when a stage lacks a given probability: it reads every deal and history row.
+  let counted: Map<string, number> | null = null;
+  const reported = (): ReadonlyMap<string, number> => (counted ??= reportedProbabilities(deals, stageIds));
   const stages: DraftStage[] = [...maps.values()].map((m) => {
     const outcome = outcomeOf(m, w);
     return stageOf(m.id, m.name, m.names, outcome, forecastOf(m.forecastCategory, `${m.path}.forecast_category`), probabilities, reported, m.path, w);
@@ -150,12 +152,12 @@ function namesInUse(deals: readonly DealRows[]): string[] {
 
 function stageOf(
   stageId: string, name: string, names: readonly string[], outcome: DraftStage['outcome'], category: DraftStage['forecastCategory'] | null,
-  probabilities: ReadonlyMap<string, unknown>, reported: ReadonlyMap<string, number>, path: string, w: Warnings,
+  probabilities: ReadonlyMap<string, unknown>, reported: () => ReadonlyMap<string, number>, path: string, w: Warnings,
 ): DraftStage {
   const given = names.map((n) => probabilities.get(n)).find((x) => x !== undefined);
   let probability = given === undefined ? null : probabilityOf(given, `payload.stageProbabilities.${names[0] ?? stageId}`, w, 100);
   if (probability === null) {
-    probability = outcome === 'won' ? 100 : outcome === 'lost' ? 0 : (reported.get(stageId) ?? 0);
+    probability = outcome === 'won' ? 100 : outcome === 'lost' ? 0 : (reported().get(stageId) ?? 0);
     w.add('probability_guessed', path, `no probability for stage ${name} in stageProbabilities; ${probability} is used`);
   }
   return { id: stageId, name, probability, outcome, forecastCategory: category ?? (outcome === 'won' ? 'closed' : outcome === 'lost' ? 'omitted' : 'pipeline'), deleted: false, path };
