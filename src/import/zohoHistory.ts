@@ -5,7 +5,7 @@ import { id, isObj, keyed, looseNumber, obj, records, refId, refName, type Obj }
 import { readCalendarDate, readInstant } from './time.js';
 import { byTime, orderTies } from './tieOrder.js';
 import { placeVisits, type PipelineIndex } from './visitPipelines.js';
-import type { ZohoLayout } from './zohoLayouts.js';
+import { isEmptyStage, type ZohoLayout } from './zohoLayouts.js';
 
 // Zoho's stage history, read as the Stage_History related list of each deal (keyed by deal id)
 // or as the DealHistory module through COQL or Bulk read (one flat list, each row naming its
@@ -15,14 +15,6 @@ import type { ZohoLayout } from './zohoLayouts.js';
 export interface HistoryRow {
   readonly row: Obj;
   readonly path: string;
-}
-
-/** Zoho writes an empty picklist value as "-None-" (and exports show it as None). */
-export function isEmptyStage(v: unknown): boolean {
-  const name = isObj(v) ? v.name : v;
-  if (name === null || name === undefined) return true;
-  // A stage name longer than a padded "-None-" is a stage: no pattern to run on every row.
-  return typeof name === 'string' && name.length <= 16 && /^\s*(-?none-?)?\s*$/i.test(name);
 }
 
 /**

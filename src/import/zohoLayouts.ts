@@ -2,7 +2,6 @@ import { cleanName, arr, id, isObj, keyed, looseNumber, obj, optBool, records, t
 import { forecastOf, probabilityOf } from './common.js';
 import type { DraftLayout, DraftPipeline, DraftStage, Warnings } from './draft.js';
 import { readInstant } from './time.js';
-import { isEmptyStage } from './zohoHistory.js';
 
 // Zoho's layouts and pipelines: the Stage picklist of each layout and its ordered subsets.
 
@@ -181,4 +180,12 @@ function reportedProbabilities(deals: readonly DealRows[], stageIds: ReadonlyMap
   const out = new Map<string, number>();
   for (const [stageId, c] of counts) out.set(stageId, [...c].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]![0]);
   return out;
+}
+
+/** Zoho writes an empty picklist value as "-None-" (and exports show it as None). */
+export function isEmptyStage(v: unknown): boolean {
+  const name = isObj(v) ? v.name : v;
+  if (name === null || name === undefined) return true;
+  // A stage name longer than a padded "-None-" is a stage: no pattern to run on every row.
+  return typeof name === 'string' && name.length <= 16 && /^\s*(-?none-?)?\s*$/i.test(name);
 }
