@@ -11,7 +11,7 @@ import { storedVersion, upgradeFromVersion1, upgradeToVersion4 } from './migrate
  * migrateSqlite(db) === SCHEMA_VERSION; // true
  * ```
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /**
  * The tenant of databases written before tenants existed, and of repositories made without `tenantId`.
@@ -62,6 +62,9 @@ export const TABLES = `
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS sp_deals_by_layout       ON sp_deals (tenant_id, layout_id, id);
   CREATE INDEX IF NOT EXISTS sp_deals_by_pipeline     ON sp_deals (tenant_id, pipeline_id, stage_id, id);
+  -- A pipeline's deals in id order (a board, a bulk update by pipeline, page after page): without
+  -- it a page is the pipeline's entries of the index above, sorted again for every page.
+  CREATE INDEX IF NOT EXISTS sp_deals_by_pipeline_id  ON sp_deals (tenant_id, pipeline_id, id);
   CREATE INDEX IF NOT EXISTS sp_deals_by_owner        ON sp_deals (tenant_id, owner_id, closing_date, id);
   CREATE INDEX IF NOT EXISTS sp_deals_by_amount       ON sp_deals (tenant_id, amount, id);
   CREATE INDEX IF NOT EXISTS sp_deals_by_closing_date ON sp_deals (tenant_id, closing_date, id);
@@ -126,21 +129,22 @@ export const TABLES = `
 `;
 
 /**
- * Creates the schema (version 4) on an empty database, or upgrades an older one in place, keeping
+ * Creates the schema (version 5) on an empty database, or upgrades an older one in place, keeping
  * every row: a version-1 database (0.1's example adapter) moves under the tenant `'default'`; a
  * version-2 or version-3 database (deals stored as a JSON body) gets each deal split into typed
  * columns and change-log rows, and its outbox rows gain the delivery columns (attempts, due,
- * lease, last error, parked). Runs in one IMMEDIATE transaction; running it again does nothing; a
- * database of a newer version is refused with `storage_failed`, untouched. Run it at startup:
- * repositories refuse a database that is not at version 4.
+ * lease, last error, parked); a version-4 database gets the index of a pipeline's deals in id
+ * order. Runs in one IMMEDIATE transaction; running it again does nothing; a database of a newer
+ * version is refused with `storage_failed`, untouched. Run it at startup: repositories refuse a
+ * database that is not at version 5.
  *
  * @param db - a better-sqlite3 `Database`
- * @returns the schema version now stored (4)
+ * @returns the schema version now stored (5)
  * @example
  * ```ts
  * import Database from 'better-sqlite3';
  * const db = new Database('crm.db');
- * migrateSqlite(db); // 4
+ * migrateSqlite(db); // 5
  * ```
  */
 export function migrateSqlite(db: SqliteDatabase): number {
@@ -151,9 +155,10 @@ export function migrateSqlite(db: SqliteDatabase): number {
         throw new PipelineError('storage_failed', `migrateSqlite: the database has schema version ${version}, newer than ${SCHEMA_VERSION} (this release of sales-pipelines is older than the database)`, { version });
       }
       if (version === SCHEMA_VERSION) return;
-      // Version 2 is version 3 without the workspace version index, which TABLES creates.
+      // Version 2 is version 3 without the workspace version index, version 4 is version 5 without
+      // the index of a pipeline's deals in id order: TABLES creates what is missing.
       if (version === 1) upgradeFromVersion1(db, TABLES, DEFAULT_TENANT);
-      else if (version >= 2) upgradeToVersion4(db, TABLES);
+      else if (version === 2 || version === 3) upgradeToVersion4(db, TABLES);
       else db.exec(TABLES);
       db.exec('DELETE FROM sp_schema');
       db.prepare('INSERT INTO sp_schema (version) VALUES (?)').run(SCHEMA_VERSION);
