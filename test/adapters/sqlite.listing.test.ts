@@ -88,6 +88,9 @@ describe('deals.list (sqlite) in SQL', () => {
       (db.prepare(`EXPLAIN QUERY PLAN SELECT d.id FROM sp_deals d WHERE d.tenant_id = 'a' ${where} ORDER BY ${order} LIMIT 100`).all() as { detail: string }[]).map((r) => r.detail).join('; ');
     expect(plan("AND d.owner_id = 'ann' AND d.closing_date >= '2026-03-01' AND d.closing_date <= '2026-03-31'", 'd.amount DESC NULLS LAST, d.id ASC')).toMatch(/USING INDEX sp_deals_by_owner/);
     expect(plan("AND d.pipeline_id = 'p1' AND d.stage_id = 'new'", 'd.id ASC')).toMatch(/USING (COVERING )?INDEX sp_deals_by_pipeline/);
+    // A pipeline page after page in id order (a bulk update by pipeline): no sort per page.
+    expect(plan("AND d.pipeline_id = 'p1' AND d.id > 'd-5'", 'd.id ASC')).toMatch(/INDEX sp_deals_by_pipeline_id/);
+    expect(plan("AND d.pipeline_id = 'p1' AND d.id > 'd-5'", 'd.id ASC')).not.toMatch(/TEMP B-TREE/);
     expect(plan("AND d.layout_id = 'sales'", 'd.id ASC')).toMatch(/USING (COVERING )?INDEX sp_deals_by_layout/);
     for (const [column, index] of [['amount', 'by_amount'], ['closing_date', 'by_closing_date'], ['updated_at', 'by_updated_at'], ['stage_entered_at', 'by_stage_entry'], ['name_key', 'by_name_key']]) {
       expect(plan(`AND d.${column} > 0`, `d.${column} ASC, d.id ASC`)).toMatch(new RegExp(`INDEX sp_deals_${index}`));

@@ -38,13 +38,13 @@ describe('migrateSqlite', () => {
     const before = await versionOneDatabase(file);
     expect(before.deals).toHaveLength(30);
     const db = new Database(file);
-    expect(migrateSqlite(db)).toBe(4);
+    expect(migrateSqlite(db)).toBe(5);
     const repos = createSqliteRepositories(db);
     expect(await allDeals(repos)).toEqual(before.deals);
     expect((await repos.workspace.load()).version).toBe(before.version);
     const visits = db.prepare("SELECT deal_id, seq, stage_id, entered_at, exited_at FROM sp_stage_visits WHERE tenant_id = 'default' ORDER BY deal_id, seq").all();
     expect(visits).toEqual(before.deals.flatMap((d) => d.history.map((v, seq) => ({ deal_id: d.id, seq, stage_id: v.stageId, entered_at: v.enteredAt, exited_at: v.exitedAt }))));
-    expect(db.prepare('SELECT version FROM sp_schema').all()).toEqual([{ version: 4 }]);
+    expect(db.prepare('SELECT version FROM sp_schema').all()).toEqual([{ version: 5 }]);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name LIKE '%_v1'").all()).toEqual([]);
     db.close();
   });
@@ -63,13 +63,13 @@ describe('migrateSqlite', () => {
     db.close();
   });
 
-  it('is idempotent and creates version 4 on an empty database', () => {
+  it('is idempotent and creates version 5 on an empty database', () => {
     const db = new Database(':memory:');
-    expect(migrateSqlite(db)).toBe(4);
+    expect(migrateSqlite(db)).toBe(5);
     const tables = () => db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
     const first = tables();
     expect(first).toEqual(expect.arrayContaining(['sp_schema', 'sp_workspace', 'sp_deals', 'sp_deal_changes', 'sp_stage_visits', 'sp_outbox']));
-    expect(migrateSqlite(db)).toBe(4);
+    expect(migrateSqlite(db)).toBe(5);
     expect(tables()).toEqual(first);
     expect(db.prepare('SELECT count(*) FROM sp_schema').pluck().get()).toBe(1);
     db.close();
@@ -78,9 +78,9 @@ describe('migrateSqlite', () => {
   it('refuses a database of a newer schema version with storage_failed, touching nothing', () => {
     const db = new Database(':memory:');
     migrateSqlite(db);
-    db.prepare('UPDATE sp_schema SET version = 5').run();
-    expect(() => migrateSqlite(db)).toThrow(expect.objectContaining({ code: 'storage_failed', message: expect.stringMatching(/schema version 5, newer than 4/) }));
-    expect(db.prepare('SELECT version FROM sp_schema').pluck().get()).toBe(5);
+    db.prepare('UPDATE sp_schema SET version = 6').run();
+    expect(() => migrateSqlite(db)).toThrow(expect.objectContaining({ code: 'storage_failed', message: expect.stringMatching(/schema version 6, newer than 5/) }));
+    expect(db.prepare('SELECT version FROM sp_schema').pluck().get()).toBe(6);
     expect(() => createSqliteRepositories(db)).toThrow(expect.objectContaining({ code: 'storage_failed', message: expect.stringMatching(/upgrade sales-pipelines/) }));
     db.close();
   });
@@ -116,12 +116,12 @@ describe('migrateSqlite', () => {
     expect(deals.some((d) => d.changes === undefined)).toBe(true);
     expect(deals.some((d) => (d.changes?.length ?? 0) > 1)).toBe(true);
     expect(expected.outbox.some((o) => o.delivered_at === null) && expected.outbox.some((o) => o.delivered_at !== null)).toBe(true);
-    expect(migrateSqlite(db)).toBe(4);
+    expect(migrateSqlite(db)).toBe(5);
     await expectFixture(db, expected);
     expect(db.prepare("SELECT count(*) FROM sp_deals WHERE name_key <> lower(name_key) OR change_count IS NULL").pluck().get()).toBeGreaterThan(0);
     expect(db.prepare('SELECT DISTINCT attempts, due_at, claimed_by, parked_at, last_error FROM sp_outbox').all()).toEqual([{ attempts: 0, due_at: null, claimed_by: null, parked_at: null, last_error: null }]);
     // Idempotent: a second run changes nothing.
-    expect(migrateSqlite(db)).toBe(4);
+    expect(migrateSqlite(db)).toBe(5);
     await expectFixture(db, expected);
     db.close();
   });
@@ -129,9 +129,25 @@ describe('migrateSqlite', () => {
   it('upgrades a version-2 database (version 3 without the workspace version index) the same way', async () => {
     const { db, expected } = versionThree('v2.db');
     db.exec('DROP INDEX sp_workspace_by_version; UPDATE sp_schema SET version = 2');
-    expect(migrateSqlite(db)).toBe(4);
+    expect(migrateSqlite(db)).toBe(5);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'sp_workspace_by_version'").pluck().get()).toBe('sp_workspace_by_version');
     await expectFixture(db, expected);
+    db.close();
+  });
+
+  it('upgrades a version-4 database (version 5 without the index of a pipeline\'s deals in id order), keeping every row, and lists a pipeline by it', async () => {
+    const { db, expected } = versionThree('v4.db');
+    migrateSqlite(db);
+    db.exec('DROP INDEX sp_deals_by_pipeline_id; UPDATE sp_schema SET version = 4');
+    const index = "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'sp_deals_by_pipeline_id'";
+    expect(db.prepare(index).pluck().get()).toBeUndefined();
+    expect(() => createSqliteRepositories(db)).toThrow(expect.objectContaining({ code: 'storage_failed', message: expect.stringMatching(/schema version 4.*run migrateSqlite/) }));
+    expect(migrateSqlite(db)).toBe(5);
+    expect(db.prepare(index).pluck().get()).toBe('sp_deals_by_pipeline_id');
+    await expectFixture(db, expected);
+    const plan = (db.prepare("EXPLAIN QUERY PLAN SELECT d.id FROM sp_deals d WHERE d.tenant_id = 'a' AND d.pipeline_id = 'p' AND d.id > 'x' ORDER BY d.id LIMIT 100").all() as { detail: string }[]).map((r) => r.detail).join('; ');
+    expect(plan).toMatch(/INDEX sp_deals_by_pipeline_id/);
+    expect(plan).not.toMatch(/TEMP B-TREE/);
     db.close();
   });
 

@@ -7,7 +7,7 @@ import { named, type PostgresQueryable } from './client.js';
 import type { Context } from './context.js';
 import { storageError } from './driverErrors.js';
 import { GET_DEAL } from './readDeals.js';
-import { readDeal, type DealRow } from './readRows.js';
+import { CHANGES, DEAL_COLUMNS, HISTORY, readDeal, type DealRow } from './readRows.js';
 import { eventColumns } from './rows.js';
 import { byId, checkChanges, checkHeads, saveError } from './saveDeals.js';
 import { arrayLiteral as a, storableJson, storableText } from './text.js';
@@ -15,16 +15,33 @@ import { workspaceOf } from './workspace.js';
 import { writeChunk } from './writeDeals.js';
 import { saveColumns } from './rows.js';
 
-// The workspace row (its tag, and its body when the tag differs from the one held) FOR SHARE and the deal row FOR UPDATE.
-const LOCK_BOTH = named('sp_transact_lock', `SELECT w.tag, w.body FROM (
+// The workspace row (its tag, and its body when the tag differs from the one held) FOR SHARE, the
+// deal row FOR UPDATE, and the deal read whole, in one statement. A statement that waited for the
+// row lock sees the row's new version but evaluates its subqueries (the history, the change log)
+// on its older snapshot: `seen` is the version that snapshot holds, and when it is not the locked
+// row's, the deal is read again (every save raises the version in the transaction that writes
+// the visits and the log, so a snapshot at the row's version holds them as stored).
+const LOCK_READ = named('sp_transact_lock_read', `SELECT w.tag, w.body, d.* FROM (
     SELECT version || ':' || xmin::text AS tag, CASE WHEN version || ':' || xmin::text IS DISTINCT FROM $3::text THEN body::text END AS body
     FROM sp_workspace WHERE tenant_id = $1 FOR SHARE) w
-  LEFT JOIN LATERAL (SELECT version FROM sp_deals WHERE tenant_id = $1 AND id = $2 FOR UPDATE) d ON true`);
+  LEFT JOIN LATERAL (SELECT ${DEAL_COLUMNS}, ${HISTORY}, ${CHANGES},
+      (SELECT s.version FROM sp_deals s WHERE s.tenant_id = $1 AND s.id = $2) AS seen
+    FROM sp_deals d WHERE d.tenant_id = $1 AND d.id = $2 FOR UPDATE OF d) d ON true`);
 const LOCK_ONE = named('sp_deals_lock_one', 'SELECT version FROM sp_deals WHERE tenant_id = $1 AND id = $2 FOR UPDATE');
+
+/** A row of LOCK_READ: the workspace's tag and body, then the deal's columns (null when it does not exist) and the version its snapshot saw. */
+type LockedRow = { tag: string; body: string | null; seen: number | null } & (DealRow | { [K in keyof DealRow]: null });
+
+/** The deal of a LOCK_READ row, or undefined when the deal does not exist. */
+function dealOf(row: LockedRow): DealRow | undefined {
+  if (row.id === null) return undefined;
+  const { tag: _tag, body: _body, seen: _seen, ...deal } = row as LockedRow & DealRow;
+  return deal;
+}
 
 /**
  * One read-decide-write transaction: the workspace row FOR SHARE, the deal row FOR UPDATE and
- * then the deal read whole, then `decide`, then the writes of a save of the decided deal against the version read (no second
+ * the deal read whole in one statement, then `decide`, then the writes of a save of the decided deal against the version read (no second
  * lock read: the row is held). Every statement touches one table of one tenant.
  */
 export async function transactDeal(
@@ -41,14 +58,13 @@ export async function transactDeal(
   let checked: ReturnType<typeof checkChanges> = [];
   try {
     await ctx.transaction(async (tx) => {
-      // Both locks in one statement (the workspace row FOR SHARE, then the deal row FOR UPDATE), then
-      // the read: a statement that waited for a row lock sees the row's new version but evaluates
-      // its subqueries (the history, the change log) on its older snapshot.
-      const { rows: wsRows } = await tx.query<{ tag: string; body: string | null }>(LOCK_BOTH, [ctx.tenantId, id, ctx.workspace?.tag ?? null]);
-      if (wsRows.length === 0) await tx.query(LOCK_ONE, [ctx.tenantId, id]);
-      const ws = workspaceOf(ctx, wsRows[0]);
-      const { rows } = await tx.query<DealRow>(GET_DEAL, [ctx.tenantId, id]);
-      const row = rows[0];
+      // Both locks and the read in one statement (see LOCK_READ); the read again only when the
+      // lock waited for a save of the deal, or when there is no workspace row to join the deal to.
+      const { rows: locked } = await tx.query<LockedRow>(LOCK_READ, [ctx.tenantId, id, ctx.workspace?.tag ?? null]);
+      if (locked.length === 0) await tx.query(LOCK_ONE, [ctx.tenantId, id]);
+      const ws = workspaceOf(ctx, locked[0]);
+      const first = locked[0];
+      const row = first !== undefined && (first.id === null || first.seen === first.version) ? dealOf(first) : (await tx.query<DealRow>(GET_DEAL, [ctx.tenantId, id])).rows[0];
       const current = row ? readDeal(ctx, row) : null;
       let decision: DealDecision | null;
       try {
@@ -63,7 +79,7 @@ export async function transactDeal(
       const heads = new Map(row && current ? [[id, { version: current.version, visitCount: row.visit_count, changeCount: row.change_count }]] : []);
       checkHeads(checked, heads);
       const events = eventColumns(options.events === true ? decision.events : [], 'decision.events');
-      await writeChunk(tx, ctx.tenantId, saveColumns(checked, heads), events, wsRows.length > 0);
+      await writeChunk(tx, ctx.tenantId, saveColumns(checked, heads), events, locked.length > 0);
       saved = true;
     });
   } catch (error) {

@@ -96,6 +96,8 @@ function prepareStatements(db: SqliteDatabase) {
     visitsFrom: db.prepare(`SELECT v.deal_id, v.seq, ${VISIT_COLUMNS} FROM sp_stage_visits v, json_each(?) j
       WHERE v.tenant_id = ? AND v.deal_id = j.value ->> 0 AND v.seq >= j.value ->> 1 ORDER BY v.deal_id, v.seq`).raw(),
     visitExits: db.prepare('UPDATE sp_stage_visits SET exited_at = ? WHERE tenant_id = ? AND (deal_id, seq) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))'),
+    // One visit closed (a dispatch): by primary key, without building and parsing a JSON list.
+    visitExit: db.prepare('UPDATE sp_stage_visits SET exited_at = ? WHERE tenant_id = ? AND deal_id = ? AND seq = ?'),
     visitsTrim: db.prepare('DELETE FROM sp_stage_visits WHERE tenant_id = ? AND deal_id = ? AND seq >= ?'),
     visitsRelayout: db.prepare('UPDATE sp_stage_visits SET layout_id = ? WHERE tenant_id = ? AND deal_id = ?'),
     changesDelete: db.prepare('DELETE FROM sp_deal_changes WHERE tenant_id = ? AND deal_id IN (SELECT value FROM json_each(?))'),

@@ -3,7 +3,7 @@ import { Deal, type FieldChange, type StageVisit } from '../../model/deal.js';
 import { checkDealQuery, encodeCursor, sortValue, type CheckedDealQuery } from '../../ports/dealQuery.js';
 import type { DealPage, DealTail, DealTailPage } from '../../ports/repositories.js';
 import { freezeRead, rememberRead, rememberTail, type Context } from './context.js';
-import { pageQuery } from './query.js';
+import { orderBy, pageQuery } from './query.js';
 import { changesFromJson, dealFromRow, visitFromRow, visitsFromJson, CHANGES_JSON, DEAL_SELECT, DEAL_SELECTED, VISIT_COLUMNS, VISITS_JSON, type DealRow } from './rows.js';
 
 /** Re-validates a deal read from the database when the host asked for it (rows edited by hand). */
@@ -122,11 +122,11 @@ export function getTails(ctx: Context, ids: readonly string[]): DealTail[] {
   return rows.map((r) => tailOf(ctx, r, logs));
 }
 
-/** What a listing selects: the deal, then its visits (all as JSON, or the last one by column), then its change log when asked. */
-function listSelect(q: CheckedDealQuery): string {
+/** What a listing selects from its page of deal rows `d`: the deal, then its visits (all as JSON, or the last one by column), then its change log when asked. */
+function listSelect(q: CheckedDealQuery): Select {
   const visits = q.history ? VISITS_JSON : VISIT_COLUMNS;
   const changes = q.changes ? `, ${CHANGES_JSON}` : '';
-  return `SELECT ${DEAL_SELECT}, ${visits}${changes} FROM sp_deals d ${q.history ? '' : LAST_VISIT}`;
+  return { columns: `${DEAL_SELECT}, ${visits}${changes}`, joins: q.history ? '' : LAST_VISIT };
 }
 
 /** A listed deal: lean (the current visit, no change log) unless the query includes them. */
@@ -138,9 +138,22 @@ function listedDeal(ctx: Context, q: CheckedDealQuery, row: DealRow): Deal {
   return ctx.validate ? validated(deal) : deal;
 }
 
-function rows(ctx: Context, select: string, q: CheckedDealQuery): DealRow[] {
-  const { sql, params } = pageQuery(select, q, ctx.tenantId);
-  return ctx.cached(sql).raw().all(...params) as DealRow[];
+/** The columns a page reads from its deal rows `d`, and what it joins to them. */
+interface Select {
+  readonly columns: string;
+  readonly joins: string;
+}
+
+/**
+ * The rows of one page: the deal rows are filtered, sorted and cut to the page first, and only
+ * then joined to their visits and change logs (a filter sorted by another column than its index's,
+ * as "an owner's deals closing this month by amount", sorts every match: the joins then run for
+ * the page's rows only, not for every match).
+ */
+function rows(ctx: Context, select: Select, q: CheckedDealQuery): DealRow[] {
+  const page = pageQuery('SELECT d.* FROM sp_deals d', q, ctx.tenantId);
+  const sql = `SELECT ${select.columns} FROM (${page.sql}) d ${select.joins} ORDER BY ${orderBy(q)}`;
+  return ctx.cached(sql).raw().all(...page.params) as DealRow[];
 }
 
 function nextCursor(q: CheckedDealQuery, more: boolean, last: Deal | undefined): string | null {
@@ -160,7 +173,7 @@ export function listDeals(ctx: Context, query: unknown): DealPage {
 /** One page of tails of the tenant's deals matching the query, in its order, after its cursor. */
 export function listTails(ctx: Context, query: unknown): DealTailPage {
   const q = checkDealQuery(query);
-  const found = rows(ctx, TAIL_SELECT, q);
+  const found = rows(ctx, { columns: `${DEAL_SELECT}, ${VISIT_COLUMNS}`, joins: LAST_VISIT }, q);
   const more = found.length > q.limit;
   const tails: DealTail[] = new Array(more ? q.limit : found.length);
   const logs = changeLogs(ctx, tails.length === found.length ? found : found.slice(0, tails.length));

@@ -13,7 +13,7 @@ import { checkMigrationOptions, type MigrationOptions } from '../migration.js';
  * ```
  * @category SQLite
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /**
  * The tenant of databases written before tenants existed, and of repositories made without `tenantId`.
@@ -73,6 +73,9 @@ export const TABLES = `
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS sp_deals_by_layout       ON sp_deals (tenant_id, layout_id, id);
   CREATE INDEX IF NOT EXISTS sp_deals_by_pipeline     ON sp_deals (tenant_id, pipeline_id, stage_id, id);
+  -- A pipeline's deals in id order (a board, a bulk update by pipeline, page after page): without
+  -- it a page is the pipeline's entries of the index above, sorted again for every page.
+  CREATE INDEX IF NOT EXISTS sp_deals_by_pipeline_id  ON sp_deals (tenant_id, pipeline_id, id);
   CREATE INDEX IF NOT EXISTS sp_deals_by_owner        ON sp_deals (tenant_id, owner_id, closing_date, id);
   CREATE INDEX IF NOT EXISTS sp_deals_by_amount       ON sp_deals (tenant_id, amount, id);
   CREATE INDEX IF NOT EXISTS sp_deals_by_closing_date ON sp_deals (tenant_id, closing_date, id);
@@ -138,25 +141,26 @@ export const TABLES = `
 `;
 
 /**
- * Creates the schema (version 4) on an empty database, or upgrades an older one in place, keeping
+ * Creates the schema (version 5) on an empty database, or upgrades an older one in place, keeping
  * every row: a version-1 database (0.1's example adapter) moves under the tenant `'default'`; a
  * version-2 or version-3 database (deals stored as a JSON body) gets each deal split into typed
  * columns and change-log rows, and its outbox rows gain the delivery columns (attempts, due,
- * lease, last error, parked). Runs in one IMMEDIATE transaction; running it again only creates the
- * outbox's claim indexes if a version-4 database lacks them; a database of a newer version is
- * refused with `storage_failed`, untouched. Run it at startup: repositories refuse a database
- * that is not at version 4. The upgrade is one step: `options.onProgress` is told
- * `{ done: 1, total: 1, version: 4 }` once it commits (not at all when there was nothing to do);
- * a `signal` already aborted leaves the database as it is and returns its version.
+ * lease, last error, parked); a version-4 database gets the index of a pipeline's deals in id
+ * order and the outbox's claim indexes. Runs in one IMMEDIATE transaction; running it again does
+ * nothing; a database of a newer version is refused with `storage_failed`, untouched. Run it at
+ * startup: repositories refuse a database that is not at version 5. The upgrade is one step:
+ * `options.onProgress` is told `{ done: 1, total: 1, version: 5 }` once it commits (not at all
+ * when there was nothing to do); a `signal` already aborted leaves the database as it is and
+ * returns its version.
  *
  * @param db - a better-sqlite3 `Database`
  * @param options - `onProgress`, `signal` (see {@link MigrationOptions})
- * @returns the schema version now stored (4, or the older one when `signal` stopped it)
+ * @returns the schema version now stored (5, or the older one when `signal` stopped it)
  * @example
  * ```ts
  * import Database from 'better-sqlite3';
  * const db = new Database('crm.db');
- * migrateSqlite(db); // 4
+ * migrateSqlite(db); // 5
  * migrateSqlite(db, { onProgress: ({ done, total }) => console.log(`${done}/${total}`) });
  * ```
  * @category SQLite
@@ -172,10 +176,12 @@ export function migrateSqlite(db: SqliteDatabase, options?: MigrationOptions): n
       if (version > SCHEMA_VERSION) {
         throw new PipelineError('storage_failed', `migrateSqlite: the database has schema version ${version}, newer than ${SCHEMA_VERSION} (this release of sales-pipelines is older than the database)`, { version });
       }
-      if (version === SCHEMA_VERSION) return void db.exec(OUTBOX_CLAIM_INDEXES);
-      // Version 2 is version 3 without the workspace version index, which TABLES creates.
+      if (version === SCHEMA_VERSION) return;
+      // Version 2 is version 3 without the workspace version index; version 4 is version 5 without
+      // the index of a pipeline's deals in id order and the outbox's claim indexes: TABLES creates
+      // what is missing.
       if (version === 1) upgradeFromVersion1(db, TABLES, DEFAULT_TENANT);
-      else if (version >= 2) upgradeToVersion4(db, TABLES);
+      else if (version === 2 || version === 3) upgradeToVersion4(db, TABLES);
       else db.exec(TABLES);
       db.exec('DELETE FROM sp_schema');
       db.prepare('INSERT INTO sp_schema (version) VALUES (?)').run(SCHEMA_VERSION);

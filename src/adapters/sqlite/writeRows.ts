@@ -118,7 +118,10 @@ export function writeRows(ctx: Context): Rows {
       if (dropped.length > 0) sql.changesDelete.run(tenantId, JSON.stringify(dropped));
       runRows(ctx, 'changeInsert', (n) => multiRow(CHANGE_INSERT, CHANGE_WIDTH, n), CHANGE_WIDTH, changeInserts);
       runRows(ctx, 'visitInsert', (n) => multiRow(VISIT_INSERT, VISIT_WIDTH, n), VISIT_WIDTH, visitInserts);
-      for (const [at, keys] of exits) sql.visitExits.run(at, tenantId, JSON.stringify(keys));
+      for (const [at, keys] of exits) {
+        if (keys.length === 1) sql.visitExit.run(at, tenantId, keys[0]![0], keys[0]![1]);
+        else sql.visitExits.run(at, tenantId, JSON.stringify(keys));
+      }
       return 0;
     },
   };
