@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readmeProgram } from './helpers/readme.js';
+import { guideFiles, guidesProgram, readmeProgram } from './helpers/readme.js';
 
 const root = join(import.meta.dirname, '..');
 
@@ -13,11 +13,28 @@ describe('README', () => {
     expect(first).toContain('npm ci && npm test');
   });
 
-  it('runs every ts snippet, in order, as one program', () => {
+  it('links every guide under docs/, and each guide exists', () => {
+    const files = guideFiles();
+    expect(files.length).toBeGreaterThanOrEqual(10);
+    for (const file of files) expect(readFileSync(join(root, file), 'utf8')).toMatch(/^# /);
+  });
+
+  it("runs the README's first program", () => {
     const dir = join(root, 'node_modules/.readme');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'readme.mts');
     writeFileSync(file, readmeProgram());
+    const output = execFileSync(process.execPath, ['--import', 'tsx', file], { cwd: root, encoding: 'utf8' });
+    expect(output).toContain('lost_reason_required');
+    expect(output).toContain("[ 'Lead 0', 'Quote 1', 'Won 0', 'Lost 0' ]");
+    expect(output).toContain('1 240000 144000');
+  }, 60_000);
+
+  it("runs every ts snippet of the guides, in the README's order, as one program", () => {
+    const dir = join(root, 'node_modules/.readme');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'guides.mts');
+    writeFileSync(file, guidesProgram());
     const output = execFileSync(process.execPath, ['--import', 'tsx', file], { cwd: root, encoding: 'utf8' });
     expect(output).toContain("[ 'sales:standard', 'new-cars', 'used-cars' ]");
     expect(output).toContain("[ 'skip_not_allowed', 'required_fields_missing' ]");

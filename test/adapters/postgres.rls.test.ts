@@ -10,9 +10,9 @@ import { freshTenant, SERVER_URL } from './postgresDatabases.js';
 
 const ROLE = 'sales_pipelines_rls_test';
 
-/** The README's row-level security statements, granted to the test's role instead of `app`. */
+/** The PostgreSQL guide's row-level security statements, granted to the test's role instead of `app`. */
 function readmeRlsStatements(): string[] {
-  const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+  const readme = readFileSync(join(import.meta.dirname, '../../docs/postgres.md'), 'utf8');
   const section = readme.slice(readme.indexOf('### Row-level security'));
   const sql = /```sql\n([\s\S]*?)```/.exec(section)![1]!;
   return sql.split(';\n').map((s) => s.trim()).filter(Boolean).map((s) => s.replace(/ TO app$/, ` TO ${ROLE}`));

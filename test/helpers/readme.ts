@@ -3,10 +3,16 @@ import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '../..');
 
-/** The README's `ts` blocks (not `ts nocheck`) as one program: imports merged, bodies in order. */
-export function readmeProgram(): string {
+/** The guides under docs/, in the order the README lists them (the order their snippets run in). */
+export function guideFiles(): string[] {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  const guides = readme.slice(readme.indexOf('## Guides'));
+  return [...guides.matchAll(/^- \[[^\]]+\]\((docs\/[\w-]+\.md)\)/gm)].map((m) => m[1]!);
+}
+
+/** The `ts` blocks (not `ts nocheck`) of these markdown files as one program: imports merged, bodies in order. */
+export function snippetProgram(files: readonly string[]): string {
+  const blocks = files.flatMap((file) => [...readFileSync(join(root, file), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!));
   const imports = new Map<string, Set<string>>();
   const defaults = new Map<string, string>();
   const body: string[] = [];
@@ -30,4 +36,14 @@ export function readmeProgram(): string {
     ...[...imports].map(([m, names]) => `import { ${[...names].join(', ')} } from '${resolve(m)}';`),
   ];
   return [...head, ...body].join('\n');
+}
+
+/** The README's snippets as one program. */
+export function readmeProgram(): string {
+  return snippetProgram(['README.md']);
+}
+
+/** The guides' snippets as one program, in the README's order of the guides. */
+export function guidesProgram(): string {
+  return snippetProgram(guideFiles());
 }
