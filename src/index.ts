@@ -77,6 +77,7 @@ export {
   type DwellRow,
   type DwellStatsOptions,
   type StalledDeal,
+  type DealSummary,
   type Funnel,
   type FunnelStage,
   type WeightedCurrency,

@@ -1,6 +1,6 @@
 export { timeInStages, stageAt, type StageTime } from './timeInStages.js';
 export { dwellStats, type DwellRow, type DwellStatsOptions } from './dwellStats.js';
-export { stalledDeals, type StalledDeal } from './stalledDeals.js';
+export { stalledDeals, type StalledDeal, type DealSummary } from './stalledDeals.js';
 export { conversionFunnel, type Funnel, type FunnelStage } from './conversionFunnel.js';
 export { weightedPipeline, type WeightedCurrency, type WeightedTotals } from './weightedPipeline.js';
 export { movementStats, type MovementStats, type MoveCount } from './movementStats.js';

@@ -10,15 +10,16 @@ import { rotClock } from './dueInstant.js';
 import { BusinessDaysOption, workingTime, type BusinessCalendar } from './calendar.js';
 
 /**
- * An open deal that has sat in its stage longer than the stage allows.
+ * What a list a person reads shows of a deal: its id, name, owner, amount, currency and place.
+ * Stalled and rotting deals carry it.
  *
  * @example
  * ```ts
- * stalledDeals(ws, deals, { now }).forEach((s: StalledDeal) => remind(s.dealId));
+ * const line = (d: DealSummary) => `${d.name} (${d.ownerId ?? 'unassigned'}): ${d.amount ?? '-'} ${d.currency ?? ''}`;
  * ```
  * @category Metrics
  */
-export interface StalledDeal {
+export interface DealSummary {
   readonly dealId: string;
   /** The deal's name, owner, amount and currency, for a list a person reads. */
   readonly name: string;
@@ -27,6 +28,18 @@ export interface StalledDeal {
   readonly currency: string | null;
   readonly pipelineId: string | null;
   readonly stageId: string;
+}
+
+/**
+ * An open deal that has sat in its stage longer than the stage allows.
+ *
+ * @example
+ * ```ts
+ * stalledDeals(ws, deals, { now }).forEach((s: StalledDeal) => remind(s.dealId));
+ * ```
+ * @category Metrics
+ */
+export interface StalledDeal extends DealSummary {
   /** Time since the clock started (stage entry or last update), up to `now`; working time with a calendar. */
   readonly dwellMs: number;
   /** The rotting threshold: `rotAfterDays` of the pipeline stage, else of the stage, in ms. */

@@ -9,7 +9,7 @@ import type { BusinessCalendar } from '../metrics/calendar.js';
 import type { BacktestOptions, BacktestRow } from '../forecast/backtest.js';
 import type { ForecastRow } from '../forecast/forecast.js';
 import type { PipelineModel } from '../forecast/pipelineModel.js';
-import type { StalledDeal } from '../metrics/stalledDeals.js';
+import type { DealSummary, StalledDeal } from '../metrics/stalledDeals.js';
 import type { WeightedCurrency } from '../metrics/weightedPipeline.js';
 import type { Funnel } from '../metrics/conversionFunnel.js';
 import type { MovementStats } from '../metrics/movementStats.js';
@@ -607,14 +607,7 @@ export interface StoredDwellOptions {
  * ```
  * @category Service
  */
-export interface RottingDeal {
-  readonly dealId: string;
-  readonly name: string;
-  readonly ownerId: string | null;
-  readonly amount: number | null;
-  readonly currency: string | null;
-  readonly pipelineId: string | null;
-  readonly stageId: string;
+export interface RottingDeal extends DealSummary {
   /** The first millisecond the deal counts as rotting (see `rotsAt`). */
   readonly rotsAt: number;
 }
