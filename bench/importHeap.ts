@@ -5,9 +5,11 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { fromHubSpot, fromPipedrive, streamHubSpot, streamPipedrive } from '../src/import.js';
+import { fromHubSpot, fromPipedrive, fromSalesforce, fromZoho, streamHubSpot, streamPipedrive } from '../src/import.js';
 import { handHubSpot, handPipedrive } from './importBaselines.js';
 import { hubDeals, hubPipelines, pdConfig, pdDeals } from './importData.js';
+import { handSalesforce, handZoho } from './importBaselinesCrm.js';
+import { salesforcePayload, ZOHO_LAYOUT, zohoPayload } from './importDataCrm.js';
 
 const FULL = 100_000;
 let N = FULL;
@@ -19,6 +21,7 @@ async function child(vendor: string, measure: Measure, count: number): Promise<v
   const gc = (globalThis as { gc?: () => void }).gc!;
   const settle = (): void => (gc(), gc());
   const hub = vendor === 'hubspot';
+  if (vendor === 'salesforce' || vendor === 'zoho') return crmChild(vendor, measure === 'library', count, settle);
   // The payload (for the stream, only the configuration) is in memory before the import starts.
   const payload = measure === 'stream' ? null : hub ? { pipelines: hubPipelines, deals: hubDeals(N) } : { ...pdConfig, ...pdDeals(N) };
   settle();
@@ -47,6 +50,21 @@ async function child(vendor: string, measure: Measure, count: number): Promise<v
   console.log(JSON.stringify({ peakAboveBytes: Math.max(0, peak - Math.max(before.rss, peakBefore)), retainedBytes: after.heapUsed - before.heapUsed, held: result !== null }));
 }
 
+/** Salesforce and Zoho: the one-shot importer against the hand-written one (their streams are checked by tests). */
+function crmChild(vendor: 'salesforce' | 'zoho', library: boolean, count: number, settle: () => void): void {
+  const payload = vendor === 'salesforce' ? salesforcePayload(count, 8) : zohoPayload(count, 8);
+  settle();
+  const before = process.memoryUsage();
+  const peakBefore = process.resourceUsage().maxRSS * 1024;
+  const result = vendor === 'salesforce'
+    ? (library ? fromSalesforce(payload as never) : handSalesforce(payload as never))
+    : (library ? fromZoho(payload as never) : handZoho(payload as never, ZOHO_LAYOUT));
+  const peak = process.resourceUsage().maxRSS * 1024;
+  settle();
+  const after = process.memoryUsage();
+  console.log(JSON.stringify({ peakAboveBytes: Math.max(0, peak - Math.max(before.rss, peakBefore)), retainedBytes: after.heapUsed - before.heapUsed, held: result !== null }));
+}
+
 function run(vendor: string, measure: Measure, count = FULL): { peakAboveBytes: number; retainedBytes: number } {
   const out = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', fileURLToPath(import.meta.url), 'child', vendor, measure, String(count)], { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop()!) as { peakAboveBytes: number; retainedBytes: number };
@@ -66,6 +84,15 @@ else {
       peakAboveMB: { library: mb(lib.peakAboveBytes), baseline: mb(base.peakAboveBytes), ratio: +(lib.peakAboveBytes / base.peakAboveBytes).toFixed(2) },
       retainedMB: { library: mb(lib.retainedBytes), baseline: mb(base.retainedBytes), ratio: +(lib.retainedBytes / base.retainedBytes).toFixed(2) },
       streamPeakAboveMB: { [`${FULL / 1000}k deals`]: mb(stream.peakAboveBytes), [`${FULL / 5000}k deals`]: mb(small.peakAboveBytes) },
+    };
+    console.log(vendor, JSON.stringify(result[vendor]));
+  }
+  for (const vendor of ['salesforce', 'zoho']) {
+    const lib = run(vendor, 'library');
+    const base = run(vendor, 'baseline');
+    result[vendor] = {
+      peakAboveMB: { library: mb(lib.peakAboveBytes), baseline: mb(base.peakAboveBytes), ratio: +(lib.peakAboveBytes / base.peakAboveBytes).toFixed(2) },
+      retainedMB: { library: mb(lib.retainedBytes), baseline: mb(base.retainedBytes), ratio: +(lib.retainedBytes / base.retainedBytes).toFixed(2) },
     };
     console.log(vendor, JSON.stringify(result[vendor]));
   }
