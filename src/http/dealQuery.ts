@@ -1,4 +1,5 @@
 import type { DealInclude, DealListQuery } from '../index.js';
+import { DEAL_SORTS, type DealSort } from '../ports/dealQuery.js';
 import { checkParams, defined, enumParam, instantParam, integerParam, listParam, numberParam, textParam, booleanParam } from './params.js';
 
 /**
@@ -12,34 +13,10 @@ import { checkParams, defined, enumParam, instantParam, integerParam, listParam,
  * ```
  * @category HTTP
  */
-export interface DealListing extends DealListQuery {
-  readonly ownerId?: string | null;
-  readonly outcome?: 'open' | 'won' | 'lost';
-  /** 'YYYY-MM-DD', inclusive. */
-  readonly closingFrom?: string;
-  /** 'YYYY-MM-DD', inclusive. */
-  readonly closingTo?: string;
-  readonly amountMin?: number;
-  readonly amountMax?: number;
-  /** Case-insensitive "name contains". */
-  readonly search?: string;
-  readonly rotting?: boolean;
-  /** The instant `rotting` is judged at (default the service clock). */
+export interface DealListing extends Omit<DealListQuery, 'now'> {
+  /** The instant `rotting` is judged at (default the service clock): epoch ms or an ISO string, as a URL carries it. */
   readonly now?: number | string;
-  readonly sort?: DealSort;
-  readonly order?: 'asc' | 'desc';
 }
-
-/**
- * The keys a listing sorts by.
- *
- * @example
- * ```ts
- * const sort: DealSort = 'closingDate';
- * ```
- * @category HTTP
- */
-export type DealSort = 'id' | 'name' | 'amount' | 'closingDate' | 'updatedAt' | 'stageEnteredAt';
 
 /** The listing's parameter names, in the order a client writes them. */
 export const DEAL_QUERY_PARAMS = [
@@ -48,7 +25,6 @@ export const DEAL_QUERY_PARAMS = [
 ] as const;
 
 const KNOWN = new Set<string>(DEAL_QUERY_PARAMS);
-const SORTS: readonly DealSort[] = ['id', 'name', 'amount', 'closingDate', 'updatedAt', 'stageEnteredAt'];
 const INCLUDES: readonly DealInclude[] = ['history', 'changes'];
 
 /** The default page size of `GET /deals`. */
@@ -73,7 +49,7 @@ export function parseDealQuery(params: URLSearchParams): DealListing {
     search: textParam(params, 'search'),
     rotting: booleanParam(params, 'rotting'),
     now: instantParam(params, 'now'),
-    sort: enumParam(params, 'sort', SORTS),
+    sort: enumParam(params, 'sort', DEAL_SORTS),
     order: enumParam(params, 'order', ['asc', 'desc'] as const),
     include: listParam(params, 'include', INCLUDES),
     after: textParam(params, 'after', true),

@@ -38,7 +38,8 @@ export type DealInclude = 'history' | 'changes';
  */
 export type RottingThresholds = Readonly<Record<string, Readonly<Record<string, number>>>>;
 
-const SORTS: readonly DealSort[] = ['id', 'name', 'amount', 'closingDate', 'updatedAt', 'stageEnteredAt'];
+/** Every key a listing sorts by. */
+export const DEAL_SORTS: readonly DealSort[] = ['id', 'name', 'amount', 'closingDate', 'updatedAt', 'stageEnteredAt'];
 const OUTCOMES = ['open', 'won', 'lost'] as const;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -144,7 +145,7 @@ export function checkDealQuery(query: unknown): CheckedDealQuery {
   const rotting = q.rotting;
   if (rotting !== undefined && typeof rotting !== 'boolean') bad('rotting', 'expected a boolean');
   const sort = q.sort ?? 'id';
-  if (!SORTS.includes(sort as DealSort)) bad('sort', `expected one of ${SORTS.join(', ')}`);
+  if (!DEAL_SORTS.includes(sort as DealSort)) bad('sort', `expected one of ${DEAL_SORTS.join(', ')}`);
   const order = q.order ?? 'asc';
   if (order !== 'asc' && order !== 'desc') bad('order', "expected 'asc' or 'desc'");
   const include = q.include ?? [];
