@@ -132,10 +132,21 @@ export function reliabilitySuite(name: string, make: Make): void {
       it('a process that died after its save leaves the events for the next one', async () => {
         const repos = await make();
         if (!repos.outbox) return;
-        const dying = createPipelineService({ ...repos, clock: steppingClock(), onEvents: () => new Promise(() => {}) });
-        // The call hangs in delivery, as a process that dies after its save would stop there.
+        let handedOut!: () => void;
+        const inDelivery = new Promise<void>((resolve) => (handedOut = resolve));
+        const dying = createPipelineService({
+          ...repos,
+          clock: steppingClock(),
+          onEvents: () => {
+            handedOut();
+            return new Promise(() => {});
+          },
+        });
+        // The call hangs in delivery, as a process that dies after its save would stop there: its
+        // claim on the events is committed by then (until then a second claim skips the locked rows).
         void dying.configure(dealerCommands[0]!, { by: 'admin' });
-        while ((await repos.workspace.load()).version === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+        await inDelivery;
+        expect((await repos.workspace.load()).version).toBe(1);
         const seen: string[] = [];
         // It takes over once the dead process's claim has lapsed.
         const next = createPipelineService({ ...repos, clock: steppingClock(T0 + 86_400_000), onEvents: (events) => void seen.push(...events.map((e) => e.type)) });
