@@ -15,3 +15,7 @@ export {
   type SalesforcePayload, type SalesforceSetupPayload, type SalesforcePage,
 } from './import/salesforce.js';
 export { fromZoho, streamZoho, type ZohoPayload, type ZohoSetupPayload, type ZohoPage } from './import/zoho.js';
+export {
+  HUBSPOT_DEAL_FIELDS, PIPEDRIVE_DEAL_FIELDS, SALESFORCE_DEAL_FIELDS, ZOHO_DEAL_FIELDS,
+  type DealFieldMapping, type MappedDealField, type VendorField,
+} from './import/dealFields.js';

@@ -90,7 +90,7 @@ export function reasonOf(v: unknown, path: string, w: Warnings): string | null {
  * warning. A name the model cannot store (U+0000, an unpaired surrogate) is returned as it is:
  * building the deal then leaves that one deal out with a `deal_skipped` warning at `path`.
  */
-export function dealName(v: unknown, id: string, path: string, w: Warnings): string {
+export function dealName(v: unknown, path: string, w: Warnings, id: string): string {
   const name = typeof v === 'string' ? truncate(v.trim(), MAX_TEXT).trim() : '';
   if (name === '') {
     w.add('value_dropped', path, `deal ${id} has no name; "Deal ${id}" is used`);

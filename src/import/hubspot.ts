@@ -37,35 +37,9 @@ export const HUBSPOT_LAYOUT_ID = 'deals';
 /**
  * Imports HubSpot deal pipelines and deals.
  *
- * - One layout `deals`; its picklist is every stage of every pipeline (pipelines by
- *   `displayOrder`, stages by `displayOrder` then label). The pipeline `default` (else the first)
- *   is the standard and default pipeline. Archived pipelines and stages are kept only where a
- *   deal or its history needs them.
- * - `metadata.probability` ("0.2", a fraction) becomes 20; `isClosed` with probability 1 is a won
- *   stage, any other closed stage lost. Forecast categories follow the outcome (open `pipeline`,
- *   won `closed`, lost `omitted`): HubSpot keeps forecast categories on deals, not stages.
- * - History comes from `propertiesWithHistory.dealstage`, each entry placed in the pipeline the
- *   `pipeline` history names at that instant (or, when the stage belongs to exactly one other
- *   pipeline, that one: the two histories may be written a few milliseconds apart). Without it,
- *   from the stage-calculated properties: the latest stay of each stage is
- *   `[hs_v2_date_exited_* − hs_v2_latest_time_in_*, hs_v2_date_exited_*]`, the current stay
- *   starts at `hs_v2_date_entered_current_stage` (or `hs_v2_time_in_current_stage`, an instant
- *   despite its name), and the earlier stays that `hs_v2_cumulative_time_in_* −
- *   hs_v2_latest_time_in_*` leave fill the gaps between them, back to creation: the fewest stays
- *   that fit, with a `history_approximated` warning only where more than one arrangement does.
- *   The legacy `hs_date_entered_*` / `hs_date_exited_*` fill in what v2 lacks. `amount` and
- *   `closedate` histories become the change log.
- * - Legacy v1 deals (`dealId`, `properties.x.value`, `isDeleted`; the `{ deals }` list of
- *   `/deals/v1/deal/paged`) are read too; their `versions` are the history when the oldest
- *   `dealstage` version is no later than the deal's creation (`includePropertyVersions=true`).
- * - A deal without `deal_currency_code` is in `options.defaultCurrency` (the portal's company
- *   currency), else without a currency.
- * - Instants are UTC (HubSpot writes ISO-8601 with `Z`, or epoch milliseconds); `closedate` is
- *   taken as the UTC calendar date.
- * - Where a deal carries `hs_v2_cumulative_time_in_<stageId>` or `hs_v2_latest_time_in_<stageId>`,
- *   the importer recomputes it from the imported history and warns `figure_mismatch` on a
- *   difference of more than one second (see {@link toHubSpotTimeProperties}).
- * - A deal whose name the model cannot store is left out alone (`deal_skipped` at the name's path).
+ * Which field of a record becomes which deal field: {@link HUBSPOT_DEAL_FIELDS}, the table the
+ * importer reads records through. How stages, pipelines, history, time zones and warnings are
+ * read is told once, in the [importers guide](../../docs/importers.md) (section HubSpot).
  *
  * @param payload - `{ pipelines, deals }`: the bodies as returned, `{ results }` or bare arrays
  * @param options - `{ defaultCurrency? }`, see {@link HubSpotOptions}

@@ -4,6 +4,7 @@ import type { DraftDeal, DraftVisit, Point, Warnings } from './draft.js';
 import { hubSpotStageProperties } from './hubspotFigures.js';
 import { readFigures, rebuildStays, type DealFigures } from './hubspotDates.js';
 import { arr, id, isObj, obj, optBool, optId, type Obj } from './read.js';
+import { fieldReader, HUBSPOT_DEAL_FIELDS as F, recordFields, type FieldReader, type ReadField } from './dealFields.js';
 import { readInstant } from './time.js';
 
 /** What the importer knows of HubSpot's pipelines when it reads a deal. */
@@ -35,13 +36,31 @@ interface DealView {
   readonly historyPath: (key: string) => string;
 }
 
-const V1_TRACKED = ['dealstage', 'pipeline', 'amount', 'closedate'] as const;
+const PREFIX = 'properties.';
+/** A mapped deal property's name, which `propertiesWithHistory` and the v1 `versions` key too. */
+const property = (f: ReadField): string => f.from[0].slice(PREFIX.length);
+
+const STAGE = /* @__PURE__ */ property(F.stageId);
+const PIPELINE = /* @__PURE__ */ property(F.pipelineId);
+const AMOUNT = /* @__PURE__ */ property(F.amount);
+const CLOSE_DATE = /* @__PURE__ */ property(F.closingDate);
+const CREATED = /* @__PURE__ */ property(F.createdAt);
+const V1_TRACKED = [STAGE, PIPELINE, AMOUNT, CLOSE_DATE];
+
+/** The mapped fields of a deal: `properties.x` from the view's properties, others from the record. */
+function fieldsOf(d: Obj, path: string, view: DealView): FieldReader {
+  const inProps = (k: string): boolean => k.startsWith(PREFIX);
+  return fieldReader(
+    (k) => (inProps(k) ? view.props[k.slice(PREFIX.length)] : d[k]),
+    (k) => (inProps(k) ? view.prop(k.slice(PREFIX.length)) : `${path}.${k}`),
+  );
+}
 
 function viewOf(d: Obj, path: string, w: Warnings): DealView | null {
   const pp = `${path}.properties`;
   const props = d.properties === undefined || d.properties === null ? {} : obj(d.properties, pp);
   if (d.id === undefined && d.dealId !== undefined) return v1View(d, props, path, w);
-  const dealId = id(d.id ?? d.dealId, `${path}.id`);
+  const dealId = id(...recordFields(d, path)(F.id));
   const hp = `${path}.propertiesWithHistory`;
   const histories = isObj(d.propertiesWithHistory) ? obj(d.propertiesWithHistory, hp) : null;
   return { id: dealId, props, propsPath: pp, prop: (k) => `${pp}.${k}`, histories, historyPath: (k) => `${hp}.${k}` };
@@ -68,11 +87,11 @@ function v1View(d: Obj, raw: Obj, path: string, w: Warnings): DealView | null {
     const v = raw[key];
     return isObj(v) && v.versions !== undefined && v.versions !== null ? arr(v.versions, `${pp}.${key}.versions`) : null;
   };
-  const stages = versions('dealstage') ?? [];
-  const created = instantOf(props.createdate, `${pp}.createdate.value`, w);
+  const stages = versions(STAGE) ?? [];
+  const created = instantOf(props[CREATED], `${pp}.${CREATED}.value`, w);
   let oldest = Infinity;
   stages.forEach((s, i) => {
-    const t = isObj(s) ? instantOf(s.timestamp, `${pp}.dealstage.versions[${i}].timestamp`, w) : null;
+    const t = isObj(s) ? instantOf(s.timestamp, `${pp}.${STAGE}.versions[${i}].timestamp`, w) : null;
     if (t !== null && t < oldest) oldest = t;
   });
   const complete = created !== null && stages.length > 0 && oldest <= created;
@@ -87,41 +106,42 @@ export function readDeal(v: unknown, path: string, layout: HubLayout, w: Warning
   const view = viewOf(d, path, w);
   if (view === null) return null;
   const { id: dealId, props, prop } = view;
-  const stageId = optId(props.dealstage, prop('dealstage'));
+  const at = fieldsOf(d, path, view);
+  const stageId = optId(...at(F.stageId));
   if (stageId === null) {
     w.add('deal_skipped', path, `deal ${dealId} has no dealstage; left out`);
     return null;
   }
   const owners = layout.owners.get(stageId) ?? [];
-  const pipelineId = optId(props.pipeline, prop('pipeline')) ?? owners[0] ?? layout.defaultId;
-  const createdAt = instantOf(props.createdate ?? d.createdAt, prop('createdate'), w);
-  const updatedAt = instantOf(props.hs_lastmodifieddate ?? d.updatedAt, prop('hs_lastmodifieddate'), w);
+  const pipelineId = optId(...at(F.pipelineId)) ?? owners[0] ?? layout.defaultId;
+  const createdAt = instantOf(...at(F.createdAt), w);
+  const updatedAt = instantOf(...at(F.updatedAt), w);
   const figures = readFigures(props, (key) => w.add('value_dropped', prop(key), `${JSON.stringify(props[key])?.slice(0, 60)} is not a readable ${key.includes('time_in') && !key.endsWith('current_stage') ? 'duration' : 'instant'}; left out`));
-  const stages = history(view, 'dealstage', w);
+  const stages = history(view, STAGE, w);
   const visits = stages.length > 0
-    ? visitsFromHistory(stages, history(view, 'pipeline', w), layout, pipelineId)
+    ? visitsFromHistory(stages, history(view, PIPELINE, w), layout, pipelineId)
     : visitsFromDates(figures, stageId, pipelineId, layout, dealId, view.propsPath, w);
   const draft: DraftDeal = {
     path,
     id: dealId,
     layoutId: layout.layoutId,
-    name: dealName(props.dealname, dealId, prop('dealname'), w),
-    currency: currencyOf(props.deal_currency_code, prop('deal_currency_code'), w) ?? defaultCurrency,
-    ownerId: optId(props.hubspot_owner_id, prop('hubspot_owner_id')),
-    lostReason: reasonOf(props.closed_lost_reason, prop('closed_lost_reason'), w),
+    name: dealName(...at(F.name), w, dealId),
+    currency: currencyOf(...at(F.currency), w) ?? defaultCurrency,
+    ownerId: optId(...at(F.ownerId)),
+    lostReason: reasonOf(...at(F.lostReason), w),
     fields: {},
     pipelineId,
     stageId,
-    amount: amountOf(props.amount, prop('amount'), w),
-    closingDate: dateOf(props.closedate, prop('closedate'), w),
+    amount: amountOf(...at(F.amount), w),
+    closingDate: dateOf(...at(F.closingDate), w),
     probability: null,
     createdAt,
     updatedAt,
     visits,
-    amounts: points(history(view, 'amount', w), (e) => amountOf(e.value, `${e.path}.value`, w)),
-    closingDates: points(history(view, 'closedate', w), (e) => dateOf(e.value, `${e.path}.value`, w)),
+    amounts: points(history(view, AMOUNT, w), (e) => amountOf(e.value, `${e.path}.value`, w)),
+    closingDates: points(history(view, CLOSE_DATE, w), (e) => dateOf(e.value, `${e.path}.value`, w)),
     probabilities: [],
-    sources: { name: prop('dealname') },
+    sources: { name: at(F.name)[1] },
   };
   return { draft, figures, prop };
 }

@@ -39,29 +39,9 @@ export { PIPEDRIVE_WON_STAGE, PIPEDRIVE_LOST_STAGE };
 /**
  * Imports Pipedrive pipelines, stages, deals and deal flows (v1 or v2 shapes).
  *
- * - One layout `deals`. Won and lost are a deal `status` in Pipedrive, not stages: the importer
- *   adds two stages, `won` (probability 100, forecast `closed`) and `lost` (0, `omitted`), at the
- *   end of the picklist and of every pipeline. A won deal is in `won`, a lost one in `lost`,
- *   in the pipeline it was won or lost in; a deleted deal is left out.
- * - The pipeline with the lowest `order_nr` is the standard and default pipeline. Deleted or
- *   inactive pipelines and stages are kept only where a deal or its history needs them.
- * - `deal_probability` is the stage probability (percent); `rotten_flag`/`rotten_days` (v1) or
- *   `is_deal_rot_enabled`/`days_to_rotten` (v2) give `rotAfterDays`. A deal's own `probability`
- *   overrides its stage's while it is open. Pipelines with `deal_probability` switched off keep
- *   the stage probabilities: Pipedrive then ignores them, the model does not.
- * - History comes from the flow's `dealChange` rows: `stage_id`, `pipeline_id` and `status` move
- *   the deal (rows at the same instant are one move: a change of pipeline is a `pipeline_id` and
- *   a `stage_id` row), `value` and `expected_close_date` become the change log. Before the first
- *   row the deal was where that row's `old_value` says. Without a flow, one visit from `add_time`
- *   and, for a closed deal, a move to won/lost at `won_time`/`lost_time`. A deal without
- *   `add_time` is dated by its flow's `add_time` row.
- * - Where a deal carries `stay_in_pipeline_stages` (`GET /v1/deals/{id}`), its seconds in each
- *   stage are recomputed from the imported history, `figure_mismatch` on a difference of more
- *   than a second (the open stay of an open deal runs up to the export and is not compared).
- * - A pipeline the payload names no open stage in, and no deal is in, is left out
- *   (`pipeline_skipped`).
- * - Instants `YYYY-MM-DD HH:MM:SS` (v1) are UTC (a `time_zone_assumed` warning says so once per
- *   field); v2's ISO-8601 instants carry their zone.
+ * Which field of a record becomes which deal field: {@link PIPEDRIVE_DEAL_FIELDS}, the table the
+ * importer reads records through. How stages, pipelines, history, time zones and warnings are
+ * read is told once, in the [importers guide](../../docs/importers.md) (section Pipedrive).
  *
  * @param payload - `{ pipelines, stages, deals, flows }`
  * @returns `{ workspace, deals, warnings }`

@@ -2,6 +2,7 @@ import type { Deal } from '../model/deal.js';
 import { amountOf, currencyOf, dateOf, dealName, instantOf, probabilityOf, reasonOf } from './common.js';
 import type { DraftDeal, DraftLayout, DraftVisit, Point, Warnings } from './draft.js';
 import { cleanName, id, isObj, looseNumber, obj, optBool, optId, refId, records, type Obj } from './read.js';
+import { PIPEDRIVE_DEAL_FIELDS as F, recordFields } from './dealFields.js';
 
 // Reading one Pipedrive deal and its flow into a draft.
 
@@ -63,7 +64,8 @@ export interface PdDeal {
 /** Reads one deal and its flow (from `flows`, at `flowsPath`); null (with a warning) when it is left out. */
 export function readDeal(item: unknown, path: string, layout: PdLayout, flows: Obj, flowsPath: string, w: Warnings): PdDeal | null {
   const d = obj(item, path);
-  const dealId = id(d.id, `${path}.id`);
+  const at = recordFields(d, path);
+  const dealId = id(...at(F.id));
   const status = statusOf(d.status);
   if (status === 'deleted' || optBool(d.is_deleted, `${path}.is_deleted`) === true) {
     w.add('deal_skipped', path, `deal ${dealId} is deleted in Pipedrive; left out`);
@@ -71,34 +73,35 @@ export function readDeal(item: unknown, path: string, layout: PdLayout, flows: O
   }
   if (status === null && d.status !== undefined && d.status !== null) w.add('value_dropped', `${path}.status`, `deal ${dealId} has status ${String(d.status)}; taken as open`);
   const current: Status = status ?? 'open';
-  const stageId = id(d.stage_id, `${path}.stage_id`);
-  const pipelineId = optId(d.pipeline_id, `${path}.pipeline_id`) ?? layout.stagePipeline.get(stageId) ?? null;
+  const stageId = id(...at(F.stageId));
+  const pipelineId = optId(...at(F.pipelineId)) ?? layout.stagePipeline.get(stageId) ?? null;
   if (pipelineId === null) {
     w.add('deal_skipped', path, `deal ${dealId}: stage ${stageId} belongs to no known pipeline; left out`);
     return null;
   }
   const { changes, addTime } = flowOf(flows, flowsPath, dealId, w, layout.names);
   // Without add_time on the deal, the flow's own add_time row says when it was added.
-  const missing = d.add_time === undefined || d.add_time === null || d.add_time === '';
-  const createdAt = missing && addTime !== null ? instantOf(addTime.value, addTime.path, w) : instantOf(d.add_time, `${path}.add_time`, w);
-  const updatedAt = instantOf(d.update_time, `${path}.update_time`, w);
+  const added = at(F.createdAt);
+  const missing = added[0] === undefined || added[0] === null || added[0] === '';
+  const createdAt = missing && addTime !== null ? instantOf(addTime.value, addTime.path, w) : instantOf(...added, w);
+  const updatedAt = instantOf(...at(F.updatedAt), w);
   const visits = walk(changes, { pipelineId, stageId, status: current }, createdAt, d, path, w);
-  const amounts: Point<number | null>[] = changes.filter((c) => c.key === 'value').map((c) => ({ at: c.at, by: c.by, to: amountOf(c.to, `${c.path}.new_value`, w), from: amountOf(c.from, `${c.path}.old_value`, w) }));
-  const dates: Point<string | null>[] = changes.filter((c) => c.key === 'expected_close_date').map((c) => ({ at: c.at, by: c.by, to: dateOf(c.to, `${c.path}.new_value`, w), from: dateOf(c.from, `${c.path}.old_value`, w) }));
-  const own = current === 'open' ? probabilityOf(d.probability, `${path}.probability`, w, 100) : null;
+  const amounts: Point<number | null>[] = changes.filter((c) => c.key === F.amount.from[0]).map((c) => ({ at: c.at, by: c.by, to: amountOf(c.to, `${c.path}.new_value`, w), from: amountOf(c.from, `${c.path}.old_value`, w) }));
+  const dates: Point<string | null>[] = changes.filter((c) => c.key === F.closingDate.from[0]).map((c) => ({ at: c.at, by: c.by, to: dateOf(c.to, `${c.path}.new_value`, w), from: dateOf(c.from, `${c.path}.old_value`, w) }));
+  const own = current === 'open' ? probabilityOf(...at(F.probability), w, 100) : null;
   const draft: DraftDeal = {
     path,
     id: dealId,
     layoutId: layout.layoutId,
-    name: dealName(d.title, dealId, `${path}.title`, w),
-    currency: currencyOf(d.currency, `${path}.currency`, w),
-    ownerId: refId(d.owner_id ?? d.user_id ?? null, `${path}.user_id`),
-    lostReason: current === 'lost' ? reasonOf(d.lost_reason, `${path}.lost_reason`, w) : null,
+    name: dealName(...at(F.name), w, dealId),
+    currency: currencyOf(...at(F.currency), w),
+    ownerId: refId(...at(F.ownerId)),
+    lostReason: current === 'lost' ? reasonOf(...at(F.lostReason), w) : null,
     fields: {},
     pipelineId,
     stageId: position(stageId, current),
-    amount: amountOf(d.value, `${path}.value`, w),
-    closingDate: dateOf(d.expected_close_date, `${path}.expected_close_date`, w),
+    amount: amountOf(...at(F.amount), w),
+    closingDate: dateOf(...at(F.closingDate), w),
     probability: own,
     createdAt,
     updatedAt,
@@ -106,7 +109,7 @@ export function readDeal(item: unknown, path: string, layout: PdLayout, flows: O
     amounts,
     closingDates: dates,
     probabilities: [],
-    sources: { name: `${path}.title` },
+    sources: { name: at(F.name)[1] },
   };
   const staysPath = `${path}.stay_in_pipeline_stages.times_in_stages`;
   return { draft, stays: staysOf(d.stay_in_pipeline_stages, staysPath, w), staysPath, open: current === 'open', stageId };

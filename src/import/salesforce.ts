@@ -62,28 +62,9 @@ export const SALESFORCE_STANDARD_PIPELINE_ID = STANDARD_ID;
 /**
  * Imports Salesforce opportunity stages, sales processes, opportunities and `OpportunityHistory`.
  *
- * - One layout `Opportunity`; its picklist is every `OpportunityStage` by `SortOrder` (stage id =
- *   `ApiName`, the value `StageName` holds). `IsClosed`/`IsWon` give the outcome,
- *   `DefaultProbability` the probability, `ForecastCategoryName` the forecast category (Best Case
- *   and Most Likely → `best_case`, Commit/Forecast → `commit`). Inactive stages are kept only
- *   where history names them.
- * - The standard pipeline `Opportunity:standard` holds every active stage and is the default.
- *   Each active sales process of opportunities becomes a pipeline of its values (in picklist
- *   order); an opportunity is in the process of its record type, or in the standard pipeline
- *   without one. Without business processes there is just the standard pipeline.
- * - History: the rows of each opportunity by `CreatedDate`. A row whose `StageName` is the
- *   stage the opportunity is already in (written because Amount, Probability or CloseDate changed)
- *   adds no visit: its values go to the change log, `PrevCloseDate` → `CloseDate` as a
- *   `closingDate` change (a push or a pull-in). Rows of one transaction share their `CreatedDate`:
- *   a row valid through an earlier instant (`ValidThroughDate`) or following an earlier stage
- *   update (`PrevOpportunityStageUpdate`) comes first, and each row follows the row whose stage
- *   (`FromOpportunityStageName`) or forecast category (`FromForecastCategory`) it names. Deleted
- *   rows (`IsDeleted`) are left out.
- * - Rows carry no record type. Walking back from the opportunity's process, a visit stays in the
- *   process the opportunity was in next while it lists the stage; otherwise (the record type was
- *   changed) it goes to the one active process that lists the stage, or the standard pipeline when
- *   several or none do, with a `pipeline_guessed` warning.
- * - Instants are read with their offset (`2024-04-01T08:00:00.000+0000`); `CloseDate` is a date.
+ * Which field of a record becomes which deal field: {@link SALESFORCE_DEAL_FIELDS}, the table the
+ * importer reads records through. How stages, pipelines, history, time zones and warnings are
+ * read is told once, in the [importers guide](../../docs/importers.md) (section Salesforce).
  *
  * @param payload - `{ stages, opportunities, history, businessProcesses?, recordTypes? }`
  * @returns `{ workspace, deals, warnings }`

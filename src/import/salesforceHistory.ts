@@ -1,6 +1,7 @@
 import { amountOf, currencyOf, dateOf, dealName, instantOf, probabilityOf, reasonOf } from './common.js';
 import type { DraftDeal, DraftVisit, Point, Warnings } from './draft.js';
 import { id, obj, optBool, optId, optStr, records, type Obj } from './read.js';
+import { recordFields, SALESFORCE_DEAL_FIELDS as F } from './dealFields.js';
 import { LAYOUT_ID, STANDARD_ID, type SalesforceSetup } from './salesforceSetup.js';
 import { byTime, orderTies } from './tieOrder.js';
 import { placeVisits } from './visitPipelines.js';
@@ -98,13 +99,14 @@ function follows(r: Row, previous: Row | null): boolean {
 
 function readOpportunity(item: unknown, path: string, setup: SalesforceSetup, history: ReadonlyMap<string, Row[]>, w: Warnings): DraftDeal | null {
   const o = obj(item, path);
-  const oppId = id(o.Id, `${path}.Id`);
+  const at = recordFields(o, path);
+  const oppId = id(...at(F.id));
   if (optBool(o.IsDeleted, `${path}.IsDeleted`) === true) {
     w.add('deal_skipped', path, `opportunity ${oppId} is deleted; left out`);
     return null;
   }
   const pipelineId = pipelineOf(o, path, setup, w);
-  const stageId = id(o.StageName, `${path}.StageName`);
+  const stageId = id(...at(F.stageId));
   const rows = ordered(history.get(oppId) ?? []);
   const placed = setup.hasProcesses ? placeVisits(rows, { id: oppId, pipelineId, stageId }, setup.index, w) : null;
   const visits: DraftVisit[] = [];
@@ -122,18 +124,18 @@ function readOpportunity(item: unknown, path: string, setup: SalesforceSetup, hi
     path,
     id: oppId,
     layoutId: LAYOUT_ID,
-    name: dealName(o.Name, oppId, `${path}.Name`, w),
-    currency: currencyOf(o.CurrencyIsoCode, `${path}.CurrencyIsoCode`, w),
-    ownerId: optId(o.OwnerId, `${path}.OwnerId`),
-    lostReason: reasonOf(o.Loss_Reason__c ?? null, `${path}.Loss_Reason__c`, w),
+    name: dealName(...at(F.name), w, oppId),
+    currency: currencyOf(...at(F.currency), w),
+    ownerId: optId(...at(F.ownerId)),
+    lostReason: reasonOf(...at(F.lostReason), w),
     fields: {},
     pipelineId,
     stageId,
-    amount: amountOf(o.Amount, `${path}.Amount`, w),
-    closingDate: dateOf(o.CloseDate, `${path}.CloseDate`, w),
-    probability: probabilityOf(o.Probability, `${path}.Probability`, w, 100),
-    createdAt: instantOf(o.CreatedDate, `${path}.CreatedDate`, w),
-    updatedAt: instantOf(o.LastModifiedDate ?? o.SystemModstamp, `${path}.LastModifiedDate`, w),
+    amount: amountOf(...at(F.amount), w),
+    closingDate: dateOf(...at(F.closingDate), w),
+    probability: probabilityOf(...at(F.probability), w, 100),
+    createdAt: instantOf(...at(F.createdAt), w),
+    updatedAt: instantOf(...at(F.updatedAt), w),
     visits,
     amounts,
     closingDates: dates,
@@ -142,11 +144,12 @@ function readOpportunity(item: unknown, path: string, setup: SalesforceSetup, hi
 }
 
 function pipelineOf(o: Obj, path: string, setup: SalesforceSetup, w: Warnings): string {
-  const recordType = optId(o.RecordTypeId, `${path}.RecordTypeId`);
+  const [value, at] = recordFields(o, path)(F.pipelineId);
+  const recordType = optId(value, at);
   if (!setup.hasProcesses || recordType === null) return STANDARD_ID;
   const ref = setup.recordTypes.get(recordType);
   const process = ref === undefined || ref === null ? undefined : setup.processes.get(ref);
   if (process !== undefined) return process;
-  w.add('pipeline_guessed', `${path}.RecordTypeId`, `record type ${recordType} names no known sales process; the opportunity is placed in the standard pipeline`);
+  w.add('pipeline_guessed', at, `record type ${recordType} names no known sales process; the opportunity is placed in the standard pipeline`);
   return STANDARD_ID;
 }

@@ -1,6 +1,7 @@
 import type { Deal } from '../model/deal.js';
 import { assemble, Assembly } from './assemble.js';
 import { guarded } from './common.js';
+import { recordFields, ZOHO_DEAL_FIELDS as F } from './dealFields.js';
 import { Warnings, type DraftDeal, type DraftLayout } from './draft.js';
 import { id, obj, records, refId, refuse, type Obj } from './read.js';
 import { pageImporter, streamPages, type Pages } from './stream.js';
@@ -41,31 +42,9 @@ export interface ZohoPayload {
 /**
  * Imports Zoho CRM layouts, their pipelines, deals and each deal's `Stage_History`.
  *
- * - One layout per Zoho layout. Its picklist is every stage id in its pipelines' `maps` (the
- *   standard pipeline's order first); `forecast_type` (Open / Closed Won / Closed Lost) gives the
- *   outcome, `forecast_category.name` the forecast category. A pipeline is the ordered subset its
- *   `maps` list by `sequence_number`; `default: true` marks the default pipeline.
- * - The standard pipeline is the one Zoho names "Standard" (else the one with most stages, with
- *   a warning). A layout without pipelines keeps its deals outside pipelines, its picklist made of
- *   the stage names its deals and history use.
- * - Probabilities come from `stageProbabilities` (Zoho keeps them on the Stage field's picklist,
- *   not in the pipeline); without them a won stage is 100, a lost one 0 and an open one the
- *   probability deals most often report there, with a `probability_guessed` warning.
- * - Deals name their stage and pipeline by name; `Layout` (`{ id }`) names the layout (a single
- *   layout is used when missing). History: `Stage_History` rows by `Modified_Time`, each entering
- *   its `Stage`; rows that repeat the stage (written for amount, probability or closing-date
- *   changes) add to the change log. Rows of one instant follow their `Moved_To__s` chain; a row
- *   whose `Moved_To__s` is not the next row's stage warns `history_approximated`. Rows with the
- *   empty stage (`None`) and DealHistory rows whose `Potential_Name` is empty are left out, a deal
- *   without a stage too, with warnings.
- * - Rows carry no pipeline. Walking back from the deal's current pipeline, a visit stays in the
- *   pipeline the deal was in next while it lists the stage; otherwise (the deal was moved between
- *   pipelines) it goes to the one pipeline that lists the stage, or the standard pipeline when
- *   several or none do, with a `pipeline_guessed` warning. A row's own `Pipeline` field wins.
- * - `Duration_Days` (Zoho's days in the stage; `Stage_Duration_Calendar_Days` in some orgs) is
- *   compared with the stay the import built: a difference of a day or more warns
- *   `figure_mismatch`.
- * - Instants keep their offset (`2024-05-02T10:11:12+05:30`); `Closing_Date` is a date.
+ * Which field of a record becomes which deal field: {@link ZOHO_DEAL_FIELDS}, the table the
+ * importer reads records through. How stages, pipelines, history, time zones and warnings are
+ * read is told once, in the [importers guide](../../docs/importers.md) (section Zoho CRM).
  *
  * @param payload - `{ layouts, pipelines, deals, stageHistory, stageProbabilities? }`
  * @returns `{ workspace, deals, warnings }`
@@ -110,7 +89,7 @@ interface RawDeal {
 
 function rawDeal(item: unknown, path: string, index: number, history: ReturnType<typeof readStageHistory>): RawDeal {
   const d = obj(item, path);
-  return { d, path, index, rows: history.rowsOf(id(d.id, `${path}.id`)) };
+  return { d, path, index, rows: history.rowsOf(id(...recordFields(d, path)(F.id))) };
 }
 
 /**
@@ -136,13 +115,14 @@ function groupByLayout(raw: readonly RawDeal[], layouts: readonly ZohoLayout[], 
   const byId = new Map(layouts.map((l) => [l.id, l]));
   const out = new Map<ZohoLayout, RawDeal[]>();
   for (const r of raw) {
-    const named = refId(r.d.Layout, `${r.path}.Layout`);
+    const [layoutRef, layoutPath] = recordFields(r.d, r.path)(F.layoutId);
+    const named = refId(layoutRef, layoutPath);
     let layout = named === null ? undefined : byId.get(named);
     if (!layout) {
       const first = layouts[0];
       if (!first) refuse('payload.layouts', 'expected at least one layout for the deals');
       layout = first;
-      if (named !== null || layouts.length > 1) w.add('layout_guessed', `${r.path}.Layout`, `deal ${String(r.d.id)} names ${named === null ? 'no layout' : `layout ${named}, which is not in the payload`}; layout ${layout.id} is used`);
+      if (named !== null || layouts.length > 1) w.add('layout_guessed', layoutPath, `deal ${String(r.d.id)} names ${named === null ? 'no layout' : `layout ${named}, which is not in the payload`}; layout ${layout.id} is used`);
     }
     const list = out.get(layout);
     if (list) list.push(r);

@@ -2,6 +2,7 @@ import { amountOf, currencyOf, dateOf, dealName, instantOf, probabilityOf, reaso
 import { MAX_AMOUNT } from '../model/primitives.js';
 import type { DraftDeal, DraftVisit, Point, Warnings } from './draft.js';
 import { id, isObj, keyed, looseNumber, obj, records, refId, refName, type Obj } from './read.js';
+import { recordFields, ZOHO_DEAL_FIELDS as F } from './dealFields.js';
 import { readCalendarDate, readInstant } from './time.js';
 import { byTime, orderTies } from './tieOrder.js';
 import { placeVisits, type PipelineIndex } from './visitPipelines.js';
@@ -84,13 +85,15 @@ interface Row {
 
 /** A deal and its rows as a draft, with Zoho's dwell figures; null when the deal has no stage. */
 export function readZohoDeal(d: Obj, path: string, rows: readonly HistoryRow[], ctx: ZohoLayoutContext, w: Warnings): { draft: DraftDeal; figures: ZohoFigure[] } | null {
-  const dealId = id(d.id, `${path}.id`);
-  if (isEmptyStage(d.Stage)) {
-    w.add('deal_skipped', `${path}.Stage`, `deal ${dealId} has no stage (None); left out`);
+  const at = recordFields(d, path);
+  const dealId = id(...at(F.id));
+  const [stage, stagePath] = at(F.stageId);
+  if (isEmptyStage(stage)) {
+    w.add('deal_skipped', stagePath, `deal ${dealId} has no stage (None); left out`);
     return null;
   }
-  const stageId = stageIdOf(d.Stage, `${path}.Stage`, ctx.stageIds);
-  const pipelineId = pipelineOf(d.Pipeline, `${path}.Pipeline`, ctx.layout, w);
+  const stageId = stageIdOf(stage, stagePath, ctx.stageIds);
+  const pipelineId = pipelineOf(...at(F.pipelineId), ctx.layout, w);
   const read = ordered(readRows(rows, ctx, w));
   warnGaps(read, w);
   const placed = ctx.index && pipelineId !== null ? placeVisits(read, { id: dealId, pipelineId, stageId }, ctx.index, w) : null;
@@ -121,18 +124,18 @@ export function readZohoDeal(d: Obj, path: string, rows: readonly HistoryRow[], 
     path,
     id: dealId,
     layoutId: ctx.layout.id,
-    name: dealName(d.Deal_Name, dealId, `${path}.Deal_Name`, w),
-    currency: currencyOf(d.Currency, `${path}.Currency`, w),
-    ownerId: refId(d.Owner ?? null, `${path}.Owner`),
-    lostReason: reasonOf(d.Reason_For_Loss__s ?? d.Reason_For_Loss ?? null, `${path}.Reason_For_Loss__s`, w),
+    name: dealName(...at(F.name), w, dealId),
+    currency: currencyOf(...at(F.currency), w),
+    ownerId: refId(...at(F.ownerId)),
+    lostReason: reasonOf(...at(F.lostReason), w),
     fields: {},
     pipelineId,
     stageId,
-    amount: amountOf(d.Amount, `${path}.Amount`, w),
-    closingDate: dateOf(d.Closing_Date, `${path}.Closing_Date`, w),
-    probability: probabilityOf(d.Probability, `${path}.Probability`, w, 100),
-    createdAt: instantOf(d.Created_Time, `${path}.Created_Time`, w),
-    updatedAt: instantOf(d.Modified_Time, `${path}.Modified_Time`, w),
+    amount: amountOf(...at(F.amount), w),
+    closingDate: dateOf(...at(F.closingDate), w),
+    probability: probabilityOf(...at(F.probability), w, 100),
+    createdAt: instantOf(...at(F.createdAt), w),
+    updatedAt: instantOf(...at(F.updatedAt), w),
     visits,
     amounts,
     closingDates: dates,

@@ -1,5 +1,6 @@
 import { cleanName, arr, id, isObj, keyed, looseNumber, obj, optBool, records, type Obj } from './read.js';
 import { forecastOf, probabilityOf } from './common.js';
+import { fieldValue, ZOHO_DEAL_FIELDS as F } from './dealFields.js';
 import type { DraftLayout, DraftPipeline, DraftStage, Warnings } from './draft.js';
 import { readInstant } from './time.js';
 
@@ -143,7 +144,7 @@ function namesInUse(deals: readonly DealRows[]): string[] {
     first.set(name, Math.min(first.get(name) ?? ms, ms));
   };
   for (const r of deals) {
-    see(r.d.Stage, r.d.Modified_Time);
+    see(fieldValue(r.d, F.stageId), fieldValue(r.d, F.updatedAt));
     for (const h of r.rows) see(h.row.Stage, h.row.Modified_Time ?? h.row.Last_Modified_Time);
   }
   return [...first].sort((a, b) => a[1] - b[1]).map(([n]) => n);
@@ -174,7 +175,7 @@ function reportedProbabilities(deals: readonly DealRows[], stageIds: ReadonlyMap
     counts.set(stageId, c);
   };
   for (const r of deals) {
-    see(r.d.Stage, r.d.Probability);
+    see(fieldValue(r.d, F.stageId), fieldValue(r.d, F.probability));
     for (const h of r.rows) see(h.row.Stage, h.row.Probability);
   }
   const out = new Map<string, number>();
