@@ -4,7 +4,7 @@ import type { DraftDeal, DraftVisit, Point, Warnings } from './draft.js';
 import { hubSpotStageProperties } from './hubspotFigures.js';
 import { readFigures, rebuildStays, type DealFigures } from './hubspotDates.js';
 import { arr, id, isObj, obj, optBool, optId, type Obj } from './read.js';
-import { fieldReader, HUBSPOT_DEAL_FIELDS as F, recordFields, type FieldReader, type ReadField } from './dealFields.js';
+import { HUBSPOT_DEAL_FIELDS as F, RecordFields, recordFields, type ReadField } from './dealFields.js';
 import { readInstant } from './time.js';
 
 /** What the importer knows of HubSpot's pipelines when it reads a deal. */
@@ -47,20 +47,34 @@ const CLOSE_DATE = /* @__PURE__ */ property(F.closingDate);
 const CREATED = /* @__PURE__ */ property(F.createdAt);
 const V1_TRACKED = [STAGE, PIPELINE, AMOUNT, CLOSE_DATE];
 
-/** The mapped fields of a deal: `properties.x` from the view's properties, others from the record. */
-function fieldsOf(d: Obj, path: string, view: DealView): FieldReader {
-  const inProps = (k: string): boolean => k.startsWith(PREFIX);
-  return fieldReader(
-    (k) => (inProps(k) ? view.props[k.slice(PREFIX.length)] : d[k]),
-    (k) => (inProps(k) ? view.prop(k.slice(PREFIX.length)) : `${path}.${k}`),
-  );
+/** Each source of the mapping: the property it names (`properties.x`), or null for a field of the record. */
+const SOURCES: ReadonlyMap<string, string | null> = /* @__PURE__ */ new Map(
+  Object.values(F).flatMap((f) => f.from).map((k) => [k, k.startsWith(PREFIX) ? k.slice(PREFIX.length) : null]),
+);
+
+/** A deal's mapped fields: `properties.x` from the view's properties (v3 or v1), others from the record. */
+class HubSpotFields extends RecordFields {
+  constructor(record: Obj, at: string, private readonly view: DealView) {
+    super(record, at);
+  }
+
+  protected override get(key: string): unknown {
+    const name = SOURCES.get(key) ?? null;
+    return name === null ? this.record[key] : this.view.props[name];
+  }
+
+  protected override pathOf(key: string): string {
+    const name = SOURCES.get(key) ?? null;
+    return name === null ? `${this.at}.${key}` : this.view.prop(name);
+  }
 }
 
 function viewOf(d: Obj, path: string, w: Warnings): DealView | null {
   const pp = `${path}.properties`;
   const props = d.properties === undefined || d.properties === null ? {} : obj(d.properties, pp);
   if (d.id === undefined && d.dealId !== undefined) return v1View(d, props, path, w);
-  const dealId = id(...recordFields(d, path)(F.id));
+  const fields = recordFields(d, path);
+  const dealId = id(fields.value(F.id), fields.path(F.id));
   const hp = `${path}.propertiesWithHistory`;
   const histories = isObj(d.propertiesWithHistory) ? obj(d.propertiesWithHistory, hp) : null;
   return { id: dealId, props, propsPath: pp, prop: (k) => `${pp}.${k}`, histories, historyPath: (k) => `${hp}.${k}` };
@@ -106,16 +120,16 @@ export function readDeal(v: unknown, path: string, layout: HubLayout, w: Warning
   const view = viewOf(d, path, w);
   if (view === null) return null;
   const { id: dealId, props, prop } = view;
-  const at = fieldsOf(d, path, view);
-  const stageId = optId(...at(F.stageId));
+  const at = new HubSpotFields(d, path, view);
+  const stageId = optId(at.value(F.stageId), at.path(F.stageId));
   if (stageId === null) {
     w.add('deal_skipped', path, `deal ${dealId} has no dealstage; left out`);
     return null;
   }
   const owners = layout.owners.get(stageId) ?? [];
-  const pipelineId = optId(...at(F.pipelineId)) ?? owners[0] ?? layout.defaultId;
-  const createdAt = instantOf(...at(F.createdAt), w);
-  const updatedAt = instantOf(...at(F.updatedAt), w);
+  const pipelineId = optId(at.value(F.pipelineId), at.path(F.pipelineId)) ?? owners[0] ?? layout.defaultId;
+  const createdAt = instantOf(at.value(F.createdAt), at.path(F.createdAt), w);
+  const updatedAt = instantOf(at.value(F.updatedAt), at.path(F.updatedAt), w);
   const figures = readFigures(props, (key) => w.add('value_dropped', prop(key), `${JSON.stringify(props[key])?.slice(0, 60)} is not a readable ${key.includes('time_in') && !key.endsWith('current_stage') ? 'duration' : 'instant'}; left out`));
   const stages = history(view, STAGE, w);
   const visits = stages.length > 0
@@ -125,15 +139,15 @@ export function readDeal(v: unknown, path: string, layout: HubLayout, w: Warning
     path,
     id: dealId,
     layoutId: layout.layoutId,
-    name: dealName(...at(F.name), w, dealId),
-    currency: currencyOf(...at(F.currency), w) ?? defaultCurrency,
-    ownerId: optId(...at(F.ownerId)),
-    lostReason: reasonOf(...at(F.lostReason), w),
+    name: dealName(at.value(F.name), at.path(F.name), w, dealId),
+    currency: currencyOf(at.value(F.currency), at.path(F.currency), w) ?? defaultCurrency,
+    ownerId: optId(at.value(F.ownerId), at.path(F.ownerId)),
+    lostReason: reasonOf(at.value(F.lostReason), at.path(F.lostReason), w),
     fields: {},
     pipelineId,
     stageId,
-    amount: amountOf(...at(F.amount), w),
-    closingDate: dateOf(...at(F.closingDate), w),
+    amount: amountOf(at.value(F.amount), at.path(F.amount), w),
+    closingDate: dateOf(at.value(F.closingDate), at.path(F.closingDate), w),
     probability: null,
     createdAt,
     updatedAt,
@@ -141,7 +155,7 @@ export function readDeal(v: unknown, path: string, layout: HubLayout, w: Warning
     amounts: points(history(view, AMOUNT, w), (e) => amountOf(e.value, `${e.path}.value`, w)),
     closingDates: points(history(view, CLOSE_DATE, w), (e) => dateOf(e.value, `${e.path}.value`, w)),
     probabilities: [],
-    sources: { name: at(F.name)[1] },
+    sources: { name: at.path(F.name) },
   };
   return { draft, figures, prop };
 }

@@ -65,7 +65,7 @@ export interface PdDeal {
 export function readDeal(item: unknown, path: string, layout: PdLayout, flows: Obj, flowsPath: string, w: Warnings): PdDeal | null {
   const d = obj(item, path);
   const at = recordFields(d, path);
-  const dealId = id(...at(F.id));
+  const dealId = id(at.value(F.id), at.path(F.id));
   const status = statusOf(d.status);
   if (status === 'deleted' || optBool(d.is_deleted, `${path}.is_deleted`) === true) {
     w.add('deal_skipped', path, `deal ${dealId} is deleted in Pipedrive; left out`);
@@ -73,35 +73,35 @@ export function readDeal(item: unknown, path: string, layout: PdLayout, flows: O
   }
   if (status === null && d.status !== undefined && d.status !== null) w.add('value_dropped', `${path}.status`, `deal ${dealId} has status ${String(d.status)}; taken as open`);
   const current: Status = status ?? 'open';
-  const stageId = id(...at(F.stageId));
-  const pipelineId = optId(...at(F.pipelineId)) ?? layout.stagePipeline.get(stageId) ?? null;
+  const stageId = id(at.value(F.stageId), at.path(F.stageId));
+  const pipelineId = optId(at.value(F.pipelineId), at.path(F.pipelineId)) ?? layout.stagePipeline.get(stageId) ?? null;
   if (pipelineId === null) {
     w.add('deal_skipped', path, `deal ${dealId}: stage ${stageId} belongs to no known pipeline; left out`);
     return null;
   }
   const { changes, addTime } = flowOf(flows, flowsPath, dealId, w, layout.names);
   // Without add_time on the deal, the flow's own add_time row says when it was added.
-  const added = at(F.createdAt);
-  const missing = added[0] === undefined || added[0] === null || added[0] === '';
-  const createdAt = missing && addTime !== null ? instantOf(addTime.value, addTime.path, w) : instantOf(...added, w);
-  const updatedAt = instantOf(...at(F.updatedAt), w);
+  const added = at.value(F.createdAt);
+  const missing = added === undefined || added === null || added === '';
+  const createdAt = missing && addTime !== null ? instantOf(addTime.value, addTime.path, w) : instantOf(added, at.path(F.createdAt), w);
+  const updatedAt = instantOf(at.value(F.updatedAt), at.path(F.updatedAt), w);
   const visits = walk(changes, { pipelineId, stageId, status: current }, createdAt, d, path, w);
   const amounts: Point<number | null>[] = changes.filter((c) => c.key === F.amount.from[0]).map((c) => ({ at: c.at, by: c.by, to: amountOf(c.to, `${c.path}.new_value`, w), from: amountOf(c.from, `${c.path}.old_value`, w) }));
   const dates: Point<string | null>[] = changes.filter((c) => c.key === F.closingDate.from[0]).map((c) => ({ at: c.at, by: c.by, to: dateOf(c.to, `${c.path}.new_value`, w), from: dateOf(c.from, `${c.path}.old_value`, w) }));
-  const own = current === 'open' ? probabilityOf(...at(F.probability), w, 100) : null;
+  const own = current === 'open' ? probabilityOf(at.value(F.probability), at.path(F.probability), w, 100) : null;
   const draft: DraftDeal = {
     path,
     id: dealId,
     layoutId: layout.layoutId,
-    name: dealName(...at(F.name), w, dealId),
-    currency: currencyOf(...at(F.currency), w),
-    ownerId: refId(...at(F.ownerId)),
-    lostReason: current === 'lost' ? reasonOf(...at(F.lostReason), w) : null,
+    name: dealName(at.value(F.name), at.path(F.name), w, dealId),
+    currency: currencyOf(at.value(F.currency), at.path(F.currency), w),
+    ownerId: refId(at.value(F.ownerId), at.path(F.ownerId)),
+    lostReason: current === 'lost' ? reasonOf(at.value(F.lostReason), at.path(F.lostReason), w) : null,
     fields: {},
     pipelineId,
     stageId: position(stageId, current),
-    amount: amountOf(...at(F.amount), w),
-    closingDate: dateOf(...at(F.closingDate), w),
+    amount: amountOf(at.value(F.amount), at.path(F.amount), w),
+    closingDate: dateOf(at.value(F.closingDate), at.path(F.closingDate), w),
     probability: own,
     createdAt,
     updatedAt,
@@ -109,7 +109,7 @@ export function readDeal(item: unknown, path: string, layout: PdLayout, flows: O
     amounts,
     closingDates: dates,
     probabilities: [],
-    sources: { name: at(F.name)[1] },
+    sources: { name: at.path(F.name) },
   };
   const staysPath = `${path}.stay_in_pipeline_stages.times_in_stages`;
   return { draft, stays: staysOf(d.stay_in_pipeline_stages, staysPath, w), staysPath, open: current === 'open', stageId };

@@ -100,13 +100,13 @@ function follows(r: Row, previous: Row | null): boolean {
 function readOpportunity(item: unknown, path: string, setup: SalesforceSetup, history: ReadonlyMap<string, Row[]>, w: Warnings): DraftDeal | null {
   const o = obj(item, path);
   const at = recordFields(o, path);
-  const oppId = id(...at(F.id));
+  const oppId = id(at.value(F.id), at.path(F.id));
   if (optBool(o.IsDeleted, `${path}.IsDeleted`) === true) {
     w.add('deal_skipped', path, `opportunity ${oppId} is deleted; left out`);
     return null;
   }
   const pipelineId = pipelineOf(o, path, setup, w);
-  const stageId = id(...at(F.stageId));
+  const stageId = id(at.value(F.stageId), at.path(F.stageId));
   const rows = ordered(history.get(oppId) ?? []);
   const placed = setup.hasProcesses ? placeVisits(rows, { id: oppId, pipelineId, stageId }, setup.index, w) : null;
   const visits: DraftVisit[] = [];
@@ -124,18 +124,18 @@ function readOpportunity(item: unknown, path: string, setup: SalesforceSetup, hi
     path,
     id: oppId,
     layoutId: LAYOUT_ID,
-    name: dealName(...at(F.name), w, oppId),
-    currency: currencyOf(...at(F.currency), w),
-    ownerId: optId(...at(F.ownerId)),
-    lostReason: reasonOf(...at(F.lostReason), w),
+    name: dealName(at.value(F.name), at.path(F.name), w, oppId),
+    currency: currencyOf(at.value(F.currency), at.path(F.currency), w),
+    ownerId: optId(at.value(F.ownerId), at.path(F.ownerId)),
+    lostReason: reasonOf(at.value(F.lostReason), at.path(F.lostReason), w),
     fields: {},
     pipelineId,
     stageId,
-    amount: amountOf(...at(F.amount), w),
-    closingDate: dateOf(...at(F.closingDate), w),
-    probability: probabilityOf(...at(F.probability), w, 100),
-    createdAt: instantOf(...at(F.createdAt), w),
-    updatedAt: instantOf(...at(F.updatedAt), w),
+    amount: amountOf(at.value(F.amount), at.path(F.amount), w),
+    closingDate: dateOf(at.value(F.closingDate), at.path(F.closingDate), w),
+    probability: probabilityOf(at.value(F.probability), at.path(F.probability), w, 100),
+    createdAt: instantOf(at.value(F.createdAt), at.path(F.createdAt), w),
+    updatedAt: instantOf(at.value(F.updatedAt), at.path(F.updatedAt), w),
     visits,
     amounts,
     closingDates: dates,
@@ -144,8 +144,9 @@ function readOpportunity(item: unknown, path: string, setup: SalesforceSetup, hi
 }
 
 function pipelineOf(o: Obj, path: string, setup: SalesforceSetup, w: Warnings): string {
-  const [value, at] = recordFields(o, path)(F.pipelineId);
-  const recordType = optId(value, at);
+  const fields = recordFields(o, path);
+  const at = fields.path(F.pipelineId);
+  const recordType = optId(fields.value(F.pipelineId), at);
   if (!setup.hasProcesses || recordType === null) return STANDARD_ID;
   const ref = setup.recordTypes.get(recordType);
   const process = ref === undefined || ref === null ? undefined : setup.processes.get(ref);

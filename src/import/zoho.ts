@@ -89,7 +89,8 @@ interface RawDeal {
 
 function rawDeal(item: unknown, path: string, index: number, history: ReturnType<typeof readStageHistory>): RawDeal {
   const d = obj(item, path);
-  return { d, path, index, rows: history.rowsOf(id(...recordFields(d, path)(F.id))) };
+  const fields = recordFields(d, path);
+  return { d, path, index, rows: history.rowsOf(id(fields.value(F.id), fields.path(F.id))) };
 }
 
 /**
@@ -115,7 +116,9 @@ function groupByLayout(raw: readonly RawDeal[], layouts: readonly ZohoLayout[], 
   const byId = new Map(layouts.map((l) => [l.id, l]));
   const out = new Map<ZohoLayout, RawDeal[]>();
   for (const r of raw) {
-    const [layoutRef, layoutPath] = recordFields(r.d, r.path)(F.layoutId);
+    const fields = recordFields(r.d, r.path);
+    const layoutRef = fields.value(F.layoutId);
+    const layoutPath = fields.path(F.layoutId);
     const named = refId(layoutRef, layoutPath);
     let layout = named === null ? undefined : byId.get(named);
     if (!layout) {

@@ -86,14 +86,15 @@ interface Row {
 /** A deal and its rows as a draft, with Zoho's dwell figures; null when the deal has no stage. */
 export function readZohoDeal(d: Obj, path: string, rows: readonly HistoryRow[], ctx: ZohoLayoutContext, w: Warnings): { draft: DraftDeal; figures: ZohoFigure[] } | null {
   const at = recordFields(d, path);
-  const dealId = id(...at(F.id));
-  const [stage, stagePath] = at(F.stageId);
+  const dealId = id(at.value(F.id), at.path(F.id));
+  const stage = at.value(F.stageId);
+  const stagePath = at.path(F.stageId);
   if (isEmptyStage(stage)) {
     w.add('deal_skipped', stagePath, `deal ${dealId} has no stage (None); left out`);
     return null;
   }
   const stageId = stageIdOf(stage, stagePath, ctx.stageIds);
-  const pipelineId = pipelineOf(...at(F.pipelineId), ctx.layout, w);
+  const pipelineId = pipelineOf(at.value(F.pipelineId), at.path(F.pipelineId), ctx.layout, w);
   const read = ordered(readRows(rows, ctx, w));
   warnGaps(read, w);
   const placed = ctx.index && pipelineId !== null ? placeVisits(read, { id: dealId, pipelineId, stageId }, ctx.index, w) : null;
@@ -124,18 +125,18 @@ export function readZohoDeal(d: Obj, path: string, rows: readonly HistoryRow[], 
     path,
     id: dealId,
     layoutId: ctx.layout.id,
-    name: dealName(...at(F.name), w, dealId),
-    currency: currencyOf(...at(F.currency), w),
-    ownerId: refId(...at(F.ownerId)),
-    lostReason: reasonOf(...at(F.lostReason), w),
+    name: dealName(at.value(F.name), at.path(F.name), w, dealId),
+    currency: currencyOf(at.value(F.currency), at.path(F.currency), w),
+    ownerId: refId(at.value(F.ownerId), at.path(F.ownerId)),
+    lostReason: reasonOf(at.value(F.lostReason), at.path(F.lostReason), w),
     fields: {},
     pipelineId,
     stageId,
-    amount: amountOf(...at(F.amount), w),
-    closingDate: dateOf(...at(F.closingDate), w),
-    probability: probabilityOf(...at(F.probability), w, 100),
-    createdAt: instantOf(...at(F.createdAt), w),
-    updatedAt: instantOf(...at(F.updatedAt), w),
+    amount: amountOf(at.value(F.amount), at.path(F.amount), w),
+    closingDate: dateOf(at.value(F.closingDate), at.path(F.closingDate), w),
+    probability: probabilityOf(at.value(F.probability), at.path(F.probability), w, 100),
+    createdAt: instantOf(at.value(F.createdAt), at.path(F.createdAt), w),
+    updatedAt: instantOf(at.value(F.updatedAt), at.path(F.updatedAt), w),
     visits,
     amounts,
     closingDates: dates,
