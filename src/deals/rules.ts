@@ -1,37 +1,9 @@
 import type { Deal } from '../model/deal.js';
 import { DEFAULT_RULES, type TransitionRules } from '../model/pipeline.js';
+import type { Violation } from '../model/violation.js';
 import type { StageScope, StageSlot } from '../workspace/lookup.js';
 
-/**
- * Why a transition is refused. `code` is stable; `message` is for people.
- *
- * @example
- * ```ts
- * checkTransition(ws, deal, { stageId: 'quote' }).violations.map((v: Violation) => v.message);
- * ```
- * @category Deals and rules
- */
-export interface Violation {
-  readonly code:
-    | 'skip_not_allowed'
-    | 'backward_not_allowed'
-    | 'reopen_not_allowed'
-    | 'transition_not_in_graph'
-    | 'creation_stage_not_allowed'
-    | 'required_fields_missing'
-    | 'lost_reason_required'
-    | 'not_closed'
-    | 'stage_not_in_pipeline';
-  readonly message: string;
-  /** For `required_fields_missing`: the fields that are missing. */
-  readonly fields?: readonly string[];
-  /**
-   * What the host can supply to lift this violation, for a UI that prompts for it:
-   * `{ lostReason: true }` (pass `lostReason` with the move) or `{ fields: [...] }` (fill these
-   * in first). Absent on violations no input can lift (order rules, reopening, the graph).
-   */
-  readonly needs?: { readonly lostReason?: true; readonly fields?: readonly string[] };
-}
+export type { Violation };
 
 /** The rules of a scope: the pipeline's, or the permissive defaults for a layout without pipelines. */
 export function rulesOf(scope: StageScope): TransitionRules {
@@ -119,7 +91,7 @@ const reopenViolation = (from: StageSlot): Violation => ({
  */
 export function pairVerdict(scope: StageScope, from: StageSlot, to: StageSlot): readonly Violation[] {
   const key = from.position * scope.order.length + to.position;
-  const known = scope.verdicts[key] as readonly Violation[] | undefined;
+  const known = scope.verdicts[key];
   if (known !== undefined) return known;
   const out: Violation[] = [];
   const rules = rulesOf(scope);

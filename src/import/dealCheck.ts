@@ -1,6 +1,6 @@
 import { Deal as DealSchema, type Deal } from '../model/deal.js';
 import { isCalendarDate, isStorableText, MAX_TEXT } from '../model/primitives.js';
-import { isActor, isId, isStageId } from '../model/quickParse.js';
+import { isId } from '../model/quickParse.js';
 
 // The model's deal schema, written out for the deals the importers build: their structure is
 // right by construction, so only the values read from a payload need checking. Checking 100k
@@ -23,15 +23,26 @@ function looksValid(d: Deal): boolean {
   if (!isAmount(d.amount) || (d.currency !== null && !/^[A-Z]{3}$/.test(d.currency)) || !isProbability(d.probability) || !isDate(d.closingDate)) return false;
   if (d.lostReason !== null && (d.lostReason.length === 0 || d.lostReason.length > 1000 || !isStorableText(d.lostReason))) return false;
   if (Object.keys(d.fields).length > 0 || !isMs(d.createdAt) || !isMs(d.updatedAt) || !Number.isInteger(d.version) || d.version < 1 || d.history.length === 0) return false;
+  // Visits mostly repeat the deal's pipeline and one actor: an id equal to one already accepted
+  // is valid, and comparing costs less than scanning it again.
+  let pipeline = d.pipelineId;
+  let by: string | null = null;
   for (const v of d.history) {
-    // The remembering checks: a deal's visits repeat a few stage ids and actors.
-    if ((v.pipelineId !== null && !isStageId(v.pipelineId)) || !isStageId(v.stageId) || (v.by !== null && !isActor(v.by))) return false;
+    if (v.pipelineId !== pipeline && v.pipelineId !== null) {
+      if (!isId(v.pipelineId)) return false;
+      pipeline = v.pipelineId;
+    }
+    if (v.by !== by && v.by !== null) {
+      if (!isId(v.by)) return false;
+      by = v.by;
+    }
+    if (v.stageId !== d.stageId && !isId(v.stageId)) return false;
     if (!isMs(v.enteredAt) || (v.exitedAt !== null && !isMs(v.exitedAt)) || !isAmount(v.amount) || !isAmount(v.expectedRevenue)) return false;
     // Visits mostly repeat the deal's closing date, checked above.
     if (!isProbability(v.probability) || (v.closingDate !== d.closingDate && !isDate(v.closingDate)) || !FORECASTS.has(v.forecastCategory) || !OUTCOMES.has(v.outcome)) return false;
   }
   for (const c of d.changes ?? []) {
-    if (!isMs(c.at) || (c.by !== null && !isActor(c.by)) || !FIELDS.has(c.field) || !isValue(c.from) || !isValue(c.to)) return false;
+    if (!isMs(c.at) || (c.by !== null && !isId(c.by)) || !FIELDS.has(c.field) || !isValue(c.from) || !isValue(c.to)) return false;
   }
   return true;
 }

@@ -1,5 +1,5 @@
 import { TrackedField } from './deal.js';
-import { CalendarDate, MAX_AMOUNT, MAX_TEXT, isStorableText } from './primitives.js';
+import { MAX_AMOUNT, MAX_TEXT, isCalendarDate, isStorableText } from './primitives.js';
 import { isId } from './quickParse.js';
 import { ForecastCategory, Outcome } from './stage.js';
 
@@ -25,14 +25,7 @@ const isName = (v: unknown): boolean => {
   return s.length >= 1 && s.length <= MAX_TEXT && isStorableText(s);
 };
 
-/** Dates repeat across visits and deals: the last one accepted is remembered. */
-let lastDate = '2000-01-01';
-const isDate = (v: unknown): boolean => {
-  if (v === lastDate) return true;
-  if (typeof v !== 'string' || !CalendarDate.safeParse(v).success) return false;
-  lastDate = v;
-  return true;
-};
+const isDate = (v: unknown): boolean => typeof v === 'string' && isCalendarDate(v);
 
 function isVisit(v: unknown): boolean {
   return isPlain(v) && Object.keys(v).length === 12 &&

@@ -1,6 +1,7 @@
 import type { Layout, Workspace } from '../model/layout.js';
 import type { Pipeline, PipelineStage } from '../model/pipeline.js';
 import type { StageDef } from '../model/stage.js';
+import type { Violation } from '../model/violation.js';
 
 /** A stage as seen inside one pipeline: its position, its definition and its overrides. */
 export interface StageSlot {
@@ -28,9 +29,10 @@ export interface StageScope {
   /**
    * The verdicts of the rules that depend on the two stages alone (reopen, order, graph) for a
    * move inside this scope, at `from.position * order.length + to.position`, filled on first use
-   * by the rule checks. Owned by them: never handed out.
+   * by the rule checks (a hole: not asked yet). Owned by them: never handed out. The index holding
+   * it is memoised only for a sealed workspace, which cannot change, so a verdict cannot go stale.
    */
-  readonly verdicts: unknown[];
+  readonly verdicts: (readonly Violation[] | undefined)[];
 }
 
 /** Lookups over a workspace, built once per workspace object. */
