@@ -3,6 +3,7 @@ import { applyDeal, isPipelineError, PipelineError, type Deal, type DealEvent, t
 import { createPostgresRepositories, type PostgresQueryable } from '../../src/postgres.js';
 import { dealerWorkspace } from '../../examples/dealership.js';
 import { freshTenant, pgliteDatabase, serverDatabase, SERVER_URL } from './postgresDatabases.js';
+import { everyPage } from '../helpers/paging.js';
 
 const T = Date.parse('2026-01-05T09:00:00Z');
 const ws: Workspace = dealerWorkspace();
@@ -94,13 +95,7 @@ function behaviour(name: string, db: () => Promise<PostgresQueryable>) {
       }
       const other = create('v0', { pipelineId: 'used-cars' }).deal;
       await r.deals.save([{ deal: other, expectedVersion: null }]);
-      const rows = [];
-      let after: string | null = null;
-      do {
-        const page: Awaited<ReturnType<typeof r.visits.list>> = await r.visits.list({ pipelineId: 'new-cars', after, limit: 3 });
-        rows.push(...page.visits);
-        after = page.next;
-      } while (after !== null);
+      const rows = (await everyPage((after) => r.visits.list({ pipelineId: 'new-cars', after, limit: 3 }))).flatMap((page) => page.visits);
       expect(rows).toEqual(d.history.map((v) => ({ dealId: 'v1', layoutId: 'sales', pipelineId: v.pipelineId, stageId: v.stageId, enteredAt: v.enteredAt, exitedAt: v.exitedAt })));
       expect((await r.visits.list({ limit: 100 })).visits.map((v) => v.dealId)).toEqual(['v0', 'v1', 'v1', 'v1', 'v1']);
       expect((await r.visits.list({ pipelineId: null, limit: 100 })).visits).toEqual([]);

@@ -6,6 +6,7 @@ import { dealerCommands } from '../../examples/dealership.js';
 import { steppingClock } from '../service/helpers.js';
 
 import { freshTenant, pgliteDatabase, serverDatabase, SERVER_URL, wholeDeals } from './postgresDatabases.js';
+import { everyPage } from '../helpers/paging.js';
 
 // Ids that look like SQL, LIKE patterns, quotes and escapes: to the adapter they are just ids.
 const IDS = ["'; DROP TABLE sp_deals; --", '%', '_', 'a%b_c', "o'brien", '"quoted"', 'back\\slash', 'plain', 'déjà vu 😀', '$1'];
@@ -66,14 +67,7 @@ async function tenantOn(repos: Repositories): Promise<PipelineService> {
 }
 
 async function pages(repos: Repositories, q: { pipelineId?: string | null; stageId?: string }): Promise<string[][]> {
-  const out: string[][] = [];
-  let after: string | null = null;
-  do {
-    const page = await repos.deals.list({ ...q, after, limit: 3 });
-    out.push(page.deals.map((d) => d.id));
-    after = page.next;
-  } while (after !== null);
-  return out;
+  return (await everyPage((after) => repos.deals.list({ ...q, after, limit: 3 }))).map((page) => page.deals.map((d) => d.id));
 }
 
 function isolation(name: string, db: () => Promise<PostgresQueryable>, numRuns: number) {

@@ -3,7 +3,6 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { fromPgPool, migratePostgres, type PostgresClient } from '../../src/postgres.js';
-import type { Deal, Repositories } from '../../src/index.js';
 
 /** The PostgreSQL server the suites also run on, when configured (see the README). */
 export const SERVER_URL = process.env.SALES_PIPELINES_PG_URL;
@@ -42,13 +41,4 @@ export function freshTenant(label = 't'): string {
 }
 
 /** Every deal, whole: listings that ask for the history and the change log (lean deals otherwise). */
-export async function wholeDeals(repos: Pick<Repositories, 'deals'>, limit = 7): Promise<Deal[]> {
-  const out: Deal[] = [];
-  let after: string | null = null;
-  do {
-    const page = await repos.deals.list({ after, limit, include: ['history', 'changes'] });
-    out.push(...page.deals);
-    after = page.next;
-  } while (after !== null);
-  return out;
-}
+export { wholeDeals } from '../helpers/paging.js';

@@ -15,7 +15,7 @@ import {
 import { createSqliteRepositories, migrateSqlite } from '../../src/sqlite.js';
 import { dealerCommands } from '../../examples/dealership.js';
 import { steppingClock } from '../service/helpers.js';
-import { wholeDeals as allDeals } from './sqliteWhole.js';
+import { everyPage, wholeDeals as allDeals } from '../helpers/paging.js';
 
 // Ids that look like SQL or like LIKE patterns are just ids.
 const ids = ["'; DROP TABLE sp_deals; --", '%', '_', "it's", 'back\\slash', '"quoted"', 'd_1', 'd%1', 'D1', "x' OR '1'='1"];
@@ -73,15 +73,8 @@ async function side(repos: Repositories): Promise<Side> {
   return { repos, service, events };
 }
 
-async function pages(repos: Repositories, q: { pipelineId?: string | null; layoutId?: string }) {
-  const out: string[][] = [];
-  let after: string | null = null;
-  do {
-    const page = await repos.deals.list({ ...q, after, limit: 2 });
-    out.push(page.deals.map((d) => d.id));
-    after = page.next;
-  } while (after !== null);
-  return out;
+async function pages(repos: Repositories, q: { pipelineId?: string | null; layoutId?: string }): Promise<string[][]> {
+  return (await everyPage((after) => repos.deals.list({ ...q, after, limit: 2 }))).map((page) => page.deals.map((d) => d.id));
 }
 
 /** The board summary as the memory store's deals give it, for comparison with SQL GROUP BY. */

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { checkDealQuery, pageOfDeals, type Deal, type DealQuery } from '../../src/index.js';
 import { createSqliteRepositories, migrateSqlite, type SqliteRepositories } from '../../src/sqlite.js';
 import { arbDeals, arbQuery } from './sqliteDeals.js';
+import { everyPage } from '../helpers/paging.js';
 
 async function stored(deals: readonly Deal[]): Promise<{ db: Database.Database; repos: SqliteRepositories; whole: Deal[] }> {
   const db = new Database(':memory:');
@@ -14,16 +15,8 @@ async function stored(deals: readonly Deal[]): Promise<{ db: Database.Database; 
   return { db, repos, whole: await repos.deals.getMany(deals.map((d) => d.id)) };
 }
 
-async function everyPage(list: (q: DealQuery) => Promise<{ next: string | null; items: unknown[] }>, q: DealQuery): Promise<unknown[]> {
-  const out: unknown[] = [];
-  let after: string | null = null;
-  for (let pages = 0; pages < 100; pages++) {
-    const page = await list({ ...q, after });
-    out.push(...page.items);
-    if (page.next === null) return out;
-    after = page.next;
-  }
-  throw new Error('the listing did not end');
+async function everyItem(list: (q: DealQuery) => Promise<{ next: string | null; items: unknown[] }>, q: DealQuery): Promise<unknown[]> {
+  return (await everyPage((after) => list({ ...q, after }), 100)).flatMap((page) => page.items);
 }
 
 describe('deals.list (sqlite) in SQL', () => {
@@ -39,9 +32,9 @@ describe('deals.list (sqlite) in SQL', () => {
             if (expected.next !== null) expect(await repos.deals.list({ ...q, after: expected.next })).toEqual(pageOfDeals(whole, checkDealQuery({ ...q, after: expected.next })));
             // Paging through every page gives every match once, in order.
             const all = pageOfDeals(whole, checkDealQuery({ ...q, limit: 1000 })).deals;
-            expect(await everyPage(async (p) => { const r = await repos.deals.list(p); return { next: r.next, items: r.deals }; }, q)).toEqual(all);
+            expect(await everyItem(async (p) => { const r = await repos.deals.list(p); return { next: r.next, items: r.deals }; }, q)).toEqual(all);
             // listTails: the same deals in the same order, each with its last visit and position.
-            const tails = await everyPage(async (p) => { const r = await repos.deals.listTails(p); return { next: r.next, items: r.tails }; }, q);
+            const tails = await everyItem(async (p) => { const r = await repos.deals.listTails(p); return { next: r.next, items: r.tails }; }, q);
             expect(tails.map((t) => (t as { deal: Deal }).deal.id)).toEqual(all.map((d) => d.id));
             for (const t of tails as { deal: Deal; historyStart: number }[]) {
               const d = whole.find((w) => w.id === t.deal.id)!;

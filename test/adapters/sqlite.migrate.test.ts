@@ -8,7 +8,7 @@ import { createSqliteRepositories, migrateSqlite } from '../../src/sqlite.js';
 import { dealerCommands } from '../../examples/dealership.js';
 import { createSqliteRepositories as createV1Repositories, migrateSqlite as migrateV1 } from './fixtures/sqliteV1.js';
 import { steppingClock } from '../service/helpers.js';
-import { wholeDeals as allDeals } from './sqliteWhole.js';
+import { wholeDeals as allDeals } from '../helpers/paging.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sp-sqlite-migrate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

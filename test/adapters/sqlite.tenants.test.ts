@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { isPipelineError } from '../../src/index.js';
 import { createSqliteRepositories, migrateSqlite } from '../../src/sqlite.js';
-import { wholeDeals as allDeals } from './sqliteWhole.js';
+import { wholeDeals as allDeals } from '../helpers/paging.js';
 import { runWorkload } from './sqlite.workload.js';
 
 const CONTROL = /^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b|\bFROM (sqlite_master|sp_schema)\b/;

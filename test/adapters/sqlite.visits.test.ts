@@ -4,7 +4,7 @@ import { createPipelineService, dwellStats, isPipelineError, type Deal, type Vis
 import { createSqliteRepositories, migrateSqlite } from '../../src/sqlite.js';
 import { dealerCommands } from '../../examples/dealership.js';
 import { steppingClock } from '../service/helpers.js';
-import { wholeDeals as allDeals } from './sqliteWhole.js';
+import { everyPage, wholeDeals as allDeals } from '../helpers/paging.js';
 
 async function dealerDatabase() {
   const db = new Database(':memory:');
@@ -29,15 +29,9 @@ function rowsOf(deals: readonly Deal[]): VisitRow[] {
 }
 
 async function allVisits(repos: ReturnType<typeof createSqliteRepositories>, q: Omit<VisitQuery, 'limit' | 'after'>, limit: number): Promise<VisitRow[]> {
-  const out: VisitRow[] = [];
-  let after: string | null = null;
-  do {
-    const page = await repos.visits.list({ ...q, after, limit });
-    expect(page.visits.length).toBeLessThanOrEqual(limit);
-    out.push(...page.visits);
-    after = page.next;
-  } while (after !== null);
-  return out;
+  const pages = await everyPage((after) => repos.visits.list({ ...q, after, limit }));
+  for (const page of pages) expect(page.visits.length).toBeLessThanOrEqual(limit);
+  return pages.flatMap((page) => page.visits);
 }
 
 /** Deals rebuilt from visit rows alone: what dwellStats needs of a deal. */

@@ -4,7 +4,7 @@ import { createPipelineService } from '../../src/index.js';
 import type { SqliteRepositories } from '../../src/sqlite.js';
 import { dealerCommands } from '../../examples/dealership.js';
 import { steppingClock } from '../service/helpers.js';
-import { wholeDeals as allDeals } from './sqliteWhole.js';
+import { wholeDeals as allDeals } from '../helpers/paging.js';
 
 export async function runWorkload(repos: SqliteRepositories, prefix = ''): Promise<void> {
   const service = createPipelineService({ ...repos, clock: steppingClock() });

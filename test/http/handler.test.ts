@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configurationOf, type PipelineService } from '../../src/index.js';
 import { dealerApi, json, read } from './server.js';
+import { everyPage } from '../helpers/paging.js';
 
 let service: PipelineService;
 let base: string;
@@ -118,17 +119,16 @@ describe('createHttpHandler over real HTTP', () => {
 
   it('lists deals page by page with a cursor, lean unless asked', async () => {
     for (const id of ['p1', 'p2', 'p3']) await createDeal(id);
-    const seen: string[] = [];
-    let after: string | null = null;
-    do {
-      const res: Response = await fetch(`${base}/deals?layoutId=sales&pipelineId=new-cars&stageId=requirements&limit=2${after ? `&after=${encodeURIComponent(after)}` : ''}`);
+    const pages = await everyPage(async (after) => {
+      const res = await fetch(`${base}/deals?layoutId=sales&pipelineId=new-cars&stageId=requirements&limit=2${after ? `&after=${encodeURIComponent(after)}` : ''}`);
       expect(res.status).toBe(200);
-      const page = (await read(res)) as { deals: { id: string; changes?: unknown }[]; next: string | null };
+      return (await read(res)) as { deals: { id: string; changes?: unknown }[]; next: string | null };
+    });
+    for (const page of pages) {
       expect(page.deals.length).toBeLessThanOrEqual(2);
       expect(page.deals.every((d) => !('changes' in d))).toBe(true);
-      seen.push(...page.deals.map((d) => d.id));
-      after = page.next;
-    } while (after !== null);
+    }
+    const seen = pages.flatMap((page) => page.deals.map((d) => d.id));
     expect(seen).toEqual([...seen].sort());
     expect(seen).toEqual(expect.arrayContaining(['h1', 'p1', 'p2', 'p3']));
     const full = await read(await fetch(`${base}/deals?stageId=test-drive&include=history,changes&limit=5`));

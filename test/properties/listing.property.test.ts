@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyDeal, applyWorkspace, checkDealQuery, createMemoryRepositories, emptyWorkspace, pageOfDeals, type Deal, type DealQuery, type StageDef, type WorkspaceCommandInput } from '../../src/index.js';
+import { everyPage } from '../helpers/paging.js';
 
 const T = Date.UTC(2026, 0, 5);
 const DAY = 86_400_000;
@@ -70,14 +71,9 @@ describe('listings on the memory store', () => {
       const deals = build(specs);
       const repos = createMemoryRepositories({ workspace: ws, deals });
       expect(await repos.deals.list(query)).toEqual(pageOfDeals(deals, checkDealQuery(query)));
-      const seen: string[] = [];
-      let after: string | null = null;
-      do {
-        const page = await repos.deals.list({ ...query, after });
-        expect(page.deals.length).toBeLessThanOrEqual(query.limit);
-        seen.push(...page.deals.map((d) => d.id));
-        after = page.next;
-      } while (after !== null);
+      const pages = await everyPage((after) => repos.deals.list({ ...query, after }));
+      for (const page of pages) expect(page.deals.length).toBeLessThanOrEqual(query.limit);
+      const seen = pages.flatMap((page) => page.deals.map((d) => d.id));
       expect(seen).toEqual(pageOfDeals(deals, checkDealQuery({ ...query, limit: 1000 })).deals.map((d) => d.id));
       expect(new Set(seen).size).toBe(seen.length);
     }), { numRuns: 300 });

@@ -1,4 +1,4 @@
-import { createMemoryRepositories, createPipelineService, type Deal, type PipelineServiceOptions, type Repositories } from '../../src/index.js';
+import { createMemoryRepositories, createPipelineService, type PipelineServiceOptions, type Repositories } from '../../src/index.js';
 import { dealerCommands } from '../../examples/dealership.js';
 
 export const T0 = Date.parse('2026-03-02T09:00:00Z');
@@ -10,17 +10,8 @@ export function steppingClock(start = T0): () => number {
   return () => (t += HOUR);
 }
 
-/** Every deal in the repository, by paging through list. */
-export async function allDeals(repos: Repositories): Promise<Deal[]> {
-  const out: Deal[] = [];
-  let after: string | null = null;
-  do {
-    const page = await repos.deals.list({ after, limit: 7, include: ['history', 'changes'] });
-    out.push(...page.deals);
-    after = page.next;
-  } while (after !== null);
-  return out;
-}
+/** Every deal in the repository, whole, by paging through list. */
+export { wholeDeals as allDeals } from '../helpers/paging.js';
 
 /** A service over fresh memory repositories with the dealer configured. */
 export async function dealerService(options: Partial<PipelineServiceOptions> = {}, repos: Repositories = createMemoryRepositories()) {
