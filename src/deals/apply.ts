@@ -5,8 +5,8 @@ import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { parseContext, parseWith, quickContext } from '../model/parse.js';
 import { quickMove } from '../model/quickParse.js';
-import { checkedWorkspace } from '../workspace/validate.js';
 import { applyAllowedMove } from './applyMove.js';
+import { knownWorkspace } from './scope.js';
 import { decideDealParsed } from './decide.js';
 import { assertDealEvent, evolveTrusted, stageChanged, updated } from './evolve.js';
 import type { DealEvent } from './events.js';
@@ -38,7 +38,7 @@ export function applyDeal(
 ): { deal: Deal; events: DealEvent[] } {
   // The boundary written out rather than through `guarded`: this is the hottest public call.
   try {
-    ws = checkedWorkspace(ws);
+    ws = knownWorkspace(ws);
     if (deal !== null) assertDeal(deal);
     const quick = quickMove(command);
     // The command a board sends most, when it breaks no rule, skips the general path; its checked

@@ -9,7 +9,7 @@ import * as z from 'zod';
 import { checkedWorkspace } from '../workspace/validate.js';
 import type { StageScope, StageSlot } from '../workspace/lookup.js';
 import { moveAllowed, moveViolations, type Violation } from './rules.js';
-import { requireDealScope, requirePipelineScope, scopeOfDeal } from './scope.js';
+import { knownWorkspace, requireDealScope, requirePipelineScope, scopeOfDeal } from './scope.js';
 import { assertDeal } from './shape.js';
 
 /** A transition target: a stage, of the deal's pipeline or of `pipelineId`. */
@@ -39,7 +39,7 @@ export function checkTransition(
 ): { allowed: boolean; violations: Violation[] } {
   // The boundary written out rather than through `guarded`: a board asks this for every card.
   try {
-    ws = checkedWorkspace(ws);
+    ws = knownWorkspace(ws);
     assertDeal(deal);
     const t = quickTarget(target) ?? parseWith(TransitionTarget, target, 'target');
     const scope = t.pipelineId === undefined ? requireDealScope(ws, deal) : requirePipelineScope(ws, t.pipelineId);

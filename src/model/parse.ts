@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { PipelineError } from '../errors.js';
 import { CommandContext, DEFAULT_LIMITS, type Context } from './commands.js';
-import { isId } from './quickParse.js';
+import { isActor } from './quickParse.js';
 import { stripUndefinedKeys } from './stripUndefinedKeys.js';
 
 interface Issue {
@@ -58,6 +58,6 @@ export function quickContext(ctx: unknown): Context | null {
   const { at } = c;
   const by = c.by ?? null;
   if (typeof at !== 'number' || !Number.isSafeInteger(at) || Math.abs(at) > 8.64e15) return null;
-  if (by !== null && !isId(by)) return null;
+  if (by !== null && !isActor(by)) return null;
   return { at, by: by as string | null, limits: DEFAULT_LIMITS };
 }
