@@ -118,6 +118,12 @@ export function dealMatches(deal: Deal, q: DealFilter): boolean {
   return matchesQuery(deal, checkDealQuery({ ...q, limit: 1 }));
 }
 
+/** {@link dealMatches} with the filter checked once, for a test of many deals (a bulk update's). */
+export function dealMatcher(q: DealFilter): (deal: Deal) => boolean {
+  const checked = checkDealQuery({ ...q, limit: 1 });
+  return (deal) => matchesQuery(deal, checked);
+}
+
 /**
  * One page of deals, in the query's order, and the cursor of the next page.
  *

@@ -4,7 +4,7 @@ import { BulkChange, type BulkChangeInput } from '../model/commands.js';
 import type { Deal } from '../model/deal.js';
 import { parseWith } from '../model/parse.js';
 import { Id, safeRecord } from '../model/primitives.js';
-import { dealMatches, type DealFilter } from '../ports/repositories.js';
+import { dealMatcher, type DealFilter } from '../ports/repositories.js';
 import * as z from 'zod';
 import { stripUndefinedKeys } from '../model/stripUndefinedKeys.js';
 import type { Runtime } from './runtime.js';
@@ -241,10 +241,11 @@ async function read(job: Job, ids: readonly string[], already: PlanningRead | nu
   const rejected: Rejected[] = [];
   const left: string[] = [];
   const expected = job.r.expectedVersions;
+  const matches = job.filter ? dealMatcher(job.filter) : null;
   for (const id of ids) {
     const d = found.get(id);
     if (!d) rejected.push({ dealId: id, code: 'not_found', message: `deal ${id} does not exist` });
-    else if (job.filter && !dealMatches(d, job.filter)) left.push(id);
+    else if (matches && !matches(d)) left.push(id);
     else if (expected && Object.hasOwn(expected, id) && expected[id] !== d.version) {
       rejected.push({ dealId: id, code: 'conflict', message: `deal ${id} is at version ${d.version}, not ${expected[id]}: it changed since it was read` });
     } else deals.push(d);

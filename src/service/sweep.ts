@@ -2,7 +2,7 @@ import { PipelineError } from '../errors.js';
 import { planBulkUpdate } from '../bulk/planBulkUpdate.js';
 import type { BulkChangeInput } from '../model/commands.js';
 import type { Deal } from '../model/deal.js';
-import { dealMatches, type DealFilter } from '../ports/repositories.js';
+import { dealMatcher, type DealFilter } from '../ports/repositories.js';
 import type { Runtime } from './runtime.js';
 import { pageForPlanning, readForPlanning, type PlanningRead } from './tails.js';
 
@@ -47,7 +47,7 @@ async function movePage(
     } catch (e) {
       // Someone else changed some of these deals: read them again, keep those still concerned.
       const again = await readForPlanning(rt, deals.map((d) => d.id));
-      deals = again.deals.filter((d) => dealMatches(d, query));
+      deals = again.deals.filter(dealMatcher(query));
       starts = again.starts;
       throw e;
     }
