@@ -50,7 +50,7 @@ export interface StalledDeal extends DealSummary {
 }
 
 /** The order of rotting deals: furthest past the threshold first, then by id. */
-export function byHowStalled(a: StalledDeal, b: StalledDeal): number {
+export function byHowLongRotting(a: StalledDeal, b: StalledDeal): number {
   return b.dwellMs - b.thresholdMs - (a.dwellMs - a.thresholdMs) || (a.dealId < b.dealId ? -1 : a.dealId > b.dealId ? 1 : 0);
 }
 
@@ -111,5 +111,5 @@ export const stalledDeals = /* @__PURE__ */ guarded(function stalledDeals(
       out.push({ dealId: deal.id, name: deal.name, ownerId: deal.ownerId, amount: deal.amount, currency: deal.currency, pipelineId: deal.pipelineId, stageId: deal.stageId, dwellMs, thresholdMs });
     }
   }
-  return out.sort(byHowStalled);
+  return out.sort(byHowLongRotting);
 }, ['workspace', 'deals', 'opts']);

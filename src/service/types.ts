@@ -618,7 +618,7 @@ export interface StoredDwellOptions {
  * @example
  * ```ts
  * const due: RottingDeal[] = await service.rottingBetween({ from: now, to: now + 3_600_000 });
- * for (const d of due) schedule(d.rotsAt, () => remind(d.ownerId, `${d.name} goes stale`));
+ * for (const d of due) schedule(d.rotsAt, () => remind(d.ownerId, `${d.name} starts rotting`));
  * ```
  * @category Service
  */
