@@ -2,14 +2,14 @@ import { PipelineError } from '../../errors.js';
 import type { BusinessCalendar } from '../../metrics/calendar.js';
 import { byHowLongRotting, stalledDeals, type StalledDeal } from '../../metrics/stalledDeals.js';
 import type { Runtime } from '../runtime.js';
-import type { StoredStalledOptions } from '../types.js';
+import type { StoredRottingOptions } from '../types.js';
 
 /**
  * `stalledDeals` over the stored deals: open deals read page by page (lean: the current visit is
  * all the report needs), each page judged on its own and the rotting ones kept, so memory holds
  * one page and the answer, never the whole table. The same rows as `stalledDeals(ws, allDeals)`.
  */
-export async function storedStalledDeals(rt: Runtime, input: StoredStalledOptions | undefined): Promise<StalledDeal[]> {
+export async function storedStalledDeals(rt: Runtime, input: StoredRottingOptions | undefined): Promise<StalledDeal[]> {
   if (input !== undefined && (typeof input !== 'object' || input === null || Array.isArray(input))) {
     throw new PipelineError('invalid_input', 'opts: expected an object', { path: 'opts' });
   }
