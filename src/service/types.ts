@@ -490,9 +490,9 @@ export interface PipelineService {
   /** `backtest` over every stored deal (all are held in memory: each instant replays every history). */
   backtest(opts: BacktestOptions): Promise<BacktestRow[]>;
   /**
-   * `stalledDeals` over every stored deal, read page by page (`chunkSize` deals at a time): the
-   * same rows as `stalledDeals(ws, allDeals, opts)`, each with the deal's name, owner, amount and
-   * currency; `now` defaults to the clock.
+   * The stored deals rotting at `now`: `stalledDeals` over every stored deal, read page by page
+   * (`chunkSize` deals at a time), the same rows as `stalledDeals(ws, allDeals, opts)`, each with
+   * the deal's name, owner, amount and currency; `now` defaults to the clock.
    */
   stalledDeals(opts?: StoredRottingOptions): Promise<StalledDeal[]>;
   /** `weightedPipeline` over every stored open deal, read page by page: the same figures as `weightedPipeline(ws, allDeals)`. */
