@@ -5,6 +5,7 @@ import type { Deal } from '../model/deal.js';
 import { parseWith } from '../model/parse.js';
 import { Id, safeRecord } from '../model/primitives.js';
 import { dealMatcher, type DealFilter } from '../ports/repositories.js';
+import { MAX_LIST_LIMIT } from '../ports/dealQuery.js';
 import * as z from 'zod';
 import { stripUndefinedKeys } from '../model/stripUndefinedKeys.js';
 import type { Runtime } from './runtime.js';
@@ -124,7 +125,7 @@ async function* chunks(rt: Runtime, r: Parsed): AsyncGenerator<Chunk> {
   }
   const query = stripUndefinedKeys(r.query ?? {});
   const list = (after: string | null): Promise<Page> => {
-    const reading = pageForPlanning(rt, { ...query, after, limit: size });
+    const reading = pageForPlanning(rt, { ...query, after, limit: Math.min(size, MAX_LIST_LIMIT) });
     // Handled where it is awaited; this keeps a read the caller never gets to from being reported unhandled.
     reading.catch(() => undefined);
     return reading;

@@ -38,7 +38,7 @@ export async function rottingBetween(rt: Runtime, args: readonly unknown[]): Pro
   for (const stageId of stagesThatRot(ws)) {
     let after: string | null = null;
     do {
-      const page = await rt.deals.list({ stageId, after, limit: rt.chunkSize });
+      const page = await rt.deals.list({ stageId, after, limit: rt.pageSize });
       for (const d of page.deals) {
         const clock = rotClock(ws, d, o.since === 'lastUpdate');
         const due = clock && firstPast(measure, clock.start, clock.thresholdMs, plain);

@@ -40,7 +40,7 @@ export async function storedDwellStats(rt: Runtime, input: StoredDwellOptions | 
   } else {
     let after: string | null = null;
     do {
-      const page = await rt.deals.list({ after, limit: rt.chunkSize, include: ['history'] });
+      const page = await rt.deals.list({ after, limit: rt.pageSize, include: ['history'] });
       for (const d of page.deals) for (const v of d.history) groups.add(v);
       after = page.next;
     } while (after !== null);

@@ -15,7 +15,7 @@ export async function sweep(rt: Runtime, query: DealFilter, change: (deal: Deal)
   let moved = 0;
   let after: string | null = null;
   do {
-    const page = await pageForPlanning(rt, { ...query, after, limit: rt.chunkSize });
+    const page = await pageForPlanning(rt, { ...query, after, limit: rt.pageSize });
     moved += await movePage(rt, query, page.read, change, by);
     after = page.next;
   } while (after !== null);
@@ -74,7 +74,7 @@ export async function usage(rt: Runtime, query: DealFilter, sampleSize = 10): Pr
   let count = 0;
   let after: string | null = null;
   do {
-    const page = await pageForPlanning(rt, { ...query, after, limit: rt.chunkSize });
+    const page = await pageForPlanning(rt, { ...query, after, limit: rt.pageSize });
     for (const d of page.read.deals) {
       if (sample.length < sampleSize) sample.push(d.id);
       count++;

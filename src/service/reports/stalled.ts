@@ -19,7 +19,7 @@ export async function storedStalledDeals(rt: Runtime, input: StoredRottingOption
   const out: StalledDeal[] = [];
   let after: string | null = null;
   do {
-    const page = await rt.deals.list({ outcome: 'open', after, limit: rt.chunkSize });
+    const page = await rt.deals.list({ outcome: 'open', after, limit: rt.pageSize });
     for (const row of stalledDeals(ws, page.deals, opts)) out.push(row);
     after = page.next;
   } while (after !== null);
