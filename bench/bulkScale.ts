@@ -18,7 +18,7 @@ const MOVES = {
   'new-cars': { type: 'moveToPipeline', pipelineId: 'used-cars', stageMap: { requirements: 'show-models' } },
   'used-cars': { type: 'moveToPipeline', pipelineId: 'new-cars', stageMap: { 'show-models': 'requirements' } },
 } as const;
-const ROUNDS = 2;
+const ROUNDS = 3;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function measure(deals: number): Promise<{ deals: number; libraryMs: number[]; baselineMs: number[]; heapMB: number }> {
