@@ -73,8 +73,8 @@ export {
   weightedPipeline,
   movementStats,
   salesCycle,
-  type StageTime,
-  type DwellRow,
+  type StageDwell,
+  type StageDwellStats,
   type DwellStatsOptions,
   type StalledDeal,
   type DealSummary,
@@ -105,6 +105,7 @@ export {
   type BusinessCalendar,
   type Weekday,
   rotsAt,
+  type RottingOptions,
   dwellStatsOfVisits,
 } from './metrics/index.js';
 
@@ -171,13 +172,12 @@ export {
   type StoredDwellOptions,
   type DealListQuery,
   type RottingDeal,
-  type RottingBetweenOptions,
   type StoredLearnOptions,
   type StoredForecastOptions,
   type DeliveryOptions,
   type DeliveryFailure,
   type ListDealsQuery,
-  type StoredStalledOptions,
+  type StoredRottingOptions,
   type StoredFunnelOptions,
   type StoredPeriodOptions,
   type StoredWaterfallOptions,
@@ -200,3 +200,7 @@ export {
 
 export { toProblem, PROBLEM_STATUS, PROBLEM_TYPE_BASE, type Problem, type ToProblemOptions } from './problem.js';
 export { planConfiguration, configurationOf, DesiredConfiguration } from './configuration/index.js';
+
+// Former names, kept for one minor version: each is the same type as its new name.
+export type { StageTime, DwellRow } from './metrics/index.js';
+export type { RottingBetweenOptions, StoredStalledOptions } from './service/index.js';

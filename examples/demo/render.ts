@@ -42,15 +42,15 @@ export function render(report: Report, colour: boolean): string {
       }).join('')}`.trimEnd());
     }
   }
-  out.push(dim('  card: deal id, amount, days in stage; ! = stalled (past the stage\'s rotting threshold)'));
+  out.push(dim('  card: deal id, amount, days in stage; ! = rotting (in the stage past its rotAfterDays)'));
 
-  title(`Stalled deals (${report.stalled.length})`);
+  title(`Rotting deals (${report.stalled.length}, from stalledDeals)`);
   for (const s of report.stalled.slice(0, 8)) {
     out.push(`  ${red(s.dealId)} ${s.dealName.slice(0, 16).padEnd(16)} ${s.pipeline.slice(0, 14).padEnd(14)} ${s.stage.slice(0, 26).padEnd(26)} ${s.dwellDays.toFixed(1).padStart(5)} days (limit ${s.limitDays})`);
   }
   if (report.stalled.length > 8) out.push(dim(`  … and ${report.stalled.length - 8} more`));
 
-  title('Time in stage (completed visits, days)');
+  title('Dwell: time in stage (completed visits, days)');
   const maxMean = Math.max(1, ...report.dwell.map((d) => d.meanDays));
   out.push(dim(`  ${'pipeline'.padEnd(15)} ${'stage'.padEnd(26)} ${'visits'.padStart(6)} ${'mean'.padStart(6)} ${'median'.padStart(6)} ${'p90'.padStart(6)}  mean`));
   for (const d of report.dwell) {

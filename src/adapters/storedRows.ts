@@ -77,16 +77,3 @@ export function knownRead(known: WeakMap<StageVisit, DealRead>, deal: unknown): 
   return read && read.id === d!.id ? read : undefined;
 }
 
-/**
- * Where `changes[i]`'s history starts in the stored history (its `historyStart`, 0 when absent),
- * or the problem with it as `[path, what]`: an integer of at least 0, and above 0 only over an
- * expected version (the version check is what keeps the visits before it). Takes the values the
- * caller read once from the change.
- */
-export function historyStartOf(start: unknown, expectedVersion: unknown, i: number): number | [path: string, what: string] {
-  if (start === undefined) return 0;
-  const path = `changes[${i}].historyStart`;
-  if (typeof start !== 'number' || !Number.isSafeInteger(start) || start < 0) return [path, 'expected an integer of at least 0'];
-  if (start > 0 && expectedVersion === null) return [path, 'needs an expectedVersion: only a stored deal has visits to keep'];
-  return start;
-}

@@ -6,7 +6,9 @@ import { assertDeals, checkWindow, median, parseOptions, percentile } from './co
 import { BusinessDaysOption, workingTime, type BusinessCalendar, type WorkingTime } from './calendar.js';
 
 /**
- * Dwell statistics of one (pipeline, stage).
+ * Dwell statistics of one (pipeline, stage): over the visits counted, how long deals stayed. One
+ * row of {@link dwellStats}, {@link dwellStatsOfVisits}, `service.dwellStats` and a store's
+ * `visits.dwell`.
  *
  * @example
  * ```ts
@@ -14,7 +16,7 @@ import { BusinessDaysOption, workingTime, type BusinessCalendar, type WorkingTim
  * ```
  * @category Metrics
  */
-export interface DwellRow {
+export interface StageDwellStats {
   readonly pipelineId: string | null;
   readonly stageId: string;
   readonly visits: number;
@@ -23,6 +25,19 @@ export interface DwellRow {
   readonly p90Ms: number;
   readonly maxMs: number;
 }
+
+/**
+ * The former name of {@link StageDwellStats}: the same type.
+ *
+ * @deprecated use `StageDwellStats` (dwell statistics carry one name, as `dwellStats` returns
+ * them); this alias goes in the next minor version.
+ * @example
+ * ```ts
+ * const rows: DwellRow[] = dwellStats(deals, { now }); // write StageDwellStats[]
+ * ```
+ * @category Metrics
+ */
+export type DwellRow = StageDwellStats;
 
 export const DwellOptions = z.strictObject({
   now: Instant,
@@ -43,7 +58,7 @@ export interface DwellCounting {
 }
 
 /**
- * How long deals stay in each stage: visits, mean, median, 90th percentile and maximum per
+ * Dwell statistics (how long deals stay in each stage): visits, mean, median, 90th percentile and maximum per
  * (pipeline, stage), sorted by pipeline id then stage id.
  *
  * - Only completed visits count, unless `includeOpen` (open visits then count up to `now`).
@@ -80,7 +95,7 @@ export interface DwellCounting {
 export const dwellStats = /* @__PURE__ */ guarded(function dwellStats(
   deals: readonly Deal[],
   opts: DwellStatsOptions,
-): DwellRow[] {
+): StageDwellStats[] {
   const o = dwellOptions(opts);
   assertDeals(deals);
   const groups = new DwellGroups(o, workingTime(o.businessDays));
@@ -156,8 +171,8 @@ export class DwellGroups {
     else stages.set(v.stageId, [ms]);
   }
 
-  rows(): DwellRow[] {
-    const rows: DwellRow[] = [];
+  rows(): StageDwellStats[] {
+    const rows: StageDwellStats[] = [];
     for (const [pipelineId, stages] of this.groups) {
       for (const [stageId, durations] of stages) rows.push(summarise(pipelineId, stageId, durations));
     }
@@ -165,7 +180,7 @@ export class DwellGroups {
   }
 }
 
-export function summarise(pipelineId: string | null, stageId: string, durations: number[]): DwellRow {
+export function summarise(pipelineId: string | null, stageId: string, durations: number[]): StageDwellStats {
   const n = durations.length;
   const sorted = new Float64Array(n);
   for (let i = 0; i < n; i++) sorted[i] = durations[i]!;
@@ -185,7 +200,7 @@ export function summarise(pipelineId: string | null, stageId: string, durations:
   };
 }
 
-export function byKey(a: DwellRow, b: DwellRow): number {
+export function byKey(a: StageDwellStats, b: StageDwellStats): number {
   const pa = a.pipelineId ?? '';
   const pb = b.pipelineId ?? '';
   if (pa !== pb) return pa < pb ? -1 : 1;

@@ -2,7 +2,7 @@ import { guarded } from '../_internal/guard.js';
 import { PipelineError } from '../errors.js';
 import type { VisitRow } from '../model/deal.js';
 import { workingTime } from './calendar.js';
-import { DwellGroups, dwellOptions, type DwellRow, type DwellStatsOptions } from './dwellStats.js';
+import { DwellGroups, dwellOptions, type StageDwellStats, type DwellStatsOptions } from './dwellStats.js';
 
 /**
  * {@link dwellStats} over stage visits instead of deals: the same rows, to the last digit, as
@@ -29,7 +29,7 @@ import { DwellGroups, dwellOptions, type DwellRow, type DwellStatsOptions } from
 export const dwellStatsOfVisits = /* @__PURE__ */ guarded(function dwellStatsOfVisits(
   visits: Iterable<VisitRow>,
   opts: DwellStatsOptions,
-): DwellRow[] {
+): StageDwellStats[] {
   const o = dwellOptions(opts);
   if (typeof visits !== 'object' || visits === null || typeof (visits as Iterable<VisitRow>)[Symbol.iterator] !== 'function') {
     throw new PipelineError('invalid_input', 'visits: expected an iterable of visit rows', { path: 'visits' });

@@ -1,5 +1,5 @@
-export { timeInStages, stageAt, type StageTime } from './timeInStages.js';
-export { dwellStats, type DwellRow, type DwellStatsOptions } from './dwellStats.js';
+export { timeInStages, stageAt, type StageDwell, type StageTime } from './timeInStages.js';
+export { dwellStats, type StageDwellStats, type DwellRow, type DwellStatsOptions } from './dwellStats.js';
 export { stalledDeals, type StalledDeal, type DealSummary } from './stalledDeals.js';
 export { conversionFunnel, type Funnel, type FunnelStage } from './conversionFunnel.js';
 export { weightedPipeline, type WeightedCurrency, type WeightedTotals } from './weightedPipeline.js';
@@ -13,5 +13,5 @@ export { stageConversion, type StageConversion, type StageConversionStats } from
 export { salesVelocity, type SalesVelocity } from './salesVelocity.js';
 export { pipelineCoverage, type Coverage } from './pipelineCoverage.js';
 export { type BusinessCalendar, type Weekday } from './calendar.js';
-export { rotsAt } from './rotsAt.js';
+export { rotsAt, type RottingOptions } from './rotsAt.js';
 export { dwellStatsOfVisits } from './dwellStatsOfVisits.js';

@@ -14,6 +14,25 @@ export const RotsAtOptions = z.strictObject({
 });
 
 /**
+ * How a deal's rotting clock runs: from stage entry (`since: 'stageEntry'`, the default) or from
+ * the deal's last update (`'lastUpdate'`, as Pipedrive), in calendar time or, with
+ * `businessDays`, in working time (`true` for Saturday and Sunday off, or a
+ * {@link BusinessCalendar}). The options of {@link rotsAt} and `service.rottingBetween`; with
+ * `now`, those of {@link stalledDeals}.
+ *
+ * @example
+ * ```ts
+ * const o: RottingOptions = { since: 'lastUpdate', businessDays: { timeZone: 'Europe/Berlin' } };
+ * rotsAt(ws, deal, o);
+ * ```
+ * @category Metrics
+ */
+export interface RottingOptions {
+  readonly since?: 'stageEntry' | 'lastUpdate';
+  readonly businessDays?: boolean | BusinessCalendar;
+}
+
+/**
  * The instant a deal will count as rotting: the first millisecond at which {@link stalledDeals}
  * lists it (with the same `since` and `businessDays`), so a host can schedule a reminder instead
  * of polling. `stalledDeals(ws, [deal], { now: t })` lists the deal exactly when `t >= rotsAt(...)`.
@@ -41,7 +60,7 @@ export const RotsAtOptions = z.strictObject({
 export const rotsAt = /* @__PURE__ */ guarded(function rotsAt(
   ws: Workspace,
   deal: Deal,
-  opts: { since?: 'stageEntry' | 'lastUpdate'; businessDays?: boolean | BusinessCalendar } = {},
+  opts: RottingOptions = {},
 ): number | null {
   ws = checkedWorkspace(ws);
   const o = parseOptions(RotsAtOptions, opts);

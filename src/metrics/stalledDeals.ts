@@ -7,11 +7,13 @@ import * as z from 'zod';
 import { Instant } from '../model/primitives.js';
 import { assertDeals, parseOptions } from './common.js';
 import { rotClock } from './dueInstant.js';
-import { BusinessDaysOption, workingTime, type BusinessCalendar } from './calendar.js';
+import { BusinessDaysOption, workingTime } from './calendar.js';
+import type { RottingOptions } from './rotsAt.js';
 
 /**
  * What a list a person reads shows of a deal: its id, name, owner, amount, currency and place.
- * Stalled and rotting deals carry it.
+ * {@link StalledDeal} (a deal rotting now) and `RottingDeal` (a deal and the instant it starts
+ * rotting) carry it.
  *
  * @example
  * ```ts
@@ -31,7 +33,8 @@ export interface DealSummary {
 }
 
 /**
- * An open deal that has sat in its stage longer than the stage allows.
+ * A rotting deal, as {@link stalledDeals} lists it: an open deal that has sat in its stage longer
+ * than the stage's `rotAfterDays`, with how long (`dwellMs`) against the threshold.
  *
  * @example
  * ```ts
@@ -46,8 +49,8 @@ export interface StalledDeal extends DealSummary {
   readonly thresholdMs: number;
 }
 
-/** The order of stalled deals: furthest past the threshold first, then by id. */
-export function byHowStalled(a: StalledDeal, b: StalledDeal): number {
+/** The order of rotting deals: furthest past the threshold first, then by id. */
+export function byHowLongRotting(a: StalledDeal, b: StalledDeal): number {
   return b.dwellMs - b.thresholdMs - (a.dwellMs - a.thresholdMs) || (a.dealId < b.dealId ? -1 : a.dealId > b.dealId ? 1 : 0);
 }
 
@@ -58,8 +61,9 @@ const StalledOptions = z.strictObject({
 });
 
 /**
- * Rotting deals (Pipedrive, Odoo): open deals whose current visit has lasted longer than the
- * rotting threshold of their stage (the pipeline's `rotAfterDays` override, else the stage's).
+ * The deals rotting at `now` (Pipedrive, Odoo): open deals whose current visit has lasted longer
+ * than the rotting threshold of their stage (the pipeline's `rotAfterDays` override, else the
+ * stage's). A "stalled deal" is a rotting deal: the name is the contract's, the concept is rotting.
  * A stage without a threshold, or with 0, never rots. Sorted by how far past the threshold
  * each deal is, the worst first.
  *
@@ -76,8 +80,8 @@ const StalledOptions = z.strictObject({
  *
  * @param ws - the workspace (thresholds)
  * @param deals - the deals to look at
- * @param opts - `{ now, since?, businessDays? }`
- * @returns the stalled deals
+ * @param opts - `{ now }` and the {@link RottingOptions} (`since?`, `businessDays?`)
+ * @returns the rotting deals
  * @example
  * ```ts
  * stalledDeals(ws, deals, { now: '2026-03-20T00:00:00Z' });
@@ -89,7 +93,7 @@ const StalledOptions = z.strictObject({
 export const stalledDeals = /* @__PURE__ */ guarded(function stalledDeals(
   ws: Workspace,
   deals: readonly Deal[],
-  opts: { now: Date | number | string; since?: 'stageEntry' | 'lastUpdate'; businessDays?: boolean | BusinessCalendar },
+  opts: RottingOptions & { readonly now: Date | number | string },
 ): StalledDeal[] {
   ws = checkedWorkspace(ws);
   const o = parseOptions(StalledOptions, opts);
@@ -107,5 +111,5 @@ export const stalledDeals = /* @__PURE__ */ guarded(function stalledDeals(
       out.push({ dealId: deal.id, name: deal.name, ownerId: deal.ownerId, amount: deal.amount, currency: deal.currency, pipelineId: deal.pipelineId, stageId: deal.stageId, dwellMs, thresholdMs });
     }
   }
-  return out.sort(byHowStalled);
+  return out.sort(byHowLongRotting);
 }, ['workspace', 'deals', 'opts']);

@@ -6,15 +6,16 @@ import { assertDeal, assertHistory } from '../deals/shape.js';
 import { NowOptions, parseOptions } from './common.js';
 
 /**
- * Time a deal spent in one stage of one pipeline.
+ * A deal's dwell in one stage of one pipeline: how often it entered the stage, and how long it
+ * stayed there on its latest visit and over all of them. One row of {@link timeInStages}.
  *
  * @example
  * ```ts
- * timeInStages(deal, { now }).filter((t: StageTime) => t.visits > 1); // stages the deal came back to
+ * timeInStages(deal, { now }).filter((t: StageDwell) => t.visits > 1); // stages the deal came back to
  * ```
  * @category Metrics
  */
-export interface StageTime {
+export interface StageDwell {
   readonly pipelineId: string | null;
   readonly stageId: string;
   /** How many times the deal entered the stage. */
@@ -32,7 +33,20 @@ export interface StageTime {
 }
 
 /**
- * Latest and cumulative time per (pipeline, stage), as HubSpot's "Latest time in" and
+ * The former name of {@link StageDwell}: the same type.
+ *
+ * @deprecated use `StageDwell` (the time a deal spends in a stage is its dwell, in every name);
+ * this alias goes in the next minor version.
+ * @example
+ * ```ts
+ * const rows: StageTime[] = timeInStages(deal, { now }); // write StageDwell[]
+ * ```
+ * @category Metrics
+ */
+export type StageTime = StageDwell;
+
+/**
+ * A deal's dwell per (pipeline, stage): latest and cumulative, as HubSpot's "Latest time in" and
  * "Cumulative time in" properties, in order of first entry. Revisits add up; an open visit
  * counts up to `now` (never negative).
  *
@@ -48,11 +62,11 @@ export interface StageTime {
  * @category Metrics
  * @function
  */
-export const timeInStages = /* @__PURE__ */ guarded(function timeInStages(deal: Deal, opts: { now: Date | number | string }): StageTime[] {
+export const timeInStages = /* @__PURE__ */ guarded(function timeInStages(deal: Deal, opts: { now: Date | number | string }): StageDwell[] {
   assertDeal(deal);
   assertHistory(deal);
   const { now } = parseOptions(NowOptions, opts);
-  const rows = new Map<string, { -readonly [K in keyof StageTime]: StageTime[K] }>();
+  const rows = new Map<string, { -readonly [K in keyof StageDwell]: StageDwell[K] }>();
   for (const v of deal.history) {
     const ms = Math.max(0, (v.exitedAt ?? now) - v.enteredAt);
     const key = `${v.pipelineId ?? ''}\u0000${v.stageId}`;

@@ -33,11 +33,12 @@ export const ForecastCategory = z.enum(['pipeline', 'best_case', 'commit', 'clos
  */
 export type ForecastCategory = z.infer<typeof ForecastCategory>;
 
-/** Days after which a deal sitting in a stage is stalled ("rotting"). 0 turns rotting off. */
+/** Days after which a deal sitting in a stage is rotting (see `stalledDeals`). 0 turns rotting off. */
 export const RotAfterDays = z.number().min(0).max(36500);
 
 /**
- * One value of a layout's Stage picklist.
+ * One value of a layout's Stage picklist. `rotAfterDays`, when set, is how many days a deal may
+ * sit in the stage before it is rotting (a pipeline may override it per stage; 0: never).
  *
  * @example
  * ```ts

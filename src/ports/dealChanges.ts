@@ -50,14 +50,25 @@ function bad(path: string, what: string, details: Record<string, unknown> = {}):
  * @category Storage
  */
 export function checkDealChanges(changes: unknown, options?: unknown): CheckedDealSave {
+  return { changes: checkChangeList(changes, (deal, path) => assertDeal(deal, path)), ...checkSaveOptions(options) };
+}
+
+/**
+ * Checks the changes of a save as {@link checkDealChanges} does, each deal by `checkDeal` (a store
+ * that remembers what it read may check a deal's stored visits faster; the rules are
+ * `assertDeal`'s). Every shipped store checks a save's input through here, so that they answer a
+ * malformed save alike.
+ */
+export function checkChangeList(changes: unknown, checkDeal: (deal: unknown, path: string) => void): CheckedDealChange[] {
   if (!Array.isArray(changes)) bad('changes', 'expected an array of { deal, expectedVersion }');
   const seen = new Set<string>();
   const checked = new Array<CheckedDealChange>(changes.length);
   for (let i = 0; i < changes.length; i++) {
     const change: unknown = changes[i];
     if (typeof change !== 'object' || change === null) bad(`changes[${i}]`, 'expected { deal, expectedVersion }');
-    const { deal, expectedVersion, historyStart } = change as DealChange;
-    assertDeal(deal, `changes[${i}].deal`);
+    const { deal: given, expectedVersion, historyStart } = change as DealChange;
+    checkDeal(given, `changes[${i}].deal`);
+    const deal = given as Deal;
     if (expectedVersion !== null && !(typeof expectedVersion === 'number' && Number.isSafeInteger(expectedVersion) && expectedVersion >= 0)) {
       bad(`changes[${i}].expectedVersion`, 'expected null or an integer of at least 0');
     }
@@ -71,10 +82,11 @@ export function checkDealChanges(changes: unknown, options?: unknown): CheckedDe
     seen.add(deal.id);
     checked[i] = { deal, expectedVersion, start, index: i };
   }
-  return { changes: checked, ...checkSaveOptions(options) };
+  return checked;
 }
 
-function checkSaveOptions(options: unknown): Pick<CheckedDealSave, 'events' | 'workspaceVersion'> {
+/** Checks a save's options (`events`, `workspaceVersion`) as {@link checkDealChanges} does. */
+export function checkSaveOptions(options: unknown): Pick<CheckedDealSave, 'events' | 'workspaceVersion'> {
   if (options === undefined) return { events: [], workspaceVersion: undefined };
   if (typeof options !== 'object' || options === null || Array.isArray(options)) bad('options', 'expected { events?, workspaceVersion? }');
   const { events, workspaceVersion } = options as DealSaveOptions;

@@ -115,6 +115,9 @@ function checkThresholds(v: unknown): RottingThresholds {
   return out;
 }
 
+/** The most deals one listing page may ask for (`DealQuery.limit`). */
+export const MAX_LIST_LIMIT = 1000;
+
 /**
  * Checks a {@link DealQuery} as every store must: each filter's type, `limit` an integer from 1
  * to 1000, `sort`/`order`/`include` known, the cursor one that a listing with the same sort and
@@ -135,7 +138,7 @@ export function checkDealQuery(query: unknown): CheckedDealQuery {
   }
   const q = query as Record<string, unknown>;
   const limit = q.limit;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1000) bad('limit', 'expected an integer from 1 to 1000');
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) bad('limit', `expected an integer from 1 to ${MAX_LIST_LIMIT}`);
   const pipelineId = q.pipelineId === null ? null : optionalText(q, 'pipelineId');
   const ownerId = q.ownerId === null ? null : optionalText(q, 'ownerId');
   const outcome = q.outcome;

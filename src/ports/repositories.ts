@@ -1,7 +1,7 @@
 import type { DealEvent } from '../deals/events.js';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
-import type { DwellRow } from '../metrics/dwellStats.js';
+import type { StageDwellStats } from '../metrics/dwellStats.js';
 import type { WorkspaceEvent } from '../workspace/events.js';
 import { checkDealQuery, matchesQuery, type DealInclude, type DealSort, type RottingThresholds } from './dealQuery.js';
 import type { VisitRow } from '../model/deal.js';
@@ -116,6 +116,12 @@ export type DealFilter = Omit<DealQuery, 'after' | 'limit' | 'sort' | 'order' | 
 /** Whether a deal matches a query's filters: what `list` returns, for stores that filter in code. */
 export function dealMatches(deal: Deal, q: DealFilter): boolean {
   return matchesQuery(deal, checkDealQuery({ ...q, limit: 1 }));
+}
+
+/** {@link dealMatches} with the filter checked once, for a test of many deals (a bulk update's). */
+export function dealMatcher(q: DealFilter): (deal: Deal) => boolean {
+  const checked = checkDealQuery({ ...q, limit: 1 });
+  return (deal) => matchesQuery(deal, checked);
 }
 
 /**
@@ -524,7 +530,7 @@ export interface VisitRepository {
    * `dwellStats` over the stored deals with `{ now, pipelineId, includeOpen }` (calendar time,
    * no `businessDays`). `service.dwellStats` uses it when present.
    */
-  dwell?(q: DwellQuery): Promise<DwellRow[]>;
+  dwell?(q: DwellQuery): Promise<StageDwellStats[]>;
   /** True when `dwell` honours `DwellQuery.from`/`to` (a period); else the service computes periods itself. */
   readonly dwellPeriods?: boolean;
 }

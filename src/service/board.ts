@@ -71,7 +71,7 @@ async function scan(rt: Runtime, pipelineId: string, rottingBefore: ReadonlyMap<
   const summary = new StageSummary({ pipelineId, rottingBefore: Object.fromEntries(rottingBefore) });
   let after: string | null = null;
   do {
-    const page = await rt.deals.list({ pipelineId, after, limit: rt.chunkSize });
+    const page = await rt.deals.list({ pipelineId, after, limit: rt.pageSize });
     for (const d of page.deals) summary.add(d);
     after = page.next;
   } while (after !== null);

@@ -4,7 +4,8 @@ import { BulkChange, type BulkChangeInput } from '../model/commands.js';
 import type { Deal } from '../model/deal.js';
 import { parseWith } from '../model/parse.js';
 import { Id, safeRecord } from '../model/primitives.js';
-import { dealMatches, type DealFilter } from '../ports/repositories.js';
+import { dealMatcher, type DealFilter } from '../ports/repositories.js';
+import { MAX_LIST_LIMIT } from '../ports/dealQuery.js';
 import * as z from 'zod';
 import { stripUndefinedKeys } from '../model/stripUndefinedKeys.js';
 import type { Runtime } from './runtime.js';
@@ -124,7 +125,7 @@ async function* chunks(rt: Runtime, r: Parsed): AsyncGenerator<Chunk> {
   }
   const query = stripUndefinedKeys(r.query ?? {});
   const list = (after: string | null): Promise<Page> => {
-    const reading = pageForPlanning(rt, { ...query, after, limit: size });
+    const reading = pageForPlanning(rt, { ...query, after, limit: Math.min(size, MAX_LIST_LIMIT) });
     // Handled where it is awaited; this keeps a read the caller never gets to from being reported unhandled.
     reading.catch(() => undefined);
     return reading;
@@ -241,10 +242,11 @@ async function read(job: Job, ids: readonly string[], already: PlanningRead | nu
   const rejected: Rejected[] = [];
   const left: string[] = [];
   const expected = job.r.expectedVersions;
+  const matches = job.filter ? dealMatcher(job.filter) : null;
   for (const id of ids) {
     const d = found.get(id);
     if (!d) rejected.push({ dealId: id, code: 'not_found', message: `deal ${id} does not exist` });
-    else if (job.filter && !dealMatches(d, job.filter)) left.push(id);
+    else if (matches && !matches(d)) left.push(id);
     else if (expected && Object.hasOwn(expected, id) && expected[id] !== d.version) {
       rejected.push({ dealId: id, code: 'conflict', message: `deal ${id} is at version ${d.version}, not ${expected[id]}: it changed since it was read` });
     } else deals.push(d);

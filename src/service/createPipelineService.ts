@@ -69,7 +69,7 @@ export function createPipelineService(options: PipelineServiceOptions): Pipeline
     purgeDelivered: (before) => run(() => purgeDelivered(rt, before)),
     eraseDeal: (dealId, opts) => run(() => eraseDeal(rt, dealId, opts)),
     dwellStats: (opts) => run(() => storedDwellStats(rt, opts)),
-    rottingBetween: (from, to, opts) => run(() => rottingBetween(rt, from, to, opts)),
+    rottingBetween: (...args: unknown[]) => run(() => rottingBetween(rt, args)),
     learnPipeline: (opts) => run(() => storedLearnPipeline(rt, opts)),
     forecast: (opts) => run(() => storedForecast(rt, opts)),
     backtest: (opts) => run(() => storedBacktest(rt, opts)),

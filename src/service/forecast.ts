@@ -21,7 +21,7 @@ const ForecastStart = z.object({ from: Instant.optional(), window: Window });
 async function eachDeal(rt: Runtime, visit: (deal: Deal) => void): Promise<void> {
   let after: string | null = null;
   do {
-    const page = await rt.deals.list({ after, limit: rt.chunkSize, include: ['history', 'changes'] });
+    const page = await rt.deals.list({ after, limit: rt.pageSize, include: ['history', 'changes'] });
     for (const d of page.deals) visit(d);
     after = page.next;
   } while (after !== null);

@@ -22,5 +22,5 @@ export type { StoredDwellOptions } from './types.js';
 export type { RottingDeal, RottingBetweenOptions } from './types.js';
 export type { StoredLearnOptions, StoredForecastOptions } from './types.js';
 export type { ListDealsQuery } from './types.js';
-export type { StoredStalledOptions } from './types.js';
+export type { StoredRottingOptions, StoredStalledOptions } from './types.js';
 export type { StoredFunnelOptions, StoredPeriodOptions, StoredWaterfallOptions, StoredConversionOptions, StoredMovementOptions, StoredCoverageOptions } from './types.js';

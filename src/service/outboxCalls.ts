@@ -4,6 +4,7 @@ import { Instant } from '../model/primitives.js';
 import type { OutboxEntry, OutboxRepository } from '../ports/repositories.js';
 import { claims } from './delivery.js';
 import type { Runtime } from './runtime.js';
+import { isOptionsForm } from './instantOptions.js';
 import * as z from 'zod';
 
 const Limit = z.number().int().min(1).max(10_000);
@@ -36,9 +37,11 @@ export async function retryParked(rt: Runtime, seqs: readonly number[]): Promise
   return count;
 }
 
-/** Deletes events delivered before `before`. */
-export async function purgeDelivered(rt: Runtime, before: Date | number | string): Promise<number> {
-  const at = parseWith(Instant, before, 'before');
+const PurgeOptions = z.strictObject({ before: Instant });
+
+/** Deletes events delivered before `before`, given as `{ before }` or (deprecated) on its own. */
+export async function purgeDelivered(rt: Runtime, input: unknown): Promise<number> {
+  const at = isOptionsForm(input, []) ? parseWith(PurgeOptions, input, 'opts').before : parseWith(Instant, input, 'before');
   const outbox = claiming(rt);
   if (!outbox) {
     throw new PipelineError('invalid_input', 'purgeDelivered: the outbox of these repositories does not offer purgeDelivered (it deletes delivered events itself, or keeps none)', { path: 'repositories.outbox' });

@@ -1,22 +1,36 @@
+import type * as z from 'zod';
 import { PipelineError } from '../errors.js';
 import type { Workspace } from '../model/layout.js';
 import { parseWith } from '../model/parse.js';
 import { Instant } from '../model/primitives.js';
-import { workingTime, type BusinessCalendar } from '../metrics/calendar.js';
+import { workingTime } from '../metrics/calendar.js';
 import { firstPast, rotClock } from '../metrics/dueInstant.js';
 import { RotsAtOptions } from '../metrics/rotsAt.js';
 import type { Runtime } from './runtime.js';
-import type { RottingDeal, RottingBetweenOptions } from './types.js';
+import type { RottingDeal } from './types.js';
+import { isOptionsForm } from './instantOptions.js';
+
+const PeriodAndRotting = RotsAtOptions.extend({ from: Instant, to: Instant });
+
+/** The period and options of a call, `({ from, to, ...opts })` or `(from, to, opts?)`. */
+function readCall(args: readonly unknown[]): { from: number; to: number; opts: z.output<typeof RotsAtOptions>; toPath: string } {
+  const [first, ...rest] = args;
+  if (isOptionsForm(first, rest)) {
+    const { from, to, ...opts } = parseWith(PeriodAndRotting, first, 'opts');
+    return { from, to, opts, toPath: 'opts.to' };
+  }
+  const from = parseWith(Instant, first, 'from');
+  const to = parseWith(Instant, rest[0], 'to');
+  return { from, to, opts: parseWith(RotsAtOptions, rest[1] ?? {}, 'opts'), toPath: 'to' };
+}
 
 /**
  * The stored deals whose `rotsAt` falls in [from, to), soonest first (ties by id): the stages with
  * a threshold are read page by page, so memory holds one page and the answer.
  */
-export async function rottingBetween(rt: Runtime, fromInput: unknown, toInput: unknown, input: RottingBetweenOptions | undefined): Promise<RottingDeal[]> {
-  const from = parseWith(Instant, fromInput, 'from');
-  const to = parseWith(Instant, toInput, 'to');
-  if (to < from) throw new PipelineError('invalid_input', 'to: must not be before from', { path: 'to' });
-  const o = parseWith(RotsAtOptions, input ?? {}, 'opts');
+export async function rottingBetween(rt: Runtime, args: readonly unknown[]): Promise<RottingDeal[]> {
+  const { from, to, opts: o, toPath } = readCall(args);
+  if (to < from) throw new PipelineError('invalid_input', `${toPath}: must not be before from`, { path: toPath });
   const measure = workingTime(o.businessDays);
   const plain = o.businessDays === undefined || o.businessDays === false;
   const ws = await rt.workspaces.load();
@@ -24,7 +38,7 @@ export async function rottingBetween(rt: Runtime, fromInput: unknown, toInput: u
   for (const stageId of stagesThatRot(ws)) {
     let after: string | null = null;
     do {
-      const page = await rt.deals.list({ stageId, after, limit: rt.chunkSize });
+      const page = await rt.deals.list({ stageId, after, limit: rt.pageSize });
       for (const d of page.deals) {
         const clock = rotClock(ws, d, o.since === 'lastUpdate');
         const due = clock && firstPast(measure, clock.start, clock.thresholdMs, plain);

@@ -4,6 +4,7 @@ import type { Deal } from '../model/deal.js';
 import { parseWith } from '../model/parse.js';
 import { Id } from '../model/primitives.js';
 import type { DealChange, DealDecision, DealErasedEvent, DealFilter, DealRepository, OutboxRepository, VisitRepository, WorkspaceRepository } from '../ports/repositories.js';
+import { MAX_LIST_LIMIT } from '../ports/dealQuery.js';
 import type { Workspace } from '../model/layout.js';
 import type { WorkspaceEvent } from '../workspace/events.js';
 import { createDelivery, type Delivery } from './delivery.js';
@@ -19,6 +20,8 @@ export interface Runtime extends Authorization {
   readonly outbox: OutboxRepository | null;
   readonly visits: VisitRepository | null;
   readonly chunkSize: number;
+  /** Deals per page the service reads: `chunkSize`, at most what a listing may ask for. */
+  readonly pageSize: number;
   /** The service clock, in epoch ms. */
   now(): number;
   /** The instant to record a change of these deals at: the clock, or the latest of their last changes if a skewed clock wrote one later. */
@@ -89,6 +92,7 @@ export function createRuntime(o: PipelineServiceOptions): Runtime {
     outbox: repos.outbox ?? null,
     visits: repos.visits ?? null,
     chunkSize: o.chunkSize ?? 500,
+    pageSize: Math.min(o.chunkSize ?? 500, MAX_LIST_LIMIT),
     ...createAuthorization(o.authorize),
     now: () => rtNow(clock),
     atFor(deals) {

@@ -43,7 +43,7 @@ export function guardRepositories(repos: Repositories): Repositories {
           },
         }
       : {}),
-    ...(visits ? { visits: { list: (q) => guard('visits.list', () => visits.list(q)), ...(visits.dwell ? { dwell: (q) => guard('visits.dwell', () => visits.dwell!(q)) } : {}) } } : {}),
+    ...(visits ? { visits: { list: (q) => guard('visits.list', () => visits.list(q)), ...(visits.dwell ? { dwell: (q) => guard('visits.dwell', () => visits.dwell!(q)), ...(visits.dwellPeriods === true ? { dwellPeriods: true } : {}) } : {}) } } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { BusinessCalendar } from '../metrics/calendar.js';
 import { workingTime } from '../metrics/calendar.js';
-import { DwellGroups, dwellOptions, type DwellRow } from '../metrics/dwellStats.js';
+import { DwellGroups, dwellOptions, type StageDwellStats } from '../metrics/dwellStats.js';
 import { PipelineError } from '../errors.js';
 import type { Runtime } from './runtime.js';
 import type { StoredDwellOptions } from './types.js';
@@ -13,7 +13,7 @@ const PAGE = 10_000;
  * rows from the store's visits table when it has one (no deal is materialised), else from the
  * deals page by page. Either way only the counted durations are held, never the visits or deals.
  */
-export async function storedDwellStats(rt: Runtime, input: StoredDwellOptions | undefined): Promise<DwellRow[]> {
+export async function storedDwellStats(rt: Runtime, input: StoredDwellOptions | undefined): Promise<StageDwellStats[]> {
   if (input !== undefined && (typeof input !== 'object' || input === null || Array.isArray(input))) {
     throw new PipelineError('invalid_input', 'opts: expected an object', { path: 'opts' });
   }
@@ -40,7 +40,7 @@ export async function storedDwellStats(rt: Runtime, input: StoredDwellOptions | 
   } else {
     let after: string | null = null;
     do {
-      const page = await rt.deals.list({ after, limit: rt.chunkSize, include: ['history'] });
+      const page = await rt.deals.list({ after, limit: rt.pageSize, include: ['history'] });
       for (const d of page.deals) for (const v of d.history) groups.add(v);
       after = page.next;
     } while (after !== null);

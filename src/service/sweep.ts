@@ -2,7 +2,7 @@ import { PipelineError } from '../errors.js';
 import { planBulkUpdate } from '../bulk/planBulkUpdate.js';
 import type { BulkChangeInput } from '../model/commands.js';
 import type { Deal } from '../model/deal.js';
-import { dealMatches, type DealFilter } from '../ports/repositories.js';
+import { dealMatcher, type DealFilter } from '../ports/repositories.js';
 import type { Runtime } from './runtime.js';
 import { pageForPlanning, readForPlanning, type PlanningRead } from './tails.js';
 
@@ -15,7 +15,7 @@ export async function sweep(rt: Runtime, query: DealFilter, change: (deal: Deal)
   let moved = 0;
   let after: string | null = null;
   do {
-    const page = await pageForPlanning(rt, { ...query, after, limit: rt.chunkSize });
+    const page = await pageForPlanning(rt, { ...query, after, limit: rt.pageSize });
     moved += await movePage(rt, query, page.read, change, by);
     after = page.next;
   } while (after !== null);
@@ -47,7 +47,7 @@ async function movePage(
     } catch (e) {
       // Someone else changed some of these deals: read them again, keep those still concerned.
       const again = await readForPlanning(rt, deals.map((d) => d.id));
-      deals = again.deals.filter((d) => dealMatches(d, query));
+      deals = again.deals.filter(dealMatcher(query));
       starts = again.starts;
       throw e;
     }
@@ -74,7 +74,7 @@ export async function usage(rt: Runtime, query: DealFilter, sampleSize = 10): Pr
   let count = 0;
   let after: string | null = null;
   do {
-    const page = await pageForPlanning(rt, { ...query, after, limit: rt.chunkSize });
+    const page = await pageForPlanning(rt, { ...query, after, limit: rt.pageSize });
     for (const d of page.read.deals) {
       if (sample.length < sampleSize) sample.push(d.id);
       count++;

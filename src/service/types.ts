@@ -4,8 +4,9 @@ import type { Pipeline } from '../model/pipeline.js';
 import type { StageDef } from '../model/stage.js';
 import type { BulkChangeInput, DealCommandInput, WorkspaceCommand, WorkspaceCommandInput } from '../model/commands.js';
 import type { DesiredConfiguration } from '../configuration/desired.js';
-import type { DwellRow } from '../metrics/dwellStats.js';
+import type { StageDwellStats } from '../metrics/dwellStats.js';
 import type { BusinessCalendar } from '../metrics/calendar.js';
+import type { RottingOptions } from '../metrics/rotsAt.js';
 import type { BacktestOptions, BacktestRow } from '../forecast/backtest.js';
 import type { ForecastRow } from '../forecast/forecast.js';
 import type { PipelineModel } from '../forecast/pipelineModel.js';
@@ -448,6 +449,11 @@ export interface PipelineService {
    */
   eraseDeal(dealId: string, opts?: ActOptions & { expectedVersion?: number }): Promise<void>;
   /** Deletes outbox events delivered before `before` (an instant); returns how many. */
+  purgeDelivered(opts: { readonly before: Date | number | string }): Promise<number>;
+  /**
+   * @deprecated pass `{ before }`: the service takes instants in an options object, as every
+   * report does; the positional form goes in the next minor version.
+   */
   purgeDelivered(before: Date | number | string): Promise<number>;
   /**
    * `dwellStats` over every stored deal: computed by the store when its visits port offers `dwell`
@@ -463,12 +469,20 @@ export interface PipelineService {
    * const quarter = await service.dwellStats({ pipelineId: 'new-cars', from: '2026-01-01', to: '2026-04-01' });
    * ```
    */
-  dwellStats(opts?: StoredDwellOptions): Promise<DwellRow[]>;
+  dwellStats(opts?: StoredDwellOptions): Promise<StageDwellStats[]>;
   /**
-   * The stored deals that start to rot in [from, to) with the instant each does (see `rotsAt`),
-   * soonest first: what a scheduler asks for the next slot instead of polling every deal.
+   * The stored deals that start rotting in the period `[from, to)` with the instant each does (see
+   * `rotsAt`), soonest first: what a scheduler asks for the next slot instead of polling every
+   * deal. Takes the period and the {@link RottingOptions} in one object, as the reports do.
+   *
+   * @example
+   * ```ts
+   * const due = await service.rottingBetween({ from: now, to: now + 3_600_000, businessDays: true });
+   * ```
    */
-  rottingBetween(from: Date | number | string, to: Date | number | string, opts?: RottingBetweenOptions): Promise<RottingDeal[]>;
+  rottingBetween(opts: StoredPeriodOptions & RottingOptions): Promise<RottingDeal[]>;
+  /** The same with the period's bounds first: `rottingBetween(from, to, opts)` is `rottingBetween({ from, to, ...opts })`. */
+  rottingBetween(from: Date | number | string, to: Date | number | string, opts?: RottingOptions): Promise<RottingDeal[]>;
   /** `learnPipeline` over every stored deal, read page by page (none is kept); `until` defaults to the clock. */
   learnPipeline(opts?: StoredLearnOptions): Promise<PipelineModel>;
   /** `forecast` of the deals open at `from` (default the clock), with the model learned from the store as of `from`. */
@@ -476,11 +490,11 @@ export interface PipelineService {
   /** `backtest` over every stored deal (all are held in memory: each instant replays every history). */
   backtest(opts: BacktestOptions): Promise<BacktestRow[]>;
   /**
-   * `stalledDeals` over every stored deal, read page by page (`chunkSize` deals at a time): the
-   * same rows as `stalledDeals(ws, allDeals, opts)`, each with the deal's name, owner, amount and
-   * currency; `now` defaults to the clock.
+   * The stored deals rotting at `now`: `stalledDeals` over every stored deal, read page by page
+   * (`chunkSize` deals at a time), the same rows as `stalledDeals(ws, allDeals, opts)`, each with
+   * the deal's name, owner, amount and currency; `now` defaults to the clock.
    */
-  stalledDeals(opts?: StoredStalledOptions): Promise<StalledDeal[]>;
+  stalledDeals(opts?: StoredRottingOptions): Promise<StalledDeal[]>;
   /** `weightedPipeline` over every stored open deal, read page by page: the same figures as `weightedPipeline(ws, allDeals)`. */
   weightedPipeline(): Promise<Record<string, WeightedCurrency>>;
   /*
@@ -598,12 +612,13 @@ export interface StoredDwellOptions {
 }
 
 /**
- * A deal that starts to rot in the window asked about, and when.
+ * A deal that starts rotting in the period asked about, and when: one row of
+ * `service.rottingBetween`. (A deal rotting already is a {@link StalledDeal}.)
  *
  * @example
  * ```ts
- * const due: RottingDeal[] = await service.rottingBetween(now, now + 3_600_000);
- * for (const d of due) schedule(d.rotsAt, () => remind(d.ownerId, `${d.name} goes stale`));
+ * const due: RottingDeal[] = await service.rottingBetween({ from: now, to: now + 3_600_000 });
+ * for (const d of due) schedule(d.rotsAt, () => remind(d.ownerId, `${d.name} starts rotting`));
  * ```
  * @category Service
  */
@@ -613,18 +628,17 @@ export interface RottingDeal extends DealSummary {
 }
 
 /**
- * Options of {@link PipelineService.rottingBetween}: those of `rotsAt`.
+ * The former name of {@link RottingOptions}: the same type.
  *
+ * @deprecated use `RottingOptions` (one name for how the rotting clock runs, whichever function
+ * takes it); this alias goes in the next minor version.
  * @example
  * ```ts
- * const opts: RottingBetweenOptions = { businessDays: { timeZone: 'Europe/Berlin' } };
+ * const opts: RottingBetweenOptions = { businessDays: { timeZone: 'Europe/Berlin' } }; // write RottingOptions
  * ```
  * @category Service
  */
-export interface RottingBetweenOptions {
-  readonly since?: 'stageEntry' | 'lastUpdate';
-  readonly businessDays?: boolean | BusinessCalendar;
-}
+export type RottingBetweenOptions = RottingOptions;
 
 /**
  * Options of {@link PipelineService.learnPipeline}: those of `learnPipeline`, `until` defaulting to the clock.
@@ -674,19 +688,32 @@ export interface StoredForecastOptions {
 export type ListDealsQuery = Omit<DealQuery, 'rottingBefore'> & { readonly now?: Date | number | string };
 
 /**
- * Options of `service.stalledDeals`: those of `stalledDeals`, with `now` defaulting to the clock.
+ * Options of `service.stalledDeals`, the deals rotting at `now`: those of `stalledDeals`, the
+ * {@link RottingOptions} and `now`, defaulting to the clock.
  *
  * @example
  * ```ts
- * const o: StoredStalledOptions = { since: 'lastUpdate', businessDays: true };
+ * const o: StoredRottingOptions = { since: 'lastUpdate', businessDays: true };
+ * const rotting = await service.stalledDeals(o);
  * ```
  * @category Service
  */
-export interface StoredStalledOptions {
+export interface StoredRottingOptions extends RottingOptions {
   readonly now?: Date | number | string;
-  readonly since?: 'stageEntry' | 'lastUpdate';
-  readonly businessDays?: boolean | BusinessCalendar;
 }
+
+/**
+ * The former name of {@link StoredRottingOptions}: the same type.
+ *
+ * @deprecated use `StoredRottingOptions` (the concept is rotting, in every name outside the
+ * contract's `stalledDeals`); this alias goes in the next minor version.
+ * @example
+ * ```ts
+ * const o: StoredStalledOptions = { since: 'lastUpdate' }; // write StoredRottingOptions
+ * ```
+ * @category Service
+ */
+export type StoredStalledOptions = StoredRottingOptions;
 
 /**
  * Options of `service.conversionFunnel`: those of `conversionFunnel`. The period selects the

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dwellStats, type Deal, type DwellRow } from '../../src/index.js';
+import { dwellStats, type Deal, type StageDwellStats } from '../../src/index.js';
 import { byKey, summarise } from '../../src/metrics/dwellStats.js';
 import { createSqliteRepositories, migrateSqlite, type SqliteDwellQuery } from '../../src/sqlite.js';
 
@@ -37,7 +37,7 @@ const arbDeals = fc.array(
 );
 
 /** The period semantics in JS: completed visits that exited in [from, to); with includeOpen, visits open at min(now, to), measured to it. */
-function reference(deals: readonly Deal[], q: SqliteDwellQuery): DwellRow[] {
+function reference(deals: readonly Deal[], q: SqliteDwellQuery): StageDwellStats[] {
   const periodic = q.from !== undefined || q.to !== undefined;
   const at = q.to === undefined ? q.now : Math.min(q.now, q.to);
   const groups = new Map<string, { p: string | null; s: string; ms: number[] }>();

@@ -31,7 +31,7 @@ describe('the demo', () => {
     const text = render(buildReport(await simulate()), false);
     for (const line of text.split('\n')) expect([...line].length).toBeLessThanOrEqual(100);
     expect(text).not.toContain('\u001b[');
-    for (const section of ['Board: Sales / New cars', 'Stalled deals', 'Time in stage', 'Weighted pipeline', 'Conversion funnels', 'Stage history of']) {
+    for (const section of ['Board: Sales / New cars', 'Rotting deals', 'Dwell: time in stage', 'Weighted pipeline', 'Conversion funnels', 'Stage history of']) {
       expect(text).toContain(section);
     }
   });
@@ -84,7 +84,7 @@ describe('the demo as a newcomer reads it', () => {
 
   it('names pipelines and stages by their names, and slipping deals in sentences', async () => {
     const out = await text();
-    const stalled = out.slice(out.indexOf('Stalled deals'), out.indexOf('Time in stage'));
+    const stalled = out.slice(out.indexOf('Rotting deals'), out.indexOf('Dwell: time in stage'));
     expect(stalled).toContain('New cars');
     expect(stalled).not.toMatch(/ new-cars /);
     const slipping = out.slice(out.indexOf('Slipping deals')).split('\n').filter((l) => l.startsWith('  D-'));

@@ -78,14 +78,14 @@ describe.skipIf(!hasChromium)(`the kanban page in Chromium${hasChromium ? '' : `
     await page.mouse.up();
   }
 
-  it('shows the default pipeline as columns with count, totals per currency and median time in stage', async () => {
+  it('shows the default pipeline as columns with count, totals per currency and median dwell', async () => {
     await expect(page.locator('[role="tab"][aria-selected="true"]').textContent()).resolves.toBe('New cars');
     await expect(page.locator('.column').count()).resolves.toBe(6);
     const head = column('requirements').locator('.column-head');
     await expect(head.locator('.count').textContent()).resolves.toBe('4 deals · 1 rotting');
     const totals = await head.locator('.totals li').allTextContents();
     expect(totals).toEqual(['€101,500 · weighted €10,150', '$52,000 · weighted $5,200']);
-    await expect(head.locator('.dwell').textContent()).resolves.toMatch(/^median time in stage: \d+(\.\d)? d$/);
+    await expect(head.locator('.dwell').textContent()).resolves.toMatch(/^median dwell: \d+(\.\d)? d$/);
     await expect(column('test-drive').locator('.count').textContent()).resolves.toBe('2 deals · 1 rotting');
   });
 

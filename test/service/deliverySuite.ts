@@ -132,13 +132,13 @@ export function deliverySuite(name: string, make: Make): void {
       const keeping = createPipelineService({ ...repos, clock: () => Date.now() + 60_000, onEvents: () => {} });
       await keeping.createDeal({ id: 'd1', layoutId: 'sales', name: 'Kept' });
       await keeping.idle();
-      expect(await keeping.purgeDelivered(0)).toBe(0);
-      expect(await keeping.purgeDelivered(Date.now() + 86_400_000)).toBe(1);
+      expect(await keeping.purgeDelivered({ before: 0 })).toBe(0);
+      expect(await keeping.purgeDelivered({ before: Date.now() + 86_400_000 })).toBe(1);
       const purging = createPipelineService({ ...repos, clock: () => Date.now() + 60_000, onEvents: () => {}, delivery: { retentionMs: 1 } });
       await purging.createDeal({ id: 'd2', layoutId: 'sales', name: 'Purged' });
       await purging.idle();
       expect(await purging.deliverPending()).toBe(0);
-      expect(await purging.purgeDelivered(Date.now() + 86_400_000)).toBe(0);
+      expect(await purging.purgeDelivered({ before: Date.now() + 86_400_000 })).toBe(0);
     });
 
     it('refuses malformed delivery options by name', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryRepositories, createPipelineService, isPipelineError, type PipelineServiceOptions } from '../../src/index.js';
-import { dealerService } from './helpers.js';
+import { dealerService, T0 } from './helpers.js';
 
 /** The PipelineError createPipelineService throws for these options (fails the test if it throws anything else or nothing). */
 function refusal(extra: Record<string, unknown>, base: Record<string, unknown> = createMemoryRepositories() as never): { code: string; details: Record<string, unknown>; message: string } {
@@ -115,4 +115,17 @@ describe('createPipelineService options', () => {
     const report = await service.bulkUpdate({ dealIds: ['d1', 'd2'], change: { type: 'updateDeal', patch: { ownerId: 'eve' } }, mode: 'bestEffort' });
     expect(report.updated).toEqual(['d1', 'd2']);
   });
+
+  it('reads the store in pages a listing may ask for, whatever chunkSize is (up to 100,000)', async () => {
+    const { service } = await dealerService({ chunkSize: 5000 });
+    for (let i = 0; i < 3; i++) await service.createDeal({ id: `d${i}`, layoutId: 'sales', name: `Deal ${i}`, amount: 1000 });
+    expect((await service.conversionFunnel({ pipelineId: 'new-cars' })).deals).toBe(3);
+    expect((await service.stalledDeals({ now: T0 })).length).toBe(0);
+    expect(Object.keys(await service.weightedPipeline())).toHaveLength(1);
+    expect((await service.listDeals({ limit: 10 })).deals).toHaveLength(3);
+    const report = await service.bulkUpdate({ query: { pipelineId: 'new-cars' }, change: { type: 'updateDeal', patch: { ownerId: 'eve' } }, mode: 'bestEffort', chunkSize: 5000 });
+    expect(report.updated).toEqual(['d0', 'd1', 'd2']);
+    expect((await service.board('new-cars')).columns[0]!.count).toBe(3);
+  });
 });
+

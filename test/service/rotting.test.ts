@@ -41,6 +41,59 @@ describe('service.rottingBetween', () => {
   });
 });
 
+describe('service.rottingBetween({ from, to, ...opts })', () => {
+  it('gives the same deals as the positional form, whatever form the instants take', async () => {
+    const { service, repos } = await withDeals(12);
+    const ws = await service.getWorkspace();
+    const dues = (await allDeals(repos)).map((d) => rotsAt(ws, d, { businessDays: calendar })!).sort((a, b) => a - b);
+    const from = dues[2]!;
+    const to = dues[9]!;
+    const positional = await service.rottingBetween(from, to, { businessDays: calendar });
+    expect(positional.length).toBeGreaterThan(0);
+    expect(await service.rottingBetween({ from, to, businessDays: calendar })).toEqual(positional);
+    expect(await service.rottingBetween({ from: new Date(from), to: new Date(to).toISOString(), businessDays: calendar })).toEqual(positional);
+    expect(await service.rottingBetween(new Date(from), new Date(to), { businessDays: calendar })).toEqual(positional);
+    expect(await service.rottingBetween({ from, to, since: 'lastUpdate' })).toEqual(await service.rottingBetween(from, to, { since: 'lastUpdate' }));
+  });
+
+  it('names the option at fault', async () => {
+    const { service } = await withDeals(3);
+    await expect(service.rottingBetween({ from: T0 + DAY, to: T0 })).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'opts.to' } });
+    await expect(service.rottingBetween({ from: 'yesterday', to: T0 })).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'opts.from' } });
+    await expect(service.rottingBetween({ from: T0 } as never)).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'opts.to' } });
+    await expect(service.rottingBetween({ from: T0, to: T0 + DAY, window: 3 } as never)).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(service.rottingBetween({ from: T0, to: T0 + DAY, businessDays: { hours: { 1: [['17:00', '09:00']] } } })).rejects.toMatchObject({
+      code: 'invalid_input',
+      details: { path: 'opts.businessDays.hours.1[0][1]' },
+    });
+    await expect(service.rottingBetween({ from: T0, to: T0 + DAY } as never, T0 as never)).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'from' } });
+  });
+});
+
+describe('service.purgeDelivered', () => {
+  it('takes { before }, and still the instant on its own, with the same answer', async () => {
+    const { service } = await dealerService({ onEvents: () => {} });
+    const later = Date.parse('2100-01-01T00:00:00Z');
+    await service.createDeal({ id: 'p1', layoutId: 'sales', name: 'Purged' }, { by: 'ann' });
+    await service.createDeal({ id: 'p2', layoutId: 'sales', name: 'Purged too' }, { by: 'ann' });
+    await service.deliverPending();
+    expect(await service.purgeDelivered({ before: 0 })).toBe(0);
+    expect(await service.purgeDelivered(new Date(0))).toBe(0);
+    expect(await service.purgeDelivered({ before: new Date(later) })).toBeGreaterThan(0);
+    await service.createDeal({ id: 'p3', layoutId: 'sales', name: 'Purged last' }, { by: 'ann' });
+    await service.deliverPending();
+    expect(await service.purgeDelivered(later)).toBe(1);
+  });
+
+  it('names the option at fault', async () => {
+    const { service } = await dealerService({ onEvents: () => {} });
+    await expect(service.purgeDelivered({ before: 'soon' })).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'opts.before' } });
+    await expect(service.purgeDelivered({} as never)).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'opts.before' } });
+    await expect(service.purgeDelivered({ before: 0, after: 1 } as never)).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(service.purgeDelivered('soon')).rejects.toMatchObject({ code: 'invalid_input', details: { path: 'before' } });
+  });
+});
+
 describe('service.board with a business calendar', () => {
   it('counts rotting deals as stalledDeals does with the same calendar', async () => {
     const { service, repos } = await withDeals(12);

@@ -1,5 +1,5 @@
 // What a board shows: the pipeline's stages in order, and per column the deals, their count,
-// totals per currency, rotting deals and the median time deals spend in the stage.
+// totals per currency, rotting deals and the median dwell (time deals spend in the stage).
 import { stalledDeals, type BoardColumn, type Layout, type Pipeline, type StageDef, type Workspace } from 'sales-pipelines';
 import type { HttpClient } from 'sales-pipelines/http';
 
@@ -10,7 +10,7 @@ export interface ColumnStage extends StageDef {
 
 /** One column of a board: the service's column, with the deals shown and their median dwell. */
 export interface Column extends BoardColumn {
-  /** Median time in this stage over every visit stored deals made to it, open ones up to now; null if none. */
+  /** Median dwell in this stage over every visit stored deals made to it, open ones up to now; null if none. */
   readonly medianDwellMs: number | null;
 }
 
@@ -19,7 +19,7 @@ export interface BoardView {
   readonly layout: Layout;
   readonly pipeline: Pipeline;
   readonly columns: readonly Column[];
-  /** Ids of the shown deals that stayed longer than their stage's `rotAfterDays`. */
+  /** Ids of the shown deals that are rotting: in their stage longer than its `rotAfterDays`. */
   readonly rotting: ReadonlySet<string>;
 }
 
@@ -34,7 +34,7 @@ export interface BoardRequest {
 /**
  * Loads a board with `board` (counts, totals and rotting counts come from the store, one page of
  * lean cards per column), pages further into the columns where more were asked for with
- * `listDeals`, and adds the median time in stage over the stored deals (the `dwellStats` report).
+ * `listDeals`, and adds the median dwell over the stored deals (the `dwellStats` report).
  */
 export async function loadBoard(service: HttpClient, ws: Workspace, pipelineId: string, request: BoardRequest): Promise<BoardView> {
   const found = findPipeline(ws, pipelineId);
@@ -49,7 +49,7 @@ export async function loadBoard(service: HttpClient, ws: Workspace, pipelineId: 
     }),
   );
   const shown = columns.flatMap((c) => c.deals);
-  // A lean card's one visit is its current one: enough to tell whether it is rotting.
+  // A lean card's one visit is its current one: enough for stalledDeals to tell whether it is rotting.
   const rotting = new Set(stalledDeals(ws, shown, { now: request.now }).map((s) => s.dealId));
   const rows = await service.report('dwellStats', { now: request.now, pipelineId, includeOpen: true });
   const dwell = new Map(rows.map((row) => [row.stageId, row.medianMs]));

@@ -22,7 +22,7 @@ export interface ColumnsView {
   readonly now: number;
 }
 
-/** A column: the stage, its count, totals per currency, median time in stage, and its cards. */
+/** A column: the stage, its count, totals per currency, median dwell, and its cards. */
 export function renderColumn(column: Column, view: ColumnsView, on: CardHandlers): HTMLElement {
   const { stage } = column;
   const headingId = `col-${stage.id}`;
@@ -42,7 +42,7 @@ export function renderColumn(column: Column, view: ColumnsView, on: CardHandlers
         { class: 'totals', 'aria-label': 'Totals per currency' },
         totals.length === 0 ? h('li', { class: 'muted' }, 'no amounts') : totals.map(([cur, t]) => h('li', {}, money(t.amount, cur || null), h('span', { class: 'muted' }, ` · weighted ${money(t.weighted, cur || null)}`))),
       ),
-      h('p', { class: 'dwell' }, column.medianDwellMs === null ? 'median time in stage: –' : `median time in stage: ${days(column.medianDwellMs)}`),
+      h('p', { class: 'dwell' }, column.medianDwellMs === null ? 'median dwell: –' : `median dwell: ${days(column.medianDwellMs)}`),
       stage.requiredFields.length > 0 ? h('p', { class: 'requires muted' }, `requires ${stage.requiredFields.join(', ')}`) : null,
     ),
     h('ol', { class: 'cards' }, column.deals.map((deal) => renderCard(deal, column, view, on))),
@@ -68,7 +68,8 @@ export function renderColumn(column: Column, view: ColumnsView, on: CardHandlers
 
 /** A card: focusable, draggable, selectable, with its own move button. */
 function renderCard(deal: Deal, column: Column, view: ColumnsView, on: CardHandlers): HTMLElement {
-  const inStage = timeInStages(deal, { now: view.now }).find((t) => t.current)?.latestMs ?? 0;
+  // The deal's dwell in its current stage so far.
+  const dwellMs = timeInStages(deal, { now: view.now }).find((t) => t.current)?.latestMs ?? 0;
   const rotting = view.board.rotting.has(deal.id);
   const amount = deal.amount === null ? 'no amount' : money(deal.amount, deal.currency);
   const card = h(
@@ -78,7 +79,7 @@ function renderCard(deal: Deal, column: Column, view: ColumnsView, on: CardHandl
       tabindex: 0,
       draggable: 'true',
       'data-deal-id': deal.id,
-      'aria-label': `${deal.name}, ${amount}, ${column.stage.name} for ${days(inStage)}${rotting ? ', rotting' : ''}${view.selected.has(deal.id) ? ', selected' : ''}`,
+      'aria-label': `${deal.name}, ${amount}, ${column.stage.name}, dwell ${days(dwellMs)}${rotting ? ', rotting' : ''}${view.selected.has(deal.id) ? ', selected' : ''}`,
       'aria-describedby': 'card-help',
     },
     h(
@@ -91,7 +92,7 @@ function renderCard(deal: Deal, column: Column, view: ColumnsView, on: CardHandl
     ),
     h('h3', { class: 'card-name' }, deal.name),
     h('p', { class: 'card-amount' }, amount),
-    h('p', { class: 'card-meta' }, `${deal.ownerId ?? 'no owner'} · ${days(inStage)} in stage`, deal.closingDate ? ` · closes ${deal.closingDate}` : ''),
+    h('p', { class: 'card-meta' }, `${deal.ownerId ?? 'no owner'} · dwell ${days(dwellMs)}`, deal.closingDate ? ` · closes ${deal.closingDate}` : ''),
     deal.lostReason ? h('p', { class: 'card-lost' }, `Lost: ${deal.lostReason}`) : null,
   );
   card.addEventListener('dragstart', (e) => {

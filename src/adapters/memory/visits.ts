@@ -1,4 +1,4 @@
-import { DwellGroups, type DwellRow } from '../../metrics/dwellStats.js';
+import { DwellGroups, type StageDwellStats } from '../../metrics/dwellStats.js';
 import { workingTime } from '../../metrics/calendar.js';
 import { checkDwellQuery } from '../../ports/dwellQuery.js';
 import type { DwellQuery, VisitRepository } from '../../ports/repositories.js';
@@ -18,7 +18,7 @@ export function memoryVisits(store: DealStore): VisitRepository & Required<Pick<
 }
 
 /** `dwellStats` in calendar time over the stored visits: only the counted durations are held. */
-function dwellOf(store: DealStore, query: DwellQuery): DwellRow[] {
+function dwellOf(store: DealStore, query: DwellQuery): StageDwellStats[] {
   const groups = new DwellGroups(checkDwellQuery(query), workingTime(false));
   for (const id of store.orderedVisitIds()) for (const v of store.visitsOf(id)!.history) groups.add(v);
   return groups.rows();

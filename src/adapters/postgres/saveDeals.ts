@@ -3,7 +3,8 @@ import type { Deal, StageVisit } from '../../model/deal.js';
 import type { DealChange, DealSaveOptions } from '../../ports/repositories.js';
 import { named, type PostgresQueryable } from './client.js';
 import type { Context } from './context.js';
-import { historyStartOf, knownRead } from '../storedRows.js';
+import { checkChangeList, checkSaveOptions } from '../../ports/dealChanges.js';
+import { knownRead, type DealRead } from '../storedRows.js';
 import { storageError } from './driverErrors.js';
 import { eventColumns, saveColumns, type CheckedChange, type EventColumns, type StoredHead } from './rows.js';
 import { writeChunk } from './writeDeals.js';
@@ -23,27 +24,23 @@ const LOCK_DEALS = named('sp_deals_lock', `SELECT id, version, visit_count, chan
 const LARGE_CHUNK = 16;
 const CUSTOM_PLANS = 'SET LOCAL plan_cache_mode = force_custom_plan';
 
-/** Checks the shape of what `save` was handed: an array of { deal, expectedVersion, historyStart? }, ids unique. */
+/** Checks what `save` was handed (checkDealChanges' rules), with the visits each deal was read with when this object read it. */
 function checkChanges(ctx: Context, changes: readonly DealChange[]): CheckedChange[] {
-  if (!Array.isArray(changes)) throw new PipelineError('invalid_input', 'changes: expected an array', { path: 'changes' });
-  const seen = new Set<string>();
-  return changes.map((change: unknown, i) => {
-    const path = `changes[${i}]`;
-    if (typeof change !== 'object' || change === null) throw new PipelineError('invalid_input', `${path}: expected { deal, expectedVersion }`, { path });
-    const { deal, expectedVersion, historyStart } = change as DealChange;
-    const read = knownRead(ctx.known, deal) ?? (typeof deal === 'object' && deal !== null ? ctx.tails.get(deal.id) : undefined);
-    checkDeal(deal, `${path}.deal`, read?.visits ?? []);
-    if (expectedVersion !== null && (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0)) {
-      throw new PipelineError('invalid_input', `${path}.expectedVersion: expected an integer of at least 0, or null`, { path: `${path}.expectedVersion` });
-    }
-    const start = historyStartOf(historyStart, expectedVersion, i);
-    if (typeof start !== 'number') throw new PipelineError('invalid_input', `${start[0]}: ${start[1]}`, { path: start[0] });
-    if (seen.has(deal.id)) throw new PipelineError('invalid_input', `changes: deal ${deal.id} appears twice`, { path: 'changes', dealId: deal.id });
-    seen.add(deal.id);
+  const reads = new Map<number, DealRead>();
+  let at = 0;
+  const checked = checkChangeList(changes, (deal, path) => {
+    const read = knownRead(ctx.known, deal as Deal) ?? (typeof deal === 'object' && deal !== null ? ctx.tails.get((deal as Deal).id) : undefined);
+    checkDeal(deal, path, read?.visits ?? []);
+    if (read !== undefined) reads.set(at, read);
+    at++;
+  });
+  return checked.map(({ deal, expectedVersion, start, index }) => {
+    const path = `changes[${index}]`;
+    const read = reads.get(index);
     // The visits stored at the expected version from `start` on, when this object read the deal at that version in the same layout.
     const known = read !== undefined && read.version === expectedVersion && read.layoutId === deal.layoutId && read.start <= start;
     if (known && start > read.start + read.visits.length) pastStored(`${path}.historyStart`, start, read.start + read.visits.length);
-    return { deal, expectedVersion, index: i, path: `${path}.deal`, start, stored: known ? { from: read.start, visits: read.visits } : null };
+    return { deal, expectedVersion, index, path: `${path}.deal`, start, stored: known ? { from: read.start, visits: read.visits } : null };
   });
 }
 
@@ -164,14 +161,9 @@ export function byId(checked: CheckedChange[]): CheckedChange[] {
  * Throws `conflict` naming the ids whose stored version differs, or with `workspaceVersion`
  * details when the workspace changed since the decision.
  */
-export async function saveDeals(ctx: Context, changes: readonly DealChange[], options: DealSaveOptions = {}): Promise<void> {
-  if (typeof options !== 'object' || options === null) throw new PipelineError('invalid_input', 'options: expected { workspaceVersion?, events? }', { path: 'options' });
+export async function saveDeals(ctx: Context, changes: readonly DealChange[], options?: DealSaveOptions): Promise<void> {
   const checked = byId(checkChanges(ctx, changes));
-  const { workspaceVersion, events = [] } = options;
-  if (workspaceVersion !== undefined && !Number.isSafeInteger(workspaceVersion)) {
-    throw new PipelineError('invalid_input', 'options.workspaceVersion: expected an integer', { path: 'options.workspaceVersion' });
-  }
-  if (!Array.isArray(events)) throw new PipelineError('invalid_input', 'options.events: expected an array', { path: 'options.events' });
+  const { workspaceVersion, events } = checkSaveOptions(options);
   if (checked.length === 0 && events.length === 0) return;
   const e = eventColumns(events, 'options.events');
   const ids = checked.map((c) => c.deal.id);

@@ -6,15 +6,18 @@ import type { PostgresQueryable } from './client.js';
 // transaction; only `name_key` (JavaScript's lower-casing, which SQL `lower()` does not match for
 // every script) is written from JavaScript afterwards, chunk by chunk (see `fillNameKeys`).
 
-/** The indexes that serve deal listings: one per filter shape and one per sort key, each ending in id. */
+/**
+ * The indexes that serve deal listings: one per filter shape and one per sort key that a move
+ * leaves alone, each ending in id. None by updated_at or stage_entered_at: every move changes
+ * both, so each would be rewritten by every dispatch and bulk move; a listing sorted by them is a
+ * top-N sort of the rows its filters select (docs/postgres.md).
+ */
 export const DEAL_INDEXES: readonly string[] = [
   `CREATE INDEX IF NOT EXISTS sp_deals_by_layout ON sp_deals (tenant_id, layout_id, id)`,
   `CREATE INDEX IF NOT EXISTS sp_deals_by_stage ON sp_deals (tenant_id, pipeline_id, stage_id, id)`,
   `CREATE INDEX IF NOT EXISTS sp_deals_by_owner ON sp_deals (tenant_id, owner_id, closing_date, id)`,
   `CREATE INDEX IF NOT EXISTS sp_deals_by_amount ON sp_deals (tenant_id, amount, id)`,
   `CREATE INDEX IF NOT EXISTS sp_deals_by_closing_date ON sp_deals (tenant_id, closing_date, id)`,
-  `CREATE INDEX IF NOT EXISTS sp_deals_by_updated_at ON sp_deals (tenant_id, updated_at, id)`,
-  `CREATE INDEX IF NOT EXISTS sp_deals_by_stage_entered_at ON sp_deals (tenant_id, stage_entered_at, id)`,
   `CREATE INDEX IF NOT EXISTS sp_deals_by_name ON sp_deals (tenant_id, name_key, id)`,
 ];
 

@@ -1,5 +1,5 @@
 import { PipelineError } from '../../errors.js';
-import type { DwellRow } from '../../metrics/dwellStats.js';
+import type { StageDwellStats } from '../../metrics/dwellStats.js';
 import type { DwellQuery, VisitPage, VisitQuery, VisitRepository, VisitRow } from '../../ports/repositories.js';
 import { checkDwellQuery } from '../../ports/dwellQuery.js';
 import { named, type PostgresQueryable } from './client.js';
@@ -34,7 +34,7 @@ const DWELL_ORDERED = named('sp_visits_dwell_period_ordered', dwellStatement(tru
 
 type DwellSqlRow = { pipeline_id: string | null; stage_id: string; n: number; total: string; lo: string; hi: string; p90: string; max: string };
 
-const byKey = (a: DwellRow, b: DwellRow): number => {
+const byKey = (a: StageDwellStats, b: StageDwellStats): number => {
   const pa = a.pipelineId ?? '';
   const pb = b.pipelineId ?? '';
   if (pa !== pb) return pa < pb ? -1 : 1;
@@ -42,7 +42,7 @@ const byKey = (a: DwellRow, b: DwellRow): number => {
 };
 
 /** Dwell statistics of one tenant, computed by the server over the visits table, with an optional period. */
-async function dwell(db: PostgresQueryable, tenantId: string, query: DwellQuery): Promise<DwellRow[]> {
+async function dwell(db: PostgresQueryable, tenantId: string, query: DwellQuery): Promise<StageDwellStats[]> {
   const q = checkDwellQuery(query);
   const at = q.to === undefined ? q.now : Math.min(q.now, q.to);
   const params = [tenantId, q.includeOpen, q.pipelineId ?? null, q.from ?? null, q.to ?? null, at];

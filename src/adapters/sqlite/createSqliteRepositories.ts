@@ -88,8 +88,7 @@ function sqliteDeals(ctx: Context): SqliteRepositories['deals'] {
     },
     save(changes, options = {}) {
       return guarded('deals.save', () => {
-        if (typeof options !== 'object' || options === null) invalid('options', 'expected an object');
-        if (options.workspaceVersion !== undefined && !Number.isInteger(options.workspaceVersion)) invalid('options.workspaceVersion', 'expected an integer');
+        // The input is checked (checkDealChanges' rules) inside the transaction, before anything is written.
         rememberSaved(ctx, save.immediate(changes, options));
       });
     },

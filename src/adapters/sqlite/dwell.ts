@@ -5,7 +5,7 @@
 // exact integer sum (a sum above 2^53 is redone in JS over the sorted durations, as dwellStats
 // adds them).
 import { PipelineError } from '../../errors.js';
-import { byKey, summarise, type DwellRow } from '../../metrics/dwellStats.js';
+import { byKey, summarise, type StageDwellStats } from '../../metrics/dwellStats.js';
 import type { DwellQuery } from '../../ports/repositories.js';
 import type { Context } from './context.js';
 
@@ -96,22 +96,22 @@ function used(sql: string, params: Record<string, unknown>): Record<string, unkn
 }
 
 /** Dwell statistics of one tenant, computed by SQLite over the visits table. */
-export function dwell(ctx: Context, query: SqliteDwellQuery): DwellRow[] {
+export function dwell(ctx: Context, query: SqliteDwellQuery): StageDwellStats[] {
   const q = checkDwell(query);
   const { sql, params } = countedVisits(q, ctx.tenantId);
   const rows = ctx.cached(SUMMARY(sql)).raw().all(used(sql, params)) as SummaryRow[];
   if (rows.some((r) => r[3] > Number.MAX_SAFE_INTEGER)) return inJs(ctx, sql, params);
   return rows
-    .map(([pipelineId, stageId, n, sum, lo, hi, p90, max]): DwellRow => ({
+    .map(([pipelineId, stageId, n, sum, lo, hi, p90, max]): StageDwellStats => ({
       pipelineId, stageId, visits: n, meanMs: sum / n, medianMs: n % 2 === 1 ? lo : (lo + hi) / 2, p90Ms: p90, maxMs: max,
     }))
     .sort(byKey);
 }
 
 /** The figures from the sorted durations, summed in JS in ascending order (sums above 2^53). */
-function inJs(ctx: Context, sql: string, params: Record<string, unknown>): DwellRow[] {
+function inJs(ctx: Context, sql: string, params: Record<string, unknown>): StageDwellStats[] {
   const rows = ctx.cached(`${sql} ORDER BY 1, 2, 3`).raw().all(used(sql, params)) as [string | null, string, number][];
-  const out: DwellRow[] = [];
+  const out: StageDwellStats[] = [];
   for (let i = 0; i < rows.length; ) {
     const [p, s] = rows[i]!;
     const durations: number[] = [];

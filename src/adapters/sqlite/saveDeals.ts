@@ -1,7 +1,8 @@
 import { PipelineError } from '../../errors.js';
 import type { Deal, FieldChange, StageVisit } from '../../model/deal.js';
 import type { DealChange, DealSaveOptions } from '../../ports/repositories.js';
-import { historyStartOf, knownRead, sameExceptExit } from '../storedRows.js';
+import { checkChangeList, checkSaveOptions, type CheckedDealChange } from '../../ports/dealChanges.js';
+import { knownRead, sameExceptExit } from '../storedRows.js';
 import { freezeRead, type Context, type Head, type StoredRead } from './context.js';
 import { writeEvents } from './outbox.js';
 import { checkDeal, visitFromRow } from './rows.js';
@@ -9,12 +10,7 @@ import { workspaceVersion } from './workspace.js';
 import { writeRows, type Rows } from './writeRows.js';
 
 /** A checked change: the deal, the version it was read at, where its history starts in the stored one, and its index in the save. */
-interface Change {
-  readonly deal: Deal;
-  readonly expectedVersion: number | null;
-  readonly start: number;
-  readonly index: number;
-}
+type Change = CheckedDealChange;
 
 /** Whether a read holds what was stored at `version` from position `start` on (and `visitCount` visits in all, when given). */
 function holds(read: StoredRead | undefined, version: number, start: number, visitCount: number | undefined): read is StoredRead {
@@ -39,22 +35,11 @@ function extendsLog(read: readonly FieldChange[] | undefined, log: readonly Fiel
 }
 
 function checkChanges(ctx: Context, changes: readonly DealChange[]): Change[] {
-  if (!Array.isArray(changes)) throw new PipelineError('invalid_input', 'changes: expected an array', { path: 'changes' });
-  const seen = new Set<string>();
-  const checked = changes.map((change: DealChange, i): Change => {
-    if (typeof change !== 'object' || change === null) throw new PipelineError('invalid_input', `changes[${i}]: expected { deal, expectedVersion }`, { path: `changes[${i}]` });
-    const { deal, expectedVersion, historyStart } = change;
-    const read = knownRead(ctx.known, deal) as StoredRead | undefined;
+  const checked = checkChangeList(changes, (deal, path) => {
+    // Visits and log entries this object read at the stored version were checked when read.
+    const read = knownRead(ctx.known, deal as Deal) as StoredRead | undefined;
     const log = (deal as { changes?: FieldChange[] } | null)?.changes;
-    checkDeal(deal, `changes[${i}].deal`, 0, read?.visits, read && extendsLog(read.changes, log) ? read.changes!.length : 0);
-    if (expectedVersion !== null && (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0)) {
-      throw new PipelineError('invalid_input', `changes[${i}].expectedVersion: expected an integer of at least 0, or null`, { path: `changes[${i}].expectedVersion` });
-    }
-    const start = historyStartOf(historyStart, expectedVersion, i);
-    if (typeof start !== 'number') throw new PipelineError('invalid_input', `${start[0]}: ${start[1]}`, { path: start[0] });
-    if (seen.has(deal.id)) throw new PipelineError('invalid_input', `changes: deal ${deal.id} appears twice`, { path: 'changes', dealId: deal.id });
-    seen.add(deal.id);
-    return { deal, expectedVersion, start, index: i };
+    checkDeal(deal, path, 0, read?.visits, read && extendsLog(read.changes, log) ? read.changes!.length : 0);
   });
   // Rows are written in id order, so that saves over the same deals take their locks in one order.
   return checked.sort((a, b) => (a.deal.id < b.deal.id ? -1 : a.deal.id > b.deal.id ? 1 : 0));
@@ -183,14 +168,15 @@ function planChange(ctx: Context, rows: Rows, change: Change, head: Head | undef
  * written set-based: a constant number of statements per chunk, whatever its size. Returns the
  * reads to remember once the transaction committed.
  */
-export function saveDealsInTransaction(ctx: Context, input: readonly DealChange[], options: DealSaveOptions): StoredRead[] {
+export function saveDealsInTransaction(ctx: Context, input: readonly DealChange[], options: DealSaveOptions | undefined): StoredRead[] {
   const changes = checkChanges(ctx, input);
-  if (options.workspaceVersion !== undefined) {
+  const { events, workspaceVersion: expected } = checkSaveOptions(options);
+  if (expected !== undefined) {
     const stored = workspaceVersion(ctx);
-    if (stored !== options.workspaceVersion) {
-      throw new PipelineError('conflict', `deals: the workspace changed since the decision (stored version ${stored}, expected ${options.workspaceVersion})`, {
+    if (stored !== expected) {
+      throw new PipelineError('conflict', `deals: the workspace changed since the decision (stored version ${stored}, expected ${expected})`, {
         ids: [],
-        workspaceVersion: { stored, expected: options.workspaceVersion },
+        workspaceVersion: { stored, expected },
       });
     }
   }
@@ -202,7 +188,7 @@ export function saveDealsInTransaction(ctx: Context, input: readonly DealChange[
   for (let i = 0; i < changes.length; i++) planChange(ctx, rows, changes[i]!, heads[i], reads[i], loaded);
   // Heads taken from what this object knows, not read in this transaction: the version check is the UPDATE's.
   if (rows.flush() !== 0) throw conflict(conflicts(ctx, changes));
-  writeEvents(ctx, options.events ?? [], 'options.events');
+  writeEvents(ctx, events, 'options.events');
   const after: StoredRead[] = [];
   for (let i = 0; i < changes.length; i++) {
     const { deal, start } = changes[i]!;

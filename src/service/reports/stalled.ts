@@ -1,15 +1,15 @@
 import { PipelineError } from '../../errors.js';
 import type { BusinessCalendar } from '../../metrics/calendar.js';
-import { byHowStalled, stalledDeals, type StalledDeal } from '../../metrics/stalledDeals.js';
+import { byHowLongRotting, stalledDeals, type StalledDeal } from '../../metrics/stalledDeals.js';
 import type { Runtime } from '../runtime.js';
-import type { StoredStalledOptions } from '../types.js';
+import type { StoredRottingOptions } from '../types.js';
 
 /**
  * `stalledDeals` over the stored deals: open deals read page by page (lean: the current visit is
- * all the report needs), each page judged on its own and the stalled ones kept, so memory holds
+ * all the report needs), each page judged on its own and the rotting ones kept, so memory holds
  * one page and the answer, never the whole table. The same rows as `stalledDeals(ws, allDeals)`.
  */
-export async function storedStalledDeals(rt: Runtime, input: StoredStalledOptions | undefined): Promise<StalledDeal[]> {
+export async function storedStalledDeals(rt: Runtime, input: StoredRottingOptions | undefined): Promise<StalledDeal[]> {
   if (input !== undefined && (typeof input !== 'object' || input === null || Array.isArray(input))) {
     throw new PipelineError('invalid_input', 'opts: expected an object', { path: 'opts' });
   }
@@ -19,9 +19,9 @@ export async function storedStalledDeals(rt: Runtime, input: StoredStalledOption
   const out: StalledDeal[] = [];
   let after: string | null = null;
   do {
-    const page = await rt.deals.list({ outcome: 'open', after, limit: rt.chunkSize });
+    const page = await rt.deals.list({ outcome: 'open', after, limit: rt.pageSize });
     for (const row of stalledDeals(ws, page.deals, opts)) out.push(row);
     after = page.next;
   } while (after !== null);
-  return out.sort(byHowStalled);
+  return out.sort(byHowLongRotting);
 }

@@ -27,7 +27,7 @@ async function overStore<R>(rt: Runtime, opts: unknown, include: readonly DealIn
   const tally = make(await rt.workspaces.load(), opts);
   let after: string | null = null;
   do {
-    const page = await rt.deals.list({ after, limit: rt.chunkSize, include });
+    const page = await rt.deals.list({ after, limit: rt.pageSize, include });
     for (const deal of page.deals) tally.add(deal);
     after = page.next;
   } while (after !== null);

@@ -13,7 +13,7 @@ export async function storedWeightedPipeline(rt: Runtime): Promise<Record<string
   const out: Record<string, WeightedCurrency> = {};
   let after: string | null = null;
   do {
-    const page = await rt.deals.list({ outcome: 'open', after, limit: rt.chunkSize });
+    const page = await rt.deals.list({ outcome: 'open', after, limit: rt.pageSize });
     for (const deal of page.deals) addWeighted(ws, out, deal);
     after = page.next;
   } while (after !== null);

@@ -38,4 +38,24 @@ describe('dwellStats over the store, with a period', () => {
       { numRuns: STORES.length > 2 ? 60 : 150 },
     );
   }, 120_000);
+
+  it('is computed by a store that declares dwellPeriods, not by reading its visits', async () => {
+    const [, seed] = STORES.find(([name]) => name === 'sqlite')!;
+    const { workspace } = fc.sample(arbScenario({ maxDeals: 3, maxSteps: 5 }), { seed: 7, numRuns: 1 })[0]!;
+    const repos = await seed(workspace, []);
+    const calls: string[] = [];
+    const visits = repos.visits!;
+    const spied = {
+      ...repos,
+      visits: {
+        dwellPeriods: true,
+        list: (q: Parameters<typeof visits.list>[0]) => (calls.push('list'), visits.list(q)),
+        dwell: (q: Parameters<NonNullable<typeof visits.dwell>>[0]) => (calls.push('dwell'), visits.dwell!(q)),
+      },
+    };
+    expect(visits.dwellPeriods).toBe(true);
+    await createPipelineService({ ...spied, clock: () => START }).dwellStats({ from: START, to: START + DAY });
+    expect(calls).toEqual(['dwell']);
+  });
 });
+
