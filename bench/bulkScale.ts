@@ -5,14 +5,11 @@
 // Run with `node --max-old-space-size=8192 --import tsx bench/bulkScale.ts [deals...] ` (default
 // 100000 1000000; the 1M size seeds for about 5 minutes and needs about 4 GB of disk); writes
 // bench/bulkScale.json. Goal (issue "storage"): the time at 1M within 11x the time at 100k.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { writeFileSync } from 'node:fs';
 import { createPipelineService } from '../src/index.js';
-import { configureSqlite, createSqliteRepositories, migrateSqlite } from '../src/sqlite.js';
+import { createSqliteRepositories } from '../src/sqlite.js';
 import { LATER, makeDeals, ws } from './data.js';
-import { createSchema, load, sqlBulkMove } from './sqliteBaselines.js';
+import { benchFile, createSchema, load, sqlBulkMove } from './sqliteBaselines.js';
 
 const MOVES = {
   'new-cars': { type: 'moveToPipeline', pipelineId: 'used-cars', stageMap: { requirements: 'show-models' } },
@@ -22,11 +19,8 @@ const ROUNDS = 3;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function measure(deals: number): Promise<{ deals: number; libraryMs: number[]; baselineMs: number[]; heapMB: number }> {
-  const dir = mkdtempSync(join(tmpdir(), 'sp-bulk-scale-'));
-  const db = new Database(join(dir, 'bench.db'));
+  const { db, remove } = benchFile('sp-bulk-scale-');
   try {
-    configureSqlite(db);
-    migrateSqlite(db);
     const repos = createSqliteRepositories(db, { tenantId: 'bulk' });
     await repos.workspace.save(ws, 0);
     createSchema(db, 'b_');
@@ -59,8 +53,7 @@ async function measure(deals: number): Promise<{ deals: number; libraryMs: numbe
     }
     return { deals, libraryMs, baselineMs, heapMB };
   } finally {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
+    remove();
   }
 }
 

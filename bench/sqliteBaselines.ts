@@ -2,10 +2,29 @@
 // one typed column per deal field (`deals`), a stage-visit table (`visits`) and a change log
 // (`deal_changes`), no JSON document of the deal. The baselines of bench/storage.sqlite.bench.ts,
 // on the same SQLite file (WAL) and the same data as the library.
-import type Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { configureSqlite, migrateSqlite } from '../src/sqlite.js';
 import type { Deal } from '../src/index.js';
 
 type Db = Database.Database;
+
+/** A SQLite file in a fresh temporary directory, configured (WAL) and migrated; `remove` closes and deletes it. */
+export function benchFile(prefix: string): { db: Db; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const db = new Database(join(dir, 'bench.db'));
+  configureSqlite(db);
+  migrateSqlite(db);
+  return {
+    db,
+    remove: () => {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 /** The probability of each stage of the dealer's two pipelines (examples/dealership.ts). */
 export const PROBABILITY: Record<string, Record<string, number>> = {

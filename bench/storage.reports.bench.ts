@@ -2,28 +2,18 @@
 // against the SQL a developer would write by hand on a schema of their own (bench/sqliteBaselines.ts,
 // bench/reportBaselines.ts): same file, WAL on both sides, same deals (bench/reportData.ts), same
 // run. Before anything is timed, each baseline is checked to give the library's figures.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, bench, describe } from 'vitest';
 import { createPipelineService } from 'sales-pipelines';
-import { configureSqlite, createSqliteRepositories, migrateSqlite } from 'sales-pipelines/sqlite';
+import { createSqliteRepositories } from 'sales-pipelines/sqlite';
 import { LATER, ws } from './data.js';
 import { reportDeals } from './reportData.js';
 import { loadReportTables, sqlFunnel, sqlWaterfall } from './reportBaselines.js';
-import { createSchema, load, sqlDwell } from './sqliteBaselines.js';
+import { benchFile, createSchema, load, sqlDwell } from './sqliteBaselines.js';
 
 const DEALS = Number(process.env.SP_BENCH_DEALS ?? 100_000);
 const size = `${DEALS / 1000}k deals x 8 visits`;
-const dir = mkdtempSync(join(tmpdir(), 'sp-bench-reports-'));
-const db = new Database(join(dir, 'bench.db'));
-configureSqlite(db);
-migrateSqlite(db);
-afterAll(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const { db, remove } = benchFile('sp-bench-reports-');
+afterAll(remove);
 
 const deals = reportDeals(DEALS);
 const repos = createSqliteRepositories(db);

@@ -2,25 +2,15 @@
 // own (typed columns, a visits table, no JSON body; bench/sqliteBaselines.ts): same file, WAL on
 // both sides, same data (100k deals x 8 visits), same run. Listings with filters and dwell over a
 // period call the repositories directly (the service of this release takes neither yet).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, bench, describe } from 'vitest';
 import { createPipelineService, type Deal, type PipelineService } from 'sales-pipelines';
-import { configureSqlite, createSqliteRepositories, migrateSqlite, type SqliteRepositories } from 'sales-pipelines/sqlite';
+import { createSqliteRepositories, type SqliteRepositories } from 'sales-pipelines/sqlite';
 import { LATER, makeDeals, ws } from './data.js';
-import { createSchema, load, sqlBulkMove, sqlDispatch, sqlDwell, sqlPage } from './sqliteBaselines.js';
+import { benchFile, createSchema, load, sqlBulkMove, sqlDispatch, sqlDwell, sqlPage } from './sqliteBaselines.js';
 
 const DEALS = Number(process.env.SP_BENCH_DEALS ?? 100_000);
-const dir = mkdtempSync(join(tmpdir(), 'sp-bench-sqlite-'));
-const db = new Database(join(dir, 'bench.db'));
-configureSqlite(db);
-migrateSqlite(db);
-afterAll(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const { db, remove } = benchFile('sp-bench-sqlite-');
+afterAll(remove);
 
 async function seed(tenantId: string, deals: readonly Deal[]): Promise<SqliteRepositories> {
   const repos = createSqliteRepositories(db, { tenantId });
