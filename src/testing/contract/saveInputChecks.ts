@@ -6,7 +6,7 @@ import { deal, insert, next, type ContractCheck } from './fixtures.js';
 /** Malformed save input: every store refuses it alike, naming the path, and writes nothing. */
 export const saveInputChecks: readonly ContractCheck[] = [
   {
-    name: 'save refuses malformed input with invalid_input naming the path (expectedVersion 1.5, -1, NaN; a deal twice; not an array) and writes nothing',
+    name: 'save refuses malformed input with invalid_input naming the path (expectedVersion 1.5, -1, NaN; a deal twice; not an array; malformed options) and writes nothing',
     async run(make) {
       const repos = await make();
       const stored = deal('x');
@@ -23,6 +23,17 @@ export const saveInputChecks: readonly ContractCheck[] = [
       ];
       for (const [what, changes, path] of cases) {
         const error = await thrown(repos.deals.save(changes as DealChange[]));
+        ensure(isPipelineError(error, 'invalid_input'), `a save with ${what} must fail with 'invalid_input', got ${error === null ? 'success' : String(error)}`);
+        ensureEqual((error as { details: { path?: unknown } }).details.path, path, `a save with ${what}: the error's details.path`);
+      }
+      const options: [string, unknown, string][] = [
+        ['options.workspaceVersion -1', { workspaceVersion: -1 }, 'options.workspaceVersion'],
+        ['options.workspaceVersion 1.5', { workspaceVersion: 1.5 }, 'options.workspaceVersion'],
+        ['options.events not an array', { events: 'none' }, 'options.events'],
+        ['options null', null, 'options'],
+      ];
+      for (const [what, given, path] of options) {
+        const error = await thrown(repos.deals.save([{ deal: moved, expectedVersion: 1 }], given as never));
         ensure(isPipelineError(error, 'invalid_input'), `a save with ${what} must fail with 'invalid_input', got ${error === null ? 'success' : String(error)}`);
         ensureEqual((error as { details: { path?: unknown } }).details.path, path, `a save with ${what}: the error's details.path`);
       }
