@@ -84,7 +84,11 @@ describe('describeRepositoryContract', () => {
   });
 
   it('fails an adapter that ignores the workspace version of a decision', async () => {
-    expect(await failures(workspaceBlind)).toEqual(['a deal save made on an older workspace version is refused with conflict and writes nothing']);
+    // It also lets a malformed options.workspaceVersion through, which the save-input check catches.
+    expect(await failures(workspaceBlind)).toEqual([
+      'save refuses malformed input with invalid_input naming the path (expectedVersion 1.5, -1, NaN; a deal twice; not an array; malformed options) and writes nothing',
+      'a deal save made on an older workspace version is refused with conflict and writes nothing',
+    ]);
   });
 
   it('fails a store that gives every tenant the same data', async () => {
