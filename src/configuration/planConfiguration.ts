@@ -9,7 +9,7 @@ import type { StageDef, StagePatch } from '../model/stage.js';
 import { stripUndefinedKeys } from '../model/stripUndefinedKeys.js';
 import { applyWorkspace } from '../workspace/apply.js';
 import { checkedWorkspace } from '../workspace/validate.js';
-import { checkDesired, DesiredConfiguration, stageIdOf, type DesiredLayout, type DesiredPipeline } from './desired.js';
+import { checkDesired, DesiredConfiguration, type DesiredLayout, type DesiredPipeline } from './desired.js';
 import { sameData } from './sameData.js';
 
 /**

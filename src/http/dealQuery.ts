@@ -1,5 +1,5 @@
 import type { DealInclude, DealListQuery } from '../index.js';
-import { DEAL_SORTS, type DealSort } from '../ports/dealQuery.js';
+import { DEAL_SORTS } from '../ports/dealQuery.js';
 import { checkParams, defined, enumParam, instantParam, integerParam, listParam, numberParam, textParam, booleanParam } from './params.js';
 
 /**

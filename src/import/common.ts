@@ -2,7 +2,7 @@ import { isPipelineError, PipelineError } from '../errors.js';
 import type { ForecastCategory } from '../model/stage.js';
 import type { ImportResult } from './types.js';
 import type { Warnings } from './draft.js';
-import { cleanName, looseNumber, optStr, truncate } from './read.js';
+import { looseNumber, optStr, truncate } from './read.js';
 import { isStorableText, MAX_AMOUNT, MAX_TEXT } from '../model/primitives.js';
 import { readCalendarDate, readInstant } from './time.js';
 

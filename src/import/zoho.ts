@@ -1,4 +1,3 @@
-import type { Deal } from '../model/deal.js';
 import { assemble, Assembly } from './assemble.js';
 import { guarded } from './common.js';
 import { recordFields, ZOHO_DEAL_FIELDS as F } from './dealFields.js';

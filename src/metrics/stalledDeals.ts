@@ -1,7 +1,6 @@
 import { guarded } from '../_internal/guard.js';
 import type { Deal } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
-import { scopeOfDeal } from '../deals/scope.js';
 import { checkedWorkspace } from '../workspace/validate.js';
 import * as z from 'zod';
 import { Instant } from '../model/primitives.js';

@@ -113,12 +113,10 @@ export interface DealQuery {
  */
 export type DealFilter = Omit<DealQuery, 'after' | 'limit' | 'sort' | 'order' | 'include'>;
 
-/** Whether a deal matches a query's filters: what `list` returns, for stores that filter in code. */
-export function dealMatches(deal: Deal, q: DealFilter): boolean {
-  return matchesQuery(deal, checkDealQuery({ ...q, limit: 1 }));
-}
-
-/** {@link dealMatches} with the filter checked once, for a test of many deals (a bulk update's). */
+/**
+ * Whether a deal matches a query's filters (what `list` returns), with the filter checked once:
+ * for stores and bulk updates that test many deals in code.
+ */
 export function dealMatcher(q: DealFilter): (deal: Deal) => boolean {
   const checked = checkDealQuery({ ...q, limit: 1 });
   return (deal) => matchesQuery(deal, checked);

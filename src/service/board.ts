@@ -5,6 +5,7 @@ import type { StageSummaryRow } from '../ports/repositories.js';
 import { StageSummary } from '../ports/summarizeDeals.js';
 import { Include, leanDeals } from './lean.js';
 import type { Runtime } from './runtime.js';
+import { storedPages } from './pages.js';
 import type { Board, BoardColumn, BoardOptions } from './types.js';
 import * as z from 'zod';
 import { BusinessDaysOption, workingTime } from '../metrics/calendar.js';
@@ -69,11 +70,6 @@ function totalsOf(rows: readonly StageSummaryRow[], stageId: string): Pick<Board
 /** The summary by paging through the pipeline's deals, for stores without `summarize`. */
 async function scan(rt: Runtime, pipelineId: string, rottingBefore: ReadonlyMap<string, number>): Promise<StageSummaryRow[]> {
   const summary = new StageSummary({ pipelineId, rottingBefore: Object.fromEntries(rottingBefore) });
-  let after: string | null = null;
-  do {
-    const page = await rt.deals.list({ pipelineId, after, limit: rt.pageSize });
-    for (const d of page.deals) summary.add(d);
-    after = page.next;
-  } while (after !== null);
+  for await (const deals of storedPages(rt, { pipelineId })) for (const d of deals) summary.add(d);
   return summary.result();
 }

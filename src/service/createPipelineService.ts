@@ -24,7 +24,7 @@ import { deliverPending, parkedEvents, purgeDelivered, retryParked } from './out
 import { configure } from './configure.js';
 import { checkServiceOptions } from './options.js';
 import { actor, createRuntime, finalConflict, type Runtime } from './runtime.js';
-import type { AuthorizationRequest, DealListQuery, DispatchOptions, PipelineService, PipelineServiceOptions } from './types.js';
+import type { AuthorizationRequest, DispatchOptions, PipelineService, PipelineServiceOptions } from './types.js';
 import * as z from 'zod';
 
 /**

@@ -8,9 +8,9 @@ import { backtest, type BacktestOptions, type BacktestRow } from '../forecast/ba
 import { forecast, type ForecastRow } from '../forecast/forecast.js';
 import { DEFAULT_WINDOW_DAYS } from '../forecast/learnPipeline.js';
 import { ModelBuilder } from '../forecast/modelBuilder.js';
-import type { PeriodUnit } from '../forecast/periods.js';
 import type { PipelineModel } from '../forecast/pipelineModel.js';
 import type { Runtime } from './runtime.js';
+import { storedPages } from './pages.js';
 import type { StoredLearnOptions, StoredForecastOptions } from './types.js';
 
 const Window = z.number().finite().positive().max(36_500).optional();
@@ -19,12 +19,7 @@ const ForecastStart = z.object({ from: Instant.optional(), window: Window });
 
 /** Every stored deal, page by page, handed to `visit` (the page is dropped after). */
 async function eachDeal(rt: Runtime, visit: (deal: Deal) => void): Promise<void> {
-  let after: string | null = null;
-  do {
-    const page = await rt.deals.list({ after, limit: rt.pageSize, include: ['history', 'changes'] });
-    for (const d of page.deals) visit(d);
-    after = page.next;
-  } while (after !== null);
+  for await (const deals of storedPages(rt, { include: ['history', 'changes'] })) for (const d of deals) visit(d);
 }
 
 /** `learnPipeline` over the store: the deals are counted page by page, none is kept. */

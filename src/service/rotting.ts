@@ -7,6 +7,7 @@ import { workingTime } from '../metrics/calendar.js';
 import { firstPast, rotClock } from '../metrics/dueInstant.js';
 import { RotsAtOptions } from '../metrics/rotsAt.js';
 import type { Runtime } from './runtime.js';
+import { storedPages } from './pages.js';
 import type { RottingDeal } from './types.js';
 import { isOptionsForm } from './instantOptions.js';
 
@@ -36,17 +37,14 @@ export async function rottingBetween(rt: Runtime, args: readonly unknown[]): Pro
   const ws = await rt.workspaces.load();
   const out: RottingDeal[] = [];
   for (const stageId of stagesThatRot(ws)) {
-    let after: string | null = null;
-    do {
-      const page = await rt.deals.list({ stageId, after, limit: rt.pageSize });
-      for (const d of page.deals) {
+    for await (const deals of storedPages(rt, { stageId })) {
+      for (const d of deals) {
         const clock = rotClock(ws, d, o.since === 'lastUpdate');
         const due = clock && firstPast(measure, clock.start, clock.thresholdMs, plain);
         if (due === null || due < from || due >= to) continue;
         out.push({ dealId: d.id, name: d.name, ownerId: d.ownerId, amount: d.amount, currency: d.currency, pipelineId: d.pipelineId, stageId: d.stageId, rotsAt: due });
       }
-      after = page.next;
-    } while (after !== null);
+    }
   }
   return out.sort((a, b) => a.rotsAt - b.rotsAt || (a.dealId < b.dealId ? -1 : a.dealId > b.dealId ? 1 : 0));
 }

@@ -63,6 +63,7 @@ export function createRuntime(o: PipelineServiceOptions): Runtime {
   const repos = guardRepositories(o);
   const outbox = o.onEvents ? (repos.outbox ?? null) : null;
   const random = o.random ?? Math.random;
+  const chunkSize = o.chunkSize ?? 500;
   const delivery = outbox ? createDelivery(o, outbox, () => rtNow(clock), ownerId()) : null;
 
   const publishDirect = async (events: readonly (WorkspaceEvent | DealEvent | DealErasedEvent)[]) => {
@@ -91,8 +92,8 @@ export function createRuntime(o: PipelineServiceOptions): Runtime {
     deals: repos.deals,
     outbox: repos.outbox ?? null,
     visits: repos.visits ?? null,
-    chunkSize: o.chunkSize ?? 500,
-    pageSize: Math.min(o.chunkSize ?? 500, MAX_LIST_LIMIT),
+    chunkSize,
+    pageSize: Math.min(chunkSize, MAX_LIST_LIMIT),
     ...createAuthorization(o.authorize),
     now: () => rtNow(clock),
     atFor(deals) {

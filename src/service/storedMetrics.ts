@@ -1,8 +1,8 @@
-import type { BusinessCalendar } from '../metrics/calendar.js';
 import { workingTime } from '../metrics/calendar.js';
 import { DwellGroups, dwellOptions, type StageDwellStats } from '../metrics/dwellStats.js';
 import { PipelineError } from '../errors.js';
 import type { Runtime } from './runtime.js';
+import { storedPages } from './pages.js';
 import type { StoredDwellOptions } from './types.js';
 
 const PAGE = 10_000;
@@ -38,12 +38,7 @@ export async function storedDwellStats(rt: Runtime, input: StoredDwellOptions | 
       after = page.next;
     } while (after !== null);
   } else {
-    let after: string | null = null;
-    do {
-      const page = await rt.deals.list({ after, limit: rt.pageSize, include: ['history'] });
-      for (const d of page.deals) for (const v of d.history) groups.add(v);
-      after = page.next;
-    } while (after !== null);
+    for await (const deals of storedPages(rt, { include: ['history'] })) for (const d of deals) for (const v of d.history) groups.add(v);
   }
   return groups.rows();
 }

@@ -491,16 +491,18 @@ export interface PipelineService {
   backtest(opts: BacktestOptions): Promise<BacktestRow[]>;
   /**
    * The stored deals rotting at `now`: `stalledDeals` over every stored deal, read page by page
-   * (`chunkSize` deals at a time), the same rows as `stalledDeals(ws, allDeals, opts)`, each with
-   * the deal's name, owner, amount and currency; `now` defaults to the clock.
+   * (`chunkSize` deals at a time, at most 1,000), the same rows as
+   * `stalledDeals(ws, allDeals, opts)`, each with the deal's name, owner, amount and currency;
+   * `now` defaults to the clock.
    */
   stalledDeals(opts?: StoredRottingOptions): Promise<StalledDeal[]>;
   /** `weightedPipeline` over every stored open deal, read page by page: the same figures as `weightedPipeline(ws, allDeals)`. */
   weightedPipeline(): Promise<Record<string, WeightedCurrency>>;
   /*
-   * The period reports below read the stored deals page by page (`chunkSize` deals, in id order,
-   * with their history, and their change log where the report reads a deal as it stood at an
-   * instant) into a running tally: memory holds one page and the tally, never the whole table.
+   * The period reports below read the stored deals page by page (`chunkSize` deals, at most
+   * 1,000, in id order, with their history, and their change log where the report reads a deal
+   * as it stood at an instant) into a running tally: memory holds one page and the tally, never
+   * the whole table.
    * Each gives the same figures as the array function of the same name over all stored deals.
    */
   /**

@@ -26,22 +26,20 @@ const CUSTOM_PLANS = 'SET LOCAL plan_cache_mode = force_custom_plan';
 
 /** Checks what `save` was handed (checkDealChanges' rules), with the visits each deal was read with when this object read it. */
 function checkChanges(ctx: Context, changes: readonly DealChange[]): CheckedChange[] {
-  const reads = new Map<number, DealRead>();
-  let at = 0;
-  const checked = checkChangeList(changes, (deal, path) => {
-    const read = knownRead(ctx.known, deal as Deal) ?? (typeof deal === 'object' && deal !== null ? ctx.tails.get((deal as Deal).id) : undefined);
-    checkDeal(deal, path, read?.visits ?? []);
-    if (read !== undefined) reads.set(at, read);
-    at++;
-  });
+  const checked = checkChangeList(changes, (deal, path) => checkDeal(deal, path, readOf(ctx, deal)?.visits ?? []));
   return checked.map(({ deal, expectedVersion, start, index }) => {
     const path = `changes[${index}]`;
-    const read = reads.get(index);
+    const read = readOf(ctx, deal);
     // The visits stored at the expected version from `start` on, when this object read the deal at that version in the same layout.
     const known = read !== undefined && read.version === expectedVersion && read.layoutId === deal.layoutId && read.start <= start;
     if (known && start > read.start + read.visits.length) pastStored(`${path}.historyStart`, start, read.start + read.visits.length);
     return { deal, expectedVersion, index, path: `${path}.deal`, start, stored: known ? { from: read.start, visits: read.visits } : null };
   });
+}
+
+/** What this object read of a deal: the read its visits came from, or its tail. */
+function readOf(ctx: Context, deal: unknown): DealRead | undefined {
+  return knownRead(ctx.known, deal) ?? (typeof deal === 'object' && deal !== null ? ctx.tails.get((deal as Deal).id) : undefined);
 }
 
 function pastStored(path: string, start: number, count: number): never {

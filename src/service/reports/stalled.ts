@@ -1,7 +1,7 @@
 import { PipelineError } from '../../errors.js';
-import type { BusinessCalendar } from '../../metrics/calendar.js';
 import { byHowLongRotting, stalledDeals, type StalledDeal } from '../../metrics/stalledDeals.js';
 import type { Runtime } from '../runtime.js';
+import { storedPages } from '../pages.js';
 import type { StoredRottingOptions } from '../types.js';
 
 /**
@@ -17,11 +17,6 @@ export async function storedStalledDeals(rt: Runtime, input: StoredRottingOption
   const ws = await rt.workspaces.load();
   stalledDeals(ws, [], opts); // checks the options before any page is read
   const out: StalledDeal[] = [];
-  let after: string | null = null;
-  do {
-    const page = await rt.deals.list({ outcome: 'open', after, limit: rt.pageSize });
-    for (const row of stalledDeals(ws, page.deals, opts)) out.push(row);
-    after = page.next;
-  } while (after !== null);
+  for await (const deals of storedPages(rt, { outcome: 'open' })) for (const row of stalledDeals(ws, deals, opts)) out.push(row);
   return out.sort(byHowLongRotting);
 }

@@ -11,26 +11,20 @@ import { conversionTally, type StageConversionStats } from '../../metrics/stageC
 import type { Workspace } from '../../model/layout.js';
 import type { DealInclude } from '../../ports/dealQuery.js';
 import type { Runtime } from '../runtime.js';
+import { storedPages } from '../pages.js';
 import type { StoredFunnelOptions, StoredPeriodOptions, StoredWaterfallOptions, StoredConversionOptions, StoredMovementOptions, StoredCoverageOptions } from '../types.js';
 
-type At = Date | number | string;
-
 /**
- * Runs a tally over the stored deals, page by page (`chunkSize` deals, in id order, with the parts
- * of a deal `include` names): memory holds one page and the tally, never the whole table. The
- * tally is made (and the options checked) before any page is read.
+ * Runs a tally over the stored deals, page by page (`chunkSize` deals, at most 1,000, in id
+ * order, with the parts of a deal `include` names): memory holds one page and the tally, never
+ * the whole table. The tally is made (and the options checked) before any page is read.
  */
 async function overStore<R>(rt: Runtime, opts: unknown, include: readonly DealInclude[], make: (ws: Workspace, opts: unknown) => Tally<R>): Promise<R> {
   if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
     throw new PipelineError('invalid_input', 'opts: expected an object', { path: 'opts' });
   }
   const tally = make(await rt.workspaces.load(), opts);
-  let after: string | null = null;
-  do {
-    const page = await rt.deals.list({ after, limit: rt.pageSize, include });
-    for (const deal of page.deals) tally.add(deal);
-    after = page.next;
-  } while (after !== null);
+  for await (const deals of storedPages(rt, { include })) for (const deal of deals) tally.add(deal);
   return tally.result();
 }
 

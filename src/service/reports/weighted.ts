@@ -1,6 +1,7 @@
 import { checkedWorkspace } from '../../workspace/validate.js';
 import { addWeighted, type WeightedCurrency } from '../../metrics/weightedPipeline.js';
 import type { Runtime } from '../runtime.js';
+import { storedPages } from '../pages.js';
 
 /**
  * `weightedPipeline` over the stored deals: open deals read page by page in id order (lean: the
@@ -11,11 +12,6 @@ import type { Runtime } from '../runtime.js';
 export async function storedWeightedPipeline(rt: Runtime): Promise<Record<string, WeightedCurrency>> {
   const ws = checkedWorkspace(await rt.workspaces.load());
   const out: Record<string, WeightedCurrency> = {};
-  let after: string | null = null;
-  do {
-    const page = await rt.deals.list({ outcome: 'open', after, limit: rt.pageSize });
-    for (const deal of page.deals) addWeighted(ws, out, deal);
-    after = page.next;
-  } while (after !== null);
+  for await (const deals of storedPages(rt, { outcome: 'open' })) for (const deal of deals) addWeighted(ws, out, deal);
   return out;
 }
