@@ -6,14 +6,17 @@ import { afterCondition, filterConditions, type ListingDialect, type ListingFilt
 
 export { orderSql, SORT_COLUMN } from '../listingSql.js';
 
+/** A numbered placeholder for `value`, with its cast. */
+const placeholder = (params: unknown[], value: unknown, cast: string): string => `$${params.push(value)}::${cast}`;
+
 const POSTGRES: ListingDialect = {
-  param: (params, value, cast) => `$${params.push(value)}::${cast}`,
+  param: placeholder,
   contains: (column, needle) => `strpos(${column}, ${needle}) > 0`,
   rotting(params, rows) {
     if (rows.length === 0) return 'false';
-    const p = `$${params.push(rows.map((r) => r[0]))}::text[]`;
-    const s = `$${params.push(rows.map((r) => r[1]))}::text[]`;
-    const t = `$${params.push(rows.map((r) => r[2]))}::double precision[]`;
+    const p = placeholder(params, rows.map((r) => r[0]), 'text[]');
+    const s = placeholder(params, rows.map((r) => r[1]), 'text[]');
+    const t = placeholder(params, rows.map((r) => r[2]), 'double precision[]');
     return `EXISTS (SELECT 1 FROM unnest(${p}, ${s}, ${t}) AS r(p, s, t)
     WHERE r.p = coalesce(d.pipeline_id, '') AND r.s = d.stage_id AND d.stage_entered_at < r.t)`;
   },

@@ -28,9 +28,6 @@ export function addFilters(w: Where, q: ListingFilters): void {
   w.sql.push(...filterConditions(SQLITE, w.params, q));
 }
 
-/** ORDER BY of a query: the sort key, nulls last in both orders, ties by id ascending. */
-export const orderBy = orderSql;
-
 /**
  * The SQL of one page (one more row than `limit`, to tell whether another follows) with `select`
  * as the columns (and joins) read from `sp_deals d`, and its parameters after the tenant id.

@@ -3,7 +3,8 @@ import { Deal, type FieldChange, type StageVisit } from '../../model/deal.js';
 import { checkDealQuery, encodeCursor, sortValue, type CheckedDealQuery } from '../../ports/dealQuery.js';
 import type { DealPage, DealTail, DealTailPage } from '../../ports/repositories.js';
 import { freezeRead, rememberRead, rememberTail, type Context } from './context.js';
-import { orderBy, pageQuery } from './query.js';
+import { orderSql } from '../listingSql.js';
+import { pageQuery } from './query.js';
 import { changesFromJson, dealFromRow, visitFromRow, visitsFromJson, CHANGES_JSON, DEAL_SELECT, DEAL_SELECTED, VISIT_COLUMNS, VISITS_JSON, type DealRow } from './rows.js';
 
 /** Re-validates a deal read from the database when the host asked for it (rows edited by hand). */
@@ -152,7 +153,7 @@ interface Select {
  */
 function rows(ctx: Context, select: Select, q: CheckedDealQuery): DealRow[] {
   const page = pageQuery('SELECT d.* FROM sp_deals d', q, ctx.tenantId);
-  const sql = `SELECT ${select.columns} FROM (${page.sql}) d ${select.joins} ORDER BY ${orderBy(q)}`;
+  const sql = `SELECT ${select.columns} FROM (${page.sql}) d ${select.joins} ORDER BY ${orderSql(q)}`;
   return ctx.cached(sql).raw().all(...page.params) as DealRow[];
 }
 
