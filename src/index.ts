@@ -120,6 +120,9 @@ export type {
   DealPage,
   DealTail,
   DealTailPage,
+  TimelineQuery,
+  DealTimeline,
+  TimelinePage,
   DealChange,
   SummaryQuery,
   StageSummaryRow,
@@ -137,6 +140,7 @@ export type {
   OutboxClaim,
   OutboxFailure,
 } from './ports/repositories.js';
+export type { FunnelQuery, FunnelStageKey, FunnelGroup } from './metrics/funnelGroups.js';
 export {
   checkDealQuery,
   pageOfDeals,

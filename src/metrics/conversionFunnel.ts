@@ -5,6 +5,7 @@ import type { Deal, StageVisit } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import { Id, Instant } from '../model/primitives.js';
 import { indexOf, type StageScope } from '../workspace/lookup.js';
+import { MAX_FUNNEL_CLOSED_STAGES, type FunnelGroup, type FunnelQuery, type FunnelStageKey } from './funnelGroups.js';
 import { checkedWorkspace } from '../workspace/validate.js';
 import { assertDeals, checkWindow, parseOptions, tallied, type Tally } from './common.js';
 
@@ -86,48 +87,101 @@ export const conversionFunnel = /* @__PURE__ */ guarded(function conversionFunne
   return tallied(tally, deals);
 }, ['workspace', 'deals', 'opts']);
 
+/** The checked options of a funnel, its pipeline's stages and the counts made so far. */
+class FunnelCount {
+  // byReach[r + 1]: deals of the cohort with reach r (−1: no open stage reached).
+  readonly byReach: number[];
+  readonly enteredClosed = new Map<string, number>();
+  n = 0;
+  won = 0;
+  lost = 0;
+  readonly from: number;
+  readonly to: number;
+  readonly pipelineId: string;
+  readonly scope: StageScope;
+
+  constructor(ws: Workspace, opts: unknown) {
+    ws = checkedWorkspace(ws);
+    const o = parseOptions(FunnelOptions, opts);
+    this.from = o.from ?? -Infinity;
+    this.to = o.to ?? Infinity;
+    checkWindow(this.from, this.to);
+    this.pipelineId = o.pipelineId;
+    this.scope = indexOf(ws).scopes.get(o.pipelineId) ?? fail('not_found', `pipeline ${o.pipelineId} does not exist`, { pipelineId: o.pipelineId });
+    this.byReach = new Array<number>(this.scope.openCount + 2).fill(0);
+  }
+
+  /** `deals` deals of the cohort with this reach, having entered these closed stages. */
+  count(reach: number, closedStages: Iterable<string>, won: boolean, lost: boolean, deals: number): void {
+    this.n += deals;
+    this.byReach[reach + 1]! += deals;
+    for (const id of closedStages) this.enteredClosed.set(id, (this.enteredClosed.get(id) ?? 0) + deals);
+    if (won) this.won += deals;
+    if (lost) this.lost += deals;
+  }
+
+  result(): Funnel {
+    const { byReach, n } = this;
+    const atLeast = (r: number): number => byReach.reduce((sum, count, k) => (k - 1 >= r ? sum + count : sum), 0);
+    const stages = this.scope.order.map((slot): FunnelStage => {
+      if (slot.def.outcome !== 'open') {
+        const entered = this.enteredClosed.get(slot.stageId) ?? 0;
+        const advanced = slot.def.outcome === 'won' ? entered : 0;
+        return { stageId: slot.stageId, stageName: slot.def.name, entered, advanced, conversionRate: entered === 0 ? null : advanced / entered };
+      }
+      const entered = atLeast(slot.openPosition);
+      const advanced = atLeast(slot.openPosition + 1);
+      return { stageId: slot.stageId, stageName: slot.def.name, entered, advanced, conversionRate: entered === 0 ? null : advanced / entered };
+    });
+    return { pipelineId: this.pipelineId, deals: n, stages, wonRate: n === 0 ? null : this.won / n, lostRate: n === 0 ? null : this.lost / n };
+  }
+}
+
 /**
  * The funnel as a {@link Tally}: checks the workspace and options, then counts the deals added
  * (by reach, so the count held does not grow with the deals).
  */
 export function funnelTally(ws: Workspace, opts: unknown): Tally<Funnel> {
-  ws = checkedWorkspace(ws);
-  const o = parseOptions(FunnelOptions, opts);
-  const from = o.from ?? -Infinity;
-  const to = o.to ?? Infinity;
-  checkWindow(from, to);
-  const scope = indexOf(ws).scopes.get(o.pipelineId) ?? fail('not_found', `pipeline ${o.pipelineId} does not exist`, { pipelineId: o.pipelineId });
-  // byReach[r + 1]: deals of the cohort with reach r (−1: no open stage reached).
-  const byReach = new Array<number>(scope.openCount + 2).fill(0);
-  const enteredClosed = new Map<string, number>();
-  let n = 0;
-  let won = 0;
-  let lost = 0;
-  const atLeast = (r: number): number => byReach.reduce((sum, count, k) => (k - 1 >= r ? sum + count : sum), 0);
+  const f = new FunnelCount(ws, opts);
   return {
     add(deal) {
-      const visits = deal.history.filter((v) => v.pipelineId === o.pipelineId && v.enteredAt < to);
+      const visits = deal.history.filter((v) => v.pipelineId === f.pipelineId && v.enteredAt < f.to);
       const first = visits[0];
-      if (!first || first.enteredAt < from) return;
-      const r = reachOf(scope, visits);
-      n++;
-      byReach[r.reach + 1]!++;
-      for (const id of r.closedStages) enteredClosed.set(id, (enteredClosed.get(id) ?? 0) + 1);
-      if (r.won) won++;
-      if (r.lost) lost++;
+      if (!first || first.enteredAt < f.from) return;
+      const r = reachOf(f.scope, visits);
+      f.count(r.reach, r.closedStages, r.won, r.lost, 1);
     },
-    result() {
-      const stages = scope.order.map((slot): FunnelStage => {
-        if (slot.def.outcome !== 'open') {
-          const entered = enteredClosed.get(slot.stageId) ?? 0;
-          const advanced = slot.def.outcome === 'won' ? entered : 0;
-          return { stageId: slot.stageId, stageName: slot.def.name, entered, advanced, conversionRate: entered === 0 ? null : advanced / entered };
-        }
-        const entered = atLeast(slot.openPosition);
-        const advanced = atLeast(slot.openPosition + 1);
-        return { stageId: slot.stageId, stageName: slot.def.name, entered, advanced, conversionRate: entered === 0 ? null : advanced / entered };
-      });
-      return { pipelineId: o.pipelineId, deals: n, stages, wonRate: n === 0 ? null : won / n, lostRate: n === 0 ? null : lost / n };
+    result: () => f.result(),
+  };
+}
+
+/**
+ * The funnel as a store's query ({@link FunnelQuery}: each stage's rank, a bit per closed stage)
+ * and the funnel of the groups it returns. Null when the pipeline has more closed stages than a
+ * query can hold (the caller then counts deal by deal).
+ */
+export function funnelPlan(ws: Workspace, opts: unknown): { readonly query: FunnelQuery; readonly result: (groups: readonly FunnelGroup[]) => Funnel } | null {
+  const f = new FunnelCount(ws, opts);
+  const closed = f.scope.order.filter((slot) => slot.def.outcome !== 'open');
+  if (closed.length > MAX_FUNNEL_CLOSED_STAGES) return null;
+  const stages: FunnelStageKey[] = f.scope.order.map((slot) => {
+    if (slot.def.outcome === 'open') return { stageId: slot.stageId, rank: slot.openPosition, bit: 0 };
+    return { stageId: slot.stageId, rank: slot.def.outcome === 'won' ? f.scope.openCount : null, bit: 2 ** closed.indexOf(slot) };
+  });
+  const query: FunnelQuery = {
+    pipelineId: f.pipelineId,
+    stages,
+    ...(f.from === -Infinity ? {} : { from: f.from }),
+    ...(f.to === Infinity ? {} : { to: f.to }),
+  };
+  return {
+    query,
+    result(groups) {
+      for (const g of groups) {
+        const entered = closed.filter((slot, k) => Math.floor(g.closed / 2 ** k) % 2 === 1);
+        f.count(g.reach, entered.map((slot) => slot.stageId), entered.some((slot) => slot.def.outcome === 'won'), entered.some((slot) => slot.def.outcome === 'lost'), g.deals);
+      }
+      return f.result();
     },
   };
 }

@@ -110,7 +110,7 @@ export const pipelineWaterfall = /* @__PURE__ */ guarded(function pipelineWaterf
 }, ['workspace', 'deals', 'opts']);
 
 /** The waterfall as a {@link Tally}: each deal walked once into the buckets (the buckets hold the ids). */
-export function waterfallTally(ws: Workspace, opts: unknown): Tally<Record<string, WaterfallCurrency>> {
+export function waterfallTally(ws: Workspace, opts: unknown): Tally<Record<string, WaterfallCurrency>> & { readonly before: number } {
   checkedWorkspace(ws);
   const o = parseOptions(WaterfallOptions, opts);
   checkWindow(o.from, o.to);
@@ -126,7 +126,8 @@ export function waterfallTally(ws: Workspace, opts: unknown): Tally<Record<strin
     lastCurrency: undefined,
     lastBuckets: [],
   };
-  return { add: (deal) => walk(w, deal), result: () => w.out };
+  // Nothing at or after `to` is read: a store may leave later visits out (`before`).
+  return { add: (deal) => walk(w, deal), result: () => w.out, before: o.to };
 }
 
 /** The options of one waterfall, read once, and the buckets it fills. */

@@ -1,7 +1,8 @@
 import type { DealEvent } from '../deals/events.js';
-import type { Deal } from '../model/deal.js';
+import type { Deal, FieldChange, StageVisit } from '../model/deal.js';
 import type { Workspace } from '../model/layout.js';
 import type { StageDwellStats } from '../metrics/dwellStats.js';
+import type { FunnelGroup, FunnelQuery } from '../metrics/funnelGroups.js';
 import type { WorkspaceEvent } from '../workspace/events.js';
 import { checkDealQuery, matchesQuery, type DealInclude, type DealSort, type RottingThresholds } from './dealQuery.js';
 import type { VisitRow } from '../model/deal.js';
@@ -193,6 +194,54 @@ export interface DealTailPage {
 }
 
 /**
+ * What {@link DealRepository.timelines} is asked: a page of `limit` deals (at most 1,000) after the
+ * cursor, with their visits begun before `before` (epoch ms; every visit without it).
+ *
+ * @example
+ * ```ts
+ * const q: TimelineQuery = { limit: 1000, before: Date.parse('2026-04-01T00:00:00Z') };
+ * ```
+ * @category Storage
+ */
+export interface TimelineQuery {
+  readonly limit: number;
+  readonly after?: string | null;
+  readonly before?: number;
+}
+
+/**
+ * A stored deal as a report follows it through time: its id and currency, its visits (begun
+ * before the query's `before`, in history order, with the fields a visit's value is read from),
+ * and the changes of amount, closing date and currency from its change log, in order.
+ *
+ * @example
+ * ```ts
+ * const t: DealTimeline = { id: 'd1', currency: 'EUR', history: [{ pipelineId: 'new-cars', enteredAt: 0, exitedAt: null, outcome: 'open', amount: 900, probability: 10, closingDate: null }], changes: [] };
+ * ```
+ * @category Storage
+ */
+export interface DealTimeline {
+  readonly id: string;
+  readonly currency: string | null;
+  readonly history: readonly Pick<StageVisit, 'pipelineId' | 'enteredAt' | 'exitedAt' | 'outcome' | 'amount' | 'probability' | 'closingDate'>[];
+  readonly changes: readonly FieldChange[];
+}
+
+/**
+ * One page of {@link DealTimeline}s and the cursor of the next.
+ *
+ * @example
+ * ```ts
+ * const { deals, next }: TimelinePage = await repos.deals.timelines!({ limit: 1000 });
+ * ```
+ * @category Storage
+ */
+export interface TimelinePage {
+  readonly deals: DealTimeline[];
+  readonly next: string | null;
+}
+
+/**
  * What a deal save checks and stores besides the deals.
  *
  * @example
@@ -278,6 +327,13 @@ export interface DealRepository {
   getTails?(ids: readonly string[]): Promise<DealTail[]>;
   /** Optional, together with `getTails`: like `list`, each deal with only its last visit (see {@link DealTail}). */
   listTails?(q: DealQuery): Promise<DealTailPage>;
+  /**
+   * Optional: the stored deals as {@link DealTimeline}s (what a report follows through time: the
+   * visits begun before `q.before`, the logged changes of amount, closing date and currency), in
+   * id order, a page of `q.limit` after the cursor. `service.pipelineWaterfall` reads it when
+   * present, instead of whole deals.
+   */
+  timelines?(q: TimelineQuery): Promise<TimelinePage>;
   /**
    * Writes every change (and `options.events`, in the outbox) or none; throws `conflict` naming
    * the ids whose stored version differs, or when `options.workspaceVersion` is given and the
@@ -531,7 +587,15 @@ export interface VisitRepository {
   dwell?(q: DwellQuery): Promise<StageDwellStats[]>;
   /** True when `dwell` honours `DwellQuery.from`/`to` (a period); else the service computes periods itself. */
   readonly dwellPeriods?: boolean;
+  /**
+   * Optional: the counts behind `conversionFunnel`, computed by the store over its visits (erased
+   * deals' included, as for dwell): the deals whose first visit to `pipelineId` began in
+   * `[from, to)`, grouped by reach and closed stages entered, counting only visits begun before
+   * `to`. `service.conversionFunnel` uses it when present.
+   */
+  funnel?(q: FunnelQuery): Promise<FunnelGroup[]>;
 }
+
 
 /**
  * What {@link VisitRepository.dwell} is asked: the options of `dwellStats` in calendar time,

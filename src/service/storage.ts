@@ -21,6 +21,7 @@ export function guardRepositories(repos: Repositories): Repositories {
       ...(deals.getTails && deals.listTails
         ? { getTails: (ids) => guard('deals.getTails', () => deals.getTails!(ids)), listTails: (q) => guard('deals.listTails', () => deals.listTails!(q)) }
         : {}),
+      ...(deals.timelines ? { timelines: (q) => guard('deals.timelines', () => deals.timelines!(q)) } : {}),
       ...(deals.summarize ? { summarize: (q) => guard('deals.summarize', () => deals.summarize!(q)) } : {}),
       ...(deals.erase ? { erase: (id, erasure) => guard('deals.erase', () => deals.erase!(id, erasure)) } : {}),
       ...(deals.transact ? { transact: (id, decide, options) => guard('deals.transact', () => deals.transact!(id, decide, options)) } : {}),
@@ -43,7 +44,15 @@ export function guardRepositories(repos: Repositories): Repositories {
           },
         }
       : {}),
-    ...(visits ? { visits: { list: (q) => guard('visits.list', () => visits.list(q)), ...(visits.dwell ? { dwell: (q) => guard('visits.dwell', () => visits.dwell!(q)), ...(visits.dwellPeriods === true ? { dwellPeriods: true } : {}) } : {}) } } : {}),
+    ...(visits
+      ? {
+          visits: {
+            list: (q) => guard('visits.list', () => visits.list(q)),
+            ...(visits.dwell ? { dwell: (q) => guard('visits.dwell', () => visits.dwell!(q)), ...(visits.dwellPeriods === true ? { dwellPeriods: true } : {}) } : {}),
+            ...(visits.funnel ? { funnel: (q) => guard('visits.funnel', () => visits.funnel!(q)) } : {}),
+          },
+        }
+      : {}),
   };
 }
 

@@ -67,7 +67,7 @@ export function createPostgresRepositories(client: PostgresQueryable, options: P
   readonly workspace: WorkspaceRepository;
   readonly deals: DealRepository & Required<Pick<DealRepository, 'summarize' | 'getTails' | 'listTails' | 'transact' | 'erase'>>;
   readonly outbox: Required<OutboxRepository>;
-  readonly visits: VisitRepository & Required<Pick<VisitRepository, 'dwell'>>;
+  readonly visits: VisitRepository & Required<Pick<VisitRepository, 'dwell' | 'funnel'>>;
 } {
   if (typeof client !== 'object' || client === null || typeof client.query !== 'function') {
     throw new PipelineError('invalid_input', 'client: expected a PostgreSQL client with query(sql, params)', { path: 'client' });

@@ -2,6 +2,7 @@ import { PipelineError } from '../../errors.js';
 import type { StageDwellStats } from '../../metrics/dwellStats.js';
 import type { DwellQuery, VisitPage, VisitQuery, VisitRepository, VisitRow } from '../../ports/repositories.js';
 import { checkDwellQuery } from '../../ports/dwellQuery.js';
+import { checkFunnelQuery, type FunnelGroup, type FunnelQuery } from '../../metrics/funnelGroups.js';
 import { named, type PostgresQueryable } from './client.js';
 import { guarded } from './driverErrors.js';
 
@@ -64,6 +65,25 @@ async function dwell(db: PostgresQueryable, tenantId: string, query: DwellQuery)
     .sort(byKey);
 }
 
+// The funnel's counts: per deal, the first visit to the pipeline begun before $3, the highest rank
+// and the OR of the closed stages' bits (the stage keys come as arrays, joined by stage id); then
+// the deals whose first visit is not before $7, by reach and mask.
+const FUNNEL = named('sp_visits_funnel', `
+SELECT reach, closed::text AS closed, count(*)::integer AS deals FROM (
+  SELECT min(v.entered_at) AS first, coalesce(max(k.rank), -1) AS reach, coalesce(bit_or(k.bit), 0) AS closed
+  FROM sp_stage_visits v LEFT JOIN unnest($4::text[], $5::integer[], $6::bigint[]) AS k(stage_id, rank, bit) ON k.stage_id = v.stage_id
+  WHERE v.tenant_id = $1 AND v.pipeline_id = $2 AND ($3::bigint IS NULL OR v.entered_at < $3::bigint)
+  GROUP BY v.deal_id) d
+WHERE $7::bigint IS NULL OR d.first >= $7::bigint
+GROUP BY reach, closed`);
+
+async function funnel(db: PostgresQueryable, tenantId: string, query: FunnelQuery): Promise<FunnelGroup[]> {
+  const q = checkFunnelQuery(query);
+  const params = [tenantId, q.pipelineId, q.to ?? null, q.stages.map((s) => s.stageId), q.stages.map((s) => s.rank), q.stages.map((s) => s.bit), q.from ?? null];
+  const { rows } = await guarded('visits.funnel', () => db.query<{ reach: number; closed: string; deals: number }>(FUNNEL, params));
+  return rows.map((r) => ({ reach: r.reach, closed: Number(r.closed), deals: r.deals }));
+}
+
 type Row = { deal_id: string; seq: number; layout_id: string; pipeline_id: string | null; stage_id: string; entered_at: string | number; exited_at: string | number | null };
 
 /** The cursor is the last (deal id, seq) seen, as JSON. */
@@ -79,10 +99,11 @@ function cursor(after: string | null | undefined): [string, number] | null {
 }
 
 /** Stage visits of one tenant, paged by (deal id, seq), filtered on each visit's own pipeline; dwell statistics in SQL, with a period. */
-export function postgresVisits(db: PostgresQueryable, tenantId: string): VisitRepository & Required<Pick<VisitRepository, 'dwell'>> {
+export function postgresVisits(db: PostgresQueryable, tenantId: string): VisitRepository & Required<Pick<VisitRepository, 'dwell' | 'funnel'>> {
   return {
     dwell: (q) => dwell(db, tenantId, q),
     dwellPeriods: true,
+    funnel: (q) => funnel(db, tenantId, q),
     async list(q: VisitQuery): Promise<VisitPage> {
       if (typeof q !== 'object' || q === null) throw new PipelineError('invalid_input', 'query: expected { limit, layoutId?, pipelineId?, after? }', { path: 'query' });
       if (typeof q.limit !== 'number' || !(q.limit >= 1)) throw new PipelineError('invalid_input', 'query.limit: expected a number of at least 1', { path: 'query.limit' });

@@ -8,6 +8,7 @@ import { checkErasure, eraseInTransaction } from './erase.js';
 import { guarded, toPipelineError } from './errors.js';
 import { sqliteOutbox } from './outbox.js';
 import { getDeal, getMany, getTails, listDeals, listTails } from './readDeals.js';
+import { timelines } from './timelines.js';
 import { checkText } from './rows.js';
 import { saveDealsInTransaction } from './saveDeals.js';
 import { checkSchema, DEFAULT_TENANT } from './schema.js';
@@ -43,7 +44,7 @@ export interface SqliteRepositoryOptions {
  */
 export interface SqliteRepositories {
   readonly workspace: WorkspaceRepository;
-  readonly deals: DealRepository & Required<Pick<DealRepository, 'summarize' | 'transact' | 'getTails' | 'listTails' | 'erase'>>;
+  readonly deals: DealRepository & Required<Pick<DealRepository, 'summarize' | 'transact' | 'getTails' | 'listTails' | 'erase' | 'timelines'>>;
   readonly outbox: Required<OutboxRepository>;
   readonly visits: SqliteVisitRepository;
 }
@@ -85,6 +86,9 @@ function sqliteDeals(ctx: Context): SqliteRepositories['deals'] {
     },
     listTails(q) {
       return guarded('deals.listTails', () => listTails(ctx, q));
+    },
+    timelines(q) {
+      return guarded('deals.timelines', () => timelines(ctx, q));
     },
     save(changes, options = {}) {
       return guarded('deals.save', () => {

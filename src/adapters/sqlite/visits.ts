@@ -1,6 +1,7 @@
 import { PipelineError } from '../../errors.js';
 import type { VisitPage, VisitQuery, VisitRepository, VisitRow } from '../../ports/repositories.js';
 import type { Context } from './context.js';
+import { checkFunnelQuery, type FunnelGroup, type FunnelQuery } from '../../metrics/funnelGroups.js';
 import { dwell, type SqliteDwellQuery } from './dwell.js';
 import { guarded } from './errors.js';
 
@@ -12,6 +13,34 @@ function visitsSql(q: VisitQuery): string {
   if (q.after != null) where.push('(v.deal_id, v.seq) > (?, ?)');
   return `SELECT v.deal_id, v.seq, v.layout_id, v.pipeline_id, v.stage_id, v.entered_at, v.exited_at FROM sp_stage_visits v
     WHERE ${where.join(' AND ')} ORDER BY v.deal_id, v.seq LIMIT ?`;
+}
+
+// The funnel's counts: per deal (the primary key's order, so no sort), the first visit to the
+// pipeline begun before `to`, the highest rank (a CASE over the ranked stages' ids) and the mask of
+// closed stages entered (per closed stage, its bit when any visit entered it); then the deals whose
+// first visit is not before `from`, by reach and mask. The statement depends only on the number of
+// ranked and closed stages, and on which bounds are given.
+function funnelSql(ranked: number, closed: number, from: boolean, to: boolean): string {
+  const reach = ranked === 0 ? '-1' : `coalesce(max(CASE v.stage_id${' WHEN ? THEN ?'.repeat(ranked)} END), -1)`;
+  const mask = closed === 0 ? '0' : new Array(closed).fill('max(CASE WHEN v.stage_id = ? THEN ? ELSE 0 END)').join(' + ');
+  return `SELECT reach, closed, count(*) FROM (
+    SELECT min(v.entered_at) AS first, ${reach} AS reach, ${mask} AS closed FROM sp_stage_visits v
+    WHERE v.tenant_id = ? AND v.pipeline_id = ?${to ? ' AND v.entered_at < ?' : ''} GROUP BY v.deal_id)${from ? ' WHERE first >= ?' : ''} GROUP BY reach, closed`;
+}
+
+function funnel(ctx: Context, query: FunnelQuery): FunnelGroup[] {
+  const q = checkFunnelQuery(query);
+  const params: unknown[] = [];
+  const ranked = q.stages.filter((s) => s.rank !== null);
+  const closed = q.stages.filter((s) => s.bit !== 0);
+  for (const s of ranked) params.push(s.stageId, s.rank);
+  for (const s of closed) params.push(s.stageId, s.bit);
+  params.push(ctx.tenantId, q.pipelineId);
+  if (q.to !== undefined) params.push(q.to);
+  if (q.from !== undefined) params.push(q.from);
+  const key = `funnel:${ranked.length}:${closed.length}:${q.from !== undefined}:${q.to !== undefined}`;
+  const rows = ctx.cached(key, () => funnelSql(ranked.length, closed.length, q.from !== undefined, q.to !== undefined)).raw().all(...params) as [number, number, number][];
+  return rows.map(([reach, mask, deals]) => ({ reach, closed: mask, deals }));
 }
 
 /** The cursor is the last (deal id, seq) seen, as JSON. */
@@ -49,6 +78,7 @@ function checkQuery(q: VisitQuery): number {
  * @category SQLite
  */
 export interface SqliteVisitRepository extends VisitRepository {
+  funnel(q: FunnelQuery): Promise<FunnelGroup[]>;
   dwell(q: SqliteDwellQuery): ReturnType<Required<VisitRepository>['dwell']>;
 }
 
@@ -58,6 +88,9 @@ export function sqliteVisits(ctx: Context): SqliteVisitRepository {
     dwellPeriods: true,
     dwell(q) {
       return guarded('visits.dwell', () => dwell(ctx, q));
+    },
+    funnel(q) {
+      return guarded('visits.funnel', () => funnel(ctx, q));
     },
     list(q) {
       return guarded('visits.list', (): VisitPage => {

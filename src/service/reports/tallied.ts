@@ -1,6 +1,9 @@
 import { PipelineError } from '../../errors.js';
 import type { Tally } from '../../metrics/common.js';
-import { funnelTally, type Funnel } from '../../metrics/conversionFunnel.js';
+import { funnelPlan, funnelTally, type Funnel } from '../../metrics/conversionFunnel.js';
+import { FunnelGroups } from '../../metrics/funnelGroups.js';
+import type { Deal, VisitRow } from '../../model/deal.js';
+import type { TimelinePage } from '../../ports/repositories.js';
 import { movementTally, type MovementStats } from '../../metrics/movementStats.js';
 import { coverageTally, type Coverage } from '../../metrics/pipelineCoverage.js';
 import { waterfallTally, type WaterfallCurrency } from '../../metrics/pipelineWaterfall.js';
@@ -32,16 +35,70 @@ const HISTORY: readonly DealInclude[] = ['history'];
 // Reports that read a deal as it stood at an instant (`dealAt`) need the change log too.
 const WHOLE: readonly DealInclude[] = ['history', 'changes'];
 
+/**
+ * A tally that reads of a deal only what a `DealTimeline` holds (the waterfall), over the
+ * store's timelines when it offers them (visits begun before the period's end, the changes of
+ * value and closing date; no whole deal built), else over its deals.
+ */
+async function overTimelines<R>(rt: Runtime, opts: unknown, make: (ws: Workspace, opts: unknown) => Tally<R> & { readonly before?: number }): Promise<R> {
+  const timelines = rt.deals.timelines;
+  if (!timelines) return overStore(rt, opts, WHOLE, make);
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
+    throw new PipelineError('invalid_input', 'opts: expected an object', { path: 'opts' });
+  }
+  const tally = make(await rt.workspaces.load(), opts);
+  const before = Number.isSafeInteger(tally.before) ? tally.before : undefined;
+  let after: string | null = null;
+  do {
+    const page: TimelinePage = await timelines.call(rt.deals, { limit: rt.pageSize, after, ...(before === undefined ? {} : { before }) });
+    // A timeline has every part of a deal the tally reads.
+    for (const t of page.deals) tally.add(t as unknown as Deal);
+    after = page.next;
+  } while (after !== null);
+  return tally.result();
+}
+
+const VISIT_PAGE = 10_000;
+
+/**
+ * The funnel over the store: counted by the store when it offers `visits.funnel`, else from its
+ * visit rows deal by deal (both count erased deals' visits, as dwell does), else from the deals
+ * page by page.
+ */
+async function storedFunnel(rt: Runtime, opts: StoredFunnelOptions): Promise<Funnel> {
+  const visits = rt.visits;
+  if (!visits || typeof opts !== 'object' || opts === null || Array.isArray(opts)) return overStore(rt, opts, HISTORY, funnelTally);
+  const plan = funnelPlan(await rt.workspaces.load(), opts);
+  if (plan === null) return overStore(rt, opts, HISTORY, funnelTally);
+  if (visits.funnel) return plan.result(await visits.funnel(plan.query));
+  const groups = new FunnelGroups(plan.query);
+  let deal: VisitRow[] = [];
+  let after: string | null = null;
+  do {
+    const page = await visits.list({ pipelineId: plan.query.pipelineId, after, limit: VISIT_PAGE });
+    for (const v of page.visits) {
+      if (deal.length > 0 && deal[0]!.dealId !== v.dealId) {
+        groups.add(deal);
+        deal = [];
+      }
+      deal.push(v);
+    }
+    after = page.next;
+  } while (after !== null);
+  if (deal.length > 0) groups.add(deal);
+  return plan.result(groups.rows());
+}
+
 /** The reports over the store that are tallies of the array functions, by name. */
 export function talliedReports(rt: Runtime) {
   return {
-    conversionFunnel: (o: StoredFunnelOptions): Promise<Funnel> => overStore(rt, o, HISTORY, funnelTally),
+    conversionFunnel: (o: StoredFunnelOptions): Promise<Funnel> => storedFunnel(rt, o),
     stageConversion: (o: StoredConversionOptions): Promise<StageConversionStats> => overStore(rt, o, HISTORY, conversionTally),
     movementStats: (o: StoredMovementOptions): Promise<MovementStats> => overStore(rt, o, HISTORY, movementTally),
     salesCycle: (o: StoredPeriodOptions): Promise<SalesCycle> => overStore(rt, o, WHOLE, (_, opts) => cycleTally(opts)),
     salesVelocity: (o: StoredPeriodOptions): Promise<Record<string, SalesVelocity>> => overStore(rt, o, WHOLE, (_, opts) => velocityTally(opts)),
     slippage: (o: StoredPeriodOptions): Promise<Slippage> => overStore(rt, o, WHOLE, (_, opts) => slippageTally(opts)),
-    pipelineWaterfall: (o: StoredWaterfallOptions): Promise<Record<string, WaterfallCurrency>> => overStore(rt, o, WHOLE, waterfallTally),
+    pipelineWaterfall: (o: StoredWaterfallOptions): Promise<Record<string, WaterfallCurrency>> => overTimelines(rt, o, waterfallTally),
     pipelineCoverage: (o: StoredCoverageOptions): Promise<Record<string, Coverage>> => overStore(rt, o, WHOLE, coverageTally),
   };
 }
