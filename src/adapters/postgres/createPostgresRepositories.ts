@@ -3,6 +3,7 @@ import type { DealRepository, OutboxRepository, Repositories, VisitRepository, W
 import type { PostgresQueryable } from './client.js';
 import { createContext } from './context.js';
 import { getDeal, getDeals, getTails, listDeals, listTails, summarizeDeals } from './readDeals.js';
+import { timelines } from './timelines.js';
 import { saveDeals } from './saveDeals.js';
 import { postgresOutbox } from './outbox.js';
 import { eraseDeal, transactDeal } from './transact.js';
@@ -65,7 +66,7 @@ function checkTenant(tenantId: unknown): string {
  */
 export function createPostgresRepositories(client: PostgresQueryable, options: PostgresRepositoryOptions = {}): Repositories & {
   readonly workspace: WorkspaceRepository;
-  readonly deals: DealRepository & Required<Pick<DealRepository, 'summarize' | 'getTails' | 'listTails' | 'transact' | 'erase'>>;
+  readonly deals: DealRepository & Required<Pick<DealRepository, 'summarize' | 'getTails' | 'listTails' | 'transact' | 'erase' | 'timelines'>>;
   readonly outbox: Required<OutboxRepository>;
   readonly visits: VisitRepository & Required<Pick<VisitRepository, 'dwell' | 'funnel'>>;
 } {
@@ -83,6 +84,7 @@ export function createPostgresRepositories(client: PostgresQueryable, options: P
       list: (q) => listDeals(ctx, q),
       getTails: (ids) => getTails(ctx, ids),
       listTails: (q) => listTails(ctx, q),
+      timelines: (q) => timelines(ctx, q),
       save: (changes, saveOptions) => saveDeals(ctx, changes, saveOptions),
       summarize: (q) => summarizeDeals(ctx, q),
       transact: (id, decide, transactOptions) => transactDeal(ctx, id, decide, transactOptions),
