@@ -184,7 +184,12 @@ export function summarise(pipelineId: string | null, stageId: string, durations:
   const n = durations.length;
   const sorted = new Float64Array(n);
   for (let i = 0; i < n; i++) sorted[i] = durations[i]!;
-  sorted.sort();
+  return summariseSorted(pipelineId, stageId, sorted.sort());
+}
+
+/** {@link summarise} of durations already in ascending order (a store that sorted them). */
+export function summariseSorted(pipelineId: string | null, stageId: string, sorted: Float64Array): StageDwellStats {
+  const n = sorted.length;
   // Summed in ascending order, as the stores that compute these in SQL do.
   let sum = 0;
   for (let i = 0; i < n; i++) sum += sorted[i]!;
@@ -192,11 +197,11 @@ export function summarise(pipelineId: string | null, stageId: string, durations:
   return {
     pipelineId,
     stageId,
-    visits: sorted.length,
-    meanMs: sum / sorted.length,
+    visits: n,
+    meanMs: sum / n,
     medianMs: median(list),
     p90Ms: percentile(list, 0.9),
-    maxMs: sorted[sorted.length - 1]!,
+    maxMs: sorted[n - 1]!,
   };
 }
 

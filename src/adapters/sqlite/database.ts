@@ -14,6 +14,8 @@ export interface SqliteStatement {
   get(...params: unknown[]): unknown;
   /** Every row. */
   all(...params: unknown[]): unknown[];
+  /** Optional: the rows one by one (better-sqlite3 has it); reports then hold less than every row. */
+  iterate?(...params: unknown[]): Iterable<unknown>;
   /** Rows as arrays of column values (true) or objects (false). */
   raw(toggle?: boolean): SqliteStatement;
 }

@@ -1,11 +1,9 @@
-// Dwell statistics in SQL, with the definitions of `dwellStats` (calendar time): per (pipeline,
-// stage) the durations (negative ones count as 0) of the counted visits, sorted once by a window;
-// the median is the middle value or the mean of the two middle ones (taken in JS), p90 the value
-// at rank ceil(0.9 n) computed in doubles as JS does, max the last; the mean is sum / n with the
-// exact integer sum (a sum above 2^53 is redone in JS over the sorted durations, as dwellStats
-// adds them).
+// Dwell statistics with the definitions of `dwellStats` (calendar time): SQLite selects the
+// durations (negative ones count as 0) of the counted visits and lists each stage's in ascending
+// order; each stage's figures are made from them by `summariseSorted`, the function dwellStats
+// uses, so they agree to the last digit.
 import { PipelineError } from '../../errors.js';
-import { byKey, summarise, type StageDwellStats } from '../../metrics/dwellStats.js';
+import { byKey, summariseSorted, type StageDwellStats } from '../../metrics/dwellStats.js';
 import type { DwellQuery } from '../../ports/repositories.js';
 import type { Context } from './context.js';
 
@@ -80,14 +78,6 @@ function countedVisits(q: Checked, tenantId: string): { sql: string; params: Rec
   };
 }
 
-const SUMMARY = (visits: string) => `WITH v AS (${visits}),
-  r AS (SELECT p, s, ms, row_number() OVER (PARTITION BY p, s ORDER BY ms) AS k, count(*) OVER (PARTITION BY p, s) AS n FROM v)
-  SELECT p, s, n, sum(ms), max(CASE WHEN k = (n + 1) / 2 THEN ms END), max(CASE WHEN k = n / 2 + 1 THEN ms END),
-    max(CASE WHEN k = max(1, CAST(ceil(0.9 * n) AS INTEGER)) THEN ms END), max(ms)
-  FROM r GROUP BY p, s`;
-
-type SummaryRow = [p: string | null, s: string, n: number, sum: number, lo: number, hi: number, p90: number, max: number];
-
 /** The named parameters the statement uses (better-sqlite3 refuses others). */
 function used(sql: string, params: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -95,28 +85,21 @@ function used(sql: string, params: Record<string, unknown>): Record<string, unkn
   return out;
 }
 
-/** Dwell statistics of one tenant, computed by SQLite over the visits table. */
+/**
+ * Dwell statistics of one tenant: SQLite selects the counted durations (from the primary key, for
+ * the tenant, into a temporary table: read through the index by stage, each row would be a lookup)
+ * and hands each stage's durations over as one sorted list; the rows are read one stage at a time,
+ * so memory holds one stage's durations, never the table.
+ */
 export function dwell(ctx: Context, query: SqliteDwellQuery): StageDwellStats[] {
   const q = checkDwell(query);
   const { sql, params } = countedVisits(q, ctx.tenantId);
-  const rows = ctx.cached(SUMMARY(sql)).raw().all(used(sql, params)) as SummaryRow[];
-  if (rows.some((r) => r[3] > Number.MAX_SAFE_INTEGER)) return inJs(ctx, sql, params);
-  return rows
-    .map(([pipelineId, stageId, n, sum, lo, hi, p90, max]): StageDwellStats => ({
-      pipelineId, stageId, visits: n, meanMs: sum / n, medianMs: n % 2 === 1 ? lo : (lo + hi) / 2, p90Ms: p90, maxMs: max,
-    }))
-    .sort(byKey);
-}
-
-/** The figures from the sorted durations, summed in JS in ascending order (sums above 2^53). */
-function inJs(ctx: Context, sql: string, params: Record<string, unknown>): StageDwellStats[] {
-  const rows = ctx.cached(`${sql} ORDER BY 1, 2, 3`).raw().all(used(sql, params)) as [string | null, string, number][];
+  // The durations are integers (instants are), printed exactly by group_concat.
+  const grouped = `WITH v AS MATERIALIZED (${sql}) SELECT p, s, group_concat(ms, ',' ORDER BY ms) FROM v GROUP BY p, s`;
+  const statement = ctx.cached(grouped).raw();
+  const bound = used(sql, params);
+  const rows = (statement.iterate ? statement.iterate(bound) : statement.all(bound)) as Iterable<[string | null, string, string]>;
   const out: StageDwellStats[] = [];
-  for (let i = 0; i < rows.length; ) {
-    const [p, s] = rows[i]!;
-    const durations: number[] = [];
-    while (i < rows.length && rows[i]![0] === p && rows[i]![1] === s) durations.push(rows[i++]![2]);
-    out.push(summarise(p, s, durations));
-  }
+  for (const [p, s, list] of rows) out.push(summariseSorted(p, s, Float64Array.from(list.split(','), Number)));
   return out.sort(byKey);
 }
