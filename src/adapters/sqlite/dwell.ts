@@ -94,12 +94,35 @@ function used(sql: string, params: Record<string, unknown>): Record<string, unkn
 export function dwell(ctx: Context, query: SqliteDwellQuery): StageDwellStats[] {
   const q = checkDwell(query);
   const { sql, params } = countedVisits(q, ctx.tenantId);
-  // The durations are integers (instants are), printed exactly by group_concat.
-  const grouped = `WITH v AS MATERIALIZED (${sql}) SELECT p, s, group_concat(ms, ',' ORDER BY ms) FROM v GROUP BY p, s`;
+  // The durations are whole milliseconds (instants are; `now` may come bound as a REAL): as
+  // INTEGERs, group_concat prints them exactly, digits only.
+  const grouped = `WITH v AS MATERIALIZED (${sql}) SELECT p, s, group_concat(CAST(ms AS INTEGER), ',' ORDER BY ms) FROM v GROUP BY p, s`;
   const statement = ctx.cached(grouped).raw();
   const bound = used(sql, params);
   const rows = (statement.iterate ? statement.iterate(bound) : statement.all(bound)) as Iterable<[string | null, string, string]>;
   const out: StageDwellStats[] = [];
-  for (const [p, s, list] of rows) out.push(summariseSorted(p, s, Float64Array.from(list.split(','), Number)));
+  for (const [p, s, list] of rows) out.push(summariseSorted(p, s, parseDurations(list)));
   return out.sort(byKey);
+}
+
+/**
+ * The durations of a comma-separated list of non-negative integers, read in place (splitting a
+ * stage's list of a million durations would make a million strings).
+ */
+function parseDurations(list: string): Float64Array {
+  let n = 1;
+  for (let i = 0; i < list.length; i++) if (list.charCodeAt(i) === 44) n++;
+  const out = new Float64Array(n);
+  let k = 0;
+  let v = 0;
+  for (let i = 0; i < list.length; i++) {
+    const c = list.charCodeAt(i);
+    if (c === 44) {
+      out[k++] = v;
+      v = 0;
+    } else if (c >= 48 && c <= 57) v = v * 10 + (c - 48);
+    else return Float64Array.from(list.split(','), Number);
+  }
+  out[k] = v;
+  return out;
 }
