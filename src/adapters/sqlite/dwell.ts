@@ -73,7 +73,7 @@ function countedVisits(q: Checked, tenantId: string): { sql: string; params: Rec
     end = `CASE WHEN ${open} THEN :at ELSE v.exited_at END`;
   }
   return {
-    sql: `SELECT v.pipeline_id AS p, v.stage_id AS s, max(0, ${end} - v.entered_at) AS ms FROM sp_stage_visits v WHERE ${where.join(' AND ')} AND (${counted})`,
+    sql: `SELECT +v.pipeline_id AS p, +v.stage_id AS s, max(0, ${end} - v.entered_at) AS ms FROM sp_stage_visits v WHERE ${where.join(' AND ')} AND (${counted})`,
     params,
   };
 }
@@ -86,17 +86,17 @@ function used(sql: string, params: Record<string, unknown>): Record<string, unkn
 }
 
 /**
- * Dwell statistics of one tenant: SQLite selects the counted durations (from the primary key, for
- * the tenant, into a temporary table: read through the index by stage, each row would be a lookup)
- * and hands each stage's durations over as one sorted list; the rows are read one stage at a time,
- * so memory holds one stage's durations, never the table.
+ * Dwell statistics of one tenant: SQLite selects the counted durations from the primary key (the
+ * unary `+` keeps the planner off the index by stage, through which each row would be a lookup),
+ * groups them by stage and hands each stage's durations over as one sorted list; the rows are read
+ * one stage at a time, so memory holds one stage's durations, never the table.
  */
 export function dwell(ctx: Context, query: SqliteDwellQuery): StageDwellStats[] {
   const q = checkDwell(query);
   const { sql, params } = countedVisits(q, ctx.tenantId);
   // The durations are whole milliseconds (instants are; `now` may come bound as a REAL): as
   // INTEGERs, group_concat prints them exactly, digits only.
-  const grouped = `WITH v AS MATERIALIZED (${sql}) SELECT p, s, group_concat(CAST(ms AS INTEGER), ',' ORDER BY ms) FROM v GROUP BY p, s`;
+  const grouped = `WITH v AS (${sql}) SELECT p, s, group_concat(CAST(ms AS INTEGER), ',' ORDER BY ms) FROM v GROUP BY p, s`;
   const statement = ctx.cached(grouped).raw();
   const bound = used(sql, params);
   const rows = (statement.iterate ? statement.iterate(bound) : statement.all(bound)) as Iterable<[string | null, string, string]>;
