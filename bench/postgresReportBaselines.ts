@@ -6,7 +6,7 @@
 // server's aggregates, the waterfall as visits and changes read in key order and walked in JS.
 import type pg from 'pg';
 import type { Funnel, StageDwellStats, WaterfallCurrency, Workspace } from '../src/index.js';
-import { funnelOf, walk, type Change, type ReachRow, type StageRow, type Visit, type WaterfallOptions } from './reportBaselines.js';
+import { funnelOf, stageTable, walk, type Change, type ReachRow, type StageRow, type Visit, type WaterfallOptions } from './reportBaselines.js';
 import { copyToDev, createDevSchema } from './storage.postgres.baseline.js';
 
 /**
@@ -23,16 +23,7 @@ export async function loadDevReports(pool: pg.Pool, from: string, to: string, ws
   await pool.query(`INSERT INTO dev_changes SELECT $2, deal_id, at, "by", field, from_value::json #>> '{}', to_value::json #>> '{}'
     FROM sp_deal_changes WHERE tenant_id = $1`, [from, to]);
   await pool.query('DELETE FROM dev_stages WHERE tenant_id = $1', [to]);
-  const rows: unknown[][] = [];
-  for (const layout of ws.layouts) {
-    for (const p of layout.pipelines) {
-      let open = 0;
-      p.stages.forEach((ref, position) => {
-        const def = layout.stages.find((s) => s.id === ref.stageId)!;
-        rows.push([p.id, ref.stageId, position, def.outcome === 'open' ? open++ : null, def.name, def.outcome]);
-      });
-    }
-  }
+  const rows = stageTable(ws);
   const column = (k: number) => rows.map((r) => r[k]);
   await pool.query(`INSERT INTO dev_stages SELECT $1, * FROM unnest($2::text[], $3::text[], $4::integer[], $5::integer[], $6::text[], $7::text[])`,
     [to, column(0), column(1), column(2), column(3), column(4), column(5)]);

@@ -3,7 +3,9 @@
 // configuration: the baselines of bench/storage.reports.bench.ts. Each computes the library's
 // figures for a period, by the library's definition (the JSDoc of conversionFunnel and
 // pipelineWaterfall), with GROUP BY where the definition allows and one ordered pass in JS where a
-// deal's state has to be followed through time. Dwell is sqlDwell of bench/sqliteBaselines.ts.
+// deal's state has to be followed through time. Dwell is sqlDwell of bench/sqliteBaselines.ts. The
+// stage rows, the funnel's tally of reaches and the waterfall's walk serve the PostgreSQL baselines
+// (bench/postgresReportBaselines.ts) too.
 import type Database from 'better-sqlite3';
 import type { Deal, Funnel, FunnelStage, WaterfallBucket, WaterfallCurrency, Workspace } from '../src/index.js';
 
@@ -16,17 +18,24 @@ export function loadReportTables(db: Db, prefix: string, ws: Workspace, deals: r
   const stage = db.prepare(`INSERT INTO ${prefix}stages VALUES (?, ?, ?, ?, ?, ?)`);
   const change = db.prepare(`INSERT INTO ${prefix}deal_changes VALUES (?, ?, ?, ?, ?, ?, ?)`);
   db.transaction(() => {
-    for (const layout of ws.layouts) {
-      for (const p of layout.pipelines) {
-        let open = 0;
-        p.stages.forEach((ref, position) => {
-          const def = layout.stages.find((s) => s.id === ref.stageId)!;
-          stage.run(p.id, ref.stageId, position, def.outcome === 'open' ? open++ : null, def.name, def.outcome);
-        });
-      }
-    }
+    for (const row of stageTable(ws)) stage.run(...row);
     for (const d of deals) d.changes?.forEach((c, seq) => change.run(d.id, seq, c.at, c.by, c.field, c.from === null ? null : String(c.from), c.to === null ? null : String(c.to)));
   }).immediate();
+}
+
+/** The rows of a stages table: pipeline, stage, position, position among the open stages, name, outcome. */
+export function stageTable(ws: Workspace): [string, string, number, number | null, string, string][] {
+  const rows: [string, string, number, number | null, string, string][] = [];
+  for (const layout of ws.layouts) {
+    for (const p of layout.pipelines) {
+      let open = 0;
+      p.stages.forEach((ref, position) => {
+        const def = layout.stages.find((s) => s.id === ref.stageId)!;
+        rows.push([p.id, ref.stageId, position, def.outcome === 'open' ? open++ : null, def.name, def.outcome]);
+      });
+    }
+  }
+  return rows;
 }
 
 /**

@@ -11,6 +11,7 @@ import { createPostgresRepositories, fromPgPool, migratePostgres } from '../src/
 import { LATER, ws } from './data.js';
 import { reportDeals } from './reportData.js';
 import { deleteDevReports, loadDevReports, pgDwell, pgFunnel, pgWaterfall } from './postgresReportBaselines.js';
+import { from, funnelOpts, keyed, same, to, waterfallOpts } from './reportChecks.js';
 
 const URL = process.env.SALES_PIPELINES_PG_URL;
 const DEALS = Number(process.env.SALES_PIPELINES_BENCH_DEALS ?? 100_000);
@@ -19,37 +20,22 @@ const LIB = 'bench:reports:lib';
 const SQL = 'bench:reports:sql';
 
 const pool = URL ? new pg.Pool({ connectionString: URL, max: 4 }) : null;
+/** Deletes both tenants' rows, the library's and the developer's. */
+async function deleteTenants(db: pg.Pool): Promise<void> {
+  for (const table of ['sp_stage_visits', 'sp_deal_changes', 'sp_deals', 'sp_workspace', 'sp_outbox']) await db.query(`DELETE FROM ${table} WHERE tenant_id LIKE 'bench:reports:%'`);
+  await deleteDevReports(db, 'bench:reports:');
+}
 afterAll(async () => {
   if (!pool) return;
-  for (const table of ['sp_stage_visits', 'sp_deal_changes', 'sp_deals', 'sp_workspace', 'sp_outbox']) await pool.query(`DELETE FROM ${table} WHERE tenant_id LIKE 'bench:reports:%'`);
-  await deleteDevReports(pool, 'bench:reports:');
+  await deleteTenants(pool);
   await pool.end();
 }, 600_000);
-
-// The first quarter of 2026; the waterfall looks at the new-cars deals closing in it.
-const from = Date.UTC(2026, 0, 1);
-const to = Date.UTC(2026, 3, 1);
-const funnelOpts = { pipelineId: 'new-cars', from, to };
-const waterfallOpts = { from, to, pipelineId: 'new-cars', closingFrom: '2026-01-01', closingTo: '2026-03-31' };
-
-/** JSON with object keys sorted, so records built in another key order (or without a prototype) compare equal. */
-function canonical(value: unknown, idsAsCounts = false): string {
-  return JSON.stringify(value, (k, v: unknown) =>
-    idsAsCounts && k === 'dealIds' ? (v as unknown[]).length
-    : v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v);
-}
-function same(what: string, library: unknown, baseline: unknown, nonEmpty: (v: unknown) => boolean): void {
-  if (canonical(library) !== canonical(baseline)) throw new Error(`${what}: the baseline's figures differ from the library's\nlibrary:  ${canonical(library).slice(0, 2000)}\nbaseline: ${canonical(baseline).slice(0, 2000)}`);
-  if (!nonEmpty(library)) throw new Error(`${what}: nothing to show on this data: ${canonical(library, true).slice(0, 2000)}`);
-}
-const keyed = (rows: { pipelineId: string | null; stageId: string }[]) => [...rows].sort((a, b) => `${a.pipelineId}/${a.stageId}` < `${b.pipelineId}/${b.stageId}` ? -1 : 1);
 
 /** Both tenants filled with the same deals, and each baseline checked against the library. */
 async function prepare(db: pg.Pool) {
   const client = fromPgPool(db);
   await migratePostgres(client);
-  await deleteDevReports(db, 'bench:reports:');
-  for (const table of ['sp_stage_visits', 'sp_deal_changes', 'sp_deals', 'sp_workspace', 'sp_outbox']) await db.query(`DELETE FROM ${table} WHERE tenant_id LIKE 'bench:reports:%'`);
+  await deleteTenants(db);
   const started = Date.now();
   const { workspace, deals, visits } = createPostgresRepositories(client, { tenantId: LIB });
   await workspace.save(ws, 0);
@@ -70,7 +56,12 @@ async function prepare(db: pg.Pool) {
   return service;
 }
 
-const service = pool ? await prepare(pool) : null;
+// A failed check fails the file before afterAll is registered: the tenants go then.
+const service = pool ? await prepare(pool).catch(async (e: unknown) => {
+  await deleteTenants(pool);
+  await pool.end();
+  throw e;
+}) : null;
 const slow = { iterations: 3, time: 0, warmupIterations: 1, warmupTime: 0 };
 
 describe.runIf(URL)('period reports on PostgreSQL, against a schema of the developer\'s own', () => {
