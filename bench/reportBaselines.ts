@@ -3,7 +3,9 @@
 // configuration: the baselines of bench/storage.reports.bench.ts. Each computes the library's
 // figures for a period, by the library's definition (the JSDoc of conversionFunnel and
 // pipelineWaterfall), with GROUP BY where the definition allows and one ordered pass in JS where a
-// deal's state has to be followed through time. Dwell is sqlDwell of bench/sqliteBaselines.ts.
+// deal's state has to be followed through time. Dwell is sqlDwell of bench/sqliteBaselines.ts. The
+// stage rows, the funnel's tally of reaches and the waterfall's walk serve the PostgreSQL baselines
+// (bench/postgresReportBaselines.ts) too.
 import type Database from 'better-sqlite3';
 import type { Deal, Funnel, FunnelStage, WaterfallBucket, WaterfallCurrency, Workspace } from '../src/index.js';
 
@@ -16,17 +18,24 @@ export function loadReportTables(db: Db, prefix: string, ws: Workspace, deals: r
   const stage = db.prepare(`INSERT INTO ${prefix}stages VALUES (?, ?, ?, ?, ?, ?)`);
   const change = db.prepare(`INSERT INTO ${prefix}deal_changes VALUES (?, ?, ?, ?, ?, ?, ?)`);
   db.transaction(() => {
-    for (const layout of ws.layouts) {
-      for (const p of layout.pipelines) {
-        let open = 0;
-        p.stages.forEach((ref, position) => {
-          const def = layout.stages.find((s) => s.id === ref.stageId)!;
-          stage.run(p.id, ref.stageId, position, def.outcome === 'open' ? open++ : null, def.name, def.outcome);
-        });
-      }
-    }
+    for (const row of stageTable(ws)) stage.run(...row);
     for (const d of deals) d.changes?.forEach((c, seq) => change.run(d.id, seq, c.at, c.by, c.field, c.from === null ? null : String(c.from), c.to === null ? null : String(c.to)));
   }).immediate();
+}
+
+/** The rows of a stages table: pipeline, stage, position, position among the open stages, name, outcome. */
+export function stageTable(ws: Workspace): [string, string, number, number | null, string, string][] {
+  const rows: [string, string, number, number | null, string, string][] = [];
+  for (const layout of ws.layouts) {
+    for (const p of layout.pipelines) {
+      let open = 0;
+      p.stages.forEach((ref, position) => {
+        const def = layout.stages.find((s) => s.id === ref.stageId)!;
+        rows.push([p.id, ref.stageId, position, def.outcome === 'open' ? open++ : null, def.name, def.outcome]);
+      });
+    }
+  }
+  return rows;
 }
 
 /**
@@ -37,14 +46,25 @@ export function loadReportTables(db: Db, prefix: string, ws: Workspace, deals: r
  * lost stage, as the dealer's do).
  */
 export function sqlFunnel(db: Db, prefix: string, pipelineId: string, from: number, to: number): Funnel {
-  const stages = db.prepare(`SELECT stage_id, name, outcome, open_position FROM ${prefix}stages WHERE pipeline_id = ? ORDER BY position`).raw().all(pipelineId) as [string, string, string, number | null][];
+  const stages = db.prepare(`SELECT stage_id, name, outcome, open_position FROM ${prefix}stages WHERE pipeline_id = ? ORDER BY position`).raw().all(pipelineId) as StageRow[];
   const openCount = stages.filter((s) => s[2] === 'open').length;
   const rows = db.prepare(`WITH r AS (
       SELECT min(v.entered_at) AS first, max(CASE s.outcome WHEN 'open' THEN s.open_position WHEN 'won' THEN ? ELSE -1 END) AS reach,
         max(s.outcome = 'won') AS won, max(s.outcome = 'lost') AS lost
       FROM ${prefix}visits v LEFT JOIN ${prefix}stages s ON s.pipeline_id = v.pipeline_id AND s.stage_id = v.stage_id
       WHERE v.pipeline_id = ? AND v.entered_at < ? GROUP BY v.deal_id)
-    SELECT reach, won, lost, count(*) FROM r WHERE first >= ? GROUP BY 1, 2, 3`).raw().all(openCount, pipelineId, to, from) as [number | null, number, number, number][];
+    SELECT reach, won, lost, count(*) FROM r WHERE first >= ? GROUP BY 1, 2, 3`).raw().all(openCount, pipelineId, to, from) as ReachRow[];
+  return funnelOf(pipelineId, stages, rows);
+}
+
+/** Stage rows of a pipeline in order: id, name, outcome, position among the open stages. */
+export type StageRow = [stageId: string, name: string, outcome: string, openPosition: number | null];
+/** Deals counted by reach (open position, `open count` once won, -1 or null otherwise) and whether they won, lost. */
+export type ReachRow = [reach: number | null, won: unknown, lost: unknown, deals: number];
+
+/** The funnel from the deals counted by reach: the stage rows add up the reaches (the pipeline has one won and one lost stage, as the dealer's do). */
+export function funnelOf(pipelineId: string, stages: readonly StageRow[], rows: readonly ReachRow[]): Funnel {
+  const openCount = stages.filter((s) => s[2] === 'open').length;
   let deals = 0;
   let won = 0;
   let lost = 0;
@@ -74,8 +94,8 @@ export interface WaterfallOptions {
 
 const BUCKETS = ['start', 'created', 'pulledIn', 'increased', 'reopened', 'movedIn', 'decreased', 'pushedOut', 'won', 'lost', 'movedOut', 'end'] as const;
 type Bucket = (typeof BUCKETS)[number];
-type Visit = [dealId: string, at: number, pipelineId: string | null, outcome: string, amount: number | null, closingDate: string | null];
-type Change = [dealId: string, at: number, field: string, from: string | null, to: string | null];
+export type Visit = [dealId: string, at: number, pipelineId: string | null, outcome: string, amount: number | null, closingDate: string | null];
+export type Change = [dealId: string, at: number, field: string, from: string | null, to: string | null];
 
 /**
  * pipelineWaterfall: the visits begun before `to` and the changes of amount, closing date and
@@ -87,6 +107,15 @@ export function sqlWaterfall(db: Db, prefix: string, o: WaterfallOptions): Recor
   const visits = db.prepare(`SELECT deal_id, entered_at, pipeline_id, outcome, amount, closing_date FROM ${prefix}visits WHERE entered_at < ? ORDER BY deal_id, seq`).raw().all(o.to) as Visit[];
   const changes = db.prepare(`SELECT deal_id, at, field, from_value, to_value FROM ${prefix}deal_changes WHERE field IN ('amount', 'closingDate', 'currency') ORDER BY deal_id, seq`).raw().all() as Change[];
   const currencies = db.prepare(`SELECT id, currency FROM ${prefix}deals ORDER BY id`).raw().all() as [string, string | null][];
+  return walk(o, visits, changes, currencies);
+}
+
+/**
+ * The waterfall of visits and changes in (deal, time) order, with each deal's current currency
+ * (`deals` in id order, a superset of the visits' deals): one walk per deal of its visits and
+ * changes merged in time order.
+ */
+export function walk(o: WaterfallOptions, visits: Visit[], changes: Change[], deals: readonly (readonly [id: string, currency: string | null, ...rest: unknown[]])[]): Record<string, WaterfallCurrency> {
   const w = new Walker(o);
   let c = 0;
   let d = 0;
@@ -97,8 +126,8 @@ export function sqlWaterfall(db: Db, prefix: string, o: WaterfallOptions): Recor
     while (c < changes.length && changes[c]![0] < id) c++;
     let cEnd = c;
     while (cEnd < changes.length && changes[cEnd]![0] === id) cEnd++;
-    while (currencies[d]![0] !== id) d++;
-    w.deal(id, currencies[d]![1], visits, i, end, changes, c, cEnd);
+    while (deals[d]![0] !== id) d++;
+    w.deal(id, deals[d]![1], visits, i, end, changes, c, cEnd);
     i = end;
     c = cEnd;
   }

@@ -9,6 +9,7 @@ import { LATER, ws } from './data.js';
 import { reportDeals } from './reportData.js';
 import { loadReportTables, sqlFunnel, sqlWaterfall } from './reportBaselines.js';
 import { benchFile, createSchema, load, sqlDwell } from './sqliteBaselines.js';
+import { from, funnelOpts, keyed, same, to, waterfallOpts } from './reportChecks.js';
 
 const DEALS = Number(process.env.SP_BENCH_DEALS ?? 100_000);
 const size = `${DEALS / 1000}k deals x 8 visits`;
@@ -26,24 +27,6 @@ deals.length = 0;
 db.exec('ANALYZE');
 db.pragma('wal_checkpoint(TRUNCATE)');
 const service = createPipelineService({ ...repos, clock: () => LATER });
-
-// The first quarter of 2026; the waterfall looks at the new-cars deals closing in it.
-const from = Date.UTC(2026, 0, 1);
-const to = Date.UTC(2026, 3, 1);
-const funnelOpts = { pipelineId: 'new-cars', from, to };
-const waterfallOpts = { from, to, pipelineId: 'new-cars', closingFrom: '2026-01-01', closingTo: '2026-03-31' };
-
-/** JSON with object keys sorted, so records built in another key order (or without a prototype) compare equal. */
-function canonical(value: unknown, idsAsCounts = false): string {
-  return JSON.stringify(value, (k, v: unknown) =>
-    idsAsCounts && k === 'dealIds' ? (v as unknown[]).length
-    : v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v);
-}
-function same(what: string, library: unknown, baseline: unknown, nonEmpty: (v: unknown) => boolean): void {
-  if (canonical(library) !== canonical(baseline)) throw new Error(`${what}: the baseline's figures differ from the library's\nlibrary:  ${canonical(library).slice(0, 2000)}\nbaseline: ${canonical(baseline).slice(0, 2000)}`);
-  if (!nonEmpty(library)) throw new Error(`${what}: nothing to show on this data: ${canonical(library, true).slice(0, 2000)}`);
-}
-const keyed = (rows: { pipelineId: string | null; stageId: string }[]) => [...rows].sort((a, b) => `${a.pipelineId}/${a.stageId}` < `${b.pipelineId}/${b.stageId}` ? -1 : 1);
 
 const funnel = await service.conversionFunnel(funnelOpts);
 same('conversion funnel', funnel, sqlFunnel(db, '', 'new-cars', from, to), () => funnel.deals > 0 && funnel.wonRate !== null && funnel.wonRate > 0 && funnel.stages.some((s) => s.conversionRate !== null && s.conversionRate < 1));
