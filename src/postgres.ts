@@ -5,4 +5,4 @@
 export { createPostgresRepositories, type PostgresRepositoryOptions } from './adapters/postgres/createPostgresRepositories.js';
 export { migratePostgres } from './adapters/postgres/schema.js';
 export type { MigrationOptions, MigrationProgress } from './adapters/migration.js';
-export { fromPgPool, type PostgresClient, type PostgresQueryable, type PgPoolLike, type PgPoolConnection, type PgQueryConfig } from './adapters/postgres/client.js';
+export { fromPgPool, type PostgresClient, type PostgresQueryable, type PgPoolLike, type PgPoolConnection, type PgQueryConfig, type PostgresQueryOptions } from './adapters/postgres/client.js';

@@ -27,12 +27,28 @@ export type TimelineVisitRow = [dealId: string, pipelineId: string | null, enter
 /** A change row: deal id, at, by, field, and the values as stored JSON text. */
 export type TimelineChangeRow = [dealId: string, at: number, by: string | null, field: string, from: string, to: string];
 
+/** How a store's rows are read: the deal id and the visit of a visit row, the deal id and the change of a change row. */
+export interface TimelineRowReader<V, C> {
+  visitDeal(row: V): string;
+  visit(row: V): Visit;
+  changeDeal(row: C): string;
+  change(row: C): FieldChange;
+}
+
+/** A {@link TimelineRowReader} of rows as arrays ({@link TimelineVisitRow}, {@link TimelineChangeRow}). */
+export const TUPLES: TimelineRowReader<TimelineVisitRow, TimelineChangeRow> = {
+  visitDeal: (r) => r[0],
+  visit: (r) => ({ pipelineId: r[1], enteredAt: Number(r[2]), exitedAt: r[3] === null ? null : Number(r[3]), outcome: r[4] as Visit['outcome'], amount: r[5] === null ? null : Number(r[5]), probability: Number(r[6]), closingDate: r[7] }),
+  changeDeal: (r) => r[0],
+  change: (r) => ({ at: Number(r[1]), by: r[2], field: r[3] as FieldChange['field'], from: JSON.parse(r[4]) as FieldChange['from'], to: JSON.parse(r[5]) as FieldChange['to'] }),
+};
+
 /**
  * The page of `deals` (id and currency, `limit + 1` rows read to know whether more follow) with
- * the visits and changes read for them; rows of other deal ids (an erased deal's visits) are
- * skipped.
+ * the visits and changes read for them (each in deal order), read by `reader`; rows of other deal
+ * ids (an erased deal's visits) are skipped.
  */
-export function timelinePage(deals: readonly [id: string, currency: string | null][], limit: number, visits: readonly TimelineVisitRow[], changes: readonly TimelineChangeRow[]): TimelinePage {
+export function timelinePage<V, C>(deals: readonly (readonly [id: string, currency: string | null])[], limit: number, visits: readonly V[], changes: readonly C[], reader: TimelineRowReader<V, C>): TimelinePage {
   const n = Math.min(deals.length, limit);
   const out: { id: string; currency: string | null; history: Visit[]; changes: FieldChange[] }[] = new Array(n);
   const byId = new Map<string, (typeof out)[number]>();
@@ -42,13 +58,15 @@ export function timelinePage(deals: readonly [id: string, currency: string | nul
   }
   let t: (typeof out)[number] | undefined;
   for (const r of visits) {
-    if (t?.id !== r[0]) t = byId.get(r[0]);
-    t?.history.push({ pipelineId: r[1], enteredAt: Number(r[2]), exitedAt: r[3] === null ? null : Number(r[3]), outcome: r[4] as Visit['outcome'], amount: r[5] === null ? null : Number(r[5]), probability: Number(r[6]), closingDate: r[7] });
+    const id = reader.visitDeal(r);
+    if (t?.id !== id) t = byId.get(id);
+    t?.history.push(reader.visit(r));
   }
   t = undefined;
   for (const r of changes) {
-    if (t?.id !== r[0]) t = byId.get(r[0]);
-    t?.changes.push({ at: Number(r[1]), by: r[2], field: r[3] as FieldChange['field'], from: JSON.parse(r[4]) as FieldChange['from'], to: JSON.parse(r[5]) as FieldChange['to'] });
+    const id = reader.changeDeal(r);
+    if (t?.id !== id) t = byId.get(id);
+    t?.changes.push(reader.change(r));
   }
   return { deals: out, next: deals.length > limit ? deals[n - 1]![0] : null };
 }

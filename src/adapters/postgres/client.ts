@@ -11,8 +11,27 @@ import { PipelineError } from '../../errors.js';
  * @category PostgreSQL
  */
 export interface PostgresQueryable {
-  /** Runs one statement with bound parameters (`$1`, `$2`, …) and resolves to its rows. */
-  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  /**
+   * Runs one statement with bound parameters (`$1`, `$2`, …) and resolves to its rows. The
+   * adapter may pass `options.rowMode: 'array'` for reads of many rows (node-postgres and PGlite
+   * both take it): rows then come as arrays of column values. A client that ignores the option
+   * and returns objects works too; the adapter reads either.
+   */
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[], options?: PostgresQueryOptions): Promise<{ rows: R[] }>;
+}
+
+/**
+ * Options of {@link PostgresQueryable.query}: `rowMode: 'array'` asks for rows as arrays of column
+ * values, in the statement's column order.
+ *
+ * @example
+ * ```ts
+ * const { rows } = await client.query('SELECT 1 AS one', [], { rowMode: 'array' }); // [[1]]
+ * ```
+ * @category PostgreSQL
+ */
+export interface PostgresQueryOptions {
+  readonly rowMode?: 'array';
 }
 
 /**
@@ -44,9 +63,12 @@ export interface PostgresClient extends PostgresQueryable {
  * @category PostgreSQL
  */
 export interface PgQueryConfig {
-  readonly name: string;
+  /** Absent for an unnamed statement (one sent with a row mode, when statements are not prepared). */
+  readonly name?: string;
   readonly text: string;
   readonly values?: unknown[];
+  /** `'array'`: rows as arrays of column values. */
+  readonly rowMode?: 'array';
 }
 
 // The adapter's fixed statement texts by their names (see `named`). A text is looked up by
@@ -77,8 +99,9 @@ function prepared(sql: string, params: unknown[] | undefined): string | PgQueryC
 
 /** `query` of a pool or of one of its connections, sending each statement as `statement` makes it. */
 function queryOn(target: Pick<PgPoolConnection, 'query'>, statement: (sql: string, params: unknown[] | undefined) => string | PgQueryConfig): PostgresQueryable['query'] {
-  return async <R>(sql: string, params?: unknown[]) => {
-    const config = statement(sql, params);
+  return async <R>(sql: string, params?: unknown[], options?: PostgresQueryOptions) => {
+    let config = statement(sql, params);
+    if (options?.rowMode === 'array') config = typeof config === 'string' ? { text: sql, ...(params === undefined ? {} : { values: params }), rowMode: 'array' } : { ...config, rowMode: 'array' };
     return (await (typeof config === 'string' ? target.query(config, params) : target.query(config))) as { rows: R[] };
   };
 }

@@ -1,5 +1,7 @@
 import type { TimelinePage, TimelineQuery } from '../../ports/repositories.js';
-import { checkTimelineQuery, timelinePage, TIMELINE_FIELDS, type TimelineChangeRow, type TimelineVisitRow } from '../timelineRows.js';
+import { checkTimelineQuery, timelinePage, TIMELINE_FIELDS, TUPLES, type TimelineChangeRow, type TimelineRowReader, type TimelineVisitRow } from '../timelineRows.js';
+import type { PostgresQueryOptions } from './client.js';
+import type { FieldChange, StageVisit } from '../../model/deal.js';
 import { named } from './client.js';
 import type { Context } from './context.js';
 import { guarded } from './driverErrors.js';
@@ -17,6 +19,16 @@ const CHANGES = named('sp_timelines_changes', `SELECT deal_id, at::float8 AS at,
 type VisitRow = { deal_id: string; pipeline_id: string | null; entered_at: number; exited_at: number | null; outcome: string; amount: number | null; probability: number; closing_date: string | null };
 type ChangeRow = { deal_id: string; at: number; by: string | null; field: string; from_value: string; to_value: string };
 
+const ARRAYS: PostgresQueryOptions = { rowMode: 'array' };
+
+/** The driver's rows as objects, read in place (instants and amounts already numbers). */
+const ROWS: TimelineRowReader<VisitRow, ChangeRow> = {
+  visitDeal: (r) => r.deal_id,
+  visit: (r) => ({ pipelineId: r.pipeline_id, enteredAt: r.entered_at, exitedAt: r.exited_at, outcome: r.outcome as StageVisit['outcome'], amount: r.amount, probability: r.probability, closingDate: r.closing_date }),
+  changeDeal: (r) => r.deal_id,
+  change: (r) => ({ at: r.at, by: r.by, field: r.field as FieldChange['field'], from: JSON.parse(r.from_value) as FieldChange['from'], to: JSON.parse(r.to_value) as FieldChange['to'] }),
+};
+
 /** One page of the tenant's deals as timelines (see `DealRepository.timelines`). */
 export async function timelines(ctx: Context, query: TimelineQuery): Promise<TimelinePage> {
   const q = checkTimelineQuery(query);
@@ -27,15 +39,15 @@ export async function timelines(ctx: Context, query: TimelineQuery): Promise<Tim
     );
     if (deals.length === 0) return { deals: [], next: null };
     const range = [ctx.tenantId, deals[0]!.id, deals[Math.min(deals.length, q.limit) - 1]!.id];
+    // Rows as arrays when the client gives them (no object per row), else as objects.
     const [visits, changes] = await Promise.all([
-      ctx.db.query<VisitRow>(VISITS, [...range, q.before]),
-      ctx.db.query<ChangeRow>(CHANGES, range),
+      ctx.db.query<VisitRow | TimelineVisitRow>(VISITS, [...range, q.before], ARRAYS),
+      ctx.db.query<ChangeRow | TimelineChangeRow>(CHANGES, range, ARRAYS),
     ]);
-    return timelinePage(
-      deals.map((d) => [d.id, d.currency]),
-      q.limit,
-      visits.rows.map((r): TimelineVisitRow => [r.deal_id, r.pipeline_id, r.entered_at, r.exited_at, r.outcome, r.amount, r.probability, r.closing_date]),
-      changes.rows.map((r): TimelineChangeRow => [r.deal_id, r.at, r.by, r.field, r.from_value, r.to_value]),
-    );
+    const page = deals.map((d) => [d.id, d.currency] as const);
+    const arrays = Array.isArray(visits.rows[0] ?? changes.rows[0]);
+    return arrays
+      ? timelinePage(page, q.limit, visits.rows as TimelineVisitRow[], changes.rows as TimelineChangeRow[], TUPLES)
+      : timelinePage(page, q.limit, visits.rows as VisitRow[], changes.rows as ChangeRow[], ROWS);
   });
 }

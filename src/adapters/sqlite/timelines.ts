@@ -1,5 +1,5 @@
 import type { TimelinePage, TimelineQuery } from '../../ports/repositories.js';
-import { checkTimelineQuery, timelinePage, TIMELINE_FIELDS, type TimelineChangeRow, type TimelineVisitRow } from '../timelineRows.js';
+import { checkTimelineQuery, timelinePage, TIMELINE_FIELDS, TUPLES, type TimelineChangeRow, type TimelineVisitRow } from '../timelineRows.js';
 import type { Context } from './context.js';
 
 // A page of deals by id, then their visits and changes by the primary keys' ranges from the first
@@ -23,5 +23,5 @@ export function timelines(ctx: Context, query: TimelineQuery): TimelinePage {
   const range: unknown[] = [ctx.tenantId, first, last];
   const visits = ctx.cached(`timelines:visits:${q.before !== null}`, () => VISITS(q.before !== null)).raw().all(...range, ...(q.before === null ? [] : [q.before])) as TimelineVisitRow[];
   const changes = ctx.cached('timelines:changes', () => CHANGES).raw().all(...range) as TimelineChangeRow[];
-  return timelinePage(deals, q.limit, visits, changes);
+  return timelinePage(deals, q.limit, visits, changes, TUPLES);
 }
