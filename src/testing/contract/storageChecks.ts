@@ -3,7 +3,8 @@ import { applyDeal } from '../../deals/apply.js';
 import { applyWorkspace } from '../../workspace/apply.js';
 import type { Deal } from '../../model/deal.js';
 import { dwellStats } from '../../metrics/dwellStats.js';
-import type { Repositories, VisitRow } from '../../ports/repositories.js';
+import { conversionFunnel, funnelPlan } from '../../metrics/conversionFunnel.js';
+import type { DealTimeline, Repositories, VisitRow } from '../../ports/repositories.js';
 import { ensure, ensureEqual, thrown } from './assert.js';
 import { deal, insert, next, readAllPages, T, ws, type ContractCheck } from './fixtures.js';
 
@@ -26,6 +27,33 @@ async function allVisits(repos: Repositories, q: { pipelineId?: string | null; l
 }
 
 const moved = (d: Deal, stageId: string, at: number) => applyDeal(ws, d, { type: 'moveToStage', stageId }, { at });
+
+/** Odd and even visit counts per stage, equal durations, a stage left after 1 ms, revisits, open visits, won deals, deals of no pipeline. */
+function movedDeals(): Deal[] {
+  const deals: Deal[] = [];
+  for (let i = 0; i < 7; i++) {
+    let d = deal(`d${i}`);
+    const steps = i % 3 === 0 ? ['quote', 'new', 'quote'] : i % 3 === 1 ? ['quote'] : ['won'];
+    let at = T;
+    for (const [k, stageId] of steps.entries()) {
+      at += i === 4 && k === 0 ? 1 : 3_600_000 * (1 + ((i * 7 + k * 3) % 5)) + i * 61_000;
+      d = moved(d, stageId, at).deal;
+    }
+    deals.push(d);
+  }
+  deals.push(deal('n0', 'b'), moved(deal('n1', 'b'), 'quote', T + 86_400_000).deal);
+  return deals;
+}
+
+/** What `deals.timelines` gives of a stored deal, with its visits begun before `before`. */
+function timelineOf(d: Deal, before = Infinity): DealTimeline {
+  return {
+    id: d.id,
+    currency: d.currency,
+    history: d.history.filter((v) => v.enteredAt < before).map((v) => ({ pipelineId: v.pipelineId, enteredAt: v.enteredAt, exitedAt: v.exitedAt, outcome: v.outcome, amount: v.amount, probability: v.probability, closingDate: v.closingDate })),
+    changes: (d.changes ?? []).filter((c) => c.field === 'amount' || c.field === 'closingDate' || c.field === 'currency'),
+  };
+}
 
 /** The workspace-version check, the outbox, visits, summaries and awkward strings. */
 export const storageChecks: readonly ContractCheck[] = [
@@ -92,19 +120,7 @@ export const storageChecks: readonly ContractCheck[] = [
       const repos = await make();
       const dwell = repos.visits?.dwell?.bind(repos.visits);
       if (!dwell) return; // optional: the service then counts visits itself
-      // Odd and even visit counts per stage, equal durations, a stage left after 1 ms, open visits, deals of no pipeline.
-      const deals: Deal[] = [];
-      for (let i = 0; i < 7; i++) {
-        let d = deal(`d${i}`);
-        const steps = i % 3 === 0 ? ['quote', 'new', 'quote'] : i % 3 === 1 ? ['quote'] : ['won'];
-        let at = T;
-        for (const [k, stageId] of steps.entries()) {
-          at += i === 4 && k === 0 ? 1 : 3_600_000 * (1 + ((i * 7 + k * 3) % 5)) + i * 61_000;
-          d = moved(d, stageId, at).deal;
-        }
-        deals.push(d);
-      }
-      deals.push(deal('n0', 'b'), moved(deal('n1', 'b'), 'quote', T + 86_400_000).deal);
+      const deals = movedDeals();
       await insert(repos.deals, deals);
       const now = T + 30 * 86_400_000 + 17;
       for (const opts of [{}, { includeOpen: true }, { pipelineId: 'p' }, { pipelineId: 'p', includeOpen: true }, { pipelineId: 'none' }]) {
@@ -112,6 +128,45 @@ export const storageChecks: readonly ContractCheck[] = [
       }
       const error = await thrown(dwell({ now: 'soon' as never }));
       ensure(isPipelineError(error, 'invalid_input'), `visits.dwell with a malformed now must fail with 'invalid_input', got ${error === null ? 'success' : String(error)}`);
+    },
+  },
+  {
+    name: 'visits.funnel, when offered, counts what conversionFunnel counts over the same deals, with and without a period',
+    async run(make) {
+      const repos = await make();
+      const funnel = repos.visits?.funnel?.bind(repos.visits);
+      if (!funnel) return; // optional: the service then counts visit rows or deals itself
+      const deals = movedDeals();
+      await insert(repos.deals, deals);
+      for (const opts of [{ pipelineId: 'p' }, { pipelineId: 'p', from: T, to: T + 3 * 3_600_000 }, { pipelineId: 'p', from: T + 1, to: T + 86_400_000 }]) {
+        const plan = funnelPlan(ws, opts)!;
+        ensureEqual(plan.result(await funnel(plan.query)), conversionFunnel(ws, deals, opts), `the funnel of visits.funnel(${JSON.stringify(plan.query)}) against conversionFunnel`);
+      }
+      const error = await thrown(funnel({ pipelineId: 'p', stages: [{ stageId: 'new', rank: 0, bit: 3 }] }));
+      ensure(isPipelineError(error, 'invalid_input'), `visits.funnel with a bit that is not a power of two must fail with 'invalid_input', got ${error === null ? 'success' : String(error)}`);
+    },
+  },
+  {
+    name: 'deals.timelines, when offered, gives every stored deal as a timeline in id order, page after page, cut at before',
+    async run(make) {
+      const repos = await make();
+      const timelines = repos.deals.timelines?.bind(repos.deals);
+      if (!timelines) return; // optional: the waterfall then reads whole deals
+      const priced = (d: Deal, at: number) => applyDeal(ws, d, { type: 'updateDeal', patch: { amount: 900, currency: 'EUR', closingDate: '2026-03-31', ownerId: 'ann' } }, { at }).deal;
+      const deals = movedDeals().map((d, i) => (i % 2 === 0 ? priced(d, d.updatedAt + 1000) : d));
+      await insert(repos.deals, deals);
+      const byId = [...deals].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      for (const limit of [1, 3, 100]) {
+        const pages = await readAllPages('deals.timelines', limit, async (after) => {
+          const page = await timelines({ limit, after });
+          return { items: page.deals, next: page.next };
+        });
+        ensureEqual(pages, byId.map((d) => timelineOf(d)), `the timelines listed with limit ${limit}`);
+      }
+      const before = T + 3 * 3_600_000;
+      ensureEqual((await timelines({ limit: 100, before })).deals, byId.map((d) => timelineOf(d, before)), 'the timelines with visits begun before `before`');
+      const error = await thrown(timelines({ limit: 0 }));
+      ensure(isPipelineError(error, 'invalid_input'), `deals.timelines with limit 0 must fail with 'invalid_input', got ${error === null ? 'success' : String(error)}`);
     },
   },
   {
