@@ -1,5 +1,5 @@
-import type { Deal } from '../model/deal.js';
-import type { DealQuery } from '../ports/repositories.js';
+import type { Deal, VisitRow } from '../model/deal.js';
+import type { DealQuery, DealTimeline, VisitQuery } from '../ports/repositories.js';
 import type { Runtime } from './runtime.js';
 
 /**
@@ -10,6 +10,35 @@ export async function* storedPages(rt: Runtime, query: Omit<DealQuery, 'after' |
   let after: string | null = null;
   do {
     const page = await rt.deals.list({ ...query, after, limit: rt.pageSize });
+    yield page.deals;
+    after = page.next;
+  } while (after !== null);
+}
+
+/** Visit rows read a page at a time: many more rows fit in a page than deals. */
+const VISIT_PAGE = 10_000;
+
+/**
+ * The store's visit rows a `visits.list` with `query` gives, a page at a time (by deal id, then
+ * position in the deal's history). The store must have a visits port.
+ */
+export async function* storedVisitPages(rt: Runtime, query: Omit<VisitQuery, 'after' | 'limit'> = {}): AsyncGenerator<VisitRow[]> {
+  let after: string | null = null;
+  do {
+    const page = await rt.visits!.list({ ...query, after, limit: VISIT_PAGE });
+    yield page.visits;
+    after = page.next;
+  } while (after !== null);
+}
+
+/**
+ * The stored deals as timelines, one page at a time (`rt.pageSize` deals, in id order), with
+ * their visits begun before `before` when given. The store must offer `deals.timelines`.
+ */
+export async function* storedTimelines(rt: Runtime, before: number | undefined): AsyncGenerator<DealTimeline[]> {
+  let after: string | null = null;
+  do {
+    const page = await rt.deals.timelines!({ limit: rt.pageSize, after, ...(before === undefined ? {} : { before }) });
     yield page.deals;
     after = page.next;
   } while (after !== null);

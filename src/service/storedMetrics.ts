@@ -2,10 +2,8 @@ import { workingTime } from '../metrics/calendar.js';
 import { DwellGroups, dwellOptions, type StageDwellStats } from '../metrics/dwellStats.js';
 import { PipelineError } from '../errors.js';
 import type { Runtime } from './runtime.js';
-import { storedPages } from './pages.js';
+import { storedPages, storedVisitPages } from './pages.js';
 import type { StoredDwellOptions } from './types.js';
-
-const PAGE = 10_000;
 
 /**
  * Dwell statistics over every stored deal: computed by the store when it offers `visits.dwell`
@@ -31,12 +29,7 @@ export async function storedDwellStats(rt: Runtime, input: StoredDwellOptions | 
   }
   const groups = new DwellGroups(o, workingTime(o.businessDays));
   if (rt.visits) {
-    let after: string | null = null;
-    do {
-      const page = await rt.visits.list({ ...(o.pipelineId === undefined ? {} : { pipelineId: o.pipelineId }), after, limit: PAGE });
-      for (const v of page.visits) groups.add(v);
-      after = page.next;
-    } while (after !== null);
+    for await (const rows of storedVisitPages(rt, o.pipelineId === undefined ? {} : { pipelineId: o.pipelineId })) for (const v of rows) groups.add(v);
   } else {
     for await (const deals of storedPages(rt, { include: ['history'] })) for (const d of deals) for (const v of d.history) groups.add(v);
   }

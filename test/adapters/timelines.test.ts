@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { createPipelineService, isPipelineError, type Deal, type DealTimeline, type Repositories } from '../../src/index.js';
+import { createPipelineService, isPipelineError, type Deal, type Repositories } from '../../src/index.js';
+import { timelineOf } from '../../src/testing/contract/storageChecks.js';
 import { createSqliteRepositories, migrateSqlite } from '../../src/sqlite.js';
 import { createPostgresRepositories, migratePostgres } from '../../src/postgres.js';
 import { dealerCommands } from '../../examples/dealership.js';
@@ -25,16 +26,6 @@ const STORES: [string, () => Promise<Store>][] = [
   }],
   ...(server ? [['postgres', async () => createPostgresRepositories(await server(), { tenantId: freshTenant('timelines') })] as [string, () => Promise<Store>]] : []),
 ];
-
-/** What a timeline says of a whole deal, with visits begun before `before`. */
-function timelineOf(d: Deal, before = Infinity): DealTimeline {
-  return {
-    id: d.id,
-    currency: d.currency,
-    history: d.history.filter((v) => v.enteredAt < before).map((v) => ({ pipelineId: v.pipelineId, enteredAt: v.enteredAt, exitedAt: v.exitedAt, outcome: v.outcome, amount: v.amount, probability: v.probability, closingDate: v.closingDate })),
-    changes: (d.changes ?? []).filter((c) => c.field === 'amount' || c.field === 'closingDate' || c.field === 'currency'),
-  };
-}
 
 describe('deals.timelines', () => {
   for (const [name, make] of STORES) {

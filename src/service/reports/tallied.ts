@@ -3,7 +3,6 @@ import type { Tally } from '../../metrics/common.js';
 import { funnelPlan, funnelTally, type Funnel } from '../../metrics/conversionFunnel.js';
 import { FunnelGroups } from '../../metrics/funnelGroups.js';
 import type { Deal, VisitRow } from '../../model/deal.js';
-import type { TimelinePage } from '../../ports/repositories.js';
 import { movementTally, type MovementStats } from '../../metrics/movementStats.js';
 import { coverageTally, type Coverage } from '../../metrics/pipelineCoverage.js';
 import { waterfallTally, type WaterfallCurrency } from '../../metrics/pipelineWaterfall.js';
@@ -14,8 +13,16 @@ import { conversionTally, type StageConversionStats } from '../../metrics/stageC
 import type { Workspace } from '../../model/layout.js';
 import type { DealInclude } from '../../ports/dealQuery.js';
 import type { Runtime } from '../runtime.js';
-import { storedPages } from '../pages.js';
+import { storedPages, storedTimelines, storedVisitPages } from '../pages.js';
 import type { StoredFunnelOptions, StoredPeriodOptions, StoredWaterfallOptions, StoredConversionOptions, StoredMovementOptions, StoredCoverageOptions } from '../types.js';
+
+/** The tally `make` gives for the stored workspace, once `opts` is known to be an object (the tally checks the rest). */
+async function tallyFor<T>(rt: Runtime, opts: unknown, make: (ws: Workspace, opts: unknown) => T): Promise<T> {
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
+    throw new PipelineError('invalid_input', 'opts: expected an object', { path: 'opts' });
+  }
+  return make(await rt.workspaces.load(), opts);
+}
 
 /**
  * Runs a tally over the stored deals, page by page (`chunkSize` deals, at most 1,000, in id
@@ -23,10 +30,7 @@ import type { StoredFunnelOptions, StoredPeriodOptions, StoredWaterfallOptions, 
  * the whole table. The tally is made (and the options checked) before any page is read.
  */
 async function overStore<R>(rt: Runtime, opts: unknown, include: readonly DealInclude[], make: (ws: Workspace, opts: unknown) => Tally<R>): Promise<R> {
-  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
-    throw new PipelineError('invalid_input', 'opts: expected an object', { path: 'opts' });
-  }
-  const tally = make(await rt.workspaces.load(), opts);
+  const tally = await tallyFor(rt, opts, make);
   for await (const deals of storedPages(rt, { include })) for (const deal of deals) tally.add(deal);
   return tally.result();
 }
@@ -41,24 +45,13 @@ const WHOLE: readonly DealInclude[] = ['history', 'changes'];
  * value and closing date; no whole deal built), else over its deals.
  */
 async function overTimelines<R>(rt: Runtime, opts: unknown, make: (ws: Workspace, opts: unknown) => Tally<R> & { readonly before?: number }): Promise<R> {
-  const timelines = rt.deals.timelines;
-  if (!timelines) return overStore(rt, opts, WHOLE, make);
-  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
-    throw new PipelineError('invalid_input', 'opts: expected an object', { path: 'opts' });
-  }
-  const tally = make(await rt.workspaces.load(), opts);
+  if (!rt.deals.timelines) return overStore(rt, opts, WHOLE, make);
+  const tally = await tallyFor(rt, opts, make);
   const before = Number.isSafeInteger(tally.before) ? tally.before : undefined;
-  let after: string | null = null;
-  do {
-    const page: TimelinePage = await timelines.call(rt.deals, { limit: rt.pageSize, after, ...(before === undefined ? {} : { before }) });
-    // A timeline has every part of a deal the tally reads.
-    for (const t of page.deals) tally.add(t as unknown as Deal);
-    after = page.next;
-  } while (after !== null);
+  // A timeline has every part of a deal the tally reads.
+  for await (const timelines of storedTimelines(rt, before)) for (const t of timelines) tally.add(t as unknown as Deal);
   return tally.result();
 }
-
-const VISIT_PAGE = 10_000;
 
 /**
  * The funnel over the store: counted by the store when it offers `visits.funnel`, else from its
@@ -73,18 +66,15 @@ async function storedFunnel(rt: Runtime, opts: StoredFunnelOptions): Promise<Fun
   if (visits.funnel) return plan.result(await visits.funnel(plan.query));
   const groups = new FunnelGroups(plan.query);
   let deal: VisitRow[] = [];
-  let after: string | null = null;
-  do {
-    const page = await visits.list({ pipelineId: plan.query.pipelineId, after, limit: VISIT_PAGE });
-    for (const v of page.visits) {
+  for await (const rows of storedVisitPages(rt, { pipelineId: plan.query.pipelineId })) {
+    for (const v of rows) {
       if (deal.length > 0 && deal[0]!.dealId !== v.dealId) {
         groups.add(deal);
         deal = [];
       }
       deal.push(v);
     }
-    after = page.next;
-  } while (after !== null);
+  }
   if (deal.length > 0) groups.add(deal);
   return plan.result(groups.rows());
 }

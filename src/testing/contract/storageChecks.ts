@@ -46,7 +46,7 @@ function movedDeals(): Deal[] {
 }
 
 /** What `deals.timelines` gives of a stored deal, with its visits begun before `before`. */
-function timelineOf(d: Deal, before = Infinity): DealTimeline {
+export function timelineOf(d: Deal, before = Infinity): DealTimeline {
   return {
     id: d.id,
     currency: d.currency,
