@@ -74,8 +74,11 @@ export function afterCondition(dialect: ListingDialect, params: unknown[], q: Pi
   return `(${column} ${q.order === 'asc' ? '>' : '<'} ${value()} OR (${column} = ${value()} AND d.id > ${id()}) OR ${column} IS NULL)`;
 }
 
-/** ORDER BY of a listing: the sort key (nulls last in both orders), then id ascending. */
-export function orderSql(q: Pick<CheckedDealQuery, 'sort' | 'order'>): string {
-  if (q.sort === 'id') return `d.id ${q.order === 'asc' ? 'ASC' : 'DESC'}`;
-  return `${SORT_COLUMN[q.sort]} ${q.order === 'asc' ? 'ASC' : 'DESC'} NULLS LAST, d.id ASC`;
+/**
+ * ORDER BY of a listing: the sort key (nulls last in both orders), then id ascending. `key` and
+ * `id` name the columns when they are read from elsewhere than `sp_deals d` (a subquery's).
+ */
+export function orderSql(q: Pick<CheckedDealQuery, 'sort' | 'order'>, key = SORT_COLUMN[q.sort], id = 'd.id'): string {
+  if (q.sort === 'id') return `${id} ${q.order === 'asc' ? 'ASC' : 'DESC'}`;
+  return `${key} ${q.order === 'asc' ? 'ASC' : 'DESC'} NULLS LAST, ${id} ASC`;
 }

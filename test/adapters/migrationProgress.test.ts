@@ -69,9 +69,9 @@ describe('migrateSqlite progress and cancellation', () => {
   it('tells onProgress once its one step commits, and nothing when there is nothing to do', () => {
     const db = new Database(':memory:');
     const seen: MigrationProgress[] = [];
-    expect(migrateSqlite(db, { onProgress: (p) => seen.push(p) })).toBe(5);
-    expect(seen).toEqual([{ done: 1, total: 1, version: 5 }]);
-    expect(migrateSqlite(db, { onProgress: (p) => seen.push(p) })).toBe(5);
+    expect(migrateSqlite(db, { onProgress: (p) => seen.push(p) })).toBe(6);
+    expect(seen).toEqual([{ done: 1, total: 1, version: 6 }]);
+    expect(migrateSqlite(db, { onProgress: (p) => seen.push(p) })).toBe(6);
     expect(seen).toHaveLength(1);
   });
 
@@ -82,6 +82,6 @@ describe('migrateSqlite progress and cancellation', () => {
     for (const [options, path] of [[5, 'options'], [{ onProgress: 1 }, 'options.onProgress'], [{ signal: 'stop' }, 'options.signal']] as const) {
       expect(expectPipelineError(() => migrateSqlite(db, options as never), 'invalid_input').details).toMatchObject({ path });
     }
-    expect(migrateSqlite(db)).toBe(5);
+    expect(migrateSqlite(db)).toBe(6);
   });
 });

@@ -74,12 +74,31 @@ describe('deals.list (sqlite) in SQL', () => {
     db.close();
   });
 
+  it('sorts a page once: an owner\'s deals in a period by amount are sorted from sp_deals_by_owner alone, then only the page is joined', async () => {
+    const db = new Database(':memory:');
+    migrateSqlite(db);
+    const listings: string[] = [];
+    // The statements the repositories prepare, as they prepare them.
+    const spy = new Proxy(db, {
+      get: (target, key) => (key === 'prepare' ? (sql: string) => (/LIMIT/.test(sql) && listings.push(sql), target.prepare(sql)) : Reflect.get(target, key, target)),
+    });
+    const repos = createSqliteRepositories(spy);
+    const page = await repos.deals.list({ ownerId: 'ann', closingFrom: '2026-03-01', closingTo: '2026-03-31', sort: 'amount', order: 'desc', limit: 100 });
+    expect(page.deals).toEqual([]);
+    expect(listings).toHaveLength(1);
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${listings[0]!}`).all(...Array<null>(listings[0]!.split('?').length - 1).fill(null)) as { detail: string }[]).map((r) => r.detail).join('; ');
+    expect(plan).toMatch(/COVERING INDEX sp_deals_by_owner/);
+    expect(plan.match(/TEMP B-TREE/g)).toHaveLength(1);
+    expect(plan).toMatch(/SEARCH d USING PRIMARY KEY/);
+    db.close();
+  });
+
   it('serves the listings from indexes: each filter and each sort by a column a move leaves alone reads an index of sp_deals', () => {
     const db = new Database(':memory:');
     migrateSqlite(db);
     const plan = (where: string, order: string) =>
       (db.prepare(`EXPLAIN QUERY PLAN SELECT d.id FROM sp_deals d WHERE d.tenant_id = 'a' ${where} ORDER BY ${order} LIMIT 100`).all() as { detail: string }[]).map((r) => r.detail).join('; ');
-    expect(plan("AND d.owner_id = 'ann' AND d.closing_date >= '2026-03-01' AND d.closing_date <= '2026-03-31'", 'd.amount DESC NULLS LAST, d.id ASC')).toMatch(/USING INDEX sp_deals_by_owner/);
+    expect(plan("AND d.owner_id = 'ann' AND d.closing_date >= '2026-03-01' AND d.closing_date <= '2026-03-31'", 'd.amount DESC NULLS LAST, d.id ASC')).toMatch(/USING COVERING INDEX sp_deals_by_owner/);
     expect(plan("AND d.pipeline_id = 'p1' AND d.stage_id = 'new'", 'd.id ASC')).toMatch(/USING (COVERING )?INDEX sp_deals_by_pipeline/);
     // A pipeline page after page in id order (a bulk update by pipeline): no sort per page.
     expect(plan("AND d.pipeline_id = 'p1' AND d.id > 'd-5'", 'd.id ASC')).toMatch(/INDEX sp_deals_by_pipeline_id/);

@@ -38,13 +38,13 @@ describe('migrateSqlite', () => {
     const before = await versionOneDatabase(file);
     expect(before.deals).toHaveLength(30);
     const db = new Database(file);
-    expect(migrateSqlite(db)).toBe(5);
+    expect(migrateSqlite(db)).toBe(6);
     const repos = createSqliteRepositories(db);
     expect(await allDeals(repos)).toEqual(before.deals);
     expect((await repos.workspace.load()).version).toBe(before.version);
     const visits = db.prepare("SELECT deal_id, seq, stage_id, entered_at, exited_at FROM sp_stage_visits WHERE tenant_id = 'default' ORDER BY deal_id, seq").all();
     expect(visits).toEqual(before.deals.flatMap((d) => d.history.map((v, seq) => ({ deal_id: d.id, seq, stage_id: v.stageId, entered_at: v.enteredAt, exited_at: v.exitedAt }))));
-    expect(db.prepare('SELECT version FROM sp_schema').all()).toEqual([{ version: 5 }]);
+    expect(db.prepare('SELECT version FROM sp_schema').all()).toEqual([{ version: 6 }]);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name LIKE '%_v1'").all()).toEqual([]);
     db.close();
   });
@@ -63,13 +63,13 @@ describe('migrateSqlite', () => {
     db.close();
   });
 
-  it('is idempotent and creates version 5 on an empty database', () => {
+  it('is idempotent and creates version 6 on an empty database', () => {
     const db = new Database(':memory:');
-    expect(migrateSqlite(db)).toBe(5);
+    expect(migrateSqlite(db)).toBe(6);
     const tables = () => db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
     const first = tables();
     expect(first).toEqual(expect.arrayContaining(['sp_schema', 'sp_workspace', 'sp_deals', 'sp_deal_changes', 'sp_stage_visits', 'sp_outbox']));
-    expect(migrateSqlite(db)).toBe(5);
+    expect(migrateSqlite(db)).toBe(6);
     expect(tables()).toEqual(first);
     expect(db.prepare('SELECT count(*) FROM sp_schema').pluck().get()).toBe(1);
     db.close();
@@ -78,9 +78,9 @@ describe('migrateSqlite', () => {
   it('refuses a database of a newer schema version with storage_failed, touching nothing', () => {
     const db = new Database(':memory:');
     migrateSqlite(db);
-    db.prepare('UPDATE sp_schema SET version = 6').run();
-    expect(() => migrateSqlite(db)).toThrow(expect.objectContaining({ code: 'storage_failed', message: expect.stringMatching(/schema version 6, newer than 5/) }));
-    expect(db.prepare('SELECT version FROM sp_schema').pluck().get()).toBe(6);
+    db.prepare('UPDATE sp_schema SET version = 7').run();
+    expect(() => migrateSqlite(db)).toThrow(expect.objectContaining({ code: 'storage_failed', message: expect.stringMatching(/schema version 7, newer than 6/) }));
+    expect(db.prepare('SELECT version FROM sp_schema').pluck().get()).toBe(7);
     expect(() => createSqliteRepositories(db)).toThrow(expect.objectContaining({ code: 'storage_failed', message: expect.stringMatching(/upgrade sales-pipelines/) }));
     db.close();
   });
@@ -92,6 +92,7 @@ describe('migrateSqlite', () => {
     return { db: new Database(file), expected: JSON.parse(readFileSync(new URL('./fixtures/sqlite-v3.json', import.meta.url), 'utf8')) as Fixture };
   }
 
+  const OWNER_INDEX = "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'sp_deals_by_owner'";
   const OUTBOX = 'SELECT seq, tenant_id, event_id, deal_id, version, body, delivered_at FROM sp_outbox ORDER BY seq';
 
   async function expectFixture(db: Database.Database, expected: Fixture): Promise<void> {
@@ -116,12 +117,13 @@ describe('migrateSqlite', () => {
     expect(deals.some((d) => d.changes === undefined)).toBe(true);
     expect(deals.some((d) => (d.changes?.length ?? 0) > 1)).toBe(true);
     expect(expected.outbox.some((o) => o.delivered_at === null) && expected.outbox.some((o) => o.delivered_at !== null)).toBe(true);
-    expect(migrateSqlite(db)).toBe(5);
+    expect(migrateSqlite(db)).toBe(6);
     await expectFixture(db, expected);
+    expect(db.prepare(OWNER_INDEX).pluck().get()).toMatch(/closing_date, id, amount\)$/);
     expect(db.prepare("SELECT count(*) FROM sp_deals WHERE name_key <> lower(name_key) OR change_count IS NULL").pluck().get()).toBeGreaterThan(0);
     expect(db.prepare('SELECT DISTINCT attempts, due_at, claimed_by, parked_at, last_error FROM sp_outbox').all()).toEqual([{ attempts: 0, due_at: null, claimed_by: null, parked_at: null, last_error: null }]);
     // Idempotent: a second run changes nothing.
-    expect(migrateSqlite(db)).toBe(5);
+    expect(migrateSqlite(db)).toBe(6);
     await expectFixture(db, expected);
     db.close();
   });
@@ -129,7 +131,7 @@ describe('migrateSqlite', () => {
   it('upgrades a version-2 database (version 3 without the workspace version index) the same way', async () => {
     const { db, expected } = versionThree('v2.db');
     db.exec('DROP INDEX sp_workspace_by_version; UPDATE sp_schema SET version = 2');
-    expect(migrateSqlite(db)).toBe(5);
+    expect(migrateSqlite(db)).toBe(6);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'sp_workspace_by_version'").pluck().get()).toBe('sp_workspace_by_version');
     await expectFixture(db, expected);
     db.close();
@@ -142,12 +144,25 @@ describe('migrateSqlite', () => {
     const index = "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'sp_deals_by_pipeline_id'";
     expect(db.prepare(index).pluck().get()).toBeUndefined();
     expect(() => createSqliteRepositories(db)).toThrow(expect.objectContaining({ code: 'storage_failed', message: expect.stringMatching(/schema version 4.*run migrateSqlite/) }));
-    expect(migrateSqlite(db)).toBe(5);
+    expect(migrateSqlite(db)).toBe(6);
     expect(db.prepare(index).pluck().get()).toBe('sp_deals_by_pipeline_id');
     await expectFixture(db, expected);
     const plan = (db.prepare("EXPLAIN QUERY PLAN SELECT d.id FROM sp_deals d WHERE d.tenant_id = 'a' AND d.pipeline_id = 'p' AND d.id > 'x' ORDER BY d.id LIMIT 100").all() as { detail: string }[]).map((r) => r.detail).join('; ');
     expect(plan).toMatch(/INDEX sp_deals_by_pipeline_id/);
     expect(plan).not.toMatch(/TEMP B-TREE/);
+    db.close();
+  });
+
+  it('upgrades a version-5 database (sp_deals_by_owner without the amount), keeping every row, and sorts an owner\'s deals by amount from the index', async () => {
+    const { db, expected } = versionThree('v5.db');
+    migrateSqlite(db);
+    db.exec('DROP INDEX sp_deals_by_owner; CREATE INDEX sp_deals_by_owner ON sp_deals (tenant_id, owner_id, closing_date, id); UPDATE sp_schema SET version = 5');
+    expect(() => createSqliteRepositories(db)).toThrow(expect.objectContaining({ code: 'storage_failed', message: expect.stringMatching(/schema version 5.*run migrateSqlite/) }));
+    expect(migrateSqlite(db)).toBe(6);
+    expect(db.prepare(OWNER_INDEX).pluck().get()).toMatch(/closing_date, id, amount\)$/);
+    await expectFixture(db, expected);
+    const plan = (db.prepare("EXPLAIN QUERY PLAN SELECT d.id, d.amount FROM sp_deals d WHERE d.tenant_id = 'a' AND d.owner_id = 'o' AND d.closing_date >= '2026-03-01' ORDER BY d.amount DESC LIMIT 100").all() as { detail: string }[]).map((r) => r.detail).join('; ');
+    expect(plan).toMatch(/COVERING INDEX sp_deals_by_owner/);
     db.close();
   });
 

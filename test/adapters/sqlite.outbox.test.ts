@@ -165,7 +165,7 @@ describe('outbox claims (sqlite)', () => {
     const db = new Database(':memory:');
     migrateSqlite(db);
     db.exec('DROP INDEX sp_outbox_fresh; DROP INDEX sp_outbox_retry; DELETE FROM sp_schema; INSERT INTO sp_schema (version) VALUES (4)');
-    expect(migrateSqlite(db)).toBe(5);
+    expect(migrateSqlite(db)).toBe(6);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('sp_outbox_fresh', 'sp_outbox_retry') ORDER BY name").pluck().all()).toEqual(['sp_outbox_fresh', 'sp_outbox_retry']);
     db.close();
   });

@@ -3,7 +3,7 @@ import { Deal, type FieldChange, type StageVisit } from '../../model/deal.js';
 import { checkDealQuery, encodeCursor, sortValue, type CheckedDealQuery } from '../../ports/dealQuery.js';
 import type { DealPage, DealTail, DealTailPage } from '../../ports/repositories.js';
 import { freezeRead, rememberRead, rememberTail, type Context } from './context.js';
-import { orderSql } from '../listingSql.js';
+import { orderSql, SORT_COLUMN } from '../listingSql.js';
 import { pageQuery } from './query.js';
 import { changesFromJson, dealFromRow, visitFromRow, visitsFromJson, CHANGES_JSON, DEAL_SELECT, DEAL_SELECTED, VISIT_COLUMNS, VISITS_JSON, type DealRow } from './rows.js';
 
@@ -146,14 +146,21 @@ interface Select {
 }
 
 /**
- * The rows of one page: the deal rows are filtered, sorted and cut to the page first, and only
- * then joined to their visits and change logs (a filter sorted by another column than its index's,
- * as "an owner's deals closing this month by amount", sorts every match: the joins then run for
- * the page's rows only, not for every match).
+ * The rows of one page. The deal rows are filtered, sorted and cut to the page first, carrying
+ * only their id and sort key, and only then joined (by primary key) to their columns, visits and
+ * change logs: a filter sorted by another column than its index's, as "an owner's deals closing
+ * this month by amount", sorts every match, and a sort of narrow rows is far cheaper than one of
+ * whole deal rows; when the index holds the sort key (sp_deals_by_owner holds the amount) the
+ * matches are sorted without reading the table at all. The joins then run for the page's rows
+ * only. The outer ORDER BY names the subquery's columns, so SQLite keeps the subquery's order
+ * instead of sorting the page again.
  */
 function rows(ctx: Context, select: Select, q: CheckedDealQuery): DealRow[] {
-  const page = pageQuery('SELECT d.* FROM sp_deals d', q, ctx.tenantId);
-  const sql = `SELECT ${select.columns} FROM (${page.sql}) d ${select.joins} ORDER BY ${orderSql(q)}`;
+  const key = q.sort === 'id' ? '' : `, ${SORT_COLUMN[q.sort]} AS sort_key`;
+  const page = pageQuery(`SELECT d.id${key} FROM sp_deals d`, q, ctx.tenantId);
+  const sql = `SELECT ${select.columns} FROM (${page.sql}) page JOIN sp_deals d ON d.tenant_id = ? AND d.id = page.id ${select.joins}
+    ORDER BY ${orderSql(q, 'page.sort_key', 'page.id')}`;
+  page.params.push(ctx.tenantId);
   return ctx.cached(sql).raw().all(...page.params) as DealRow[];
 }
 

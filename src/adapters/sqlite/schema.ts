@@ -13,7 +13,7 @@ import { checkMigrationOptions, type MigrationOptions } from '../migration.js';
  * ```
  * @category SQLite
  */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /**
  * The tenant of databases written before tenants existed, and of repositories made without `tenantId`.
@@ -76,7 +76,9 @@ export const TABLES = `
   -- A pipeline's deals in id order (a board, a bulk update by pipeline, page after page): without
   -- it a page is the pipeline's entries of the index above, sorted again for every page.
   CREATE INDEX IF NOT EXISTS sp_deals_by_pipeline_id  ON sp_deals (tenant_id, pipeline_id, id);
-  CREATE INDEX IF NOT EXISTS sp_deals_by_owner        ON sp_deals (tenant_id, owner_id, closing_date, id);
+  -- An owner's deals in a period by amount (a rep's forecast) is sorted from this index alone: the
+  -- amount at its end spares a read of the table for each match (only the page's rows are read).
+  CREATE INDEX IF NOT EXISTS sp_deals_by_owner        ON sp_deals (tenant_id, owner_id, closing_date, id, amount);
   CREATE INDEX IF NOT EXISTS sp_deals_by_amount       ON sp_deals (tenant_id, amount, id);
   CREATE INDEX IF NOT EXISTS sp_deals_by_closing_date ON sp_deals (tenant_id, closing_date, id);
   -- No index by updated_at or stage_entered_at: every move changes both, so each would be
@@ -142,26 +144,27 @@ export const TABLES = `
 `;
 
 /**
- * Creates the schema (version 5) on an empty database, or upgrades an older one in place, keeping
+ * Creates the schema (version 6) on an empty database, or upgrades an older one in place, keeping
  * every row: a version-1 database (0.1's example adapter) moves under the tenant `'default'`; a
  * version-2 or version-3 database (deals stored as a JSON body) gets each deal split into typed
  * columns and change-log rows, and its outbox rows gain the delivery columns (attempts, due,
  * lease, last error, parked); a version-4 database gets the index of a pipeline's deals in id
- * order and the outbox's claim indexes. Runs in one IMMEDIATE transaction; running it again does
- * nothing; a database of a newer version is refused with `storage_failed`, untouched. Run it at
- * startup: repositories refuse a database that is not at version 5. The upgrade is one step:
- * `options.onProgress` is told `{ done: 1, total: 1, version: 5 }` once it commits (not at all
+ * order and the outbox's claim indexes; a version-4 or version-5 database gets the amount added
+ * to the index of an owner's deals by closing date. Runs in one IMMEDIATE transaction; running it
+ * again does nothing; a database of a newer version is refused with `storage_failed`, untouched.
+ * Run it at startup: repositories refuse a database that is not at version 6. The upgrade is one
+ * step: `options.onProgress` is told `{ done: 1, total: 1, version: 6 }` once it commits (not at all
  * when there was nothing to do); a `signal` already aborted leaves the database as it is and
  * returns its version.
  *
  * @param db - a better-sqlite3 `Database`
  * @param options - `onProgress`, `signal` (see {@link MigrationOptions})
- * @returns the schema version now stored (5, or the older one when `signal` stopped it)
+ * @returns the schema version now stored (6, or the older one when `signal` stopped it)
  * @example
  * ```ts
  * import Database from 'better-sqlite3';
  * const db = new Database('crm.db');
- * migrateSqlite(db); // 5
+ * migrateSqlite(db); // 6
  * migrateSqlite(db, { onProgress: ({ done, total }) => console.log(`${done}/${total}`) });
  * ```
  * @category SQLite
@@ -179,11 +182,15 @@ export function migrateSqlite(db: SqliteDatabase, options?: MigrationOptions): n
       }
       if (version === SCHEMA_VERSION) return;
       // Version 2 is version 3 without the workspace version index; version 4 is version 5 without
-      // the index of a pipeline's deals in id order and the outbox's claim indexes: TABLES creates
-      // what is missing.
+      // the index of a pipeline's deals in id order and the outbox's claim indexes; version 5 is
+      // version 6 with sp_deals_by_owner lacking the amount, made again: TABLES creates what is
+      // missing.
       if (version === 1) upgradeFromVersion1(db, TABLES, DEFAULT_TENANT);
       else if (version === 2 || version === 3) upgradeToVersion4(db, TABLES);
-      else db.exec(TABLES);
+      else {
+        db.exec('DROP INDEX IF EXISTS sp_deals_by_owner');
+        db.exec(TABLES);
+      }
       db.exec('DELETE FROM sp_schema');
       db.prepare('INSERT INTO sp_schema (version) VALUES (?)').run(SCHEMA_VERSION);
       stepped = true;
