@@ -157,10 +157,9 @@ interface Select {
  */
 function rows(ctx: Context, select: Select, q: CheckedDealQuery): DealRow[] {
   const key = q.sort === 'id' ? '' : `, ${SORT_COLUMN[q.sort]} AS sort_key`;
-  const page = pageQuery(`SELECT d.id${key} FROM sp_deals d`, q, ctx.tenantId);
-  const sql = `SELECT ${select.columns} FROM (${page.sql}) page JOIN sp_deals d ON d.tenant_id = ? AND d.id = page.id ${select.joins}
+  const page = pageQuery(`SELECT d.tenant_id, d.id${key} FROM sp_deals d`, q, ctx.tenantId);
+  const sql = `SELECT ${select.columns} FROM (${page.sql}) page JOIN sp_deals d ON d.tenant_id = page.tenant_id AND d.id = page.id ${select.joins}
     ORDER BY ${orderSql(q, 'page.sort_key', 'page.id')}`;
-  page.params.push(ctx.tenantId);
   return ctx.cached(sql).raw().all(...page.params) as DealRow[];
 }
 
