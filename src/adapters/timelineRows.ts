@@ -23,7 +23,7 @@ export function checkTimelineQuery(q: TimelineQuery): { readonly limit: number; 
 
 type Visit = DealTimeline['history'][number];
 /** A visit row: deal id, then the visit's fields. */
-export type TimelineVisitRow = [dealId: string, pipelineId: string | null, enteredAt: number, exitedAt: number | null, outcome: string, amount: number | null, probability: number, closingDate: string | null];
+export type TimelineVisitRow = [dealId: string, pipelineId: string | null, enteredAt: number, outcome: string, amount: number | null, closingDate: string | null];
 /** A change row: deal id, at, by, field, and the values as stored JSON text. */
 export type TimelineChangeRow = [dealId: string, at: number, by: string | null, field: string, from: string, to: string];
 
@@ -38,7 +38,7 @@ export interface TimelineRowReader<V, C> {
 /** A {@link TimelineRowReader} of rows as arrays ({@link TimelineVisitRow}, {@link TimelineChangeRow}). */
 export const TUPLES: TimelineRowReader<TimelineVisitRow, TimelineChangeRow> = {
   visitDeal: (r) => r[0],
-  visit: (r) => ({ pipelineId: r[1], enteredAt: Number(r[2]), exitedAt: r[3] === null ? null : Number(r[3]), outcome: r[4] as Visit['outcome'], amount: r[5] === null ? null : Number(r[5]), probability: Number(r[6]), closingDate: r[7] }),
+  visit: (r) => ({ pipelineId: r[1], enteredAt: Number(r[2]), outcome: r[3] as Visit['outcome'], amount: r[4] === null ? null : Number(r[4]), closingDate: r[5] }),
   changeDeal: (r) => r[0],
   change: (r) => ({ at: Number(r[1]), by: r[2], field: r[3] as FieldChange['field'], from: JSON.parse(r[4]) as FieldChange['from'], to: JSON.parse(r[5]) as FieldChange['to'] }),
 };

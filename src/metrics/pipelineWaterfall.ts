@@ -109,8 +109,12 @@ export const pipelineWaterfall = /* @__PURE__ */ guarded(function pipelineWaterf
   return tallied(tally, deals);
 }, ['workspace', 'deals', 'opts']);
 
-/** The waterfall as a {@link Tally}: each deal walked once into the buckets (the buckets hold the ids). */
-export function waterfallTally(ws: Workspace, opts: unknown): Tally<Record<string, WaterfallCurrency>> & { readonly before: number } {
+/**
+ * The waterfall as a {@link Tally}: each deal walked once into the buckets (the buckets hold the
+ * ids). With `timelines`, it is given `DealTimeline`s, whose visits hold only the fields the walk
+ * reads (no exit instant or probability to check).
+ */
+export function waterfallTally(ws: Workspace, opts: unknown, timelines = false): Tally<Record<string, WaterfallCurrency>> & { readonly before: number } {
   checkedWorkspace(ws);
   const o = parseOptions(WaterfallOptions, opts);
   checkWindow(o.from, o.to);
@@ -121,6 +125,7 @@ export function waterfallTally(ws: Workspace, opts: unknown): Tally<Record<strin
     closingFrom: o.closingFrom,
     closingTo: o.closingTo,
     bounded: o.closingFrom !== undefined || o.closingTo !== undefined,
+    timelines,
     out: Object.create(null) as Record<string, WaterfallCurrency>,
     byCurrency: new Map(),
     lastCurrency: undefined,
@@ -139,6 +144,8 @@ interface Walk {
   readonly closingTo: string | undefined;
   /** Whether a closing bound is given (then a deal without a closing date is out). */
   readonly bounded: boolean;
+  /** Whether the deals are timelines (see {@link waterfallTally}). */
+  readonly timelines: boolean;
   readonly out: Record<string, WaterfallCurrency>;
   /** The buckets of each currency in {@link BUCKETS} order. */
   readonly byCurrency: Map<string, WaterfallBucket[]>;
@@ -228,7 +235,7 @@ function walk(w: Walk, deal: Deal): void {
   let was = false;
   let i = 0;
   let j = 0;
-  let tv = nVisits > 0 ? checkedVisit(h, 0).enteredAt : Infinity;
+  let tv = nVisits > 0 ? checkedVisit(h, 0, w.timelines).enteredAt : Infinity;
   let tc = nChanges > 0 ? (checked > 0 ? log![0]!.at : checkedChange(log!, 0).at) : Infinity;
   for (;;) {
     const t = tv < tc ? tv : tc;
@@ -251,7 +258,7 @@ function walk(w: Walk, deal: Deal): void {
       outcome = v.outcome;
       if (!amountLogged) amount = v.amount;
       if (!closingLogged) closingDate = v.closingDate;
-      tv = i < nVisits ? checkedVisit(h, i).enteredAt : Infinity;
+      tv = i < nVisits ? checkedVisit(h, i, w.timelines).enteredAt : Infinity;
     }
     while (tc === t) {
       const c = log![j++]!;
@@ -291,11 +298,11 @@ function walk(w: Walk, deal: Deal): void {
   if (was) put(w, currency, id, END, amount ?? 0);
 }
 
-function checkedVisit(h: Deal['history'], i: number): Deal['history'][number] {
+function checkedVisit(h: Deal['history'], i: number, timeline: boolean): Deal['history'][number] {
   const v = h[i] as unknown as Record<string, unknown> | null;
   const ok =
-    typeof v === 'object' && v !== null && Number.isFinite(v.enteredAt) && (v.exitedAt === null || Number.isFinite(v.exitedAt)) &&
-    (v.pipelineId === null || typeof v.pipelineId === 'string') && typeof v.outcome === 'string' && Number.isFinite(v.probability) &&
+    typeof v === 'object' && v !== null && Number.isFinite(v.enteredAt) && (timeline || ((v.exitedAt === null || Number.isFinite(v.exitedAt)) && Number.isFinite(v.probability))) &&
+    (v.pipelineId === null || typeof v.pipelineId === 'string') && typeof v.outcome === 'string' &&
     (v.amount === null || Number.isFinite(v.amount)) && (v.closingDate === null || typeof v.closingDate === 'string');
   if (!ok) throw new PipelineError('invalid_input', `deal.history[${i}]: expected a stage visit`, { path: `deal.history[${i}]` });
   return h[i]!;

@@ -211,19 +211,20 @@ export interface TimelineQuery {
 
 /**
  * A stored deal as a report follows it through time: its id and currency, its visits (begun
- * before the query's `before`, in history order, with the fields a visit's value is read from),
- * and the changes of amount, closing date and currency from its change log, in order.
+ * before the query's `before`, in history order, with the fields the deal's place in a pipeline
+ * and its value are read from: pipeline, start, outcome, amount and closing date), and the
+ * changes of amount, closing date and currency from its change log, in order.
  *
  * @example
  * ```ts
- * const t: DealTimeline = { id: 'd1', currency: 'EUR', history: [{ pipelineId: 'new-cars', enteredAt: 0, exitedAt: null, outcome: 'open', amount: 900, probability: 10, closingDate: null }], changes: [] };
+ * const t: DealTimeline = { id: 'd1', currency: 'EUR', history: [{ pipelineId: 'new-cars', enteredAt: 0, outcome: 'open', amount: 900, closingDate: null }], changes: [] };
  * ```
  * @category Storage
  */
 export interface DealTimeline {
   readonly id: string;
   readonly currency: string | null;
-  readonly history: readonly Pick<StageVisit, 'pipelineId' | 'enteredAt' | 'exitedAt' | 'outcome' | 'amount' | 'probability' | 'closingDate'>[];
+  readonly history: readonly Pick<StageVisit, 'pipelineId' | 'enteredAt' | 'outcome' | 'amount' | 'closingDate'>[];
   readonly changes: readonly FieldChange[];
 }
 

@@ -1,5 +1,5 @@
 import type { Deal, VisitRow } from '../model/deal.js';
-import type { DealQuery, DealTimeline, VisitQuery } from '../ports/repositories.js';
+import type { DealQuery, DealTimeline, TimelinePage, VisitQuery } from '../ports/repositories.js';
 import type { Runtime } from './runtime.js';
 
 /**
@@ -33,13 +33,21 @@ export async function* storedVisitPages(rt: Runtime, query: Omit<VisitQuery, 'af
 
 /**
  * The stored deals as timelines, one page at a time (`rt.pageSize` deals, in id order), with
- * their visits begun before `before` when given. The store must offer `deals.timelines`.
+ * their visits begun before `before` when given. The store must offer `deals.timelines`. The next
+ * page is asked for before this one is handed over, so that the store reads it while the caller
+ * tallies this one: memory holds two pages.
  */
 export async function* storedTimelines(rt: Runtime, before: number | undefined): AsyncGenerator<DealTimeline[]> {
-  let after: string | null = null;
-  do {
-    const page = await rt.deals.timelines!({ limit: rt.pageSize, after, ...(before === undefined ? {} : { before }) });
+  const read = (after: string | null): Promise<TimelinePage> => {
+    const page = Promise.resolve({ limit: rt.pageSize, after, ...(before === undefined ? {} : { before }) }).then((q) => rt.deals.timelines!(q));
+    // A page asked for ahead may fail after the caller stopped early: never an unhandled rejection.
+    page.catch(() => undefined);
+    return page;
+  };
+  let pending: Promise<TimelinePage> | null = read(null);
+  while (pending !== null) {
+    const page: TimelinePage = await pending;
+    pending = page.next === null ? null : read(page.next);
     yield page.deals;
-    after = page.next;
-  } while (after !== null);
+  }
 }

@@ -11,12 +11,13 @@ import { guarded } from './driverErrors.js';
 const DEALS_FIRST = named('sp_timelines_deals_first', 'SELECT id, currency FROM sp_deals WHERE tenant_id = $1 ORDER BY id LIMIT $2');
 const DEALS_AFTER = named('sp_timelines_deals_after', 'SELECT id, currency FROM sp_deals WHERE tenant_id = $1 AND id > $3 ORDER BY id LIMIT $2');
 // Instants as float8 (exact below 2^53), so the driver hands numbers, not strings to convert.
-const VISITS = named('sp_timelines_visits', `SELECT deal_id, pipeline_id, entered_at::float8 AS entered_at, exited_at::float8 AS exited_at, outcome, amount, probability, closing_date FROM sp_stage_visits
+// Only the visit fields a timeline holds: every value a row carries is a string the driver builds.
+const VISITS = named('sp_timelines_visits', `SELECT deal_id, pipeline_id, entered_at::float8 AS entered_at, outcome, amount, closing_date FROM sp_stage_visits
   WHERE tenant_id = $1 AND deal_id >= $2 AND deal_id <= $3 AND ($4::bigint IS NULL OR entered_at < $4::bigint) ORDER BY deal_id, seq`);
 const CHANGES = named('sp_timelines_changes', `SELECT deal_id, at::float8 AS at, "by", field, from_value, to_value FROM sp_deal_changes
   WHERE tenant_id = $1 AND deal_id >= $2 AND deal_id <= $3 AND field IN (${TIMELINE_FIELDS.map((f) => `'${f}'`).join(', ')}) ORDER BY deal_id, seq`);
 
-type VisitRow = { deal_id: string; pipeline_id: string | null; entered_at: number; exited_at: number | null; outcome: string; amount: number | null; probability: number; closing_date: string | null };
+type VisitRow = { deal_id: string; pipeline_id: string | null; entered_at: number; outcome: string; amount: number | null; closing_date: string | null };
 type ChangeRow = { deal_id: string; at: number; by: string | null; field: string; from_value: string; to_value: string };
 
 const ARRAYS: PostgresQueryOptions = { rowMode: 'array' };
@@ -24,7 +25,7 @@ const ARRAYS: PostgresQueryOptions = { rowMode: 'array' };
 /** The driver's rows as objects, read in place (instants and amounts already numbers). */
 const ROWS: TimelineRowReader<VisitRow, ChangeRow> = {
   visitDeal: (r) => r.deal_id,
-  visit: (r) => ({ pipelineId: r.pipeline_id, enteredAt: r.entered_at, exitedAt: r.exited_at, outcome: r.outcome as StageVisit['outcome'], amount: r.amount, probability: r.probability, closingDate: r.closing_date }),
+  visit: (r) => ({ pipelineId: r.pipeline_id, enteredAt: r.entered_at, outcome: r.outcome as StageVisit['outcome'], amount: r.amount, closingDate: r.closing_date }),
   changeDeal: (r) => r.deal_id,
   change: (r) => ({ at: r.at, by: r.by, field: r.field as FieldChange['field'], from: JSON.parse(r.from_value) as FieldChange['from'], to: JSON.parse(r.to_value) as FieldChange['to'] }),
 };

@@ -5,7 +5,7 @@ import type { Context } from './context.js';
 // A page of deals by id, then their visits and changes by the primary keys' ranges from the first
 // id to the last (one range scan each, in key order): three statements a page, no JSON built.
 const DEALS = (after: boolean) => `SELECT id, currency FROM sp_deals WHERE tenant_id = ?${after ? ' AND id > ?' : ''} ORDER BY id LIMIT ?`;
-const VISITS = (before: boolean) => `SELECT deal_id, pipeline_id, entered_at, exited_at, outcome, amount, probability, closing_date FROM sp_stage_visits
+const VISITS = (before: boolean) => `SELECT deal_id, pipeline_id, entered_at, outcome, amount, closing_date FROM sp_stage_visits
   WHERE tenant_id = ? AND deal_id >= ? AND deal_id <= ?${before ? ' AND entered_at < ?' : ''} ORDER BY deal_id, seq`;
 const CHANGES = `SELECT deal_id, at, "by", field, from_value, to_value FROM sp_deal_changes
   WHERE tenant_id = ? AND deal_id >= ? AND deal_id <= ? AND field IN (${TIMELINE_FIELDS.map((f) => `'${f}'`).join(', ')}) ORDER BY deal_id, seq`;

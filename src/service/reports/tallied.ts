@@ -44,9 +44,9 @@ const WHOLE: readonly DealInclude[] = ['history', 'changes'];
  * store's timelines when it offers them (visits begun before the period's end, the changes of
  * value and closing date; no whole deal built), else over its deals.
  */
-async function overTimelines<R>(rt: Runtime, opts: unknown, make: (ws: Workspace, opts: unknown) => Tally<R> & { readonly before?: number }): Promise<R> {
-  if (!rt.deals.timelines) return overStore(rt, opts, WHOLE, make);
-  const tally = await tallyFor(rt, opts, make);
+async function overTimelines<R>(rt: Runtime, opts: unknown, make: (ws: Workspace, opts: unknown, timelines?: boolean) => Tally<R> & { readonly before?: number }): Promise<R> {
+  if (!rt.deals.timelines) return overStore(rt, opts, WHOLE, (ws, o) => make(ws, o));
+  const tally = await tallyFor(rt, opts, (ws, o) => make(ws, o, true));
   const before = Number.isSafeInteger(tally.before) ? tally.before : undefined;
   // A timeline has every part of a deal the tally reads.
   for await (const timelines of storedTimelines(rt, before)) for (const t of timelines) tally.add(t as unknown as Deal);

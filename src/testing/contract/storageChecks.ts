@@ -50,7 +50,7 @@ export function timelineOf(d: Deal, before = Infinity): DealTimeline {
   return {
     id: d.id,
     currency: d.currency,
-    history: d.history.filter((v) => v.enteredAt < before).map((v) => ({ pipelineId: v.pipelineId, enteredAt: v.enteredAt, exitedAt: v.exitedAt, outcome: v.outcome, amount: v.amount, probability: v.probability, closingDate: v.closingDate })),
+    history: d.history.filter((v) => v.enteredAt < before).map((v) => ({ pipelineId: v.pipelineId, enteredAt: v.enteredAt, outcome: v.outcome, amount: v.amount, closingDate: v.closingDate })),
     changes: (d.changes ?? []).filter((c) => c.field === 'amount' || c.field === 'closingDate' || c.field === 'currency'),
   };
 }
