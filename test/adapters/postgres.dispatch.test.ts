@@ -29,7 +29,7 @@ function suite(name: string, database: () => Promise<PostgresClient>) {
       expect(client.statements.filter((s) => !/\bsp_deals\b/.test(s.sql)).every((s) => /\bsp_outbox\b/.test(s.sql))).toBe(true);
       expect(sent).toHaveLength(2);
       expect(sent[0]).toMatch(/^SELECT w\.tag/);
-      // The write: the visits, the change log and the events before the UPDATE of the deal.
+      // The write: the visits, the change log and the events before the UPDATE of the deal by its key.
       const parts = writeChain(sent[1]!);
       expect(parts?.map((p) => /^\s*(INSERT INTO|UPDATE)\s+(sp_\w+)/.exec(p)?.[2])).toEqual(['sp_stage_visits', 'sp_stage_visits', 'sp_deal_changes', 'sp_outbox', 'sp_deals']);
       expect(violations(client.statements)).toEqual([]);
