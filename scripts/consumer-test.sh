@@ -96,7 +96,7 @@ import { createPipelineService, isPipelineError, PipelineError } from 'sales-pip
 import { configureSqlite, createSqliteRepositories, migrateSqlite } from 'sales-pipelines/sqlite';
 const db = new Database('crm.db');
 configureSqlite(db);
-if (migrateSqlite(db) !== 5) throw new Error('ESM sqlite: schema version');
+if (migrateSqlite(db) !== 6) throw new Error('ESM sqlite: schema version');
 const stages = [{ id: 'new', name: 'New', probability: 10, outcome: 'open', forecastCategory: 'pipeline' }];
 for (const tenantId of ['acme', 'globex']) {
   const service = createPipelineService(createSqliteRepositories(db, { tenantId }));

@@ -21,6 +21,10 @@ const LOCK_WORKSPACE = named('sp_workspace_lock_share', 'SELECT version FROM sp_
 const LOCK_DEALS = named('sp_deals_lock', `SELECT id, version, visit_count, change_count FROM sp_deals
   WHERE tenant_id = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE`);
 
+// One deal by its whole key: a prepared plan for any values stays one index lookup (see UPDATE_ONE_DEAL).
+const LOCK_ONE_HEAD = named('sp_deals_lock_one_head', `SELECT id, version, visit_count, change_count FROM sp_deals
+  WHERE tenant_id = $1 AND id = $2 FOR UPDATE`);
+
 const LARGE_CHUNK = 16;
 const CUSTOM_PLANS = 'SET LOCAL plan_cache_mode = force_custom_plan';
 
@@ -110,7 +114,9 @@ export async function checkWorkspaceVersion(tx: PostgresQueryable, tenantId: str
 
 /** Locks the stored rows of these deals (id order) and returns their heads by id. */
 export async function lockDeals(tx: PostgresQueryable, tenantId: string, ids: readonly string[]): Promise<Map<string, StoredHead>> {
-  const { rows } = await tx.query<{ id: string; version: number; visit_count: number; change_count: number | null }>(LOCK_DEALS, [tenantId, a(ids)]);
+  const one = ids.length === 1;
+  const { rows } = await tx.query<{ id: string; version: number; visit_count: number; change_count: number | null }>(
+    one ? LOCK_ONE_HEAD : LOCK_DEALS, [tenantId, one ? ids[0] : a(ids)]);
   return new Map(rows.map((r) => [r.id, { version: r.version, visitCount: r.visit_count, changeCount: r.change_count }]));
 }
 

@@ -238,7 +238,8 @@ export async function writeChunk(tx: PostgresQueryable, tenantId: string, s: Sav
     await tx.query(combinedText(top, writes), params);
     return;
   }
-  if (updates > 0) await tx.query(UPDATE_DEALS, dealParams(t, s.updates));
+  if (updates === 1) await tx.query(UPDATE_ONE_DEAL, oneDealParams(t, s.updates));
+  else if (updates > 0) await tx.query(UPDATE_DEALS, dealParams(t, s.updates));
   for (const [sql, params] of writes) await tx.query(sql, params);
   await insertEvents(tx, t, events);
 }
