@@ -8,7 +8,7 @@ import { pulled, recordingClient, violations, type RecordedStatement } from './s
 /**
  * Runs the contract and service suites through a client that records every statement, then
  * holds the adapter to the statement-shape rule (see statementShape.ts): every write one table,
- * filtered by the tenant as $1, a data-modifying CTE only as a chain of such writes.
+ * filtered by the tenant as $1, no writable CTE.
  */
 function suites(name: string, database: () => Promise<PostgresClient>): void {
   let recorder: (PostgresClient & { statements: RecordedStatement[] }) | undefined;

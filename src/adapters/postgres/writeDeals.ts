@@ -153,93 +153,37 @@ function oneDealParams(tenantId: string, d: DealColumns): unknown[] {
     d.visitCount[0], d.changeCount[0], d.fields[0]];
 }
 
-/** The parameters of {@link insertEventsText} for events `from` to `to` (exclusive). */
-function eventParams(tenantId: string, e: EventColumns, from: number, to: number): unknown[] {
-  const params: unknown[] = [tenantId];
-  for (let i = from; i < to; i++) params.push(e.eventId[i], e.dealId[i], e.version[i], i, e.body[i]);
-  return params;
-}
-
 /** Stores events in the outbox, in order (nothing when there are none). */
 export async function insertEvents(tx: PostgresQueryable, tenantId: string, e: EventColumns): Promise<void> {
   for (let from = 0; from < e.eventId.length; from += EVENT_ROWS) {
     const to = Math.min(from + EVENT_ROWS, e.eventId.length);
-    await tx.query(insertEventsText(to - from), eventParams(tenantId, e, from, to));
+    const params: unknown[] = [tenantId];
+    for (let i = from; i < to; i++) params.push(e.eventId[i], e.dealId[i], e.version[i], i, e.body[i]);
+    await tx.query(insertEventsText(to - from), params);
   }
 }
 
 const pick = (insert: AnchoredInsert, anchored: boolean): string => (anchored ? insert.anchored : insert.bare);
 
-/** One write of a save: its fixed text (the tenant as $1) and its parameters (the tenant first). */
-type Write = readonly [sql: string, params: unknown[]];
-
-/** A save of one stored deal with up to this many events goes to the server as one statement (see {@link combinedText}). */
-const COMBINED_EVENTS = NAMED_EVENT_ROWS;
-const combinedTexts = new Map<string, string>();
-
-/**
- * The writes of a save of one stored deal as one statement: the other writes as data-modifying
- * CTEs before the UPDATE of the deal, the parameters of each numbered after those before it (the
- * tenant stays $1). One round trip instead of one per write: a dispatch is then BEGIN, the
- * lock-and-read, this, COMMIT. The writes touch distinct rows (a save with trims or relayouts,
- * whose rows could be those of another write, goes statement by statement), so reading one
- * snapshot changes nothing. On a database sharded by tenant (Citus 13), a statement whose top is
- * an UPDATE runs each CTE as one task on the tenant's node, in the one transaction there, as the
- * separate statements did; one whose top is an INSERT … SELECT is not (it is pulled through the
- * coordinator, or refused), so a save that inserts deals goes statement by statement.
- */
-function combinedText(top: Write, writes: readonly Write[]): string {
-  const key = [...writes, top].map(([sql]) => sql).join('\u0000');
-  let text = combinedTexts.get(key);
-  if (text === undefined) {
-    let offset = 0;
-    const [first, ...parts] = [top, ...writes].map(([sql, params]) => {
-      const shift = offset;
-      offset += params.length - 1;
-      return sql.replace(/\$(\d+)/g, (_, n: string) => (n === '1' ? '$1' : `$${Number(n) + shift}`));
-    });
-    text = named('sp_save_combined', `WITH ${parts.map((part, i) => `w${i} AS (${part})`).join(',\n')}\n${first}`);
-    combinedTexts.set(key, text);
-  }
-  return text;
-}
-
 /**
  * Writes a checked, locked chunk: one statement per table and kind of change, the parts a save
- * does not need left out; a save of one stored deal without trims sends them together as one (see
- * {@link combinedText}). `anchored`: the tenant's workspace row is known to exist (see above).
+ * does not need left out. `anchored`: the tenant's workspace row is known to exist (see above).
  */
 export async function writeChunk(tx: PostgresQueryable, tenantId: string, s: SaveColumns, events: EventColumns, anchored: boolean): Promise<void> {
   const t = tenantId;
-  const writes: Write[] = [];
-  if (s.inserts.id.length > 0) writes.push([pick(INSERT_DEALS, anchored), dealParams(t, s.inserts)]);
+  if (s.updates.id.length === 1) await tx.query(UPDATE_ONE_DEAL, oneDealParams(t, s.updates));
+  else if (s.updates.id.length > 0) await tx.query(UPDATE_DEALS, dealParams(t, s.updates));
+  if (s.inserts.id.length > 0) await tx.query(pick(INSERT_DEALS, anchored), dealParams(t, s.inserts));
   const v = s.visits;
   if (v.dealId.length > 0) {
-    writes.push([pick(UPSERT_VISITS, anchored), [t, a(v.dealId), a(v.seq), a(v.layoutId), a(v.pipelineId), a(v.stageId), a(v.enteredAt), a(v.exitedAt), a(v.amount),
-      a(v.probability), a(v.expectedRevenue), a(v.closingDate), a(v.forecastCategory), a(v.outcome), a(v.by), a(v.bypassedRules)]]);
+    await tx.query(pick(UPSERT_VISITS, anchored), [t, a(v.dealId), a(v.seq), a(v.layoutId), a(v.pipelineId), a(v.stageId), a(v.enteredAt), a(v.exitedAt), a(v.amount),
+      a(v.probability), a(v.expectedRevenue), a(v.closingDate), a(v.forecastCategory), a(v.outcome), a(v.by), a(v.bypassedRules)]);
   }
-  if (s.exits.dealId.length > 0) writes.push([CLOSE_VISITS, [t, a(s.exits.dealId), a(s.exits.seq), a(s.exits.exitedAt)]]);
-  const rewrites = s.trims.dealId.length + s.relayouts.dealId.length + s.changeTrims.dealId.length;
-  if (s.trims.dealId.length > 0) writes.push([TRIM_VISITS, [t, a(s.trims.dealId), a(s.trims.visitCount)]]);
-  if (s.relayouts.dealId.length > 0) writes.push([RELAYOUT_VISITS, [t, a(s.relayouts.dealId), a(s.relayouts.before), a(s.relayouts.layoutId)]]);
-  if (s.changeTrims.dealId.length > 0) writes.push([TRIM_CHANGES, [t, a(s.changeTrims.dealId), a(s.changeTrims.visitCount)]]);
+  if (s.exits.dealId.length > 0) await tx.query(CLOSE_VISITS, [t, a(s.exits.dealId), a(s.exits.seq), a(s.exits.exitedAt)]);
+  if (s.trims.dealId.length > 0) await tx.query(TRIM_VISITS, [t, a(s.trims.dealId), a(s.trims.visitCount)]);
+  if (s.relayouts.dealId.length > 0) await tx.query(RELAYOUT_VISITS, [t, a(s.relayouts.dealId), a(s.relayouts.before), a(s.relayouts.layoutId)]);
+  if (s.changeTrims.dealId.length > 0) await tx.query(TRIM_CHANGES, [t, a(s.changeTrims.dealId), a(s.changeTrims.visitCount)]);
   const c = s.changes;
-  if (c.dealId.length > 0) writes.push([pick(INSERT_CHANGES, anchored), [t, a(c.dealId), a(c.seq), a(c.at), a(c.by), a(c.field), a(c.from), a(c.to)]]);
-  const updates = s.updates.id.length;
-  if (updates === 1 && s.inserts.id.length === 0 && rewrites === 0 && events.eventId.length <= COMBINED_EVENTS) {
-    if (events.eventId.length > 0) writes.push([insertEventsText(events.eventId.length), eventParams(t, events, 0, events.eventId.length)]);
-    const top: Write = [UPDATE_ONE_DEAL, oneDealParams(t, s.updates)];
-    if (writes.length === 0) {
-      await tx.query(...top);
-      return;
-    }
-    const params: unknown[] = [...top[1]];
-    for (const [, p] of writes) for (let i = 1; i < p.length; i++) params.push(p[i]);
-    await tx.query(combinedText(top, writes), params);
-    return;
-  }
-  if (updates === 1) await tx.query(UPDATE_ONE_DEAL, oneDealParams(t, s.updates));
-  else if (updates > 0) await tx.query(UPDATE_DEALS, dealParams(t, s.updates));
-  for (const [sql, params] of writes) await tx.query(sql, params);
+  if (c.dealId.length > 0) await tx.query(pick(INSERT_CHANGES, anchored), [t, a(c.dealId), a(c.seq), a(c.at), a(c.by), a(c.field), a(c.from), a(c.to)]);
   await insertEvents(tx, t, events);
 }
