@@ -27,6 +27,22 @@ describe('fromPgPool', () => {
     expect((first as PgQueryConfig).values).toContain('acme');
   });
 
+  it('sends listings unprepared, so the server plans each page with its values (a plan for any values read a whole pipeline per page)', async () => {
+    const { pool, calls } = recordingPool();
+    const { deals } = createPostgresRepositories(fromPgPool(pool), { tenantId: 'acme' });
+    await deals.list({ pipelineId: 'new-cars', limit: 100 });
+    await deals.list({ ownerId: 'ann', closingFrom: '2026-06-01', closingTo: '2026-06-30', sort: 'amount', order: 'desc', limit: 100 });
+    await deals.listTails({ pipelineId: 'new-cars', limit: 1000 });
+    expect(calls).toHaveLength(3);
+    for (const call of calls) {
+      expect(typeof call).toBe('string');
+      expect(call).toMatch(/FROM sp_deals d WHERE d\.tenant_id = \$1/);
+    }
+    // A deal by its key stays prepared.
+    await deals.get('d1');
+    expect((calls[3] as PgQueryConfig).name).toMatch(/^sp_deals_get/);
+  });
+
   it('sends every statement as plain text with prepare: false, for poolers that cannot keep prepared statements', async () => {
     const { pool, calls } = recordingPool();
     await createPostgresRepositories(fromPgPool(pool, { prepare: false }), { tenantId: 'acme' }).workspace.load();
