@@ -10,14 +10,20 @@ import { recordingClient, violations } from './statementShape.js';
 // (a prepared plan for any values is then one index lookup, however small the average tenant),
 // and one upsert for the visit it closes and the one it opens. A bulk chunk closes visits with a
 // narrow UPDATE of its own.
+/** A recorded client, the repositories of a fresh tenant on it, and a service configured as the dealership. */
+async function dealer(database: PostgresClient, tenant: string) {
+  const client = recordingClient(database);
+  const repos = createPostgresRepositories(client, { tenantId: freshTenant(tenant) });
+  let at = Date.parse('2026-03-02T09:00:00Z');
+  const service = createPipelineService({ ...repos, clock: () => (at += 60_000) });
+  for (const command of dealerCommands) await service.configure(command, { by: 'admin' });
+  return { client, repos, service };
+}
+
 function suite(name: string, database: () => Promise<PostgresClient>) {
   describe(`one dispatch on ${name}`, () => {
     it('sends one read and one single-table write per table, updates the deal by its key, and stores exactly what it returns', async () => {
-      const client = recordingClient(await database());
-      const repos = createPostgresRepositories(client, { tenantId: freshTenant('dispatch') });
-      let at = Date.parse('2026-03-02T09:00:00Z');
-      const service = createPipelineService({ ...repos, clock: () => (at += 60_000) });
-      for (const command of dealerCommands) await service.configure(command, { by: 'admin' });
+      const { client, repos, service } = await dealer(await database(), 'dispatch');
       await service.createDeal({ id: 'd1', layoutId: 'sales', name: 'Fleet', amount: 5000, currency: 'EUR' }, { by: 'ann' });
       await service.dispatch('d1', { type: 'moveToStage', stageId: 'test-drive' }, { by: 'ann' });
 
@@ -37,11 +43,7 @@ function suite(name: string, database: () => Promise<PostgresClient>) {
     });
 
     it('closes the visits of a bulk chunk with one narrow UPDATE and stores what it reports', async () => {
-      const client = recordingClient(await database());
-      const repos = createPostgresRepositories(client, { tenantId: freshTenant('dispatch-bulk') });
-      let at = Date.parse('2026-03-02T09:00:00Z');
-      const service = createPipelineService({ ...repos, clock: () => (at += 60_000) });
-      for (const command of dealerCommands) await service.configure(command, { by: 'admin' });
+      const { client, repos, service } = await dealer(await database(), 'dispatch-bulk');
       const ids = Array.from({ length: 20 }, (_, i) => `b${String(i).padStart(2, '0')}`);
       for (const id of ids) await service.createDeal({ id, layoutId: 'sales', name: id, amount: 5000, currency: 'EUR' }, { by: 'ann' });
 
