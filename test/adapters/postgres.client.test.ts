@@ -43,14 +43,16 @@ describe('fromPgPool', () => {
     expect((calls[3] as PgQueryConfig).name).toMatch(/^sp_deals_get/);
   });
 
-  it('sends the reports computed over a whole tenant unprepared, planned with that tenant\'s share of the rows', async () => {
+  it('sends the reports computed over a whole tenant or pipeline unprepared, planned with that tenant\'s share of the rows', async () => {
     const { pool, calls } = recordingPool();
     const { visits } = createPostgresRepositories(fromPgPool(pool), { tenantId: 'acme' });
     await visits.dwell({ now: Date.parse('2026-04-01T00:00:00Z'), from: Date.parse('2026-01-01T00:00:00Z'), to: Date.parse('2026-04-01T00:00:00Z') });
     await visits.funnel({ pipelineId: 'new-cars', stages: [{ stageId: 'quote', rank: 0, bit: 0 }, { stageId: 'won', rank: 1, bit: 1 }] });
-    expect(calls).toHaveLength(2);
+    await createPostgresRepositories(fromPgPool(pool), { tenantId: 'acme' }).deals.summarize({ pipelineId: 'new-cars', rottingBefore: {} });
+    expect(calls).toHaveLength(3);
     expect(calls[0]).toMatch(/FROM sp_stage_visits v/);
     expect(calls[1]).toMatch(/FROM sp_stage_visits v/);
+    expect(calls[2]).toMatch(/FROM sp_deals d LEFT JOIN unnest/);
   });
 
   it('sends every statement as plain text with prepare: false, for poolers that cannot keep prepared statements', async () => {

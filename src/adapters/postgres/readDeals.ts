@@ -117,12 +117,15 @@ export async function listTails(ctx: Context, query: DealQuery): Promise<DealTai
   return { tails: rows.map((r) => readTail(ctx, r)), next };
 }
 
-const SUMMARIZE = named('sp_deals_summarize', `SELECT d.stage_id, d.currency, count(*)::integer AS count, coalesce(sum(d.amount), 0)::double precision AS amount,
+// Unprepared, like the listings: from its sixth run the prepared plan assumed the average tenant's
+// share of rows, and a pipeline of 100k deals took 154 ms to summarize against 66 ms planned with
+// its values (a tenant of a few deals pays about 0.3 ms more for the planning).
+const SUMMARIZE = `SELECT d.stage_id, d.currency, count(*)::integer AS count, coalesce(sum(d.amount), 0)::double precision AS amount,
               coalesce(sum(d.amount * d.probability / 100), 0)::double precision AS weighted,
               count(*) FILTER (WHERE d.stage_entered_at < r.before)::integer AS rotting
        FROM sp_deals d LEFT JOIN unnest($3::text[], $4::double precision[]) AS r(stage_id, before) ON r.stage_id = d.stage_id
        WHERE d.tenant_id = $1 AND d.pipeline_id = $2
-       GROUP BY d.stage_id, d.currency ORDER BY d.stage_id, d.currency NULLS FIRST`);
+       GROUP BY d.stage_id, d.currency ORDER BY d.stage_id, d.currency NULLS FIRST`;
 
 /** Per stage and currency of one pipeline: count, amounts, weighted amounts, rotting deals. */
 export async function summarizeDeals(ctx: Context, q: SummaryQuery): Promise<StageSummaryRow[]> {
