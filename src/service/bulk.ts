@@ -8,6 +8,7 @@ import { dealMatcher, type DealFilter } from '../ports/repositories.js';
 import { MAX_LIST_LIMIT } from '../ports/dealQuery.js';
 import * as z from 'zod';
 import { stripUndefinedKeys } from '../model/stripUndefinedKeys.js';
+import { readAhead } from './pages.js';
 import type { Runtime } from './runtime.js';
 import { pageForPlanning, readForPlanning, type PlanningRead } from './tails.js';
 import type { BulkReport, BulkRequest } from './types.js';
@@ -114,8 +115,6 @@ interface Chunk {
   readonly read?: PlanningRead;
 }
 
-type Page = { readonly read: PlanningRead; readonly next: string | null };
-
 /** The given ids in chunks, or the query page by page. */
 async function* chunks(rt: Runtime, r: Parsed): AsyncGenerator<Chunk> {
   const size = r.chunkSize ?? rt.chunkSize;
@@ -124,19 +123,10 @@ async function* chunks(rt: Runtime, r: Parsed): AsyncGenerator<Chunk> {
     return;
   }
   const query = stripUndefinedKeys(r.query ?? {});
-  const list = (after: string | null): Promise<Page> => {
-    const reading = pageForPlanning(rt, { ...query, after, limit: Math.min(size, MAX_LIST_LIMIT) });
-    // Handled where it is awaited; this keeps a read the caller never gets to from being reported unhandled.
-    reading.catch(() => undefined);
-    return reading;
-  };
   // The next page is read while the caller plans and saves this one (its ids all come after this
   // page's, so what this page's save changes cannot move deals into or out of it).
-  for (let reading: Promise<Page> | null = list(null); reading !== null; ) {
-    const page: Page = await reading;
-    reading = page.next === null ? null : list(page.next);
-    yield { ids: page.read.deals.map((d) => d.id), read: page.read };
-  }
+  const pages = readAhead((after) => pageForPlanning(rt, { ...query, after, limit: Math.min(size, MAX_LIST_LIMIT) }));
+  for await (const page of pages) yield { ids: page.read.deals.map((d) => d.id), read: page.read };
 }
 
 function change(job: Job): BulkChangeInput {

@@ -1,5 +1,5 @@
 import type { Deal, VisitRow } from '../model/deal.js';
-import type { DealQuery, DealTimeline, TimelinePage, VisitQuery } from '../ports/repositories.js';
+import type { DealQuery, DealTimeline, VisitQuery } from '../ports/repositories.js';
 import type { Runtime } from './runtime.js';
 
 /**
@@ -32,22 +32,30 @@ export async function* storedVisitPages(rt: Runtime, query: Omit<VisitQuery, 'af
 }
 
 /**
- * The stored deals as timelines, one page at a time (`rt.pageSize` deals, in id order), with
- * their visits begun before `before` when given. The store must offer `deals.timelines`. The next
- * page is asked for before this one is handed over, so that the store reads it while the caller
- * tallies this one: memory holds two pages.
+ * Pages read one ahead: the page after each one is asked for before that one is handed over, so
+ * the store reads it while the caller works on this one (memory holds two pages). A page asked
+ * for ahead that fails after the caller stopped early is never an unhandled rejection.
  */
-export async function* storedTimelines(rt: Runtime, before: number | undefined): AsyncGenerator<DealTimeline[]> {
-  const read = (after: string | null): Promise<TimelinePage> => {
-    const page = Promise.resolve({ limit: rt.pageSize, after, ...(before === undefined ? {} : { before }) }).then((q) => rt.deals.timelines!(q));
-    // A page asked for ahead may fail after the caller stopped early: never an unhandled rejection.
+export async function* readAhead<P extends { readonly next: string | null }>(read: (after: string | null) => Promise<P>): AsyncGenerator<P> {
+  const ask = (after: string | null): Promise<P> => {
+    // An async call: a read that throws at once fails the promise too.
+    const page = (async () => read(after))();
     page.catch(() => undefined);
     return page;
   };
-  let pending: Promise<TimelinePage> | null = read(null);
-  while (pending !== null) {
-    const page: TimelinePage = await pending;
-    pending = page.next === null ? null : read(page.next);
-    yield page.deals;
+  for (let pending: Promise<P> | null = ask(null); pending !== null; ) {
+    const page: P = await pending;
+    pending = page.next === null ? null : ask(page.next);
+    yield page;
   }
+}
+
+/**
+ * The stored deals as timelines, one page at a time (`rt.pageSize` deals, in id order), with
+ * their visits begun before `before` when given. The store must offer `deals.timelines`. Pages
+ * are read one ahead ({@link readAhead}): the store reads the next while the caller tallies this one.
+ */
+export async function* storedTimelines(rt: Runtime, before: number | undefined): AsyncGenerator<DealTimeline[]> {
+  const pages = readAhead((after) => rt.deals.timelines!({ limit: rt.pageSize, after, ...(before === undefined ? {} : { before }) }));
+  for await (const page of pages) yield page.deals;
 }
