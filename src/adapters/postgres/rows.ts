@@ -197,6 +197,9 @@ export interface StoredHead {
   readonly changeCount: number | null;
 }
 
+/** Saves of up to this many deals write closed visits in the visits' upsert (see {@link saveColumns}). */
+const FOLD_EXITS_UP_TO = 16;
+
 /**
  * Splits deals (sorted by id: the order row locks are taken in) into column arrays. For a deal
  * read through these repositories at the version it is saved over (`stored`: its visits as read,
@@ -216,6 +219,7 @@ export function saveColumns(changes: readonly CheckedChange[], heads: ReadonlyMa
     trims: { dealId: [], visitCount: [] }, relayouts: { dealId: [], before: [], layoutId: [] },
     changes: { dealId: [], seq: [], at: [], by: [], field: [], from: [], to: [] }, changeTrims: { dealId: [], visitCount: [] },
   };
+  const foldExits = changes.length <= FOLD_EXITS_UP_TO;
   for (const change of changes) {
     const { deal, path, start } = change;
     const head = heads.get(deal.id);
@@ -227,13 +231,10 @@ export function saveColumns(changes: readonly CheckedChange[], heads: ReadonlyMa
       out.changeTrims.dealId.push(deal.id);
       out.changeTrims.visitCount.push(count);
     }
-    pushVisits(out, change, head !== undefined, changes.length <= FOLD_EXITS_UP_TO);
+    pushVisits(out, change, head !== undefined, foldExits);
   }
   return out;
 }
-
-/** Saves of up to this many deals write closed visits in the visits' upsert (see {@link saveColumns}). */
-export const FOLD_EXITS_UP_TO = 16;
 
 function pushVisits(out: SaveColumns, { deal, path, start, stored }: CheckedChange, exists: boolean, foldExits: boolean): void {
   const history = deal.history;

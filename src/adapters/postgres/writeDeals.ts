@@ -141,16 +141,19 @@ function insertEventsText(rows: number): string {
   return text;
 }
 
-function dealParams(tenantId: string, d: DealColumns): unknown[] {
-  return [tenantId, a(d.id), a(d.layoutId), a(d.pipelineId), a(d.stageId), a(d.name), a(d.nameKey), a(d.amount), a(d.currency), a(d.probability),
-    a(d.closingDate), a(d.ownerId), a(d.lostReason), a(d.outcome), a(d.createdAt), a(d.updatedAt), a(d.stageEnteredAt), a(d.version),
-    a(d.visitCount), a(d.changeCount), a(d.fields)];
+/** A chunk's deal columns in the order of the deal statements' parameters $2.. (DEAL_INPUT's, UPDATE_ONE_DEAL's). */
+function dealColumns(d: DealColumns): readonly (readonly (string | number | boolean | null)[])[] {
+  return [d.id, d.layoutId, d.pipelineId, d.stageId, d.name, d.nameKey, d.amount, d.currency, d.probability, d.closingDate, d.ownerId,
+    d.lostReason, d.outcome, d.createdAt, d.updatedAt, d.stageEnteredAt, d.version, d.visitCount, d.changeCount, d.fields];
 }
 
+function dealParams(tenantId: string, d: DealColumns): unknown[] {
+  return [tenantId, ...dealColumns(d).map((c) => a(c))];
+}
+
+/** The parameters of UPDATE_ONE_DEAL: the chunk's one deal, as scalars. */
 function oneDealParams(tenantId: string, d: DealColumns): unknown[] {
-  return [tenantId, d.id[0], d.layoutId[0], d.pipelineId[0], d.stageId[0], d.name[0], d.nameKey[0], d.amount[0], d.currency[0], d.probability[0],
-    d.closingDate[0], d.ownerId[0], d.lostReason[0], d.outcome[0], d.createdAt[0], d.updatedAt[0], d.stageEnteredAt[0], d.version[0],
-    d.visitCount[0], d.changeCount[0], d.fields[0]];
+  return [tenantId, ...dealColumns(d).map((c) => c[0])];
 }
 
 /** Stores events in the outbox, in order (nothing when there are none). */

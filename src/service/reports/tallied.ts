@@ -45,7 +45,7 @@ const WHOLE: readonly DealInclude[] = ['history', 'changes'];
  * value and closing date; no whole deal built), else over its deals.
  */
 async function overTimelines<R>(rt: Runtime, opts: unknown, make: (ws: Workspace, opts: unknown, timelines?: boolean) => Tally<R> & { readonly before?: number }): Promise<R> {
-  if (!rt.deals.timelines) return overStore(rt, opts, WHOLE, (ws, o) => make(ws, o));
+  if (!rt.deals.timelines) return overStore(rt, opts, WHOLE, make);
   const tally = await tallyFor(rt, opts, (ws, o) => make(ws, o, true));
   const before = Number.isSafeInteger(tally.before) ? tally.before : undefined;
   // A timeline has every part of a deal the tally reads.
