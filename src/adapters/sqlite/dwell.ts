@@ -2,8 +2,8 @@
 // durations (negative ones count as 0) of the counted visits and lists each stage's in ascending
 // order; each stage's figures are made from them by `summariseSorted`, the function dwellStats
 // uses, so they agree to the last digit.
-import { PipelineError } from '../../errors.js';
 import { byKey, summariseSorted, type StageDwellStats } from '../../metrics/dwellStats.js';
+import { checkDwellQuery } from '../../ports/dwellQuery.js';
 import type { DwellQuery } from '../../ports/repositories.js';
 import type { Context } from './context.js';
 
@@ -24,51 +24,25 @@ export interface SqliteDwellQuery extends DwellQuery {
   readonly to?: number;
 }
 
-interface Checked {
-  readonly now: number;
-  readonly pipelineId: string | null;
-  readonly includeOpen: boolean;
-  readonly from: number | null;
-  readonly to: number | null;
-}
-
-function bad(key: string, what: string): never {
-  throw new PipelineError('invalid_input', `query.${key}: ${what}`, { path: `query.${key}` });
-}
-
-function instant(q: SqliteDwellQuery, key: 'now' | 'from' | 'to'): number | null {
-  const v = q[key];
-  if (v === undefined && key !== 'now') return null;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v)) bad(key, 'expected epoch milliseconds');
-  return v;
-}
-
-function checkDwell(q: SqliteDwellQuery): Checked {
-  if (typeof q !== 'object' || q === null) throw new PipelineError('invalid_input', 'query: expected { now, pipelineId?, includeOpen?, from?, to? }', { path: 'query' });
-  if (q.pipelineId !== undefined && (typeof q.pipelineId !== 'string' || q.pipelineId.length === 0)) bad('pipelineId', 'expected a non-empty string');
-  if (q.includeOpen !== undefined && typeof q.includeOpen !== 'boolean') bad('includeOpen', 'expected a boolean');
-  const checked = { now: instant(q, 'now')!, pipelineId: q.pipelineId ?? null, includeOpen: q.includeOpen === true, from: instant(q, 'from'), to: instant(q, 'to') };
-  if (checked.from !== null && checked.to !== null && checked.from > checked.to) bad('to', 'expected an instant not before from');
-  return checked;
-}
+type Checked = ReturnType<typeof checkDwellQuery>;
 
 /**
  * The counted visits as (pipeline, stage, duration), with the query's parameters: completed
  * visits (exited in the period, when one is given), and open ones up to the end instant.
  */
 function countedVisits(q: Checked, tenantId: string): { sql: string; params: Record<string, unknown> } {
-  const at = q.to === null ? q.now : Math.min(q.now, q.to);
-  const params: Record<string, unknown> = { tenant: tenantId, pipeline: q.pipelineId, from: q.from, to: q.to, at };
+  const at = q.to === undefined ? q.now : Math.min(q.now, q.to);
+  const params: Record<string, unknown> = { tenant: tenantId, pipeline: q.pipelineId ?? null, from: q.from ?? null, to: q.to ?? null, at };
   const where = ['v.tenant_id = :tenant'];
-  if (q.pipelineId !== null) where.push('v.pipeline_id = :pipeline');
+  if (q.pipelineId !== undefined) where.push('v.pipeline_id = :pipeline');
   const completed = ['v.exited_at IS NOT NULL'];
-  if (q.from !== null) completed.push('v.exited_at >= :from');
-  if (q.to !== null) completed.push('v.exited_at < :to');
+  if (q.from !== undefined) completed.push('v.exited_at >= :from');
+  if (q.to !== undefined) completed.push('v.exited_at < :to');
   let counted = completed.join(' AND ');
   let end = 'v.exited_at';
   if (q.includeOpen) {
     // Without a period, open means not exited (as dwellStats); with one, open at the end instant.
-    const open = q.to === null && q.from === null ? 'v.exited_at IS NULL' : 'v.entered_at <= :at AND (v.exited_at IS NULL OR v.exited_at >= :at)';
+    const open = q.to === undefined && q.from === undefined ? 'v.exited_at IS NULL' : 'v.entered_at <= :at AND (v.exited_at IS NULL OR v.exited_at >= :at)';
     counted = `(${counted}) OR (${open})`;
     end = `CASE WHEN ${open} THEN :at ELSE v.exited_at END`;
   }
@@ -92,7 +66,7 @@ function used(sql: string, params: Record<string, unknown>): Record<string, unkn
  * one stage at a time, so memory holds one stage's durations, never the table.
  */
 export function dwell(ctx: Context, query: SqliteDwellQuery): StageDwellStats[] {
-  const q = checkDwell(query);
+  const q = checkDwellQuery(query);
   const { sql, params } = countedVisits(q, ctx.tenantId);
   // The durations are whole milliseconds (instants are; `now` may come bound as a REAL): as
   // INTEGERs, group_concat prints them exactly, digits only.
