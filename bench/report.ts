@@ -1,15 +1,19 @@
 // Reads vitest's bench JSON, prints library/baseline ratios (medians) against their goals and
-// writes bench/results.json. Run through `npm run bench`.
-import { readFileSync, writeFileSync } from 'node:fs';
+// records them in bench/results.json and bench/results.md. Run through `npm run bench`. A run of
+// some bench files replaces the rows it measured and keeps the others, each with the date it was
+// measured on; `--fresh` starts the record from this run alone.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 
 interface Bench { name: string; median: number; mean: number; rme: number; sampleCount: number }
 interface Raw { files: { filepath: string; groups: { fullName: string; benchmarks: Bench[] }[] }[] }
 
-const raw = JSON.parse(readFileSync(process.argv[2] ?? 'bench/raw.json', 'utf8')) as Raw;
+const args = process.argv.slice(2);
+const fresh = args.includes('--fresh');
+const raw = JSON.parse(readFileSync(args.find((a) => !a.startsWith('--')) ?? 'bench/raw.json', 'utf8')) as Raw;
 const groups = raw.files.flatMap((f) => f.groups);
 
-interface Row { measure: string; libraryMs: number; baselineMs: number; ratio: number; goal: number | null; ok: boolean | null }
+interface Row { measure: string; libraryMs: number; baselineMs: number; ratio: number; goal: number | null; ok: boolean | null; measuredOn?: string }
 const rows: Row[] = [];
 // The first pattern a measure matches gives its goal. Storage against hand-written SQL on the
 // developer's own schema, same data, same run: bulk move ≤ 1.5x, one dispatch ≤ 1.15x, 8
@@ -97,12 +101,13 @@ try {
 }
 try {
   type Side = { libraryMs: number; baselineMs: number; ratio: number };
-  const cold = JSON.parse(readFileSync('bench/transitionCold.json', 'utf8')) as Side & { deals: number; goal: number; afterCollection: Side };
+  const cold = JSON.parse(readFileSync('bench/transitionCold.json', 'utf8')) as Side & { deals: number; goal: number; measuredOn?: string; afterCollection: Side };
+  const measuredOn = cold.measuredOn ?? 'an earlier run';
   const ok = cold.ratio <= cold.goal;
   const after = cold.afterCollection;
   console.log(`transition in a plain Node process: applyDeal(moveToStage) on ${cold.deals / 1000}k deals ${cold.libraryMs.toFixed(2)} ms, hand-written spread ${cold.baselineMs.toFixed(2)} ms: ${cold.ratio.toFixed(2)}x (goal ≤ ${cold.goal}x ${ok ? 'met' : 'MISSED'}); after a forced full collection ${after.libraryMs.toFixed(2)} ms against ${after.baselineMs.toFixed(2)} ms: ${after.ratio.toFixed(2)}x`);
-  rows.push({ measure: `transition, plain Node process: moveToStage on ${cold.deals / 1000}k deals, batch after batch`, libraryMs: cold.libraryMs, baselineMs: cold.baselineMs, ratio: cold.ratio, goal: cold.goal, ok });
-  rows.push({ measure: `transition, plain Node process: moveToStage on ${cold.deals / 1000}k deals, after a forced full collection`, libraryMs: after.libraryMs, baselineMs: after.baselineMs, ratio: after.ratio, goal: null, ok: null });
+  rows.push({ measure: `transition, plain Node process: moveToStage on ${cold.deals / 1000}k deals, batch after batch`, libraryMs: cold.libraryMs, baselineMs: cold.baselineMs, ratio: cold.ratio, goal: cold.goal, ok, measuredOn });
+  rows.push({ measure: `transition, plain Node process: moveToStage on ${cold.deals / 1000}k deals, after a forced full collection`, libraryMs: after.libraryMs, baselineMs: after.baselineMs, ratio: after.ratio, goal: null, ok: null, measuredOn });
 } catch {
   // bench/transitionCold.ts did not run
 }
@@ -122,13 +127,28 @@ try {
 }
 const machine = `${os.cpus()[0]?.model ?? 'unknown cpu'} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 console.log(`\nmachine: ${machine}`);
-writeFileSync('bench/results.json', `${JSON.stringify({ machine, date: new Date().toISOString(), rows }, null, 2)}\n`);
+const today = new Date().toISOString().slice(0, 10);
+for (const r of rows) r.measuredOn ??= today;
+const record = mergeRecord(rows);
+writeFileSync('bench/results.json', `${JSON.stringify({ machine, date: new Date().toISOString(), rows: record }, null, 2)}\n`);
 const markdown = [
-  '| measure | library (ms) | baseline (ms) | ratio | goal |',
-  '|---|---:|---:|---:|---|',
-  ...rows.map((r) => `| ${r.measure} | ${r.libraryMs.toFixed(2)} | ${r.baselineMs.toFixed(2)} | ${r.ratio.toFixed(2)}x | ${r.goal === null ? '' : `≤ ${r.goal}x ${r.ok ? 'met' : 'missed'}`} |`),
+  '| measure | library (ms) | baseline (ms) | ratio | goal | measured |',
+  '|---|---:|---:|---:|---|---|',
+  ...record.map((r) => `| ${r.measure} | ${r.libraryMs.toFixed(2)} | ${r.baselineMs.toFixed(2)} | ${r.ratio.toFixed(2)}x | ${r.goal === null ? '' : `≤ ${r.goal}x ${r.ok ? 'met' : 'missed'}`} | ${r.measuredOn ?? ''} |`),
   '',
-  `Measured on ${machine}.`,
+  `Measured on ${machine}. Rows dated before ${today} come from earlier runs of their bench files.`,
 ].join('\n');
 writeFileSync('bench/results.md', `${markdown}\n`);
-console.log('wrote bench/results.json and bench/results.md');
+const now = record.filter((r) => r.measuredOn === today).length;
+console.log(`wrote bench/results.json and bench/results.md: ${now} rows measured today, ${record.length - now} kept from earlier runs`);
+
+/** This run's rows in place of the recorded rows of the same measure; the recorded others kept, with their dates. */
+function mergeRecord(measured: readonly Row[]): Row[] {
+  if (fresh || !existsSync('bench/results.json')) return [...measured];
+  const before = JSON.parse(readFileSync('bench/results.json', 'utf8')) as { date?: string; rows?: Row[] };
+  const now = new Map(measured.map((r) => [r.measure, r]));
+  const earlier = before.date?.slice(0, 10) ?? 'an earlier run';
+  const out = (before.rows ?? []).map((r): Row => now.get(r.measure) ?? { ...r, measuredOn: r.measuredOn ?? earlier });
+  const known = new Set(out.map((r) => r.measure));
+  return [...out, ...measured.filter((r) => !known.has(r.measure))];
+}

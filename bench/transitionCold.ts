@@ -99,7 +99,7 @@ for (let r = 0; r < RUNS; r++) {
 
 const steady = summary(steadyLib, steadyBase);
 const result = {
-  deals: N, visitsPerDeal: 8, goal: 2,
+  deals: N, visitsPerDeal: 8, goal: 2, measuredOn: new Date().toISOString().slice(0, 10),
   // The goal row: the steady condition.
   libraryMs: steady.libraryMs, baselineMs: steady.baselineMs, ratio: steady.ratio,
   steady,
