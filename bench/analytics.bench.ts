@@ -43,49 +43,34 @@ if (!isDeepStrictEqual(strip(pipelineSnapshot(ws, deals, instant)), strip(single
   throw new Error('analytics bench: pipelineSnapshot and the single-pass baseline disagree');
 }
 
-describe('analytics: pipelineWaterfall over 100k deals x 8 visits x 4 changes', () => {
-  bench('library: pipelineWaterfall', () => {
-    pipelineWaterfall(ws, deals, window);
-  }, { time: 3000, warmupIterations: 2 });
+/** The two reports on `data`, library against the single-pass baseline; `label` ends the measure's name. */
+function reportBenches(data: readonly Deal[], label: string): void {
+  describe(`analytics: pipelineWaterfall over 100k deals x 8 visits x 4 changes${label}`, () => {
+    bench('library: pipelineWaterfall', () => {
+      pipelineWaterfall(ws, data, window);
+    }, { time: 3000, warmupIterations: 2 });
 
-  bench('baseline: hand-written single pass', () => {
-    singlePassWaterfall(deals, window.from, window.to, window.pipelineId, window.closingFrom, window.closingTo);
-  }, { time: 3000, warmupIterations: 2 });
-});
+    bench('baseline: hand-written single pass', () => {
+      singlePassWaterfall(data, window.from, window.to, window.pipelineId, window.closingFrom, window.closingTo);
+    }, { time: 3000, warmupIterations: 2 });
+  });
 
-describe('analytics: pipelineSnapshot over 100k deals x 8 visits x 4 changes', () => {
-  bench('library: pipelineSnapshot', () => {
-    pipelineSnapshot(ws, deals, instant);
-  }, { time: 3000, warmupIterations: 2 });
+  describe(`analytics: pipelineSnapshot over 100k deals x 8 visits x 4 changes${label}`, () => {
+    bench('library: pipelineSnapshot', () => {
+      pipelineSnapshot(ws, data, instant);
+    }, { time: 3000, warmupIterations: 2 });
 
-  bench('baseline: hand-written single pass', () => {
-    singlePassSnapshot(deals, instant);
-  }, { time: 3000, warmupIterations: 2 });
-});
+    bench('baseline: hand-written single pass', () => {
+      singlePassSnapshot(data, instant);
+    }, { time: 3000, warmupIterations: 2 });
+  });
+}
+
+reportBenches(deals, '');
 
 // The same deals as a store or `JSON.parse` hands them over: one hidden class for all of them.
 // The deals above are built with object spread plus a property (`{ ...deal, changes }`), which in
 // V8 gives every deal a hidden class of its own, so that every property read misses the inline
 // caches, the library's per-deal check (the same fields every function checks) as well as the
 // baselines' reads. A host whose code builds deals that way pays that on both sides.
-const parsed = JSON.parse(JSON.stringify(deals)) as Deal[];
-
-describe('analytics: pipelineWaterfall over 100k deals x 8 visits x 4 changes, as JSON.parse returns them', () => {
-  bench('library: pipelineWaterfall', () => {
-    pipelineWaterfall(ws, parsed, window);
-  }, { time: 3000, warmupIterations: 2 });
-
-  bench('baseline: hand-written single pass', () => {
-    singlePassWaterfall(parsed, window.from, window.to, window.pipelineId, window.closingFrom, window.closingTo);
-  }, { time: 3000, warmupIterations: 2 });
-});
-
-describe('analytics: pipelineSnapshot over 100k deals x 8 visits x 4 changes, as JSON.parse returns them', () => {
-  bench('library: pipelineSnapshot', () => {
-    pipelineSnapshot(ws, parsed, instant);
-  }, { time: 3000, warmupIterations: 2 });
-
-  bench('baseline: hand-written single pass', () => {
-    singlePassSnapshot(parsed, instant);
-  }, { time: 3000, warmupIterations: 2 });
-});
+reportBenches(JSON.parse(JSON.stringify(deals)) as Deal[], ', as JSON.parse returns them');
