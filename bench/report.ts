@@ -142,13 +142,18 @@ writeFileSync('bench/results.md', `${markdown}\n`);
 const now = record.filter((r) => r.measuredOn === today).length;
 console.log(`wrote bench/results.json and bench/results.md: ${now} rows measured today, ${record.length - now} kept from earlier runs`);
 
+/** Rows by measure name: the record groups by prefix. */
+function byMeasure(a: Row, b: Row): number {
+  return a.measure < b.measure ? -1 : a.measure > b.measure ? 1 : 0;
+}
+
 /** This run's rows in place of the recorded rows of the same measure, the recorded others kept with their dates, by measure. */
 function mergeRecord(measured: readonly Row[]): Row[] {
-  if (fresh || !existsSync('bench/results.json')) return [...measured].sort((a, b) => (a.measure < b.measure ? -1 : a.measure > b.measure ? 1 : 0));
+  if (fresh || !existsSync('bench/results.json')) return [...measured].sort(byMeasure);
   const before = JSON.parse(readFileSync('bench/results.json', 'utf8')) as { date?: string; rows?: Row[] };
   const now = new Map(measured.map((r) => [r.measure, r]));
   const earlier = before.date?.slice(0, 10) ?? 'an earlier run';
   const out = (before.rows ?? []).map((r): Row => now.get(r.measure) ?? { ...r, measuredOn: r.measuredOn ?? earlier });
   const known = new Set(out.map((r) => r.measure));
-  return [...out, ...measured.filter((r) => !known.has(r.measure))].sort((a, b) => (a.measure < b.measure ? -1 : a.measure > b.measure ? 1 : 0));
+  return [...out, ...measured.filter((r) => !known.has(r.measure))].sort(byMeasure);
 }
